@@ -1,0 +1,45 @@
+"""ceplan: plan the cheapest way to renew a professional certification.
+
+Load a catalogue of continuing-education activities and exams, then ask for the cheapest plan
+that meets one of a tier's renewal paths before the certification expires:
+
+>>> import datetime as dt
+>>> import ceplan
+>>> catalog = ceplan.load_catalog()
+>>> plan = ceplan.optimise(catalog, "professional", today=dt.date(2026, 11, 29))
+>>> plan.status
+'optimal'
+"""
+
+from ceplan._version import __version__
+from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
+from ceplan.errors import CatalogError, CeplanError, PlanInputError, SolverError
+from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
+from ceplan.planning import PlanRequest, compare_paths, make_request, optimise
+from ceplan.results import PathComparison, Plan, PlannedItem
+from ceplan.solving import SOLVERS, make_solver
+
+__all__ = [
+    "SOLVERS",
+    "Activity",
+    "Catalog",
+    "CatalogError",
+    "CeplanError",
+    "Exam",
+    "PathComparison",
+    "PathRule",
+    "Plan",
+    "PlanInputError",
+    "PlanRequest",
+    "PlannedItem",
+    "SolverError",
+    "Tier",
+    "__version__",
+    "bundled_catalog_path",
+    "compare_paths",
+    "load_catalog",
+    "make_request",
+    "make_solver",
+    "optimise",
+    "parse_catalog",
+]

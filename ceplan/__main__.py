@@ -1,0 +1,7 @@
+"""``python -m ceplan``: the command line."""
+
+import sys
+
+from ceplan.cli import main
+
+sys.exit(main())

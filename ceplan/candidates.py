@@ -1,0 +1,146 @@
+"""What a person could still use: the catalogue filtered by dates and by what they have done.
+
+This is the bridge between the catalogue and the optimisation model. :func:`usable_items` applies
+the date rules of the planning rules (SPEC section 3); :func:`reduce_dominated` drops activities
+and exams that can never be in the best plan, which keeps the integer programme small without
+changing its answer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ceplan.catalog import Activity, Catalog, Exam
+
+__all__ = ["Candidate", "reduce_dominated", "usable_items"]
+
+CREDIT_TOLERANCE = 1e-6
+"""Credits are compared with this slack, so that 0.1 + 0.2 credits meet a 0.3 credit path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An activity or exam the person can still use, with its cost in whole cents."""
+
+    id: str
+    is_exam: bool
+    kind: str | None
+    credits: float
+    cents: int
+    hours: float
+    do_by: dt.date
+
+    @property
+    def key(self) -> tuple[int, float, str]:
+        """The order in which equally useful items are preferred: cheaper, shorter, smaller id."""
+        return (self.cents, self.hours, self.id)
+
+
+def usable_items(
+    catalog: Catalog,
+    *,
+    today: dt.date,
+    complete_by: dt.date,
+    unavailable_ids: Iterable[str] = (),
+    allow_exams: bool = True,
+) -> list[Candidate]:
+    """The activities and exams that can be used between ``today`` and ``complete_by``.
+
+    An item is usable iff its id is not in ``unavailable_ids`` (completed or excluded), its last
+    day (``expires`` or ``retires``) is empty or on or after ``today``, and ``available_from`` is
+    empty or on or before ``complete_by``. It must be done by ``min(last day, complete_by)``.
+    The result is sorted by id.
+    """
+    skip = set(unavailable_ids)
+    items: Sequence[Activity | Exam] = [*catalog.activities, *(catalog.exams if allow_exams else [])]
+    result = []
+    for item in items:
+        if item.id in skip:
+            continue
+        last = item.last_day
+        if last is not None and last < today:
+            continue
+        if item.available_from is not None and item.available_from > complete_by:
+            continue
+        is_exam = isinstance(item, Exam)
+        result.append(
+            Candidate(
+                id=item.id,
+                is_exam=is_exam,
+                kind=item.kind if isinstance(item, Exam) else None,
+                credits=0.0 if isinstance(item, Exam) else float(item.credits),
+                cents=catalog.cents_of(item.id),
+                hours=float(item.hours or 0.0),
+                do_by=min(last, complete_by) if last is not None else complete_by,
+            )
+        )
+    result.sort(key=lambda c: c.id)
+    return result
+
+
+def max_plan_size(credits: Sequence[float], need: float) -> int:
+    """The most activities a best plan can hold when ``need`` credits are still missing.
+
+    A best plan is minimal: dropping any activity from it would leave it short (otherwise the
+    smaller plan would cost no more, take no longer and have fewer items). So without its
+    largest activity a best plan of ``m`` activities has fewer than ``need`` credits, and so do
+    the ``m - 1`` smallest activities of the catalogue.
+
+    Examples
+    --------
+    >>> max_plan_size([10, 10, 10, 50], need=25)
+    3
+    >>> max_plan_size([10, 20], need=0)
+    0
+    """
+    if need <= CREDIT_TOLERANCE:
+        return 0
+    total = 0.0
+    size = 0
+    for value in sorted(credits):
+        if total >= need - CREDIT_TOLERANCE:
+            break
+        total += value
+        size += 1
+    return size
+
+
+def reduce_dominated(
+    candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: dict[str, int]
+) -> list[Candidate]:
+    """Drop items that a best plan never needs; the cheapest plan and its tie-breaks are kept.
+
+    Activity ``a`` beats ``b`` when it earns at least as many credits and comes first in the
+    order (cost, hours, id). In a plan that uses ``b`` but not some ``a`` that beats it, swapping
+    ``b`` for ``a`` keeps every rule and gives a plan that is no worse (and strictly better in the
+    tie-break order). So ``b`` can go once at least as many activities beat it as a best plan can
+    hold (:func:`max_plan_size`): one of them is then always free to swap in. Exams are the same
+    with credits out of the picture: per kind, only the first ``exams_needed[kind]`` exams in the
+    order (cost, hours, id) can be in a best plan.
+
+    The result is sorted by id.
+    """
+    activities = [c for c in candidates if not c.is_exam]
+    exams = [c for c in candidates if c.is_exam]
+    limit = max_plan_size([c.credits for c in activities], credits_needed)
+    kept: list[Candidate] = []
+    if limit > 0:
+        # Walk in preference order; count earlier activities with at least as many credits.
+        seen_credits: list[float] = []  # sorted credits of the activities already walked
+        for candidate in sorted(activities, key=lambda c: c.key):
+            low = bisect.bisect_left(seen_credits, candidate.credits - CREDIT_TOLERANCE)
+            beaten_by = len(seen_credits) - low
+            if beaten_by < limit:
+                kept.append(candidate)
+            bisect.insort(seen_credits, candidate.credits)
+    by_kind: dict[str, list[Candidate]] = defaultdict(list)
+    for exam in exams:
+        by_kind[exam.kind or ""].append(exam)
+    for kind, group in by_kind.items():
+        kept.extend(sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)])
+    kept.sort(key=lambda c: c.id)
+    return kept

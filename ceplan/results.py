@@ -1,0 +1,237 @@
+"""Plans as typed, immutable objects, with pandas tables and the JSON of the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from ceplan.catalog import PathRule, _plain_number
+
+__all__ = ["PathComparison", "Plan", "PlannedItem", "Status"]
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+"""``optimal``: proved cheapest; ``feasible``: a plan, but a time limit stopped the proof;
+``infeasible``: no plan exists (see ``reasons``); ``unknown``: the solver stopped without one."""
+
+ACTIVITY_COLUMNS = [
+    "id",
+    "title",
+    "type",
+    "credits",
+    "cost",
+    "hours",
+    "complete_by",
+    "price",
+    "price_currency",
+]
+EXAM_COLUMNS = ["id", "title", "kind", "cost", "hours", "complete_by", "price", "price_currency"]
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An activity or exam in a plan.
+
+    ``cost`` is in the catalogue currency, rounded to cents; ``price`` and ``price_currency``
+    are as the catalogue lists them.
+    """
+
+    id: str
+    title: str
+    is_exam: bool
+    type: str
+    kind: str | None
+    credits: float
+    cost: float
+    hours: float
+    complete_by: dt.date
+    price: float
+    price_currency: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as in the JSON output."""
+        if self.is_exam:
+            return {
+                "id": self.id,
+                "title": self.title,
+                "kind": self.kind,
+                "cost": self.cost,
+                "hours": _plain_number(self.hours),
+                "complete_by": self.complete_by.isoformat(),
+            }
+        return {
+            "id": self.id,
+            "title": self.title,
+            "type": self.type,
+            "credits": _plain_number(self.credits),
+            "cost": self.cost,
+            "hours": _plain_number(self.hours),
+            "complete_by": self.complete_by.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The cheapest way to renew one person's certification, or why there is none.
+
+    Read ``status`` first: the totals and tables are empty unless it is ``"optimal"`` or
+    ``"feasible"``.
+    """
+
+    status: Status
+    tier: str
+    currency: str
+    today: dt.date
+    expires: dt.date
+    complete_by: dt.date
+    path: PathRule | None
+    items: tuple[PlannedItem, ...] = ()
+    earned: float = 0.0
+    passed: tuple[tuple[str, int], ...] = ()
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    rates_as_of: dt.date | None = None
+    budget: float | None = None
+    path_index: int | None = field(default=None, compare=False)
+
+    @property
+    def found(self) -> bool:
+        """Whether the plan holds a way to renew (``optimal`` or ``feasible``)."""
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def total_cost(self) -> float:
+        """The cost of the chosen items in the catalogue currency."""
+        return round(sum(round(item.cost * 100) for item in self.items) / 100, 2)
+
+    @property
+    def total_credits(self) -> float:
+        """Credits from the chosen activities (without those already earned)."""
+        return float(sum(item.credits for item in self.items))
+
+    @property
+    def total_hours(self) -> float:
+        """Hours of the chosen items, exam preparation included."""
+        return float(sum(item.hours for item in self.items))
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """The chosen activities, one row each, sorted by id."""
+        rows = [_row(item, ACTIVITY_COLUMNS) for item in self.items if not item.is_exam]
+        return _frame(rows, ACTIVITY_COLUMNS)
+
+    @property
+    def exams(self) -> pd.DataFrame:
+        """The chosen exams, one row each, sorted by id."""
+        rows = [_row(item, EXAM_COLUMNS) for item in self.items if item.is_exam]
+        return _frame(rows, EXAM_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as the JSON object of ``ceplan optimise --format json``."""
+        found = self.found
+        return {
+            "status": self.status,
+            "tier": self.tier,
+            "currency": self.currency,
+            "today": self.today.isoformat(),
+            "expires": self.expires.isoformat(),
+            "complete_by": self.complete_by.isoformat(),
+            "path": self.path.to_dict() if self.path is not None and found else None,
+            "activities": [item.to_dict() for item in self.items if not item.is_exam],
+            "exams": [item.to_dict() for item in self.items if item.is_exam],
+            "earned": _plain_number(self.earned),
+            "passed": dict(self.passed),
+            "budget": self.budget,
+            "total_cost": self.total_cost,
+            "total_credits": _plain_number(self.total_credits),
+            "total_hours": _plain_number(self.total_hours),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "rates_as_of": self.rates_as_of.isoformat() if self.rates_as_of else None,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class PathComparison:
+    """The best plan for each path of a tier, side by side."""
+
+    tier: str
+    currency: str
+    paths: tuple[PathRule, ...]
+    plans: tuple[Plan, ...]
+
+    @property
+    def best(self) -> Plan:
+        """The plan the rules choose: cheapest, then fewest hours, items, smallest ids, path."""
+        found = [plan for plan in self.plans if plan.found]
+        if not found:
+            first = self.plans[0]
+            reasons = tuple(reason for plan in self.plans for reason in plan.reasons)
+            status: Status = (
+                "unknown" if any(p.status == "unknown" for p in self.plans) else "infeasible"
+            )
+            return Plan(
+                status=status,
+                tier=first.tier,
+                currency=first.currency,
+                today=first.today,
+                expires=first.expires,
+                complete_by=first.complete_by,
+                path=None,
+                earned=first.earned,
+                passed=first.passed,
+                reasons=reasons,
+                warnings=first.warnings,
+                notes=first.notes,
+                rates_as_of=first.rates_as_of,
+                budget=first.budget,
+            )
+        return min(found, key=plan_order)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path: its best cost, credits, hours and items, or why it is impossible."""
+        rows = []
+        for index, (rule, plan) in enumerate(zip(self.paths, self.plans, strict=True)):
+            rows.append(
+                {
+                    "path": rule.describe(),
+                    "path_index": index,
+                    "status": plan.status,
+                    "total_cost": plan.total_cost if plan.found else float("nan"),
+                    "total_credits": plan.total_credits if plan.found else float("nan"),
+                    "total_hours": plan.total_hours if plan.found else float("nan"),
+                    "items": ", ".join(item.id for item in plan.items),
+                    "reason": "; ".join(plan.reasons),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def plan_order(plan: Plan) -> tuple[int, float, int, tuple[str, ...], int]:
+    """The order of the planning rules: cost, hours, item count, sorted ids, path position."""
+    return (
+        round(plan.total_cost * 100),
+        round(plan.total_hours, 6),
+        len(plan.items),
+        tuple(sorted(item.id for item in plan.items)),
+        plan.path_index if plan.path_index is not None else 0,
+    )
+
+
+def _row(item: PlannedItem, columns: list[str]) -> dict[str, Any]:
+    return {column: getattr(item, column) for column in columns}
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    numeric = [c for c in ("credits", "cost", "hours", "price") if c in columns]
+    return frame.astype(dict.fromkeys(numeric, "float64"))

@@ -1,0 +1,271 @@
+"""Solving a :class:`~ceplan.formulation.Formulation`: the solver, and the tie-break stages.
+
+The plan is the first in this order: least cost, then fewest hours, then fewest items, then the
+smallest ids (the sorted tuple of ids, compared element by element). The stages solve one level
+at a time and hold each optimum as a constraint for the next; a stage is skipped once the plan
+is known to be the only one left, which is the common case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulp
+
+from ceplan.errors import SolverError
+from ceplan.formulation import Formulation
+
+__all__ = ["SOLVERS", "Solution", "make_solver", "solve_lexicographic"]
+
+SOLVERS = ("cbc", "highs")
+"""The solver names :func:`make_solver` accepts."""
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+_HOURS_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the solver found: the chosen path and items, or none.
+
+    ``status`` is ``"optimal"`` only when the solver proved every stage optimal; ``"feasible"``
+    means a time limit stopped it with a plan that may not be the cheapest.
+    """
+
+    status: Status
+    path: int | None = None
+    chosen: tuple[str, ...] = ()
+
+
+def make_solver(solver: str | Any | None = None, *, time_limit: float | None = None) -> Any:
+    """Build a quiet PuLP solver.
+
+    Parameters
+    ----------
+    solver
+        ``"cbc"`` (default: CBC, installed with ``pulp[cbc]``), ``"highs"`` (needs the
+        ``highspy`` package, ``pip install ceplan[highs]``), or a PuLP solver object, used as is.
+    time_limit
+        Seconds each solve may take.
+    """
+    if solver is None or solver == "cbc":
+        return pulp.COIN_CMD(msg=False, path=_cbc_path(), timeLimit=time_limit)
+    if solver == "highs":
+        try:
+            import highspy
+        except ImportError:
+            raise SolverError(
+                "solver 'highs' needs the highspy package: pip install 'ceplan[highs]'"
+            ) from None
+        _silence_highs_banner(highspy)
+        return pulp.HiGHS(msg=False, timeLimit=time_limit)
+    if isinstance(solver, str):
+        raise SolverError(f"unknown solver '{solver}': choose one of {', '.join(SOLVERS)}")
+    return solver
+
+
+def _cbc_path() -> str:
+    try:
+        import cbcbox
+    except ImportError:
+        path = pulp.COIN_CMD(msg=False).path
+        if not path or not os.path.exists(path) and not _on_path(path):
+            raise SolverError(
+                "CBC is not installed: reinstall with 'pip install pulp[cbc]' or use --solver highs"
+            ) from None
+        return str(path)
+    return str(cbcbox.cbc_bin_path())
+
+
+def _on_path(name: str) -> bool:
+    return any(
+        os.access(os.path.join(folder, name), os.X_OK)
+        for folder in os.environ.get("PATH", "").split(os.pathsep)
+    )
+
+
+_banner_silenced = False
+
+
+def _silence_highs_banner(highspy: Any) -> None:
+    """HiGHS prints a banner on stdout when the first model is made; keep stdout for output."""
+    global _banner_silenced
+    if _banner_silenced:
+        return
+    with _stdout_to_devnull():
+        highspy.Highs()
+    _banner_silenced = True
+
+
+@contextlib.contextmanager
+def _stdout_to_devnull() -> Iterator[None]:
+    try:
+        fd = os.dup(1)
+    except OSError:  # no stdout at all
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            try:
+                yield
+            finally:
+                os.dup2(fd, 1)
+    finally:
+        os.close(fd)
+
+
+def _run(formulation: Formulation, solver: Any) -> Status:
+    try:
+        formulation.problem.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"the solver failed: {exc}") from None
+    status = formulation.problem.status
+    solution = formulation.problem.sol_status
+    if status == pulp.LpStatusOptimal and solution == pulp.LpSolutionOptimal:
+        return "optimal"
+    if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
+        return "infeasible"
+    if solution == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    return "unknown"
+
+
+def _chosen(formulation: Formulation) -> tuple[str, ...]:
+    return tuple(sorted(i for i, var in formulation.take.items() if (var.value() or 0) > 0.5))
+
+
+def _value(expression: Any) -> float:
+    return float(pulp.value(expression) or 0.0)
+
+
+Tie = Callable[[Formulation], None]
+
+
+class _Stages:
+    """Solve a fresh copy of the problem per stage, with the optima found so far held fixed."""
+
+    def __init__(self, build: Callable[[], Formulation], solver: Any) -> None:
+        self.build = build
+        self.solver = solver
+        self.ties: list[Tie] = []
+
+    def solve(self, objective: Callable[[Formulation], Any], *extra: Tie) -> tuple[Status, Formulation]:
+        formulation = self.build()
+        for tie in (*self.ties, *extra):
+            tie(formulation)
+        formulation.problem.setObjective(objective(formulation))
+        return _run(formulation, self.solver), formulation
+
+    def unique(self, chosen: tuple[str, ...]) -> bool:
+        """Whether ``chosen`` is the only item set that meets the rules and the ties so far."""
+
+        def other(formulation: Formulation) -> None:
+            picked = set(chosen)
+            take = formulation.take
+            formulation.problem.add(
+                pulp.lpSum(1 - take[i] for i in take if i in picked)
+                + pulp.lpSum(take[i] for i in take if i not in picked)
+                >= 1,
+                "other_plan",
+            )
+
+        status, _ = self.solve(lambda f: pulp.lpSum([]), other)
+        return status == "infeasible"
+
+
+def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
+    """The first path (in the tier's order) that the chosen items meet."""
+    picked = frozenset(chosen)
+    for index in sorted(formulation.paths):
+        if formulation.meets(picked, index):
+            return index
+    raise SolverError("the solver returned a plan that meets no path")  # pragma: no cover
+
+
+def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Solution:
+    """Find the first plan in the order cost, hours, item count, ids.
+
+    ``build`` makes a fresh :class:`Formulation` each time it is called; each stage solves a
+    fresh one with the earlier optima added as constraints (``tie_cost``, ``tie_hours``,
+    ``tie_count``), so no problem is ever edited after it was solved.
+    """
+    stages = _Stages(build, solver)
+    status, formulation = stages.solve(lambda f: f.cost)
+    if status in ("infeasible", "unknown"):
+        return Solution(status)
+    chosen = _chosen(formulation)
+    if status == "feasible":
+        return Solution("feasible", _pick_path(formulation, chosen), chosen)
+    best_cost = round(_value(formulation.cost))
+
+    def tie_cost(f: Formulation) -> None:
+        f.problem.add(f.cost <= best_cost, "tie_cost")
+
+    stages.ties.append(tie_cost)
+    if stages.unique(chosen):
+        return Solution("optimal", _pick_path(formulation, chosen), chosen)
+    for stage, slack in (("hours", _HOURS_SLACK), ("count", 0.5)):
+        status, formulation = stages.solve(lambda f, stage=stage: getattr(f, stage))
+        if status != "optimal":
+            raise SolverError(f"the solver lost the plan while breaking ties on {stage}")
+        best = _value(getattr(formulation, stage))
+        bound = best + slack * max(1.0, abs(best))
+        stages.ties.append(
+            lambda f, stage=stage, bound=bound: f.problem.add(
+                getattr(f, stage) <= bound, f"tie_{stage}"
+            )
+        )
+    chosen = _chosen(formulation)
+    if not stages.unique(chosen):
+        chosen = _smallest_ids(stages, size=len(chosen))
+    return Solution("optimal", _pick_path(formulation, chosen), chosen)
+
+
+def _smallest_ids(stages: _Stages, *, size: int) -> tuple[str, ...]:
+    """Among the tied plans, the one whose sorted ids come first, one position at a time.
+
+    For each position the solver finds the smallest id that a tied plan can hold after the ids
+    already fixed; that item is fixed in, and every smaller id not yet fixed is fixed out.
+    """
+    fixed: list[str] = []
+    below: str | None = None
+    for _ in range(size):
+        holder: dict[str, dict[str, Any]] = {}
+
+        def smallest_next(
+            f: Formulation, below: str | None = below, holder: dict[str, Any] = holder
+        ) -> Any:
+            ids = sorted(f.take)
+            free = [i for i in ids if below is None or i > below]
+            first = {
+                i: f.problem.add_variable(f"first_{n}", 0, 1, cat=pulp.LpBinary)
+                for n, i in enumerate(free)
+            }
+            f.problem.add(pulp.lpSum(first.values()) == 1, "one_first")
+            for n, i in enumerate(free):
+                f.problem.add(first[i] <= f.take[i], f"first_in_plan_{n}")
+            holder["first"] = first
+            return pulp.lpSum(rank * first[i] for rank, i in enumerate(free))
+
+        status, formulation = stages.solve(smallest_next)
+        if status != "optimal":
+            raise SolverError("the solver lost the plan while breaking ties on ids")
+        pick = next(i for i, var in holder["first"].items() if (var.value() or 0) > 0.5)
+
+        def fix(f: Formulation, pick: str = pick, low: str | None = below) -> None:
+            for i, var in f.take.items():
+                if i == pick:
+                    var.lowBound = 1
+                elif (low is None or i > low) and i < pick:
+                    var.upBound = 0
+
+        stages.ties.append(fix)
+        fixed.append(pick)
+        below = pick
+    return tuple(fixed)
