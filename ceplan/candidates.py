@@ -56,7 +56,10 @@ def usable_items(
     The result is sorted by id.
     """
     skip = set(unavailable_ids)
-    items: Sequence[Activity | Exam] = [*catalog.activities, *(catalog.exams if allow_exams else [])]
+    items: Sequence[Activity | Exam] = [
+        *catalog.activities,
+        *(catalog.exams if allow_exams else []),
+    ]
     result = []
     for item in items:
         if item.id in skip:

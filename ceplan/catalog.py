@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 
@@ -113,6 +114,8 @@ class Tier(_Model):
 
 
 class _Item(_Model):
+    """What activities and exams have in common."""
+
     id: Id
     title: Text
     cost: NonNegative
@@ -120,6 +123,11 @@ class _Item(_Model):
     hours: NonNegative | None = None
     source: str | None = None
     available_from: Date | None = None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day the item counts (``expires`` or ``retires``)."""
+        raise NotImplementedError
 
 
 class Activity(_Item):
@@ -161,9 +169,7 @@ class Catalog(_Model):
     rates_as_of: Date | None = None
     as_of: Date | None = None
     processing_days: Annotated[int, Field(ge=0, le=3650)] = 0
-    tiers: dict[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier] = Field(
-        min_length=1
-    )
+    tiers: dict[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier] = Field(min_length=1)
     exams: list[Exam] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
 
@@ -186,7 +192,7 @@ class Catalog(_Model):
                         )
         by_id: dict[str, Activity | Exam] = {}
         cents: dict[str, int] = {}
-        sections: list[tuple[str, list[Activity] | list[Exam]]] = [
+        sections: list[tuple[str, Sequence[Activity | Exam]]] = [
             ("exams", self.exams),
             ("activities", self.activities),
         ]

@@ -40,9 +40,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a valid date (use YYYY-MM-DD)"
-        ) from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a valid date (use YYYY-MM-DD)") from None
 
 
 def _non_negative(text: str) -> float:
@@ -149,9 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help="table (for people, default), json (one object) or csv (one row per item)",
     )
-    opt.add_argument(
-        "--solver", choices=SOLVERS, default="cbc", help="MILP solver (default cbc)"
-    )
+    opt.add_argument("--solver", choices=SOLVERS, default="cbc", help="MILP solver (default cbc)")
     opt.add_argument(
         "--time-limit",
         type=_positive,

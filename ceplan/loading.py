@@ -90,7 +90,7 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     >>> parse_catalog("schema: 2", name="x.yaml")
     Traceback (most recent call last):
     ...
-    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema 2: this ceplan reads schema 1
+    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema 2: ...
     """
     loader = _Loader(text)
     try:
@@ -111,7 +111,9 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
             bad = _first_bad_scalar(root)
             line = bad.start_mark.line + 1 if bad is not None else None
             value = f" {bad.value!r}" if bad is not None else ""
-            raise CatalogError(f"cannot read the value{value}: {exc}", file=name, line=line) from None
+            raise CatalogError(
+                f"cannot read the value{value}: {exc}", file=name, line=line
+            ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -171,8 +173,7 @@ def _check_nodes(root: yaml.Node, name: str) -> None:
             size = 1 + sum(sizes[id(child)] for child in children)
             if size > MAX_EXPANDED_NODES:
                 raise CatalogError(
-                    "refused: aliases would expand the document past "
-                    f"{MAX_EXPANDED_NODES:,} nodes",
+                    f"refused: aliases would expand the document past {MAX_EXPANDED_NODES:,} nodes",
                     file=name,
                     line=node.start_mark.line + 1,
                 )

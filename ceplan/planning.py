@@ -1,5 +1,4 @@
-"""Planning one person's renewal: the public entry points :func:`optimise` and
-:func:`compare_paths`.
+"""Planning one person's renewal: :func:`optimise` and :func:`compare_paths`.
 
 The flow is one way: validated catalogue and inputs -> usable items (dates, completed, excluded)
 -> items that can never be in the best plan dropped -> integer programme -> solver stages ->
@@ -91,9 +90,7 @@ def make_request(
         raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
     today = today or dt.date.today()
     for name, value in (("today", today), ("expires", expires)):
-        if value is not None and (
-            not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-        ):
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
             raise PlanInputError(f"{name} must be a date, not {value!r}")
     _check_number("earned", earned)
     if budget is not None:
@@ -243,9 +240,7 @@ def compare_paths(
     engine = make_solver(solver, time_limit=time_limit)
     rules = catalog.tiers[tier].paths
     plans = tuple(_plan(catalog, request, [index], engine) for index in range(len(rules)))
-    return PathComparison(
-        tier=tier, currency=catalog.currency, paths=tuple(rules), plans=plans
-    )
+    return PathComparison(tier=tier, currency=catalog.currency, paths=tuple(rules), plans=plans)
 
 
 # -- one solve ---------------------------------------------------------------------------------
@@ -280,9 +275,7 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         kind: max(rules[i].exams.get(kind, 0) - passed.get(kind, 0) for i in open_paths)
         for kind in {kind for i in open_paths for kind in rules[i].exams}
     }
-    kept = reduce_dominated(
-        candidates, credits_needed=credits_needed, exams_needed=exams_needed
-    )
+    kept = reduce_dominated(candidates, credits_needed=credits_needed, exams_needed=exams_needed)
 
     def build(budget_cents: int | None, selected: Sequence[int]) -> Any:
         return lambda: build_formulation(

@@ -26,8 +26,7 @@ CSV_COLUMNS = [
 
 
 def plan_csv(plan: Plan) -> str:
-    """One CSV row per planned item (``item`` is ``activity`` or ``exam``), costs in the
-    catalogue currency."""
+    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``, costs as planned."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -66,21 +65,24 @@ def _truncate(text: str, width: int) -> str:
 
 
 def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
-    """The plan as a short report: path, items with credits, cost and do-by date, totals, the
-    other paths with their best cost or why they are impossible."""
+    """The plan as a short report for people.
+
+    It shows the path, the items with credits, cost and do-by date, the totals, and the other
+    paths with their best cost or why they are impossible.
+    """
     tier = catalog.tiers[plan.tier]
     lines = [f"{tier.label}: {catalog.programme}"]
     expiry = f"expires {plan.expires}"
     if plan.notes and any(note.startswith("no expiry date given") for note in plan.notes):
         expiry += f" (assumed: today + {tier.period_years} years; pass --expires)"
-    lines.append(f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}")
+    lines.append(
+        f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}"
+    )
     facts = []
     if plan.earned:
         facts.append(f"{_fmt_number(plan.earned)} credits already earned")
     if plan.passed:
-        facts.append(
-            "passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed)
-        )
+        facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
     if plan.budget is not None:
         facts.append(f"budget {_money(plan.budget, plan.currency)}")
     if facts:

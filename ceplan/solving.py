@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import pulp
@@ -155,7 +156,9 @@ class _Stages:
         self.solver = solver
         self.ties: list[Tie] = []
 
-    def solve(self, objective: Callable[[Formulation], Any], *extra: Tie) -> tuple[Status, Formulation]:
+    def solve(
+        self, objective: Callable[[Formulation], Any], *extra: Tie
+    ) -> tuple[Status, Formulation]:
         formulation = self.build()
         for tie in (*self.ties, *extra):
             tie(formulation)
@@ -177,6 +180,17 @@ class _Stages:
 
         status, _ = self.solve(lambda f: pulp.lpSum([]), other)
         return status == "infeasible"
+
+
+def _expression(stage: str, formulation: Formulation) -> Any:
+    return getattr(formulation, stage)
+
+
+def _bound(stage: str, bound: float) -> Tie:
+    def tie(formulation: Formulation) -> None:
+        formulation.problem.add(_expression(stage, formulation) <= bound, f"tie_{stage}")
+
+    return tie
 
 
 def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
@@ -211,16 +225,12 @@ def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Soluti
     if stages.unique(chosen):
         return Solution("optimal", _pick_path(formulation, chosen), chosen)
     for stage, slack in (("hours", _HOURS_SLACK), ("count", 0.5)):
-        status, formulation = stages.solve(lambda f, stage=stage: getattr(f, stage))
+        status, formulation = stages.solve(partial(_expression, stage))
         if status != "optimal":
             raise SolverError(f"the solver lost the plan while breaking ties on {stage}")
         best = _value(getattr(formulation, stage))
         bound = best + slack * max(1.0, abs(best))
-        stages.ties.append(
-            lambda f, stage=stage, bound=bound: f.problem.add(
-                getattr(f, stage) <= bound, f"tie_{stage}"
-            )
-        )
+        stages.ties.append(_bound(stage, bound))
     chosen = _chosen(formulation)
     if not stages.unique(chosen):
         chosen = _smallest_ids(stages, size=len(chosen))
