@@ -195,8 +195,8 @@ def optimise(
     >>> import ceplan
     >>> catalog = ceplan.load_catalog()
     >>> plan = ceplan.optimise(catalog, "associate", today=dt.date(2026, 11, 29))
-    >>> plan.status, plan.total_credits >= 30
-    ('optimal', True)
+    >>> plan.status, plan.path.describe(), plan.total_cost
+    ('optimal', '1 associate exam', 237.0)
     """
     request = make_request(
         catalog,
