@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ceplan._fastyaml import fast_load
 from ceplan._version import __version__
 from ceplan.catalog import Catalog, CatalogRuleError
 from ceplan.errors import CatalogError
@@ -92,6 +93,21 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     ...
     ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema 2: ...
     """
+    data = fast_load(text)
+    if data is None:
+        data, root = _load_yaml(text, name)
+    else:
+        root = None
+    try:
+        return Catalog.model_validate(data)
+    except ValidationError as exc:
+        if root is None:  # the fast reader keeps no line numbers: read again to find them
+            _, root = _load_yaml(text, name)
+        raise _validation_error(exc, data, root, name) from None
+
+
+def _load_yaml(text: str | bytes, name: str) -> tuple[dict[str, Any], yaml.Node]:
+    """Read YAML with PyYAML's safe loader, refusing alias bombs before building objects."""
     loader = _Loader(text)
     try:
         try:
@@ -122,10 +138,7 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
             file=name,
             line=root.start_mark.line + 1,
         )
-    try:
-        return Catalog.model_validate(data)
-    except ValidationError as exc:
-        raise _validation_error(exc, data, root, name) from None
+    return data, root
 
 
 # -- reading -----------------------------------------------------------------------------------
