@@ -125,7 +125,7 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
 
 
 def _items_table(plan: Plan) -> list[str]:
-    header = ["", "id", "title", "credits", f"cost ({plan.currency})", "hours", "do by"]
+    header = ["item", "id", "title", "credits", f"cost ({plan.currency})", "hours", "do by"]
     rows = [
         [
             "exam" if item.is_exam else "activity",
