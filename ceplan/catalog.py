@@ -10,9 +10,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -23,6 +22,9 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Activity", "Catalog", "Exam", "PathRule", "Tier"]
 
@@ -263,6 +265,8 @@ class Catalog(_Model):
         Columns: ``id, item, title, type, kind, credits, cost, price, price_currency, hours,
         available_from, last_day, source``; ``item`` is ``"activity"`` or ``"exam"``.
         """
+        import pandas as pd
+
         rows = []
         for item in [*self.activities, *self.exams]:
             is_activity = isinstance(item, Activity)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from ceplan.catalog import PathRule, _plain_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PathComparison", "Plan", "PlannedItem", "Status"]
 
@@ -199,6 +200,8 @@ class PathComparison:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per path: its best cost, credits, hours and items, or why it is impossible."""
+        import pandas as pd
+
         rows = []
         for index, (rule, plan) in enumerate(zip(self.paths, self.plans, strict=True)):
             rows.append(
@@ -232,6 +235,8 @@ def _row(item: PlannedItem, columns: list[str]) -> dict[str, Any]:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=columns)
     numeric = [c for c in ("credits", "cost", "hours", "price") if c in columns]
     return frame.astype(dict.fromkeys(numeric, "float64"))
