@@ -23,6 +23,9 @@ __all__ = ["fast_load"]
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +|$)")
 _PLAIN_BAD_START = set("[]{}#&*!|>'\"%@`,")
 _STR_TAG = "tag:yaml.org,2002:str"
+# What YAML lets a document hold (PyYAML's reader refuses the rest), less the line breaks NEL,
+# LS and PS, which this reader leaves to PyYAML.
+_OUTSIDE_SUBSET = re.compile(r"[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class _Unsupported(Exception):
@@ -98,7 +101,7 @@ def fast_load(text: str | bytes) -> dict[str, Any] | None:
 
 
 def _lines(text: str) -> list[_Line]:
-    if text.startswith("\ufeff") or "\t" in text or "\r" in text:
+    if text.startswith("\ufeff") or _OUTSIDE_SUBSET.search(text):
         raise _Unsupported
     result: list[_Line] = []
     blank = False

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    WrapSerializer,
     model_validator,
 )
 
@@ -60,6 +62,21 @@ def _non_blank(value: str) -> str:
     return value
 
 
+# Read-only mappings: validated as dicts, kept as mapping proxies, written out as dicts.
+def _freeze(value: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(value)
+
+
+def _thaw(value: Mapping[Any, Any], handler: Any) -> Any:
+    return handler(dict(value))
+
+
+def _schema_number(value: Any) -> Any:
+    if type(value) is not int:  # True == 1 and 1.0 == 1, but neither is schema 1
+        raise ValueError(f"unknown schema {value!r}: this ceplan reads schema 1")
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Text = Annotated[str, AfterValidator(_non_blank)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
@@ -85,7 +102,9 @@ class PathRule(_Model):
     """
 
     credits: NonNegative = 0
-    exams: dict[Kind, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    exams: Annotated[
+        Mapping[Kind, Annotated[int, Field(ge=1)]], AfterValidator(_freeze), WrapSerializer(_thaw)
+    ] = Field(default_factory=lambda: MappingProxyType({}))
 
     @model_validator(mode="after")
     def _not_empty(self) -> PathRule:
@@ -112,7 +131,7 @@ class Tier(_Model):
 
     label: Text
     period_years: Annotated[int, Field(ge=1, le=100)] = 3
-    paths: Annotated[list[PathRule], Field(min_length=1)]
+    paths: Annotated[tuple[PathRule, ...], Field(min_length=1, strict=False)]
 
 
 class _Item(_Model):
@@ -164,16 +183,23 @@ class Catalog(_Model):
     :attr:`exchange_rates` and rounded to cents; :meth:`cost_of` gives the converted cost.
     """
 
-    schema_: Literal[1] = Field(alias="schema")
+    schema_: Annotated[Literal[1], BeforeValidator(_schema_number)] = Field(alias="schema")
     programme: Text
     currency: Currency
-    exchange_rates: dict[Currency, Positive] = Field(default_factory=dict)
+    exchange_rates: Annotated[
+        Mapping[Currency, Positive], AfterValidator(_freeze), WrapSerializer(_thaw)
+    ] = Field(default_factory=lambda: MappingProxyType({}))
     rates_as_of: Date | None = None
     as_of: Date | None = None
     processing_days: Annotated[int, Field(ge=0, le=3650)] = 0
-    tiers: dict[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier] = Field(min_length=1)
-    exams: list[Exam] = Field(default_factory=list)
-    activities: list[Activity] = Field(default_factory=list)
+    tiers: Annotated[
+        Mapping[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier],
+        Field(min_length=1),
+        AfterValidator(_freeze),
+        WrapSerializer(_thaw),
+    ]
+    exams: Annotated[tuple[Exam, ...], Field(strict=False)] = ()
+    activities: Annotated[tuple[Activity, ...], Field(strict=False)] = ()
 
     _cents: dict[str, int] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Activity | Exam] = PrivateAttr(default_factory=dict)
@@ -303,7 +329,7 @@ class Catalog(_Model):
             "source",
         ]
         frame = pd.DataFrame(rows, columns=columns)
-        return frame.astype({"credits": "float64", "cost": "float64", "hours": "float64"})
+        return frame.astype(dict.fromkeys(["credits", "cost", "price", "hours"], "float64"))
 
 
 def _plain_number(value: float) -> int | float:

@@ -6,11 +6,32 @@ each one into a single line on stderr and exit status 2.
 
 from __future__ import annotations
 
+import unicodedata
+
 __all__ = ["CatalogError", "CeplanError", "PlanInputError", "SolverError"]
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped, so it prints as one line.
+
+    Examples
+    --------
+    >>> one_line("bad\nid")
+    'bad\\nid'
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or unicodedata.category(char) == "Zs" else repr(char)[1:-1]
+        for char in text
+    )
+
+
 class CeplanError(Exception):
-    """Base class of every error ceplan raises on purpose."""
+    """Base class of every error ceplan raises on purpose; its text is always one line."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class CatalogError(CeplanError, ValueError):
@@ -61,7 +82,7 @@ class CatalogError(CeplanError, ValueError):
         if self.field:
             parts.append(f"field '{self.field}'")
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
 
 
 class PlanInputError(CeplanError, ValueError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
 
 
 def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
-    """Validate a catalogue given as YAML text; ``name`` is used in error messages.
+    """Validate a catalogue given as YAML text (bytes must be UTF-8); ``name`` names it in errors.
 
     Examples
     --------
@@ -93,6 +94,7 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     ...
     ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema 2: ...
     """
+    text = _decode(text, name)
     data = fast_load(text)
     if data is None:
         data, root = _load_yaml(text, name)
@@ -106,7 +108,38 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
         raise _validation_error(exc, data, root, name) from None
 
 
-def _load_yaml(text: str | bytes, name: str) -> tuple[dict[str, Any], yaml.Node]:
+_NOT_ALLOWED = re.compile(
+    r"[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
+"""Characters YAML does not allow in a document, plus the rare line breaks NEL, LS and PS."""
+
+
+def _decode(text: str | bytes, name: str) -> str:
+    """The text of a catalogue: UTF-8, with only the characters YAML allows."""
+    if isinstance(text, bytes):
+        raw = text
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise CatalogError(
+                f"byte {raw[exc.start]:#04x} is not UTF-8 (save the file as UTF-8)",
+                file=name,
+                line=line,
+            ) from None
+    text = text.removeprefix("\ufeff")
+    bad = _NOT_ALLOWED.search(text)
+    if bad is not None:
+        line = text[: bad.start()].count("\n") + 1
+        raise CatalogError(
+            f"character U+{ord(bad.group()):04X} is not allowed in a catalogue",
+            file=name,
+            line=line,
+        )
+    return text
+
+
+def _load_yaml(text: str, name: str) -> tuple[dict[str, Any], yaml.Node]:
     """Read YAML with PyYAML's safe loader, refusing alias bombs before building objects."""
     loader = _Loader(text)
     try:
@@ -148,9 +181,11 @@ def _read_bytes(file: Path, name: str) -> bytes:
     try:
         if file.is_dir():
             raise CatalogError("is a directory, not a catalogue file", file=name)
-        if file.stat().st_size > MAX_FILE_BYTES:
+        with file.open("rb") as stream:  # read at most the limit: devices report no size
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise CatalogError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
-        return file.read_bytes()
+        return data
     except FileNotFoundError:
         raise CatalogError("no such file", file=name) from None
     except PermissionError:

@@ -115,8 +115,15 @@ def make_request(
         if unknown:
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
     expires_given = expires is not None
-    if expires is None:
-        expires = add_years(today, catalog.tiers[tier].period_years)
+    try:
+        if expires is None:
+            expires = add_years(today, catalog.tiers[tier].period_years)
+        expires - dt.timedelta(days=processing_days)
+    except (OverflowError, ValueError):
+        raise PlanInputError(
+            f"dates out of range: today {today}, expires {expires or 'by default'}, "
+            f"{processing_days} processing days"
+        ) from None
     return PlanRequest(
         tier=tier,
         today=today,

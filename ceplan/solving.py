@@ -224,12 +224,13 @@ def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Soluti
     stages.ties.append(tie_cost)
     if stages.unique(chosen):
         return Solution("optimal", _pick_path(formulation, chosen), chosen)
-    for stage, slack in (("hours", _HOURS_SLACK), ("count", 0.5)):
+    # Hours may be fractional: allow a relative rounding slack. Counts are whole: allow 0.5.
+    for stage, slack, relative in (("hours", _HOURS_SLACK, True), ("count", 0.5, False)):
         status, formulation = stages.solve(partial(_expression, stage))
         if status != "optimal":
             raise SolverError(f"the solver lost the plan while breaking ties on {stage}")
         best = _value(getattr(formulation, stage))
-        bound = best + slack * max(1.0, abs(best))
+        bound = best + (slack * max(1.0, abs(best)) if relative else slack)
         stages.ties.append(_bound(stage, bound))
     chosen = _chosen(formulation)
     if not stages.unique(chosen):
