@@ -16,7 +16,9 @@ TODAY = dt.date(2026, 11, 29)
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test's catalogue cache away from the user's own."""
     monkeypatch.setenv("CEPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
