@@ -40,7 +40,7 @@ import pulp
 import yaml
 
 import ceplan
-from ceplan.candidates import reduce_dominated, usable_items
+from ceplan.candidates import shrink, usable_items
 
 SOLVERS = ("cbc", "highs")
 TIERS = ("professional", "ce-only")
@@ -101,14 +101,7 @@ def reduction(catalog: ceplan.Catalog, tier: str) -> tuple[int, int]:
     """Usable activities, and those left after ceplan's dominance reduction (all paths open)."""
     complete_by = catalogs.EXPIRES - dt.timedelta(days=catalog.processing_days)
     candidates = usable_items(catalog, today=catalogs.TODAY, complete_by=complete_by)
-    paths = catalog.tiers[tier].paths
-    exams_needed: dict[str, int] = {}
-    for path in paths:
-        for kind, count in path.exams.items():
-            exams_needed[kind] = max(exams_needed.get(kind, 0), count)
-    kept = reduce_dominated(
-        candidates, credits_needed=max(p.credits for p in paths), exams_needed=exams_needed
-    )
+    kept = shrink(candidates, catalog.tiers[tier].paths, 0.0, {})
     return sum(not c.is_exam for c in candidates), sum(not c.is_exam for c in kept)
 
 

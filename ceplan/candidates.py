@@ -11,12 +11,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ceplan.catalog import Activity, Catalog, Exam
+from ceplan.catalog import Activity, Catalog, Exam, PathRule
 
-__all__ = ["Candidate", "reduce_dominated", "usable_items"]
+__all__ = [
+    "Candidate",
+    "greedy_cost",
+    "max_plan_size",
+    "reduce_dominated",
+    "shrink",
+    "usable_items",
+]
 
 CREDIT_TOLERANCE = 1e-6
 """Credits are compared with this slack, so that 0.1 + 0.2 credits meet a 0.3 credit path."""
@@ -112,8 +119,54 @@ def max_plan_size(credits: Sequence[float], need: float) -> int:
     return size
 
 
+def greedy_cost(
+    candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: Mapping[str, int]
+) -> int | None:
+    """The cost in cents of a quick plan that meets the need, or ``None`` if none is found.
+
+    Exams: the cheapest of each kind. Activities: the cheaper of the cheapest single activity
+    that earns enough on its own, and the activities taken by cost per credit until enough.
+    No best plan costs more than this, so no item dearer than it can be in one.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date(2026, 1, 1)
+    >>> items = [Candidate(f"a{c}", False, None, c, 100 * c * c, 0.0, day) for c in (1, 2, 8)]
+    >>> greedy_cost(items, credits_needed=3, exams_needed={})
+    500
+    """
+    total = 0
+    for kind, count in exams_needed.items():
+        if count <= 0:
+            continue
+        prices = sorted(c.cents for c in candidates if c.is_exam and c.kind == kind)
+        if len(prices) < count:
+            return None
+        total += sum(prices[:count])
+    if credits_needed <= CREDIT_TOLERANCE:
+        return total
+    activities = [c for c in candidates if not c.is_exam]
+    options = []
+    single = [c.cents for c in activities if c.credits >= credits_needed - CREDIT_TOLERANCE]
+    if single:
+        options.append(min(single))
+    earned, spent = 0.0, 0
+    for c in sorted(activities, key=lambda c: (c.cents / c.credits, c.id)):
+        earned += c.credits
+        spent += c.cents
+        if earned >= credits_needed - CREDIT_TOLERANCE:
+            options.append(spent)
+            break
+    return total + min(options) if options else None
+
+
 def reduce_dominated(
-    candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: dict[str, int]
+    candidates: Sequence[Candidate],
+    *,
+    credits_needed: float,
+    exams_needed: dict[str, int],
+    max_cents: int | None = None,
 ) -> list[Candidate]:
     """Drop items that a best plan never needs; the cheapest plan and its tie-breaks are kept.
 
@@ -123,10 +176,13 @@ def reduce_dominated(
     tie-break order). So ``b`` can go once at least as many activities beat it as a best plan can
     hold (:func:`max_plan_size`): one of them is then always free to swap in. Exams are the same
     with credits out of the picture: per kind, only the first ``exams_needed[kind]`` exams in the
-    order (cost, hours, id) can be in a best plan.
+    order (cost, hours, id) can be in a best plan. Items dearer than ``max_cents`` (the cost of
+    a known plan, see :func:`greedy_cost`) go too: costs are never negative.
 
     The result is sorted by id.
     """
+    if max_cents is not None:
+        candidates = [c for c in candidates if c.cents <= max_cents]
     activities = [c for c in candidates if not c.is_exam]
     exams = [c for c in candidates if c.is_exam]
     limit = max_plan_size([c.credits for c in activities], credits_needed)
@@ -147,3 +203,29 @@ def reduce_dominated(
         kept.extend(sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)])
     kept.sort(key=lambda c: c.id)
     return kept
+
+
+def shrink(
+    candidates: Sequence[Candidate],
+    paths: Sequence[PathRule],
+    earned: float,
+    passed: Mapping[str, int],
+) -> list[Candidate]:
+    """The items that can be in the best plan for any of ``paths``.
+
+    ``earned`` and ``passed`` are the credits and exams (by kind) a person already has. The
+    items are cut by :func:`reduce_dominated`, with the cheapest :func:`greedy_cost` as the
+    price ceiling.
+    """
+    needs = [
+        (rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()})
+        for rule in paths
+    ]
+    kinds = {kind for _, exams in needs for kind in exams}
+    known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
+    return reduce_dominated(
+        candidates,
+        credits_needed=max(credits for credits, _ in needs),
+        exams_needed={kind: max(exams.get(kind, 0) for _, exams in needs) for kind in kinds},
+        max_cents=min((cost for cost in known if cost is not None), default=None),
+    )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ceplan.candidates import CREDIT_TOLERANCE, Candidate, reduce_dominated, usable_items
+from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, usable_items
 from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
 from ceplan.errors import PlanInputError
 from ceplan.formulation import build_formulation
@@ -277,12 +277,7 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
     if not open_paths:
         reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
         return Plan(status="infeasible", reasons=reasons, **header)
-    credits_needed = max(rules[i].credits - request.earned for i in open_paths)
-    exams_needed = {
-        kind: max(rules[i].exams.get(kind, 0) - passed.get(kind, 0) for i in open_paths)
-        for kind in {kind for i in open_paths for kind in rules[i].exams}
-    }
-    kept = reduce_dominated(candidates, credits_needed=credits_needed, exams_needed=exams_needed)
+    kept = shrink(candidates, [rules[i] for i in open_paths], request.earned, passed)
 
     def build(budget_cents: int | None, selected: Sequence[int]) -> Any:
         return lambda: build_formulation(
