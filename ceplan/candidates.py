@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
 
@@ -205,6 +207,30 @@ def reduce_dominated(
     return kept
 
 
+class _FractionalBound:
+    """The least any set of activities can cost to earn ``x`` credits, items split freely.
+
+    Taking activities by cost per credit, the last one in part, is the optimum of the linear
+    relaxation of the covering knapsack, so no real plan earning ``x`` credits costs less.
+    """
+
+    def __init__(self, activities: Sequence[Candidate]) -> None:
+        ordered = sorted(activities, key=lambda c: c.cents / c.credits)
+        self.ratios = [c.cents / c.credits for c in ordered]
+        self.credits = list(accumulate(c.credits for c in ordered))
+        self.cents = list(accumulate(c.cents for c in ordered))
+
+    def __call__(self, x: float) -> float:
+        if x <= CREDIT_TOLERANCE:
+            return 0.0
+        k = bisect.bisect_left(self.credits, x - CREDIT_TOLERANCE)
+        if k == len(self.credits):
+            return math.inf
+        before_credits = self.credits[k - 1] if k else 0.0
+        before_cents = self.cents[k - 1] if k else 0
+        return before_cents + max(0.0, x - before_credits) * self.ratios[k]
+
+
 def shrink(
     candidates: Sequence[Candidate],
     paths: Sequence[PathRule],
@@ -214,8 +240,10 @@ def shrink(
     """The items that can be in the best plan for any of ``paths``.
 
     ``earned`` and ``passed`` are the credits and exams (by kind) a person already has. The
-    items are cut by :func:`reduce_dominated`, with the cheapest :func:`greedy_cost` as the
-    price ceiling.
+    cheapest :func:`greedy_cost` over the paths is a ceiling on the best plan's cost. An
+    activity goes when every plan holding it costs more than that ceiling on every path: the
+    path's cheapest exams, plus the activity, plus the :class:`_FractionalBound` on the credits
+    still missing. The rest is cut by :func:`reduce_dominated`.
     """
     needs = [
         (rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()})
@@ -223,9 +251,27 @@ def shrink(
     ]
     kinds = {kind for _, exams in needs for kind in exams}
     known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
+    ceiling = min((cost for cost in known if cost is not None), default=None)
+    if ceiling is not None:
+        activities = [c for c in candidates if not c.is_exam]
+        bound = _FractionalBound(activities)
+        floors = [
+            (credits, greedy_cost(candidates, credits_needed=0, exams_needed=exams))
+            for credits, exams in needs
+        ]
+        open_floors = [(credits, floor) for credits, floor in floors if floor is not None]
+
+        def useful(c: Candidate) -> bool:
+            return c.is_exam or any(
+                credits > CREDIT_TOLERANCE
+                and floor + c.cents + bound(credits - c.credits) <= ceiling + 1e-6
+                for credits, floor in open_floors
+            )
+
+        candidates = [c for c in candidates if useful(c)]
     return reduce_dominated(
         candidates,
         credits_needed=max(credits for credits, _ in needs),
         exams_needed={kind: max(exams.get(kind, 0) for _, exams in needs) for kind in kinds},
-        max_cents=min((cost for cost in known if cost is not None), default=None),
+        max_cents=ceiling,
     )

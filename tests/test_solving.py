@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ceplan
-from ceplan.candidates import Candidate
+from ceplan.candidates import Candidate, shrink
 from ceplan.catalog import PathRule
 from ceplan.formulation import build_formulation
 
@@ -121,3 +123,85 @@ def test_budget_reason_survives_ties() -> None:
     plan = ceplan.optimise(catalog, "pro", today=TODAY, budget=3.99, expires=dt.date(2028, 6, 30))
     assert plan.status == "infeasible"
     assert plan.reasons == ("4 credits: cheapest plan costs 4.00 GBP, budget is 3.99 GBP",)
+
+
+# -- shrinking the problem keeps the best plan --------------------------------------------------
+
+
+def best_plan(
+    items: list[Candidate], paths: list[PathRule], earned: float, passed: dict[str, int]
+) -> tuple[int, float, int, tuple[str, ...]] | None:
+    """Exhaustive search: the first plan in the order cost, hours, count, sorted ids."""
+    best = None
+    for mask in range(1 << len(items)):
+        chosen = [c for n, c in enumerate(items) if mask >> n & 1]
+        credits = earned + sum(c.credits for c in chosen)
+        meets = any(
+            credits >= rule.credits - 1e-6
+            and all(
+                passed.get(kind, 0) + sum(c.kind == kind for c in chosen) >= count
+                for kind, count in rule.exams.items()
+            )
+            for rule in paths
+        )
+        if meets:
+            key = (
+                sum(c.cents for c in chosen),
+                round(sum(c.hours for c in chosen), 6),
+                len(chosen),
+                tuple(sorted(c.id for c in chosen)),
+            )
+            best = key if best is None or key < best else best
+    return best
+
+
+ITEMS = st.lists(
+    st.tuples(
+        st.booleans(),
+        st.sampled_from(["core", "pro"]),
+        st.sampled_from([0.25, 1, 2, 3, 5, 8]),
+        st.sampled_from([0, 0, 100, 150, 250, 400, 999]),
+        st.sampled_from([0, 1, 1, 2, 5]),
+    ),
+    min_size=1,
+    max_size=10,
+)
+PATHS = st.lists(
+    st.tuples(
+        st.sampled_from([0, 1, 4, 8, 12]),
+        st.dictionaries(st.sampled_from(["core", "pro"]), st.integers(1, 2), max_size=2),
+    )
+    .filter(lambda pair: bool(pair[0] or pair[1]))
+    .map(lambda pair: PathRule(credits=pair[0], exams=pair[1])),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ITEMS, PATHS, st.sampled_from([0, 0, 2.5]), st.sampled_from([{}, {"pro": 1}]))
+def test_shrinking_keeps_the_best_plan(
+    raw: list[tuple[bool, str, float, int, float]],
+    paths: list[PathRule],
+    earned: float,
+    passed: dict[str, int],
+) -> None:
+    items = [
+        Candidate(
+            id=f"i{n:02d}",
+            is_exam=is_exam,
+            kind=kind if is_exam else None,
+            credits=0.0 if is_exam else float(credits),
+            cents=cents,
+            hours=float(hours),
+            do_by=TODAY,
+        )
+        for n, (is_exam, kind, credits, cents, hours) in enumerate(raw)
+    ]
+    expected = best_plan(items, paths, earned, passed)
+    if expected is None:
+        return
+    # shrink() is called with the paths that can be met at all, as the planner does.
+    open_paths = [rule for rule in paths if best_plan(items, [rule], earned, passed) is not None]
+    kept = shrink(items, open_paths, earned, passed)
+    assert best_plan(kept, open_paths, earned, passed) == expected
