@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, usable_items
 from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
 from ceplan.errors import PlanInputError
-from ceplan.formulation import build_formulation
+from ceplan.formulation import Formulation, build_formulation
 from ceplan.results import PathComparison, Plan, PlannedItem
-from ceplan.solving import Solution, make_solver, solve_lexicographic
+from ceplan.solving import Solution, cheapest_cents, make_solver, solve_lexicographic
 
 __all__ = ["PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
 
@@ -277,9 +277,10 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
     if not open_paths:
         reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
         return Plan(status="infeasible", reasons=reasons, **header)
-    kept = shrink(candidates, [rules[i] for i in open_paths], request.earned, passed)
 
-    def build(budget_cents: int | None, selected: Sequence[int]) -> Any:
+    def build(budget_cents: int | None, selected: Sequence[int]) -> Callable[[], Formulation]:
+        # Shrink for the paths at hand: what one path's best plan needs may be cut for another.
+        kept = shrink(candidates, [rules[i] for i in selected], request.earned, passed)
         return lambda: build_formulation(
             kept,
             {i: rules[i] for i in selected},
@@ -292,8 +293,8 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
     if solution.status == "infeasible":
         # Every open path can be met when money is no object, so the budget is what stops it.
         for i in open_paths:
-            cheapest = solve_lexicographic(build(None, [i]), solver)
-            obstacles[i] = _over_budget(cheapest, kept, catalog.currency, request)
+            cents = cheapest_cents(build(None, [i]), solver)
+            obstacles[i] = _over_budget(cents, catalog.currency, request)
         reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
         return Plan(status="infeasible", reasons=reasons, **header)
     if solution.status == "unknown":
@@ -307,7 +308,7 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
     return Plan(
         status=solution.status,
         path_index=solution.path,
-        items=_items(catalog, {c.id: c for c in kept}, solution),
+        items=_items(catalog, {c.id: c for c in candidates}, solution),
         **header,
     )
 
@@ -378,13 +379,10 @@ def _obstacle(rule: PathRule, candidates: Sequence[Candidate], request: PlanRequ
     return "; ".join(problems) or None
 
 
-def _over_budget(
-    cheapest: Solution, kept: Sequence[Candidate], currency: str, request: PlanRequest
-) -> str:
-    if cheapest.status not in ("optimal", "feasible"):
-        return "no plan was found"
-    cents = {c.id: c.cents for c in kept}
-    cost = sum(cents[i] for i in cheapest.chosen) / 100
+def _over_budget(cents: int | None, currency: str, request: PlanRequest) -> str:
+    if cents is None:
+        return "the solver stopped (time limit) before it found a plan"
+    cost = cents / 100
     return f"cheapest plan costs {cost:.2f} {currency}, budget is {request.budget:.2f} {currency}"
 
 

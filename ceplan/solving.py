@@ -20,7 +20,7 @@ import pulp
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
 
-__all__ = ["SOLVERS", "Solution", "make_solver", "solve_lexicographic"]
+__all__ = ["SOLVERS", "Solution", "cheapest_cents", "make_solver", "solve_lexicographic"]
 
 SOLVERS = ("cbc", "highs")
 """The solver names :func:`make_solver` accepts."""
@@ -200,6 +200,15 @@ def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
         if formulation.meets(picked, index):
             return index
     raise SolverError("the solver returned a plan that meets no path")  # pragma: no cover
+
+
+def cheapest_cents(build: Callable[[], Formulation], solver: Any) -> int | None:
+    """The least cost of any plan, in cents (``None`` if the solver found none)."""
+    stages = _Stages(build, solver)
+    status, formulation = stages.solve(lambda f: f.cost)
+    if status not in ("optimal", "feasible"):
+        return None
+    return round(_value(formulation.cost))
 
 
 def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Solution:
