@@ -62,6 +62,8 @@ def usable_items(
     An item is usable iff its id is not in ``unavailable_ids`` (completed or excluded), its last
     day (``expires`` or ``retires``) is empty or on or after ``today``, and ``available_from`` is
     empty or on or before ``complete_by``. It must be done by ``min(last day, complete_by)``.
+    An activity with dated sessions is usable only if a session starts on or after ``today``
+    and ends by its do-by date; it then costs as its cheapest such session.
     The result is sorted by id.
     """
     skip = set(unavailable_ids)
@@ -79,15 +81,26 @@ def usable_items(
         if item.available_from is not None and item.available_from > complete_by:
             continue
         is_exam = isinstance(item, Exam)
+        do_by = min(last, complete_by) if last is not None else complete_by
+        cents = catalog.cents_of(item.id)
+        if isinstance(item, Activity) and item.sessions:
+            prices = [
+                catalog.cents_of(item.id, session=number)
+                for number, session in enumerate(item.sessions)
+                if session.start >= today and session.end <= do_by
+            ]
+            if not prices:
+                continue
+            cents = min(prices)
         result.append(
             Candidate(
                 id=item.id,
                 is_exam=is_exam,
                 kind=item.kind if isinstance(item, Exam) else None,
                 credits=0.0 if isinstance(item, Exam) else float(item.credits),
-                cents=catalog.cents_of(item.id),
+                cents=cents,
                 hours=float(item.hours or 0.0),
-                do_by=min(last, complete_by) if last is not None else complete_by,
+                do_by=do_by,
             )
         )
     result.sort(key=lambda c: c.id)

@@ -28,7 +28,7 @@ from pydantic import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Activity", "Catalog", "Exam", "PathRule", "Tier"]
+__all__ = ["Activity", "Catalog", "Exam", "PathRule", "Session", "Tier"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TIER_PATTERN = r"^[a-z][a-z0-9_-]*$"
@@ -151,12 +151,33 @@ class _Item(_Model):
         raise NotImplementedError
 
 
+class Session(_Model):
+    """A dated run of an activity (e.g. an instructor-led class), with an optional own price.
+
+    ``cost`` is in the activity's currency; without it the session costs the activity's cost.
+    """
+
+    start: Date
+    end: Date
+    cost: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Session:
+        if self.end < self.start:
+            raise CatalogRuleError(f"end {self.end} is before start {self.start}", ("end",))
+        return self
+
+
 class Activity(_Item):
-    """Something that earns CE credits: a course, videos, a webinar, an event session..."""
+    """Something that earns CE credits: a course, videos, a webinar, an event session...
+
+    An activity with ``sessions`` runs only on those dates, and a plan picks at most one.
+    """
 
     type: Text
     credits: Positive
     expires: Date | None = None
+    sessions: Annotated[tuple[Session, ...], Field(strict=False)] = ()
 
     @property
     def last_day(self) -> dt.date | None:
@@ -242,12 +263,39 @@ class Catalog(_Model):
                         f"exam kind '{item.kind}' is not named by any tier's path",
                         (*loc, "kind"),
                     )
-                cents[item.id] = self._to_cents(item, loc)
+                cents[item.id] = self._to_cents(item, item.cost, loc)
+                if isinstance(item, Activity):
+                    self._check_sessions(item, loc, cents)
         self._by_id = by_id
         self._cents = cents
         return self
 
-    def _to_cents(self, item: Activity | Exam, loc: tuple[str | int, ...]) -> int:
+    def _check_sessions(
+        self, item: Activity, loc: tuple[str | int, ...], cents: dict[str, int]
+    ) -> None:
+        seen: set[tuple[dt.date, dt.date]] = set()
+        for number, session in enumerate(item.sessions):
+            where = (*loc, "sessions", number)
+            if item.available_from and session.start < item.available_from:
+                raise CatalogRuleError(
+                    f"session starts {session.start}, before available_from {item.available_from}",
+                    (*where, "start"),
+                )
+            if item.expires and session.end > item.expires:
+                raise CatalogRuleError(
+                    f"session ends {session.end}, after expires {item.expires}", (*where, "end")
+                )
+            if (session.start, session.end) in seen:
+                raise CatalogRuleError(
+                    f"duplicate session {session.start} to {session.end}", (*where, "start")
+                )
+            seen.add((session.start, session.end))
+            if session.cost is not None:
+                cents[_session_key(item.id, number)] = self._to_cents(
+                    item, session.cost, (*where, "cost")
+                )
+
+    def _to_cents(self, item: Activity | Exam, cost: float, loc: tuple[str | int, ...]) -> int:
         rate = 1.0
         if item.currency is not None and item.currency != self.currency:
             if item.currency not in self.exchange_rates:
@@ -255,9 +303,9 @@ class Catalog(_Model):
                     f"currency {item.currency} has no entry in exchange_rates", (*loc, "currency")
                 )
             rate = self.exchange_rates[item.currency]
-        amount = Decimal(repr(item.cost)) * Decimal(repr(rate)) * 100
+        amount = Decimal(repr(cost)) * Decimal(repr(rate)) * 100
         if not math.isfinite(float(amount)) or amount > Decimal(10) ** 15:
-            raise CatalogRuleError("is too large", (*loc, "cost"))
+            raise CatalogRuleError("is too large", loc if loc[-1] == "cost" else (*loc, "cost"))
         return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
     # -- lookups -------------------------------------------------------------------------------
@@ -266,8 +314,10 @@ class Catalog(_Model):
         """The cost of an item in the catalogue currency, rounded to cents."""
         return self._cents[item_id] / 100
 
-    def cents_of(self, item_id: str) -> int:
-        """The cost of an item in whole cents of the catalogue currency."""
+    def cents_of(self, item_id: str, session: int | None = None) -> int:
+        """The cost of an item (or of one of its sessions) in cents of the catalogue currency."""
+        if session is not None:
+            return self._cents.get(_session_key(item_id, session), self._cents[item_id])
         return self._cents[item_id]
 
     def item(self, item_id: str) -> Activity | Exam:
@@ -330,6 +380,10 @@ class Catalog(_Model):
         ]
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype(dict.fromkeys(["credits", "cost", "price", "hours"], "float64"))
+
+
+def _session_key(item_id: str, number: int) -> str:
+    return f"{item_id}#session{number}"  # "#" never occurs in an id
 
 
 def _plain_number(value: float) -> int | float:

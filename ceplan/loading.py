@@ -291,7 +291,7 @@ def _validation_error(
     message = first["msg"]
     error = first.get("ctx", {}).get("error")
     if isinstance(error, CatalogRuleError):
-        loc = error.loc
+        loc = (*loc, *error.loc)  # a rule of a nested model (a session) is relative to it
         message = str(error)
     elif first["type"] == "extra_forbidden":
         message = "unknown key"
