@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.weeks import Calendar
 
 __all__ = [
     "Candidate",
@@ -42,6 +43,23 @@ class Candidate:
     cents: int
     hours: float
     do_by: dt.date
+    first: dt.date | None = None
+    """The first day work can start (an available day); ``None`` means ``today``."""
+    last: dt.date | None = None
+    """The latest day it can finish: the last available day by ``do_by`` (an exam's sitting
+    day, a session's last day); ``None`` means ``do_by``."""
+    session: int | None = None
+    """For an activity with dated sessions: the one planned (it needs no self-study hours)."""
+
+    @property
+    def finish_by(self) -> dt.date:
+        """The latest day the item can finish."""
+        return self.last or self.do_by
+
+    @property
+    def self_paced(self) -> bool:
+        """Whether its hours are self-study hours spread over weeks (not a dated session)."""
+        return self.session is None
 
     @property
     def key(self) -> tuple[int, float, str]:
@@ -56,6 +74,7 @@ def usable_items(
     complete_by: dt.date,
     unavailable_ids: Iterable[str] = (),
     allow_exams: bool = True,
+    calendar: Calendar | None = None,
 ) -> list[Candidate]:
     """The activities and exams that can be used between ``today`` and ``complete_by``.
 
@@ -64,8 +83,13 @@ def usable_items(
     empty or on or before ``complete_by``. It must be done by ``min(last day, complete_by)``.
     An activity with dated sessions is usable only if a session starts on or after ``today``
     and ends by its do-by date; it then costs as its cheapest such session.
+
+    With a ``calendar`` (unavailable days), work starts on an available day and ends by the last
+    available day before the do-by date; a session must fall on available days only; an item
+    with no available day in its window is not usable.
     The result is sorted by id.
     """
+    calendar = calendar or Calendar(today=today, end=complete_by)
     skip = set(unavailable_ids)
     items: Sequence[Activity | Exam] = [
         *catalog.activities,
@@ -83,15 +107,27 @@ def usable_items(
         is_exam = isinstance(item, Exam)
         do_by = min(last, complete_by) if last is not None else complete_by
         cents = catalog.cents_of(item.id)
+        session: int | None = None
         if isinstance(item, Activity) and item.sessions:
-            prices = [
-                catalog.cents_of(item.id, session=number)
+            # The cheapest session that can be attended; among equals, the latest.
+            options = [
+                (catalog.cents_of(item.id, session=number), -session.start.toordinal(), number)
                 for number, session in enumerate(item.sessions)
-                if session.start >= today and session.end <= do_by
+                if session.start >= today
+                and session.end <= do_by
+                and calendar.available_between(session.start, session.end)
             ]
-            if not prices:
+            if not options:
                 continue
-            cents = min(prices)
+            cents, _, session = min(options)
+            first = item.sessions[session].start
+            finish = item.sessions[session].end
+        else:
+            first_day = calendar.first_available(max(today, item.available_from or today), do_by)
+            finish_day = calendar.last_available(do_by, first_day or do_by)
+            if first_day is None or finish_day is None:
+                continue
+            first, finish = first_day, finish_day
         result.append(
             Candidate(
                 id=item.id,
@@ -101,6 +137,9 @@ def usable_items(
                 cents=cents,
                 hours=float(item.hours or 0.0),
                 do_by=do_by,
+                first=first,
+                last=finish,
+                session=session,
             )
         )
     result.sort(key=lambda c: c.id)
@@ -176,12 +215,22 @@ def greedy_cost(
     return total + min(options) if options else None
 
 
+def _beats_in_time(a: Candidate, b: Candidate) -> bool:
+    """With dates and weekly hours in play: ``a`` can take ``b``'s place in any plan."""
+    if a.hours > b.hours or a.finish_by < b.finish_by:
+        return False
+    if not a.self_paced or a.hours == 0:
+        return True  # a dated session (or no work at all) uses no weekly hours
+    return b.self_paced and (a.first or a.do_by) <= (b.first or b.do_by)
+
+
 def reduce_dominated(
     candidates: Sequence[Candidate],
     *,
     credits_needed: float,
     exams_needed: dict[str, int],
     max_cents: int | None = None,
+    timed: bool = False,
 ) -> list[Candidate]:
     """Drop items that a best plan never needs; the cheapest plan and its tie-breaks are kept.
 
@@ -194,6 +243,10 @@ def reduce_dominated(
     order (cost, hours, id) can be in a best plan. Items dearer than ``max_cents`` (the cost of
     a known plan, see :func:`greedy_cost`) go too: costs are never negative.
 
+    With ``timed`` (plans over time: weekly hours, unavailable days, the latest completion as a
+    tie-break), ``a`` must also take no more hours, be able to finish no earlier, and fit where
+    ``b`` did (:func:`_beats_in_time`); exams are then all kept.
+
     The result is sorted by id.
     """
     if max_cents is not None:
@@ -202,7 +255,21 @@ def reduce_dominated(
     exams = [c for c in candidates if c.is_exam]
     limit = max_plan_size([c.credits for c in activities], credits_needed)
     kept: list[Candidate] = []
-    if limit > 0:
+    if limit > 0 and timed:
+        walked: list[Candidate] = []
+        for candidate in sorted(activities, key=lambda c: c.key):
+            beaten_by = 0
+            for other in walked:
+                if other.credits >= candidate.credits - CREDIT_TOLERANCE and _beats_in_time(
+                    other, candidate
+                ):
+                    beaten_by += 1
+                    if beaten_by >= limit:
+                        break
+            if beaten_by < limit:
+                kept.append(candidate)
+            walked.append(candidate)
+    elif limit > 0:
         # Walk in preference order; count earlier activities with at least as many credits.
         seen_credits: list[float] = []  # sorted credits of the activities already walked
         for candidate in sorted(activities, key=lambda c: c.key):
@@ -215,7 +282,9 @@ def reduce_dominated(
     for exam in exams:
         by_kind[exam.kind or ""].append(exam)
     for kind, group in by_kind.items():
-        kept.extend(sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)])
+        kept.extend(
+            group if timed else sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)]
+        )
     kept.sort(key=lambda c: c.id)
     return kept
 
@@ -249,6 +318,9 @@ def shrink(
     paths: Sequence[PathRule],
     earned: float,
     passed: Mapping[str, int],
+    *,
+    timed: bool = False,
+    capacity: bool = False,
 ) -> list[Candidate]:
     """The items that can be in the best plan for any of ``paths``.
 
@@ -256,7 +328,8 @@ def shrink(
     cheapest :func:`greedy_cost` over the paths is a ceiling on the best plan's cost. An
     activity goes when every plan holding it costs more than that ceiling on every path: the
     path's cheapest exams, plus the activity, plus the :class:`_FractionalBound` on the credits
-    still missing. The rest is cut by :func:`reduce_dominated`.
+    still missing. The rest is cut by :func:`reduce_dominated`. With ``capacity`` (weekly hours
+    limited) the greedy plan may not fit in time, so there is no ceiling.
     """
     needs = [
         (rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()})
@@ -265,6 +338,8 @@ def shrink(
     kinds = {kind for _, exams in needs for kind in exams}
     known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
     ceiling = min((cost for cost in known if cost is not None), default=None)
+    if capacity:
+        ceiling = None
     if ceiling is not None:
         activities = [c for c in candidates if not c.is_exam]
         bound = _FractionalBound(activities)
@@ -287,4 +362,5 @@ def shrink(
         credits_needed=max(credits for credits, _ in needs),
         exams_needed={kind: max(exams.get(kind, 0) for _, exams in needs) for kind in kinds},
         max_cents=ceiling,
+        timed=timed,
     )

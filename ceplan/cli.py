@@ -60,6 +60,18 @@ def _positive(text: str) -> float:
     return value
 
 
+def _range(text: str) -> tuple[dt.date, dt.date]:
+    first, sep, last = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a range START:END (YYYY-MM-DD:YYYY-MM-DD)"
+        )
+    start, end = _date(first), _date(last)
+    if end < start:
+        raise argparse.ArgumentTypeError(f"'{text}' ends before it starts")
+    return start, end
+
+
 def _days(text: str) -> int:
     try:
         value = int(text)
@@ -142,6 +154,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="finish this many days before expiry (default: the catalogue's processing_days)",
     )
     opt.add_argument(
+        "--hours-per-week",
+        type=_positive,
+        metavar="H",
+        help="self-study hours you can spare each week (default: no limit); the plan then "
+        "schedules every item week by week",
+    )
+    opt.add_argument(
+        "--unavailable",
+        type=_range,
+        action="append",
+        default=[],
+        metavar="START:END",
+        help="days you can neither study nor attend a class, e.g. 2027-08-01:2027-08-14 "
+        "(repeatable)",
+    )
+    opt.add_argument(
         "--format",
         choices=["table", "json", "csv"],
         default="table",
@@ -188,6 +216,8 @@ def _optimise(args: argparse.Namespace) -> int:
         "budget": args.budget,
         "allow_exams": not args.no_exams,
         "processing_days": args.processing_days,
+        "hours_per_week": args.hours_per_week,
+        "unavailable": args.unavailable,
         "solver": args.solver,
         "time_limit": args.time_limit,
     }

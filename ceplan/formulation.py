@@ -13,6 +13,15 @@ Constraint families, named from the data:
   sum(exams[p][kind] * choose_path[p])``;
 - ``budget``: ``sum(cost[i] * take[i]) <= budget``, when a budget is given.
 
+With weekly study hours limited (a :class:`~ceplan.weeks.Calendar` with ``hours_per_week``),
+continuous ``work[i, w]`` hours of self-paced item ``i`` in week ``w`` join, for the weeks of the
+item's window only:
+
+- ``hours_done_<id>``: ``sum(work[i, w] for w) == hours[i] * take[i]``;
+- ``hours_week_<YYYY_MM_DD>``: ``sum(work[i, w] for i) <= capacity[w]`` (or
+  ``<= weekly_hours * available_days[w] / 7`` when the weekly hours are themselves a variable,
+  to find how many a plan needs).
+
 Costs are in whole cents, so that the cost objective is an exact integer.
 """
 
@@ -27,6 +36,7 @@ import pulp
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.catalog import PathRule
+from ceplan.weeks import Calendar
 
 __all__ = ["Formulation", "build_formulation"]
 
@@ -42,6 +52,8 @@ class Formulation:
     paths: dict[int, PathRule]
     earned: float
     passed: dict[str, int]
+    work: dict[tuple[str, int], Any]
+    weekly_hours: Any
     cost: Any
     hours: Any
     count: Any
@@ -77,6 +89,8 @@ def build_formulation(
     earned: float = 0.0,
     passed: Mapping[str, int] | None = None,
     budget_cents: int | None = None,
+    calendar: Calendar | None = None,
+    weekly_hours_free: bool = False,
 ) -> Formulation:
     """Build the problem of choosing one path and the items that meet it.
 
@@ -92,6 +106,12 @@ def build_formulation(
         Exams already passed in this period, by kind.
     budget_cents
         The most the plan may cost, in cents.
+    calendar
+        Weeks and their study-hour capacity; without one (or without ``hours_per_week``) there
+        is no weekly limit.
+    weekly_hours_free
+        Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
+        calendar's ``hours_per_week``.
 
     The objective is left at total cost; :mod:`ceplan.solving` changes it for the tie-breaks.
     """
@@ -126,6 +146,36 @@ def build_formulation(
     cost = pulp.lpSum(c.cents * take[c.id] for c in candidates)
     if budget_cents is not None:
         problem += cost <= budget_cents, "budget"
+    work: dict[tuple[str, int], Any] = {}
+    weekly_hours = None
+    if calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free):
+        if weekly_hours_free:
+            weekly_hours = problem.add_variable("weekly_hours", 0, None)
+        by_week: dict[int, list[Any]] = {}
+        for c in candidates:
+            if not c.self_paced or c.hours <= 0:
+                continue
+            first = c.first or calendar.today
+            for week in calendar.weeks_between(first, c.finish_by):
+                var = problem.add_variable(f"work_{take[c.id].name}_{week.index}", 0, None)
+                work[c.id, week.index] = var
+                by_week.setdefault(week.index, []).append(var)
+            problem += (
+                pulp.lpSum(work[c.id, w.index] for w in calendar.weeks_between(first, c.finish_by))
+                == c.hours * take[c.id],
+                _name("hours_done", c.id, used),
+            )
+        for index in sorted(by_week):
+            week = calendar.weeks[index]
+            limit = (
+                weekly_hours * (week.available_days / 7)
+                if weekly_hours is not None
+                else week.capacity
+            )
+            problem += (
+                pulp.lpSum(by_week[index]) <= limit,
+                f"hours_week_{week.start:%Y_%m_%d}",
+            )
     hours = pulp.lpSum(c.hours * take[c.id] for c in candidates)
     count = pulp.lpSum(take.values())
     problem.setObjective(cost)
@@ -137,6 +187,8 @@ def build_formulation(
         paths=dict(paths),
         earned=float(earned),
         passed=dict(passed),
+        work=work,
+        weekly_hours=weekly_hours,
         cost=cost,
         hours=hours,
         count=count,

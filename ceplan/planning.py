@@ -19,7 +19,9 @@ from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, build_formulation
 from ceplan.results import PathComparison, Plan, PlannedItem
-from ceplan.solving import Solution, cheapest_cents, make_solver, solve_lexicographic
+from ceplan.scheduling import Scheduled, schedule
+from ceplan.solving import Solution, cheapest_cents, least, make_solver, solve_lexicographic
+from ceplan.weeks import Calendar
 
 __all__ = ["PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
 
@@ -39,6 +41,23 @@ class PlanRequest:
     budget: float | None = None
     allow_exams: bool = True
     expires_given: bool = True
+    hours_per_week: float | None = None
+    unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def timed(self) -> bool:
+        """Whether this is a plan over time (weekly hours or unavailable days given)."""
+        return self.hours_per_week is not None or bool(self.unavailable)
+
+    @property
+    def calendar(self) -> Calendar:
+        """The days and weeks from today to the do-by date."""
+        return Calendar(
+            today=self.today,
+            end=self.complete_by,
+            unavailable=self.unavailable,
+            hours_per_week=self.hours_per_week,
+        )
 
     @property
     def complete_by(self) -> dt.date:
@@ -78,6 +97,8 @@ def make_request(
     budget: float | None = None,
     allow_exams: bool = True,
     processing_days: int | None = None,
+    hours_per_week: float | None = None,
+    unavailable: Iterable[tuple[dt.date, dt.date]] = (),
 ) -> PlanRequest:
     """Check planning inputs against the catalogue; see :func:`optimise` for their meaning.
 
@@ -114,6 +135,24 @@ def make_request(
         unknown = sorted(ids - catalog.ids)
         if unknown:
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
+    if hours_per_week is not None:
+        _check_number("hours_per_week", hours_per_week)
+        if hours_per_week == 0:
+            raise PlanInputError("hours_per_week must be more than 0")
+    ranges = []
+    for pair in unavailable:
+        try:
+            first, last = pair
+        except (TypeError, ValueError):
+            raise PlanInputError(
+                f"an unavailable range is a (first, last) pair, not {pair!r}"
+            ) from None
+        for value in (first, last):
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise PlanInputError(f"unavailable dates must be dates, not {value!r}")
+        if last < first:
+            raise PlanInputError(f"unavailable range {first}:{last} ends before it starts")
+        ranges.append((first, last))
     expires_given = expires is not None
     try:
         if expires is None:
@@ -136,6 +175,8 @@ def make_request(
         budget=None if budget is None else float(budget),
         allow_exams=allow_exams,
         expires_given=expires_given,
+        hours_per_week=None if hours_per_week is None else float(hours_per_week),
+        unavailable=tuple(sorted(ranges)),
     )
 
 
@@ -159,6 +200,8 @@ def optimise(
     budget: float | None = None,
     allow_exams: bool = True,
     processing_days: int | None = None,
+    hours_per_week: float | None = None,
+    unavailable: Iterable[tuple[dt.date, dt.date]] = (),
     solver: str | Any | None = None,
     time_limit: float | None = None,
 ) -> Plan:
@@ -186,6 +229,11 @@ def optimise(
         Whether new exams may be planned.
     processing_days
         Days before expiry by which everything must be complete. Default: the catalogue's.
+    hours_per_week
+        Self-study hours the person can spare each week (default: no limit). Plans then say
+        when each item is done and never ask for more hours in any week.
+    unavailable
+        ``(first, last)`` day ranges when the person can neither study nor attend a session.
     solver
         ``"cbc"`` (default), ``"highs"`` or a PuLP solver object.
     time_limit
@@ -217,6 +265,8 @@ def optimise(
         budget=budget,
         allow_exams=allow_exams,
         processing_days=processing_days,
+        hours_per_week=hours_per_week,
+        unavailable=unavailable,
     )
     rules = catalog.tiers[tier].paths
     return _plan(catalog, request, range(len(rules)), make_solver(solver, time_limit=time_limit))
@@ -265,12 +315,14 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
             f"{request.expires}), and today is {request.today}"
         )
         return Plan(status="infeasible", reasons=_per_path(rules, indices, late), **header)
+    calendar = request.calendar
     candidates = usable_items(
         catalog,
         today=request.today,
         complete_by=request.complete_by,
         unavailable_ids=request.completed | request.excluded,
         allow_exams=request.allow_exams,
+        calendar=calendar,
     )
     obstacles = {i: _obstacle(rules[i], candidates, request) for i in indices}
     open_paths = [i for i in indices if obstacles[i] is None]
@@ -278,23 +330,46 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
         return Plan(status="infeasible", reasons=reasons, **header)
 
-    def build(budget_cents: int | None, selected: Sequence[int]) -> Callable[[], Formulation]:
+    limited = request.hours_per_week is not None
+
+    def build(
+        budget_cents: int | None,
+        selected: Sequence[int],
+        *,
+        capacity: bool = limited,
+        free_hours: bool = False,
+    ) -> Callable[[], Formulation]:
         # Shrink for the paths at hand: what one path's best plan needs may be cut for another.
-        kept = shrink(candidates, [rules[i] for i in selected], request.earned, passed)
+        kept = shrink(
+            candidates,
+            [rules[i] for i in selected],
+            request.earned,
+            passed,
+            timed=request.timed,
+            capacity=capacity or free_hours,
+        )
         return lambda: build_formulation(
             kept,
             {i: rules[i] for i in selected},
             earned=request.earned,
             passed=passed,
             budget_cents=budget_cents,
+            calendar=calendar if capacity or free_hours else None,
+            weekly_hours_free=free_hours,
         )
 
-    solution = solve_lexicographic(build(request.budget_cents, open_paths), solver)
+    solution = solve_lexicographic(
+        build(request.budget_cents, open_paths), solver, latest=request.timed
+    )
     if solution.status == "infeasible":
-        # Every open path can be met when money is no object, so the budget is what stops it.
+        # Every open path can be met when money and time are no object: say which stops it.
         for i in open_paths:
-            cents = cheapest_cents(build(None, [i]), solver)
-            obstacles[i] = _over_budget(cents, catalog.currency, request)
+            budget = request.budget_cents
+            if limited and cheapest_cents(build(budget, [i], capacity=False), solver) is not None:
+                obstacles[i] = _too_few_hours(build(budget, [i], free_hours=True), solver, request)
+            else:
+                cents = cheapest_cents(build(None, [i], capacity=False), solver)
+                obstacles[i] = _over_budget(cents, catalog.currency, request)
         reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
         return Plan(status="infeasible", reasons=reasons, **header)
     if solution.status == "unknown":
@@ -305,10 +380,25 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         stopped = "the solver stopped at its time limit: a cheaper plan may exist"
         header["warnings"] = (*header["warnings"], stopped)
     header["path"] = rules[solution.path]
+    chosen = [c for c in candidates if c.id in set(solution.chosen)]
+    dates = schedule(chosen, calendar)
+    items = _items(catalog, {c.id: c for c in chosen}, solution, dates)
+    renewal = max((item.finish for item in items if item.finish), default=request.today)
+    period = catalog.tiers[request.tier].period_years
     return Plan(
         status=solution.status,
         path_index=solution.path,
-        items=_items(catalog, {c.id: c for c in candidates}, solution),
+        items=items,
+        renewal_date=renewal,
+        new_expires=add_years(renewal, period),
+        days_given_up=max(0, (request.expires - renewal).days),
+        timeline_rows=tuple(
+            sorted(
+                (week, item_id, hours)
+                for item_id, scheduled in dates.items()
+                for week, hours in scheduled.hours_by_week.items()
+            )
+        ),
         **header,
     )
 
@@ -340,6 +430,8 @@ def _header(catalog: Catalog, request: PlanRequest) -> dict[str, Any]:
         "notes": tuple(notes),
         "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
         "budget": request.budget,
+        "hours_per_week": request.hours_per_week,
+        "unavailable": request.unavailable,
     }
 
 
@@ -379,6 +471,21 @@ def _obstacle(rule: PathRule, candidates: Sequence[Candidate], request: PlanRequ
     return "; ".join(problems) or None
 
 
+def _too_few_hours(build: Callable[[], Formulation], solver: Any, request: PlanRequest) -> str:
+    """The reason when only the weekly hours stand in the way, with the hours that would do."""
+    needed = least(build, solver, lambda f: f.weekly_hours)
+    given = request.hours_per_week or 0
+    have = f"{_fmt_number(given)} hour{'' if given == 1 else 's'} a week"
+    have += " is" if given == 1 else " are"
+    if needed is None:
+        return f"{have} not enough to finish in time"
+    need = math.ceil(needed * 10 - 1e-6) / 10
+    return (
+        f"{have} not enough to finish in time; "
+        f"this path needs at least {_fmt_number(need)} hours a week"
+    )
+
+
 def _over_budget(cents: int | None, currency: str, request: PlanRequest) -> str:
     if cents is None:
         return "the solver stopped (time limit) before it found a plan"
@@ -391,7 +498,10 @@ def _fmt_credits(value: float) -> str:
 
 
 def _items(
-    catalog: Catalog, candidates: Mapping[str, Candidate], solution: Solution
+    catalog: Catalog,
+    candidates: Mapping[str, Candidate],
+    solution: Solution,
+    dates: Mapping[str, Scheduled],
 ) -> tuple[PlannedItem, ...]:
     items = []
     for item_id in solution.chosen:
@@ -411,6 +521,9 @@ def _items(
                 complete_by=candidate.do_by,
                 price=source.cost,
                 price_currency=source.currency or catalog.currency,
+                start=dates[item_id].start,
+                finish=dates[item_id].finish,
+                session=candidate.session,
             )
         )
     return tuple(sorted(items, key=lambda item: (item.is_exam, item.id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from ceplan.catalog import Catalog, _fmt_number
@@ -20,6 +21,8 @@ CSV_COLUMNS = [
     "cost",
     "hours",
     "complete_by",
+    "start",
+    "finish",
     "price",
     "price_currency",
 ]
@@ -42,6 +45,8 @@ def plan_csv(plan: Plan) -> str:
                 f"{item.cost:.2f}",
                 _fmt_number(item.hours),
                 item.complete_by.isoformat(),
+                _iso(item.start),
+                _iso(item.finish),
                 _fmt_number(item.price),
                 item.price_currency,
             ]
@@ -85,6 +90,10 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
         facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
     if plan.budget is not None:
         facts.append(f"budget {_money(plan.budget, plan.currency)}")
+    if plan.hours_per_week is not None:
+        facts.append(f"{_fmt_number(plan.hours_per_week)} study hours a week")
+    for first, last in plan.unavailable:
+        facts.append(f"away {first} to {last}")
     if facts:
         lines.append("; ".join(facts))
     lines.append("")
@@ -94,6 +103,12 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
             lines.append("(not proven cheapest: the solver stopped at its time limit)")
         lines.append("")
         lines.extend(_items_table(plan))
+        if plan.renewal_date is not None and plan.items:
+            lines.append("")
+            lines.append(
+                f"Renewal completes {plan.renewal_date}: the new cycle runs to "
+                f"{plan.new_expires}, giving up {plan.days_given_up} days of the current one."
+            )
     else:
         lines.append("No plan renews this certification in time:")
         lines.extend(f"  - {reason}" for reason in plan.reasons)
@@ -124,8 +139,15 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
     return "\n".join(lines) + "\n"
 
 
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def _items_table(plan: Plan) -> list[str]:
+    timed = plan.hours_per_week is not None or bool(plan.unavailable)
     header = ["item", "id", "title", "credits", f"cost ({plan.currency})", "hours", "do by"]
+    if timed:
+        header += ["start", "finish"]
     rows = [
         [
             "exam" if item.is_exam else "activity",
@@ -135,6 +157,7 @@ def _items_table(plan: Plan) -> list[str]:
             _cost_cell(item, plan.currency),
             _fmt_number(item.hours),
             item.complete_by.isoformat(),
+            *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
         for item in plan.items
     ]
@@ -149,6 +172,7 @@ def _items_table(plan: Plan) -> list[str]:
         f"{plan.total_cost:,.2f}",
         _fmt_number(plan.total_hours),
         "",
+        *(["", ""] if timed else []),
     ]
     if not rows:
         return ["  Nothing more to do: what you have already earned and passed meets this path."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ceplan.catalog import PathRule, _plain_number
@@ -26,10 +26,23 @@ ACTIVITY_COLUMNS = [
     "cost",
     "hours",
     "complete_by",
+    "start",
+    "finish",
     "price",
     "price_currency",
 ]
-EXAM_COLUMNS = ["id", "title", "kind", "cost", "hours", "complete_by", "price", "price_currency"]
+EXAM_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "cost",
+    "hours",
+    "complete_by",
+    "start",
+    "finish",
+    "price",
+    "price_currency",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,9 @@ class PlannedItem:
     complete_by: dt.date
     price: float
     price_currency: str
+    start: dt.date | None = None
+    finish: dt.date | None = None
+    session: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The item as in the JSON output."""
@@ -62,6 +78,7 @@ class PlannedItem:
                 "cost": self.cost,
                 "hours": _plain_number(self.hours),
                 "complete_by": self.complete_by.isoformat(),
+                **self._dates(),
             }
         return {
             "id": self.id,
@@ -71,6 +88,13 @@ class PlannedItem:
             "cost": self.cost,
             "hours": _plain_number(self.hours),
             "complete_by": self.complete_by.isoformat(),
+            **self._dates(),
+        }
+
+    def _dates(self) -> dict[str, str | None]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "finish": self.finish.isoformat() if self.finish else None,
         }
 
 
@@ -97,6 +121,12 @@ class Plan:
     notes: tuple[str, ...] = ()
     rates_as_of: dt.date | None = None
     budget: float | None = None
+    hours_per_week: float | None = None
+    unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    renewal_date: dt.date | None = None
+    new_expires: dt.date | None = None
+    days_given_up: int | None = None
+    timeline_rows: tuple[tuple[dt.date, str, float], ...] = field(default=(), repr=False)
     path_index: int | None = field(default=None, compare=False)
 
     @property
@@ -131,6 +161,28 @@ class Plan:
         rows = [_row(item, EXAM_COLUMNS) for item in self.items if item.is_exam]
         return _frame(rows, EXAM_COLUMNS)
 
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """Self-study hours by week and item: columns ``week``, ``id``, ``hours``.
+
+        Weeks start on ``today`` and are named by their first day; dated sessions take no
+        self-study hours and are not listed.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame(list(self.timeline_rows), columns=["week", "id", "hours"])
+        return frame.astype({"hours": "float64"})
+
+    def weekly_hours(self) -> list[dict[str, Any]]:
+        """Total self-study hours per week, for the JSON ``timeline``."""
+        totals: dict[dt.date, float] = {}
+        for week, _, hours in self.timeline_rows:
+            totals[week] = totals.get(week, 0.0) + hours
+        return [
+            {"week": week.isoformat(), "hours": _plain_number(round(hours, 2))}
+            for week, hours in sorted(totals.items())
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         """The plan as the JSON object of ``ceplan optimise --format json``."""
         found = self.found
@@ -154,6 +206,12 @@ class Plan:
             "warnings": list(self.warnings),
             "notes": list(self.notes),
             "rates_as_of": self.rates_as_of.isoformat() if self.rates_as_of else None,
+            "hours_per_week": self.hours_per_week,
+            "unavailable": [[a.isoformat(), b.isoformat()] for a, b in self.unavailable],
+            "renewal_date": _iso(self.renewal_date),
+            "new_expires": _iso(self.new_expires),
+            "days_given_up": self.days_given_up,
+            "timeline": self.weekly_hours(),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -180,21 +238,8 @@ class PathComparison:
             status: Status = (
                 "unknown" if any(p.status == "unknown" for p in self.plans) else "infeasible"
             )
-            return Plan(
-                status=status,
-                tier=first.tier,
-                currency=first.currency,
-                today=first.today,
-                expires=first.expires,
-                complete_by=first.complete_by,
-                path=None,
-                earned=first.earned,
-                passed=first.passed,
-                reasons=reasons,
-                warnings=first.warnings,
-                notes=first.notes,
-                rates_as_of=first.rates_as_of,
-                budget=first.budget,
+            return replace(
+                first, status=status, path=None, path_index=None, items=(), reasons=reasons
             )
         return min(found, key=plan_order)
 
@@ -228,6 +273,10 @@ def plan_order(plan: Plan) -> tuple[int, float, int, tuple[str, ...], int]:
         tuple(sorted(item.id for item in plan.items)),
         plan.path_index if plan.path_index is not None else 0,
     )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _row(item: PlannedItem, columns: list[str]) -> dict[str, Any]:

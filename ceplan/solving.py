@@ -20,7 +20,14 @@ import pulp
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
 
-__all__ = ["SOLVERS", "Solution", "cheapest_cents", "make_solver", "solve_lexicographic"]
+__all__ = [
+    "SOLVERS",
+    "Solution",
+    "cheapest_cents",
+    "least",
+    "make_solver",
+    "solve_lexicographic",
+]
 
 SOLVERS = ("cbc", "highs")
 """The solver names :func:`make_solver` accepts."""
@@ -193,6 +200,34 @@ def _bound(stage: str, bound: float) -> Tie:
     return tie
 
 
+def _latest(formulation: Formulation) -> Any:
+    """The day the latest chosen item can finish, as days after the earliest such day.
+
+    A binary ``last[i]`` marks one chosen item (or ``last_none``, worth 0, for an empty plan);
+    maximising the marked item's day makes it the latest.
+    """
+    problem, take = formulation.problem, formulation.take
+    items = sorted(formulation.candidates.values(), key=lambda c: c.id)
+    base = min((c.finish_by for c in items), default=None)
+    none = problem.add_variable("last_none", 0, 1, cat=pulp.LpBinary)
+    last = {
+        c.id: problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
+        for n, c in enumerate(items)
+    }
+    problem.add(pulp.lpSum(last.values()) + none == 1, "one_last")
+    for n, c in enumerate(items):
+        problem.add(last[c.id] <= take[c.id], f"last_in_plan_{n}")
+    assert base is not None or not items
+    return pulp.lpSum((c.finish_by - base).days * last[c.id] for c in items if base is not None)
+
+
+def _latest_at_least(bound: float) -> Tie:
+    def tie(formulation: Formulation) -> None:
+        formulation.problem.add(_latest(formulation) >= bound, "tie_latest")
+
+    return tie
+
+
 def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
     """The first path (in the tier's order) that the chosen items meet."""
     picked = frozenset(chosen)
@@ -202,17 +237,30 @@ def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
     raise SolverError("the solver returned a plan that meets no path")  # pragma: no cover
 
 
+def least(
+    build: Callable[[], Formulation], solver: Any, expression: Callable[[Formulation], Any]
+) -> float | None:
+    """The least value of ``expression`` over all plans (``None`` if the solver found none)."""
+    status, formulation = _Stages(build, solver).solve(expression)
+    if status != "optimal":
+        return None
+    return _value(expression(formulation))
+
+
 def cheapest_cents(build: Callable[[], Formulation], solver: Any) -> int | None:
     """The least cost of any plan, in cents (``None`` if the solver found none)."""
-    stages = _Stages(build, solver)
-    status, formulation = stages.solve(lambda f: f.cost)
-    if status not in ("optimal", "feasible"):
-        return None
-    return round(_value(formulation.cost))
+    value = least(build, solver, lambda f: f.cost)
+    return None if value is None else round(value)
 
 
-def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Solution:
+def solve_lexicographic(
+    build: Callable[[], Formulation], solver: Any, *, latest: bool = False
+) -> Solution:
     """Find the first plan in the order cost, hours, item count, ids.
+
+    With ``latest`` (plans over time), the latest completion comes between hours and count:
+    among equally cheap and long plans, the one that can finish last (and so gives up the
+    fewest days of the current certification) wins.
 
     ``build`` makes a fresh :class:`Formulation` each time it is called; each stage solves a
     fresh one with the earlier optima added as constraints (``tie_cost``, ``tie_hours``,
@@ -241,6 +289,11 @@ def solve_lexicographic(build: Callable[[], Formulation], solver: Any) -> Soluti
         best = _value(getattr(formulation, stage))
         bound = best + (slack * max(1.0, abs(best)) if relative else slack)
         stages.ties.append(_bound(stage, bound))
+        if stage == "hours" and latest:
+            status, formulation = stages.solve(lambda f: -_latest(f))
+            if status != "optimal":
+                raise SolverError("the solver lost the plan while breaking ties on completion")
+            stages.ties.append(_latest_at_least(-_value(formulation.problem.objective) - 0.5))
     chosen = _chosen(formulation)
     if not stages.unique(chosen):
         chosen = _smallest_ids(stages, size=len(chosen))
