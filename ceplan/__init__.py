@@ -14,6 +14,7 @@ that meets one of a tier's renewal paths before the certification expires:
 from ceplan._version import __version__
 from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
 from ceplan.errors import CatalogError, CeplanError, PlanInputError, SolverError
+from ceplan.ics import plan_to_ics
 from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
 from ceplan.planning import PlanRequest, compare_paths, make_request, optimise
 from ceplan.results import PathComparison, Plan, PlannedItem
@@ -42,4 +43,5 @@ __all__ = [
     "make_solver",
     "optimise",
     "parse_catalog",
+    "plan_to_ics",
 ]

@@ -11,10 +11,13 @@ import datetime as dt
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
+from ceplan._files import write_atomic
 from ceplan._version import __version__
 from ceplan.errors import CeplanError
+from ceplan.ics import plan_to_ics
 from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table
@@ -70,6 +73,12 @@ def _range(text: str) -> tuple[dt.date, dt.date]:
     if end < start:
         raise argparse.ArgumentTypeError(f"'{text}' ends before it starts")
     return start, end
+
+
+def _file(text: str) -> Path:
+    if not text:
+        raise argparse.ArgumentTypeError("an empty file name")
+    return Path(text)
 
 
 def _days(text: str) -> int:
@@ -170,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable)",
     )
     opt.add_argument(
+        "--ics",
+        type=_file,
+        metavar="FILE",
+        help="also write the plan as an iCalendar file: one all-day event per item, with "
+        "reminders 90, 60, 30 and 7 days before its do-by date (written only when a plan "
+        "is found)",
+    )
+    opt.add_argument(
         "--format",
         choices=["table", "json", "csv"],
         default="table",
@@ -224,14 +241,26 @@ def _optimise(args: argparse.Namespace) -> int:
     if args.format == "table":
         comparison = compare_paths(catalog, args.tier, **inputs)
         plan = comparison.best
-        sys.stdout.write(plan_table(plan, comparison, catalog))
+        output = plan_table(plan, comparison, catalog)
     else:
         plan = optimise(catalog, args.tier, **inputs)
-        if args.format == "json":
-            sys.stdout.write(plan.to_json() + "\n")
-        else:
-            sys.stdout.write(plan_csv(plan))
-            for reason in plan.reasons:
-                print(f"ceplan: no plan: {reason}", file=sys.stderr)
+        output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
+    if args.ics is not None and plan.found:
+        # Before any output, so that a file that cannot be written is only an error (exit 2).
+        _write(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
+    elif args.ics is not None:
+        print(f"ceplan: no plan, so no calendar written to '{args.ics}'", file=sys.stderr)
+    sys.stdout.write(output)
+    if args.format == "csv":
+        for reason in plan.reasons:
+            print(f"ceplan: no plan: {reason}", file=sys.stderr)
     sys.stdout.flush()
     return EXIT_PLAN if plan.found else EXIT_NO_PLAN
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to ``path`` atomically; any failure becomes one :class:`CeplanError`."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise CeplanError(f"cannot write {what} '{path}': {exc.strerror or exc}") from None

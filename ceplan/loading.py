@@ -14,7 +14,6 @@ import hashlib
 import importlib.resources
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from ceplan._fastyaml import fast_load
+from ceplan._files import write_atomic
 from ceplan._version import __version__
 from ceplan.catalog import Catalog, CatalogRuleError
 from ceplan.errors import CatalogError
@@ -383,27 +383,6 @@ def _read_cache(file: Path) -> Catalog | None:
 def _write_cache(file: Path, catalog: Catalog) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        payload = catalog.model_dump_json(by_alias=True).encode()
-        with _atomic(file) as tmp:
-            tmp.write_bytes(payload)
+        write_atomic(file, catalog.model_dump_json(by_alias=True).encode(), private=True)
     except OSError:
         pass  # a cache that cannot be written is only a slower next load
-
-
-class _atomic:
-    """Write to a temporary file beside ``target``, then rename it into place."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        self.tmp = Path(tmp)
-
-    def __enter__(self) -> Path:
-        return self.tmp
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.target)
-        else:
-            self.tmp.unlink(missing_ok=True)
