@@ -321,6 +321,7 @@ def shrink(
     *,
     timed: bool = False,
     capacity: bool = False,
+    ceiling: int | None = None,
 ) -> list[Candidate]:
     """The items that can be in the best plan for any of ``paths``.
 
@@ -329,7 +330,8 @@ def shrink(
     activity goes when every plan holding it costs more than that ceiling on every path: the
     path's cheapest exams, plus the activity, plus the :class:`_FractionalBound` on the credits
     still missing. The rest is cut by :func:`reduce_dominated`. With ``capacity`` (weekly hours
-    limited) the greedy plan may not fit in time, so there is no ceiling.
+    limited) the greedy plan may not fit in time, so only ``ceiling``, the cost of a plan known
+    to fit, if any, is used.
     """
     needs = [
         (rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()})
@@ -337,9 +339,9 @@ def shrink(
     ]
     kinds = {kind for _, exams in needs for kind in exams}
     known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
-    ceiling = min((cost for cost in known if cost is not None), default=None)
-    if capacity:
-        ceiling = None
+    if not capacity:
+        known.append(ceiling)
+        ceiling = min((cost for cost in known if cost is not None), default=None)
     if ceiling is not None:
         activities = [c for c in candidates if not c.is_exam]
         bound = _FractionalBound(activities)

@@ -16,11 +16,18 @@ from typing import Any
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, usable_items
 from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
-from ceplan.errors import PlanInputError
+from ceplan.errors import PlanInputError, SolverError
 from ceplan.formulation import Formulation, build_formulation
 from ceplan.results import PathComparison, Plan, PlannedItem
 from ceplan.scheduling import Scheduled, schedule
-from ceplan.solving import Solution, cheapest_cents, least, make_solver, solve_lexicographic
+from ceplan.solving import (
+    Solution,
+    cheapest_cents,
+    cheapest_plan,
+    least,
+    make_solver,
+    solve_lexicographic,
+)
 from ceplan.weeks import Calendar
 
 __all__ = ["PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
@@ -332,6 +339,21 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
 
     limited = request.hours_per_week is not None
 
+    def fitting_cost(budget_cents: int | None, selected: Sequence[int]) -> int | None:
+        """The cost of the cheapest plan without a weekly limit, if it fits the weekly hours.
+
+        No plan within the limit is cheaper, so this is a ceiling that shrinks the timed model.
+        """
+        found = cheapest_plan(build(budget_cents, selected, capacity=False), solver)
+        if found is None:
+            return None
+        cents, chosen = found
+        try:
+            schedule([c for c in candidates if c.id in set(chosen)], calendar)
+        except SolverError:
+            return None
+        return cents
+
     def build(
         budget_cents: int | None,
         selected: Sequence[int],
@@ -340,6 +362,7 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         free_hours: bool = False,
     ) -> Callable[[], Formulation]:
         # Shrink for the paths at hand: what one path's best plan needs may be cut for another.
+        ceiling = fitting_cost(budget_cents, selected) if capacity and not free_hours else None
         kept = shrink(
             candidates,
             [rules[i] for i in selected],
@@ -347,6 +370,7 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
             passed,
             timed=request.timed,
             capacity=capacity or free_hours,
+            ceiling=ceiling,
         )
         return lambda: build_formulation(
             kept,

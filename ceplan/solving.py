@@ -24,6 +24,7 @@ __all__ = [
     "SOLVERS",
     "Solution",
     "cheapest_cents",
+    "cheapest_plan",
     "least",
     "make_solver",
     "solve_lexicographic",
@@ -245,6 +246,16 @@ def least(
     if status != "optimal":
         return None
     return _value(expression(formulation))
+
+
+def cheapest_plan(
+    build: Callable[[], Formulation], solver: Any
+) -> tuple[int, tuple[str, ...]] | None:
+    """A cheapest plan's cost in cents and its items, without tie-breaks (``None``: no plan)."""
+    status, formulation = _Stages(build, solver).solve(lambda f: f.cost)
+    if status != "optimal":
+        return None
+    return round(_value(formulation.cost)), _chosen(formulation)
 
 
 def cheapest_cents(build: Callable[[], Formulation], solver: Any) -> int | None:
