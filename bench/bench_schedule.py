@@ -13,10 +13,11 @@ with ``hours_per_week`` (default 4) and without it (the section 3 model), with C
 
 Every plan over time is checked here, without ceplan's own calendar code: in every week (weeks
 start on ``today`` and run seven days, the last cut at the do-by date) the self-study hours of
-``plan.timeline`` stay within ``hours_per_week`` x available days / 7; each item's hours are all
-placed, inside its own window; its dates, the renewal date, new expiry and days given up agree;
-the items meet the chosen path; and the plan costs at least as much as the untimed one (it is
-the same problem with one more limit). The same input must also give the same plan each time.
+``plan.timeline`` stay within ``hours_per_week`` (none in a week spent wholly away); each item's
+hours are all placed, inside its own window; its dates, the renewal date, new expiry and days
+given up agree; the items meet the chosen path; and the plan costs at least as much as the
+untimed one (it is the same problem with one more limit). The same input must also give the
+same plan each time.
 
 The script exits with status 1 when a check fails or ceplan raises, after printing the tables.
 """
@@ -129,7 +130,7 @@ def week_capacities(
         end = min(start + dt.timedelta(days=6), complete_by)
         days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
         free = sum(1 for day in days if not any(a <= day <= b for a, b in unavailable))
-        weeks[start] = (end, hours_per_week * free / 7)
+        weeks[start] = (end, hours_per_week if free else 0.0)
         start += dt.timedelta(days=7)
     return weeks
 

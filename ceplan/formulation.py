@@ -19,8 +19,8 @@ item's window only:
 
 - ``hours_done_<id>``: ``sum(work[i, w] for w) == hours[i] * take[i]``;
 - ``hours_week_<YYYY_MM_DD>``: ``sum(work[i, w] for i) <= capacity[w]`` (or
-  ``<= weekly_hours * available_days[w] / 7`` when the weekly hours are themselves a variable,
-  to find how many a plan needs).
+  ``<= weekly_hours`` when the weekly hours are themselves a variable, to find how many a plan
+  needs).
 
 Costs are in whole cents, so that the cost objective is an exact integer.
 """
@@ -167,11 +167,7 @@ def build_formulation(
             )
         for index in sorted(by_week):
             week = calendar.weeks[index]
-            limit = (
-                weekly_hours * (week.available_days / 7)
-                if weekly_hours is not None
-                else week.capacity
-            )
+            limit = weekly_hours if weekly_hours is not None else week.capacity
             problem += (
                 pulp.lpSum(by_week[index]) <= limit,
                 f"hours_week_{week.start:%Y_%m_%d}",

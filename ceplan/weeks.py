@@ -1,8 +1,9 @@
 """Days and weeks: when a person can work, and how many study hours each week holds.
 
-Weeks start on ``today`` and run seven days, the last one cut at the do-by date. A week's
-capacity is ``hours_per_week`` times the share of its seven days the person is available, so a
-week half spent on holiday holds half the hours and a cut final week holds its share.
+Weeks start on ``today`` and run seven days, the last one cut at the do-by date. A week with at
+least one available day holds ``hours_per_week`` of self-study; a week with none holds nothing.
+(So the limit is per week, as stated, however the week is cut or shared with days away; work
+itself is never placed on an unavailable day.)
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class Calendar:
         while start <= self.end:
             end = min(start + 6 * DAY, self.end)
             days = sum(self.available(start + n * DAY) for n in range((end - start).days + 1))
-            capacity = math.inf if self.hours_per_week is None else self.hours_per_week * days / 7
+            capacity = math.inf if self.hours_per_week is None else self.hours_per_week * (days > 0)
             weeks.append(Week(index, start, end, days, capacity))
             start, index = start + 7 * DAY, index + 1
         return tuple(weeks)

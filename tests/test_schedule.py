@@ -4,9 +4,9 @@ Every plan here is checked by :func:`check_schedule`, an independent reading of 
 from the catalogue data alone (it imports nothing from ceplan's scheduling code):
 
 - weeks start on ``today`` and run seven days, the last one cut at ``complete_by``;
-- ceplan's documented capacity rule (``ceplan/weeks.py``): a week holds
-  ``hours_per_week * (available days in that week) / 7`` self-study hours, so a week half spent
-  on holiday holds half the hours, and a final week cut at ``complete_by`` holds its share;
+- the capacity rule of SPEC 6, as ceplan documents it (``ceplan/weeks.py``): no week holds more
+  than ``hours_per_week`` self-study hours, however it is cut or shared with days away, and a
+  week with no available day holds none;
 - hours are placed by week: an item may have hours in a week holding an available day of its
   window ``[max(today, available_from), do-by]``; an exam's preparation is in weeks that start
   on or before its sitting day (its ``finish``);
@@ -142,7 +142,7 @@ def check_schedule(
     assert len(planned) == len(plan.items), "an item is planned twice"
     assert set(rows) <= set(planned), "hours for an item not in the plan"
 
-    # Capacity: self-study hours per week, pro-rated by the week's available days.
+    # Capacity: no week over hours_per_week; none in a week with no available day.
     per_week: dict[dt.date, float] = defaultdict(float)
     for by_week in rows.values():
         for week, hours in by_week.items():
@@ -151,7 +151,7 @@ def check_schedule(
         end, available_days = weeks[week]
         assert available_days > 0, f"{total} hours in {week}..{end}, which has no available day"
         if hours_per_week is not None:
-            capacity = hours_per_week * available_days / 7
+            capacity = hours_per_week
             assert total <= capacity + SLACK, f"{total} > {capacity} hours in the week of {week}"
     assert plan.weekly_hours() == [
         {"week": week.isoformat(), "hours": pytest.approx(per_week[week], abs=0.006)}
@@ -243,7 +243,7 @@ def best_by_search(
     days = Days(today, complete_by, tuple(unavailable))
     weeks = list(days.weeks().values())
     capacity = [
-        math.inf if hours_per_week is None else hours_per_week * available / 7
+        math.inf if hours_per_week is None else hours_per_week * (available > 0)
         for _, available in weeks
     ]
     usable: list[
@@ -319,14 +319,18 @@ def test_the_checker_catches_broken_schedules() -> None:
     plan = ceplan.optimise(build(data), "pro", hours_per_week=14, **inputs)
     check_schedule(plan, data, hours_per_week=14, unavailable=holiday)
     (item,) = plan.items
-    week = (d("2026-12-06"), "a", 6.0)
+    week = (d("2026-12-06"), "a", 14.0)  # as late as possible: 6 + 14 + 14
     broken = [
-        # 7 hours in the week of 2026-12-06, which has 3 available days: at most 6.
+        # 15 hours in the week of 2026-12-06: at most 14.
         replace(
             plan,
-            timeline_rows=(*plan.timeline_rows[:1], (week[0], "a", 7.0), plan.timeline_rows[2]),
+            timeline_rows=(
+                (TODAY, "a", 5.0),
+                (week[0], "a", 15.0),
+                plan.timeline_rows[2],
+            ),
         ),
-        replace(plan, timeline_rows=plan.timeline_rows[:2]),  # 20 of its 34 hours
+        replace(plan, timeline_rows=plan.timeline_rows[1:]),  # 28 of its 34 hours
         replace(plan, timeline_rows=(*plan.timeline_rows, (d("2026-12-20"), "a", 1.0))),
         replace(plan, items=(replace(item, start=d("2026-12-07")),)),  # on holiday
         replace(plan, items=(replace(item, finish=d("2026-12-20")),)),  # after its do-by date
@@ -398,14 +402,15 @@ def test_weekly_hours_and_windows_are_respected(
     check_schedule(plan, data, hours_per_week=hours_per_week, unavailable=unavailable)
 
 
-def test_a_week_half_on_holiday_holds_half_the_hours() -> None:
-    """The pro-rating rule on a hand-worked case: 14 hours a week, one 34-hour course.
+def test_a_week_partly_on_holiday_still_holds_the_weekly_hours() -> None:
+    """The per-week rule on a hand-worked case: 14 hours a week, one 42-hour course.
 
     Weeks start on Sunday 2026-11-29. The course can be done from 2026-11-29 to 2026-12-19
-    (3 weeks), but 2026-12-06..2026-12-09 (4 days) are unavailable: 14 + 6 + 14 = 34 hours.
+    (3 weeks); 2026-12-06..2026-12-09 (4 days) are unavailable, but the week keeps its 14
+    hours on its 3 other days: 14 + 14 + 14 = 42 hours. With 13.9 hours a week it cannot fit.
     """
     data = catalog_data(
-        activities=[activity("a", 80, 10, hours=34, expires=d("2026-12-19"))],
+        activities=[activity("a", 80, 10, hours=42, expires=d("2026-12-19"))],
     )
     holiday = [(d("2026-12-06"), d("2026-12-09"))]
     plan = ceplan.optimise(
@@ -418,7 +423,7 @@ def test_a_week_half_on_holiday_holds_half_the_hours() -> None:
     )
     check_schedule(plan, data, hours_per_week=14, unavailable=holiday)
     weekly = {row["week"]: row["hours"] for row in plan.weekly_hours()}
-    assert weekly == {"2026-11-29": 14, "2026-12-06": 6, "2026-12-13": 14}
+    assert weekly == {"2026-11-29": 14, "2026-12-06": 14, "2026-12-13": 14}
     assert (plan.items[0].start, plan.items[0].finish) == (TODAY, d("2026-12-19"))
     plan = ceplan.optimise(
         build(data),
@@ -627,16 +632,11 @@ def test_hours_that_never_bind_give_the_section_3_plan(
 ) -> None:
     """With weekly hours H_big = the sum of all hours, status, cost and hours are unchanged.
 
-    By the pro-rating rule a final week cut at ``complete_by`` to ``k`` days holds only
-    ``k / 7`` of the weekly hours, so H_big is scaled by ``7 / k`` to hold every hour even there
-    (it is exactly the sum of all hours when the horizon is whole weeks; the unscaled case is
-    ``test_the_sum_of_all_hours_is_enough_in_a_cut_final_week``). Both plans of an example
-    use the same solver.
+    Both plans of an example use the same solver.
     """
     data, expires = scenario
     total = sum(float(item.get("hours") or 0) for item in raw_items(data).values())
-    last_week_days = (expires - TODAY).days % 7 + 1
-    big = max(total, 1.0) * 7 / last_week_days
+    big = max(total, 1.0)
     catalog = build(data)
     inputs: dict[str, Any] = {"today": TODAY, "expires": expires, "solver": solver}
     plain = ceplan.optimise(catalog, "pro", **inputs)
@@ -651,19 +651,11 @@ def test_hours_that_never_bind_give_the_section_3_plan(
         assert timed.reasons == plain.reasons
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a final week cut at complete_by is pro-rated, so hours_per_week = all the hours "
-    "there are is 'not enough' (SPEC 6 only says no week may exceed hours_per_week)",
-)
 def test_the_sum_of_all_hours_is_enough_in_a_cut_final_week() -> None:
     """One 10-hour course, available only on complete_by (a one-day final week).
 
     Section 3 plans it. With ``hours_per_week=10`` no week can exceed 10 hours, so by SPEC 6
-    the same plan exists; ceplan's pro-rating caps that day at 10/7 hours and finds no plan
-    ("this path needs at least 70 hours a week"). A one-day window inside a whole week
-    (2026-12-02) gets the whole week's 10 hours, so the same day counts differently by where
-    the horizon happens to cut the weeks.
+    the same plan exists, even though the final week is one day long.
     """
     data = catalog_data(activities=[activity("a", 80, 100, hours=10, available_from=after(7))])
     plain = ceplan.optimise(build(data), "pro", today=TODAY, expires=after(7))
