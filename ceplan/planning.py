@@ -19,7 +19,7 @@ from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
 from ceplan.errors import PlanInputError, SolverError
 from ceplan.formulation import Formulation, build_formulation
 from ceplan.results import PathComparison, Plan, PlannedItem
-from ceplan.scheduling import Scheduled, schedule
+from ceplan.scheduling import Scheduled, greedy_fitting_cost, schedule
 from ceplan.solving import (
     Solution,
     cheapest_cents,
@@ -340,9 +340,10 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
     limited = request.hours_per_week is not None
 
     def fitting_cost(budget_cents: int | None, selected: Sequence[int]) -> int | None:
-        """The cost of the cheapest plan without a weekly limit, if it fits the weekly hours.
+        """The cost of a plan known to fit the weekly hours: a ceiling for the timed model.
 
-        No plan within the limit is cheaper, so this is a ceiling that shrinks the timed model.
+        First the cheapest plan without a weekly limit (no plan within the limit is cheaper,
+        so when it fits it is the answer's cost); else the cheapest greedy plan that fits.
         """
         found = cheapest_plan(build(budget_cents, selected, capacity=False), solver)
         if found is None:
@@ -350,9 +351,19 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         cents, chosen = found
         try:
             schedule([c for c in candidates if c.id in set(chosen)], calendar)
+            return cents
         except SolverError:
-            return None
-        return cents
+            pass
+        greedy = [
+            greedy_fitting_cost(
+                candidates,
+                calendar,
+                credits_needed=rules[i].credits - request.earned,
+                exams_needed={k: n - passed.get(k, 0) for k, n in rules[i].exams.items()},
+            )
+            for i in selected
+        ]
+        return min((cost for cost in greedy if cost is not None), default=None)
 
     def build(
         budget_cents: int | None,

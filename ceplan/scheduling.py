@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ceplan.candidates import Candidate
+from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.errors import SolverError
 from ceplan.weeks import Calendar
 
-__all__ = ["Scheduled", "schedule"]
+__all__ = ["Scheduled", "greedy_fitting_cost", "schedule"]
 
 _SLACK = 1e-6
 
@@ -90,3 +90,66 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
             hours_by_week={calendar.weeks[w].start: round(work[item_id][w], 6) for w in weeks},
         )
     return result
+
+
+def greedy_fitting_cost(
+    candidates: Sequence[Candidate],
+    calendar: Calendar,
+    *,
+    credits_needed: float,
+    exams_needed: Mapping[str, int],
+) -> int | None:
+    """The cost in cents of a quick plan that fits the weekly hours, or ``None`` if none found.
+
+    Items are placed one at a time, each as late as its window and the hours left allow; an item
+    that does not fit is passed over. Exams come first (the cheapest of each kind needed), then
+    activities by cost per credit. Whatever it finds is a real plan, so its cost is a ceiling on
+    the best plan's; it may miss plans that only a cleverer placement finds.
+    """
+    left = {week.index: week.capacity for week in calendar.weeks}
+
+    def place(item: Candidate) -> bool:
+        if not item.self_paced or item.hours <= 0:
+            return True
+        first = calendar.week_of(item.first or calendar.today)
+        weeks = [
+            w.index
+            for w in calendar.weeks[first : calendar.week_of(item.finish_by) + 1]
+            if w.available_days > 0
+        ]
+        if sum(left[w] for w in weeks) < item.hours - _SLACK:
+            return False
+        need = item.hours
+        for w in reversed(weeks):
+            take = min(need, left[w])
+            left[w] -= take
+            need -= take
+            if need <= _SLACK:
+                break
+        return True
+
+    total = 0
+    for kind, count in sorted(exams_needed.items()):
+        if count <= 0:
+            continue
+        exams = sorted((c for c in candidates if c.is_exam and c.kind == kind), key=lambda c: c.key)
+        placed = 0
+        for exam in exams:
+            if placed == count:
+                break
+            if place(exam):
+                total += exam.cents
+                placed += 1
+        if placed < count:
+            return None
+    if credits_needed <= CREDIT_TOLERANCE:
+        return total
+    earned = 0.0
+    activities = [c for c in candidates if not c.is_exam]
+    for activity in sorted(activities, key=lambda c: (c.cents / c.credits, c.id)):
+        if place(activity):
+            total += activity.cents
+            earned += activity.credits
+            if earned >= credits_needed - CREDIT_TOLERANCE:
+                return total
+    return None
