@@ -349,8 +349,9 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         if found is None:
             return None
         cents, chosen = found
+        picked = set(chosen)
         try:
-            schedule([c for c in candidates if c.id in set(chosen)], calendar)
+            schedule([c for c in candidates if c.id in picked], calendar)
             return cents
         except SolverError:
             pass
@@ -415,7 +416,8 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         stopped = "the solver stopped at its time limit: a cheaper plan may exist"
         header["warnings"] = (*header["warnings"], stopped)
     header["path"] = rules[solution.path]
-    chosen = [c for c in candidates if c.id in set(solution.chosen)]
+    picked = set(solution.chosen)
+    chosen = [c for c in candidates if c.id in picked]
     dates = schedule(chosen, calendar)
     items = _items(catalog, {c.id: c for c in chosen}, solution, dates)
     renewal = max((item.finish for item in items if item.finish), default=request.today)
