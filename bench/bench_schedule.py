@@ -43,6 +43,7 @@ from typing import Any
 import catalogs
 import pulp
 import yaml
+from bench_optimise import Report
 
 import ceplan
 from ceplan.candidates import shrink, usable_items
@@ -81,18 +82,6 @@ class Instance:
     constraints: int = 0
     untimed: ceplan.Plan | None = None
     timed: ceplan.Plan | None = None
-
-
-@dataclass
-class Report:
-    """Every problem found, in words, with how often it happened, for the end of the run."""
-
-    problems: Counter[str] = field(default_factory=Counter)
-
-    def add(self, text: str) -> None:
-        if text not in self.problems:
-            print(f"  PROBLEM: {text}", file=sys.stderr, flush=True)
-        self.problems[text] += 1
 
 
 def timed_call(call: Callable[[], Any]) -> tuple[float, Any]:
