@@ -14,13 +14,14 @@ Constraint families, named from the data:
 - ``budget``: ``sum(cost[i] * take[i]) <= budget``, when a budget is given.
 
 With weekly study hours limited (a :class:`~ceplan.weeks.Calendar` with ``hours_per_week``),
-continuous ``work[i, w]`` hours of self-paced item ``i`` in week ``w`` join, for the weeks of the
-item's window only:
+continuous ``work[i, s]`` hours of self-paced item ``i`` join, for each run ``s`` of weeks inside
+the item's window. A run is a stretch of weeks that no window starts or ends inside (see
+:func:`_segments`), so buckets exist only where something changes:
 
-- ``hours_done_<id>``: ``sum(work[i, w] for w) == hours[i] * take[i]``;
-- ``hours_week_<YYYY_MM_DD>``: ``sum(work[i, w] for i) <= capacity[w]`` (or
-  ``<= weekly_hours`` when the weekly hours are themselves a variable, to find how many a plan
-  needs).
+- ``hours_done_<id>``: ``sum(work[i, s] for s) == hours[i] * take[i]``;
+- ``hours_week_<YYYY_MM_DD>`` (the run's first week): ``sum(work[i, s] for i) <=`` the run's
+  capacity, the sum of its weeks' (or ``weekly_hours`` times its weeks with an available day,
+  when the weekly hours are themselves a variable, to find how many a plan needs).
 
 Costs are in whole cents, so that the cost objective is an exact integer.
 """
@@ -28,7 +29,7 @@ Costs are in whole cents, so that the cost objective is an exact integer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,23 @@ def _name(prefix: str, text: str, used: set[str]) -> str:
         name = f"{base}_{n}"
     used.add(name)
     return name
+
+
+def _segments(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of weeks that every item's window holds whole or not at all.
+
+    Within such a run any item may work in any of its weeks, so one capacity row for the run
+    (the sum of its weeks' capacities) is exact: an allocation to the run can always be split
+    into its weeks. Catalogues with few distinct dates collapse to a few runs.
+
+    Examples
+    --------
+    >>> _segments([(0, 9), (3, 5)])
+    [(0, 2), (3, 5), (6, 9)]
+    """
+    spans = list(spans)
+    cuts = sorted({a for a, _ in spans} | {b + 1 for _, b in spans})
+    return [(a, b - 1) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def build_formulation(
@@ -151,26 +169,34 @@ def build_formulation(
     if calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free):
         if weekly_hours_free:
             weekly_hours = problem.add_variable("weekly_hours", 0, None)
-        by_week: dict[int, list[Any]] = {}
-        for c in candidates:
-            if not c.self_paced or c.hours <= 0:
-                continue
-            first = c.first or calendar.today
-            for week in calendar.weeks_between(first, c.finish_by):
-                var = problem.add_variable(f"work_{take[c.id].name}_{week.index}", 0, None)
-                work[c.id, week.index] = var
-                by_week.setdefault(week.index, []).append(var)
+        timed = [c for c in candidates if c.self_paced and c.hours > 0]
+        spans = {
+            c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.finish_by))
+            for c in timed
+        }
+        segments = _segments(spans.values())
+        by_segment: dict[int, list[Any]] = {}
+        for c in timed:
+            first, last = spans[c.id]
+            mine = [s for s, (a, b) in enumerate(segments) if first <= a and b <= last]
+            for s in mine:
+                var = problem.add_variable(f"work_{take[c.id].name}_{s}", 0, None)
+                work[c.id, s] = var
+                by_segment.setdefault(s, []).append(var)
             problem += (
-                pulp.lpSum(work[c.id, w.index] for w in calendar.weeks_between(first, c.finish_by))
-                == c.hours * take[c.id],
+                pulp.lpSum(work[c.id, s] for s in mine) == c.hours * take[c.id],
                 _name("hours_done", c.id, used),
             )
-        for index in sorted(by_week):
-            week = calendar.weeks[index]
-            limit = weekly_hours if weekly_hours is not None else week.capacity
+        for s in sorted(by_segment):
+            a, b = segments[s]
+            weeks = [w for w in calendar.weeks[a : b + 1] if w.available_days > 0]
+            if weekly_hours is not None:
+                limit = weekly_hours * len(weeks)
+            else:
+                limit = sum(w.capacity for w in weeks)
             problem += (
-                pulp.lpSum(by_week[index]) <= limit,
-                f"hours_week_{week.start:%Y_%m_%d}",
+                pulp.lpSum(by_segment[s]) <= limit,
+                f"hours_week_{calendar.weeks[a].start:%Y_%m_%d}",
             )
     hours = pulp.lpSum(c.hours * take[c.id] for c in candidates)
     count = pulp.lpSum(take.values())
