@@ -28,6 +28,7 @@ Costs are in whole cents, so that the cost objective is an exact integer.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class Formulation:
     earned: float
     passed: dict[str, int]
     work: dict[tuple[str, int], Any]
+    work_ends: dict[tuple[str, int], dt.date]
+    """For each ``work[i, s]``: the last day item ``i`` can work in run ``s`` of weeks."""
     weekly_hours: Any
     cost: Any
     hours: Any
@@ -165,6 +168,7 @@ def build_formulation(
     if budget_cents is not None:
         problem += cost <= budget_cents, "budget"
     work: dict[tuple[str, int], Any] = {}
+    work_ends: dict[tuple[str, int], dt.date] = {}
     weekly_hours = None
     if calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free):
         if weekly_hours_free:
@@ -183,6 +187,9 @@ def build_formulation(
                 var = problem.add_variable(f"work_{take[c.id].name}_{s}", 0, None)
                 work[c.id, s] = var
                 by_segment.setdefault(s, []).append(var)
+                run = calendar.weeks[segments[s][0] : segments[s][1] + 1]
+                end = calendar.last_available(min(run[-1].end, c.finish_by), run[0].start)
+                work_ends[c.id, s] = end or c.finish_by
             problem += (
                 pulp.lpSum(work[c.id, s] for s in mine) == c.hours * take[c.id],
                 _name("hours_done", c.id, used),
@@ -210,6 +217,7 @@ def build_formulation(
         earned=float(earned),
         passed=dict(passed),
         work=work,
+        work_ends=work_ends,
         weekly_hours=weekly_hours,
         cost=cost,
         hours=hours,

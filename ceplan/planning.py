@@ -394,8 +394,16 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
             weekly_hours_free=free_hours,
         )
 
+    def completion(chosen: tuple[str, ...]) -> dt.date:
+        picked = set(chosen)
+        dates = schedule([c for c in candidates if c.id in picked], calendar)
+        return max((d.finish for d in dates.values()), default=request.today)
+
     solution = solve_lexicographic(
-        build(request.budget_cents, open_paths), solver, latest=request.timed
+        build(request.budget_cents, open_paths),
+        solver,
+        latest=request.timed,
+        completion=completion if limited else None,
     )
     if solution.status == "infeasible":
         # Every open path can be met when money and time are no object: say which stops it.

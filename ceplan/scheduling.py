@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.errors import SolverError
-from ceplan.weeks import Calendar
+from ceplan.weeks import Calendar, Week
 
 __all__ = ["Scheduled", "greedy_fitting_cost", "schedule"]
 
@@ -36,58 +36,126 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     """Dates for every item, and weekly hours for self-paced ones.
 
     A dated session runs on its own days. An exam is sat on its last possible day, after its
-    preparation. A self-paced activity finishes when its last hours are done.
+    preparation. A self-paced activity finishes when its last hours are done. Among the ways to
+    fit the hours, the one that completes the plan last is taken: if the plain as-late-as-possible
+    fill leaves a later finish possible, a little of that item's work (``_LAST_WORK`` hours) is
+    put in the later week first and the rest filled around it.
 
     Raises
     ------
     SolverError
         If the hours cannot be fitted (the optimiser should have ruled that out).
     """
-    result: dict[str, Scheduled] = {}
-    remaining: dict[str, float] = {}
-    for item in items:
-        if item.self_paced and item.hours > 0:
-            remaining[item.id] = item.hours
-        else:
-            start = item.first if not item.self_paced and item.first else item.finish_by
-            result[item.id] = Scheduled(start=start, finish=item.finish_by)
-    by_id = {item.id: item for item in items}
-    work: dict[str, dict[int, float]] = {item_id: {} for item_id in remaining}
+    spread = [item for item in items if item.self_paced and item.hours > 0]
+    work = _fill(spread, calendar, {})
+    if work is None:
+        raise SolverError("the weekly hours do not fit the plan")
+    done = _completion(items, work, calendar)
+    tries = sorted(
+        (
+            (day, item.id, week.index)
+            for item in spread
+            if not item.is_exam
+            for week in _window(item, calendar)
+            if (day := _last_day(item, week.index, calendar)) > done
+        ),
+        key=lambda t: (-t[0].toordinal(), t[1], -t[2]),
+    )
+    for _, item_id, week_index in tries:
+        item = next(c for c in spread if c.id == item_id)
+        better = _fill(spread, calendar, {(item_id, week_index): min(_LAST_WORK, item.hours)})
+        if better is not None:
+            work = better
+            break
+    return _dates(items, work, calendar)
+
+
+_LAST_WORK = 0.01
+
+
+def _window(item: Candidate, calendar: Calendar) -> list[Week]:
+    first = calendar.week_of(item.first or calendar.today)
+    last = calendar.week_of(item.finish_by)
+    return [w for w in calendar.weeks[first : last + 1] if w.available_days > 0]
+
+
+def _last_day(item: Candidate, week_index: int, calendar: Calendar) -> dt.date:
+    """The day ``item`` finishes if its last work is in week ``week_index``."""
+    week = calendar.weeks[week_index]
+    day = calendar.last_available(min(week.end, item.finish_by), week.start)
+    return day or item.finish_by
+
+
+def _fill(
+    items: Sequence[Candidate], calendar: Calendar, reserved: Mapping[tuple[str, int], float]
+) -> dict[str, dict[int, float]] | None:
+    """Weekly hours by item, filled backwards (earliest deadline first, in reverse), or None."""
+    remaining = {item.id: item.hours for item in items}
+    work: dict[str, dict[int, float]] = {item.id: {} for item in items}
+    left = {week.index: week.capacity for week in calendar.weeks}
+    for (item_id, week_index), hours in reserved.items():
+        work[item_id][week_index] = hours
+        remaining[item_id] -= hours
+        left[week_index] -= hours
+        if left[week_index] < -_SLACK:
+            return None
+    windows = {item.id: _window(item, calendar) for item in items}
     for week in reversed(calendar.weeks):
         if week.available_days == 0:
             continue
-        left = week.capacity
         active = [
-            by_id[item_id]
-            for item_id, hours in remaining.items()
-            if hours > _SLACK
-            and calendar.week_of(by_id[item_id].first or calendar.today)
-            <= week.index
-            <= calendar.week_of(by_id[item_id].finish_by)
+            item
+            for item in items
+            if remaining[item.id] > _SLACK
+            and windows[item.id]
+            and windows[item.id][0].index <= week.index <= windows[item.id][-1].index
         ]
         active.sort(key=lambda c: ((c.first or calendar.today), c.id), reverse=True)
         for item in active:
-            if left <= _SLACK:
+            if left[week.index] <= _SLACK:
                 break
-            hours = remaining[item.id] if math.isinf(left) else min(remaining[item.id], left)
-            work[item.id][week.index] = hours
+            room = left[week.index]
+            hours = remaining[item.id] if math.isinf(room) else min(remaining[item.id], room)
+            work[item.id][week.index] = work[item.id].get(week.index, 0.0) + hours
             remaining[item.id] -= hours
-            left -= hours
-    for item_id, hours_left in remaining.items():
-        if hours_left > _SLACK * max(1.0, by_id[item_id].hours):
-            raise SolverError(f"the weekly hours do not fit '{item_id}' ({hours_left:.2f} h left)")
-        item = by_id[item_id]
-        weeks = sorted(work[item_id])
-        first_week, last_week = calendar.weeks[weeks[0]], calendar.weeks[weeks[-1]]
+            left[week.index] -= hours
+    if any(remaining[item.id] > _SLACK * max(1.0, item.hours) for item in items):
+        return None
+    return work
+
+
+def _completion(
+    items: Sequence[Candidate], work: Mapping[str, Mapping[int, float]], calendar: Calendar
+) -> dt.date:
+    days = [
+        _last_day(item, max(work[item.id]), calendar)
+        if item.id in work and not item.is_exam
+        else item.finish_by
+        for item in items
+        if item.id not in work or work[item.id]
+    ]
+    return max(days, default=calendar.today)
+
+
+def _dates(
+    items: Sequence[Candidate], work: Mapping[str, Mapping[int, float]], calendar: Calendar
+) -> dict[str, Scheduled]:
+    result: dict[str, Scheduled] = {}
+    for item in items:
+        if item.id not in work:
+            start = item.first if not item.self_paced and item.first else item.finish_by
+            result[item.id] = Scheduled(start=start, finish=item.finish_by)
+            continue
+        weeks = sorted(w for w, hours in work[item.id].items() if hours > 0)
+        first_week = calendar.weeks[weeks[0]]
         first_day = item.first or calendar.today
         first_work = calendar.first_available(max(first_week.start, first_day), first_week.end)
-        last_day = calendar.last_available(min(last_week.end, item.finish_by), last_week.start)
         # An exam is sat on the last day it can be, after its preparation.
-        finish = item.finish_by if item.is_exam else (last_day or item.finish_by)
-        result[item_id] = Scheduled(
+        finish = item.finish_by if item.is_exam else _last_day(item, weeks[-1], calendar)
+        result[item.id] = Scheduled(
             start=first_work or first_day,
             finish=finish,
-            hours_by_week={calendar.weeks[w].start: round(work[item_id][w], 6) for w in weeks},
+            hours_by_week={calendar.weeks[w].start: round(work[item.id][w], 6) for w in weeks},
         )
     return result
 

@@ -9,6 +9,7 @@ is known to be the only one left, which is the common case.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -201,30 +202,54 @@ def _bound(stage: str, bound: float) -> Tie:
     return tie
 
 
-def _latest(formulation: Formulation) -> Any:
-    """The day the latest chosen item can finish, as days after the earliest such day.
+_LAST_WORK = 0.01
+"""Hours an item must do in a run of weeks to be credited with finishing there."""
 
-    A binary ``last[i]`` marks one chosen item (or ``last_none``, worth 0, for an empty plan);
-    maximising the marked item's day makes it the latest.
+
+def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
+    """The day the plan can complete, as days after the earliest day any item can finish.
+
+    A binary ``last`` marks one way of finishing (or ``last_none``, worth 0, for an empty plan);
+    maximising the marked day makes it the completion. An item whose hours are spread over weeks
+    under a weekly limit finishes in a run of weeks only if it works there (at least
+    :data:`_LAST_WORK` hours, or all its hours if fewer); any other item finishes on the last
+    day it can. With a ``floor`` (a completion some tied plan reaches), only ways of finishing
+    on or after it are offered, which keeps the stage small; plans completing earlier drop out.
     """
-    problem, take = formulation.problem, formulation.take
+    problem, take, work = formulation.problem, formulation.take, formulation.work
     items = sorted(formulation.candidates.values(), key=lambda c: c.id)
-    base = min((c.finish_by for c in items), default=None)
-    none = problem.add_variable("last_none", 0, 1, cat=pulp.LpBinary)
-    last = {
-        c.id: problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
-        for n, c in enumerate(items)
-    }
-    problem.add(pulp.lpSum(last.values()) + none == 1, "one_last")
+    spread = {i for i, _ in work}
+    ends: list[tuple[str, Any, dt.date]] = []  # (name, marker, day)
+    none = problem.add_variable("last_none", 0, 0 if floor else 1, cat=pulp.LpBinary)
     for n, c in enumerate(items):
-        problem.add(last[c.id] <= take[c.id], f"last_in_plan_{n}")
-    assert base is not None or not items
-    return pulp.lpSum((c.finish_by - base).days * last[c.id] for c in items if base is not None)
+        if c.id not in spread:
+            if floor is not None and c.finish_by < floor:
+                continue
+            marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
+            problem.add(marker <= take[c.id], f"last_in_plan_{n}")
+            ends.append((c.id, marker, c.finish_by))
+            continue
+        least = min(_LAST_WORK, c.hours)
+        for (item_id, s), var in sorted(work.items()):
+            if item_id != c.id or (floor is not None and formulation.work_ends[c.id, s] < floor):
+                continue
+            marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
+            problem.add(var >= least * marker, f"last_works_{n}_{s}")
+            ends.append((c.id, marker, formulation.work_ends[item_id, s]))
+    problem.add(pulp.lpSum(marker for _, marker, _ in ends) + none == 1, "one_last")
+    if not ends:
+        return pulp.lpSum([])
+    base = min(day for _, _, day in ends)
+    return pulp.lpSum((day - base).days * marker for _, marker, day in ends)
 
 
-def _latest_at_least(bound: float) -> Tie:
+def _negated_latest(formulation: Formulation, *, floor: dt.date | None) -> Any:
+    return -_latest(formulation, floor)
+
+
+def _latest_at_least(bound: float, floor: dt.date | None) -> Tie:
     def tie(formulation: Formulation) -> None:
-        formulation.problem.add(_latest(formulation) >= bound, "tie_latest")
+        formulation.problem.add(_latest(formulation, floor) >= bound, "tie_latest")
 
     return tie
 
@@ -265,13 +290,18 @@ def cheapest_cents(build: Callable[[], Formulation], solver: Any) -> int | None:
 
 
 def solve_lexicographic(
-    build: Callable[[], Formulation], solver: Any, *, latest: bool = False
+    build: Callable[[], Formulation],
+    solver: Any,
+    *,
+    latest: bool = False,
+    completion: Callable[[tuple[str, ...]], dt.date] | None = None,
 ) -> Solution:
     """Find the first plan in the order cost, hours, item count, ids.
 
     With ``latest`` (plans over time), the latest completion comes between hours and count:
     among equally cheap and long plans, the one that can finish last (and so gives up the
-    fewest days of the current certification) wins.
+    fewest days of the current certification) wins. ``completion`` (the day a given item set
+    can complete) lets that stage start from what the plan found so far reaches.
 
     ``build`` makes a fresh :class:`Formulation` each time it is called; each stage solves a
     fresh one with the earlier optima added as constraints (``tie_cost``, ``tie_hours``,
@@ -301,10 +331,16 @@ def solve_lexicographic(
         bound = best + (slack * max(1.0, abs(best)) if relative else slack)
         stages.ties.append(_bound(stage, bound))
         if stage == "hours" and latest:
-            status, formulation = stages.solve(lambda f: -_latest(f))
+            floor = completion(_chosen(formulation)) if completion else None
+            status, found = stages.solve(partial(_negated_latest, floor=floor))
+            if status == "infeasible" and floor is not None:  # be safe: offer every day
+                floor = None
+                status, found = stages.solve(partial(_negated_latest, floor=None))
             if status != "optimal":
                 raise SolverError("the solver lost the plan while breaking ties on completion")
-            stages.ties.append(_latest_at_least(-_value(formulation.problem.objective) - 0.5))
+            formulation = found
+            best = -_value(formulation.problem.objective)
+            stages.ties.append(_latest_at_least(best - 0.5, floor))
     chosen = _chosen(formulation)
     if not stages.unique(chosen):
         chosen = _smallest_ids(stages, size=len(chosen))

@@ -831,11 +831,6 @@ def test_among_equal_plans_the_later_completion_wins(
     assert plan.days_given_up == (d("2027-09-01") - renewal).days
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the latest-completion tie-break maximises the items' last possible days, not the "
-    "completion the weekly hours allow",
-)
 def test_the_later_completion_is_the_one_the_hours_allow() -> None:
     """Two plans of 200 GBP, 20 hours and 2 items, with 10 hours a week (weeks from Sunday).
 
