@@ -218,11 +218,13 @@ def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
     """
     problem, take, work = formulation.problem, formulation.take, formulation.work
     items = sorted(formulation.candidates.values(), key=lambda c: c.id)
-    spread = {i for i, _ in work}
+    runs: dict[str, list[tuple[int, Any]]] = {}
+    for (item_id, s), var in sorted(work.items()):
+        runs.setdefault(item_id, []).append((s, var))
     ends: list[tuple[str, Any, dt.date]] = []  # (name, marker, day)
     none = problem.add_variable("last_none", 0, 0 if floor else 1, cat=pulp.LpBinary)
     for n, c in enumerate(items):
-        if c.id not in spread:
+        if c.id not in runs:
             if floor is not None and c.finish_by < floor:
                 continue
             marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
@@ -230,8 +232,8 @@ def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
             ends.append((c.id, marker, c.finish_by))
             continue
         least = min(_LAST_WORK, c.hours)
-        for (item_id, s), var in sorted(work.items()):
-            if item_id != c.id or (floor is not None and formulation.work_ends[c.id, s] < floor):
+        for s, var in runs[c.id]:
+            if floor is not None and formulation.work_ends[c.id, s] < floor:
                 continue
             marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
             problem.add(var >= least * marker, f"last_works_{n}_{s}")
