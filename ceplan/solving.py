@@ -237,7 +237,7 @@ def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
                 continue
             marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
             problem.add(var >= least * marker, f"last_works_{n}_{s}")
-            ends.append((c.id, marker, formulation.work_ends[item_id, s]))
+            ends.append((c.id, marker, formulation.work_ends[c.id, s]))
     problem.add(pulp.lpSum(marker for _, marker, _ in ends) + none == 1, "one_last")
     if not ends:
         return pulp.lpSum([])
