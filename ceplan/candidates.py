@@ -25,6 +25,7 @@ __all__ = [
     "max_plan_size",
     "reduce_dominated",
     "shrink",
+    "still_needed",
     "usable_items",
 ]
 
@@ -313,6 +314,13 @@ class _FractionalBound:
         return before_cents + max(0.0, x - before_credits) * self.ratios[k]
 
 
+def still_needed(
+    rule: PathRule, earned: float, passed: Mapping[str, int]
+) -> tuple[float, dict[str, int]]:
+    """The credits and exams (by kind) still missing to meet ``rule``; may be 0 or below."""
+    return rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()}
+
+
 def shrink(
     candidates: Sequence[Candidate],
     paths: Sequence[PathRule],
@@ -333,10 +341,7 @@ def shrink(
     limited) the greedy plan may not fit in time, so only ``ceiling``, the cost of a plan known
     to fit, if any, is used.
     """
-    needs = [
-        (rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()})
-        for rule in paths
-    ]
+    needs = [still_needed(rule, earned, passed) for rule in paths]
     kinds = {kind for _, exams in needs for kind in exams}
     known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
     if not capacity:

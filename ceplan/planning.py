@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, usable_items
+from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, still_needed, usable_items
 from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
 from ceplan.errors import PlanInputError, SolverError
 from ceplan.formulation import Formulation, build_formulation
@@ -356,13 +356,8 @@ def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: 
         except SolverError:
             pass
         greedy = [
-            greedy_fitting_cost(
-                candidates,
-                calendar,
-                credits_needed=rules[i].credits - request.earned,
-                exams_needed={k: n - passed.get(k, 0) for k, n in rules[i].exams.items()},
-            )
-            for i in selected
+            greedy_fitting_cost(candidates, calendar, credits_needed=credits, exams_needed=exams)
+            for credits, exams in (still_needed(rules[i], request.earned, passed) for i in selected)
         ]
         return min((cost for cost in greedy if cost is not None), default=None)
 

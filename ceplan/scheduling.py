@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.errors import SolverError
-from ceplan.weeks import Calendar, Week
+from ceplan.weeks import LAST_WORK, Calendar, Week
 
 __all__ = ["Scheduled", "greedy_fitting_cost", "schedule"]
 
@@ -38,7 +38,7 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     A dated session runs on its own days. An exam is sat on its last possible day, after its
     preparation. A self-paced activity finishes when its last hours are done. Among the ways to
     fit the hours, the one that completes the plan last is taken: if the plain as-late-as-possible
-    fill leaves a later finish possible, a little of that item's work (``_LAST_WORK`` hours) is
+    fill leaves a later finish possible, a little of that item's work (``LAST_WORK`` hours) is
     put in the later week first and the rest filled around it.
 
     Raises
@@ -63,20 +63,16 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     )
     for _, item_id, week_index in tries:
         item = next(c for c in spread if c.id == item_id)
-        better = _fill(spread, calendar, {(item_id, week_index): min(_LAST_WORK, item.hours)})
+        better = _fill(spread, calendar, {(item_id, week_index): min(LAST_WORK, item.hours)})
         if better is not None:
             work = better
             break
     return _dates(items, work, calendar)
 
 
-_LAST_WORK = 0.01
-
-
-def _window(item: Candidate, calendar: Calendar) -> list[Week]:
-    first = calendar.week_of(item.first or calendar.today)
-    last = calendar.week_of(item.finish_by)
-    return [w for w in calendar.weeks[first : last + 1] if w.available_days > 0]
+def _window(item: Candidate, calendar: Calendar) -> Sequence[Week]:
+    """The weeks with an available day in which ``item`` may be worked on."""
+    return calendar.weeks_between(item.first or calendar.today, item.finish_by)
 
 
 def _last_day(item: Candidate, week_index: int, calendar: Calendar) -> dt.date:
@@ -179,12 +175,7 @@ def greedy_fitting_cost(
     def place(item: Candidate) -> bool:
         if not item.self_paced or item.hours <= 0:
             return True
-        first = calendar.week_of(item.first or calendar.today)
-        weeks = [
-            w.index
-            for w in calendar.weeks[first : calendar.week_of(item.finish_by) + 1]
-            if w.available_days > 0
-        ]
+        weeks = [w.index for w in _window(item, calendar)]
         if sum(left[w] for w in weeks) < item.hours - _SLACK:
             return False
         need = item.hours

@@ -20,6 +20,7 @@ import pulp
 
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
+from ceplan.weeks import LAST_WORK
 
 __all__ = [
     "SOLVERS",
@@ -202,17 +203,13 @@ def _bound(stage: str, bound: float) -> Tie:
     return tie
 
 
-_LAST_WORK = 0.01
-"""Hours an item must do in a run of weeks to be credited with finishing there."""
-
-
 def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
     """The day the plan can complete, as days after the earliest day any item can finish.
 
     A binary ``last`` marks one way of finishing (or ``last_none``, worth 0, for an empty plan);
     maximising the marked day makes it the completion. An item whose hours are spread over weeks
     under a weekly limit finishes in a run of weeks only if it works there (at least
-    :data:`_LAST_WORK` hours, or all its hours if fewer); any other item finishes on the last
+    :data:`LAST_WORK` hours, or all its hours if fewer); any other item finishes on the last
     day it can. With a ``floor`` (a completion some tied plan reaches), only ways of finishing
     on or after it are offered, which keeps the stage small; plans completing earlier drop out.
     """
@@ -231,7 +228,7 @@ def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
             problem.add(marker <= take[c.id], f"last_in_plan_{n}")
             ends.append((c.id, marker, c.finish_by))
             continue
-        least = min(_LAST_WORK, c.hours)
+        least = min(LAST_WORK, c.hours)
         for s, var in runs[c.id]:
             if floor is not None and formulation.work_ends[c.id, s] < floor:
                 continue
@@ -318,10 +315,7 @@ def solve_lexicographic(
         return Solution("feasible", _pick_path(formulation, chosen), chosen)
     best_cost = round(_value(formulation.cost))
 
-    def tie_cost(f: Formulation) -> None:
-        f.problem.add(f.cost <= best_cost, "tie_cost")
-
-    stages.ties.append(tie_cost)
+    stages.ties.append(_bound("cost", best_cost))
     if stages.unique(chosen):
         return Solution("optimal", _pick_path(formulation, chosen), chosen)
     # Hours may be fractional: allow a relative rounding slack. Counts are whole: allow 0.5.

@@ -14,9 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["Calendar", "Week"]
+__all__ = ["LAST_WORK", "Calendar", "Week"]
 
 DAY = dt.timedelta(days=1)
+
+LAST_WORK = 0.01
+"""Hours an item does in a week (or run of weeks) to count as finishing there, when the plan
+credits or places the item that completes it last."""
 
 
 @dataclass(frozen=True)
