@@ -1,0 +1,533 @@
+"""Planning inputs in the forms a notebook has at hand, turned into plain Python values.
+
+Each function takes a value and the name of the argument it was given as, and returns a plain
+value (a :class:`datetime.date`, a ``float``, an ``int``, a tuple of ``str``, ...) or raises
+:class:`~ceplan.errors.PlanInputError` with one line that names the argument and echoes the value:
+
+- dates: ``datetime.date``, ``datetime.datetime`` (its date in its own zone), ``pandas.Timestamp``,
+  ``numpy.datetime64`` of any unit, or an ISO string (``YYYY-MM-DD`` or a full date-time);
+- numbers: any real number (int, float, Decimal, Fraction, numpy scalars), never a bool or a string;
+- ids and exam kinds: any iterable of strings, and a single string as one id, never its characters;
+- a catalogue: a :class:`~ceplan.catalog.Catalog` or the path of a catalogue file.
+
+numpy and pandas are never imported here (``import ceplan`` must not pay for them): a numpy or
+pandas object can only exist once its library is loaded, so they are looked up in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ceplan.errors import PlanInputError
+
+if TYPE_CHECKING:
+    from ceplan.catalog import Catalog
+
+__all__ = [
+    "as_catalog",
+    "as_date",
+    "as_flag",
+    "as_names",
+    "as_number",
+    "as_optional_date",
+    "as_optional_number",
+    "as_passed",
+    "as_ranges",
+    "as_whole",
+]
+
+_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATE = re.compile(_DAY)
+_DATE_TIME = re.compile(
+    _DAY + r"T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_RANGE = re.compile(f"({_DAY}):({_DAY})")
+
+_SHOWN = 80
+"""The most characters of a bad value a message echoes."""
+
+_EPOCH = dt.date(1970, 1, 1)
+# numpy.datetime64 units finer than a day -> how many of them make a day.
+_PER_DAY = {
+    "h": 24,
+    "m": 24 * 60,
+    "s": 86_400,
+    "ms": 86_400 * 10**3,
+    "us": 86_400 * 10**6,
+    "ns": 86_400 * 10**9,
+    "ps": 86_400 * 10**12,
+    "fs": 86_400 * 10**15,
+    "as": 86_400 * 10**18,
+}
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+
+def as_date(value: object, name: str) -> dt.date:
+    """``value`` as a :class:`datetime.date`.
+
+    Parameters
+    ----------
+    value
+        A ``datetime.date``; a ``datetime.datetime`` or ``pandas.Timestamp`` (naive or aware: its
+        date in its own zone); a ``numpy.datetime64`` of any unit (its day); or a string, exactly
+        ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM]``.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For anything else: numbers, ``None``, NaT, other string forms, days out of range.
+
+    Examples
+    --------
+    >>> as_date("2026-11-29T23:30:00+05:00", "expires")
+    datetime.date(2026, 11, 29)
+    >>> as_date(20261129, "expires")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: expires must be a date (YYYY-MM-DD), not 20261129
+    """
+    value = _scalar(value)
+    if isinstance(value, dt.date):
+        if value != value:  # pandas.NaT: a datetime subclass, and the one date unequal to itself
+            raise _not_a_date(value, name)
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day if type(day) is dt.date else dt.date(day.year, day.month, day.day)
+    if isinstance(value, str):
+        return _parse_date(value, name)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.datetime64):
+        return _datetime64_date(value, name, numpy)
+    raise _not_a_date(value, name)
+
+
+def as_optional_date(value: object, name: str) -> dt.date | None:
+    """``None``, or ``value`` as a date (see :func:`as_date`).
+
+    Examples
+    --------
+    >>> as_optional_date(None, "today") is None
+    True
+    """
+    return None if value is None else as_date(value, name)
+
+
+def _not_a_date(value: object, name: str, why: str = "") -> PlanInputError:
+    return PlanInputError(f"{name} must be a date (YYYY-MM-DD), not {_show(value)}{why}")
+
+
+def _parse_date(text: str, name: str) -> dt.date:
+    try:
+        if _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if _DATE_TIME.fullmatch(text):
+            return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise _not_a_date(text, name, " (no such day or time)") from None
+    raise _not_a_date(text, name)
+
+
+def _datetime64_date(value: Any, name: str, numpy: Any) -> dt.date:
+    """The day of a ``numpy.datetime64``, worked out in Python integers.
+
+    numpy's own unit conversions overflow silently for far dates, and raise for ``fs`` and ``as``.
+    """
+    if numpy.isnat(value):
+        raise _not_a_date(value, name)
+    unit, step = numpy.datetime_data(value.dtype)
+    ticks = int(value.astype(numpy.int64)) * step
+    try:
+        if unit == "Y":
+            return dt.date(1970 + ticks, 1, 1)
+        if unit == "M":
+            year, month = divmod(ticks, 12)
+            return dt.date(1970 + year, month + 1, 1)
+        days = ticks * 7 if unit == "W" else ticks if unit == "D" else ticks // _PER_DAY[unit]
+        return _EPOCH + dt.timedelta(days=days)
+    except (OverflowError, ValueError):
+        raise _not_a_date(value, name, " (out of range: years 1 to 9999)") from None
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+
+def as_number(value: object, name: str, *, positive: bool = False) -> float:
+    """``value``, a finite real number ``>= 0`` (``> 0`` when ``positive``), as a float.
+
+    Parameters
+    ----------
+    value
+        An ``int``, ``float``, ``decimal.Decimal``, ``fractions.Fraction`` or numpy integer or
+        floating scalar (or a 0-d numpy array of one). Not a bool, a string or a complex number.
+    name
+        The argument's name, for the error message.
+    positive
+        Refuse 0 as well.
+
+    Raises
+    ------
+    PlanInputError
+        For anything else, NaN, infinities, negative numbers and numbers too large for a float.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> as_number(Decimal("12.5"), "budget")
+    12.5
+    >>> as_number(True, "earned")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: earned must be a number, not True
+    """
+    value = _scalar(value)
+    if not _is_real(value):
+        raise PlanInputError(f"{name} must be a number, not {_show(value)}")
+    least = "> 0" if positive else ">= 0"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an int or Fraction too large for a float
+        number = math.inf
+    except ValueError:  # a signalling NaN
+        number = math.nan
+    if math.isinf(number) and value != number:  # finite, but beyond a float
+        raise PlanInputError(f"{name} is too large for a float: {_show(value)}")
+    if not math.isfinite(number) or value < 0 or (positive and number == 0):  # type: ignore[operator]
+        raise PlanInputError(f"{name} must be a finite number {least}, not {_show(value)}")
+    return number + 0.0  # -0.0 -> 0.0
+
+
+def as_optional_number(value: object, name: str, *, positive: bool = False) -> float | None:
+    """``None``, or ``value`` as a number (see :func:`as_number`).
+
+    Examples
+    --------
+    >>> as_optional_number(None, "budget") is None
+    True
+    """
+    return None if value is None else as_number(value, name, positive=positive)
+
+
+def as_whole(value: object, name: str) -> int:
+    """``value``, a whole number ``>= 0``, as an int.
+
+    Parameters
+    ----------
+    value
+        An ``int`` or numpy integer, or a float, ``Decimal``, ``Fraction`` or numpy floating
+        scalar with no fractional part (``3.0``, not ``3.5``). Not a bool.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For anything else and for negative numbers.
+
+    Examples
+    --------
+    >>> as_whole(7.0, "processing_days")
+    7
+    """
+    value = _scalar(value)
+    if _is_real(value):
+        if isinstance(value, numbers.Integral):
+            whole: int | None = int(value)
+        else:
+            try:
+                whole = int(value)  # type: ignore[call-overload]
+            except (OverflowError, ValueError):  # infinite or NaN
+                whole = None
+        if whole is not None and whole == value and whole >= 0:
+            return whole
+    raise PlanInputError(f"{name} must be a whole number >= 0, not {_show(value)}")
+
+
+def _is_real(value: object) -> bool:
+    """Whether ``value`` is a real number: bools are not, nor numpy timedeltas.
+
+    numpy registers ``timedelta64`` as an integer, and ``numpy.bool_`` behaves like one.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        return False
+    numpy = sys.modules.get("numpy")
+    return numpy is None or not isinstance(value, numpy.timedelta64 | numpy.bool_)
+
+
+# -- ids, kinds and flags ----------------------------------------------------------------------
+
+
+def as_names(value: object, name: str) -> tuple[str, ...]:
+    """Ids or kinds as a tuple of strings, in the order given (duplicates kept).
+
+    Parameters
+    ----------
+    value
+        ``None`` (no names); one string (one name, never split into characters); or any other
+        iterable of strings: list, tuple, set, dict keys, generator, pandas Series or Index,
+        numpy array of strings.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For bytes, a non-iterable, or an element that is not a string.
+
+    Examples
+    --------
+    >>> as_names("rev-up-python", "completed")
+    ('rev-up-python',)
+    >>> as_names(["a", 5], "completed")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: completed[1] must be a string, not 5
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (str.__str__(value),)
+    elements = _iterable(value)
+    if elements is None:
+        raise PlanInputError(
+            f"{name} must be a string or an iterable of strings, not {_show(value)}"
+        )
+    names = []
+    for index, element in enumerate(elements):
+        if not isinstance(element, str):
+            raise PlanInputError(f"{name}[{index}] must be a string, not {_show(element)}")
+        names.append(str.__str__(element))  # numpy.str_ and other subclasses -> plain str
+    return tuple(names)
+
+
+def as_passed(value: object, name: str = "passed") -> dict[str, int]:
+    """Exams already passed, as exam kind -> count (counts of 0 left out).
+
+    Parameters
+    ----------
+    value
+        A mapping of kind -> count (counts as :func:`as_whole` takes them), or kinds as
+        :func:`as_names` takes them, one per exam passed: ``"professional"`` is one exam.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For a key or kind that is not a string, or a count that is not a whole number ``>= 0``.
+
+    Examples
+    --------
+    >>> as_passed(["professional", "expert", "professional"])
+    {'professional': 2, 'expert': 1}
+    >>> as_passed({"professional": 1, "expert": 0})
+    {'professional': 1}
+    """
+    if not isinstance(value, Mapping):
+        return dict(Counter(as_names(value, name)))
+    counts: dict[str, int] = {}
+    for kind, count in value.items():
+        if not isinstance(kind, str):
+            raise PlanInputError(
+                f"{name} must map exam kinds (strings) to counts, not {_show(kind)}"
+            )
+        whole = as_whole(count, f"{name}[{_show(kind)}]")
+        if whole:
+            counts[str.__str__(kind)] = whole
+    return counts
+
+
+def as_flag(value: object, name: str) -> bool:
+    """``value``, a ``bool`` or ``numpy.bool_``, as a bool (1, ``"yes"`` and ``None`` are refused).
+
+    Examples
+    --------
+    >>> as_flag(1, "allow_exams")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: allow_exams must be True or False, not 1
+    """
+    value = _scalar(value)
+    if isinstance(value, bool):
+        return value
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.bool_):
+        return bool(value)
+    raise PlanInputError(f"{name} must be True or False, not {_show(value)}")
+
+
+# -- date ranges -------------------------------------------------------------------------------
+
+
+def as_ranges(value: object, name: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    """Day ranges ``(first, last)``, both days included, sorted.
+
+    Parameters
+    ----------
+    value
+        ``None`` (no ranges); an iterable whose elements are ``(first, last)`` pairs of dates (as
+        :func:`as_date` takes them) or ``"YYYY-MM-DD:YYYY-MM-DD"`` strings; one such string on
+        its own; or a pandas DataFrame with two columns, first and last.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For a range that ends before it starts, an element that is not a range, and a single
+        pair given on its own (it reads as two dates just as well: wrap it in a list).
+
+    Examples
+    --------
+    >>> away = ["2027-03-01:2027-03-05", ("2027-01-04", dt.date(2027, 1, 4))]
+    >>> for first, last in as_ranges(away, "unavailable"):
+    ...     print(first, last)
+    2027-01-04 2027-01-04
+    2027-03-01 2027-03-05
+    >>> as_ranges(("2027-01-04", "2027-01-08"), "unavailable")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: unavailable must be ... on its own: wrap it in a list, ...
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (_range(value, name),)
+    elements = _table_rows(value, name)
+    if elements is None:
+        pairs = None if isinstance(value, Mapping) else _iterable(value)
+        if pairs is None:
+            raise PlanInputError(
+                f"{name} must be a list of (first, last) pairs, not {_show(value)}"
+            )
+        elements = list(pairs)
+        if len(elements) == 2 and all(_is_date(element) for element in elements):
+            raise PlanInputError(
+                f"{name} must be a list of (first, last) pairs, not one pair on its own: "
+                f"wrap it in a list, [(first, last)] (got {_show(value)})"
+            )
+    return tuple(sorted(_range(element, f"{name}[{i}]") for i, element in enumerate(elements)))
+
+
+def _table_rows(value: object, name: str) -> list[Any] | None:
+    """The rows of a two-column pandas DataFrame, or ``None`` when ``value`` is not a DataFrame."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(value, pandas.DataFrame):
+        return None
+    if value.shape[1] != 2:
+        columns = ", ".join(map(str, value.columns))
+        raise PlanInputError(f"{name} must have two columns, first and last, not [{columns}]")
+    return list(value.itertuples(index=False, name=None))
+
+
+def _range(element: object, label: str) -> tuple[dt.date, dt.date]:
+    days: list[Any] | None = None
+    if isinstance(element, str):
+        match = _RANGE.fullmatch(element)
+        days = None if match is None else [match[1], match[2]]
+    elif not isinstance(element, Mapping):
+        pair = _iterable(element)
+        days = None if pair is None else list(pair)
+    if days is None or len(days) != 2:
+        raise PlanInputError(
+            f"{label} must be a (first, last) pair of dates or a 'YYYY-MM-DD:YYYY-MM-DD' string, "
+            f"not {_show(element)}"
+        )
+    first, last = (as_date(day, f"{label}[{i}]") for i, day in enumerate(days))
+    if last < first:
+        raise PlanInputError(f"{label} ends before it starts: {first}:{last}")
+    return first, last
+
+
+def _is_date(value: object) -> bool:
+    try:
+        as_date(value, "")
+    except PlanInputError:
+        return False
+    return True
+
+
+# -- catalogues --------------------------------------------------------------------------------
+
+
+def as_catalog(value: object, name: str = "catalog") -> Catalog:
+    """A catalogue given as itself or as the path of a catalogue file.
+
+    Parameters
+    ----------
+    value
+        A :class:`~ceplan.catalog.Catalog`, or a ``str`` or ``os.PathLike`` path, which is
+        loaded with :func:`ceplan.loading.load_catalog`.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For anything else.
+    CatalogError
+        When the file cannot be read or is not a valid catalogue.
+
+    Examples
+    --------
+    >>> from ceplan.loading import bundled_catalog_path
+    >>> sorted(as_catalog(bundled_catalog_path()).tiers)
+    ['associate', 'expert', 'professional', 'specialist']
+    >>> as_catalog(None)
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: catalog must be a Catalog or a path to a catalogue file, not None
+    """
+    from ceplan.catalog import Catalog
+
+    if isinstance(value, Catalog):
+        return value
+    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+    if not isinstance(path, str):
+        raise PlanInputError(
+            f"{name} must be a Catalog or a path to a catalogue file, not {_show(value)}"
+        )
+    from ceplan.loading import load_catalog
+
+    return load_catalog(path)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _show(value: object) -> str:
+    """``repr(value)``, cut short, for an error message."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = object.__repr__(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _scalar(value: object) -> object:
+    """The element of a 0-d numpy array; any other value as it is."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
+
+
+def _iterable(value: object) -> Iterable[Any] | None:
+    """An iterator over ``value``, or ``None`` when it is not iterable or is bytes."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return None
+    try:
+        return iter(value)  # type: ignore[call-overload, no-any-return]
+    except TypeError:
+        return None
