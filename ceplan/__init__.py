@@ -16,24 +16,32 @@ from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
 from ceplan.errors import CatalogError, CeplanError, PlanInputError, SolverError
 from ceplan.ics import plan_to_ics
 from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
+from ceplan.objective import ONE_PERSON, ONE_PERSON_OVER_TIME, Objective, Outcome, Stage
 from ceplan.planning import PlanRequest, compare_paths, make_request, optimise
-from ceplan.results import PathComparison, Plan, PlannedItem
-from ceplan.solving import SOLVERS, make_solver
+from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
+from ceplan.solving import SOLVERS, Solver, make_solver
 
 __all__ = [
+    "ONE_PERSON",
+    "ONE_PERSON_OVER_TIME",
     "SOLVERS",
     "Activity",
+    "Blocked",
     "Catalog",
     "CatalogError",
     "CeplanError",
     "Exam",
+    "Objective",
+    "Outcome",
     "PathComparison",
     "PathRule",
     "Plan",
     "PlanInputError",
     "PlanRequest",
     "PlannedItem",
+    "Solver",
     "SolverError",
+    "Stage",
     "Tier",
     "__version__",
     "bundled_catalog_path",

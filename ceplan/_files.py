@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+from ceplan.errors import CeplanError
+
+__all__ = ["write_atomic", "write_output"]
 
 
-def write_atomic(target: Path, data: bytes, *, private: bool = False) -> None:
+def write_atomic(
+    target: Path,
+    data: bytes,
+    *,
+    private: bool = False,
+    mode: int | None = None,
+    owner: tuple[int, int] | None = None,
+) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the new one, never half.
 
-    The file gets the mode ``open()`` would give it (``0o666`` less the umask), or ``0o600``
-    when ``private``. On any failure the temporary file is removed and the error raised.
+    The file gets ``mode`` if given, else ``0o600`` when ``private``, else the mode ``open()``
+    would give it (``0o666`` less the umask); and the ``owner`` (uid, gid) if given. On any
+    failure the temporary file is removed and the error raised.
     """
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-        if not private:
+        if owner is not None:
+            os.chown(tmp, *owner)
+        if mode is not None:
+            tmp.chmod(mode)
+        elif not private:
             umask = os.umask(0)
             os.umask(umask)
             tmp.chmod(0o666 & ~umask)
@@ -28,3 +43,37 @@ def write_atomic(target: Path, data: bytes, *, private: bool = False) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_output(target: Path, data: bytes, what: str) -> None:
+    """Write a file the user asked for (``--ics FILE``, ``--out FILE``), safely.
+
+    Only a regular file is ever replaced, and it keeps its permissions; a symbolic link, a
+    directory, a device or a FIFO at ``target`` is refused rather than replaced by a file (a
+    link is not followed either: in a shared folder it could point anywhere). Any failure is
+    one :class:`~ceplan.errors.CeplanError` naming the file.
+    """
+    mode: int | None = None
+    owner: tuple[int, int] | None = None
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise CeplanError(f"cannot write {what} '{target}': {exc.strerror or exc}") from None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise CeplanError(
+                f"cannot write {what} '{target}': it is a symbolic link (give the real path)"
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise CeplanError(
+                f"cannot write {what} '{target}': it exists and is not a regular file"
+            )
+        mode = stat.S_IMODE(info.st_mode)
+        if os.geteuid() == 0:  # root replacing someone's file: it stays theirs
+            owner = (info.st_uid, info.st_gid)
+    try:
+        write_atomic(target, data, mode=mode, owner=owner)
+    except OSError as exc:
+        raise CeplanError(f"cannot write {what} '{target}': {exc.strerror or exc}") from None

@@ -17,20 +17,21 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.units import CREDIT_TOLERANCE
 from ceplan.weeks import Calendar
 
 __all__ = [
+    "CREDIT_TOLERANCE",
     "Candidate",
+    "drop_redundant",
     "greedy_cost",
     "max_plan_size",
+    "meets",
     "reduce_dominated",
     "shrink",
     "still_needed",
     "usable_items",
 ]
-
-CREDIT_TOLERANCE = 1e-6
-"""Credits are compared with this slack, so that 0.1 + 0.2 credits meet a 0.3 credit path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,26 @@ class Candidate:
     def key(self) -> tuple[int, float, str]:
         """The order in which equally useful items are preferred: cheaper, shorter, smaller id."""
         return (self.cents, self.hours, self.id)
+
+    @property
+    def profile(self) -> tuple[object, ...]:
+        """Everything but the id: items with the same profile can stand in for each other."""
+        return (
+            self.is_exam,
+            self.kind,
+            self.credits,
+            self.cents,
+            self.hours,
+            self.do_by,
+            self.first,
+            self.last,
+            self.self_paced,
+        )
+
+    @property
+    def free(self) -> bool:
+        """Whether it costs nothing and takes no time: only such items can pad a best plan."""
+        return self.cents == 0 and self.hours == 0
 
 
 def usable_items(
@@ -319,6 +340,61 @@ def still_needed(
 ) -> tuple[float, dict[str, int]]:
     """The credits and exams (by kind) still missing to meet ``rule``; may be 0 or below."""
     return rule.credits - earned, {k: n - passed.get(k, 0) for k, n in rule.exams.items()}
+
+
+def meets(
+    items: Iterable[Candidate], rule: PathRule, earned: float, passed: Mapping[str, int]
+) -> bool:
+    """Whether ``items``, with the credits ``earned`` and exams ``passed``, meet ``rule``.
+
+    This is the one definition of "the path is met" (SPEC 3): enough credits, within
+    :data:`~ceplan.units.CREDIT_TOLERANCE`, and for each exam kind enough exams.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date(2026, 1, 1)
+    >>> a = Candidate("a", False, None, 0.1, 0, 0.0, day)
+    >>> b = Candidate("b", False, None, 0.2, 0, 0.0, day)
+    >>> meets([a, b], PathRule(credits=0.3), earned=0, passed={})
+    True
+    """
+    chosen = list(items)
+    credits, exams = still_needed(rule, earned, passed)
+    if sum(c.credits for c in chosen if not c.is_exam) < credits - CREDIT_TOLERANCE:
+        return False
+    return all(sum(1 for c in chosen if c.is_exam and c.kind == k) >= n for k, n in exams.items())
+
+
+def drop_redundant(
+    items: Sequence[Candidate],
+    rule: PathRule,
+    earned: float,
+    passed: Mapping[str, int],
+    *,
+    keep: str | None = None,
+) -> list[Candidate]:
+    """``items`` less items the path does not need, until every one left is needed (SPEC 3).
+
+    Items are dropped one at a time, the largest id first (never ``keep`` while another can
+    go), each only if the rest still meets ``rule``. What is left is irredundant: dropping any
+    one item would leave the path unmet. ``items`` must meet ``rule``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date(2026, 1, 1)
+    >>> a, b = (Candidate(i, False, None, 5.0, 0, 0.0, day) for i in "ab")
+    >>> [c.id for c in drop_redundant([a, b], PathRule(credits=5), earned=0, passed={})]
+    ['a']
+    """
+    kept = sorted(items, key=lambda c: c.id)
+    order = [c for c in reversed(kept) if c.id != keep] + [c for c in kept if c.id == keep]
+    for candidate in order:
+        rest = [c for c in kept if c is not candidate]
+        if meets(rest, rule, earned, passed):
+            kept = rest
+    return kept
 
 
 def shrink(

@@ -1,31 +1,44 @@
 """The command line: parse, call the library, render.
 
-Exit status: 0 a plan was found; 1 no plan exists (the reasons are printed); 2 bad input or
-usage (one line on stderr, never a traceback).
+Exit status: 0 a plan was found; 1 no plan exists (the reasons are printed); 2 bad input,
+usage, or an output that cannot be written (one line per problem on stderr, never a
+traceback); 3 no plan was found before the time limit, and none was ruled out.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from ceplan._files import write_atomic
+from ceplan._files import write_output
 from ceplan._version import __version__
-from ceplan.errors import CeplanError
+from ceplan.errors import CatalogError, CeplanError
 from ceplan.ics import plan_to_ics
-from ceplan.loading import load_catalog
+from ceplan.loading import bundled_catalog_path, load_catalog
 from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table
+from ceplan.results import Plan
 from ceplan.solving import SOLVERS
 
-__all__ = ["main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
 
-EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+
+EXIT_STATUS_HELP = """exit status:
+  0  a plan was found (optimal, or the best found before the time limit)
+  1  no plan exists; the reasons are printed, path by path
+  2  bad input or usage, or an output that cannot be written
+  3  no plan was found before the time limit, and none was ruled out"""
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _UsageError(Exception):
@@ -40,10 +53,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
+    if not _ISO_DATE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a valid date (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a valid date (YYYY-MM-DD)") from None
 
 
 def _non_negative(text: str) -> float:
@@ -82,13 +97,9 @@ def _file(text: str) -> Path:
 
 
 def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
-    return value
+    if not re.fullmatch(r"[0-9]{1,5}", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days (0 to 99999)")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,17 +107,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ceplan",
         description="Plan the cheapest way to renew a certification with CE credits and exams.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ceplan {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+    _add_optimise(commands)
+    _add_check(commands)
+    return parser
+
+
+def _add_optimise(commands: Any) -> None:
     opt = commands.add_parser(
         "optimise",
         aliases=["optimize"],
         help="the cheapest plan for one person",
         description="Find the cheapest set of activities, optionally with exams, that renews "
         "a tier before the certification expires.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    opt.set_defaults(run=_optimise)
     opt.add_argument("--tier", required=True, help="tier to renew, e.g. professional")
     opt.add_argument(
         "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
@@ -126,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative,
         default=0.0,
         metavar="N",
-        help="CE credits already earned in this period (default 0)",
+        help="CE credits already earned in this period (default 0); this is where the credits "
+        "of completed items count",
     )
     opt.add_argument(
         "--passed",
@@ -140,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ID",
-        help="an item already completed; it is not planned again (repeatable)",
+        help="an item already completed: it is not planned again, and its credits count only "
+        "through --earned (repeatable)",
     )
     opt.add_argument(
         "--exclude",
@@ -182,42 +206,70 @@ def build_parser() -> argparse.ArgumentParser:
         "--ics",
         type=_file,
         metavar="FILE",
-        help="also write the plan as an iCalendar file: one all-day event per item, with "
-        "reminders 90, 60, 30 and 7 days before its do-by date (written only when a plan "
-        "is found)",
+        help="also write the plan as an iCalendar file: study time, classes, exam preparation "
+        "and sittings on their planned days, with reminders before them (written only when a "
+        "plan is found; an existing regular file is replaced and keeps its permissions)",
     )
     opt.add_argument(
         "--format",
         choices=["table", "json", "csv"],
         default="table",
-        help="table (for people, default), json (one object) or csv (one row per item)",
+        help="table (for people, default), json (one object) or csv (one row per item; "
+        "warnings, notes and reasons go to stderr)",
     )
-    opt.add_argument("--solver", choices=SOLVERS, default="cbc", help="MILP solver (default cbc)")
+    opt.add_argument(
+        "--solver",
+        choices=SOLVERS,
+        default="highs",
+        help="MILP solver: highs (default, in process) or cbc (needs pip install 'ceplan[cbc]')",
+    )
     opt.add_argument(
         "--time-limit",
         type=_positive,
         metavar="SECONDS",
-        help="stop each solver call after this long (the plan then says it is not proven)",
+        help="stop planning after this long and give the best plan found so far, marked as not "
+        "proven (exit 3 if none was found); the table's summary of other paths gets as long "
+        "again",
     )
-    return parser
+
+
+def _add_check(commands: Any) -> None:
+    check = commands.add_parser(
+        "check",
+        help="validate a catalogue without planning",
+        description="Read and validate a catalogue file and report every problem found "
+        "(exit 0 when it is valid, 2 when it is not).",
+    )
+    check.set_defaults(run=_check)
+    check.add_argument(
+        "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
+    )
+    check.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="table (a line for people, default) or json (one object, also for an invalid file)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _tolerate_narrow_encodings()
     try:
         args = build_parser().parse_args(argv)
-        return _optimise(args)
+        status: int = args.run(args)
+        return status
     except _UsageError as exc:
-        print(f"ceplan: error: {exc} (see ceplan optimise --help)", file=sys.stderr)
+        _complain(f"{exc} (see ceplan --help)")
         return EXIT_BAD_INPUT
     except CeplanError as exc:
-        print(f"ceplan: error: {exc}", file=sys.stderr)
+        _complain(str(exc))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+        _quiet_stdout()  # the reader went away (e.g. `| head`); nothing more to say
         return EXIT_PLAN
     except KeyboardInterrupt:
-        print("ceplan: interrupted", file=sys.stderr)
+        _complain("interrupted")
         return 130
 
 
@@ -238,29 +290,119 @@ def _optimise(args: argparse.Namespace) -> int:
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
+    plan = optimise(catalog, args.tier, **inputs)
     if args.format == "table":
-        comparison = compare_paths(catalog, args.tier, **inputs)
-        plan = comparison.best
+        comparison = None
+        if plan.found and not plan.already_met and len(plan.paths) > 1:
+            comparison = compare_paths(catalog, args.tier, **inputs)
         output = plan_table(plan, comparison, catalog)
+    elif args.format == "json":
+        output = plan.to_json() + "\n"
     else:
-        plan = optimise(catalog, args.tier, **inputs)
-        output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
+        output = plan_csv(plan)
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
-        _write(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
+        write_output(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
     elif args.ics is not None:
-        print(f"ceplan: no plan, so no calendar written to '{args.ics}'", file=sys.stderr)
-    sys.stdout.write(output)
+        _complain(f"no plan, so no calendar written to '{args.ics}'", prefix="ceplan: ")
+    _emit(output)
     if args.format == "csv":
-        for reason in plan.reasons:
-            print(f"ceplan: no plan: {reason}", file=sys.stderr)
-    sys.stdout.flush()
-    return EXIT_PLAN if plan.found else EXIT_NO_PLAN
+        _side_notes(plan)
+    return _exit_status(plan)
 
 
-def _write(path: Path, data: bytes, what: str) -> None:
-    """Write ``data`` to ``path`` atomically; any failure becomes one :class:`CeplanError`."""
+def _exit_status(plan: Plan) -> int:
+    if plan.found:
+        return EXIT_PLAN
+    return EXIT_UNKNOWN if plan.status == "unknown" else EXIT_NO_PLAN
+
+
+def _side_notes(plan: Plan) -> None:
+    """What the CSV rows cannot hold, on stderr: warnings, notes and reasons."""
+    for label, texts in (
+        ("warning", plan.warnings),
+        ("note", plan.notes),
+        ("no plan", plan.reasons),
+    ):
+        for text in texts:
+            _complain(text, prefix=f"ceplan: {label}: ")
+
+
+def _check(args: argparse.Namespace) -> int:
+    name = args.catalog or "catalog.yaml (bundled)"
     try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise CeplanError(f"cannot write {what} '{path}': {exc.strerror or exc}") from None
+        catalog = load_catalog(args.catalog)
+    except CatalogError as exc:
+        if args.format == "json":
+            problems = [line for line in str(exc).splitlines() if line]
+            _emit(json.dumps({"catalog": name, "valid": False, "problems": problems}, indent=2))
+            _emit("\n")
+        raise
+    counts = {
+        "tiers": len(catalog.tiers),
+        "exams": len(catalog.exams),
+        "activities": len(catalog.activities),
+    }
+    if args.format == "json":
+        report: dict[str, Any] = {"catalog": name, "valid": True, **counts, "problems": []}
+        _emit(json.dumps(report, indent=2) + "\n")
+    else:
+        where = args.catalog or str(bundled_catalog_path())
+        _emit(
+            f"{where}: valid ({catalog.programme}: {counts['tiers']} tiers, "
+            f"{counts['exams']} exams, {counts['activities']} activities)\n"
+        )
+    return EXIT_PLAN
+
+
+# -- streams -----------------------------------------------------------------------------------
+
+
+def _emit(text: str) -> None:
+    """Write to stdout; a stdout that is closed, full or gone becomes one :class:`CeplanError`."""
+    stream = sys.stdout
+    if stream is None:
+        raise CeplanError("cannot write the output: there is no standard output")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise CeplanError(f"cannot write the output: {detail}") from None
+
+
+def _complain(message: str, *, prefix: str = "ceplan: error: ") -> None:
+    """One line on stderr per line of ``message``; silent if stderr itself is gone."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        for line in message.splitlines() or [""]:
+            stream.write(f"{prefix}{line}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at the null device, so the flush at exit is silent."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _tolerate_narrow_encodings() -> None:
+    """On a terminal or pipe that cannot show every character, escape it instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace")
+        except (OSError, ValueError, TypeError):
+            pass

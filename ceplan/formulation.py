@@ -11,7 +11,13 @@ Constraint families, named from the data:
 - ``credits_needed``: ``earned + sum(credits[i] * take[i]) >= sum(credits[p] * choose_path[p])``;
 - ``exam_kind_<kind>``: ``passed[kind] + sum(take[e] for exams e of kind) >=
   sum(exams[p][kind] * choose_path[p])``;
-- ``budget``: ``sum(cost[i] * take[i]) <= budget``, when a budget is given.
+- ``exams_needed_<kind>``: no more exams of a kind than the chosen path still needs, and
+  ``activities_needed``: no activity when the chosen path needs no more credits. A best plan is
+  irredundant (SPEC 3), so these rows cut off only plans that can never be chosen;
+- ``budget``: ``sum(cost[i] * take[i]) <= budget``, when a budget is given and binds;
+- ``same_<id>``: ``take[a] >= take[b]`` for items ``a`` and ``b`` that differ only in their ids,
+  ``a`` first: of interchangeable items a plan takes the first ones, which is also what the id
+  tie-break prefers, and the solver never searches through copies of one plan.
 
 With weekly study hours limited (a :class:`~ceplan.weeks.Calendar` with ``hours_per_week``),
 continuous ``work[i, s]`` hours of self-paced item ``i`` join, for each run ``s`` of weeks inside
@@ -23,6 +29,14 @@ the item's window. A run is a stretch of weeks that no window starts or ends ins
   capacity, the sum of its weeks' (or ``weekly_hours`` times its weeks with an available day,
   when the weekly hours are themselves a variable, to find how many a plan needs).
 
+For the latest-renewal stage (SPEC 6), :meth:`Formulation.add_renewal` adds binary markers
+``last_<n>`` (item ``n`` finishes the plan on its last possible day) and ``last_<n>_<s>`` (a
+self-paced item under a weekly limit finishes in run ``s``, doing at least
+:func:`~ceplan.weeks.last_work` hours there), with ``one_last`` (exactly one marker),
+``last_in_plan_<n>``, ``last_works_<n>_<s>`` and ``last_needed_<n>``: an item that costs nothing
+and takes no time may be marked only if the path needs it, so that no unneeded item pads a plan
+to move its renewal later.
+
 Costs are in whole cents, so that the cost objective is an exact integer.
 """
 
@@ -30,17 +44,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulp
 
-from ceplan.candidates import CREDIT_TOLERANCE, Candidate
+from ceplan.candidates import Candidate, meets
 from ceplan.catalog import PathRule
-from ceplan.weeks import Calendar
+from ceplan.objective import COST, COUNT, HOURS, Stage
+from ceplan.units import CREDIT_TOLERANCE
+from ceplan.weeks import Calendar, last_work
 
-__all__ = ["Formulation", "build_formulation"]
+__all__ = ["NEEDED_MARGIN", "Formulation", "build_formulation"]
+
+NEEDED_MARGIN = 1e-4
+"""An item counts as needed when without it the path would be short by more than
+:data:`~ceplan.units.CREDIT_TOLERANCE` plus this many credits (a margin the solver's own
+tolerances cannot blur; credits come in steps far larger)."""
 
 
 @dataclass(frozen=True)
@@ -58,21 +80,67 @@ class Formulation:
     work_ends: dict[tuple[str, int], dt.date]
     """For each ``work[i, s]``: the last day item ``i`` can work in run ``s`` of weeks."""
     weekly_hours: Any
+    hours_per_week: float | None
     cost: Any
     hours: Any
     count: Any
 
-    def meets(self, chosen: set[str] | frozenset[str], path: int) -> bool:
+    def meets(self, chosen: Iterable[str], path: int) -> bool:
         """Whether the items ``chosen`` (with what was earned and passed) meet path ``path``."""
-        rule = self.paths[path]
         items = [self.candidates[i] for i in chosen]
-        credits = self.earned + sum(c.credits for c in items if not c.is_exam)
-        if credits < rule.credits - CREDIT_TOLERANCE:
-            return False
-        return all(
-            self.passed.get(kind, 0) + sum(1 for c in items if c.is_exam and c.kind == kind)
-            >= count
-            for kind, count in rule.exams.items()
+        return meets(items, self.paths[path], self.earned, self.passed)
+
+    def expression(self, stage: Stage) -> Any:
+        """What the solver minimises for ``stage`` (cost, hours or count)."""
+        expressions = {COST: self.cost, HOURS: self.hours, COUNT: self.count}
+        return expressions[stage]
+
+    def add_renewal(self, floor: dt.date) -> Any:
+        """Add the latest-renewal markers, offering only finishes on or after ``floor``.
+
+        Returns the days after ``floor`` that the marked finish falls on, to maximise. A plan
+        that cannot finish on or after ``floor`` becomes infeasible, so the rows also hold a
+        renewal reached earlier (pass that day as ``floor``).
+        """
+        problem, take = self.problem, self.take
+        runs: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+        for (item_id, s), var in sorted(self.work.items()):
+            runs[item_id].append((s, var))
+        ends: list[tuple[Any, dt.date]] = []
+        for n, c in enumerate(_first_of_each_profile(self.candidates.values())):
+            if c.is_exam or c.id not in runs:  # it finishes on its last possible day
+                if c.finish_by < floor:
+                    continue
+                marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
+                problem += marker <= take[c.id], f"last_in_plan_{n}"
+                if c.free and not c.is_exam:
+                    self._needed(c, marker, f"last_needed_{n}")
+                ends.append((marker, c.finish_by))
+                continue
+            least = last_work(c.hours, self.hours_per_week)
+            for s, var in runs[c.id]:
+                day = self.work_ends[c.id, s]
+                if day < floor:
+                    continue
+                marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
+                problem += var >= least * marker, f"last_works_{n}_{s}"
+                ends.append((marker, day))
+        problem += pulp.lpSum(marker for marker, _ in ends) == 1, "one_last"
+        return pulp.lpSum((day - floor).days * marker for marker, day in ends)
+
+    def _needed(self, c: Candidate, marker: Any, name: str) -> None:
+        """Row ``name``: when ``marker`` is set, the chosen path is short without activity ``c``.
+
+        An exam is always needed in a plan that keeps the ``exams_needed_<kind>`` rows.
+        """
+        activities = [i for i in self.candidates.values() if not i.is_exam]
+        credits = pulp.lpSum(i.credits * self.take[i.id] for i in activities)
+        required = pulp.lpSum(rule.credits * self.choose_path[p] for p, rule in self.paths.items())
+        room = self.earned + sum(i.credits for i in activities) + 1.0
+        self.problem.addConstraint(
+            self.earned + credits - c.credits - required
+            <= -CREDIT_TOLERANCE - NEEDED_MARGIN + room * (1 - marker),
+            name,
         )
 
 
@@ -101,6 +169,19 @@ def _segments(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     spans = list(spans)
     cuts = sorted({a for a, _ in spans} | {b + 1 for _, b in spans})
     return [(a, b - 1) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _profiles(candidates: Iterable[Candidate]) -> list[list[Candidate]]:
+    """Items grouped by :attr:`~ceplan.candidates.Candidate.profile`, each group by id."""
+    groups: dict[tuple[object, ...], list[Candidate]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: c.id):
+        groups[c.profile].append(c)
+    return list(groups.values())
+
+
+def _first_of_each_profile(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One item per profile, the first by id: the one a plan takes first (``same_<id>`` rows)."""
+    return sorted((group[0] for group in _profiles(candidates)), key=lambda c: c.id)
 
 
 def build_formulation(
@@ -134,46 +215,64 @@ def build_formulation(
         Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
         calendar's ``hours_per_week``.
 
-    The objective is left at total cost; :mod:`ceplan.solving` changes it for the tie-breaks.
+    The objective is left at total cost; :mod:`ceplan.solving` sets it for each stage.
     """
-    passed = passed or {}
+    passed = dict(passed or {})
+    # Credits beyond the most any path asks for change nothing; keep the numbers sane.
+    earned = min(float(earned), max(rule.credits for rule in paths.values()))
     problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
     used: set[str] = set()
+    ordered = sorted(candidates, key=lambda c: c.id)
     take = {
         c.id: problem.add_variable(_name("take", c.id, used), 0, 1, cat=pulp.LpBinary)
-        for c in candidates
+        for c in ordered
     }
     choose_path = {
         index: problem.add_variable(f"choose_path_{index}", 0, 1, cat=pulp.LpBinary)
         for index in paths
     }
-    by_id = {c.id: c for c in candidates}
+    by_id = {c.id: c for c in ordered}
+    activities = [c for c in ordered if not c.is_exam]
 
     problem += pulp.lpSum(choose_path.values()) == 1, "one_path"
-    earned_credits = pulp.lpSum(c.credits * take[c.id] for c in candidates if not c.is_exam)
+    earned_credits = pulp.lpSum(c.credits * take[c.id] for c in activities)
     credits_required = pulp.lpSum(paths[p].credits * choose_path[p] for p in paths)
     problem += (
-        earned_credits - credits_required >= -float(earned) - CREDIT_TOLERANCE,
+        earned_credits - credits_required >= -earned - CREDIT_TOLERANCE,
         "credits_needed",
     )
-    kinds = sorted({kind for rule in paths.values() for kind in rule.exams})
+    kinds = sorted({c.kind for c in ordered if c.is_exam and c.kind} | _kinds(paths))
     for kind in kinds:
-        taken = pulp.lpSum(take[c.id] for c in candidates if c.is_exam and c.kind == kind)
+        taken = pulp.lpSum(take[c.id] for c in ordered if c.is_exam and c.kind == kind)
         required = pulp.lpSum(paths[p].exams.get(kind, 0) * choose_path[p] for p in paths)
-        problem += (
-            taken - required >= -int(passed.get(kind, 0)),
-            _name("exam_kind", kind, used),
+        missing = pulp.lpSum(
+            max(0, paths[p].exams.get(kind, 0) - passed.get(kind, 0)) * choose_path[p]
+            for p in paths
         )
-    cost = pulp.lpSum(c.cents * take[c.id] for c in candidates)
-    if budget_cents is not None:
+        if kind in _kinds(paths):
+            problem += taken - required >= -passed.get(kind, 0), _name("exam_kind", kind, used)
+        problem += taken - missing <= 0, _name("exams_needed", kind, used)
+    done = [p for p, rule in paths.items() if rule.credits - earned <= CREDIT_TOLERANCE]
+    if activities and done:
+        problem += (
+            pulp.lpSum(take[c.id] for c in activities)
+            <= len(activities) * (1 - pulp.lpSum(choose_path[p] for p in done)),
+            "activities_needed",
+        )
+    cost = pulp.lpSum(c.cents * take[c.id] for c in ordered)
+    if budget_cents is not None and budget_cents < sum(c.cents for c in ordered):
         problem += cost <= budget_cents, "budget"
+    for group in _profiles(ordered):
+        for before, after in zip(group, group[1:], strict=False):
+            problem += take[before.id] - take[after.id] >= 0, _name("same", after.id, used)
     work: dict[tuple[str, int], Any] = {}
     work_ends: dict[tuple[str, int], dt.date] = {}
     weekly_hours = None
-    if calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free):
+    limited = calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free)
+    if calendar is not None and limited:
         if weekly_hours_free:
             weekly_hours = problem.add_variable("weekly_hours", 0, None)
-        timed = [c for c in candidates if c.self_paced and c.hours > 0]
+        timed = [c for c in ordered if c.self_paced and c.hours > 0]
         spans = {
             c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.finish_by))
             for c in timed
@@ -205,7 +304,7 @@ def build_formulation(
                 pulp.lpSum(by_segment[s]) <= limit,
                 f"hours_week_{calendar.weeks[a].start:%Y_%m_%d}",
             )
-    hours = pulp.lpSum(c.hours * take[c.id] for c in candidates)
+    hours = pulp.lpSum(c.hours * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
     problem.setObjective(cost)
     return Formulation(
@@ -214,12 +313,17 @@ def build_formulation(
         choose_path=choose_path,
         candidates=by_id,
         paths=dict(paths),
-        earned=float(earned),
-        passed=dict(passed),
+        earned=earned,
+        passed=passed,
         work=work,
         work_ends=work_ends,
         weekly_hours=weekly_hours,
+        hours_per_week=calendar.hours_per_week if calendar is not None and limited else None,
         cost=cost,
         hours=hours,
         count=count,
     )
+
+
+def _kinds(paths: Mapping[int, PathRule]) -> set[str]:
+    return {kind for rule in paths.values() for kind in rule.exams}

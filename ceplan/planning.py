@@ -1,36 +1,63 @@
 """Planning one person's renewal: :func:`optimise` and :func:`compare_paths`.
 
-The flow is one way: validated catalogue and inputs -> usable items (dates, completed, excluded)
--> items that can never be in the best plan dropped -> integer programme -> solver stages ->
-:class:`~ceplan.results.Plan`. When no plan exists, each path gets a reason in words.
+The flow is one way: inputs as a notebook has them -> a checked :class:`PlanRequest` -> usable
+items (dates, completed, excluded) -> items that can never be in the best plan dropped ->
+integer programme -> the objective's stages (:mod:`ceplan.objective`, :mod:`ceplan.solving`)
+-> :class:`~ceplan.results.Plan`. When no plan exists, each path gets a reason in words, and the
+numbers behind it (the weekly hours a path needs, its cheapest cost) on the plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from ceplan.candidates import CREDIT_TOLERANCE, Candidate, shrink, still_needed, usable_items
-from ceplan.catalog import Activity, Catalog, PathRule, _fmt_number
+from ceplan.candidates import (
+    Candidate,
+    meets,
+    shrink,
+    still_needed,
+    usable_items,
+)
+from ceplan.catalog import Activity, Catalog, PathRule
 from ceplan.errors import PlanInputError, SolverError
 from ceplan.formulation import Formulation, build_formulation
-from ceplan.results import PathComparison, Plan, PlannedItem
+from ceplan.inputs import (
+    as_catalog,
+    as_flag,
+    as_names,
+    as_number,
+    as_optional_date,
+    as_optional_number,
+    as_passed,
+    as_ranges,
+    as_whole,
+)
+from ceplan.objective import COST, Objective, Outcome, objective_for
+from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
 from ceplan.scheduling import Scheduled, greedy_fitting_cost, schedule
 from ceplan.solving import (
+    Deadline,
     Solution,
-    cheapest_cents,
+    Solver,
     cheapest_plan,
     least,
     make_solver,
-    solve_lexicographic,
+    solve_in_stages,
 )
+from ceplan.units import CREDIT_TOLERANCE, format_money, format_number
 from ceplan.weeks import Calendar
 
-__all__ = ["PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
+__all__ = ["HORIZON_YEARS", "PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
+
+HORIZON_YEARS = 50
+"""The furthest ahead of ``today`` an expiry date may be: a certification lasts a few years, so
+a date further out is a typing mistake (and would make a plan over time needlessly large)."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +100,10 @@ class PlanRequest:
 
     @property
     def budget_cents(self) -> int | None:
-        """The budget in whole cents (a plan may cost at most this)."""
-        return None if self.budget is None else math.floor(self.budget * 100 + 1e-6)
+        """The budget in whole cents (a plan may cost at most this), exactly."""
+        if self.budget is None:
+            return None
+        return math.floor(Decimal(repr(self.budget)) * 100)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -95,129 +124,115 @@ def make_request(
     catalog: Catalog,
     tier: str,
     *,
-    expires: dt.date | None = None,
-    today: dt.date | None = None,
-    earned: float = 0,
-    passed: Mapping[str, int] | Iterable[str] = (),
-    completed: Iterable[str] = (),
-    exclude: Iterable[str] = (),
-    budget: float | None = None,
-    allow_exams: bool = True,
-    processing_days: int | None = None,
-    hours_per_week: float | None = None,
-    unavailable: Iterable[tuple[dt.date, dt.date]] = (),
+    expires: Any = None,
+    today: Any = None,
+    earned: Any = 0,
+    passed: Any = (),
+    completed: Any = (),
+    exclude: Any = (),
+    budget: Any = None,
+    allow_exams: Any = True,
+    processing_days: Any = None,
+    hours_per_week: Any = None,
+    unavailable: Any = (),
 ) -> PlanRequest:
     """Check planning inputs against the catalogue; see :func:`optimise` for their meaning.
 
     Raises
     ------
     PlanInputError
-        For an unknown tier, exam kind or item id, or a negative or non-finite number.
+        For an unknown tier, exam kind or item id, a value of the wrong kind, a negative or
+        non-finite number, or dates out of range; the message names the argument.
     """
+    if not isinstance(tier, str):
+        raise PlanInputError(f"tier must be a tier name, not {tier!r}")
     if tier not in catalog.tiers:
         raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
-    today = today or dt.date.today()
-    for name, value in (("today", today), ("expires", expires)):
-        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-            raise PlanInputError(f"{name} must be a date, not {value!r}")
-    _check_number("earned", earned)
-    if budget is not None:
-        _check_number("budget", budget)
-    if processing_days is None:
-        processing_days = catalog.processing_days
-    if isinstance(processing_days, bool) or not isinstance(processing_days, int):
-        raise PlanInputError(f"processing_days must be a whole number, not {processing_days!r}")
-    if processing_days < 0:
-        raise PlanInputError(f"processing_days must be 0 or more, not {processing_days}")
-    counts = Counter(passed) if not isinstance(passed, Mapping) else Counter(dict(passed))
+    day = as_optional_date(today, "today") or dt.date.today()
+    expiry = as_optional_date(expires, "expires")
+    days = catalog.processing_days
+    if processing_days is not None:
+        days = as_whole(processing_days, "processing_days")
+    counts = as_passed(passed)
     kinds = {kind for t in catalog.tiers.values() for p in t.paths for kind in p.exams}
-    for kind, count in counts.items():
+    for kind in counts:
         if kind not in kinds:
             known = ", ".join(sorted(kinds)) or "none"
             raise PlanInputError(f"unknown exam kind '{kind}': the catalogue's kinds are {known}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise PlanInputError(f"passed exams of kind '{kind}' must be a whole number >= 0")
-    completed_ids, excluded_ids = frozenset(completed), frozenset(exclude)
-    for label, ids in (("completed", completed_ids), ("excluded", excluded_ids)):
+    completed_ids = frozenset(as_names(completed, "completed"))
+    excluded_ids = frozenset(as_names(exclude, "exclude"))
+    for label, ids in (("completed", completed_ids), ("exclude", excluded_ids)):
         unknown = sorted(ids - catalog.ids)
         if unknown:
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
-    if hours_per_week is not None:
-        _check_number("hours_per_week", hours_per_week)
-        if hours_per_week == 0:
-            raise PlanInputError("hours_per_week must be more than 0")
-    ranges = []
-    for pair in unavailable:
-        try:
-            first, last = pair
-        except (TypeError, ValueError):
-            raise PlanInputError(
-                f"an unavailable range is a (first, last) pair, not {pair!r}"
-            ) from None
-        for value in (first, last):
-            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-                raise PlanInputError(f"unavailable dates must be dates, not {value!r}")
-        if last < first:
-            raise PlanInputError(f"unavailable range {first}:{last} ends before it starts")
-        ranges.append((first, last))
-    expires_given = expires is not None
+    period = catalog.tiers[tier].period_years
+    expires_given = expiry is not None
     try:
-        if expires is None:
-            expires = add_years(today, catalog.tiers[tier].period_years)
-        expires - dt.timedelta(days=processing_days)
+        if expiry is None:
+            expiry = add_years(day, period)
+        _check_dates(day, expiry, days, period)
     except (OverflowError, ValueError):
         raise PlanInputError(
-            f"dates out of range: today {today}, expires {expires or 'by default'}, "
-            f"{processing_days} processing days"
+            f"dates out of range: today {day}, expires {expiry or 'by default'}, "
+            f"{days} processing days"
         ) from None
     return PlanRequest(
         tier=tier,
-        today=today,
-        expires=expires,
-        processing_days=processing_days,
-        earned=float(earned),
-        passed=tuple(sorted((k, v) for k, v in counts.items() if v)),
+        today=day,
+        expires=expiry,
+        processing_days=days,
+        earned=as_number(earned, "earned"),
+        passed=tuple(sorted(counts.items())),
         completed=completed_ids,
         excluded=excluded_ids,
-        budget=None if budget is None else float(budget),
-        allow_exams=allow_exams,
+        budget=as_optional_number(budget, "budget"),
+        allow_exams=as_flag(allow_exams, "allow_exams"),
         expires_given=expires_given,
-        hours_per_week=None if hours_per_week is None else float(hours_per_week),
-        unavailable=tuple(sorted(ranges)),
+        hours_per_week=as_optional_number(hours_per_week, "hours_per_week", positive=True),
+        unavailable=as_ranges(unavailable, "unavailable"),
     )
 
 
-def _check_number(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PlanInputError(f"{name} must be a number, not {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise PlanInputError(f"{name} must be a finite number >= 0, not {value}")
+def _check_dates(today: dt.date, expires: dt.date, processing_days: int, period: int) -> None:
+    """Refuse an expiry too far ahead; let date arithmetic that would leave the calendar raise."""
+    if expires > add_years(today, HORIZON_YEARS):
+        raise PlanInputError(
+            f"expires {expires} is more than {HORIZON_YEARS} years after today ({today}): "
+            "check the date"
+        )
+    expires - dt.timedelta(days=processing_days)  # the do-by date
+    add_years(max(expires, today), period)  # the new expiry of any renewal
 
 
 def optimise(
-    catalog: Catalog,
+    catalog: Catalog | str | Any,
     tier: str,
     *,
-    expires: dt.date | None = None,
-    today: dt.date | None = None,
-    earned: float = 0,
-    passed: Mapping[str, int] | Iterable[str] = (),
-    completed: Iterable[str] = (),
-    exclude: Iterable[str] = (),
-    budget: float | None = None,
-    allow_exams: bool = True,
-    processing_days: int | None = None,
-    hours_per_week: float | None = None,
-    unavailable: Iterable[tuple[dt.date, dt.date]] = (),
-    solver: str | Any | None = None,
-    time_limit: float | None = None,
+    expires: Any = None,
+    today: Any = None,
+    earned: Any = 0,
+    passed: Any = (),
+    completed: Any = (),
+    exclude: Any = (),
+    budget: Any = None,
+    allow_exams: Any = True,
+    processing_days: Any = None,
+    hours_per_week: Any = None,
+    unavailable: Any = (),
+    solver: str | Solver | Any | None = None,
+    time_limit: Any = None,
 ) -> Plan:
     """Find the cheapest plan that renews ``tier`` before the certification expires.
+
+    Inputs are taken in the forms a notebook has at hand: dates as ``datetime.date``,
+    ``datetime.datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or ``"YYYY-MM-DD"``;
+    numbers as any real number (numpy scalars included); ids and kinds as any iterable, a
+    single string being a single id.
 
     Parameters
     ----------
     catalog
-        A loaded catalogue (:func:`ceplan.load_catalog`).
+        A loaded catalogue (:func:`ceplan.load_catalog`) or the path of a catalogue file.
     tier
         A tier name of the catalogue, e.g. ``"professional"``.
     expires
@@ -229,7 +244,8 @@ def optimise(
     passed
         Exams already passed in this period: kind -> count, or one kind per exam.
     completed, exclude
-        Ids of items already done, or not wanted; neither is planned.
+        Ids of items already done, or not wanted; neither is planned. A completed item's
+        credits count only through ``earned``.
     budget
         The most the plan may cost, in the catalogue currency.
     allow_exams
@@ -242,26 +258,28 @@ def optimise(
     unavailable
         ``(first, last)`` day ranges when the person can neither study nor attend a session.
     solver
-        ``"cbc"`` (default), ``"highs"`` or a PuLP solver object.
+        ``"highs"`` (default), ``"cbc"``, a :class:`~ceplan.solving.Solver` or a PuLP solver.
     time_limit
-        Seconds each solver call may take.
+        Seconds the whole call may take; when they run out, the best plan found so far is
+        returned with ``status`` ``"feasible"`` (or ``"unknown"`` if none was found).
 
     Returns
     -------
     Plan
         ``status`` ``"optimal"`` with the chosen path and items, or ``"infeasible"`` with one
-        reason per path.
+        reason per path; see :class:`~ceplan.results.Plan`.
 
     Examples
     --------
     >>> import ceplan
     >>> catalog = ceplan.load_catalog()
-    >>> plan = ceplan.optimise(catalog, "associate", today=dt.date(2026, 11, 29))
+    >>> plan = ceplan.optimise(catalog, "associate", today="2026-11-29")
     >>> plan.status, plan.path.describe(), plan.total_cost
     ('optimal', '1 associate exam', 237.0)
     """
+    loaded = as_catalog(catalog)
     request = make_request(
-        catalog,
+        loaded,
         tier,
         expires=expires,
         today=today,
@@ -275,22 +293,24 @@ def optimise(
         hours_per_week=hours_per_week,
         unavailable=unavailable,
     )
-    rules = catalog.tiers[tier].paths
-    return _plan(catalog, request, range(len(rules)), make_solver(solver, time_limit=time_limit))
+    deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
+    planner = _Planner(loaded, request, make_solver(solver), deadline)
+    return planner.plan(range(len(planner.rules)))
 
 
 def compare_paths(
-    catalog: Catalog,
+    catalog: Catalog | str | Any,
     tier: str,
     *,
-    solver: str | Any | None = None,
-    time_limit: float | None = None,
+    solver: str | Solver | Any | None = None,
+    time_limit: Any = None,
     **inputs: Any,
 ) -> PathComparison:
     """The best plan for each path of ``tier`` on its own, side by side.
 
-    Takes the same inputs as :func:`optimise`. ``comparison.best`` is the plan :func:`optimise`
-    returns; ``comparison.to_frame()`` is a table with one row per path.
+    Takes the same inputs as :func:`optimise` (``time_limit`` covers all the paths).
+    ``comparison.best`` is the plan :func:`optimise` returns; ``comparison.to_frame()`` is a
+    table with one row per path.
 
     Examples
     --------
@@ -300,200 +320,449 @@ def compare_paths(
     >>> list(table.to_frame().columns)[:3]
     ['path', 'path_index', 'status']
     """
-    request = make_request(catalog, tier, **inputs)
-    engine = make_solver(solver, time_limit=time_limit)
-    rules = catalog.tiers[tier].paths
-    plans = tuple(_plan(catalog, request, [index], engine) for index in range(len(rules)))
-    return PathComparison(tier=tier, currency=catalog.currency, paths=tuple(rules), plans=plans)
+    loaded = as_catalog(catalog)
+    request = make_request(loaded, tier, **inputs)
+    deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
+    planner = _Planner(loaded, request, make_solver(solver), deadline)
+    plans = tuple(planner.plan([index]) for index in range(len(planner.rules)))
+    return PathComparison(tier=tier, currency=loaded.currency, paths=planner.rules, plans=plans)
 
 
-# -- one solve ---------------------------------------------------------------------------------
+# -- one request -------------------------------------------------------------------------------
 
 
-def _plan(catalog: Catalog, request: PlanRequest, paths: Iterable[int], solver: Any) -> Plan:
-    rules = catalog.tiers[request.tier].paths
-    indices = list(paths)
-    passed = dict(request.passed)
-    header = _header(catalog, request)
-    if request.today > request.complete_by:
-        late = (
-            f"too late: everything must be complete by {request.complete_by} "
-            f"({request.processing_days} processing days before the expiry on "
-            f"{request.expires}), and today is {request.today}"
+class _Planner:
+    """One request against one catalogue: the usable items, the models, the reasons."""
+
+    def __init__(
+        self, catalog: Catalog, request: PlanRequest, solver: Solver, deadline: Deadline
+    ) -> None:
+        self.catalog = catalog
+        self.request = request
+        self.solver = solver
+        self.deadline = deadline
+        self.rules: tuple[PathRule, ...] = tuple(catalog.tiers[request.tier].paths)
+        self.passed = dict(request.passed)
+        self.calendar = request.calendar
+        self.limited = request.hours_per_week is not None
+        self.objective: Objective = objective_for(over_time=request.timed)
+
+    @cached_property
+    def candidates(self) -> list[Candidate]:
+        """The items the person can still use (SPEC 3 and 6)."""
+        return self._usable(self.calendar)
+
+    @cached_property
+    def by_id(self) -> dict[str, Candidate]:
+        """:attr:`candidates` by id."""
+        return {c.id: c for c in self.candidates}
+
+    def _usable(self, calendar: Calendar) -> list[Candidate]:
+        request = self.request
+        return usable_items(
+            self.catalog,
+            today=request.today,
+            complete_by=request.complete_by,
+            unavailable_ids=request.completed | request.excluded,
+            allow_exams=request.allow_exams,
+            calendar=calendar,
         )
-        return Plan(status="infeasible", reasons=_per_path(rules, indices, late), **header)
-    calendar = request.calendar
-    candidates = usable_items(
-        catalog,
-        today=request.today,
-        complete_by=request.complete_by,
-        unavailable_ids=request.completed | request.excluded,
-        allow_exams=request.allow_exams,
-        calendar=calendar,
-    )
-    obstacles = {i: _obstacle(rules[i], candidates, request) for i in indices}
-    open_paths = [i for i in indices if obstacles[i] is None]
-    if not open_paths:
-        reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
-        return Plan(status="infeasible", reasons=reasons, **header)
 
-    limited = request.hours_per_week is not None
+    # -- the plan --------------------------------------------------------------------------
 
-    def fitting_cost(budget_cents: int | None, selected: Sequence[int]) -> int | None:
+    def plan(self, paths: Iterable[int]) -> Plan:
+        """The best plan meeting one of ``paths`` (positions in the tier), or why there is none."""
+        request, indices = self.request, list(paths)
+        if request.today > request.complete_by:
+            return self._infeasible([Blocked(self._too_late(), "too_late")])
+        met = [i for i in indices if meets([], self.rules[i], request.earned, self.passed)]
+        if met:
+            return self._already_met(met[0])
+        if self.calendar.first_available(request.today, request.complete_by) is None:
+            away = (
+                f"away every day from {request.today} to {request.complete_by}: "
+                "nothing can be done in time"
+            )
+            return self._infeasible([Blocked(away, "away")])
+        blocked = {i: self._shortfall(i) for i in indices}
+        open_paths = [i for i in indices if blocked[i] is None]
+        if not open_paths:
+            return self._infeasible([b for b in blocked.values() if b is not None])
+        solution = solve_in_stages(
+            self._build(open_paths, self.request.budget_cents),
+            self.objective,
+            self.solver,
+            self.deadline,
+            evaluate=self._evaluate,
+            completion=self._completion,
+        )
+        if solution.status == "infeasible":
+            for i in open_paths:
+                blocked[i] = self._why_not(i)
+            return self._infeasible([b for b in blocked.values() if b is not None])
+        if solution.status == "unknown":
+            return self._unknown(solution)
+        return self._found(solution)
+
+    def _header(self) -> dict[str, Any]:
+        catalog, request = self.catalog, self.request
+        warnings: list[str] = []
+        if catalog.as_of is not None and add_years(catalog.as_of, 1) < request.today:
+            warnings.append(
+                f"the catalogue was last checked on {catalog.as_of}, more than a year before "
+                f"{request.today}: prices, credits and dates may have changed"
+            )
+        notes: list[str] = []
+        if not request.expires_given:
+            period = catalog.tiers[request.tier].period_years
+            notes.append(
+                f"no expiry date given: assuming {request.expires}, {period} years from "
+                f"{request.today} (pass the real date with --expires / expires=)"
+            )
+        return {
+            "tier": request.tier,
+            "currency": catalog.currency,
+            "today": request.today,
+            "expires": request.expires,
+            "complete_by": request.complete_by,
+            "path": None,
+            "earned": request.earned,
+            "passed": request.passed,
+            "warnings": tuple(warnings),
+            "notes": tuple(notes),
+            "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
+            "budget": request.budget,
+            "hours_per_week": request.hours_per_week,
+            "unavailable": request.unavailable,
+            "paths": self.rules,
+        }
+
+    def _infeasible(self, blocked: Sequence[Blocked]) -> Plan:
+        return Plan(
+            status="infeasible",
+            reasons=tuple(b.text for b in blocked),
+            blocked=tuple(blocked),
+            **self._header(),
+        )
+
+    def _unknown(self, solution: Solution) -> Plan:
+        if solution.termination == "time_limit":
+            text = (
+                f"no plan was found before the time limit ({format_number(self._seconds())} s) "
+                "ran out: one may exist (allow more time)"
+            )
+        else:
+            text = "the solver stopped without finding a plan or proving that none exists"
+        return Plan(
+            status="unknown",
+            termination=solution.termination,
+            reasons=(text,),
+            blocked=(Blocked(text, "time_limit"),),
+            **self._header(),
+        )
+
+    def _already_met(self, index: int) -> Plan:
+        header = self._header()
+        rule = self.rules[index]
+        header["path"] = rule
+        header["notes"] = (
+            *header["notes"],
+            f"already met: recertify now (what is earned and passed meets {rule.describe()})",
+        )
+        return Plan(
+            status="optimal",
+            path_index=index,
+            already_met=True,
+            proven=tuple(stage.name for stage in self.objective.stages),
+            gap=0.0,
+            **header,
+        )
+
+    def _found(self, solution: Solution) -> Plan:
+        assert solution.path is not None
+        header = self._header()
+        header["path"] = self.rules[solution.path]
+        warning = self._not_proven(solution)
+        if warning:
+            header["warnings"] = (*header["warnings"], warning)
+        chosen = [self.by_id[i] for i in solution.chosen]
+        dates = schedule(chosen, self.calendar)
+        items = self._items(chosen, dates)
+        renewal = max(item.finish for item in items if item.finish is not None)
+        period = self.catalog.tiers[self.request.tier].period_years
+        return Plan(
+            status=solution.status,
+            termination=solution.termination,
+            gap=solution.gap,
+            proven=solution.proven,
+            path_index=solution.path,
+            planned=items,
+            renewal_date=renewal,
+            new_expires=add_years(renewal, period),
+            days_given_up=max(0, (self.request.expires - renewal).days),
+            timeline_rows=tuple(
+                sorted(
+                    (week, item_id, hours)
+                    for item_id, scheduled in dates.items()
+                    for week, hours in scheduled.hours_by_week.items()
+                )
+            ),
+            **header,
+        )
+
+    def _not_proven(self, solution: Solution) -> str | None:
+        """A warning that says how far the plan is proved, when it is not proved best."""
+        if solution.status == "optimal":
+            return None
+        why = "at the time limit" if solution.termination == "time_limit" else "early"
+        if COST.name not in solution.proven:
+            bound = (
+                f": the cheapest possible plan costs at most {solution.gap:.2%} less"
+                if solution.gap is not None
+                else ": a cheaper plan may exist"
+            )
+            return f"not proven cheapest: the solver stopped {why}{bound}"
+        undone = [s.goal for s in self.objective.stages if s.name not in solution.proven]
+        return (
+            f"the cost is proven least, but the solver stopped {why} before settling the "
+            f"ties ({', then '.join(undone)})"
+        )
+
+    def _items(
+        self, chosen: Sequence[Candidate], dates: Mapping[str, Scheduled]
+    ) -> tuple[PlannedItem, ...]:
+        items = []
+        for candidate in chosen:
+            source = self.catalog.item(candidate.id)
+            items.append(
+                PlannedItem(
+                    id=candidate.id,
+                    title=source.title,
+                    is_exam=candidate.is_exam,
+                    type=source.type if isinstance(source, Activity) else "exam",
+                    kind=candidate.kind,
+                    credits=candidate.credits,
+                    cost=candidate.cents / 100,
+                    hours=candidate.hours,
+                    complete_by=candidate.do_by,
+                    price=source.cost,
+                    price_currency=source.currency or self.catalog.currency,
+                    start=dates[candidate.id].start,
+                    finish=dates[candidate.id].finish,
+                    session=candidate.session,
+                )
+            )
+        return tuple(sorted(items, key=lambda item: (item.is_exam, item.id)))
+
+    # -- the objective's view --------------------------------------------------------------
+
+    def _evaluate(self, path: int, chosen: tuple[str, ...]) -> Outcome:
+        items = [self.by_id[i] for i in chosen]
+        return Outcome(
+            cents=sum(c.cents for c in items),
+            hours=sum(c.hours for c in items),
+            renewal=self._completion(chosen) if self.request.timed else None,
+            ids=tuple(sorted(chosen)),
+            path_index=path,
+        )
+
+    def _completion(self, chosen: tuple[str, ...]) -> dt.date:
+        """The latest day the items ``chosen`` can complete, within every limit."""
+        dates = schedule([self.by_id[i] for i in chosen], self.calendar)
+        return max((d.finish for d in dates.values()), default=self.request.today)
+
+    # -- models ----------------------------------------------------------------------------
+
+    def _build(
+        self,
+        paths: Sequence[int],
+        budget_cents: int | None,
+        *,
+        capacity: bool | None = None,
+        free_hours: bool = False,
+    ) -> Callable[[], Formulation]:
+        """A builder of the model for ``paths``, shrunk for them.
+
+        Shrinking is per set of paths: what one path's best plan needs may be cut for another.
+        """
+        capacity = self.limited if capacity is None else capacity
+        ceiling = self._ceiling(paths, budget_cents) if capacity and not free_hours else None
+        kept = shrink(
+            self.candidates,
+            [self.rules[i] for i in paths],
+            self.request.earned,
+            self.passed,
+            timed=self.request.timed,
+            capacity=capacity or free_hours,
+            ceiling=ceiling,
+        )
+        rules = {i: self.rules[i] for i in paths}
+        calendar = self.calendar if capacity or free_hours else None
+
+        def build() -> Formulation:
+            return build_formulation(
+                kept,
+                rules,
+                earned=self.request.earned,
+                passed=self.passed,
+                budget_cents=budget_cents,
+                calendar=calendar,
+                weekly_hours_free=free_hours,
+            )
+
+        return build
+
+    def _ceiling(self, paths: Sequence[int], budget_cents: int | None) -> int | None:
         """The cost of a plan known to fit the weekly hours: a ceiling for the timed model.
 
         First the cheapest plan without a weekly limit (no plan within the limit is cheaper,
         so when it fits it is the answer's cost); else the cheapest greedy plan that fits.
         """
-        found = cheapest_plan(build(budget_cents, selected, capacity=False), solver)
+        found = cheapest_plan(
+            self._build(paths, budget_cents, capacity=False), self.solver, self.deadline
+        )
         if found is None:
             return None
-        cents, chosen = found
-        picked = set(chosen)
+        cents, ids = found
+        chosen = [self.by_id[i] for i in ids]
         try:
-            schedule([c for c in candidates if c.id in picked], calendar)
+            schedule(chosen, self.calendar)
             return cents
         except SolverError:
             pass
         greedy = [
-            greedy_fitting_cost(candidates, calendar, credits_needed=credits, exams_needed=exams)
-            for credits, exams in (still_needed(rules[i], request.earned, passed) for i in selected)
+            greedy_fitting_cost(
+                self.candidates, self.calendar, credits_needed=credits, exams_needed=exams
+            )
+            for credits, exams in (
+                still_needed(self.rules[i], self.request.earned, self.passed) for i in paths
+            )
         ]
         return min((cost for cost in greedy if cost is not None), default=None)
 
-    def build(
-        budget_cents: int | None,
-        selected: Sequence[int],
-        *,
-        capacity: bool = limited,
-        free_hours: bool = False,
-    ) -> Callable[[], Formulation]:
-        # Shrink for the paths at hand: what one path's best plan needs may be cut for another.
-        ceiling = fitting_cost(budget_cents, selected) if capacity and not free_hours else None
-        kept = shrink(
-            candidates,
-            [rules[i] for i in selected],
-            request.earned,
-            passed,
-            timed=request.timed,
-            capacity=capacity or free_hours,
-            ceiling=ceiling,
+    def _cheapest(
+        self, paths: Sequence[int], budget_cents: int | None, capacity: bool
+    ) -> int | None:
+        value = least(
+            self._build(paths, budget_cents, capacity=capacity),
+            self.solver,
+            self.deadline,
+            lambda f: f.cost,
         )
-        return lambda: build_formulation(
-            kept,
-            {i: rules[i] for i in selected},
-            earned=request.earned,
-            passed=passed,
-            budget_cents=budget_cents,
-            calendar=calendar if capacity or free_hours else None,
-            weekly_hours_free=free_hours,
+        return None if value is None else round(value)
+
+    # -- reasons ---------------------------------------------------------------------------
+
+    def _seconds(self) -> float:
+        return self.deadline.seconds or 0.0
+
+    def _too_late(self) -> str:
+        request = self.request
+        return (
+            f"too late: everything must be complete by {request.complete_by} "
+            f"({request.processing_days} processing days before the expiry on "
+            f"{request.expires}), and today is {request.today}"
         )
 
-    def completion(chosen: tuple[str, ...]) -> dt.date:
-        picked = set(chosen)
-        dates = schedule([c for c in candidates if c.id in picked], calendar)
-        return max((d.finish for d in dates.values()), default=request.today)
+    def _shortfall(self, index: int) -> Blocked | None:
+        """Why path ``index`` cannot be met whatever the money, or ``None`` if it can."""
+        rule = self.rules[index]
+        found = _shortfall(rule, self.candidates, self.request)
+        if found is None:
+            return None
+        text, why = found
+        if self.request.unavailable:
+            free = self._usable(Calendar(today=self.request.today, end=self.request.complete_by))
+            if _shortfall(rule, free, self.request) is None:
+                ranges = ", ".join(f"{a} to {b}" for a, b in self.request.unavailable)
+                text += f" (because of the days away: {ranges})"
+                why = "away"
+        return Blocked(f"{rule.describe()}: {text}", why, path_index=index)
 
-    solution = solve_lexicographic(
-        build(request.budget_cents, open_paths),
-        solver,
-        latest=request.timed,
-        completion=completion if limited else None,
-    )
-    if solution.status == "infeasible":
-        # Every open path can be met when money and time are no object: say which stops it.
-        for i in open_paths:
-            budget = request.budget_cents
-            if limited and cheapest_cents(build(budget, [i], capacity=False), solver) is not None:
-                obstacles[i] = _too_few_hours(build(budget, [i], free_hours=True), solver, request)
-            else:
-                cents = cheapest_cents(build(None, [i], capacity=False), solver)
-                obstacles[i] = _over_budget(cents, catalog.currency, request)
-        reasons = tuple(f"{rules[i].describe()}: {obstacles[i]}" for i in indices)
-        return Plan(status="infeasible", reasons=reasons, **header)
-    if solution.status == "unknown":
-        reason = "the solver stopped (time limit) before it found a plan"
-        return Plan(status="unknown", reasons=_per_path(rules, indices, reason), **header)
-    assert solution.path is not None
-    if solution.status == "feasible":
-        stopped = "the solver stopped at its time limit: a cheaper plan may exist"
-        header["warnings"] = (*header["warnings"], stopped)
-    header["path"] = rules[solution.path]
-    picked = set(solution.chosen)
-    chosen = [c for c in candidates if c.id in picked]
-    dates = schedule(chosen, calendar)
-    items = _items(catalog, {c.id: c for c in chosen}, solution, dates)
-    renewal = max((item.finish for item in items if item.finish), default=request.today)
-    period = catalog.tiers[request.tier].period_years
-    return Plan(
-        status=solution.status,
-        path_index=solution.path,
-        items=items,
-        renewal_date=renewal,
-        new_expires=add_years(renewal, period),
-        days_given_up=max(0, (request.expires - renewal).days),
-        timeline_rows=tuple(
-            sorted(
-                (week, item_id, hours)
-                for item_id, scheduled in dates.items()
-                for week, hours in scheduled.hours_by_week.items()
-            )
-        ),
-        **header,
-    )
+    def _why_not(self, index: int) -> Blocked:
+        """Why open path ``index`` has no plan: the budget, the weekly hours, or no time left."""
+        rule, budget = self.rules[index], self.request.budget_cents
+        prefix = f"{rule.describe()}: "
+        if self.limited:
+            fitting = self._cheapest([index], None, capacity=True)
+            if fitting is not None:
+                return self._over_budget(index, fitting)
+            if not self.deadline.expired:
+                needed = self._weekly_hours_needed(index, budget)
+                if needed is not None:
+                    return Blocked(
+                        prefix + self._too_few_hours(needed),
+                        "hours",
+                        path_index=index,
+                        hours_per_week_needed=needed,
+                    )
+                cheapest = self._cheapest([index], None, capacity=False)
+                needed = self._weekly_hours_needed(index, None)
+                if cheapest is not None and needed is not None:
+                    over = self._over_budget(index, cheapest)
+                    return Blocked(
+                        f"{over.text}; and {self._too_few_hours(needed)}",
+                        "budget",
+                        path_index=index,
+                        hours_per_week_needed=needed,
+                        cheapest_cost=over.cheapest_cost,
+                    )
+        else:
+            cheapest = self._cheapest([index], None, capacity=False)
+            if cheapest is not None:
+                return self._over_budget(index, cheapest)
+        return Blocked(prefix + "not worked out before the time limit ran out", "time_limit", index)
 
-
-def _header(catalog: Catalog, request: PlanRequest) -> dict[str, Any]:
-    warnings: list[str] = []
-    if catalog.as_of is not None and add_years(catalog.as_of, 1) < request.today:
-        warnings.append(
-            f"the catalogue was last checked on {catalog.as_of}, more than a year before "
-            f"{request.today}: prices, credits and dates may have changed"
+    def _over_budget(self, index: int, cents: int) -> Blocked:
+        currency = self.catalog.currency
+        budget = self.request.budget or 0.0
+        text = (
+            f"{self.rules[index].describe()}: cheapest plan costs "
+            f"{format_money(cents / 100, currency)}, budget is {format_money(budget, currency)}"
         )
-    notes: list[str] = []
-    if not request.expires_given:
-        period = catalog.tiers[request.tier].period_years
-        notes.append(
-            f"no expiry date given: assuming {request.expires}, {period} years from "
-            f"{request.today} (pass the real date with --expires / expires=)"
+        return Blocked(text, "budget", path_index=index, cheapest_cost=cents / 100)
+
+    def _weekly_hours_needed(self, index: int, budget_cents: int | None) -> float | None:
+        """The fewest weekly hours (rounded up to 0.1) with which path ``index`` has a plan."""
+        build = self._build([index], budget_cents, free_hours=True)
+        needed = least(build, self.solver, self.deadline, lambda f: f.weekly_hours, gap=1e-7)
+        if needed is None:
+            return None
+        return math.ceil(needed * 10 - 1e-6) / 10
+
+    def _too_few_hours(self, needed: float) -> str:
+        given = self.request.hours_per_week or 0
+        have = f"{format_number(given)} hour{'' if given == 1 else 's'} a week"
+        have += " is" if given == 1 else " are"
+        return (
+            f"{have} not enough to finish in time; this path needs at least "
+            f"{format_number(needed)} hours a week"
         )
-    return {
-        "tier": request.tier,
-        "currency": catalog.currency,
-        "today": request.today,
-        "expires": request.expires,
-        "complete_by": request.complete_by,
-        "path": None,
-        "earned": request.earned,
-        "passed": request.passed,
-        "warnings": tuple(warnings),
-        "notes": tuple(notes),
-        "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
-        "budget": request.budget,
-        "hours_per_week": request.hours_per_week,
-        "unavailable": request.unavailable,
-    }
 
 
-def _per_path(rules: Sequence[PathRule], indices: Iterable[int], reason: str) -> tuple[str, ...]:
-    return tuple(f"{rules[i].describe()}: {reason}" for i in indices)
-
-
-def _obstacle(rule: PathRule, candidates: Sequence[Candidate], request: PlanRequest) -> str | None:
-    """Why ``rule`` cannot be met whatever the money, or ``None`` if it can."""
-    problems = []
+def _shortfall(
+    rule: PathRule, candidates: Sequence[Candidate], request: PlanRequest
+) -> tuple[str, Any] | None:
+    """Why ``rule`` cannot be met from ``candidates`` whatever the money, and what stops it."""
+    problems: list[str] = []
+    why = None
     available = sum(c.credits for c in candidates if not c.is_exam)
     if request.earned + available < rule.credits - CREDIT_TOLERANCE:
         most = request.earned + available
         text = f"at most {_fmt_credits(most)} credits can be earned by {request.complete_by}"
         if request.earned:
             text += f" ({_fmt_credits(request.earned)} already earned)"
-        problems.append(f"{text}; {_fmt_number(rule.credits)} are needed")
+        text += f"; {format_number(rule.credits)} are needed"
+        if request.completed:
+            text += " (completed items are not planned again: count their credits in earned)"
+        problems.append(text)
+        why = "credits"
     passed = dict(request.passed)
     for kind, count in sorted(rule.exams.items()):
         missing = count - passed.get(kind, 0)
         if missing <= 0:
             continue
+        why = why or "exams"
         if not request.allow_exams:
             problems.append(
                 f"{missing} more {kind} exam{'s' if missing > 1 else ''} needed, "
@@ -508,62 +777,10 @@ def _obstacle(rule: PathRule, candidates: Sequence[Candidate], request: PlanRequ
                 f"only {offered} {kind} exam{'s' if offered > 1 else ''} can be taken by "
                 f"{request.complete_by}; {missing} are needed"
             )
-    return "; ".join(problems) or None
-
-
-def _too_few_hours(build: Callable[[], Formulation], solver: Any, request: PlanRequest) -> str:
-    """The reason when only the weekly hours stand in the way, with the hours that would do."""
-    needed = least(build, solver, lambda f: f.weekly_hours)
-    given = request.hours_per_week or 0
-    have = f"{_fmt_number(given)} hour{'' if given == 1 else 's'} a week"
-    have += " is" if given == 1 else " are"
-    if needed is None:
-        return f"{have} not enough to finish in time"
-    need = math.ceil(needed * 10 - 1e-6) / 10
-    return (
-        f"{have} not enough to finish in time; "
-        f"this path needs at least {_fmt_number(need)} hours a week"
-    )
-
-
-def _over_budget(cents: int | None, currency: str, request: PlanRequest) -> str:
-    if cents is None:
-        return "the solver stopped (time limit) before it found a plan"
-    cost = cents / 100
-    return f"cheapest plan costs {cost:.2f} {currency}, budget is {request.budget:.2f} {currency}"
+    if not problems:
+        return None
+    return "; ".join(problems), why
 
 
 def _fmt_credits(value: float) -> str:
-    return _fmt_number(round(value, 2))
-
-
-def _items(
-    catalog: Catalog,
-    candidates: Mapping[str, Candidate],
-    solution: Solution,
-    dates: Mapping[str, Scheduled],
-) -> tuple[PlannedItem, ...]:
-    items = []
-    for item_id in solution.chosen:
-        candidate = candidates[item_id]
-        source = catalog.item(item_id)
-        is_activity = isinstance(source, Activity)
-        items.append(
-            PlannedItem(
-                id=item_id,
-                title=source.title,
-                is_exam=not is_activity,
-                type=source.type if isinstance(source, Activity) else "exam",
-                kind=candidate.kind,
-                credits=candidate.credits,
-                cost=candidate.cents / 100,
-                hours=candidate.hours,
-                complete_by=candidate.do_by,
-                price=source.cost,
-                price_currency=source.currency or catalog.currency,
-                start=dates[item_id].start,
-                finish=dates[item_id].finish,
-                session=candidate.session,
-            )
-        )
-    return tuple(sorted(items, key=lambda item: (item.is_exam, item.id)))
+    return format_number(round(value, 2))

@@ -6,8 +6,9 @@ import csv
 import datetime as dt
 import io
 
-from ceplan.catalog import Catalog, _fmt_number
+from ceplan.catalog import Catalog
 from ceplan.results import PathComparison, Plan, PlannedItem
+from ceplan.units import format_money, format_number
 
 __all__ = ["CSV_COLUMNS", "plan_csv", "plan_table"]
 
@@ -19,6 +20,7 @@ CSV_COLUMNS = [
     "kind",
     "credits",
     "cost",
+    "currency",
     "hours",
     "complete_by",
     "start",
@@ -26,14 +28,15 @@ CSV_COLUMNS = [
     "price",
     "price_currency",
 ]
+"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed."""
 
 
 def plan_csv(plan: Plan) -> str:
-    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``, costs as planned."""
+    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for item in plan.items:
+    for item in plan.planned:
         writer.writerow(
             [
                 "exam" if item.is_exam else "activity",
@@ -41,27 +44,24 @@ def plan_csv(plan: Plan) -> str:
                 item.title,
                 item.type,
                 item.kind or "",
-                _fmt_number(item.credits),
-                f"{item.cost:.2f}",
-                _fmt_number(item.hours),
+                format_number(item.credits),
+                f"{item.cents / 100:.2f}",
+                plan.currency,
+                format_number(item.hours),
                 item.complete_by.isoformat(),
                 _iso(item.start),
                 _iso(item.finish),
-                _fmt_number(item.price),
+                format_number(item.price),
                 item.price_currency,
             ]
         )
     return out.getvalue()
 
 
-def _money(amount: float, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
-
-
 def _cost_cell(item: PlannedItem, currency: str) -> str:
-    text = f"{item.cost:,.2f}"
+    text = format_money(item.cost, currency)
     if item.price_currency != currency:
-        text += f" ({item.price_currency} {item.price:,.2f})"
+        text += f" ({format_money(item.price, item.price_currency)})"
     return text
 
 
@@ -72,65 +72,57 @@ def _truncate(text: str, width: int) -> str:
 def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
     """The plan as a short report for people.
 
-    It shows the path, the items with credits, cost and do-by date, the totals, and the other
-    paths with their best cost or why they are impossible.
+    It shows the path, the items with credits, cost and do-by date (and planned dates for a
+    plan over time), the totals, and the other paths with their best cost or why they are
+    impossible (from ``comparison``, when given).
     """
     tier = catalog.tiers[plan.tier]
     lines = [f"{tier.label}: {catalog.programme}"]
     expiry = f"expires {plan.expires}"
-    if plan.notes and any(note.startswith("no expiry date given") for note in plan.notes):
+    if any(note.startswith("no expiry date given") for note in plan.notes):
         expiry += f" (assumed: today + {tier.period_years} years; pass --expires)"
     lines.append(
         f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}"
     )
     facts = []
     if plan.earned:
-        facts.append(f"{_fmt_number(plan.earned)} credits already earned")
+        facts.append(f"{format_number(plan.earned)} credits already earned")
     if plan.passed:
         facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
     if plan.budget is not None:
-        facts.append(f"budget {_money(plan.budget, plan.currency)}")
+        facts.append(f"budget {format_money(plan.budget, plan.currency)}")
     if plan.hours_per_week is not None:
-        facts.append(f"{_fmt_number(plan.hours_per_week)} study hours a week")
+        facts.append(f"{format_number(plan.hours_per_week)} study hours a week")
     for first, last in plan.unavailable:
         facts.append(f"away {first} to {last}")
     if facts:
         lines.append("; ".join(facts))
     lines.append("")
-    if plan.found and plan.path is not None:
+    if plan.already_met and plan.path is not None:
+        lines.append(
+            f"Already met: what is earned and passed meets {plan.path.describe()}. "
+            "Recertify now; nothing more to plan."
+        )
+    elif plan.found and plan.path is not None:
         lines.append(f"Cheapest plan: {plan.path.describe()}")
         if plan.status == "feasible":
-            lines.append("(not proven cheapest: the solver stopped at its time limit)")
+            lines.append("(not proven best: see the warning below)")
         lines.append("")
         lines.extend(_items_table(plan))
-        if plan.renewal_date is not None and plan.items:
+        if plan.renewal_date is not None:
             lines.append("")
             lines.append(
                 f"Renewal completes {plan.renewal_date}: the new cycle runs to "
                 f"{plan.new_expires}, giving up {plan.days_given_up} days of the current one."
             )
+    elif plan.status == "unknown":
+        lines.append("No plan found, and none ruled out:")
+        lines.extend(f"  - {reason}" for reason in plan.reasons)
     else:
         lines.append("No plan renews this certification in time:")
         lines.extend(f"  - {reason}" for reason in plan.reasons)
-    if comparison is not None and plan.found:
-        others = [
-            (rule, other)
-            for rule, other in zip(comparison.paths, comparison.plans, strict=True)
-            if other.path_index != plan.path_index or not other.found
-        ]
-        if others:
-            lines.append("")
-            lines.append("Other paths:")
-            width = max(len(rule.describe()) for rule, _ in others)
-            for rule, other in others:
-                if other.found:
-                    outcome = f"best {_money(other.total_cost, other.currency)}"
-                    outcome += f", {_fmt_number(other.total_hours)} h"
-                else:
-                    outcome = "impossible: " + "; ".join(
-                        reason.removeprefix(f"{rule.describe()}: ") for reason in other.reasons
-                    )
-                lines.append(f"  {rule.describe():<{width}}  {outcome}")
+    if comparison is not None and plan.found and not plan.already_met:
+        lines.extend(_other_paths(plan, comparison))
     if plan.rates_as_of is not None:
         lines.append("")
         lines.append(f"Exchange rates as of {plan.rates_as_of}.")
@@ -139,13 +131,37 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
     return "\n".join(lines) + "\n"
 
 
+def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
+    others = [
+        (rule, other)
+        for index, (rule, other) in enumerate(zip(comparison.paths, comparison.plans, strict=True))
+        if index != plan.path_index
+    ]
+    if not others:
+        return []
+    lines = ["", "Other paths:"]
+    width = max(len(rule.describe()) for rule, _ in others)
+    for rule, other in others:
+        if other.found:
+            outcome = f"best {format_money(other.total_cost, other.currency)}"
+            outcome += f", {format_number(other.total_hours)} h"
+        else:
+            prefix = f"{rule.describe()}: "
+            words = "impossible" if other.status == "infeasible" else "not settled"
+            outcome = f"{words}: " + "; ".join(
+                reason.removeprefix(prefix) for reason in other.reasons
+            )
+        lines.append(f"  {rule.describe():<{width}}  {outcome}")
+    return lines
+
+
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
 def _items_table(plan: Plan) -> list[str]:
-    timed = plan.hours_per_week is not None or bool(plan.unavailable)
-    header = ["item", "id", "title", "credits", f"cost ({plan.currency})", "hours", "do by"]
+    timed = plan.over_time
+    header = ["item", "id", "title", "credits", "cost", "hours", "do by"]
     if timed:
         header += ["start", "finish"]
     rows = [
@@ -153,29 +169,28 @@ def _items_table(plan: Plan) -> list[str]:
             "exam" if item.is_exam else "activity",
             item.id,
             _truncate(item.title, 44),
-            "-" if item.is_exam else _fmt_number(item.credits),
+            "-" if item.is_exam else format_number(item.credits),
             _cost_cell(item, plan.currency),
-            _fmt_number(item.hours),
+            format_number(item.hours),
             item.complete_by.isoformat(),
             *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
-        for item in plan.items
+        for item in plan.planned
     ]
-    total_credits = _fmt_number(plan.total_credits)
+    total_credits = format_number(plan.total_credits)
     if plan.earned:
-        total_credits += f" (+{_fmt_number(plan.earned)} earned)"
+        total_credits += f" (+{format_number(plan.earned)} earned)"
+    count = len(plan.planned)
     totals = [
         "total",
         "",
-        f"{len(plan.items)} item{'s' if len(plan.items) != 1 else ''}",
+        f"{count} item{'s' if count != 1 else ''}",
         total_credits,
-        f"{plan.total_cost:,.2f}",
-        _fmt_number(plan.total_hours),
+        format_money(plan.total_cost, plan.currency),
+        format_number(plan.total_hours),
         "",
         *(["", ""] if timed else []),
     ]
-    if not rows:
-        return ["  Nothing more to do: what you have already earned and passed meets this path."]
     table = [header, *rows, totals]
     widths = [max(len(row[c]) for row in table) for c in range(len(header))]
     right = {3, 4, 5}

@@ -1,23 +1,56 @@
-"""Plans as typed, immutable objects, with pandas tables and the JSON of the command line."""
+"""Plans as typed, immutable objects, with pandas tables, JSON and a notebook view."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from ceplan.catalog import PathRule, _plain_number
+from ceplan.catalog import PathRule
+from ceplan.objective import Objective, Outcome, objective_for
+from ceplan.units import format_money, format_number, money_value, plain_number
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PathComparison", "Plan", "PlannedItem", "Status"]
+__all__ = [
+    "Blocked",
+    "PathComparison",
+    "Plan",
+    "PlannedItem",
+    "Status",
+    "Termination",
+]
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-"""``optimal``: proved cheapest; ``feasible``: a plan, but a time limit stopped the proof;
-``infeasible``: no plan exists (see ``reasons``); ``unknown``: the solver stopped without one."""
+"""What is known of the answer. ``optimal``: proved best in every stage of the objective;
+``feasible``: a plan, but a limit stopped the proof; ``infeasible``: no plan exists (see
+``reasons``); ``unknown``: the solver stopped before it found a plan or proved there is none."""
 
+Termination = Literal["solved", "time_limit", "solver_stopped"]
+"""Why the solver stopped: it finished, the time limit ran out, or it stopped for its own
+reasons (numerical trouble, a solver that reports no cause)."""
+
+Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
+
+ITEM_COLUMNS = [
+    "id",
+    "item",
+    "title",
+    "type",
+    "kind",
+    "credits",
+    "cost",
+    "hours",
+    "start",
+    "finish",
+    "complete_by",
+    "session",
+    "price",
+    "price_currency",
+]
 ACTIVITY_COLUMNS = [
     "id",
     "title",
@@ -43,6 +76,8 @@ EXAM_COLUMNS = [
     "price",
     "price_currency",
 ]
+_DATES = ("start", "finish", "complete_by", "week")
+_NUMBERS = ("credits", "cost", "hours", "price")
 
 
 @dataclass(frozen=True)
@@ -50,7 +85,8 @@ class PlannedItem:
     """An activity or exam in a plan.
 
     ``cost`` is in the catalogue currency, rounded to cents; ``price`` and ``price_currency``
-    are as the catalogue lists them.
+    are as the catalogue lists them. ``start`` and ``finish`` are the planned first and last
+    day: for an exam, the start of its preparation and the sitting day.
     """
 
     id: str
@@ -68,33 +104,73 @@ class PlannedItem:
     finish: dt.date | None = None
     session: int | None = None
 
+    @property
+    def cents(self) -> int:
+        """The cost in whole cents."""
+        return round(self.cost * 100)
+
     def to_dict(self) -> dict[str, Any]:
         """The item as in the JSON output."""
-        if self.is_exam:
-            return {
-                "id": self.id,
-                "title": self.title,
-                "kind": self.kind,
-                "cost": self.cost,
-                "hours": _plain_number(self.hours),
-                "complete_by": self.complete_by.isoformat(),
-                **self._dates(),
-            }
+        what: dict[str, Any] = (
+            {"kind": self.kind}
+            if self.is_exam
+            else {"type": self.type, "credits": plain_number(self.credits)}
+        )
         return {
             "id": self.id,
             "title": self.title,
-            "type": self.type,
-            "credits": _plain_number(self.credits),
-            "cost": self.cost,
-            "hours": _plain_number(self.hours),
+            **what,
+            "cost": money_value(self.cents),
+            "hours": plain_number(self.hours),
             "complete_by": self.complete_by.isoformat(),
-            **self._dates(),
+            "start": _iso(self.start),
+            "finish": _iso(self.finish),
         }
 
-    def _dates(self) -> dict[str, str | None]:
+    def row(self) -> dict[str, Any]:
+        """The item as a row of :attr:`Plan.items`."""
         return {
-            "start": self.start.isoformat() if self.start else None,
-            "finish": self.finish.isoformat() if self.finish else None,
+            "id": self.id,
+            "item": "exam" if self.is_exam else "activity",
+            "title": self.title,
+            "type": self.type,
+            "kind": self.kind,
+            "credits": self.credits,
+            "cost": self.cost,
+            "hours": self.hours,
+            "start": self.start,
+            "finish": self.finish,
+            "complete_by": self.complete_by,
+            "session": self.session,
+            "price": self.price,
+            "price_currency": self.price_currency,
+        }
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why one path (or, with ``path_index`` ``None``, every path) cannot be met.
+
+    ``why`` is one of ``too_late``, ``away``, ``credits``, ``exams``, ``budget``, ``hours`` or
+    ``time_limit``; ``hours_per_week_needed`` is set when the weekly hours are what stops the
+    path, ``cheapest_cost`` when the budget is.
+    """
+
+    text: str
+    why: Why
+    path_index: int | None = None
+    hours_per_week_needed: float | None = None
+    cheapest_cost: float | None = None
+
+    def to_dict(self, paths: tuple[PathRule, ...] = ()) -> dict[str, Any]:
+        """The reason as in the JSON ``blocked`` list."""
+        path = paths[self.path_index].to_dict() if self.path_index is not None and paths else None
+        return {
+            "path": path,
+            "why": self.why,
+            "reason": self.text,
+            "hours_per_week_needed": _number_or_none(self.hours_per_week_needed),
+            "cheapest_cost": self.cheapest_cost,
         }
 
 
@@ -102,8 +178,9 @@ class PlannedItem:
 class Plan:
     """The cheapest way to renew one person's certification, or why there is none.
 
-    Read ``status`` first: the totals and tables are empty unless it is ``"optimal"`` or
-    ``"feasible"``.
+    Read ``status`` first: the totals and tables are empty unless a plan was found
+    (``optimal`` or ``feasible``). ``termination`` says why the solver stopped and ``gap`` how
+    far the plan's cost may be from the least (0 once it is proved least).
     """
 
     status: Status
@@ -113,7 +190,7 @@ class Plan:
     expires: dt.date
     complete_by: dt.date
     path: PathRule | None
-    items: tuple[PlannedItem, ...] = ()
+    planned: tuple[PlannedItem, ...] = ()
     earned: float = 0.0
     passed: tuple[tuple[str, int], ...] = ()
     reasons: tuple[str, ...] = ()
@@ -128,6 +205,14 @@ class Plan:
     days_given_up: int | None = None
     timeline_rows: tuple[tuple[dt.date, str, float], ...] = field(default=(), repr=False)
     path_index: int | None = field(default=None, compare=False)
+    termination: Termination = "solved"
+    gap: float | None = None
+    proven: tuple[str, ...] = ()
+    blocked: tuple[Blocked, ...] = ()
+    already_met: bool = False
+    paths: tuple[PathRule, ...] = field(default=(), repr=False, compare=False)
+
+    # -- facts -----------------------------------------------------------------------------
 
     @property
     def found(self) -> bool:
@@ -135,30 +220,69 @@ class Plan:
         return self.status in ("optimal", "feasible")
 
     @property
+    def over_time(self) -> bool:
+        """Whether this is a plan over time (weekly hours or days away were given)."""
+        return self.hours_per_week is not None or bool(self.unavailable)
+
+    @property
+    def objective(self) -> Objective:
+        """The order this plan was chosen by (see :mod:`ceplan.objective`)."""
+        return objective_for(over_time=self.over_time)
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the objective compares: cost, hours, renewal date, ids, path."""
+        return Outcome(
+            cents=sum(item.cents for item in self.planned),
+            hours=self.total_hours,
+            renewal=self.renewal_date,
+            ids=tuple(sorted(item.id for item in self.planned)),
+            path_index=self.path_index or 0,
+        )
+
+    @property
     def total_cost(self) -> float:
-        """The cost of the chosen items in the catalogue currency."""
-        return round(sum(round(item.cost * 100) for item in self.items) / 100, 2)
+        """The cost of the chosen items in the catalogue currency, rounded to cents."""
+        return money_value(sum(item.cents for item in self.planned))
 
     @property
     def total_credits(self) -> float:
         """Credits from the chosen activities (without those already earned)."""
-        return float(sum(item.credits for item in self.items))
+        return float(plain_number(sum(item.credits for item in self.planned)))
 
     @property
     def total_hours(self) -> float:
         """Hours of the chosen items, exam preparation included."""
-        return float(sum(item.hours for item in self.items))
+        return float(plain_number(sum(item.hours for item in self.planned)))
+
+    @property
+    def hours_per_week_needed(self) -> float | None:
+        """When only the weekly hours stand in the way: the fewest a week that would do."""
+        needed = [b.hours_per_week_needed for b in self.blocked if b.why == "hours"]
+        return min((n for n in needed if n is not None), default=None)
+
+    # -- tables ----------------------------------------------------------------------------
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Every planned item, activities and exams, one row each (activities first, by id).
+
+        Columns: ``id, item, title, type, kind, credits, cost, hours, start, finish,
+        complete_by, session, price, price_currency``; ``item`` is ``"activity"`` or
+        ``"exam"``; ``cost`` is in the plan's currency; the dates are ``datetime64``.
+        """
+        return _frame([item.row() for item in self.planned], ITEM_COLUMNS)
 
     @property
     def activities(self) -> pd.DataFrame:
         """The chosen activities, one row each, sorted by id."""
-        rows = [_row(item, ACTIVITY_COLUMNS) for item in self.items if not item.is_exam]
+        rows = [item.row() for item in self.planned if not item.is_exam]
         return _frame(rows, ACTIVITY_COLUMNS)
 
     @property
     def exams(self) -> pd.DataFrame:
         """The chosen exams, one row each, sorted by id."""
-        rows = [_row(item, EXAM_COLUMNS) for item in self.items if item.is_exam]
+        rows = [item.row() for item in self.planned if item.is_exam]
         return _frame(rows, EXAM_COLUMNS)
 
     @property
@@ -168,10 +292,8 @@ class Plan:
         Weeks start on ``today`` and are named by their first day; dated sessions take no
         self-study hours and are not listed.
         """
-        import pandas as pd
-
-        frame = pd.DataFrame(list(self.timeline_rows), columns=["week", "id", "hours"])
-        return frame.astype({"hours": "float64"})
+        rows = [{"week": week, "id": i, "hours": hours} for week, i, hours in self.timeline_rows]
+        return _frame(rows, ["week", "id", "hours"])
 
     def weekly_hours(self) -> list[dict[str, Any]]:
         """Total self-study hours per week, for the JSON ``timeline``."""
@@ -179,34 +301,40 @@ class Plan:
         for week, _, hours in self.timeline_rows:
             totals[week] = totals.get(week, 0.0) + hours
         return [
-            {"week": week.isoformat(), "hours": _plain_number(round(hours, 2))}
+            {"week": week.isoformat(), "hours": plain_number(round(hours, 2))}
             for week, hours in sorted(totals.items())
         ]
+
+    # -- JSON ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as the JSON object of ``ceplan optimise --format json``."""
         found = self.found
         return {
             "status": self.status,
+            "termination": self.termination,
+            "gap": None if self.gap is None else round(self.gap, 6),
             "tier": self.tier,
             "currency": self.currency,
             "today": self.today.isoformat(),
             "expires": self.expires.isoformat(),
             "complete_by": self.complete_by.isoformat(),
             "path": self.path.to_dict() if self.path is not None and found else None,
-            "activities": [item.to_dict() for item in self.items if not item.is_exam],
-            "exams": [item.to_dict() for item in self.items if item.is_exam],
-            "earned": _plain_number(self.earned),
+            "already_met": self.already_met,
+            "activities": [item.to_dict() for item in self.planned if not item.is_exam],
+            "exams": [item.to_dict() for item in self.planned if item.is_exam],
+            "earned": plain_number(self.earned),
             "passed": dict(self.passed),
-            "budget": self.budget,
+            "budget": _number_or_none(self.budget),
             "total_cost": self.total_cost,
-            "total_credits": _plain_number(self.total_credits),
-            "total_hours": _plain_number(self.total_hours),
+            "total_credits": plain_number(self.total_credits),
+            "total_hours": plain_number(self.total_hours),
             "reasons": list(self.reasons),
+            "blocked": [b.to_dict(self.paths) for b in self.blocked],
             "warnings": list(self.warnings),
             "notes": list(self.notes),
-            "rates_as_of": self.rates_as_of.isoformat() if self.rates_as_of else None,
-            "hours_per_week": self.hours_per_week,
+            "rates_as_of": _iso(self.rates_as_of),
+            "hours_per_week": _number_or_none(self.hours_per_week),
             "unavailable": [[a.isoformat(), b.isoformat()] for a, b in self.unavailable],
             "renewal_date": _iso(self.renewal_date),
             "new_expires": _iso(self.new_expires),
@@ -217,6 +345,38 @@ class Plan:
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    # -- for people --------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """One line: status, path and totals, or why there is no plan."""
+        if self.already_met and self.path is not None:
+            return f"{self.status}: already met ({self.path.describe()}): recertify now"
+        if self.found and self.path is not None:
+            count = len(self.planned)
+            text = (
+                f"{self.status}: {self.path.describe()}: {count} item{'s' if count != 1 else ''}, "
+                f"{format_money(self.total_cost, self.currency)}, "
+                f"{format_number(self.total_hours)} h"
+            )
+            if self.renewal_date is not None:
+                text += f", renews {self.renewal_date}"
+            return text
+        return f"{self.status}: " + ("; ".join(self.reasons) or "no plan")
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.tier} {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        """The plan in a notebook: status, path, totals and the items table."""
+        head = f"<p><strong>{html.escape(self.tier)}</strong>: {html.escape(self.summary())}</p>"
+        parts = [head]
+        if self.found and self.planned:
+            parts.append(self.items.to_html(index=False, na_rep=""))
+        extra = [*self.reasons, *self.warnings, *self.notes]
+        if extra:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in extra) + "</ul>")
+        return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -230,18 +390,29 @@ class PathComparison:
 
     @property
     def best(self) -> Plan:
-        """The plan the rules choose: cheapest, then fewest hours, items, smallest ids, path."""
+        """The plan the rules choose, by the plans' own objective (see :mod:`ceplan.objective`)."""
         found = [plan for plan in self.plans if plan.found]
         if not found:
             first = self.plans[0]
-            reasons = tuple(reason for plan in self.plans for reason in plan.reasons)
+            # What stops every path (too late, away) is said once; the rest path by path.
+            every = [b for plan in self.plans for b in plan.blocked]
+            shared = [b for b in every if b.path_index is None]
+            blocked = (*dict.fromkeys(shared), *(b for b in every if b.path_index is not None))
+            reasons = tuple(b.text for b in blocked)
             status: Status = (
                 "unknown" if any(p.status == "unknown" for p in self.plans) else "infeasible"
             )
             return replace(
-                first, status=status, path=None, path_index=None, items=(), reasons=reasons
+                first,
+                status=status,
+                path=None,
+                path_index=None,
+                planned=(),
+                reasons=reasons,
+                blocked=blocked,
             )
-        return min(found, key=plan_order)
+        objective = found[0].objective
+        return min(found, key=lambda plan: objective.key(plan.outcome))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per path: its best cost, credits, hours and items, or why it is impossible."""
@@ -257,35 +428,31 @@ class PathComparison:
                     "total_cost": plan.total_cost if plan.found else float("nan"),
                     "total_credits": plan.total_credits if plan.found else float("nan"),
                     "total_hours": plan.total_hours if plan.found else float("nan"),
-                    "items": ", ".join(item.id for item in plan.items),
+                    "items": ", ".join(item.id for item in plan.planned),
                     "reason": "; ".join(plan.reasons),
                 }
             )
         return pd.DataFrame(rows)
 
 
-def plan_order(plan: Plan) -> tuple[int, float, int, tuple[str, ...], int]:
-    """The order of the planning rules: cost, hours, item count, sorted ids, path position."""
-    return (
-        round(plan.total_cost * 100),
-        round(plan.total_hours, 6),
-        len(plan.items),
-        tuple(sorted(item.id for item in plan.items)),
-        plan.path_index if plan.path_index is not None else 0,
-    )
-
-
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _row(item: PlannedItem, columns: list[str]) -> dict[str, Any]:
-    return {column: getattr(item, column) for column in columns}
+def _number_or_none(value: float | None) -> int | float | None:
+    return None if value is None else plain_number(value)
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A table with fixed columns: numbers as float64, dates as datetime64, empty or not."""
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=columns)
-    numeric = [c for c in ("credits", "cost", "hours", "price") if c in columns]
-    return frame.astype(dict.fromkeys(numeric, "float64"))
+    types: dict[str, str] = {c: "float64" for c in _NUMBERS if c in columns}
+    frame = frame.astype(types)
+    for column in _DATES:
+        if column in columns:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    if "session" in columns:
+        frame["session"] = frame["session"].astype("Int64")
+    return frame

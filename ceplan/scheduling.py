@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.errors import SolverError
-from ceplan.weeks import LAST_WORK, Calendar, Week
+from ceplan.weeks import Calendar, Week, last_work
 
 __all__ = ["Scheduled", "greedy_fitting_cost", "schedule"]
 
@@ -38,8 +38,9 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     A dated session runs on its own days. An exam is sat on its last possible day, after its
     preparation. A self-paced activity finishes when its last hours are done. Among the ways to
     fit the hours, the one that completes the plan last is taken: if the plain as-late-as-possible
-    fill leaves a later finish possible, a little of that item's work (``LAST_WORK`` hours) is
-    put in the later week first and the rest filled around it.
+    fill leaves a later finish possible, a little of that item's work
+    (:func:`~ceplan.weeks.last_work` hours) is put in the later week first and the rest filled
+    around it.
 
     Raises
     ------
@@ -63,7 +64,8 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     )
     for _, item_id, week_index in tries:
         item = next(c for c in spread if c.id == item_id)
-        better = _fill(spread, calendar, {(item_id, week_index): min(LAST_WORK, item.hours)})
+        least = last_work(item.hours, calendar.hours_per_week)
+        better = _fill(spread, calendar, {(item_id, week_index): least})
         if better is not None:
             work = better
             break

@@ -1,16 +1,31 @@
-"""Solving a :class:`~ceplan.formulation.Formulation`: the solver, and the tie-break stages.
+"""Solving a :class:`~ceplan.formulation.Formulation` stage by stage, and the solvers that do it.
 
-The plan is the first in this order: least cost, then fewest hours, then fewest items, then the
-smallest ids (the sorted tuple of ids, compared element by element). The stages solve one level
-at a time and hold each optimum as a constraint for the next; a stage is skipped once the plan
-is known to be the only one left, which is the common case.
+Two facts are kept apart (as linopy does): the **status** of the answer (``optimal``: proved
+best in every stage of the objective; ``feasible``: a plan, but not proved best; ``infeasible``:
+no plan exists; ``unknown``: the solver stopped without a plan and without a proof) and the
+**termination**, why the solver stopped (``solved``, ``time_limit``, ``solver_stopped``). When a
+time limit stops the search for the cheapest plan, the relative **gap** between the plan's cost
+and the best bound the solver proved is reported too.
+
+The stages follow :class:`~ceplan.objective.Objective`: each solves a fresh problem with the
+optima of the stages before it held as rows (``hold_cost``, ``hold_hours``, the renewal markers,
+``hold_count``), so no problem is edited after it was solved. A stage is skipped once the plan
+is known to be the only one left (one extra solve with ``other_plan``), which is the common case.
+The id tie-break needs no search over equal plans: the plan already holds the first of each set
+of interchangeable items (``same_<id>`` rows), and the remaining choice is settled one position
+at a time, only where a smaller id is still open. A time limit covers the whole call: when it
+runs out in a tie-break stage, the best plan found so far is returned, marked ``feasible``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
+import re
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -18,66 +33,254 @@ from typing import Any, Literal
 
 import pulp
 
+from ceplan.candidates import Candidate, drop_redundant
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
-from ceplan.weeks import LAST_WORK
+from ceplan.objective import COST, COUNT, HOURS, IDS, RENEWAL, Objective, Outcome, Stage
+from ceplan.units import HOURS_TOLERANCE
 
 __all__ = [
     "SOLVERS",
+    "Deadline",
+    "Run",
     "Solution",
-    "cheapest_cents",
+    "Solver",
+    "Status",
+    "Termination",
     "cheapest_plan",
     "least",
     "make_solver",
-    "solve_lexicographic",
+    "solve_in_stages",
 ]
 
-SOLVERS = ("cbc", "highs")
-"""The solver names :func:`make_solver` accepts."""
+SOLVERS = ("highs", "cbc")
+"""The solver names :func:`make_solver` accepts; the first is the default."""
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+Termination = Literal["solved", "time_limit", "solver_stopped"]
 
-_HOURS_SLACK = 1e-6
+_WHOLE_GAP = 0.5
+"""Absolute gap for objectives whose values are whole numbers (cents, days, items)."""
+
+_FRACTION_GAP = HOURS_TOLERANCE / 10
+"""Absolute gap for objectives with fractions (hours)."""
+
+
+# -- time --------------------------------------------------------------------------------------
+
+
+class Deadline:
+    """The time left for a whole planning call (``None``: no limit)."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = seconds
+        self._end = None if seconds is None else time.perf_counter() + seconds
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below 0), or ``None`` without a limit."""
+        return None if self._end is None else max(0.0, self._end - time.perf_counter())
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time is up."""
+        left = self.remaining()
+        return left is not None and left <= 0
+
+
+# -- solvers -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Solution:
-    """What the solver found: the chosen path and items, or none.
-
-    ``status`` is ``"optimal"`` only when the solver proved every stage optimal; ``"feasible"``
-    means a time limit stopped it with a plan that may not be the cheapest.
-    """
+class Run:
+    """What one solver call ended with: the status, why it stopped, the objective and bound."""
 
     status: Status
-    path: int | None = None
-    chosen: tuple[str, ...] = ()
+    termination: Termination
+    objective: float | None = None
+    bound: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """The relative gap between the objective and the proved bound, if both are known."""
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
 
 
-def make_solver(solver: str | Any | None = None, *, time_limit: float | None = None) -> Any:
-    """Build a quiet PuLP solver.
+class Solver:
+    """A MILP solver: builds its PuLP solver object for each call and reads how it ended."""
+
+    name = "custom"
+
+    def __init__(self, pulp_solver: Any = None) -> None:
+        self.pulp_solver = pulp_solver
+
+    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
+        """Solve ``problem`` (a minimisation) within ``seconds``, to absolute gap ``gap``."""
+        _solve(problem, self.pulp_solver)
+        return _from_pulp(problem, self.pulp_solver)
+
+    def __repr__(self) -> str:
+        return f"<ceplan solver {self.name}>"
+
+
+class HighsSolver(Solver):
+    """HiGHS in this process, through ``highspy``."""
+
+    name = "highs"
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        import highspy
+
+        _silence_highs_banner(highspy)
+
+    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
+        """Solve in process; read status, termination and bound from HiGHS itself."""
+        import highspy
+
+        solver = pulp.HiGHS(msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap)
+        _solve(problem, solver)
+        model = getattr(problem, "solverModel", None)
+        if model is None:  # pragma: no cover - PuLP always sets it
+            return _from_pulp(problem, solver)
+        kind = model.getModelStatus()
+        statuses = highspy.HighsModelStatus
+        info = model.getInfo()
+        has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        objective = float(info.objective_function_value) if has_plan else None
+        bound = _finite(info.mip_dual_bound)
+        if kind == statuses.kOptimal:
+            return Run("optimal", "solved", objective, objective)
+        if kind in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+            return Run("infeasible", "solved")
+        termination: Termination = "time_limit" if kind == statuses.kTimeLimit else "solver_stopped"
+        return Run("feasible" if has_plan else "unknown", termination, objective, bound)
+
+
+class CbcSolver(Solver):
+    """CBC from the ``pulp[cbc]`` extra, run as a program on an MPS file.
+
+    CBC's preprocessing is turned off: on some infeasible models (the tie-break stages make
+    such models on purpose) the CBC build that ``pulp[cbc]`` installs loops forever while
+    post-processing a solution its preprocessing found, whatever the time limit.
+    """
+
+    name = "cbc"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(None)
+        self.path = path
+
+    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
+        """Run CBC and read how it ended from its log (status, objective, lower bound)."""
+        with _scratch_file(".log") as log:
+            solver = pulp.COIN_CMD(
+                msg=False,
+                path=self.path,
+                timeLimit=seconds,
+                gapRel=0.0,
+                gapAbs=gap,
+                logPath=log,
+                options=["preprocess off"],
+            )
+            _solve(problem, solver)
+            try:
+                with open(log, encoding="utf-8", errors="replace") as stream:
+                    text = stream.read()
+            except OSError:
+                text = ""
+        run = _from_pulp(problem, solver)
+        result = re.search(r"^Result - (.*)$", text, re.MULTILINE)
+        if result and "time limit" in result.group(1).lower():
+            run = Run(
+                "feasible" if run.status in ("optimal", "feasible") else "unknown",
+                "time_limit",
+                run.objective,
+                run.bound,
+            )
+        bound = re.search(r"^Lower bound:\s*(\S+)", text, re.MULTILINE)
+        if bound and run.status == "feasible":
+            run = Run(run.status, run.termination, run.objective, _finite(_number(bound[1])))
+        return run
+
+
+@contextlib.contextmanager
+def _scratch_file(suffix: str) -> Iterator[str]:
+    fd, name = tempfile.mkstemp(prefix="ceplan-", suffix=suffix)
+    os.close(fd)
+    try:
+        yield name
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _solve(problem: pulp.LpProblem, solver: Any) -> None:
+    """Run the solver; anything it breaks on becomes one :class:`SolverError`."""
+    try:
+        problem.solve(solver)
+    except (KeyboardInterrupt, SolverError):
+        raise
+    except Exception as exc:  # a solver's failure can surface as any exception
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SolverError(f"the solver failed or its answer could not be read: {detail}") from None
+
+
+def _from_pulp(problem: pulp.LpProblem, solver: Any) -> Run:
+    """Status from PuLP's two codes; PuLP says nothing of why a solver stopped early."""
+    status, solution = problem.status, problem.sol_status
+    objective = _finite(pulp.value(problem.objective)) if problem.objective is not None else None
+    if status == pulp.LpStatusOptimal and solution == pulp.LpSolutionOptimal:
+        return Run("optimal", "solved", objective, objective)
+    if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
+        return Run("infeasible", "solved")
+    limited = getattr(solver, "timeLimit", None) is not None
+    termination: Termination = "time_limit" if limited else "solver_stopped"
+    if solution == pulp.LpSolutionIntegerFeasible:
+        return Run("feasible", termination, objective)
+    return Run("unknown", termination)
+
+
+def make_solver(solver: str | Solver | Any | None = None) -> Solver:
+    """The solver to plan with.
 
     Parameters
     ----------
     solver
-        ``"cbc"`` (default: CBC, installed with ``pulp[cbc]``), ``"highs"`` (needs the
-        ``highspy`` package, ``pip install ceplan[highs]``), or a PuLP solver object, used as is.
-    time_limit
-        Seconds each solve may take.
+        ``"highs"`` (default: HiGHS in this process, from the ``highspy`` package), ``"cbc"``
+        (CBC, installed with ``pip install 'ceplan[cbc]'``), a :class:`Solver`, or a PuLP
+        solver object, used as is (ceplan then cannot tell why it stopped or its gap).
     """
-    if solver is None or solver == "cbc":
-        return pulp.COIN_CMD(msg=False, path=_cbc_path(), timeLimit=time_limit)
-    if solver == "highs":
+    if solver is None or solver == "highs":
         try:
-            import highspy
+            return HighsSolver()
         except ImportError:
             raise SolverError(
-                "solver 'highs' needs the highspy package: pip install 'ceplan[highs]'"
+                "solver 'highs' needs the highspy package: pip install highspy"
             ) from None
-        _silence_highs_banner(highspy)
-        return pulp.HiGHS(msg=False, timeLimit=time_limit)
+    if solver == "cbc":
+        return CbcSolver(_cbc_path())
+    if isinstance(solver, Solver):
+        return solver
     if isinstance(solver, str):
         raise SolverError(f"unknown solver '{solver}': choose one of {', '.join(SOLVERS)}")
-    return solver
+    if not isinstance(solver, pulp.LpSolver):
+        raise SolverError(
+            f"solver must be one of {', '.join(SOLVERS)} or a PuLP solver, not {solver!r}"
+        )
+    return Solver(solver)
 
 
 def _cbc_path() -> str:
@@ -87,7 +290,7 @@ def _cbc_path() -> str:
         path = pulp.COIN_CMD(msg=False).path
         if not path or not os.path.exists(path) and not _on_path(path):
             raise SolverError(
-                "CBC is not installed: reinstall with 'pip install pulp[cbc]' or use --solver highs"
+                "CBC is not installed: pip install 'ceplan[cbc]', or use --solver highs"
             ) from None
         return str(path)
     return str(cbcbox.cbc_bin_path())
@@ -131,257 +334,327 @@ def _stdout_to_devnull() -> Iterator[None]:
         os.close(fd)
 
 
-def _run(formulation: Formulation, solver: Any) -> Status:
-    try:
-        formulation.problem.solve(solver)
-    except pulp.PulpSolverError as exc:
-        raise SolverError(f"the solver failed: {exc}") from None
-    status = formulation.problem.status
-    solution = formulation.problem.sol_status
-    if status == pulp.LpStatusOptimal and solution == pulp.LpSolutionOptimal:
-        return "optimal"
-    if status == pulp.LpStatusInfeasible or solution == pulp.LpSolutionInfeasible:
-        return "infeasible"
-    if solution == pulp.LpSolutionIntegerFeasible:
-        return "feasible"
-    return "unknown"
+# -- the answer --------------------------------------------------------------------------------
 
 
-def _chosen(formulation: Formulation) -> tuple[str, ...]:
-    return tuple(sorted(i for i, var in formulation.take.items() if (var.value() or 0) > 0.5))
+@dataclass(frozen=True)
+class Solution:
+    """What the stages found: the chosen path and items (irredundant), or none.
+
+    ``proven`` names the stages proved optimal, in order; ``status`` is ``"optimal"`` only when
+    every stage of the objective is among them. ``gap`` is the relative gap on cost (0 once
+    the cost is proved least).
+    """
+
+    status: Status
+    termination: Termination = "solved"
+    path: int | None = None
+    chosen: tuple[str, ...] = ()
+    gap: float | None = None
+    proven: tuple[str, ...] = ()
 
 
-def _value(expression: Any) -> float:
-    return float(pulp.value(expression) or 0.0)
+Evaluate = Callable[[int, tuple[str, ...]], Outcome]
+"""The objective's view of a plan (path index, chosen ids): cost, hours, renewal, ids."""
+
+Hold = Callable[[Formulation], None]
 
 
-Tie = Callable[[Formulation], None]
+@dataclass(frozen=True)
+class _Plan:
+    path: int
+    chosen: tuple[str, ...]
 
 
 class _Stages:
-    """Solve a fresh copy of the problem per stage, with the optima found so far held fixed."""
+    """Fresh problems with the optima found so far held as rows, solved within one deadline."""
 
-    def __init__(self, build: Callable[[], Formulation], solver: Any) -> None:
+    def __init__(
+        self,
+        build: Callable[[], Formulation],
+        solver: Solver,
+        deadline: Deadline,
+        evaluate: Evaluate,
+        objective: Objective,
+    ) -> None:
         self.build = build
         self.solver = solver
-        self.ties: list[Tie] = []
+        self.deadline = deadline
+        self.evaluate = evaluate
+        self.objective = objective
+        self.holds: list[Hold] = []
+        self.proven: list[str] = []
+        self.ids: list[str] = []
 
     def solve(
-        self, objective: Callable[[Formulation], Any], *extra: Tie
-    ) -> tuple[Status, Formulation]:
+        self, objective: Callable[[Formulation], Any], *extra: Hold, gap: float, first: bool = False
+    ) -> tuple[Run, Formulation]:
         formulation = self.build()
-        for tie in (*self.ties, *extra):
-            tie(formulation)
+        self.ids = self.ids or sorted(formulation.take)
+        for hold in (*self.holds, *extra):
+            hold(formulation)
         formulation.problem.setObjective(objective(formulation))
-        return _run(formulation, self.solver), formulation
+        seconds = self.deadline.remaining()
+        if seconds is not None and seconds <= 0 and not first:
+            return Run("unknown", "time_limit"), formulation
+        if seconds is not None and first:
+            seconds = max(seconds, 0.01)  # the cheapest plan always gets a try
+        return self.solver.run(formulation.problem, seconds, gap), formulation
 
-    def unique(self, chosen: tuple[str, ...]) -> bool:
-        """Whether ``chosen`` is the only item set that meets the rules and the ties so far."""
+    def read(self, formulation: Formulation) -> _Plan:
+        """The plan in the solver's answer, checked against the rules, made irredundant."""
+        chosen = [i for i, var in formulation.take.items() if (var.value() or 0) > 0.5]
+        picked = [p for p, var in formulation.choose_path.items() if (var.value() or 0) > 0.5]
+        if len(picked) != 1 or not formulation.meets(chosen, picked[0]):
+            raise SolverError("the solver returned a plan that breaks the planning rules")
+        return self.settle(formulation, picked[0], chosen)
+
+    def settle(self, formulation: Formulation, path: int, chosen: list[str]) -> _Plan:
+        """``chosen`` less what ``path`` does not need, reported under the first path it meets."""
+        items = [formulation.candidates[i] for i in chosen]
+        rule = formulation.paths[path]
+        kept = drop_redundant(items, rule, formulation.earned, formulation.passed)
+        ids = tuple(sorted(c.id for c in kept))
+        for index in sorted(formulation.paths):
+            if _irredundant_for(formulation, index, kept):
+                return _Plan(index, ids)
+        return _Plan(path, ids)  # pragma: no cover - ``path`` itself qualifies
+
+    def better(self, a: _Plan, b: _Plan) -> _Plan:
+        key = self.objective.key
+        return min((a, b), key=lambda p: key(self.evaluate(p.path, p.chosen)))
+
+    def unique(self, plan: _Plan) -> bool | None:
+        """Whether ``plan``'s items are the only ones that meet the rules and holds so far.
+
+        ``None`` when the time ran out before the solver could say.
+        """
+        picked = set(plan.chosen)
 
         def other(formulation: Formulation) -> None:
-            picked = set(chosen)
             take = formulation.take
-            formulation.problem.add(
+            formulation.problem.addConstraint(
                 pulp.lpSum(1 - take[i] for i in take if i in picked)
                 + pulp.lpSum(take[i] for i in take if i not in picked)
                 >= 1,
                 "other_plan",
             )
 
-        status, _ = self.solve(lambda f: pulp.lpSum([]), other)
-        return status == "infeasible"
-
-
-def _expression(stage: str, formulation: Formulation) -> Any:
-    return getattr(formulation, stage)
-
-
-def _bound(stage: str, bound: float) -> Tie:
-    def tie(formulation: Formulation) -> None:
-        formulation.problem.add(_expression(stage, formulation) <= bound, f"tie_{stage}")
-
-    return tie
-
-
-def _latest(formulation: Formulation, floor: dt.date | None = None) -> Any:
-    """The day the plan can complete, as days after the earliest day any item can finish.
-
-    A binary ``last`` marks one way of finishing (or ``last_none``, worth 0, for an empty plan);
-    maximising the marked day makes it the completion. An item whose hours are spread over weeks
-    under a weekly limit finishes in a run of weeks only if it works there (at least
-    :data:`LAST_WORK` hours, or all its hours if fewer); any other item finishes on the last
-    day it can. With a ``floor`` (a completion some tied plan reaches), only ways of finishing
-    on or after it are offered, which keeps the stage small; plans completing earlier drop out.
-    """
-    problem, take, work = formulation.problem, formulation.take, formulation.work
-    items = sorted(formulation.candidates.values(), key=lambda c: c.id)
-    runs: dict[str, list[tuple[int, Any]]] = {}
-    for (item_id, s), var in sorted(work.items()):
-        runs.setdefault(item_id, []).append((s, var))
-    ends: list[tuple[str, Any, dt.date]] = []  # (name, marker, day)
-    none = problem.add_variable("last_none", 0, 0 if floor else 1, cat=pulp.LpBinary)
-    for n, c in enumerate(items):
-        if c.id not in runs:
-            if floor is not None and c.finish_by < floor:
-                continue
-            marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
-            problem.add(marker <= take[c.id], f"last_in_plan_{n}")
-            ends.append((c.id, marker, c.finish_by))
-            continue
-        least = min(LAST_WORK, c.hours)
-        for s, var in runs[c.id]:
-            if floor is not None and formulation.work_ends[c.id, s] < floor:
-                continue
-            marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
-            problem.add(var >= least * marker, f"last_works_{n}_{s}")
-            ends.append((c.id, marker, formulation.work_ends[c.id, s]))
-    problem.add(pulp.lpSum(marker for _, marker, _ in ends) + none == 1, "one_last")
-    if not ends:
-        return pulp.lpSum([])
-    base = min(day for _, _, day in ends)
-    return pulp.lpSum((day - base).days * marker for _, marker, day in ends)
-
-
-def _negated_latest(formulation: Formulation, *, floor: dt.date | None) -> Any:
-    return -_latest(formulation, floor)
-
-
-def _latest_at_least(bound: float, floor: dt.date | None) -> Tie:
-    def tie(formulation: Formulation) -> None:
-        formulation.problem.add(_latest(formulation, floor) >= bound, "tie_latest")
-
-    return tie
-
-
-def _pick_path(formulation: Formulation, chosen: tuple[str, ...]) -> int:
-    """The first path (in the tier's order) that the chosen items meet."""
-    picked = frozenset(chosen)
-    for index in sorted(formulation.paths):
-        if formulation.meets(picked, index):
-            return index
-    raise SolverError("the solver returned a plan that meets no path")  # pragma: no cover
-
-
-def least(
-    build: Callable[[], Formulation], solver: Any, expression: Callable[[Formulation], Any]
-) -> float | None:
-    """The least value of ``expression`` over all plans (``None`` if the solver found none)."""
-    status, formulation = _Stages(build, solver).solve(expression)
-    if status != "optimal":
+        run, _ = self.solve(lambda f: pulp.lpSum([]), other, gap=_WHOLE_GAP)
+        if run.status == "infeasible":
+            return True
+        if run.status in ("optimal", "feasible"):
+            return False
         return None
-    return _value(expression(formulation))
+
+
+def _irredundant_for(formulation: Formulation, path: int, items: list[Candidate]) -> bool:
+    rule = formulation.paths[path]
+    if not formulation.meets([c.id for c in items], path):
+        return False
+    return len(drop_redundant(items, rule, formulation.earned, formulation.passed)) == len(items)
+
+
+def solve_in_stages(
+    build: Callable[[], Formulation],
+    objective: Objective,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    evaluate: Evaluate,
+    completion: Callable[[tuple[str, ...]], dt.date] | None = None,
+) -> Solution:
+    """The first plan in ``objective``'s order, or why there is none.
+
+    ``build`` makes a fresh :class:`Formulation` each time it is called. ``evaluate`` gives
+    the objective's view of a plan; ``completion`` the latest day a set of items can complete
+    (needed for the renewal stage).
+    """
+    stages = _Stages(build, solver, deadline, evaluate, objective)
+    run, formulation = stages.solve(lambda f: f.cost, gap=_WHOLE_GAP, first=True)
+    if run.status in ("infeasible", "unknown"):
+        return Solution(run.status, run.termination)
+    plan = stages.read(formulation)
+    if run.status == "feasible":
+        return _solution(stages, plan, "feasible", run.termination, run.gap)
+    cents = evaluate(plan.path, plan.chosen).cents
+    stages.holds.append(lambda f: _add(f, f.cost <= cents, "hold_cost"))
+    stages.proven.append(COST.name)
+    unique = stages.unique(plan)
+    if unique is None:
+        return _solution(stages, plan, "feasible", "time_limit", 0.0)
+    if unique:
+        stages.proven.extend(stage.name for stage in objective.after(COST))
+        return _solution(stages, plan, "optimal", "solved", 0.0)
+    for stage in objective.after(COST):
+        if stage is IDS:
+            plan, stopped = _smallest_ids(stages, plan)
+            if stopped is not None:
+                return _solution(stages, plan, "feasible", stopped, 0.0)
+            stages.proven.append(IDS.name)
+            continue
+        if stage is RENEWAL:
+            assert completion is not None, "the renewal stage needs completion()"
+            floor = completion(plan.chosen)
+            run, formulation = stages.solve(partial(_later_renewal, floor=floor), gap=_WHOLE_GAP)
+        else:
+            run, formulation = stages.solve(partial(_expression, stage=stage), gap=_gap_of(stage))
+        if run.status != "optimal":
+            if run.status == "feasible":
+                plan = stages.better(plan, stages.read(formulation))
+            termination = run.termination if run.termination != "solved" else "solver_stopped"
+            return _solution(stages, plan, "feasible", termination, 0.0)
+        plan = stages.read(formulation)
+        if stage is RENEWAL:
+            days = round(-float(pulp.value(formulation.problem.objective) or 0.0))
+            stages.holds.append(_hold_renewal(floor + dt.timedelta(days=days)))
+        else:
+            stages.holds.append(_hold(stage, evaluate(plan.path, plan.chosen)))
+        stages.proven.append(stage.name)
+        if stage is COUNT and IDS in objective.stages:
+            unique = stages.unique(plan)
+            if unique is None:
+                return _solution(stages, plan, "feasible", "time_limit", 0.0)
+            if unique:
+                stages.proven.append(IDS.name)
+                break
+    return _solution(stages, plan, "optimal", "solved", 0.0)
+
+
+def _solution(
+    stages: _Stages, plan: _Plan, status: Status, termination: Termination, gap: float | None
+) -> Solution:
+    return Solution(
+        status=status,
+        termination=termination,
+        path=plan.path,
+        chosen=plan.chosen,
+        gap=gap,
+        proven=tuple(stages.proven),
+    )
+
+
+def _later_renewal(formulation: Formulation, *, floor: dt.date) -> Any:
+    """Minus the days after ``floor`` of the renewal: minimised, the latest renewal."""
+    return -formulation.add_renewal(floor)
+
+
+def _expression(formulation: Formulation, *, stage: Stage) -> Any:
+    return formulation.expression(stage)
+
+
+def _gap_of(stage: Stage) -> float:
+    return _FRACTION_GAP if stage is HOURS else _WHOLE_GAP
+
+
+def _add(formulation: Formulation, row: Any, name: str) -> None:
+    formulation.problem.addConstraint(row, name)
+
+
+def _hold(stage: Stage, outcome: Outcome) -> Hold:
+    """The row that keeps ``stage`` at the optimum just found while later stages run."""
+    if stage is HOURS:
+        bound = outcome.hours + HOURS_TOLERANCE * max(1.0, outcome.hours)
+        return lambda f: _add(f, f.hours <= bound, "hold_hours")
+    if stage is COUNT:
+        count = outcome.count
+        return lambda f: _add(f, f.count <= count, "hold_count")
+    raise ValueError(f"no hold for stage {stage.name}")  # pragma: no cover
+
+
+def _hold_renewal(day: dt.date) -> Hold:
+    """Rows that keep the renewal on or after ``day`` (markers only from that day on)."""
+
+    def hold(formulation: Formulation) -> None:
+        formulation.add_renewal(day)
+
+    return hold
+
+
+def _smallest_ids(stages: _Stages, plan: _Plan) -> tuple[_Plan, Termination | None]:
+    """Among the tied plans, the one whose sorted ids come first.
+
+    Position by position: the next id of the incumbent is kept unless a smaller id that is
+    still open can be in a tied plan; only then does the solver find the smallest such id (and
+    a plan holding it). Returns the plan, and why it stopped early if it did.
+    """
+    fixed_in: list[str] = []
+    fixed_out: set[str] = set()
+    all_ids = stages.ids
+    size = len(plan.chosen)
+    while len(fixed_in) < size:
+        nxt = min(i for i in plan.chosen if i not in fixed_in)
+        open_ids = [i for i in all_ids if i < nxt and i not in fixed_out and i not in fixed_in]
+        if not open_ids:
+            fixed_in.append(nxt)
+            continue
+        offered = [*open_ids, nxt]
+        markers: dict[str, Any] = {}
+
+        def smallest(
+            f: Formulation, offered: list[str] = offered, markers: dict[str, Any] = markers
+        ) -> Any:
+            for n, i in enumerate(offered):
+                markers[i] = f.problem.add_variable(f"first_{n}", 0, 1, cat=pulp.LpBinary)
+                f.problem.addConstraint(markers[i] <= f.take[i], f"first_in_plan_{n}")
+            f.problem.addConstraint(pulp.lpSum(markers.values()) == 1, "one_first")
+            return pulp.lpSum(rank * markers[i] for rank, i in enumerate(offered))
+
+        fixings = _fixings(fixed_in, fixed_out)
+        run, formulation = stages.solve(smallest, fixings, gap=_WHOLE_GAP)
+        if run.status != "optimal":
+            if run.status == "feasible":
+                plan = stages.better(plan, stages.read(formulation))
+            return plan, run.termination if run.termination != "solved" else "solver_stopped"
+        pick = next(i for i, var in markers.items() if (var.value() or 0) > 0.5)
+        fixed_out.update(i for i in open_ids if i < pick)
+        fixed_in.append(pick)
+        plan = stages.read(formulation)
+    return plan, None
+
+
+def _fixings(fixed_in: list[str], fixed_out: set[str]) -> Hold:
+    ins, outs = list(fixed_in), sorted(fixed_out)
+
+    def fix(formulation: Formulation) -> None:
+        for n, i in enumerate(ins):
+            formulation.problem.addConstraint(formulation.take[i] == 1, f"fix_in_{n}")
+        for n, i in enumerate(outs):
+            formulation.problem.addConstraint(formulation.take[i] == 0, f"fix_out_{n}")
+
+    return fix
 
 
 def cheapest_plan(
-    build: Callable[[], Formulation], solver: Any
+    build: Callable[[], Formulation], solver: Solver, deadline: Deadline
 ) -> tuple[int, tuple[str, ...]] | None:
     """A cheapest plan's cost in cents and its items, without tie-breaks (``None``: no plan)."""
-    status, formulation = _Stages(build, solver).solve(lambda f: f.cost)
-    if status != "optimal":
+    formulation = build()
+    seconds = deadline.remaining()
+    if seconds is not None and seconds <= 0:
         return None
-    return round(_value(formulation.cost)), _chosen(formulation)
+    run = solver.run(formulation.problem, seconds, _WHOLE_GAP)
+    if run.status != "optimal":
+        return None
+    chosen = tuple(sorted(i for i, var in formulation.take.items() if (var.value() or 0) > 0.5))
+    return round(float(pulp.value(formulation.cost) or 0.0)), chosen
 
 
-def cheapest_cents(build: Callable[[], Formulation], solver: Any) -> int | None:
-    """The least cost of any plan, in cents (``None`` if the solver found none)."""
-    value = least(build, solver, lambda f: f.cost)
-    return None if value is None else round(value)
-
-
-def solve_lexicographic(
+def least(
     build: Callable[[], Formulation],
-    solver: Any,
+    solver: Solver,
+    deadline: Deadline,
+    expression: Callable[[Formulation], Any],
     *,
-    latest: bool = False,
-    completion: Callable[[tuple[str, ...]], dt.date] | None = None,
-) -> Solution:
-    """Find the first plan in the order cost, hours, item count, ids.
-
-    With ``latest`` (plans over time), the latest completion comes between hours and count:
-    among equally cheap and long plans, the one that can finish last (and so gives up the
-    fewest days of the current certification) wins. ``completion`` (the day a given item set
-    can complete) lets that stage start from what the plan found so far reaches.
-
-    ``build`` makes a fresh :class:`Formulation` each time it is called; each stage solves a
-    fresh one with the earlier optima added as constraints (``tie_cost``, ``tie_hours``,
-    ``tie_count``), so no problem is ever edited after it was solved.
-    """
-    stages = _Stages(build, solver)
-    status, formulation = stages.solve(lambda f: f.cost)
-    if status in ("infeasible", "unknown"):
-        return Solution(status)
-    chosen = _chosen(formulation)
-    if status == "feasible":
-        return Solution("feasible", _pick_path(formulation, chosen), chosen)
-    best_cost = round(_value(formulation.cost))
-
-    stages.ties.append(_bound("cost", best_cost))
-    if stages.unique(chosen):
-        return Solution("optimal", _pick_path(formulation, chosen), chosen)
-    # Hours may be fractional: allow a relative rounding slack. Counts are whole: allow 0.5.
-    for stage, slack, relative in (("hours", _HOURS_SLACK, True), ("count", 0.5, False)):
-        status, formulation = stages.solve(partial(_expression, stage))
-        if status != "optimal":
-            raise SolverError(f"the solver lost the plan while breaking ties on {stage}")
-        best = _value(getattr(formulation, stage))
-        bound = best + (slack * max(1.0, abs(best)) if relative else slack)
-        stages.ties.append(_bound(stage, bound))
-        if stage == "hours" and latest:
-            floor = completion(_chosen(formulation)) if completion else None
-            status, found = stages.solve(partial(_negated_latest, floor=floor))
-            if status == "infeasible" and floor is not None:  # be safe: offer every day
-                floor = None
-                status, found = stages.solve(partial(_negated_latest, floor=None))
-            if status != "optimal":
-                raise SolverError("the solver lost the plan while breaking ties on completion")
-            formulation = found
-            best = -_value(formulation.problem.objective)
-            stages.ties.append(_latest_at_least(best - 0.5, floor))
-    chosen = _chosen(formulation)
-    if not stages.unique(chosen):
-        chosen = _smallest_ids(stages, size=len(chosen))
-    return Solution("optimal", _pick_path(formulation, chosen), chosen)
-
-
-def _smallest_ids(stages: _Stages, *, size: int) -> tuple[str, ...]:
-    """Among the tied plans, the one whose sorted ids come first, one position at a time.
-
-    For each position the solver finds the smallest id that a tied plan can hold after the ids
-    already fixed; that item is fixed in, and every smaller id not yet fixed is fixed out.
-    """
-    fixed: list[str] = []
-    below: str | None = None
-    for _ in range(size):
-        holder: dict[str, dict[str, Any]] = {}
-
-        def smallest_next(
-            f: Formulation, below: str | None = below, holder: dict[str, Any] = holder
-        ) -> Any:
-            ids = sorted(f.take)
-            free = [i for i in ids if below is None or i > below]
-            first = {
-                i: f.problem.add_variable(f"first_{n}", 0, 1, cat=pulp.LpBinary)
-                for n, i in enumerate(free)
-            }
-            f.problem.add(pulp.lpSum(first.values()) == 1, "one_first")
-            for n, i in enumerate(free):
-                f.problem.add(first[i] <= f.take[i], f"first_in_plan_{n}")
-            holder["first"] = first
-            return pulp.lpSum(rank * first[i] for rank, i in enumerate(free))
-
-        status, formulation = stages.solve(smallest_next)
-        if status != "optimal":
-            raise SolverError("the solver lost the plan while breaking ties on ids")
-        pick = next(i for i, var in holder["first"].items() if (var.value() or 0) > 0.5)
-
-        def fix(f: Formulation, pick: str = pick, low: str | None = below) -> None:
-            for i, var in f.take.items():
-                if i == pick:
-                    var.lowBound = 1
-                elif (low is None or i > low) and i < pick:
-                    var.upBound = 0
-
-        stages.ties.append(fix)
-        fixed.append(pick)
-        below = pick
-    return tuple(fixed)
+    gap: float = _WHOLE_GAP,
+) -> float | None:
+    """The least value of ``expression`` over all plans (``None``: no plan, or no time)."""
+    formulation = build()
+    formulation.problem.setObjective(expression(formulation))
+    seconds = deadline.remaining()
+    if seconds is not None and seconds <= 0:
+        return None
+    run = solver.run(formulation.problem, seconds, gap)
+    if run.status != "optimal":
+        return None
+    return float(pulp.value(expression(formulation)) or 0.0)

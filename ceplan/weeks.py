@@ -14,13 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["LAST_WORK", "Calendar", "Week"]
+__all__ = ["LAST_WORK", "Calendar", "Week", "last_work"]
 
 DAY = dt.timedelta(days=1)
 
 LAST_WORK = 0.01
 """Hours an item does in a week (or run of weeks) to count as finishing there, when the plan
-credits or places the item that completes it last."""
+credits or places the item that completes it last (see :func:`last_work`)."""
+
+
+def last_work(hours: float, hours_per_week: float | None) -> float:
+    """The hours of an item that count as finishing it in a week.
+
+    :data:`LAST_WORK`, or less when the item or the weekly limit holds less.
+    """
+    return min(LAST_WORK, hours, hours_per_week if hours_per_week is not None else LAST_WORK)
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,10 @@ def test_constraint_families_are_named_from_the_data() -> None:
     formulation = build_formulation(
         [candidate("course.a", 10), candidate("encor", kind="core")],
         {0: PathRule(credits=80), 1: PathRule(credits=40, exams={"core": 1})},
-        budget_cents=50_000,
+        budget_cents=150,
     )
     names = {c.name for c in formulation.problem.constraints()}
-    assert names == {"one_path", "credits_needed", "exam_kind_core", "budget"}
+    assert names == {"one_path", "credits_needed", "exam_kind_core", "exams_needed_core", "budget"}
     assert set(formulation.take) == {"course.a", "encor"}
     assert {v.name for v in formulation.take.values()} == {"take_course_a", "take_encor"}
     assert set(formulation.choose_path) == {0, 1}
@@ -44,6 +44,40 @@ def test_constraint_families_are_named_from_the_data() -> None:
 def test_the_model_has_no_budget_row_without_a_budget() -> None:
     formulation = build_formulation([candidate("a", 1)], {0: PathRule(credits=1)})
     assert "budget" not in {c.name for c in formulation.problem.constraints()}
+
+
+def test_a_budget_no_plan_can_reach_adds_no_row() -> None:
+    """Two items of 1.00 each: a budget of 2.00 or more cannot bind."""
+    paths = {0: PathRule(credits=1)}
+    for cents, row in ((199, True), (200, False), (10**20, False)):
+        items = [candidate("a", 1), candidate("b", 1)]
+        formulation = build_formulation(items, paths, budget_cents=cents)
+        assert ("budget" in {c.name for c in formulation.problem.constraints()}) == row, cents
+
+
+def test_interchangeable_items_are_taken_in_id_order() -> None:
+    """``a1``..``a3`` differ only in their ids: rows ``take[a1] >= take[a2] >= take[a3]``."""
+    items = [candidate("a3", 5), candidate("a1", 5), candidate("a2", 5), candidate("b", 6)]
+    formulation = build_formulation(items, {0: PathRule(credits=10)})
+    rows = {c.name: c for c in formulation.problem.constraints()}
+    assert {name for name in rows if name.startswith("same_")} == {"same_a2", "same_a3"}
+    take = formulation.take
+    assert dict(rows["same_a2"].items()) == {take["a1"]: 1, take["a2"]: -1}
+    assert dict(rows["same_a3"].items()) == {take["a2"]: 1, take["a3"]: -1}
+
+
+def test_irredundancy_rows_limit_exams_and_activities_to_what_the_path_needs() -> None:
+    """Earned 80 meets the 80-credit path's credits: on it, no activity and no exam."""
+    formulation = build_formulation(
+        [candidate("course", 10), candidate("encor", kind="core")],
+        {0: PathRule(credits=80), 1: PathRule(credits=40, exams={"core": 1})},
+        earned=80,
+    )
+    rows = {c.name: c for c in formulation.problem.constraints()}
+    take, path = formulation.take, formulation.choose_path
+    assert dict(rows["exams_needed_core"].items()) == {take["encor"]: 1, path[1]: -1}
+    assert rows["exams_needed_core"].constant == 0
+    assert dict(rows["activities_needed"].items()) == {take["course"]: 1, path[0]: 1, path[1]: 1}
 
 
 def activity(item_id: str, credits: float, cost: float, hours: float) -> dict[str, object]:
@@ -76,7 +110,7 @@ def test_fewer_items_win_a_tie_on_cost_and_hours(solver: str) -> None:
     )
     plan = ceplan.optimise(catalog, "pro", today=TODAY, solver=solver)
     assert plan.status == "optimal"
-    assert [item.id for item in plan.items] == ["b-two-1", "b-two-2"]
+    assert [item.id for item in plan.planned] == ["b-two-1", "b-two-2"]
 
 
 @pytest.mark.parametrize("solver", ["cbc", "highs"])
@@ -89,7 +123,7 @@ def test_smallest_ids_win_a_full_tie(solver: str) -> None:
     plan = ceplan.optimise(catalog, "pro", today=TODAY, solver=solver)
     assert plan.status == "optimal"
     assert plan.total_cost == pytest.approx(10)
-    assert [item.id for item in plan.items] == ["item-2", "item-3"]
+    assert [item.id for item in plan.planned] == ["item-2", "item-3"]
 
 
 def test_sorted_ids_compare_element_by_element() -> None:
@@ -104,9 +138,9 @@ def test_sorted_ids_compare_element_by_element() -> None:
         paths=[{"credits": 2}],
     )
     plan = ceplan.optimise(catalog, "pro", today=TODAY, exclude=["b"])
-    assert [item.id for item in plan.items] == ["a", "c"]
+    assert [item.id for item in plan.planned] == ["a", "c"]
     plan = ceplan.optimise(catalog, "pro", today=TODAY, exclude=["a"])
-    assert [item.id for item in plan.items] == ["b", "c"]
+    assert [item.id for item in plan.planned] == ["b", "c"]
 
 
 def test_budget_reason_survives_ties() -> None:

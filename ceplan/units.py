@@ -1,0 +1,74 @@
+"""Numbers as ceplan compares, rounds and writes them: one rule each, used by every entry point.
+
+- Money is exact: costs are whole cents of the catalogue currency (see :mod:`ceplan.catalog`),
+  shown as ``2,737.00 GBP`` everywhere people read it (:func:`format_money`) and as a number
+  rounded to cents in JSON and CSV (:func:`money_value`).
+- Credits and hours are real numbers: sums are compared with :data:`CREDIT_TOLERANCE` and
+  :data:`HOURS_TOLERANCE` and written rounded to :data:`DECIMALS` places, whole numbers without a
+  fraction (:func:`plain_number`), so ``0.1 + 0.2`` hours print as ``0.3``.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "CREDIT_TOLERANCE",
+    "DECIMALS",
+    "HOURS_TOLERANCE",
+    "format_money",
+    "format_number",
+    "money_value",
+    "plain_number",
+]
+
+CREDIT_TOLERANCE = 1e-6
+"""Credits are compared with this slack, so that 0.1 + 0.2 credits meet a 0.3 credit path."""
+
+HOURS_TOLERANCE = 1e-6
+"""Two plans whose hours differ by less than this take equally long."""
+
+DECIMALS = 6
+"""Credits and hours are written rounded to this many decimal places."""
+
+_EXACT_INTEGERS = 2**53
+
+
+def plain_number(value: float) -> int | float:
+    """``value`` rounded to :data:`DECIMALS` places; whole numbers as ``int``.
+
+    Examples
+    --------
+    >>> plain_number(48.0), plain_number(12.5), plain_number(0.1 + 0.2)
+    (48, 12.5, 0.3)
+    >>> plain_number(1e300)
+    1e+300
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return number
+    rounded = round(number, DECIMALS)
+    if rounded.is_integer() and abs(rounded) < _EXACT_INTEGERS:
+        return int(rounded)
+    return rounded
+
+
+def format_number(value: float) -> str:
+    """:func:`plain_number` as text, e.g. ``'48'`` or ``'12.5'``."""
+    return str(plain_number(value))
+
+
+def money_value(cents: int) -> float:
+    """Whole cents as an amount rounded to cents, e.g. ``1500067 -> 15000.67``."""
+    return round(cents / 100, 2)
+
+
+def format_money(amount: float, currency: str) -> str:
+    """An amount as people read it: thousands separated, two decimals, then the currency.
+
+    Examples
+    --------
+    >>> format_money(2737, "GBP")
+    '2,737.00 GBP'
+    """
+    return f"{amount:,.2f} {currency}"

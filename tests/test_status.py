@@ -1,0 +1,273 @@
+"""Honest status: the solver's status, why it stopped and the gap are kept apart.
+
+A solver stand-in stops on purpose at a chosen call (as a time limit would), so that every
+branch is exercised deterministically; real time limits, a solver that writes a garbage
+answer and degenerate catalogues are tried too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pulp
+import pytest
+
+import ceplan
+from ceplan.cli import EXIT_UNKNOWN, main
+from ceplan.solving import HighsSolver, Run, Solver
+from tests.conftest import TODAY, catalog_data, make_catalog
+
+EXPIRES = dt.date(2027, 6, 30)
+
+
+def act(item_id: str, credits: float, cost: float, hours: float = 0.0) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "title": item_id,
+        "type": "course",
+        "credits": credits,
+        "cost": cost,
+        "hours": hours,
+    }
+
+
+class StopsAt(Solver):
+    """HiGHS, except that call number ``at`` (from 1) stops as a limit would.
+
+    With ``keep`` the stopped call keeps the plan HiGHS found (status ``feasible``) and
+    reports ``bound``; otherwise it reports no plan (status ``unknown``).
+    """
+
+    name = "stops-at"
+
+    def __init__(
+        self,
+        at: int,
+        *,
+        keep: bool = True,
+        termination: str = "time_limit",
+        bound: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.inner = HighsSolver()
+        self.at, self.keep, self.termination, self.bound = at, keep, termination, bound
+        self.calls = 0
+
+    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
+        self.calls += 1
+        run = self.inner.run(problem, seconds, gap)
+        if self.calls != self.at:
+            return run
+        if self.keep and run.status == "optimal":
+            return Run("feasible", self.termination, run.objective, self.bound)  # type: ignore[arg-type]
+        for var in problem.variables():
+            var.varValue = None
+        return Run("unknown", self.termination)  # type: ignore[arg-type]
+
+
+def tied_catalog() -> ceplan.Catalog:
+    """80 credits needed; every plan worth having costs 20.00, so each tie-break stage runs.
+
+    ``a`` (40 credits, 5 h), ``b`` (40, 4 h), ``d`` (41, 4 h), ``e`` (42, 4 h) cost 10.00
+    each; ``c`` (80 credits, 9 h) costs 20.00; ``x`` is dearer. Cost: {a,b}, {a,d}, {a,e},
+    {b,d}, {b,e}, {d,e}, {c}; hours (8): {b,d}, {b,e}, {d,e}; ids: {b, d}.
+    """
+    activities = [
+        act("a", 40, 10, hours=5),
+        act("b", 40, 10, hours=4),
+        act("c", 80, 20, hours=9),
+        act("d", 41, 10, hours=4),
+        act("e", 42, 10, hours=4),
+        act("x", 80, 50, hours=1),
+    ]
+    return make_catalog(activities=activities, paths=[{"credits": 80}])
+
+
+def plan_with(solver: Solver | str, **inputs: Any) -> ceplan.Plan:
+    return ceplan.optimise(
+        tied_catalog(), "pro", today=TODAY, expires=EXPIRES, solver=solver, **inputs
+    )
+
+
+def test_an_unhindered_solve_is_optimal_and_solved() -> None:
+    plan = plan_with("highs")
+    assert (plan.status, plan.termination, plan.gap) == ("optimal", "solved", 0.0)
+    assert plan.proven == ("cost", "hours", "count", "ids")
+    assert [item.id for item in plan.planned] == ["b", "d"]
+    assert plan.warnings == ()
+
+
+def test_a_limit_in_the_cost_stage_gives_a_plan_not_proven_cheapest_with_its_gap() -> None:
+    """The first call stops with a plan of 20.00 and a bound of 15.00: gap 25%."""
+    plan = plan_with(StopsAt(1, bound=1500.0))
+    assert (plan.status, plan.termination) == ("feasible", "time_limit")
+    assert plan.gap == pytest.approx(0.25)
+    assert plan.proven == ()
+    assert plan.found and plan.total_cost == 20.0
+    assert any("not proven cheapest" in w and "25.00%" in w for w in plan.warnings), plan.warnings
+    out = plan.to_dict()
+    assert (out["status"], out["termination"], out["gap"]) == ("feasible", "time_limit", 0.25)
+
+
+def test_every_stage_of_the_tied_catalogue_takes_a_solve() -> None:
+    solver = StopsAt(0)
+    plan_with(solver)
+    assert solver.calls >= 6  # cost, unique?, hours, count, unique?, ids
+
+
+@pytest.mark.parametrize(
+    ("at", "keep", "proven"),
+    [
+        (2, False, ("cost",)),  # is the cheapest plan the only one? (no answer)
+        (3, True, ("cost",)),  # hours
+        (4, True, ("cost", "hours")),  # count
+        (5, False, ("cost", "hours", "count")),  # is it the only one left? (no answer)
+        (6, True, ("cost", "hours", "count")),  # ids
+    ],
+)
+def test_a_limit_in_a_tie_break_stage_keeps_the_best_plan_found(
+    at: int, keep: bool, proven: tuple[str, ...]
+) -> None:
+    """Call 1 proves the cost; a later call stops. The plan is the best found so far: proved
+    cheapest, valid, never lost, and marked not proven best."""
+    plan = plan_with(StopsAt(at, keep=keep))
+    assert (plan.status, plan.termination, plan.gap) == ("feasible", "time_limit", 0.0)
+    assert plan.proven == proven
+    assert plan.total_cost == 20.0
+    if "hours" in proven:
+        assert plan.total_hours == 8.0
+    if "count" in proven:
+        assert len(plan.planned) == 2
+    assert any("cost is proven least" in w for w in plan.warnings), plan.warnings
+    credits = sum(item.credits for item in plan.planned)
+    assert credits >= 80 and all(item.id != "x" for item in plan.planned)
+
+
+def test_no_plan_before_the_limit_is_unknown_not_infeasible() -> None:
+    plan = plan_with(StopsAt(1, keep=False))
+    assert (plan.status, plan.termination, plan.gap) == ("unknown", "time_limit", None)
+    assert not plan.found and plan.planned == ()
+    (reason,) = plan.reasons
+    assert reason.startswith("no plan was found before the time limit")
+
+
+def test_a_solver_that_stops_on_its_own_is_not_said_to_hit_a_time_limit() -> None:
+    plan = plan_with(StopsAt(1, keep=False, termination="solver_stopped"))
+    assert (plan.status, plan.termination) == ("unknown", "solver_stopped")
+    assert "time limit" not in plan.reasons[0]
+
+
+def test_the_command_line_exits_3_when_no_plan_was_found_in_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("ceplan.planning.make_solver", lambda solver: StopsAt(1, keep=False))
+    code = main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == EXIT_UNKNOWN == 3
+    assert json.loads(out)["status"] == "unknown"
+    assert err == ""
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_tiny_time_limit_still_gives_a_plan(
+    solver: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Ten equal items and 0.01 s: exit 0 with a plan, never "the solver lost the plan"."""
+    path = tmp_path / "tied.yaml"
+    import yaml
+
+    path.write_text(
+        yaml.safe_dump(
+            catalog_data(
+                activities=[act(f"c{n:02d}", 40, 10, hours=5) for n in range(10)],
+                paths=[{"credits": 80}],
+            )
+        )
+    )
+    argv = ["optimise", "--catalog", str(path), "--tier", "pro", "--today", "2026-11-29"]
+    code = main([*argv, "--time-limit", "0.01", "--solver", solver, "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["status"] in ("optimal", "feasible") and len(plan["activities"]) == 2
+    if plan["status"] == "feasible":
+        assert plan["termination"] == "time_limit"
+
+
+def test_a_solver_that_writes_a_garbage_answer_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 'cbc' that writes nonsense where its solution should be: exit 2, one line."""
+    fake = tmp_path / "cbc"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'while [ "$#" -gt 0 ]; do\n'
+        '  if [ "$1" = "-solution" ]; then printf "garbage\\nmore garbage here\\n" > "$2"; fi\n'
+        "  shift\n"
+        "done\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr("ceplan.solving._cbc_path", lambda: str(fake))
+    code = main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "cbc"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("ceplan: error: the solver"), err
+    assert "Traceback" not in err
+
+
+def test_degenerate_catalogues_do_not_stall() -> None:
+    """300 free activities: equal ones, and ones of 1 to 8 credits with no hours.
+
+    Equal items: the plan is the 40 smallest ids. Mixed credits: the fewest items (the
+    largest credits), then the smallest ids among them.
+    """
+    equal = make_catalog(
+        activities=[act(f"a{n:03d}", 2, 0, hours=1) for n in range(300)],
+        paths=[{"credits": 80}],
+    )
+    plan = ceplan.optimise(equal, "pro", today=TODAY, expires=EXPIRES, time_limit=60)
+    assert plan.status == "optimal"
+    assert [item.id for item in plan.planned] == [f"a{n:03d}" for n in range(40)]
+    mixed = make_catalog(
+        activities=[act(f"b{n:03d}", 1 + n % 8, 0) for n in range(300)],
+        paths=[{"credits": 80}],
+    )
+    plan = ceplan.optimise(mixed, "pro", today=TODAY, expires=EXPIRES, time_limit=60)
+    assert plan.status == "optimal"
+    # 10 items of 8 credits: those are b007, b015, ... (n % 8 == 7); the first ten of them.
+    assert [item.id for item in plan.planned] == [f"b{n:03d}" for n in range(7, 80, 8)]
+
+
+def test_time_limit_is_checked_like_any_number() -> None:
+    with pytest.raises(ceplan.PlanInputError, match="time_limit"):
+        plan_with("highs", time_limit=0)
+    with pytest.raises(ceplan.PlanInputError, match="time_limit"):
+        plan_with("highs", time_limit="10")
+
+
+def test_an_unknown_solver_name_or_object_is_a_ceplan_error() -> None:
+    with pytest.raises(ceplan.SolverError, match="unknown solver 'gurobi'"):
+        plan_with("gurobi")
+    with pytest.raises(ceplan.SolverError, match="PuLP solver"):
+        plan_with(object())  # type: ignore[arg-type]
+
+
+def test_a_pulp_solver_object_is_used_as_is() -> None:
+    plan = plan_with(pulp.HiGHS(msg=False))
+    assert plan.status == "optimal"
+    assert [item.id for item in plan.planned] == ["b", "d"]
+
+
+def test_no_stray_files_are_left_by_cbc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    plan = plan_with("cbc")
+    assert plan.status == "optimal"
+    assert [p for p in os.listdir(tmp_path) if p.startswith("ceplan-")] == []
