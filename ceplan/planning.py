@@ -171,6 +171,8 @@ def make_request(
         if expiry is None:
             expiry = add_years(day, period)
         _check_dates(day, expiry, days, period)
+    except PlanInputError:
+        raise
     except (OverflowError, ValueError):
         raise PlanInputError(
             f"dates out of range: today {day}, expires {expiry or 'by default'}, "

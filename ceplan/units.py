@@ -32,6 +32,7 @@ DECIMALS = 6
 """Credits and hours are written rounded to this many decimal places."""
 
 _EXACT_INTEGERS = 2**53
+_HUGE_MONEY = 1e15  # no catalogue price is this large: such amounts are shown in short
 
 
 def plain_number(value: float) -> int | float:
@@ -41,13 +42,15 @@ def plain_number(value: float) -> int | float:
     --------
     >>> plain_number(48.0), plain_number(12.5), plain_number(0.1 + 0.2)
     (48, 12.5, 0.3)
-    >>> plain_number(1e300)
-    1e+300
+    >>> plain_number(1e300), plain_number(1e-9)
+    (1e+300, 1e-09)
     """
     number = float(value)
     if not math.isfinite(number):
         return number
     rounded = round(number, DECIMALS)
+    if rounded == 0 and number != 0:  # too small for the places: keep what it is
+        return number
     if rounded.is_integer() and abs(rounded) < _EXACT_INTEGERS:
         return int(rounded)
     return rounded
@@ -70,5 +73,9 @@ def format_money(amount: float, currency: str) -> str:
     --------
     >>> format_money(2737, "GBP")
     '2,737.00 GBP'
+    >>> format_money(1e307, "GBP")
+    '1e+307 GBP'
     """
+    if abs(amount) >= _HUGE_MONEY:
+        return f"{amount:.6g} {currency}"
     return f"{amount:,.2f} {currency}"

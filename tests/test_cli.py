@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -818,3 +819,146 @@ def test_the_installed_script_is_the_same_program(tmp_path: Path) -> None:
     module = run_process(*argv, cwd=tmp_path)
     assert installed.returncode == module.returncode == 0
     assert installed.stdout == module.stdout
+
+
+# -- faults and hostile input: one line, never a traceback, never harm ------------------------
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ceplan: error: "), result.stderr
+    return lines[0]
+
+
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "ceplan", "optimise", "--tier", "professional"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "cannot write the output" in one_error_line(result)
+
+
+def test_a_closed_stdout_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ceplan", "optimise", "--tier", "professional"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 2
+    assert "cannot write the output" in one_error_line(result)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_ascii_only_stdout_gets_escapes_not_a_crash(tmp_path: Path, fmt: str) -> None:
+    """The bundled exam title ends in '…' in the table; JSON escapes stay valid JSON."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    argv = ["optimise", "--tier", "professional", "--today", TODAY, "--format", fmt]
+    result = run_process(*argv, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.isascii()
+    if fmt == "json":
+        title = json.loads(result.stdout)["exams"][0]["title"]
+        assert title == ceplan.load_catalog().item("encor-350-401").title
+    if fmt == "table":
+        assert "\\u2026" in result.stdout  # the shortened title's ellipsis, escaped
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "check"),
+    [
+        (["--budget", "1e307"], 0, "budget 1e+307 GBP"),
+        (["--earned", "1e300", "--format", "json"], 0, '"already_met": true'),
+        (["--earned", "1e308", "--budget", "5"], 0, "Already met"),
+        (["--hours-per-week", "1e-300"], 0, "1e-300 study hours a week"),
+    ],
+)
+def test_extreme_numbers_give_plans_not_tracebacks(
+    capsys: pytest.CaptureFixture[str], argv: list[str], code: int, check: str
+) -> None:
+    status, out, err = run(capsys, "optimise", "--tier", "professional", "--today", TODAY, *argv)
+    assert (status, err) == (code, "")
+    assert check in out
+    assert "time limit" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--expires", "9998-06-01"], "more than 50 years after today"),
+        (["--today", "20261129"], "not a date in the form YYYY-MM-DD"),
+        (["--today", "2026-W48-7"], "not a date in the form YYYY-MM-DD"),
+        (["--expires", "2026-11-29T00:00"], "not a date in the form YYYY-MM-DD"),
+        (["--expires", "0001-01-01"], "dates out of range"),
+        (["--processing-days", "-1"], "whole number of days"),
+        (["--budget", "1e309"], "finite number"),
+    ],
+)
+def test_out_of_range_or_malformed_input_is_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    status, out, err = run(capsys, "optimise", "--tier", "professional", *argv)
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and words in err, err
+
+
+def ics_argv(target: Path) -> list[str]:
+    return ["optimise", "--tier", "associate", "--today", TODAY, "--ics", str(target)]
+
+
+def test_ics_refuses_a_fifo_and_leaves_it_a_fifo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "plan.ics"
+    os.mkfifo(fifo)
+    status, out, err = run(capsys, *ics_argv(fifo))
+    assert status == 2 and out == ""
+    assert "not a regular file" in err and len(err.splitlines()) == 1
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_ics_refuses_a_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, *ics_argv(tmp_path))
+    assert status == 2 and "not a regular file" in err
+    assert tmp_path.is_dir()
+
+
+def test_ics_never_writes_through_or_replaces_a_symlink(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "victim.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "plan.ics"
+    link.symlink_to(target)
+    for where in (link, tmp_path / "to-null.ics"):
+        if where != link:
+            where.symlink_to("/dev/null")
+        status, _, err = run(capsys, *ics_argv(where))
+        assert status == 2 and "symbolic link" in err
+        assert where.is_symlink()
+    assert target.read_text() == "keep me\n"
+
+
+def test_ics_replaces_a_regular_file_and_keeps_its_mode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "plan.ics"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    status, _, err = run(capsys, *ics_argv(target))
+    assert status == 0, err
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.ics"]  # no temporary file left

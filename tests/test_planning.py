@@ -12,6 +12,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -1095,3 +1096,114 @@ def test_to_dict_when_infeasible(solver: str) -> None:
     assert data["earned"] == 5
     assert data["reasons"] == list(plan.reasons)
     assert len(data["reasons"]) == 1
+
+
+# -- inputs as notebooks have them (SPEC 5) ----------------------------------------------------
+
+
+def test_the_reported_notebook_inputs_work() -> None:
+    """The forms users tried: a single kind or id as a string, numpy and pandas values, a path."""
+    catalog = ceplan.load_catalog()
+    common = {"today": dt.date(2026, 11, 29), "expires": dt.date(2028, 6, 30)}
+    plan = ceplan.optimise(catalog, "professional", passed="core", **common)
+    assert plan.passed == (("core", 1),) and plan.already_met
+    plan = ceplan.optimise(catalog, "professional", completed="rev-up-python", **common)
+    assert plan.status == "optimal"
+    request = ceplan.make_request(catalog, "professional", completed="rev-up-python", **common)
+    assert request.completed == frozenset({"rev-up-python"})
+    reference = ceplan.optimise(catalog, "professional", earned=10, **common)
+    for earned in (np.int64(10), np.float32(10), 10.0):
+        assert ceplan.optimise(catalog, "professional", earned=earned, **common) == reference
+    for expires in (
+        pd.Timestamp("2028-06-30"),
+        dt.datetime(2028, 6, 30, 17, 45),
+        np.datetime64("2028-06-30"),
+        "2028-06-30",
+    ):
+        inputs = {**common, "expires": expires}
+        assert ceplan.optimise(catalog, "professional", earned=10, **inputs) == reference
+    from_path = ceplan.optimise(str(ceplan.bundled_catalog_path()), "professional", **common)
+    assert from_path == ceplan.optimise(catalog, "professional", **common)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "argument"),
+    [
+        ({"today": 20261129}, "today"),
+        ({"today": "20261129"}, "today"),
+        ({"expires": pd.NaT}, "expires"),
+        ({"earned": True}, "earned"),
+        ({"earned": "10"}, "earned"),
+        ({"budget": float("nan")}, "budget"),
+        ({"passed": [1]}, "passed"),
+        ({"completed": 5}, "completed"),
+        ({"exclude": [None]}, "exclude"),
+        ({"hours_per_week": 0}, "hours_per_week"),
+        ({"unavailable": (dt.date(2027, 1, 1), dt.date(2027, 1, 2))}, "unavailable"),
+        ({"allow_exams": "no"}, "allow_exams"),
+        ({"processing_days": 2.5}, "processing_days"),
+    ],
+)
+def test_anything_else_is_a_ceplan_error_naming_the_argument(
+    inputs: dict[str, Any], argument: str
+) -> None:
+    with pytest.raises(ceplan.PlanInputError, match=argument) as error:
+        ceplan.optimise(ceplan.load_catalog(), "professional", **inputs)
+    assert "\n" not in str(error.value)
+
+
+def test_a_catalogue_that_is_neither_a_catalog_nor_a_path_is_named() -> None:
+    with pytest.raises(ceplan.PlanInputError, match="catalog must be a Catalog or a path"):
+        ceplan.optimise(123, "professional")  # type: ignore[arg-type]
+    with pytest.raises(ceplan.CatalogError, match="no such file"):
+        ceplan.optimise("no-such-catalog.yaml", "professional")
+
+
+# -- results a person can read -------------------------------------------------------------------
+
+
+def test_a_plan_has_a_short_repr_and_an_html_view() -> None:
+    catalog = ceplan.load_catalog()
+    plan = ceplan.optimise(catalog, "professional", today=TODAY, expires=dt.date(2028, 6, 30))
+    text = repr(plan)
+    assert "\n" not in text and len(text) < 160
+    assert (
+        text
+        == "<Plan professional optimal: 1 core exam: 1 item, 316.00 GBP, 0 h, renews 2028-06-23>"
+    )
+    page = plan._repr_html_()
+    assert "1 core exam" in page and "316.00 GBP" in page
+    assert "<table" in page and "encor-350-401" in page
+    none = ceplan.optimise(catalog, "professional", today=TODAY, expires=TODAY)
+    assert "infeasible" in repr(none) and "<table" not in none._repr_html_()
+    assert "too late" in none._repr_html_()
+
+
+def test_the_items_table_has_every_item_and_datetime_dates_even_when_empty() -> None:
+    catalog = make_catalog(
+        activities=[act("course", 48, 99, hours=14)],
+        exams=[exam("enarsi", 300, hours=80)],
+        paths=PRO_PATHS,
+    )
+    found = plan_for(catalog, "highs")
+    assert list(found.items["id"]) == ["course", "enarsi"]
+    assert list(found.items["item"]) == ["activity", "exam"]
+    empty = plan_for(catalog, "highs", earned=80)
+    assert empty.items.empty
+    for frame in (found.items, empty.items, found.timeline, empty.timeline):
+        dates = [c for c in ("start", "finish", "complete_by", "week") if c in frame.columns]
+        assert dates and all(str(frame[c].dtype) == "datetime64[ns]" for c in dates)
+    assert list(found.items.columns) == list(empty.items.columns)
+
+
+def test_json_numbers_are_rounded() -> None:
+    """Hours 0.1 + 0.2 and a price converted at an odd rate print as people write them."""
+    catalog = make_catalog(
+        activities=[act("a", 40, 100.1, hours=0.1), act("b", 40, 99.57, hours=0.2)],
+        paths=[{"credits": 80}],
+    )
+    out = plan_for(catalog, "highs").to_dict()
+    assert out["total_hours"] == 0.3
+    assert out["total_cost"] == 199.67
+    text = json.dumps(out)
+    assert "0000000" not in text and "9999999" not in text

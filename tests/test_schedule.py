@@ -31,7 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ceplan
+from ceplan.candidates import shrink, usable_items
 from ceplan.cli import main
+from ceplan.weeks import Calendar
 
 from .conftest import TODAY, catalog_data
 
@@ -1022,30 +1024,31 @@ def test_an_already_met_path_has_nothing_to_do_and_no_renewal_date() -> None:
 def test_the_later_completion_is_the_one_the_hours_allow() -> None:
     """Two plans of 200 GBP, 20 hours and 2 items, with 10 hours a week (weeks from Sunday).
 
-    - 80 credits from ``x`` (10 h, only 2026-12-20..2026-12-22) and ``y`` (10 h, by
-      2026-12-26): ``x`` fills the week of 2026-12-20, so ``y`` is done by 2026-12-19 and the
-      plan completes on 2026-12-22, although ``y`` could finish as late as 2026-12-26.
-    - 2 exams: ``e1`` (10 h, 2026-12-13..2026-12-15) and ``e2`` (10 h, by 2026-12-25): ``e1``
-      prepared in the week of 2026-12-13, ``e2`` in the week of 2026-12-20, sat on 2026-12-25.
+    - 80 credits from ``a-x`` (10 h, only 2026-12-20..2026-12-22) and ``a-y`` (10 h, by
+      2026-12-26): ``a-x`` fills the week of 2026-12-20, so ``a-y`` is done by 2026-12-19 and
+      the plan completes on 2026-12-22, although ``a-y`` alone could finish on 2026-12-26.
+    - 2 exams: ``z-e1`` (10 h, 2026-12-13..2026-12-15) and ``z-e2`` (10 h, by 2026-12-25):
+      ``z-e1`` prepared in the week of 2026-12-13, ``z-e2`` in the week of 2026-12-20, sat on
+      2026-12-25.
 
     SPEC 6 prefers the latest completion that respects every limit: the exams (2026-12-25).
-    ceplan chooses ``x`` and ``y`` (its tie-break sees 2026-12-26) and completes on 2026-12-22.
+    Their ids sort last, so only the renewal stage, not the id tie-break, can choose them.
     """
     data = catalog_data(
         activities=[
-            activity("x", 40, 100, hours=10, available_from=after(21), expires=after(23)),
-            activity("y", 40, 100, hours=10, expires=after(27)),
+            activity("a-x", 40, 100, hours=10, available_from=after(21), expires=after(23)),
+            activity("a-y", 40, 100, hours=10, expires=after(27)),
         ],
         exams=[
-            exam("e1", 100, hours=10, available_from=after(14), retires=after(16)),
-            exam("e2", 100, hours=10, retires=after(26)),
+            exam("z-e1", 100, hours=10, available_from=after(14), retires=after(16)),
+            exam("z-e2", 100, hours=10, retires=after(26)),
         ],
         paths=[{"credits": 80}, {"credits": 0, "exams": {"professional": 2}}],
     )
     catalog = build(data)
     inputs: dict[str, Any] = {"today": TODAY, "expires": after(100), "hours_per_week": 10}
-    activities_only = ceplan.optimise(catalog, "pro", exclude=["e1", "e2"], **inputs)
-    exams_only = ceplan.optimise(catalog, "pro", exclude=["x", "y"], **inputs)
+    activities_only = ceplan.optimise(catalog, "pro", exclude=["z-e1", "z-e2"], **inputs)
+    exams_only = ceplan.optimise(catalog, "pro", exclude=["a-x", "a-y"], **inputs)
     for plan in (activities_only, exams_only):
         check_schedule(plan, data, hours_per_week=10)
         assert (plan.total_cost, plan.total_hours, len(plan.planned)) == (200, 20, 2)
@@ -1053,7 +1056,8 @@ def test_the_later_completion_is_the_one_the_hours_allow() -> None:
     assert exams_only.renewal_date == d("2026-12-25")
     plan = ceplan.optimise(catalog, "pro", **inputs)
     check_schedule(plan, data, hours_per_week=10)
-    assert plan.renewal_date == d("2026-12-25"), [item.id for item in plan.planned]
+    assert [item.id for item in plan.planned] == ["z-e1", "z-e2"]
+    assert plan.renewal_date == d("2026-12-25")
 
 
 # -- JSON ---------------------------------------------------------------------------------------
@@ -1227,3 +1231,57 @@ def test_cli_bad_hours_or_ranges_exit_2_with_one_line(
 def test_library_refuses_bad_hours_and_ranges(inputs: dict[str, Any], words: str) -> None:
     with pytest.raises(ceplan.CeplanError, match=words):
         ceplan.optimise(build(windows_catalog()), "pro", today=TODAY, **inputs)
+
+
+# -- pruning before the solve keeps the first plan ---------------------------------------------
+
+
+@st.composite
+def with_twins(draw: st.DrawFn) -> dict[str, Any]:
+    """A :func:`constrained` case whose first activity has twins: the same credits, price and
+    hours, other dates. Dominance must keep the twin a best plan needs."""
+    case = draw(constrained())
+    data = case["data"]
+    first = data["activities"][0]
+    for n in range(draw(st.integers(1, 3))):
+        twin = {**first, "id": f"twin-{n}"}
+        twin.pop("available_from", None)
+        twin.pop("expires", None)
+        offset = draw(st.integers(0, (case["expires"] - TODAY).days))
+        if draw(st.booleans()):
+            twin["expires"] = after(offset)
+        else:
+            twin["available_from"] = after(offset)
+        data["activities"].append(twin)
+    return case
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=constrained() | with_twins(), slack=st.none() | st.integers(0, 5000))
+def test_timed_pruning_keeps_the_first_plan(case: dict[str, Any], slack: int | None) -> None:
+    """``shrink`` for plans over time (dominance in time, a price ceiling at least the best
+    plan's cost) drops only items the first plan of the full order never needs."""
+    data, hours, unavailable = case["data"], case["hours"], case["unavailable"]
+    search = {
+        "today": TODAY,
+        "complete_by": case["expires"],
+        "hours_per_week": hours,
+        "unavailable": unavailable,
+    }
+    best = first_by_search(data, **search)
+    calendar = Calendar(
+        today=TODAY, end=case["expires"], unavailable=tuple(unavailable), hours_per_week=hours
+    )
+    catalog = build(data)
+    candidates = usable_items(catalog, today=TODAY, complete_by=case["expires"], calendar=calendar)
+    ceiling = None if best is None or slack is None else best.cents + slack
+    rules = list(catalog.tiers["pro"].paths)
+    kept = {
+        c.id for c in shrink(candidates, rules, 0.0, {}, timed=True, capacity=True, ceiling=ceiling)
+    }
+    pruned = {
+        **data,
+        "activities": [a for a in data["activities"] if a["id"] in kept],
+        "exams": [e for e in data["exams"] if e["id"] in kept],
+    }
+    assert first_by_search(pruned, **search) == best
