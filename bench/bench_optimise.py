@@ -118,7 +118,7 @@ def check_plan(plan: ceplan.Plan, expected: int | None, data: dict[str, Any], wh
     complete_by = plan.complete_by
     credits = 0.0
     kinds: Counter[str] = Counter()
-    for item in plan.items:
+    for item in plan.planned:
         source = items[item.id]
         last = source.get("retires" if item.is_exam else "expires")
         start = source.get("available_from")
@@ -170,7 +170,7 @@ def bench_instance(
                 problem = check_plan(plan, expected, data, where)
                 if problem:
                     report.add(problem)
-                plans.setdefault(solver, set()).add(tuple(item.id for item in plan.items))
+                plans.setdefault(solver, set()).add(tuple(item.id for item in plan.planned))
         distinct = set().union(*plans.values()) if plans else set()
         if len(distinct) > 1:
             report.add(

@@ -158,7 +158,7 @@ def check_timed_plan(
     sources = {item["id"]: item for item in [*data["activities"], *data["exams"]]}
     credits = 0.0
     kinds: Counter[str] = Counter()
-    for item in plan.items:
+    for item in plan.planned:
         source = sources[item.id]
         last = source.get("retires" if item.is_exam else "expires")
         opens = max(plan.today, source.get("available_from") or plan.today)
@@ -189,7 +189,7 @@ def check_timed_plan(
         kinds[kind] < count for kind, count in plan.path.exams.items()
     ):
         problems.append(f"{where}: the items do not meet the path {plan.path.describe()}")
-    renewal = max(item.finish for item in plan.items if item.finish is not None)
+    renewal = max(item.finish for item in plan.planned if item.finish is not None)
     period = data["tiers"][TIER]["period_years"]
     expected = (renewal, add_years(renewal, period), max(0, (plan.expires - renewal).days))
     reported = (plan.renewal_date, plan.new_expires, plan.days_given_up)
@@ -247,7 +247,7 @@ def model_size(
                 hours_per_week=args.hours_per_week,
                 unavailable=unavailable,
             )
-            chosen = {item.id for item in plan.items}
+            chosen = {item.id for item in plan.planned}
             usable = usable_items(
                 catalog, today=TODAY, complete_by=timed.complete_by, calendar=timed.calendar
             )
@@ -295,8 +295,8 @@ def bench_seed(
                 continue
             timing.untimed.append(untimed_s)
             timing.timed.append(timed_s)
-            answers["untimed"].add(tuple(item.id for item in untimed.items))
-            answers["timed"].add(tuple(item.id for item in plan.items))
+            answers["untimed"].add(tuple(item.id for item in untimed.planned))
+            answers["timed"].add(tuple(item.id for item in plan.planned))
             instance.untimed, instance.timed = untimed, plan
             for problem in check_timed_plan(
                 plan, data, args.hours_per_week, args.unavailable, where

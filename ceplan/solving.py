@@ -478,7 +478,7 @@ def solve_in_stages(
     if run.status == "feasible":
         return _solution(stages, plan, "feasible", run.termination, run.gap)
     cents = evaluate(plan.path, plan.chosen).cents
-    stages.holds.append(lambda f: _add(f, f.cost <= cents, "hold_cost"))
+    stages.holds.append(lambda f: _add(f, f.cost == cents, "hold_cost"))
     stages.proven.append(COST.name)
     unique = stages.unique(plan)
     if unique is None:
@@ -552,14 +552,26 @@ def _add(formulation: Formulation, row: Any, name: str) -> None:
 
 
 def _hold(stage: Stage, outcome: Outcome) -> Hold:
-    """The row that keeps ``stage`` at the optimum just found while later stages run."""
+    """The row that keeps ``stage`` at the optimum just found while later stages run.
+
+    Each optimum is held as an equality: nothing better exists, so nothing is lost, and the
+    solver proves the later stages (above all, that a plan is the only one left) faster.
+    """
     if stage is HOURS:
-        bound = outcome.hours + HOURS_TOLERANCE * max(1.0, outcome.hours)
-        return lambda f: _add(f, f.hours <= bound, "hold_hours")
+        slack = HOURS_TOLERANCE * max(1.0, outcome.hours)
+        return partial(_hold_between, low=outcome.hours - slack, high=outcome.hours + slack)
     if stage is COUNT:
         count = outcome.count
-        return lambda f: _add(f, f.count <= count, "hold_count")
+        return lambda f: _add(f, f.count == count, "hold_count")
     raise ValueError(f"no hold for stage {stage.name}")  # pragma: no cover
+
+
+def _hold_between(formulation: Formulation, *, low: float, high: float) -> None:
+    """Hours at the optimum found, within the tolerance (both ways: the optimum is also the
+    least, and saying so helps the solver prove later stages).
+    """
+    _add(formulation, formulation.hours <= high, "hold_hours")
+    _add(formulation, formulation.hours >= low, "hold_hours_least")
 
 
 def _hold_renewal(day: dt.date) -> Hold:
