@@ -567,8 +567,9 @@ def _hold(stage: Stage, outcome: Outcome) -> Hold:
 
 
 def _hold_between(formulation: Formulation, *, low: float, high: float) -> None:
-    """Hours at the optimum found, within the tolerance (both ways: the optimum is also the
-    least, and saying so helps the solver prove later stages).
+    """Hours at the optimum found, within the tolerance, both ways.
+
+    The optimum is also the least, and saying so helps the solver prove later stages.
     """
     _add(formulation, formulation.hours <= high, "hold_hours")
     _add(formulation, formulation.hours >= low, "hold_hours_least")
