@@ -669,17 +669,27 @@ class _Planner:
     def _shortfall(self, index: int) -> Blocked | None:
         """Why path ``index`` cannot be met whatever the money, or ``None`` if it can."""
         rule = self.rules[index]
-        found = _shortfall(rule, self.candidates, self.request)
+        found = _shortfall(rule, self.candidates, self.request, self._set_aside)
         if found is None:
             return None
         text, why = found
         if self.request.unavailable:
             free = self._usable(Calendar(today=self.request.today, end=self.request.complete_by))
-            if _shortfall(rule, free, self.request) is None:
+            if _shortfall(rule, free, self.request, self._set_aside) is None:
                 ranges = ", ".join(f"{a} to {b}" for a, b in self.request.unavailable)
                 text += f" (because of the days away: {ranges})"
                 why = "away"
         return Blocked(f"{rule.describe()}: {text}", why, path_index=index)
+
+    @cached_property
+    def _set_aside(self) -> dict[str, list[str]]:
+        """Exams the person marked completed or excluded, by kind."""
+        ids = self.request.completed | self.request.excluded
+        aside: dict[str, list[str]] = {}
+        for exam in self.catalog.exams:
+            if exam.id in ids:
+                aside.setdefault(exam.kind, []).append(exam.id)
+        return aside
 
     def _why_not(self, index: int) -> Blocked:
         """Why open path ``index`` has no plan: the budget, the weekly hours, or no time left."""
@@ -743,7 +753,10 @@ class _Planner:
 
 
 def _shortfall(
-    rule: PathRule, candidates: Sequence[Candidate], request: PlanRequest
+    rule: PathRule,
+    candidates: Sequence[Candidate],
+    request: PlanRequest,
+    set_aside: Mapping[str, Sequence[str]],
 ) -> tuple[str, Any] | None:
     """Why ``rule`` cannot be met from ``candidates`` whatever the money, and what stops it."""
     problems: list[str] = []
@@ -772,12 +785,13 @@ def _shortfall(
             )
             continue
         offered = sum(1 for c in candidates if c.is_exam and c.kind == kind)
+        aside = f" ({', '.join(sorted(set_aside[kind]))} set aside)" if kind in set_aside else ""
         if offered == 0:
-            problems.append(f"no {kind} exam can be taken by {request.complete_by}")
+            problems.append(f"no {kind} exam can be taken by {request.complete_by}{aside}")
         elif offered < missing:
             problems.append(
                 f"only {offered} {kind} exam{'s' if offered > 1 else ''} can be taken by "
-                f"{request.complete_by}; {missing} are needed"
+                f"{request.complete_by}{aside}; {missing} are needed"
             )
     if not problems:
         return None
