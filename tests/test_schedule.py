@@ -1285,3 +1285,30 @@ def test_timed_pruning_keeps_the_first_plan(case: dict[str, Any], slack: int | N
         "exams": [e for e in data["exams"] if e["id"] in kept],
     }
     assert first_by_search(pruned, **search) == best
+
+
+def test_days_away_are_named_when_they_are_what_stops_a_path() -> None:
+    """The only exam can be sat only in the fortnight away: the exam path says so."""
+    data = catalog_data(
+        activities=[activity("a", 10, 10, hours=1)],
+        exams=[exam("e", 100, available_from=d("2026-12-02"), retires=d("2026-12-10"))],
+        paths=[{"credits": 80}, {"credits": 0, "exams": {"professional": 1}}],
+    )
+    away = [(d("2026-12-01"), d("2026-12-14"))]
+    plan = ceplan.optimise(
+        build(data), "pro", today=TODAY, expires=d("2027-06-01"), unavailable=away
+    )
+    assert plan.status == "infeasible"
+    credits, exams = plan.blocked
+    assert credits.why == "credits" and "because of the days away" not in credits.text
+    assert exams.why == "away"
+    assert exams.text.endswith("(because of the days away: 2026-12-01 to 2026-12-14)")
+    everywhere = ceplan.optimise(
+        build(data),
+        "pro",
+        today=TODAY,
+        expires=d("2026-12-10"),
+        unavailable=away + [(TODAY, d("2026-12-01"))],
+    )
+    (reason,) = everywhere.reasons
+    assert reason == "away every day from 2026-11-29 to 2026-12-10: nothing can be done in time"
