@@ -49,7 +49,7 @@ import ceplan
 from ceplan.candidates import shrink, usable_items
 from ceplan.formulation import build_formulation
 from ceplan.planning import make_request
-from ceplan.scheduling import schedule
+from ceplan.scheduling import greedy_fitting_cost, schedule
 
 SOLVERS = ("cbc", "highs")
 TIER = "professional"
@@ -142,13 +142,14 @@ def check_timed_plan(
     per_week: dict[dt.date, float] = defaultdict(float)
     per_item: dict[str, dict[dt.date, float]] = defaultdict(dict)
     for row in plan.timeline.itertuples(index=False):
+        week = row.week.date()  # the table's dates are datetime64
         if row.hours < -SLACK:
-            problems.append(f"{where}: {row.id} has {row.hours} h in the week of {row.week}")
-        if row.week not in weeks:
-            problems.append(f"{where}: {row.id} has hours in {row.week}, not a week of the plan")
+            problems.append(f"{where}: {row.id} has {row.hours} h in the week of {week}")
+        if week not in weeks:
+            problems.append(f"{where}: {row.id} has hours in {week}, not a week of the plan")
             continue
-        per_week[row.week] += row.hours
-        per_item[row.id][row.week] = per_item[row.id].get(row.week, 0.0) + row.hours
+        per_week[week] += row.hours
+        per_item[row.id][week] = per_item[row.id].get(week, 0.0) + row.hours
     for week, hours in sorted(per_week.items()):
         capacity = weeks[week][1]
         if hours > capacity + SLACK:
@@ -254,8 +255,14 @@ def model_size(
             try:
                 schedule([c for c in usable if c.id in chosen], timed.calendar)
                 ceiling = round(plan.total_cost * 100)
-            except ceplan.SolverError:
-                ceiling = None
+            except ceplan.SolverError:  # as the planner does: else the cheapest greedy plan
+                greedy = [
+                    greedy_fitting_cost(
+                        usable, timed.calendar, credits_needed=rule.credits, exams_needed=rule.exams
+                    )
+                    for rule in paths
+                ]
+                ceiling = min((cost for cost in greedy if cost is not None), default=None)
             continue
         instance.kept_timed = len(kept)
         formulation = build_formulation(kept, dict(enumerate(paths)), calendar=request.calendar)
