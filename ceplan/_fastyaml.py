@@ -9,6 +9,15 @@ PyYAML's own resolver and safe constructor, so that its result is exactly ``yaml
 Anything outside the subset (anchors, aliases, tags, block scalars, multi-document streams,
 tabs, escapes, complex keys, duplicate keys, ...) makes :func:`fast_load` return ``None``, and the
 caller falls back to PyYAML, which also reports errors with their line numbers.
+
+A quoted scalar may span lines (``yaml.safe_dump`` wraps long ones), and is folded as YAML does:
+each line break, with the spaces at the end of its line and at the start of the next, becomes one
+space, while the spaces just inside the quotes are kept (``"  Intro to`` / ``BGP "`` gives
+``'  Intro to BGP '``). Lines are trimmed as they are read, so folding only has to replace each
+break by a space; the text next to the quotes is not trimmed. A blank line inside a scalar (a kept
+line break) leaves the subset.
+
+``tests/test_fastyaml.py`` checks the two readers against each other on generated documents.
 """
 
 from __future__ import annotations
@@ -20,12 +29,15 @@ import yaml
 
 __all__ = ["fast_load"]
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +|$)")
+# A plain key of at most 1,000 characters (PyYAML refuses keys of more than 1,024).
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,999}):(?: +|$)")
 _PLAIN_BAD_START = set("[]{}#&*!|>'\"%@`,")
 _STR_TAG = "tag:yaml.org,2002:str"
 # What YAML lets a document hold (PyYAML's reader refuses the rest), less the line breaks NEL,
 # LS and PS, which this reader leaves to PyYAML.
-_OUTSIDE_SUBSET = re.compile(r"[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_OUTSIDE_SUBSET = re.compile(
+    r"[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 class _Unsupported(Exception):
@@ -243,8 +255,9 @@ class _Parser:
         body = text[1:close]
         if quote == "'":
             body = body.replace("''", "'")
-        # Folding: a line break between two lines is one space (lines are already trimmed).
-        return " ".join(part.strip(" ") for part in body.split("\n")) if "\n" in body else body
+        # Folding: each line break, with the spaces around it, is one space. _lines has trimmed
+        # every line, so that is all there is around a break; spaces beside the quotes stay.
+        return body.replace("\n", " ")
 
     def flow(self, rest: str) -> Any:
         opener = rest[0]

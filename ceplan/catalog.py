@@ -2,16 +2,26 @@
 
 These are validated, immutable pydantic models for schema 1 of ``catalog.yaml`` (see the README's
 "Catalogue format"). Reading files lives in :mod:`ceplan.loading`; this module only validates data.
+
+Rules within one field or one item are pydantic's, and it reports all of them at once. Rules across
+fields and items (unique ids, dates in order, exam kinds that paths and exams agree on, currencies
+with rates, sessions within their activity's dates) are checked together by :func:`_broken_rules`,
+which collects every broken one: :class:`Catalog` runs it once its fields are valid, and
+:func:`broken_rules` runs it over the parts of invalid data that are valid on their own, so that a
+loader can report every problem of a file in one go.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +31,8 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     WrapSerializer,
     model_validator,
 )
@@ -36,12 +48,32 @@ KIND_PATTERN = r"^[a-z][a-z0-9_-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 
-class CatalogRuleError(ValueError):
-    """A rule across fields was broken; ``loc`` says where, like a pydantic error location."""
+@dataclasses.dataclass(frozen=True)
+class BrokenRule:
+    """A rule across fields that the data breaks.
 
-    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
-        super().__init__(message)
-        self.loc = loc
+    ``loc`` says where, like a pydantic error location (relative to the model that checks the
+    rule); ``value`` is the offending value, or ``None`` when the problem is a missing value.
+    """
+
+    loc: tuple[str | int, ...]
+    message: str
+    value: Any = None
+
+
+class CatalogRuleError(ValueError):
+    """Rules across fields were broken; :attr:`broken` lists every one."""
+
+    def __init__(self, broken: Sequence[BrokenRule]) -> None:
+        self.broken = tuple(broken)
+        first = self.broken[0]
+        where = ".".join(str(part) for part in first.loc)
+        more = f" (and {len(self.broken) - 1} more)" if len(self.broken) > 1 else ""
+        super().__init__(f"{where}: {first.message}{more}")
+
+
+_NOT_A_DATE = "is not a date in YYYY-MM-DD form"
+UNKNOWN_SCHEMA = "unknown schema: this ceplan reads schema 1"
 
 
 def _iso_date(value: Any) -> Any:
@@ -52,8 +84,8 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
-    raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
+            raise ValueError(_NOT_A_DATE) from None
+    raise ValueError(_NOT_A_DATE)
 
 
 def _non_blank(value: str) -> str:
@@ -71,9 +103,21 @@ def _thaw(value: Mapping[Any, Any], handler: Any) -> Any:
     return handler(dict(value))
 
 
+def _default_labels(value: Any) -> Any:
+    """Tiers by name, each given its name as ``label`` when it has none."""
+    if not isinstance(value, Mapping):
+        return value
+    return {
+        name: {"label": name, **tier}
+        if isinstance(name, str) and isinstance(tier, Mapping) and "label" not in tier
+        else tier
+        for name, tier in value.items()
+    }
+
+
 def _schema_number(value: Any) -> Any:
     if type(value) is not int:  # True == 1 and 1.0 == 1, but neither is schema 1
-        raise ValueError(f"unknown schema {value!r}: this ceplan reads schema 1")
+        raise ValueError(UNKNOWN_SCHEMA)
     return value
 
 
@@ -127,7 +171,10 @@ class PathRule(_Model):
 
 
 class Tier(_Model):
-    """A certification level and its alternative renewal paths."""
+    """A certification level and its alternative renewal paths.
+
+    In a catalogue, ``label`` may be left out: it is then the tier's own name (``associate``).
+    """
 
     label: Text
     period_years: Annotated[int, Field(ge=1, le=100)] = 3
@@ -164,7 +211,9 @@ class Session(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Session:
         if self.end < self.start:
-            raise CatalogRuleError(f"end {self.end} is before start {self.start}", ("end",))
+            raise CatalogRuleError(
+                [BrokenRule(("end",), f"is before start {self.start}", self.end)]
+            )
         return self
 
 
@@ -216,6 +265,7 @@ class Catalog(_Model):
     tiers: Annotated[
         Mapping[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier],
         Field(min_length=1),
+        BeforeValidator(_default_labels),
         AfterValidator(_freeze),
         WrapSerializer(_thaw),
     ]
@@ -227,86 +277,14 @@ class Catalog(_Model):
 
     @model_validator(mode="after")
     def _check_rules(self) -> Catalog:
-        if self.exchange_rates and self.rates_as_of is None:
-            raise CatalogRuleError("is required when exchange_rates is given", ("rates_as_of",))
-        kinds_named = {kind for tier in self.tiers.values() for p in tier.paths for kind in p.exams}
-        kinds_offered = {exam.kind for exam in self.exams}
-        for name, tier in self.tiers.items():
-            for index, path in enumerate(tier.paths):
-                for kind in path.exams:
-                    if kind not in kinds_offered:
-                        raise CatalogRuleError(
-                            f"names exam kind '{kind}' but no exam has that kind",
-                            ("tiers", name, "paths", index, "exams"),
-                        )
-        by_id: dict[str, Activity | Exam] = {}
         cents: dict[str, int] = {}
-        sections: list[tuple[str, Sequence[Activity | Exam]]] = [
-            ("exams", self.exams),
-            ("activities", self.activities),
-        ]
-        for section, items in sections:
-            for index, item in enumerate(items):
-                loc: tuple[str | int, ...] = (section, index)
-                if item.id in by_id:
-                    raise CatalogRuleError(f"duplicate id '{item.id}'", (*loc, "id"))
-                by_id[item.id] = item
-                last = item.last_day
-                if item.available_from and last and item.available_from > last:
-                    last_field = "expires" if isinstance(item, Activity) else "retires"
-                    raise CatalogRuleError(
-                        f"available_from {item.available_from} is after {last_field} {last}",
-                        (*loc, "available_from"),
-                    )
-                if isinstance(item, Exam) and item.kind not in kinds_named:
-                    raise CatalogRuleError(
-                        f"exam kind '{item.kind}' is not named by any tier's path",
-                        (*loc, "kind"),
-                    )
-                cents[item.id] = self._to_cents(item, item.cost, loc)
-                if isinstance(item, Activity):
-                    self._check_sessions(item, loc, cents)
-        self._by_id = by_id
+        broken = _broken_rules(_Parts.of(self), cents)
+        if broken:
+            raise CatalogRuleError(broken)
+        items: list[Activity | Exam] = [*self.exams, *self.activities]
+        self._by_id = {item.id: item for item in items}
         self._cents = cents
         return self
-
-    def _check_sessions(
-        self, item: Activity, loc: tuple[str | int, ...], cents: dict[str, int]
-    ) -> None:
-        seen: set[tuple[dt.date, dt.date]] = set()
-        for number, session in enumerate(item.sessions):
-            where = (*loc, "sessions", number)
-            if item.available_from and session.start < item.available_from:
-                raise CatalogRuleError(
-                    f"session starts {session.start}, before available_from {item.available_from}",
-                    (*where, "start"),
-                )
-            if item.expires and session.end > item.expires:
-                raise CatalogRuleError(
-                    f"session ends {session.end}, after expires {item.expires}", (*where, "end")
-                )
-            if (session.start, session.end) in seen:
-                raise CatalogRuleError(
-                    f"duplicate session {session.start} to {session.end}", (*where, "start")
-                )
-            seen.add((session.start, session.end))
-            if session.cost is not None:
-                cents[_session_key(item.id, number)] = self._to_cents(
-                    item, session.cost, (*where, "cost")
-                )
-
-    def _to_cents(self, item: Activity | Exam, cost: float, loc: tuple[str | int, ...]) -> int:
-        rate = 1.0
-        if item.currency is not None and item.currency != self.currency:
-            if item.currency not in self.exchange_rates:
-                raise CatalogRuleError(
-                    f"currency {item.currency} has no entry in exchange_rates", (*loc, "currency")
-                )
-            rate = self.exchange_rates[item.currency]
-        amount = Decimal(repr(cost)) * Decimal(repr(rate)) * 100
-        if not math.isfinite(float(amount)) or amount > Decimal(10) ** 15:
-            raise CatalogRuleError("is too large", loc if loc[-1] == "cost" else (*loc, "cost"))
-        return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -384,6 +362,261 @@ class Catalog(_Model):
 
 def _session_key(item_id: str, number: int) -> str:
     return f"{item_id}#session{number}"  # "#" never occurs in an id
+
+
+# -- rules across fields -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parts:
+    """What the rules across fields look at; ``None`` for a part that is not valid.
+
+    ``all_exams`` says whether every exam is among ``exams`` (a rule about the kinds offered needs
+    them all); ``tiers`` is ``None`` unless every tier is valid.
+    """
+
+    currency: str | None
+    exchange_rates: Mapping[str, float] | None
+    rates_as_of_given: bool
+    tiers: Mapping[str, Tier] | None
+    exams: Sequence[tuple[int, Exam]]
+    all_exams: bool
+    activities: Sequence[tuple[int, Activity]]
+    ids: Sequence[tuple[str, int, str]]
+    """``(section, index, id)`` of every entry whose id is valid, valid entry or not: a
+    duplicate id is a problem of its own, whatever else is wrong with the entry."""
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Parts:
+        """The parts of a catalogue whose fields are all valid."""
+        return cls(
+            currency=catalog.currency,
+            exchange_rates=catalog.exchange_rates,
+            rates_as_of_given=catalog.rates_as_of is not None,
+            tiers=catalog.tiers,
+            exams=list(enumerate(catalog.exams)),
+            all_exams=True,
+            activities=list(enumerate(catalog.activities)),
+            ids=[
+                (section, index, item.id)
+                for section, items in (("exams", catalog.exams), ("activities", catalog.activities))
+                for index, item in enumerate(items)
+            ],
+        )
+
+
+def _broken_rules(parts: _Parts, cents: dict[str, int]) -> list[BrokenRule]:
+    """Every rule across fields that ``parts`` break; fills ``cents`` with the items' costs."""
+    broken: list[BrokenRule] = []
+    if parts.exchange_rates and not parts.rates_as_of_given:
+        broken.append(BrokenRule(("rates_as_of",), "is required when exchange_rates is given"))
+    broken.extend(_kind_rules(parts))
+    broken.extend(_item_rules(parts, cents))
+    return broken
+
+
+def _kind_rules(parts: _Parts) -> Iterator[BrokenRule]:
+    """Paths name only kinds some exam has, and every exam's kind is named by some path."""
+    if parts.tiers is None:
+        return
+    offered = {exam.kind for _, exam in parts.exams}
+    named = {kind for tier in parts.tiers.values() for path in tier.paths for kind in path.exams}
+    if parts.all_exams:
+        for name, tier in parts.tiers.items():
+            for index, path in enumerate(tier.paths):
+                for kind in sorted(set(path.exams) - offered):
+                    yield BrokenRule(
+                        ("tiers", name, "paths", index, "exams"),
+                        f"names exam kind '{kind}' but no exam has that kind",
+                        dict(path.exams),
+                    )
+    for index, exam in parts.exams:
+        if exam.kind not in named:
+            yield BrokenRule(("exams", index, "kind"), "is not named by any tier's path", exam.kind)
+
+
+def _item_rules(parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
+    """Unique ids, dates in order, currencies with rates, sessions; fills ``cents``."""
+    first_use: dict[str, str] = {}
+    for section, index, item_id in parts.ids:
+        if item_id in first_use:
+            yield BrokenRule(
+                (section, index, "id"), f"duplicate id, first used by {first_use[item_id]}", item_id
+            )
+        else:
+            first_use[item_id] = f"{section}[{index}]"
+    sections: list[tuple[str, Sequence[tuple[int, Activity | Exam]]]] = [
+        ("exams", parts.exams),
+        ("activities", parts.activities),
+    ]
+    for section, items in sections:
+        for index, item in items:
+            loc: tuple[str | int, ...] = (section, index)
+            last = item.last_day
+            if item.available_from and last and item.available_from > last:
+                last_field = "expires" if isinstance(item, Activity) else "retires"
+                yield BrokenRule(
+                    (*loc, "available_from"), f"is after {last_field} {last}", item.available_from
+                )
+            if isinstance(item, Activity):
+                yield from _session_rules(item, loc)
+            rate = _rate_of(item, parts)
+            if isinstance(rate, BrokenRule):
+                yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
+            elif rate is not None:  # None: the catalogue's own currency or rates are not valid
+                yield from _costs(item, rate, loc, cents)
+
+
+def _rate_of(item: Activity | Exam, parts: _Parts) -> float | BrokenRule | None:
+    """The rate that converts the item's prices, a broken rule, or ``None`` if unknown."""
+    if parts.currency is None or parts.exchange_rates is None:
+        return None
+    if item.currency is None or item.currency == parts.currency:
+        return 1.0
+    if item.currency not in parts.exchange_rates:
+        return BrokenRule(("currency",), "has no entry in exchange_rates", item.currency)
+    return parts.exchange_rates[item.currency]
+
+
+def _costs(
+    item: Activity | Exam, rate: float, loc: tuple[str | int, ...], cents: dict[str, int]
+) -> Iterator[BrokenRule]:
+    """Record the item's costs (and its sessions' own prices) in ``cents``."""
+    priced: list[tuple[str, tuple[str | int, ...], float]] = [(item.id, (*loc, "cost"), item.cost)]
+    if isinstance(item, Activity):
+        for number, session in enumerate(item.sessions):
+            if session.cost is not None:
+                where = (*loc, "sessions", number, "cost")
+                priced.append((_session_key(item.id, number), where, session.cost))
+    for key, where, cost in priced:
+        amount = _to_cents(cost, rate)
+        if amount is None:
+            yield BrokenRule(where, "is too large", cost)
+        else:
+            cents[key] = amount
+
+
+def _to_cents(cost: float, rate: float) -> int | None:
+    """``cost * rate`` in cents, rounded half to even; ``None`` if it is too large."""
+    amount = Decimal(repr(cost)) * Decimal(repr(rate)) * 100
+    if not math.isfinite(float(amount)) or amount > Decimal(10) ** 15:
+        return None
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def _session_rules(item: Activity, loc: tuple[str | int, ...]) -> Iterator[BrokenRule]:
+    """Sessions fall within the activity's dates and do not repeat each other's dates."""
+    seen: dict[tuple[dt.date, dt.date], int] = {}
+    for number, session in enumerate(item.sessions):
+        where = (*loc, "sessions", number)
+        if item.available_from and session.start < item.available_from:
+            yield BrokenRule(
+                (*where, "start"), f"is before available_from {item.available_from}", session.start
+            )
+        if item.expires and session.end > item.expires:
+            yield BrokenRule((*where, "end"), f"is after expires {item.expires}", session.end)
+        dates = (session.start, session.end)
+        if dates in seen:
+            yield BrokenRule(
+                (*where, "start"),
+                f"duplicate session: the same dates as sessions.{seen[dates]}",
+                session.start,
+            )
+        else:
+            seen[dates] = number
+
+
+def broken_rules(data: Any) -> list[BrokenRule]:
+    """The rules across fields broken by the parts of ``data`` that are valid on their own.
+
+    :class:`Catalog` checks these rules only once all its fields are valid. For data that is not
+    valid, this validates each tier, exam, activity and money field alone and runs the rules over
+    the parts that passed; a rule that needs every tier, or every exam, is left out when one of
+    them failed. Problems within fields are pydantic's to report.
+
+    Examples
+    --------
+    >>> data = {"currency": "GBP", "tiers": {"pro": {"paths": [{"credits": 1}]}},
+    ...         "activities": [{"id": "a", "title": "A", "type": "t", "credits": 1, "cost": -1},
+    ...                        {"id": "b", "title": "B", "type": "t", "credits": 1, "cost": 5},
+    ...                        {"id": "b", "title": "C", "type": "t", "credits": 1, "cost": 5}]}
+    >>> [(rule.loc, rule.message) for rule in broken_rules(data)]
+    [(('activities', 2, 'id'), 'duplicate id, first used by activities[1]')]
+    """
+    if not isinstance(data, Mapping):
+        return []
+    exams, all_exams = _valid_items(Exam, data.get("exams", ()))
+    activities, _ = _valid_items(Activity, data.get("activities", ()))
+    parts = _Parts(
+        currency=_valid_field("currency", data),
+        exchange_rates=_valid_field("exchange_rates", data),
+        rates_as_of_given=data.get("rates_as_of") is not None,
+        tiers=_valid_tiers(data.get("tiers")),
+        exams=exams,
+        all_exams=all_exams,
+        activities=activities,
+        ids=[
+            (section, index, entry["id"])
+            for section in ("exams", "activities")
+            for index, entry in enumerate(_entries(data.get(section)))
+            if isinstance(entry.get("id"), str) and re.fullmatch(ID_PATTERN, entry["id"])
+        ],
+    )
+    return _broken_rules(parts, {})
+
+
+def _entries(raw: Any) -> list[Mapping[str, Any]]:
+    """The entries of a section that are mappings (a list of anything else has no ids)."""
+    if not isinstance(raw, list | tuple):
+        return []
+    return [entry if isinstance(entry, Mapping) else {} for entry in raw]
+
+
+_ItemT = TypeVar("_ItemT", Activity, Exam)
+
+
+def _valid_items(model: type[_ItemT], raw: Any) -> tuple[list[tuple[int, _ItemT]], bool]:
+    """The entries of ``raw`` valid as ``model``, by index, and whether all of them are."""
+    if not isinstance(raw, list | tuple):
+        return [], False
+    valid: list[tuple[int, _ItemT]] = []
+    for index, entry in enumerate(raw):
+        try:
+            valid.append((index, model.model_validate(entry)))
+        except ValidationError:
+            pass
+    return valid, len(valid) == len(raw)
+
+
+def _valid_tiers(raw: Any) -> Mapping[str, Tier] | None:
+    """Every tier of ``raw``, validated; ``None`` if any of them (or ``raw``) is not valid."""
+    if not isinstance(raw, Mapping) or not all(isinstance(name, str) for name in raw):
+        return None
+    try:
+        return {name: Tier.model_validate(tier) for name, tier in _default_labels(raw).items()}
+    except ValidationError:
+        return None
+
+
+def _valid_field(name: str, data: Mapping[str, Any]) -> Any:
+    """The field ``name`` of ``data`` validated as :class:`Catalog` would, or ``None``."""
+    info = Catalog.model_fields[name]
+    if name not in data:
+        return info.get_default(call_default_factory=True)
+    try:
+        return _field_adapter(name).validate_python(data[name])
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _field_adapter(name: str) -> TypeAdapter[Any]:
+    """A validator of one :class:`Catalog` field on its own, with the models' own settings."""
+    info = Catalog.model_fields[name]
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[(annotation, *info.metadata)]
+    return TypeAdapter(annotation, config=_Model.model_config)
 
 
 def _plain_number(value: float) -> int | float:

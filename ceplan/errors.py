@@ -1,12 +1,15 @@
 """Exceptions raised by ceplan.
 
 Every error a user can cause by bad input is a :class:`CeplanError`; the command line turns
-each one into a single line on stderr and exit status 2.
+each one into a line on stderr (a :class:`CatalogError`, a line per problem) and exit status 2.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
+from collections.abc import Iterable
+from typing import ClassVar
 
 __all__ = ["CatalogError", "CeplanError", "PlanInputError", "SolverError"]
 
@@ -35,7 +38,12 @@ class CeplanError(Exception):
 
 
 class CatalogError(CeplanError, ValueError):
-    """A catalogue file that cannot be read or breaks a rule of the schema.
+    """A catalogue file that cannot be read or breaks rules of the schema.
+
+    The error carries every problem found, in :attr:`problems`, sorted by line. Its text is one
+    line per problem (at most :attr:`MAX_PROBLEMS` lines, then one saying how many more there
+    were), so unlike other ceplan errors it can span lines. :attr:`message`, :attr:`file`,
+    :attr:`item`, :attr:`field` and :attr:`line` are those of the first problem.
 
     Parameters
     ----------
@@ -49,12 +57,66 @@ class CatalogError(CeplanError, ValueError):
         The field concerned, if any.
     line
         The 1-based line in ``file`` where the problem is, if known.
+    value
+        The offending value as the message shows it (``"'£150'"``), if any.
 
     Examples
     --------
     >>> str(CatalogError("must be >= 0", file="cat.yaml", item="activities[0] 'a'", field="cost"))
     "cat.yaml: activities[0] 'a': field 'cost': must be >= 0"
+    >>> Problem = CatalogError.Problem
+    >>> error = CatalogError.from_problems(
+    ...     [
+    ...         Problem(file="c.yaml", line=9, field="id", message="unknown key"),
+    ...         Problem(file="c.yaml", line=4, field="cost", message="< 0", value="-2"),
+    ...     ]
+    ... )
+    >>> print(error)
+    c.yaml:4: field 'cost': < 0 (got -2)
+    c.yaml:9: field 'id': unknown key
+    >>> error.line
+    4
     """
+
+    MAX_PROBLEMS: ClassVar[int] = 20
+    """The most problems the text of the error lists."""
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Problem:
+        """One problem in a catalogue.
+
+        Its text is one line: ``catalog.yaml:42: activities[3] 'x': field 'cost': ... (got -1)``.
+        """
+
+        file: str | None = None
+        """The file the catalogue came from, if any."""
+        line: int | None = None
+        """The 1-based line in ``file`` where the problem is, if known."""
+        item: str | None = None
+        """The item (``"activities[3] 'rev-up-python'"``) or section concerned, if any."""
+        field: str | None = None
+        """The field within the item (``"cost"``, ``"sessions.0.start"``), if any."""
+        message: str
+        """What is wrong, in words."""
+        value: str | None = None
+        """The offending value, shortened, as the text shows it after ``got``; or ``None``."""
+
+        def __str__(self) -> str:
+            where = self.file or "<catalogue>"
+            if self.line is not None:
+                where += f":{self.line}"
+            parts = [where]
+            if self.item:
+                parts.append(self.item)
+            if self.field:
+                parts.append(f"field '{self.field}'")
+            parts.append(
+                self.message if self.value is None else f"{self.message} (got {self.value})"
+            )
+            return one_line(": ".join(parts))
+
+    problems: tuple[Problem, ...]
+    """Every problem found, sorted by line (problems with no line first)."""
 
     def __init__(
         self,
@@ -64,25 +126,58 @@ class CatalogError(CeplanError, ValueError):
         item: str | None = None,
         field: str | None = None,
         line: int | None = None,
+        value: str | None = None,
     ) -> None:
-        self.message = message
-        self.file = file
-        self.item = item
-        self.field = field
-        self.line = line
+        problem = self.Problem(
+            file=file, line=line, item=item, field=field, message=message, value=value
+        )
+        self._hold((problem,))
+
+    @classmethod
+    def from_problems(cls, problems: Iterable[CatalogError.Problem]) -> CatalogError:
+        """The error for ``problems`` (at least one), which it sorts by line."""
+        ordered = sorted(problems, key=lambda problem: problem.line or 0)
+        if not ordered:
+            raise ValueError("a CatalogError needs at least one problem")
+        error = cls(ordered[0].message)
+        error._hold(tuple(ordered))
+        return error
+
+    def _hold(self, problems: tuple[CatalogError.Problem, ...]) -> None:
+        self.problems = problems
         super().__init__(str(self))
 
+    @property
+    def message(self) -> str:
+        """What is wrong with the first problem."""
+        return self.problems[0].message
+
+    @property
+    def file(self) -> str | None:
+        """The file of the first problem."""
+        return self.problems[0].file
+
+    @property
+    def item(self) -> str | None:
+        """The item of the first problem."""
+        return self.problems[0].item
+
+    @property
+    def field(self) -> str | None:
+        """The field of the first problem."""
+        return self.problems[0].field
+
+    @property
+    def line(self) -> int | None:
+        """The line of the first problem."""
+        return self.problems[0].line
+
     def __str__(self) -> str:
-        where = self.file or "<catalogue>"
-        if self.line is not None:
-            where += f":{self.line}"
-        parts = [where]
-        if self.item:
-            parts.append(self.item)
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        parts.append(self.message)
-        return one_line(": ".join(parts))
+        shown = [str(problem) for problem in self.problems[: self.MAX_PROBLEMS]]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
+        return "\n".join(shown)
 
 
 class PlanInputError(CeplanError, ValueError):

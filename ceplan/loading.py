@@ -3,19 +3,34 @@
 This is the only module that reads catalogue files. YAML is read with PyYAML's safe loader (the C
 loader where libyaml is present). Before any Python object is built, the node graph is measured:
 a document whose aliases would expand it past :data:`MAX_EXPANDED_NODES` is refused, so an alias
-bomb costs milliseconds, not minutes. Validated catalogues are cached by the SHA-256 of the file's
-bytes (see :func:`load_catalog`), because parsing a YAML file with 10,000 activities takes about a
-second even with libyaml, while reading the cache takes a few tens of milliseconds.
+bomb costs milliseconds, not minutes.
+
+A catalogue that breaks rules gives one :class:`~ceplan.errors.CatalogError` listing every problem:
+pydantic's for fields, then :func:`ceplan.catalog.broken_rules` for the rules across fields, each
+with its line, item, field and the offending value.
+
+Validated catalogues are cached by the SHA-256 of the file's bytes (see :func:`load_catalog`),
+because parsing a YAML file with 10,000 activities takes about a second even with libyaml, while
+reading the cache takes a few tens of milliseconds. The cache is only speed, so it is used only when
+it can be trusted: its directory must belong to the user and be writable by no one else (or it is
+not used at all); an entry is read only if it is a regular file of the user's, opened without
+following links or waiting (a FIFO), no larger than :data:`MAX_CACHE_BYTES`, whose header names the
+SHA-256 of the catalogue's bytes and of its own payload. Anything else is ignored and rebuilt. The
+payload checksum catches a damaged or edited entry; it is not a signature (the user can write a
+valid entry, as they can edit the catalogue); what keeps other users out is the directory check.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.resources
 import os
 import re
+import stat
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from pydantic import ValidationError
@@ -23,16 +38,34 @@ from pydantic import ValidationError
 from ceplan._fastyaml import fast_load
 from ceplan._files import write_atomic
 from ceplan._version import __version__
-from ceplan.catalog import Catalog, CatalogRuleError
+from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
 
-__all__ = ["MAX_EXPANDED_NODES", "bundled_catalog_path", "load_catalog", "parse_catalog"]
+__all__ = [
+    "MAX_CACHE_BYTES",
+    "MAX_EXPANDED_NODES",
+    "MAX_FILE_BYTES",
+    "bundled_catalog_path",
+    "load_catalog",
+    "parse_catalog",
+]
 
 MAX_EXPANDED_NODES = 2_000_000
 """The most YAML nodes a catalogue may expand to once aliases are followed."""
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Catalogue files larger than this are refused without being parsed."""
+
+MAX_CACHE_BYTES = 4 * MAX_FILE_BYTES
+"""Cache entries larger than this are neither written nor read.
+
+An entry holds the validated catalogue as JSON with every field written out: about one and a half
+times the size of block-style YAML, more for terse flow-style YAML or YAML with aliases. A
+catalogue whose entry would be larger is simply not cached.
+"""
+
+MAX_VALUE_CHARS = 60
+"""A problem echoes at most this many characters of the offending value."""
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -56,13 +89,15 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     cache
         Reuse the validated catalogue from an earlier load of a file with exactly the same bytes.
         The cache lives in ``$CEPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/ceplan``, else
-        ``~/.cache/ceplan``; set ``CEPLAN_CACHE_DIR`` to an empty string to turn it off.
+        ``~/.cache/ceplan``; set ``CEPLAN_CACHE_DIR`` to an empty string to turn it off. It is
+        made (mode ``0o700``) if missing, and left unused if it belongs to another user or others
+        can write to it.
 
     Raises
     ------
     CatalogError
-        When the file cannot be read or breaks a rule; the message names the file, the item and
-        the field.
+        When the file cannot be read or breaks rules; each problem names the file, the line,
+        the item and the field.
 
     Examples
     --------
@@ -73,14 +108,16 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     file = Path(path) if path is not None else bundled_catalog_path()
     name = str(path) if path is not None else "catalog.yaml (bundled)"
     data = _read_bytes(file, name)
-    cache_file = _cache_file(data) if cache else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file)
-        if cached is not None:
-            return cached
+    directory = _cache_dir() if cache else None
+    if directory is None:
+        return parse_catalog(data, name=name)
+    digest = hashlib.sha256(data).hexdigest()
+    entry = _cache_file(directory, digest)
+    cached = _read_cache(entry, digest)
+    if cached is not None:
+        return cached
     catalog = parse_catalog(data, name=name)
-    if cache_file is not None:
-        _write_cache(cache_file, catalog)
+    _write_cache(entry, digest, catalog)
     return catalog
 
 
@@ -92,7 +129,7 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     >>> parse_catalog("schema: 2", name="x.yaml")
     Traceback (most recent call last):
     ...
-    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema 2: ...
+    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema: ... (got 2)
     """
     text = _decode(text, name)
     data = fast_load(text)
@@ -103,9 +140,13 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     try:
         return Catalog.model_validate(data)
     except ValidationError as exc:
-        if root is None:  # the fast reader keeps no line numbers: read again to find them
-            _, root = _load_yaml(text, name)
-        raise _validation_error(exc, data, root, name) from None
+        if root is None:  # the fast reader keeps no line numbers: read the nodes to find them
+            loader = _Loader(text)
+            try:
+                root = _compose(loader, name)
+            finally:
+                loader.dispose()
+        raise _catalog_error(exc, data, root, name) from None
 
 
 _NOT_ALLOWED = re.compile(
@@ -143,14 +184,7 @@ def _load_yaml(text: str, name: str) -> tuple[dict[str, Any], yaml.Node]:
     """Read YAML with PyYAML's safe loader, refusing alias bombs before building objects."""
     loader = _Loader(text)
     try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            raise _yaml_error(exc, name) from None
-        except yaml.YAMLError as exc:
-            raise CatalogError(f"not valid YAML: {exc}", file=name) from None
-        if root is None:
-            raise CatalogError("the file is empty; expected a mapping with 'schema: 1'", file=name)
+        root = _compose(loader, name)
         _check_nodes(root, name)
         try:
             data = loader.construct_document(root)
@@ -174,6 +208,19 @@ def _load_yaml(text: str, name: str) -> tuple[dict[str, Any], yaml.Node]:
     return data, root
 
 
+def _compose(loader: Any, name: str) -> yaml.Node:
+    """The document's node graph (values not built yet, aliases not followed)."""
+    try:
+        root: yaml.Node | None = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"not valid YAML: {exc}", file=name) from None
+    if root is None:
+        raise CatalogError("the file is empty; expected a mapping with 'schema: 1'", file=name)
+    return root
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 
@@ -181,9 +228,9 @@ def _read_bytes(file: Path, name: str) -> bytes:
     try:
         if file.is_dir():
             raise CatalogError("is a directory, not a catalogue file", file=name)
-        with file.open("rb") as stream:  # read at most the limit: devices report no size
-            data = stream.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+        with file.open("rb") as stream:
+            data = _read_at_most(stream, MAX_FILE_BYTES)
+        if data is None:
             raise CatalogError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
         return data
     except FileNotFoundError:
@@ -192,6 +239,22 @@ def _read_bytes(file: Path, name: str) -> bytes:
         raise CatalogError("permission denied", file=name) from None
     except OSError as exc:
         raise CatalogError(f"cannot be read: {exc.strerror or exc}", file=name) from None
+
+
+def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
+    """The rest of ``stream``, or ``None`` if it holds more than ``limit`` bytes.
+
+    A regular file's size says how much to read (a larger one is refused unread); a device or a
+    pipe reports none, so at most ``limit + 1`` bytes are read from it.
+    """
+    info = os.fstat(stream.fileno())
+    expected = info.st_size if stat.S_ISREG(info.st_mode) else limit
+    if expected > limit:
+        return None
+    data = stream.read(expected + 1)
+    if len(data) > expected:  # a file that grew while being read
+        data += stream.read(limit + 1 - len(data))
+    return data if len(data) <= limit else None
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> CatalogError:
@@ -279,34 +342,127 @@ def _check_keys(node: yaml.MappingNode, name: str) -> None:
         seen.add(key_node.value)
 
 
-# -- turning validation errors into one line ---------------------------------------------------
+# -- turning validation errors into problems --------------------------------------------------
+
+_Loc = tuple[str | int, ...]
 
 
-def _validation_error(
+def _catalog_error(
     exc: ValidationError, data: dict[str, Any], root: yaml.Node, name: str
 ) -> CatalogError:
+    """Every problem of a catalogue that failed validation, each with its line, as one error.
+
+    When fields failed, the catalogue's rules across fields did not run: they run here over the
+    parts that are valid. An unknown schema number is the only problem reported: the rest of
+    such a file is written for another ceplan.
+    """
     errors = exc.errors(include_url=False)
-    first = errors[0]
-    loc: tuple[str | int, ...] = tuple(first["loc"])
-    message = first["msg"]
-    error = first.get("ctx", {}).get("error")
-    if isinstance(error, CatalogRuleError):
-        loc = (*loc, *error.loc)  # a rule of a nested model (a session) is relative to it
-        message = str(error)
-    elif first["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif first["type"] == "missing":
-        message = "is required"
-    elif loc == ("schema",) and first["type"] == "literal_error":
-        message = f"unknown schema {first['input']!r}: this ceplan reads schema 1"
-    elif message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    # Pydantic appends a type tag to union and tagged locations; keep only the data's own keys.
-    loc = tuple(part for part in loc if not (isinstance(part, str) and "[" in part))
-    item, field = _describe(loc, data)
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return CatalogError(message, file=name, item=item, field=field, line=_line_of(root, loc))
+    schema = [e for e in errors if tuple(e["loc"]) == ("schema",) and e["type"] != "missing"]
+    found: list[tuple[_Loc, str, str | None]] = []
+    rules_ran = False
+    for error in schema or errors:
+        if _echo_of_others(error):
+            continue
+        loc = _data_loc(error["loc"])
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, CatalogRuleError):
+            rules_ran = rules_ran or not loc
+            for rule in cause.broken:  # a rule of a nested model (a session) is relative to it
+                found.append(((*loc, *rule.loc), rule.message, _shown_or_none(rule.value)))
+        else:
+            value = None if error["type"] == "missing" else _show(error["input"])
+            found.append((loc, _message(error), value))
+    if not schema and not rules_ran:
+        for rule in broken_rules(data):
+            found.append((rule.loc, rule.message, _shown_or_none(rule.value)))
+    problems = []
+    for loc, message, value in found:
+        item, field = _describe(loc, data)
+        line = _line_of(root, loc)
+        problems.append(
+            CatalogError.Problem(
+                file=name, line=line, item=item, field=field, message=message, value=value
+            )
+        )
+    return CatalogError.from_problems(problems)
+
+
+def _echo_of_others(error: Any) -> bool:
+    """Whether ``error`` only repeats the errors of a sequence's entries.
+
+    Pydantic checks a tuple's length after dropping the entries that failed, so
+    ``paths: [{credits: -1}]`` is also "too short".
+    """
+    given = error["input"]
+    minimum = error.get("ctx", {}).get("min_length")
+    return (
+        error["type"] == "too_short"
+        and isinstance(given, list | tuple)
+        and isinstance(minimum, int)
+        and len(given) >= minimum
+    )
+
+
+def _data_loc(loc: tuple[Any, ...]) -> _Loc:
+    """Pydantic's error location, less the type tags it adds (``function-after[...]``)."""
+    return tuple(part for part in loc if not (isinstance(part, str) and "[" in part))
+
+
+def _message(error: Any) -> str:
+    """Pydantic's message for an error, in the words of the catalogue format."""
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "missing":
+        return "is required"
+    if tuple(error["loc"]) == ("schema",):
+        return UNKNOWN_SCHEMA
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _shown_or_none(value: Any) -> str | None:
+    return None if value is None else _show(value)
+
+
+def _show(value: Any) -> str:
+    """``value`` as a problem echoes it: dates in ISO form, text quoted, cut to a short line.
+
+    Examples
+    --------
+    >>> _show("£150"), _show(dt.date(2027, 1, 2)), _show({"USD": -1}), _show(float("inf"))
+    ("'£150'", '2027-01-02', "{'USD': -1}", 'inf')
+    >>> _show(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...'
+    """
+    text = _render(value, MAX_VALUE_CHARS + 1, depth=3)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+
+
+def _render(value: Any, budget: int, depth: int) -> str:
+    """``value`` written out, stopping soon after ``budget`` characters or ``depth`` levels."""
+    if isinstance(value, dt.date):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value[: budget + 1])
+    if isinstance(value, Mapping | list | tuple):
+        if depth == 0:
+            return "{...}" if isinstance(value, Mapping) else "[...]"
+        pieces: list[str] = []
+        used = 0
+        entries = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for key, member in entries:
+            piece = _render(member, budget - used, depth - 1)
+            if isinstance(value, Mapping):
+                piece = f"{_render(key, budget - used, depth - 1)}: {piece}"
+            pieces.append(piece)
+            used += len(piece) + 2
+            if used > budget:
+                break
+        inside = ", ".join(pieces)
+        return f"{{{inside}}}" if isinstance(value, Mapping) else f"[{inside}]"
+    try:
+        return repr(value)
+    except ValueError:  # an integer with more digits than Python will write out
+        return f"<{type(value).__name__}>"
 
 
 def _describe(loc: tuple[str | int, ...], data: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -353,36 +509,77 @@ def _line_of(root: yaml.Node, loc: tuple[str | int, ...]) -> int | None:
 # -- the cache ---------------------------------------------------------------------------------
 
 
+_CACHE_FORMAT = b"ceplan-cache 1"
+"""How a cache entry's header starts: ``ceplan-cache 1 <catalogue sha256> <payload sha256>``."""
+
+
 def _cache_dir() -> Path | None:
+    """The cache directory, made if missing; ``None`` if turned off or not safe to trust."""
     configured = os.environ.get("CEPLAN_CACHE_DIR")
     if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ceplan"
-
-
-def _cache_file(data: bytes) -> Path | None:
-    directory = _cache_dir()
-    if directory is None:
-        return None
-    digest = hashlib.sha256(data).hexdigest()
-    return directory / f"catalog-{__version__}-{digest}.json"
-
-
-def _read_cache(file: Path) -> Catalog | None:
+        if not configured:
+            return None
+        directory = Path(configured)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        directory = Path(base) / "ceplan"
+    if not hasattr(os, "geteuid"):
+        return None  # no owners to check (Windows): no cache
     try:
-        text = file.read_bytes()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.lstat(directory)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        return None  # a link, or another user's directory
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return None  # others could plant entries
+    return directory
+
+
+def _cache_file(directory: Path, digest: str) -> Path:
+    """The cache entry for catalogue bytes whose SHA-256 is ``digest``."""
+    return directory / f"catalog-{__version__}-{digest}.cache"
+
+
+def _read_cache(file: Path, digest: str) -> Catalog | None:
+    """The catalogue cached in ``file`` for bytes whose SHA-256 is ``digest``, else ``None``."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(file, flags)
     except OSError:
         return None
     try:
-        return Catalog.model_validate_json(text, strict=False)
+        with os.fdopen(fd, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+                return None
+            raw = _read_at_most(stream, MAX_CACHE_BYTES)
+    except OSError:
+        return None
+    if raw is None:
+        return None
+    header, _, payload = raw.partition(b"\n")
+    if header != _cache_header(digest, payload):
+        return None
+    try:
+        return Catalog.model_validate_json(payload, strict=False)
     except ValidationError:
         return None
 
 
-def _write_cache(file: Path, catalog: Catalog) -> None:
+def _write_cache(file: Path, digest: str, catalog: Catalog) -> None:
+    """Cache ``catalog`` in ``file`` for bytes whose SHA-256 is ``digest``, if that can be done."""
+    payload = catalog.model_dump_json(by_alias=True).encode()
+    entry = _cache_header(digest, payload) + b"\n" + payload
+    if len(entry) > MAX_CACHE_BYTES:
+        return
     try:
-        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(file, catalog.model_dump_json(by_alias=True).encode(), private=True)
+        write_atomic(file, entry, private=True)
     except OSError:
         pass  # a cache that cannot be written is only a slower next load
+
+
+def _cache_header(digest: str, payload: bytes) -> bytes:
+    """The first line of the entry for catalogue bytes ``digest`` that holds ``payload``."""
+    return b" ".join([_CACHE_FORMAT, digest.encode(), hashlib.sha256(payload).hexdigest().encode()])

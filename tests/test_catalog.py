@@ -1,8 +1,10 @@
 """The catalogue contract (SPEC section 2): every validation rule, the bundled catalogue, tables,
 currency conversion and immutability.
 
-Every rejected catalogue must raise one :class:`ceplan.CatalogError` whose text is a single line
-naming the file, the item (id or index) and the field.
+Every rejected catalogue must raise one :class:`ceplan.CatalogError` whose text names the file, the
+item (id or index) and the field; each catalogue here breaks one rule, so the text is one line (a
+second line would be a rule firing where it should not). Catalogues that break several rules at
+once are in test_catalog_errors.py.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pydantic
 import pytest
+import yaml
 
 import ceplan
 from tests.conftest import TODAY, catalog_data, make_catalog
@@ -486,15 +490,43 @@ def test_a_duplicate_tier(write_catalog: WriteCatalog) -> None:
 # -- one error for several problems ---------------------------------------------------------------
 
 
-def test_several_problems_give_one_error(write_catalog: WriteCatalog) -> None:
+def test_several_problems_give_one_error_with_a_line_each(write_catalog: WriteCatalog) -> None:
     data = catalog_data(
         activities=[activity("neg-cost", cost=-1), activity("neg-hours", hours=-1)], colour="blue"
     )
     with pytest.raises(ceplan.CatalogError) as info:
         ceplan.load_catalog(write_catalog(data))
-    assert "\n" not in str(info.value)
+    lines = str(info.value).split("\n")
+    assert len(lines) == len(info.value.problems) == 3
+    assert "neg-cost" in lines[0] and "neg-hours" in lines[1] and "colour" in lines[2]  # by line
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, ceplan.CeplanError)
+
+
+# -- tier labels --------------------------------------------------------------------------------
+
+
+def test_a_tier_label_defaults_to_the_tier_name(write_catalog: WriteCatalog) -> None:
+    data = catalog_data()
+    data["tiers"]["associate"] = {"paths": [{"credits": 30}]}
+    catalog = loads(write_catalog(data))
+    assert catalog.tier("associate").label == "associate"
+    assert catalog.tier("pro").label == "Pro"
+    assert ceplan.load_catalog(write_catalog(data)) == catalog  # and so from the cache
+
+
+def test_a_tier_label_cannot_be_blank_or_null(write_catalog: WriteCatalog) -> None:
+    for label in ("  ", None):
+        data = catalog_data()
+        data["tiers"]["pro"]["label"] = label
+        rejected(write_catalog(data), item="pro", field="label")
+
+
+def test_a_tier_on_its_own_still_needs_a_label() -> None:
+    """Only a catalogue knows a tier's name; a Tier built alone must be given its label."""
+    with pytest.raises(pydantic.ValidationError):
+        ceplan.Tier.model_validate({"paths": [{"credits": 1}]})
+    assert ceplan.Tier(label="Pro", paths=({"credits": 1},)).label == "Pro"  # type: ignore[arg-type]
 
 
 # -- the bundled catalogue ----------------------------------------------------------------------
@@ -515,12 +547,25 @@ def test_every_bundled_item_has_a_source() -> None:
         assert item.source.strip(), item.id
 
 
-def test_every_bundled_price_converts_to_whole_cents() -> None:
+def test_every_bundled_price_converts_to_the_cents_its_price_and_rate_give() -> None:
+    """The cents of each bundled item (and session) from the file's raw figures, worked out here
+    with exact fractions and Python's own half-to-even rounding, not with ceplan's decimals."""
+    raw = yaml.safe_load(ceplan.bundled_catalog_path().read_text(encoding="utf-8"))
+    rates = {raw["currency"]: 1, **raw.get("exchange_rates", {})}
     catalog = ceplan.load_catalog()
-    for item_id in catalog.ids:
-        cost = catalog.cost_of(item_id)
-        assert cost >= 0
-        assert catalog.cents_of(item_id) == round(cost * 100)
+    converted = 0
+    for entry in [*raw.get("activities", []), *raw.get("exams", [])]:
+        rate = Fraction(str(rates[entry.get("currency", raw["currency"])]))
+        converted += rate != 1
+        expected = round(Fraction(str(entry["cost"])) * rate * 100)
+        assert catalog.cents_of(entry["id"]) == expected, entry["id"]
+        assert catalog.cost_of(entry["id"]) == expected / 100, entry["id"]
+        for number, session in enumerate(entry.get("sessions", [])):
+            price = session.get("cost", entry["cost"])
+            expected = round(Fraction(str(price)) * rate * 100)
+            assert catalog.cents_of(entry["id"], session=number) == expected, entry["id"]
+    assert len(catalog.ids) == len(raw.get("activities", [])) + len(raw.get("exams", []))
+    assert converted, "no bundled price is in another currency: the test would prove little"
 
 
 # -- tables -------------------------------------------------------------------------------------

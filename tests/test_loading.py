@@ -2,16 +2,31 @@
 
 Alias bombs and recursive aliases are refused before anything is built, unsafe YAML tags never
 run, unreadable files give one-line errors, and validated catalogues are cached by content in
-``$CEPLAN_CACHE_DIR`` (a private directory per test, see conftest.py).
+``$CEPLAN_CACHE_DIR`` (a private directory per test, see conftest.py), where nothing another user
+could have planted or changed is believed.
+
+Some tests need a second user. Run as root, they make files of ``nobody`` with ``os.chown``, or
+run a short Python program as ``nobody`` in a subprocess; run as anyone else, they run that
+program as that user, and skip the few tests that need root to make another user's files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
+import json
 import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import tracemalloc
 import types
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -280,15 +295,13 @@ def test_a_directory(tmp_path: Path) -> None:
     one_line_error(directory)
 
 
-def test_an_unreadable_file(write_catalog: WriteCatalog) -> None:
-    path = write_catalog(valid_data())
+def test_an_unreadable_file(shared_dir: Path) -> None:
+    """A file with mode 000, read by a user other than root (whom modes do not stop)."""
+    path = shared_dir / "catalog.yaml"
+    path.write_text(yaml.safe_dump(valid_data()), encoding="utf-8")
     path.chmod(0)
-    try:
-        if os.access(path, os.R_OK):
-            pytest.skip("this user (e.g. root) can read a file with mode 000")
-        one_line_error(path)
-    finally:
-        path.chmod(0o644)
+    result = run_as_nobody(LOAD_AND_REPORT, str(path), cache_dir="")
+    assert result["error"] == f"{path}: permission denied"
 
 
 def test_a_permission_error_while_reading(
@@ -476,13 +489,15 @@ def test_a_cache_dir_that_cannot_be_created_only_costs_speed(
     assert blocker.read_text() == "a file where the cache directory should be"
 
 
-def test_a_missing_cache_dir_is_created(
+def test_a_missing_cache_dir_is_created_private(
     write_catalog: WriteCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     directory = tmp_path / "deep" / "cache"
     monkeypatch.setenv("CEPLAN_CACHE_DIR", str(directory))
     ceplan.load_catalog(write_catalog(valid_data()))
     assert len(cache_files(directory)) == 1
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache_files(directory)[0].stat().st_mode) == 0o600
 
 
 @pytest.fixture
@@ -560,6 +575,297 @@ def test_a_large_catalogue_loads_and_round_trips_through_the_cache(
     assert first.cost_of("session-00003") == 29.15  # 36.9 USD at 0.79
     assert second.cost_of("session-00003") == 29.15
     assert second.item("session-09999").credits == 4.0
+
+
+# -- a cache that is not believed as it is ------------------------------------------------------
+
+NOBODY = 65534
+
+
+def priced_data(cost: float) -> dict[str, Any]:
+    data = valid_data()
+    data["activities"][0]["cost"] = cost
+    return data
+
+
+def entry_for(directory: Path, catalogue: Path) -> tuple[Path, str]:
+    """Where the cache in ``directory`` keeps ``catalogue``, and the SHA-256 of its bytes."""
+    digest = hashlib.sha256(catalogue.read_bytes()).hexdigest()
+    return loading._cache_file(directory, digest), digest
+
+
+def forged_entry(directory: Path, catalogue: Path, cost: float) -> Path:
+    """A well-formed cache entry in ``directory`` saying ``catalogue``'s activity costs ``cost``."""
+    entry, digest = entry_for(directory, catalogue)
+    lie = ceplan.parse_catalog(yaml.safe_dump(priced_data(cost)))
+    loading._write_cache(entry, digest, lie)
+    assert entry.is_file()
+    return entry
+
+
+class TookTooLong(Exception):
+    """Raised into a block that ran out of time (not an OSError, which the cache would ignore)."""
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail (rather than hang) if the block takes longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TookTooLong(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def memory_peak_below(limit: int) -> Iterator[None]:
+    """Fail if the block allocates more than ``limit`` bytes at once."""
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < limit, f"{peak:,} bytes allocated"
+
+
+def test_an_edited_cache_entry_is_rebuilt(
+    write_catalog: WriteCatalog, cache_dir: Path, parse_calls: list[str]
+) -> None:
+    path = write_catalog(priced_data(10))
+    assert ceplan.load_catalog(path).cost_of("act-one") == 10
+    (entry,) = cache_files(cache_dir)
+    text = entry.read_bytes()
+    assert text.count(b'"cost":10.0') == 1
+    entry.write_bytes(text.replace(b'"cost":10.0', b'"cost":1.0'))
+    assert ceplan.load_catalog(path).cost_of("act-one") == 10
+    assert len(parse_calls) == 2
+    assert entry.read_bytes() == text  # rebuilt
+    assert ceplan.load_catalog(path).cost_of("act-one") == 10
+    assert len(parse_calls) == 2
+
+
+def test_an_entry_for_other_bytes_renamed_into_place_is_rebuilt(
+    write_catalog: WriteCatalog, cache_dir: Path, parse_calls: list[str]
+) -> None:
+    cheap = write_catalog(priced_data(1), name="cheap.yaml")
+    dear = write_catalog(priced_data(500), name="dear.yaml")
+    ceplan.load_catalog(cheap)
+    (cheap_entry,) = cache_files(cache_dir)
+    ceplan.load_catalog(dear)
+    (dear_entry,) = set(cache_files(cache_dir)) - {cheap_entry}
+    cheap_entry.replace(dear_entry)  # the name says "dear", the entry was made from "cheap"
+    assert ceplan.load_catalog(dear).cost_of("act-one") == 500
+    assert len(parse_calls) == 3
+
+
+def test_an_entry_for_other_bytes_would_be_used_if_its_header_lied(
+    write_catalog: WriteCatalog, cache_dir: Path, parse_calls: list[str]
+) -> None:
+    """Control for the attacks here: a forged entry of the right form is read like a real one,
+    so the tests that plant one show the cache refusing it for where it lies, not for its form."""
+    path = write_catalog(priced_data(500))
+    forged_entry(cache_dir, path, 1)
+    assert ceplan.load_catalog(path).cost_of("act-one") == 1
+    assert parse_calls == []
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o720, 0o707, 0o777, 0o1777])
+def test_a_cache_dir_others_can_write_to_is_not_used(
+    write_catalog: WriteCatalog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    parse_calls: list[str],
+    mode: int,
+) -> None:
+    directory = tmp_path / "shared"
+    directory.mkdir()
+    directory.chmod(mode)
+    monkeypatch.setenv("CEPLAN_CACHE_DIR", str(directory))
+    path = write_catalog(priced_data(500))
+    planted = forged_entry(directory, path, 1)
+    assert ceplan.load_catalog(path).cost_of("act-one") == 500
+    assert ceplan.load_catalog(path).cost_of("act-one") == 500
+    assert len(parse_calls) == 2
+    assert cache_files(directory) == [planted]  # nothing written there either
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="making another user's files needs root")
+
+
+@needs_root
+def test_a_cache_dir_of_another_user_is_not_used(
+    write_catalog: WriteCatalog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    parse_calls: list[str],
+) -> None:
+    """Not even an entry in our own name: the folder's owner can swap entries at will."""
+    directory = tmp_path / "theirs"
+    directory.mkdir(mode=0o755)
+    path = write_catalog(priced_data(500))
+    planted = forged_entry(directory, path, 1)
+    planted_bytes = planted.read_bytes()
+    os.chown(directory, NOBODY, NOBODY)
+    monkeypatch.setenv("CEPLAN_CACHE_DIR", str(directory))
+    assert ceplan.load_catalog(path).cost_of("act-one") == 500
+    assert len(parse_calls) == 1
+    assert cache_files(directory) == [planted]  # and nothing written there
+    assert planted.read_bytes() == planted_bytes
+
+
+@needs_root
+def test_an_entry_of_another_user_is_not_used(
+    write_catalog: WriteCatalog, cache_dir: Path, parse_calls: list[str]
+) -> None:
+    path = write_catalog(priced_data(500))
+    planted = forged_entry(cache_dir, path, 1)
+    os.chown(planted, NOBODY, NOBODY)
+    assert ceplan.load_catalog(path).cost_of("act-one") == 500
+    assert len(parse_calls) == 1
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder that ``nobody`` can enter and read, in the system's temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="ceplan-test-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+LOAD_AND_REPORT = f"""
+import json, os, sys
+import ceplan
+if os.geteuid() == 0:  # become nobody, with no capabilities left, once the imports are done
+    os.setgroups([])
+    os.setgid({NOBODY})
+    os.setuid({NOBODY})
+assert os.geteuid() != 0 and os.getegid() != 0
+try:
+    catalog = ceplan.load_catalog(sys.argv[1])
+except ceplan.CatalogError as error:
+    print(json.dumps({{"error": str(error)}}))
+else:
+    print(json.dumps({{"cost": catalog.cost_of("act-one")}}))
+"""
+"""Load a catalogue as ``nobody`` (as this user, when not root) and print the cost or the error.
+
+The program starts as root and drops to ``nobody`` itself, after its imports, rather than in a
+``preexec_fn``: the interpreter and its standard library may be installed where only root can
+read, and then ``nobody`` could not even start Python.
+"""
+
+
+def run_as_nobody(code: str, *args: str, cache_dir: str) -> Any:
+    """Run ``code`` with ``args`` in a fresh interpreter; return what it prints, read as JSON."""
+    repository = Path(__file__).resolve().parent.parent
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": "/nonexistent",
+        "PYTHONPATH": str(repository),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "CEPLAN_CACHE_DIR": cache_dir,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@needs_root
+def test_an_entry_planted_by_another_user_is_not_used(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root plants a well-formed entry, in nobody's name, in a folder of its own; nobody, told
+    to use that folder as its cache, is not fooled.
+
+    The control: for the folder's owner it is a private cache, and the entry is read as it is.
+    """
+    path = shared_dir / "catalog.yaml"
+    path.write_text(yaml.safe_dump(priced_data(500)), encoding="utf-8")
+    folder = shared_dir / "cache"
+    folder.mkdir(mode=0o755)
+    planted = forged_entry(folder, path, 1)
+    monkeypatch.setenv("CEPLAN_CACHE_DIR", str(folder))
+    assert ceplan.load_catalog(path).cost_of("act-one") == 1
+    os.chown(planted, NOBODY, NOBODY)
+    assert run_as_nobody(LOAD_AND_REPORT, str(path), cache_dir=str(folder)) == {"cost": 500}
+
+
+def test_a_fifo_at_the_entry_path_does_not_hang(
+    write_catalog: WriteCatalog, cache_dir: Path, parse_calls: list[str]
+) -> None:
+    path = write_catalog(valid_data())
+    entry, _ = entry_for(cache_dir, path)
+    os.mkfifo(entry)
+    with within(5):
+        first = ceplan.load_catalog(path)
+    assert first == ceplan.load_catalog(path, cache=False)
+    assert entry.is_file()  # replaced by a real entry
+    with within(5):
+        assert ceplan.load_catalog(path) == first
+    assert len(parse_calls) == 2
+
+
+def test_a_link_at_the_entry_path_is_not_followed(
+    write_catalog: WriteCatalog, cache_dir: Path, tmp_path: Path, parse_calls: list[str]
+) -> None:
+    """Even to a well-formed entry: a link could point anywhere."""
+    path = write_catalog(priced_data(500))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    target = forged_entry(elsewhere, path, 1)
+    entry, _ = entry_for(cache_dir, path)
+    entry.symlink_to(target)
+    assert ceplan.load_catalog(path).cost_of("act-one") == 500
+    assert len(parse_calls) == 1
+
+
+def test_a_link_to_dev_zero_at_the_entry_path_is_not_read(
+    write_catalog: WriteCatalog, cache_dir: Path
+) -> None:
+    path = write_catalog(valid_data())
+    entry, digest = entry_for(cache_dir, path)
+    entry.symlink_to("/dev/zero")
+    with within(10), memory_peak_below(2**20):
+        assert loading._read_cache(entry, digest) is None
+    assert ceplan.load_catalog(path) == ceplan.load_catalog(path, cache=False)
+    assert entry.is_file() and not entry.is_symlink()  # replaced by a real entry
+
+
+def test_a_huge_entry_is_not_read(write_catalog: WriteCatalog, cache_dir: Path) -> None:
+    path = write_catalog(valid_data())
+    entry, digest = entry_for(cache_dir, path)
+    with entry.open("wb") as file:
+        file.truncate(loading.MAX_CACHE_BYTES + 1)  # sparse: no real disk space
+    with within(10), memory_peak_below(2**20):
+        assert loading._read_cache(entry, digest) is None
+    assert ceplan.load_catalog(path) == ceplan.load_catalog(path, cache=False)
+    assert entry.stat().st_size < 2**20  # replaced by a real entry
+
+
+def test_an_entry_too_large_to_read_back_is_not_written(
+    write_catalog: WriteCatalog, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "MAX_CACHE_BYTES", 100)
+    ceplan.load_catalog(write_catalog(valid_data()))
+    assert cache_files(cache_dir) == []
 
 
 # -- the public API -----------------------------------------------------------------------------
