@@ -8,6 +8,7 @@ traceback); 3 no plan was found before the time limit, and none was ruled out.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -330,13 +331,16 @@ def _side_notes(plan: Plan) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     name = args.catalog or "catalog.yaml (bundled)"
+    report: dict[str, Any] = {"catalog": name}
     try:
         catalog = load_catalog(args.catalog)
     except CatalogError as exc:
         if args.format == "json":
-            problems = [line for line in str(exc).splitlines() if line]
-            _emit(json.dumps({"catalog": name, "valid": False, "problems": problems}, indent=2))
-            _emit("\n")
+            problems = [
+                {**dataclasses.asdict(problem), "text": str(problem)} for problem in exc.problems
+            ]
+            report.update(valid=False, problems=problems)
+            _emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         raise
     counts = {
         "tiers": len(catalog.tiers),
@@ -344,7 +348,7 @@ def _check(args: argparse.Namespace) -> int:
         "activities": len(catalog.activities),
     }
     if args.format == "json":
-        report: dict[str, Any] = {"catalog": name, "valid": True, **counts, "problems": []}
+        report.update(valid=True, **counts, problems=[])
         _emit(json.dumps(report, indent=2) + "\n")
     else:
         where = args.catalog or str(bundled_catalog_path())

@@ -962,3 +962,42 @@ def test_ics_replaces_a_regular_file_and_keeps_its_mode(
     assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["plan.ics"]  # no temporary file left
+
+
+# -- ceplan check --------------------------------------------------------------------------------
+
+
+def test_check_a_valid_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check")
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        "valid (Cisco Continuing Education Program: 4 tiers, 4 exams, 6 activities)\n"
+    )
+    code, out, err = run(capsys, "check", "--format", "json")
+    report = json.loads(out)
+    assert (code, report["valid"], report["problems"]) == (0, True, [])
+    assert (report["tiers"], report["exams"], report["activities"]) == (4, 4, 6)
+
+
+def test_check_lists_every_problem_a_line_each(
+    capsys: pytest.CaptureFixture[str], write_catalog: WriteCatalog
+) -> None:
+    data = catalog_data(
+        activities=[
+            {"id": "a", "title": "A", "type": "t", "credits": 0, "cost": "£150"},
+            {"id": "a", "title": "B", "type": "t", "credits": 5, "cost": 1, "currency": "USD"},
+        ]
+    )
+    path = write_catalog(data)
+    code, out, err = run(capsys, "check", "--catalog", str(path))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 4 and all(line.startswith(f"ceplan: error: {path}:") for line in lines)
+    assert "field 'cost'" in err and "(got '£150')" in err and "duplicate id" in err
+    code, out, err = run(capsys, "check", "--catalog", str(path), "--format", "json")
+    report = json.loads(out)
+    assert (code, report["valid"], len(report["problems"])) == (2, False, 4)
+    assert [p["text"] for p in report["problems"]] == [
+        line.removeprefix("ceplan: error: ") for line in err.splitlines()
+    ]
+    assert {p["field"] for p in report["problems"]} == {"cost", "credits", "id", "currency"}
