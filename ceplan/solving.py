@@ -394,16 +394,11 @@ class _Stages:
         for hold in (*self.holds, *extra):
             hold(formulation)
         formulation.problem.setObjective(objective(formulation))
-        seconds = self.deadline.remaining()
-        if seconds is not None and seconds <= 0 and not first:
-            return Run("unknown", "time_limit"), formulation
-        if seconds is not None and first:
-            seconds = max(seconds, 0.01)  # the cheapest plan always gets a try
-        return self.solver.run(formulation.problem, seconds, gap), formulation
+        return _run(formulation, self.solver, self.deadline, gap, first=first), formulation
 
     def read(self, formulation: Formulation) -> _Plan:
         """The plan in the solver's answer, checked against the rules, made irredundant."""
-        chosen = [i for i, var in formulation.take.items() if (var.value() or 0) > 0.5]
+        chosen = _taken(formulation)
         picked = [p for p, var in formulation.choose_path.items() if (var.value() or 0) > 0.5]
         if len(picked) != 1 or not formulation.meets(chosen, picked[0]):
             raise SolverError("the solver returned a plan that breaks the planning rules")
@@ -446,6 +441,26 @@ class _Stages:
         if run.status in ("optimal", "feasible"):
             return False
         return None
+
+
+def _run(
+    formulation: Formulation, solver: Solver, deadline: Deadline, gap: float, *, first: bool = False
+) -> Run:
+    """Solve within what is left of ``deadline``; with no time left, say so without solving.
+
+    The ``first`` solve of a plan (the cheapest plan) always gets a short try.
+    """
+    seconds = deadline.remaining()
+    if seconds is not None and first:
+        seconds = max(seconds, 0.01)
+    elif seconds is not None and seconds <= 0:
+        return Run("unknown", "time_limit")
+    return solver.run(formulation.problem, seconds, gap)
+
+
+def _taken(formulation: Formulation) -> list[str]:
+    """The ids of the items the solver's answer takes (binaries read as ``value > 0.5``)."""
+    return [i for i, var in formulation.take.items() if (var.value() or 0) > 0.5]
 
 
 def _irredundant_for(formulation: Formulation, path: int, items: list[Candidate]) -> bool:
@@ -638,19 +653,28 @@ def _fixings(fixed_in: list[str], fixed_out: set[str]) -> Hold:
     return fix
 
 
+def _least_of(
+    build: Callable[[], Formulation],
+    solver: Solver,
+    deadline: Deadline,
+    expression: Callable[[Formulation], Any],
+    gap: float,
+) -> Formulation | None:
+    """The problem solved for the least ``expression``, or ``None`` (no plan, or no time)."""
+    formulation = build()
+    formulation.problem.setObjective(expression(formulation))
+    run = _run(formulation, solver, deadline, gap)
+    return formulation if run.status == "optimal" else None
+
+
 def cheapest_plan(
     build: Callable[[], Formulation], solver: Solver, deadline: Deadline
 ) -> tuple[int, tuple[str, ...]] | None:
     """A cheapest plan's cost in cents and its items, without tie-breaks (``None``: no plan)."""
-    formulation = build()
-    seconds = deadline.remaining()
-    if seconds is not None and seconds <= 0:
+    formulation = _least_of(build, solver, deadline, lambda f: f.cost, _WHOLE_GAP)
+    if formulation is None:
         return None
-    run = solver.run(formulation.problem, seconds, _WHOLE_GAP)
-    if run.status != "optimal":
-        return None
-    chosen = tuple(sorted(i for i, var in formulation.take.items() if (var.value() or 0) > 0.5))
-    return round(float(pulp.value(formulation.cost) or 0.0)), chosen
+    return round(float(pulp.value(formulation.cost) or 0.0)), tuple(sorted(_taken(formulation)))
 
 
 def least(
@@ -662,12 +686,5 @@ def least(
     gap: float = _WHOLE_GAP,
 ) -> float | None:
     """The least value of ``expression`` over all plans (``None``: no plan, or no time)."""
-    formulation = build()
-    formulation.problem.setObjective(expression(formulation))
-    seconds = deadline.remaining()
-    if seconds is not None and seconds <= 0:
-        return None
-    run = solver.run(formulation.problem, seconds, gap)
-    if run.status != "optimal":
-        return None
-    return float(pulp.value(expression(formulation)) or 0.0)
+    formulation = _least_of(build, solver, deadline, expression, gap)
+    return None if formulation is None else float(pulp.value(expression(formulation)) or 0.0)
