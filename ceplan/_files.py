@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from ceplan.errors import CeplanError
@@ -26,8 +26,7 @@ def write_atomic(
     would give it (``0o666`` less the umask); and the ``owner`` (uid, gid) if given. On any
     failure the temporary file is removed and the error raised.
     """
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
+    fd, tmp = _new_file(target, 0o600 if private or mode is not None else 0o666)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -35,14 +34,27 @@ def write_atomic(
             os.chown(tmp, *owner)
         if mode is not None:
             tmp.chmod(mode)
-        elif not private:
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _new_file(target: Path, mode: int) -> tuple[int, Path]:
+    """A new file beside ``target``, created with ``mode`` less the umask.
+
+    As ``open()`` does it, without touching the process's umask, which other threads share.
+    """
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")  # pragma: no cover
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def write_output(target: Path, data: bytes, what: str) -> None:
@@ -70,8 +82,8 @@ def write_output(target: Path, data: bytes, what: str) -> None:
             raise CeplanError(
                 f"cannot write {what} '{target}': it exists and is not a regular file"
             )
-        mode = stat.S_IMODE(info.st_mode)
-        if os.geteuid() == 0:  # root replacing someone's file: it stays theirs
+        mode = stat.S_IMODE(info.st_mode) & 0o777  # never carry set-id bits over
+        if getattr(os, "geteuid", lambda: -1)() == 0:  # root replacing a file: it stays theirs
             owner = (info.st_uid, info.st_gid)
     try:
         write_atomic(target, data, mode=mode, owner=owner)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
-from ceplan.units import CREDIT_TOLERANCE
+from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
 
 __all__ = [
@@ -32,6 +32,9 @@ __all__ = [
     "still_needed",
     "usable_items",
 ]
+
+
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +55,20 @@ class Candidate:
     day, a session's last day); ``None`` means ``do_by``."""
     session: int | None = None
     """For an activity with dated sessions: the one planned (it needs no self-study hours)."""
+    study_by: dt.date | None = None
+    """For an exam in a plan over time: the last day of preparation, the last available day
+    before its sitting (SPEC 6: preparation comes before the sitting); ``None`` means
+    :attr:`finish_by`."""
 
     @property
     def finish_by(self) -> dt.date:
         """The latest day the item can finish."""
         return self.last or self.do_by
+
+    @property
+    def work_until(self) -> dt.date:
+        """The last day its self-study hours can be done."""
+        return self.study_by or self.finish_by
 
     @property
     def self_paced(self) -> bool:
@@ -80,6 +92,7 @@ class Candidate:
             self.do_by,
             self.first,
             self.last,
+            self.study_by,
             self.self_paced,
         )
 
@@ -108,7 +121,9 @@ def usable_items(
 
     With a ``calendar`` (unavailable days), work starts on an available day and ends by the last
     available day before the do-by date; a session must fall on available days only; an item
-    with no available day in its window is not usable.
+    with no available day in its window is not usable. An exam's preparation ends the last
+    available day before its sitting; in a plan over time, an exam that needs preparation and
+    has no such day is not usable.
     The result is sorted by id.
     """
     calendar = calendar or Calendar(today=today, end=complete_by)
@@ -128,6 +143,7 @@ def usable_items(
             continue
         is_exam = isinstance(item, Exam)
         do_by = min(last, complete_by) if last is not None else complete_by
+        study_by: dt.date | None = None
         cents = catalog.cents_of(item.id)
         session: int | None = None
         if isinstance(item, Activity) and item.sessions:
@@ -150,6 +166,10 @@ def usable_items(
             if first_day is None or finish_day is None:
                 continue
             first, finish = first_day, finish_day
+            if is_exam and item.hours:
+                study_by = calendar.last_available(finish - _DAY, first)
+                if study_by is None and calendar.limits:
+                    continue  # no day to prepare before the sitting
         result.append(
             Candidate(
                 id=item.id,
@@ -157,11 +177,12 @@ def usable_items(
                 kind=item.kind if isinstance(item, Exam) else None,
                 credits=0.0 if isinstance(item, Exam) else float(item.credits),
                 cents=cents,
-                hours=float(item.hours or 0.0),
+                hours=round(float(item.hours or 0.0), DECIMALS),
                 do_by=do_by,
                 first=first,
                 last=finish,
                 session=session,
+                study_by=study_by,
             )
         )
     result.sort(key=lambda c: c.id)

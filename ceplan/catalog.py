@@ -37,6 +37,8 @@ from pydantic import (
     model_validator,
 )
 
+from ceplan.units import plain_number, quantity
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -160,14 +162,14 @@ class PathRule(_Model):
         """Say the path in words, e.g. ``"40 credits + 1 professional exam"``."""
         parts = []
         if self.credits:
-            parts.append(f"{_fmt_number(self.credits)} credits")
+            parts.append(quantity(self.credits, "credit"))
         for kind, count in sorted(self.exams.items()):
-            parts.append(f"{count} {kind} exam{'s' if count > 1 else ''}")
+            parts.append(quantity(count, f"{kind} exam"))
         return " + ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         """The path as in the JSON output: ``{"credits": 40, "exams": {"professional": 1}}``."""
-        return {"credits": _plain_number(self.credits), "exams": dict(sorted(self.exams.items()))}
+        return {"credits": plain_number(self.credits), "exams": dict(sorted(self.exams.items()))}
 
 
 class Tier(_Model):
@@ -385,6 +387,10 @@ class _Parts:
     ids: Sequence[tuple[str, int, str]]
     """``(section, index, id)`` of every entry whose id is valid, valid entry or not: a
     duplicate id is a problem of its own, whatever else is wrong with the entry."""
+    mended: Sequence[tuple[str, int, Activity | Exam]] = ()
+    """Entries with problems of their own, their bad fields left out or set to a harmless
+    stand-in: the rules within an item (dates in order, sessions, currency) still apply to
+    what is right in them, with the stand-ins breaking none."""
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Parts:
@@ -445,26 +451,26 @@ def _item_rules(parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
             )
         else:
             first_use[item_id] = f"{section}[{index}]"
-    sections: list[tuple[str, Sequence[tuple[int, Activity | Exam]]]] = [
-        ("exams", parts.exams),
-        ("activities", parts.activities),
+    every: list[tuple[str, int, Activity | Exam]] = [
+        *(("exams", index, item) for index, item in parts.exams),
+        *(("activities", index, item) for index, item in parts.activities),
+        *parts.mended,
     ]
-    for section, items in sections:
-        for index, item in items:
-            loc: tuple[str | int, ...] = (section, index)
-            last = item.last_day
-            if item.available_from and last and item.available_from > last:
-                last_field = "expires" if isinstance(item, Activity) else "retires"
-                yield BrokenRule(
-                    (*loc, "available_from"), f"is after {last_field} {last}", item.available_from
-                )
-            if isinstance(item, Activity):
-                yield from _session_rules(item, loc)
-            rate = _rate_of(item, parts)
-            if isinstance(rate, BrokenRule):
-                yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
-            elif rate is not None:  # None: the catalogue's own currency or rates are not valid
-                yield from _costs(item, rate, loc, cents)
+    for section, index, item in every:
+        loc: tuple[str | int, ...] = (section, index)
+        last = item.last_day
+        if item.available_from and last and item.available_from > last:
+            last_field = "expires" if isinstance(item, Activity) else "retires"
+            yield BrokenRule(
+                (*loc, "available_from"), f"is after {last_field} {last}", item.available_from
+            )
+        if isinstance(item, Activity):
+            yield from _session_rules(item, loc)
+        rate = _rate_of(item, parts)
+        if isinstance(rate, BrokenRule):
+            yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
+        elif rate is not None:  # None: the catalogue's own currency or rates are not valid
+            yield from _costs(item, rate, loc, cents)
 
 
 def _rate_of(item: Activity | Exam, parts: _Parts) -> float | BrokenRule | None:
@@ -547,6 +553,13 @@ def broken_rules(data: Any) -> list[BrokenRule]:
         return []
     exams, all_exams = _valid_items(Exam, data.get("exams", ()))
     activities, _ = _valid_items(Activity, data.get("activities", ()))
+    mended: list[tuple[str, int, Activity | Exam]] = [
+        *(("exams", index, exam) for index, exam in _mended_items(Exam, data.get("exams"))),
+        *(
+            ("activities", index, activity)
+            for index, activity in _mended_items(Activity, data.get("activities"))
+        ),
+    ]
     parts = _Parts(
         currency=_valid_field("currency", data),
         exchange_rates=_valid_field("exchange_rates", data),
@@ -561,6 +574,7 @@ def broken_rules(data: Any) -> list[BrokenRule]:
             for index, entry in enumerate(_entries(data.get(section)))
             if isinstance(entry.get("id"), str) and re.fullmatch(ID_PATTERN, entry["id"])
         ],
+        mended=mended,
     )
     return _broken_rules(parts, {})
 
@@ -573,6 +587,38 @@ def _entries(raw: Any) -> list[Mapping[str, Any]]:
 
 
 _ItemT = TypeVar("_ItemT", Activity, Exam)
+
+_STAND_INS: dict[str, Any] = {
+    "id": "stand-in",
+    "title": "stand-in",
+    "type": "stand-in",
+    "kind": "stand-in",
+    "credits": 1,
+    "cost": 0,
+}
+"""Harmless values for required fields that are wrong; wrong optional fields are left out."""
+
+
+def _mended_items(model: type[_ItemT], raw: Any) -> list[tuple[int, _ItemT]]:
+    """The entries of ``raw`` not valid as ``model``, mended, by index.
+
+    Each wrong field is set to a stand-in (required) or left out (optional), where that makes
+    the entry valid; what is left is checked by the rules within an item.
+    """
+    mended: list[tuple[int, _ItemT]] = []
+    for index, entry in enumerate(_entries(raw)):
+        try:
+            model.model_validate(entry)
+            continue
+        except ValidationError as exc:
+            wrong = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        patched = {key: value for key, value in entry.items() if key not in wrong}
+        patched.update({key: _STAND_INS[key] for key in wrong if key in _STAND_INS})
+        try:
+            mended.append((index, model.model_validate(patched)))
+        except ValidationError:
+            pass
+    return mended
 
 
 def _valid_items(model: type[_ItemT], raw: Any) -> tuple[list[tuple[int, _ItemT]], bool]:
@@ -617,12 +663,3 @@ def _field_adapter(name: str) -> TypeAdapter[Any]:
     if info.metadata:
         annotation = Annotated[(annotation, *info.metadata)]
     return TypeAdapter(annotation, config=_Model.model_config)
-
-
-def _plain_number(value: float) -> int | float:
-    """``48.0 -> 48`` and ``12.5 -> 12.5``, for JSON and tables."""
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _fmt_number(value: float) -> str:
-    return str(_plain_number(value))

@@ -15,6 +15,7 @@ import math
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,11 +24,12 @@ from ceplan._files import write_output
 from ceplan._version import __version__
 from ceplan.errors import CatalogError, CeplanError
 from ceplan.ics import plan_to_ics
-from ceplan.loading import bundled_catalog_path, load_catalog
+from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table
 from ceplan.results import Plan
 from ceplan.solving import SOLVERS
+from ceplan.units import quantity
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
 
@@ -229,8 +231,8 @@ def _add_optimise(commands: Any) -> None:
         type=_positive,
         metavar="SECONDS",
         help="stop planning after this long and give the best plan found so far, marked as not "
-        "proven (exit 3 if none was found); the table's summary of other paths gets as long "
-        "again",
+        "proven (exit 3 if none was found); the table's summary of other paths gets what is "
+        "left (at least a tenth)",
     )
 
 
@@ -257,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _tolerate_narrow_encodings()
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help or --version: printed, now to be flushed
+            _emit("")
+            return exc.code if isinstance(exc.code, int) else EXIT_PLAN
         status: int = args.run(args)
         return status
     except _UsageError as exc:
@@ -272,6 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _complain("interrupted")
         return 130
+    except Exception as exc:  # a fault of ceplan's own: one line, never a traceback
+        _complain(f"internal error, please report it: {type(exc).__name__}: {exc}")
+        return EXIT_BAD_INPUT
 
 
 def _optimise(args: argparse.Namespace) -> int:
@@ -291,10 +300,14 @@ def _optimise(args: argparse.Namespace) -> int:
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
+    started = time.perf_counter()
     plan = optimise(catalog, args.tier, **inputs)
     if args.format == "table":
         comparison = None
         if plan.found and not plan.already_met and len(plan.paths) > 1:
+            if args.time_limit is not None:  # what is left, and never less than a tenth
+                spent = time.perf_counter() - started
+                inputs["time_limit"] = max(args.time_limit - spent, args.time_limit / 10)
             comparison = compare_paths(catalog, args.tier, **inputs)
         output = plan_table(plan, comparison, catalog)
     elif args.format == "json":
@@ -306,7 +319,11 @@ def _optimise(args: argparse.Namespace) -> int:
         write_output(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
     elif args.ics is not None:
         _complain(f"no plan, so no calendar written to '{args.ics}'", prefix="ceplan: ")
-    _emit(output)
+    try:
+        _emit(output)
+    except BrokenPipeError:  # the reader went away; the plan's status still stands
+        _quiet_stdout()
+        return _exit_status(plan)
     if args.format == "csv":
         _side_notes(plan)
     return _exit_status(plan)
@@ -351,11 +368,8 @@ def _check(args: argparse.Namespace) -> int:
         report.update(valid=True, **counts, problems=[])
         _emit(json.dumps(report, indent=2) + "\n")
     else:
-        where = args.catalog or str(bundled_catalog_path())
-        _emit(
-            f"{where}: valid ({catalog.programme}: {counts['tiers']} tiers, "
-            f"{counts['exams']} exams, {counts['activities']} activities)\n"
-        )
+        sizes = ", ".join(quantity(counts[key], key.removesuffix("s")) for key in counts)
+        _emit(f"{name}: valid ({catalog.programme}: {sizes})\n")
     return EXIT_PLAN
 
 

@@ -37,7 +37,8 @@ self-paced item under a weekly limit finishes in run ``s``, doing at least
 and takes no time may be marked only if the path needs it, so that no unneeded item pads a plan
 to move its renewal later.
 
-Costs are in whole cents, so that the cost objective is an exact integer.
+Costs are in whole cents and hours in whole steps (hundredths of an hour for most catalogues,
+see :func:`_hours_scale`), so that the cost and hours objectives are exact integers.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ import pulp
 from ceplan.candidates import Candidate, meets
 from ceplan.catalog import PathRule
 from ceplan.objective import COST, COUNT, HOURS, Stage
-from ceplan.units import CREDIT_TOLERANCE
+from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar, last_work
 
 __all__ = ["NEEDED_MARGIN", "Formulation", "build_formulation"]
@@ -81,14 +82,31 @@ class Formulation:
     """For each ``work[i, s]``: the last day item ``i`` can work in run ``s`` of weeks."""
     weekly_hours: Any
     hours_per_week: float | None
+    budget_cents: int | None
     cost: Any
     hours: Any
+    """Total hours in whole steps of ``1 / hours_scale`` hours: an exact integer objective."""
+    hours_scale: int
     count: Any
+
+    def scaled_hours(self, hours: float) -> int:
+        """``hours`` in the whole steps :attr:`hours` counts in."""
+        return round(hours * self.hours_scale)
 
     def meets(self, chosen: Iterable[str], path: int) -> bool:
         """Whether the items ``chosen`` (with what was earned and passed) meet path ``path``."""
         items = [self.candidates[i] for i in chosen]
         return meets(items, self.paths[path], self.earned, self.passed)
+
+    def allows(self, chosen: Iterable[str], path: int) -> bool:
+        """Whether ``chosen`` meets ``path`` within the budget, whatever a solver says.
+
+        The weekly hours are checked when the plan is scheduled.
+        """
+        items = list(chosen)
+        cents = sum(self.candidates[i].cents for i in items)
+        within = self.budget_cents is None or cents <= self.budget_cents
+        return within and self.meets(items, path)
 
     def expression(self, stage: Stage) -> Any:
         """What the solver minimises for ``stage`` (cost, hours or count)."""
@@ -274,7 +292,7 @@ def build_formulation(
             weekly_hours = problem.add_variable("weekly_hours", 0, None)
         timed = [c for c in ordered if c.self_paced and c.hours > 0]
         spans = {
-            c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.finish_by))
+            c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.work_until))
             for c in timed
         }
         segments = _segments(spans.values())
@@ -287,8 +305,8 @@ def build_formulation(
                 work[c.id, s] = var
                 by_segment.setdefault(s, []).append(var)
                 run = calendar.weeks[segments[s][0] : segments[s][1] + 1]
-                end = calendar.last_available(min(run[-1].end, c.finish_by), run[0].start)
-                work_ends[c.id, s] = end or c.finish_by
+                end = calendar.last_available(min(run[-1].end, c.work_until), run[0].start)
+                work_ends[c.id, s] = end or c.work_until
             problem += (
                 pulp.lpSum(work[c.id, s] for s in mine) == c.hours * take[c.id],
                 _name("hours_done", c.id, used),
@@ -304,7 +322,8 @@ def build_formulation(
                 pulp.lpSum(by_segment[s]) <= limit,
                 f"hours_week_{calendar.weeks[a].start:%Y_%m_%d}",
             )
-    hours = pulp.lpSum(c.hours * take[c.id] for c in ordered)
+    scale = _hours_scale(c.hours for c in ordered)
+    hours = pulp.lpSum(round(c.hours * scale) * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
     problem.setObjective(cost)
     return Formulation(
@@ -319,10 +338,31 @@ def build_formulation(
         work_ends=work_ends,
         weekly_hours=weekly_hours,
         hours_per_week=calendar.hours_per_week if calendar is not None and limited else None,
+        budget_cents=budget_cents,
         cost=cost,
         hours=hours,
+        hours_scale=scale,
         count=count,
     )
+
+
+def _hours_scale(hours: Iterable[float]) -> int:
+    """The smallest power of ten that makes every item's hours whole.
+
+    At most ``10**DECIMALS``: candidates' hours are rounded to that many places. Total hours
+    times the scale are then an exact integer.
+
+    Examples
+    --------
+    >>> _hours_scale([2, 1.5, 0.25]), _hours_scale([3, 4]), _hours_scale([1 / 3])
+    (100, 1, 1000000)
+    """
+    values = list(hours)
+    for places in range(DECIMALS + 1):
+        scale: int = 10**places
+        if all(abs(h * scale - round(h * scale)) < 1e-6 for h in values):
+            return scale
+    return int(10**DECIMALS)
 
 
 def _kinds(paths: Mapping[int, PathRule]) -> set[str]:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ceplan._version import __version__
-from ceplan.catalog import _fmt_number
 from ceplan.errors import PlanInputError
 from ceplan.results import Plan, PlannedItem
+from ceplan.units import format_number, quantity
 
 if TYPE_CHECKING:
     import icalendar
@@ -351,22 +351,20 @@ def _summary(plan: Plan, item: PlannedItem, entry: _Entry) -> str:
     if item.is_exam:
         counts = f"{item.kind} exam"
     else:
-        counts = f"{_fmt_number(item.credits)} CE credits"
+        counts = f"{quantity(item.credits, 'CE credit')}"
     return f"{_ACTIONS[entry.role]}: {item.title} ({counts} for the {plan.tier} renewal)"
 
 
 def _description(plan: Plan, item: PlannedItem, programme: str | None) -> str:
-    cost = f"{item.cost:,.2f} {plan.currency}"
-    if item.price_currency != plan.currency:
-        cost += f" ({item.price:,.2f} {item.price_currency})"
+    cost = item.cost_text(plan.currency)
     entries = _entries(item)
     lines = [
         f"Id: {item.id}",
         f"Exam: {item.kind}"
         if item.is_exam
-        else f"Credits: {_fmt_number(item.credits)} ({item.type})",
+        else f"Credits: {format_number(item.credits)} ({item.type})",
         f"Cost: {cost}",
-        f"Hours: {_fmt_number(item.hours)}",
+        f"Hours: {format_number(item.hours)}",
         *(f"{_LABELS[entry.role]}: {_span(entry.first, entry.last)}" for entry in entries),
         f"Do by: {item.complete_by.isoformat()}",
         f"Renews: {plan.tier} (certification expires {plan.expires.isoformat()})",

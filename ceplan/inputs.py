@@ -283,7 +283,7 @@ def as_names(value: object, name: str) -> tuple[str, ...]:
     Raises
     ------
     PlanInputError
-        For bytes, a non-iterable, or an element that is not a string.
+        For bytes, a mapping, a non-iterable, or an element that is not a string.
 
     Examples
     --------
@@ -298,6 +298,8 @@ def as_names(value: object, name: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (str.__str__(value),)
+    if isinstance(value, Mapping):  # its keys would be taken silently, whatever the values say
+        raise PlanInputError(f"{name} must be ids or kinds, not a mapping: {_show(value)}")
     elements = _iterable(value)
     if elements is None:
         raise PlanInputError(
@@ -317,8 +319,9 @@ def as_passed(value: object, name: str = "passed") -> dict[str, int]:
     Parameters
     ----------
     value
-        A mapping of kind -> count (counts as :func:`as_whole` takes them), or kinds as
-        :func:`as_names` takes them, one per exam passed: ``"professional"`` is one exam.
+        A mapping of kind -> count (counts as :func:`as_whole` takes them), such as a pandas
+        Series from ``value_counts()``, or kinds as :func:`as_names` takes them, one per exam
+        passed: ``"professional"`` is one exam.
     name
         The argument's name, for the error message.
 
@@ -334,10 +337,11 @@ def as_passed(value: object, name: str = "passed") -> dict[str, int]:
     >>> as_passed({"professional": 1, "expert": 0})
     {'professional': 1}
     """
-    if not isinstance(value, Mapping):
+    pairs = _pairs(value)
+    if pairs is None:
         return dict(Counter(as_names(value, name)))
     counts: dict[str, int] = {}
-    for kind, count in value.items():
+    for kind, count in pairs:
         if not isinstance(kind, str):
             raise PlanInputError(
                 f"{name} must map exam kinds (strings) to counts, not {_show(kind)}"
@@ -346,6 +350,17 @@ def as_passed(value: object, name: str = "passed") -> dict[str, int]:
         if whole:
             counts[str.__str__(kind)] = whole
     return counts
+
+
+def _pairs(value: object) -> list[tuple[Any, Any]] | None:
+    """The (key, value) pairs of a mapping or of a pandas Series indexed by kind, else ``None``."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, pandas.Series) and len(value):
+        if all(isinstance(key, str) for key in value.index):  # kinds as the index: counts
+            return list(value.items())
+    return None
 
 
 def as_flag(value: object, name: str) -> bool:

@@ -416,7 +416,20 @@ def _message(error: Any) -> str:
         return "is required"
     if tuple(error["loc"]) == ("schema",):
         return UNKNOWN_SCHEMA
-    return str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    given = error.get("input")
+    if error["type"] == "float_type" and isinstance(given, str) and _looks_like_number(given):
+        message += " (YAML reads this as text: write a number like 1.0e+15 or 150)"
+    return message
+
+
+def _looks_like_number(text: str) -> bool:
+    """Whether ``text`` is a number to people but text to YAML 1.1 (``1e15``, ``1_000.5``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _shown_or_none(value: Any) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ceplan.candidates import (
     Candidate,
+    drop_redundant,
     meets,
     shrink,
     still_needed,
@@ -40,7 +41,7 @@ from ceplan.inputs import (
 )
 from ceplan.objective import COST, Objective, Outcome, objective_for
 from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
-from ceplan.scheduling import Scheduled, greedy_fitting_cost, schedule
+from ceplan.scheduling import Scheduled, greedy_fitting_plan, schedule
 from ceplan.solving import (
     Deadline,
     Solution,
@@ -50,10 +51,21 @@ from ceplan.solving import (
     make_solver,
     solve_in_stages,
 )
-from ceplan.units import CREDIT_TOLERANCE, format_money, format_number
+from ceplan.units import CREDIT_TOLERANCE, format_money, format_number, money_value, quantity
 from ceplan.weeks import Calendar
 
-__all__ = ["HORIZON_YEARS", "PlanRequest", "add_years", "compare_paths", "make_request", "optimise"]
+__all__ = [
+    "HORIZON_YEARS",
+    "MAX_PROCESSING_DAYS",
+    "PlanRequest",
+    "add_years",
+    "compare_paths",
+    "make_request",
+    "optimise",
+]
+
+MAX_PROCESSING_DAYS = 3650
+"""The most processing days a request may ask for, as in a catalogue."""
 
 HORIZON_YEARS = 50
 """The furthest ahead of ``today`` an expiry date may be: a certification lasts a few years, so
@@ -100,10 +112,16 @@ class PlanRequest:
 
     @property
     def budget_cents(self) -> int | None:
-        """The budget in whole cents (a plan may cost at most this), exactly."""
+        """The budget in whole cents, rounded down: a plan may cost at most this."""
         if self.budget is None:
             return None
         return math.floor(Decimal(repr(self.budget)) * 100)
+
+    @property
+    def budget_amount(self) -> float | None:
+        """The budget as applied (whole cents), which is what plans show."""
+        cents = self.budget_cents
+        return None if cents is None else money_value(cents)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -153,6 +171,10 @@ def make_request(
     days = catalog.processing_days
     if processing_days is not None:
         days = as_whole(processing_days, "processing_days")
+        if days > MAX_PROCESSING_DAYS:
+            raise PlanInputError(
+                f"processing_days must be at most {MAX_PROCESSING_DAYS} (ten years)"
+            )
     counts = as_passed(passed)
     kinds = {kind for t in catalog.tiers.values() for p in t.paths for kind in p.exams}
     for kind in counts:
@@ -348,6 +370,7 @@ class _Planner:
         self.calendar = request.calendar
         self.limited = request.hours_per_week is not None
         self.objective: Objective = objective_for(over_time=request.timed)
+        self._fallbacks: dict[tuple[tuple[int, ...], int | None], _Fallback] = {}
 
     @cached_property
     def candidates(self) -> list[Candidate]:
@@ -403,8 +426,30 @@ class _Planner:
                 blocked[i] = self._why_not(i)
             return self._infeasible([b for b in blocked.values() if b is not None])
         if solution.status == "unknown":
-            return self._unknown(solution)
+            fallback = self._fallbacks.get((tuple(open_paths), self.request.budget_cents))
+            if fallback is None or solution.termination != "time_limit":
+                return self._unknown(solution)
+            solution = self._from_fallback(fallback, open_paths)
         return self._found(solution)
+
+    def _from_fallback(self, fallback: _Fallback, paths: Sequence[int]) -> Solution:
+        """A plan found on the way (for the price ceiling) when the solver found none in time.
+
+        When it was the cheapest plan without a weekly limit and it fits, its cost is the
+        least possible, and the plan says so.
+        """
+        items = [self.by_id[i] for i in fallback.ids]
+        rules = self.rules
+        path = next(i for i in paths if meets(items, rules[i], self.request.earned, self.passed))
+        kept = drop_redundant(items, rules[path], self.request.earned, self.passed)
+        return Solution(
+            status="feasible",
+            termination="time_limit",
+            path=path,
+            chosen=tuple(sorted(c.id for c in kept)),
+            gap=0.0 if fallback.proven else None,
+            proven=(COST.name,) if fallback.proven else (),
+        )
 
     def _header(self) -> dict[str, Any]:
         catalog, request = self.catalog, self.request
@@ -433,7 +478,7 @@ class _Planner:
             "warnings": tuple(warnings),
             "notes": tuple(notes),
             "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
-            "budget": request.budget,
+            "budget": request.budget_amount,
             "hours_per_week": request.hours_per_week,
             "unavailable": request.unavailable,
             "paths": self.rules,
@@ -618,7 +663,9 @@ class _Planner:
         """The cost of a plan known to fit the weekly hours: a ceiling for the timed model.
 
         First the cheapest plan without a weekly limit (no plan within the limit is cheaper,
-        so when it fits it is the answer's cost); else the cheapest greedy plan that fits.
+        so when it fits it is the answer's cost); else the cheapest greedy plan that fits and
+        keeps the budget. Either is kept in :attr:`_fallbacks`: a plan to give if the time
+        runs out before the solver finds one.
         """
         found = cheapest_plan(
             self._build(paths, budget_cents, capacity=False), self.solver, self.deadline
@@ -626,21 +673,29 @@ class _Planner:
         if found is None:
             return None
         cents, ids = found
-        chosen = [self.by_id[i] for i in ids]
         try:
-            schedule(chosen, self.calendar)
+            schedule([self.by_id[i] for i in ids], self.calendar)
+            self._fallbacks[tuple(paths), budget_cents] = _Fallback(ids, proven=True)
             return cents
         except SolverError:
             pass
-        greedy = [
-            greedy_fitting_cost(
+        plans = [
+            greedy_fitting_plan(
                 self.candidates, self.calendar, credits_needed=credits, exams_needed=exams
             )
             for credits, exams in (
                 still_needed(self.rules[i], self.request.earned, self.passed) for i in paths
             )
         ]
-        return min((cost for cost in greedy if cost is not None), default=None)
+        fitting = [
+            (sum(c.cents for c in plan), tuple(sorted(c.id for c in plan)))
+            for plan in plans
+            if plan is not None
+        ]
+        within = [p for p in fitting if budget_cents is None or p[0] <= budget_cents]
+        if within:
+            self._fallbacks[tuple(paths), budget_cents] = _Fallback(min(within)[1], proven=False)
+        return min((cents for cents, _ in fitting), default=None)
 
     def _cheapest(
         self, paths: Sequence[int], budget_cents: int | None, capacity: bool
@@ -673,13 +728,22 @@ class _Planner:
         if found is None:
             return None
         text, why = found
-        if self.request.unavailable:
-            free = self._usable(Calendar(today=self.request.today, end=self.request.complete_by))
-            if _shortfall(rule, free, self.request, self._set_aside) is None:
-                ranges = ", ".join(f"{a} to {b}" for a, b in self.request.unavailable)
+        request = self.request
+        if self.calendar.limits and self._met_without_limits(
+            rule, Calendar(request.today, request.complete_by)
+        ):
+            present = Calendar(request.today, request.complete_by, (), request.hours_per_week)
+            if request.unavailable and self._met_without_limits(rule, present):
+                ranges = ", ".join(f"{a} to {b}" for a, b in request.unavailable)
                 text += f" (because of the days away: {ranges})"
                 why = "away"
+            else:  # only exams drop out for this: one needing preparation, sat on its first day
+                text += " (an exam needs a day to prepare before its sitting)"
         return Blocked(f"{rule.describe()}: {text}", why, path_index=index)
+
+    def _met_without_limits(self, rule: PathRule, calendar: Calendar) -> bool:
+        """Whether ``rule`` could be met, money aside, with the usable items of ``calendar``."""
+        return _shortfall(rule, self._usable(calendar), self.request, self._set_aside) is None
 
     @cached_property
     def _set_aside(self) -> dict[str, list[str]]:
@@ -727,7 +791,7 @@ class _Planner:
 
     def _over_budget(self, index: int, cents: int) -> Blocked:
         currency = self.catalog.currency
-        budget = self.request.budget or 0.0
+        budget = self.request.budget_amount or 0.0
         text = (
             f"{self.rules[index].describe()}: cheapest plan costs "
             f"{format_money(cents / 100, currency)}, budget is {format_money(budget, currency)}"
@@ -744,12 +808,20 @@ class _Planner:
 
     def _too_few_hours(self, needed: float) -> str:
         given = self.request.hours_per_week or 0
-        have = f"{format_number(given)} hour{'' if given == 1 else 's'} a week"
+        have = f"{quantity(given, 'hour')} a week"
         have += " is" if given == 1 else " are"
         return (
             f"{have} not enough to finish in time; this path needs at least "
             f"{format_number(needed)} hours a week"
         )
+
+
+@dataclass(frozen=True)
+class _Fallback:
+    """A plan met on the way: its ids, and whether its cost is proved least."""
+
+    ids: tuple[str, ...]
+    proven: bool
 
 
 def _shortfall(
@@ -780,8 +852,7 @@ def _shortfall(
         why = why or "exams"
         if not request.allow_exams:
             problems.append(
-                f"{missing} more {kind} exam{'s' if missing > 1 else ''} needed, "
-                "and new exams are not allowed"
+                f"{quantity(missing, f'more {kind} exam')} needed, and new exams are not allowed"
             )
             continue
         offered = sum(1 for c in candidates if c.is_exam and c.kind == kind)
@@ -790,7 +861,7 @@ def _shortfall(
             problems.append(f"no {kind} exam can be taken by {request.complete_by}{aside}")
         elif offered < missing:
             problems.append(
-                f"only {offered} {kind} exam{'s' if offered > 1 else ''} can be taken by "
+                f"only {quantity(offered, f'{kind} exam')} can be taken by "
                 f"{request.complete_by}{aside}; {missing} are needed"
             )
     if not problems:

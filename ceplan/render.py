@@ -7,8 +7,8 @@ import datetime as dt
 import io
 
 from ceplan.catalog import Catalog
-from ceplan.results import PathComparison, Plan, PlannedItem
-from ceplan.units import format_money, format_number
+from ceplan.results import PathComparison, Plan
+from ceplan.units import format_money, format_number, quantity
 
 __all__ = ["CSV_COLUMNS", "plan_csv", "plan_table"]
 
@@ -58,15 +58,12 @@ def plan_csv(plan: Plan) -> str:
     return out.getvalue()
 
 
-def _cost_cell(item: PlannedItem, currency: str) -> str:
-    text = format_money(item.cost, currency)
-    if item.price_currency != currency:
-        text += f" ({format_money(item.price, item.price_currency)})"
-    return text
-
-
 def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to ``width`` characters, ending in ``...``.
+
+    Plain ASCII, so that the columns line up on any terminal.
+    """
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
@@ -86,13 +83,13 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
     )
     facts = []
     if plan.earned:
-        facts.append(f"{format_number(plan.earned)} credits already earned")
+        facts.append(f"{quantity(plan.earned, 'credit')} already earned")
     if plan.passed:
         facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
     if plan.budget is not None:
         facts.append(f"budget {format_money(plan.budget, plan.currency)}")
     if plan.hours_per_week is not None:
-        facts.append(f"{format_number(plan.hours_per_week)} study hours a week")
+        facts.append(f"{quantity(plan.hours_per_week, 'study hour')} a week")
     for first, last in plan.unavailable:
         facts.append(f"away {first} to {last}")
     if facts:
@@ -170,7 +167,7 @@ def _items_table(plan: Plan) -> list[str]:
             item.id,
             _truncate(item.title, 44),
             "-" if item.is_exam else format_number(item.credits),
-            _cost_cell(item, plan.currency),
+            item.cost_text(plan.currency),
             format_number(item.hours),
             item.complete_by.isoformat(),
             *([_iso(item.start), _iso(item.finish)] if timed else []),

@@ -78,6 +78,7 @@ EXAM_COLUMNS = [
 ]
 _DATES = ("start", "finish", "complete_by", "week")
 _NUMBERS = ("credits", "cost", "hours", "price")
+_TEXTS = ("id", "item", "title", "type", "kind", "price_currency")
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,16 @@ class PlannedItem:
     def cents(self) -> int:
         """The cost in whole cents."""
         return round(self.cost * 100)
+
+    def cost_text(self, currency: str) -> str:
+        """The cost for people, and the listed price when it is in another currency.
+
+        For example ``'316.00 GBP (400.00 USD)'``.
+        """
+        text = format_money(self.cost, currency)
+        if self.price_currency != currency:
+            text += f" ({format_money(self.price, self.price_currency)})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """The item as in the JSON output."""
@@ -444,11 +455,15 @@ def _number_or_none(value: float | None) -> int | float | None:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A table with fixed columns: numbers as float64, dates as datetime64, empty or not."""
+    """A table with fixed columns and types, empty or not.
+
+    Numbers are float64, text pandas' string type, dates datetime64.
+    """
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=columns)
     types: dict[str, str] = {c: "float64" for c in _NUMBERS if c in columns}
+    types.update({c: "string" for c in _TEXTS if c in columns})
     frame = frame.astype(types)
     for column in _DATES:
         if column in columns:

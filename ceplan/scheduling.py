@@ -18,7 +18,7 @@ from ceplan.candidates import CREDIT_TOLERANCE, Candidate
 from ceplan.errors import SolverError
 from ceplan.weeks import Calendar, Week, last_work
 
-__all__ = ["Scheduled", "greedy_fitting_cost", "schedule"]
+__all__ = ["Scheduled", "greedy_fitting_plan", "schedule"]
 
 _SLACK = 1e-6
 
@@ -74,7 +74,7 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
 
 def _window(item: Candidate, calendar: Calendar) -> Sequence[Week]:
     """The weeks with an available day in which ``item`` may be worked on."""
-    return calendar.weeks_between(item.first or calendar.today, item.finish_by)
+    return calendar.weeks_between(item.first or calendar.today, item.work_until)
 
 
 def _last_day(item: Candidate, week_index: int, calendar: Calendar) -> dt.date:
@@ -158,19 +158,20 @@ def _dates(
     return result
 
 
-def greedy_fitting_cost(
+def greedy_fitting_plan(
     candidates: Sequence[Candidate],
     calendar: Calendar,
     *,
     credits_needed: float,
     exams_needed: Mapping[str, int],
-) -> int | None:
-    """The cost in cents of a quick plan that fits the weekly hours, or ``None`` if none found.
+) -> list[Candidate] | None:
+    """The items of a quick plan that fits the weekly hours, or ``None`` if none is found.
 
     Items are placed one at a time, each as late as its window and the hours left allow; an item
     that does not fit is passed over. Exams come first (the cheapest of each kind needed), then
-    activities by cost per credit. Whatever it finds is a real plan, so its cost is a ceiling on
-    the best plan's; it may miss plans that only a cleverer placement finds.
+    activities by cost per credit. Whatever it finds is a real plan (within the weekly hours,
+    not necessarily a budget), so its cost is a ceiling on the best plan's; it may miss plans
+    that only a cleverer placement finds.
     """
     left = {week.index: week.capacity for week in calendar.weeks}
 
@@ -189,7 +190,7 @@ def greedy_fitting_cost(
                 break
         return True
 
-    total = 0
+    chosen: list[Candidate] = []
     for kind, count in sorted(exams_needed.items()):
         if count <= 0:
             continue
@@ -199,18 +200,18 @@ def greedy_fitting_cost(
             if placed == count:
                 break
             if place(exam):
-                total += exam.cents
+                chosen.append(exam)
                 placed += 1
         if placed < count:
             return None
     if credits_needed <= CREDIT_TOLERANCE:
-        return total
+        return chosen
     earned = 0.0
     activities = [c for c in candidates if not c.is_exam]
     for activity in sorted(activities, key=lambda c: (c.cents / c.credits, c.id)):
         if place(activity):
-            total += activity.cents
+            chosen.append(activity)
             earned += activity.credits
             if earned >= credits_needed - CREDIT_TOLERANCE:
-                return total
+                return chosen
     return None

@@ -37,7 +37,6 @@ from ceplan.candidates import Candidate, drop_redundant
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
 from ceplan.objective import COST, COUNT, HOURS, IDS, RENEWAL, Objective, Outcome, Stage
-from ceplan.units import HOURS_TOLERANCE
 
 __all__ = [
     "SOLVERS",
@@ -60,10 +59,8 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 Termination = Literal["solved", "time_limit", "solver_stopped"]
 
 _WHOLE_GAP = 0.5
-"""Absolute gap for objectives whose values are whole numbers (cents, days, items)."""
-
-_FRACTION_GAP = HOURS_TOLERANCE / 10
-"""Absolute gap for objectives with fractions (hours)."""
+"""Absolute gap of every stage: each objective is a whole number (cents, steps of hours, days,
+items), so an optimum within half of one is exact."""
 
 
 # -- time --------------------------------------------------------------------------------------
@@ -400,7 +397,7 @@ class _Stages:
         """The plan in the solver's answer, checked against the rules, made irredundant."""
         chosen = _taken(formulation)
         picked = [p for p, var in formulation.choose_path.items() if (var.value() or 0) > 0.5]
-        if len(picked) != 1 or not formulation.meets(chosen, picked[0]):
+        if len(picked) != 1 or not formulation.allows(chosen, picked[0]):
             raise SolverError("the solver returned a plan that breaks the planning rules")
         return self.settle(formulation, picked[0], chosen)
 
@@ -513,7 +510,7 @@ def solve_in_stages(
             floor = completion(plan.chosen)
             run, formulation = stages.solve(partial(_later_renewal, floor=floor), gap=_WHOLE_GAP)
         else:
-            run, formulation = stages.solve(partial(_expression, stage=stage), gap=_gap_of(stage))
+            run, formulation = stages.solve(partial(_expression, stage=stage), gap=_WHOLE_GAP)
         if run.status != "optimal":
             if run.status == "feasible":
                 plan = stages.better(plan, stages.read(formulation))
@@ -558,10 +555,6 @@ def _expression(formulation: Formulation, *, stage: Stage) -> Any:
     return formulation.expression(stage)
 
 
-def _gap_of(stage: Stage) -> float:
-    return _FRACTION_GAP if stage is HOURS else _WHOLE_GAP
-
-
 def _add(formulation: Formulation, row: Any, name: str) -> None:
     formulation.problem.addConstraint(row, name)
 
@@ -573,21 +566,21 @@ def _hold(stage: Stage, outcome: Outcome) -> Hold:
     solver proves the later stages (above all, that a plan is the only one left) faster.
     """
     if stage is HOURS:
-        slack = HOURS_TOLERANCE * max(1.0, outcome.hours)
-        return partial(_hold_between, low=outcome.hours - slack, high=outcome.hours + slack)
+        return partial(_hold_hours, hours=outcome.hours)
     if stage is COUNT:
         count = outcome.count
         return lambda f: _add(f, f.count == count, "hold_count")
     raise ValueError(f"no hold for stage {stage.name}")  # pragma: no cover
 
 
-def _hold_between(formulation: Formulation, *, low: float, high: float) -> None:
-    """Hours at the optimum found, within the tolerance, both ways.
+def _hold_hours(formulation: Formulation, *, hours: float) -> None:
+    """Hours at the optimum found, in the model's whole steps, within half a step both ways.
 
-    The optimum is also the least, and saying so helps the solver prove later stages.
+    Not an equality row: one of large whole numbers could fail the solver's own tolerance.
     """
-    _add(formulation, formulation.hours <= high, "hold_hours")
-    _add(formulation, formulation.hours >= low, "hold_hours_least")
+    steps = formulation.scaled_hours(hours)
+    _add(formulation, formulation.hours <= steps + 0.5, "hold_hours")
+    _add(formulation, formulation.hours >= steps - 0.5, "hold_hours_least")
 
 
 def _hold_renewal(day: dt.date) -> Hold:
@@ -634,7 +627,9 @@ def _smallest_ids(stages: _Stages, plan: _Plan) -> tuple[_Plan, Termination | No
             if run.status == "feasible":
                 plan = stages.better(plan, stages.read(formulation))
             return plan, run.termination if run.termination != "solved" else "solver_stopped"
-        pick = next(i for i, var in markers.items() if (var.value() or 0) > 0.5)
+        pick = next((i for i, var in markers.items() if (var.value() or 0) > 0.5), None)
+        if pick is None or pick not in _taken(formulation):
+            raise SolverError("the solver returned an answer that breaks the planning rules")
         fixed_out.update(i for i in open_ids if i < pick)
         fixed_in.append(pick)
         plan = stages.read(formulation)

@@ -20,16 +20,20 @@ __all__ = [
     "format_number",
     "money_value",
     "plain_number",
+    "quantity",
 ]
 
 CREDIT_TOLERANCE = 1e-6
 """Credits are compared with this slack, so that 0.1 + 0.2 credits meet a 0.3 credit path."""
 
-HOURS_TOLERANCE = 1e-6
-"""Two plans whose hours differ by less than this take equally long."""
-
 DECIMALS = 6
-"""Credits and hours are written rounded to this many decimal places."""
+"""Credits and hours are written rounded to this many decimal places; hours are also counted
+to this many (an item's hours are rounded so when it becomes a candidate), so two plans take
+equally long exactly when their hours, rounded so, are equal."""
+
+HOURS_TOLERANCE = 0.5 * 10**-DECIMALS
+"""Half a step of :data:`DECIMALS`: sums of hours counted to that step that lie closer than
+this are the same number of hours (how the solver holds the fewest hours it found)."""
 
 _EXACT_INTEGERS = 2**53
 _HUGE_MONEY = 1e15  # no catalogue price is this large: such amounts are shown in short
@@ -59,6 +63,17 @@ def plain_number(value: float) -> int | float:
 def format_number(value: float) -> str:
     """:func:`plain_number` as text, e.g. ``'48'`` or ``'12.5'``."""
     return str(plain_number(value))
+
+
+def quantity(amount: float, unit: str) -> str:
+    """An amount and its unit, singular for exactly one: ``'1 credit'``, ``'2.5 credits'``.
+
+    Examples
+    --------
+    >>> quantity(1, "credit"), quantity(40, "credit"), quantity(0.5, "hour")
+    ('1 credit', '40 credits', '0.5 hours')
+    """
+    return f"{format_number(amount)} {unit}{'' if plain_number(amount) == 1 else 's'}"
 
 
 def money_value(cents: int) -> float:

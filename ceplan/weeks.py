@@ -51,6 +51,11 @@ class Calendar:
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
     hours_per_week: float | None = None
 
+    @property
+    def limits(self) -> bool:
+        """Whether the calendar limits anything: weekly hours or days away (a plan over time)."""
+        return self.hours_per_week is not None or bool(self.unavailable)
+
     def available(self, day: dt.date) -> bool:
         """Whether ``day`` is within the calendar and not in an unavailable range."""
         if day < self.today or day > self.end:

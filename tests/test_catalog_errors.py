@@ -425,3 +425,32 @@ def test_validating_a_catalogue_directly_carries_every_broken_rule() -> None:
     ]
     assert "activities.1.id: duplicate id" in str(cause)
     assert "(and 2 more)" in str(cause)
+
+
+def test_rules_within_an_item_still_apply_when_another_of_its_fields_is_wrong(
+    write_catalog: WriteCatalog,
+) -> None:
+    """A negative cost does not hide the same item's dates out of order, a session outside
+    them, or a currency without a rate."""
+    data = catalog_data(
+        exams=[exam("e", cost=-1, available_from=dt.date(2021, 1, 1), retires=dt.date(2020, 1, 1))],
+        activities=[
+            activity(
+                "a",
+                cost=-3,
+                available_from=dt.date(2027, 1, 1),
+                expires=dt.date(2028, 1, 1),
+                currency="EUR",
+                sessions=[{"start": dt.date(2025, 1, 1), "end": dt.date(2025, 1, 2)}],
+            )
+        ],
+        paths=EXAM_PATHS,
+    )
+    problems = problems_of(write_catalog(data))
+    assert {(p.item, p.field) for p in problems} == {
+        ("exams[0] 'e'", "cost"),
+        ("exams[0] 'e'", "available_from"),
+        ("activities[0] 'a'", "cost"),
+        ("activities[0] 'a'", "currency"),
+        ("activities[0] 'a'", "sessions.0.start"),
+    }

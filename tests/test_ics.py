@@ -867,8 +867,7 @@ def test_cli_writes_no_calendar_without_a_plan(
 def deny_in(folder: Path, real: Callable[..., Any]) -> Callable[..., Any]:
     """``real``, failing as a read-only ``folder`` would for the files in it.
 
-    Only those: ``tempfile`` and ``os`` are shared with everything else (the solver writes
-    files of its own).
+    Only those: ``os`` is shared with everything else (the solver writes files of its own).
     """
 
     def denied(*args: Any, **kwargs: Any) -> Any:
@@ -890,7 +889,7 @@ def test_cli_permission_denied_is_one_error_line_and_leaves_nothing(
 ) -> None:
     # Works for root too, whom a read-only folder does not stop.
     if step == "create":
-        monkeypatch.setattr(tempfile, "mkstemp", deny_in(tmp_path, tempfile.mkstemp))
+        monkeypatch.setattr(os, "open", deny_in(tmp_path, os.open))
     else:
         monkeypatch.setattr(os, "replace", deny_in(tmp_path, os.replace))
     code, out, err = run(capsys, *ASSOCIATE_ARGS, "--ics", str(tmp_path / "plan.ics"))

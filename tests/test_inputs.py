@@ -542,8 +542,9 @@ def test_a_numpy_array_of_str_gives_plain_strings(names: list[str]) -> None:
 
 @FAST
 @given(names=NAMES)
-def test_sets_and_dicts_give_their_own_order(names: list[str]) -> None:
-    for value in (set(names), frozenset(names), dict.fromkeys(names), dict.fromkeys(names).keys()):
+def test_sets_and_dict_keys_give_their_own_order(names: list[str]) -> None:
+    """A dict's keys are fine when asked for (``.keys()``); a dict itself is refused."""
+    for value in (set(names), frozenset(names), dict.fromkeys(names).keys()):
         assert as_names(value, "completed") == tuple(value)
 
 
@@ -825,3 +826,16 @@ def test_long_values_are_cut_short_in_messages() -> None:
     message = rejects(as_date, "x" * 10_000, "expires")
     assert len(message) < 200
     assert re.search(r"\.\.\.$", message)
+
+
+def test_passed_takes_a_value_counts_series_as_counts() -> None:
+    import pandas as pd
+
+    counts = pd.Series(["core", "professional", "core"]).value_counts()
+    assert as_passed(counts) == {"core": 2, "professional": 1}
+    assert as_passed(pd.Series(["core", "core"])) == {"core": 2}  # kinds as values
+
+
+def test_a_mapping_of_ids_is_refused_not_read_by_its_keys() -> None:
+    with pytest.raises(PlanInputError, match="completed must be ids or kinds, not a mapping"):
+        as_names({"rev-up-python": False}, "completed")

@@ -1194,6 +1194,8 @@ def test_the_items_table_has_every_item_and_datetime_dates_even_when_empty() -> 
         dates = [c for c in ("start", "finish", "complete_by", "week") if c in frame.columns]
         assert dates and all(str(frame[c].dtype) == "datetime64[ns]" for c in dates)
     assert list(found.items.columns) == list(empty.items.columns)
+    assert found.items.dtypes.to_dict() == empty.items.dtypes.to_dict()
+    assert found.activities.dtypes.to_dict() == empty.activities.dtypes.to_dict()
 
 
 def test_json_numbers_are_rounded() -> None:
@@ -1207,3 +1209,21 @@ def test_json_numbers_are_rounded() -> None:
     assert out["total_cost"] == 199.67
     text = json.dumps(out)
     assert "0000000" not in text and "9999999" not in text
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_hours_are_compared_to_the_same_places_everywhere(solver: str) -> None:
+    """``a`` takes 1000.0005 h, ``c`` and ``d`` 500 h each: the same cost, and [c, d] is half a
+    thousandth of an hour shorter, which the order sees (hours count to six places)."""
+    catalog = make_catalog(
+        activities=[
+            act("a", 2, 20, hours=1000.0005),
+            act("c", 1, 10, hours=500.0),
+            act("d", 1, 10, hours=500.0),
+        ],
+        paths=[{"credits": 2}],
+    )
+    plan = plan_for(catalog, solver)
+    assert ids(plan) == ["c", "d"] and plan.total_hours == 1000.0
+    best = ceplan.compare_paths(catalog, "pro", today=TODAY, expires=day(365), solver=solver).best
+    assert best == plan

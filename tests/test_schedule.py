@@ -190,8 +190,11 @@ def check_schedule(
             end = weeks[week][0]
             # The week holds an available day of the item's window...
             assert days.any_available(max(week, opens), min(end, do_by)), (item_id, week)
-            # ... and lies between the item's start and finish (an exam's: its sitting).
+            # ... and lies between the item's start and finish; an exam is prepared for
+            # before its sitting day, so its week must hold a day before the sitting.
             assert week <= item.finish, (item_id, week, item.finish)
+            if item.is_exam:
+                assert days.any_available(max(week, opens), item.finish - DAY), (item_id, week)
             if not item.is_exam:
                 assert end >= item.start, (item_id, week, item.start)
         first_week = min(rows[item_id])
@@ -307,11 +310,30 @@ def reference_items(
         if not window:
             continue
         spread = hours > 0 and hours_per_week is not None
+        dated = hours_per_week is not None or bool(days.unavailable)
+        if raw["is_exam"] and hours > 0 and dated:
+            # SPEC 6: preparation comes before the sitting, on the last available day.
+            sitting = window[-1]
+            window = [day for day in window if day < sitting]
+            if not window:
+                continue
+            items.append(
+                RefItem(
+                    **common,
+                    credits=credits,
+                    cents=round(float(raw["cost"]) * 100),
+                    hours=hours,
+                    span=span_of(window, today),
+                    finish=sitting,
+                    weeks={},
+                )
+            )
+            continue
         weeks: dict[int, dt.date] = {}
         if spread and not raw["is_exam"]:
             for day in window:
                 weeks[(day - today).days // 7] = day  # the window's last day in each week
-        span = ((window[0] - today).days // 7, (window[-1] - today).days // 7)
+        span = span_of(window, today)
         items.append(
             RefItem(
                 **common,
@@ -324,6 +346,11 @@ def reference_items(
             )
         )
     return items
+
+
+def span_of(window: Sequence[dt.date], today: dt.date) -> tuple[int, int]:
+    """The first and last week (counted from ``today``) of a run of days."""
+    return ((window[0] - today).days // 7, (window[-1] - today).days // 7)
 
 
 def first_by_search(
@@ -759,13 +786,27 @@ def test_hours_that_never_bind_give_the_section_3_plan(
 ) -> None:
     """With weekly hours H_big = the sum of all hours, status, cost and hours are unchanged.
 
-    Both plans of an example use the same solver.
+    Both plans of an example use the same solver. An exam that needs preparation but can be
+    sat only on the first day it can be taken has no day to prepare on in a plan over time
+    (SPEC 6: preparation comes before the sitting), so both plans leave it out.
     """
     data, expires = scenario
     total = sum(float(item.get("hours") or 0) for item in raw_items(data).values())
     big = max(total, 1.0)
     catalog = build(data)
-    inputs: dict[str, Any] = {"today": TODAY, "expires": expires, "solver": solver}
+    unprepared = [
+        raw["id"]
+        for raw in data["exams"]
+        if raw.get("hours")
+        and max(TODAY, raw.get("available_from") or TODAY)
+        == min(expires, raw.get("retires") or expires)
+    ]
+    inputs: dict[str, Any] = {
+        "today": TODAY,
+        "expires": expires,
+        "solver": solver,
+        "exclude": unprepared,
+    }
     plain = ceplan.optimise(catalog, "pro", **inputs)
     timed = ceplan.optimise(catalog, "pro", hours_per_week=big, **inputs)
     assert timed.status == plain.status
@@ -1312,3 +1353,27 @@ def test_days_away_are_named_when_they_are_what_stops_a_path() -> None:
     )
     (reason,) = everywhere.reasons
     assert reason == "away every day from 2026-11-29 to 2026-12-10: nothing can be done in time"
+
+
+def test_exam_preparation_comes_before_the_sitting_day() -> None:
+    """SPEC 6. A 3-hour exam sat on Monday 2027-01-11 (its do-by date); weeks start on Monday
+    2027-01-04, so the week of the sitting holds only the sitting day: at 2 h a week the
+    preparation does not fit before it; at 3 h it all goes in the week before. Sat on the
+    first day it can be, it has no day to prepare on at all, and the reason says so."""
+    data = catalog_data(
+        exams=[exam("e", 10, hours=3)], paths=[{"credits": 0, "exams": {"professional": 1}}]
+    )
+    inputs: dict[str, Any] = {"today": d("2027-01-04"), "expires": d("2027-01-11")}
+    short = ceplan.optimise(build(data), "pro", hours_per_week=2, **inputs)
+    assert short.status == "infeasible" and short.hours_per_week_needed == 3
+    plan = ceplan.optimise(build(data), "pro", hours_per_week=3, **inputs)
+    (sat,) = plan.planned
+    assert sat.finish == d("2027-01-11")
+    assert [(w.date(), h) for w, _, h in plan.timeline.itertuples(index=False)] == [
+        (d("2027-01-04"), 3.0)
+    ]
+    same_day = ceplan.optimise(
+        build(data), "pro", today=d("2027-01-11"), expires=d("2027-01-11"), hours_per_week=5
+    )
+    (reason,) = same_day.reasons
+    assert reason.endswith("(an exam needs a day to prepare before its sitting)")

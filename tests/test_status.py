@@ -271,3 +271,35 @@ def test_no_stray_files_are_left_by_cbc(tmp_path: Path, monkeypatch: pytest.Monk
     plan = plan_with("cbc")
     assert plan.status == "optimal"
     assert [p for p in os.listdir(tmp_path) if p.startswith("ceplan-")] == []
+
+
+def test_a_plan_met_on_the_way_is_kept_when_the_time_runs_out() -> None:
+    """Over time, the cheapest plan without the weekly limit is found first (call 1): it fits,
+    so when the main search (call 2) finds nothing in time, that plan is given, its cost proved
+    least, instead of "unknown"."""
+    plan = plan_with(StopsAt(2, keep=False), hours_per_week=10)
+    assert (plan.status, plan.termination, plan.gap, plan.proven) == (
+        "feasible",
+        "time_limit",
+        0.0,
+        ("cost",),
+    )
+    assert plan.total_cost == 20.0 and plan.found
+    assert plan.renewal_date is not None
+
+
+def test_an_answer_over_the_budget_is_refused() -> None:
+    """A PuLP solver that says "optimal" for taking everything: over the budget, so refused."""
+
+    class TakesEverything(pulp.LpSolver):  # type: ignore[misc]
+        def available(self) -> bool:
+            return True
+
+        def actualSolve(self, lp: pulp.LpProblem, **kwargs: Any) -> int:
+            for var in lp.variables():
+                var.varValue = 1 if var.name in ("take_x", "choose_path_0") else 0
+            lp.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible)
+            return int(lp.status)
+
+    with pytest.raises(ceplan.SolverError, match="breaks the planning rules"):
+        plan_with(TakesEverything(), budget=30)
