@@ -1001,3 +1001,51 @@ def test_check_lists_every_problem_a_line_each(
         line.removeprefix("ceplan: error: ") for line in err.splitlines()
     ]
     assert {p["field"] for p in report["problems"]} == {"cost", "credits", "id", "currency"}
+
+
+def test_a_reader_that_goes_away_does_not_change_the_exit_status(tmp_path: Path) -> None:
+    """``ceplan ... | true``: stdout's pipe is closed; 'no plan' still exits 1, quietly."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    argv = ["optimise", "--tier", "professional", "--today", TODAY, "--budget", "10"]
+    result = subprocess.run(
+        [sys.executable, "-m", "ceplan", *argv],
+        cwd=tmp_path,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    os.close(write_end)
+    assert (result.returncode, result.stderr) == (1, "")
+
+
+def test_help_onto_a_full_disk_is_an_error(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "ceplan", "--help"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "cannot write the output" in one_error_line(result)
+
+
+def test_a_fault_of_ceplan_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("something ceplan did not expect")
+
+    monkeypatch.setattr("ceplan.cli.optimise", broken)
+    code, out, err = run(capsys, "optimise", "--tier", "professional")
+    assert (code, out) == (2, "")
+    assert err == (
+        "ceplan: error: internal error, please report it: "
+        "RuntimeError: something ceplan did not expect\n"
+    )
