@@ -49,7 +49,7 @@ import ceplan
 from ceplan.candidates import shrink, usable_items
 from ceplan.formulation import build_formulation
 from ceplan.planning import make_request
-from ceplan.scheduling import greedy_fitting_cost, schedule
+from ceplan.scheduling import greedy_fitting_plan, schedule
 
 SOLVERS = ("cbc", "highs")
 TIER = "professional"
@@ -257,12 +257,13 @@ def model_size(
                 ceiling = round(plan.total_cost * 100)
             except ceplan.SolverError:  # as the planner does: else the cheapest greedy plan
                 greedy = [
-                    greedy_fitting_cost(
+                    greedy_fitting_plan(
                         usable, timed.calendar, credits_needed=rule.credits, exams_needed=rule.exams
                     )
                     for rule in paths
                 ]
-                ceiling = min((cost for cost in greedy if cost is not None), default=None)
+                costs = [sum(c.cents for c in plan) for plan in greedy if plan is not None]
+                ceiling = min(costs, default=None)
             continue
         instance.kept_timed = len(kept)
         formulation = build_formulation(kept, dict(enumerate(paths)), calendar=request.calendar)
