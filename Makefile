@@ -24,6 +24,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_optimise.py
 	$(BIN)/python bench/bench_schedule.py
+	$(BIN)/python bench/bench_degenerate.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
