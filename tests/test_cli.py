@@ -831,10 +831,11 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("argv", [["optimise", "--tier", "professional"], ["--help"]])
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path, argv: list[str]) -> None:
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "ceplan", "optimise", "--tier", "professional"],
+            [sys.executable, "-m", "ceplan", *argv],
             cwd=tmp_path,
             stdout=full,
             stderr=subprocess.PIPE,
@@ -1019,21 +1020,6 @@ def test_a_reader_that_goes_away_does_not_change_the_exit_status(tmp_path: Path)
     )
     os.close(write_end)
     assert (result.returncode, result.stderr) == (1, "")
-
-
-def test_help_onto_a_full_disk_is_an_error(tmp_path: Path) -> None:
-    with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "ceplan", "--help"],
-            cwd=tmp_path,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert result.returncode == 2
-    assert "cannot write the output" in one_error_line(result)
 
 
 def test_a_fault_of_ceplan_is_one_line_not_a_traceback(
