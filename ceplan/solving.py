@@ -489,8 +489,7 @@ def solve_in_stages(
     plan = stages.read(formulation)
     if run.status == "feasible":
         return _solution(stages, plan, "feasible", run.termination, run.gap)
-    cents = evaluate(plan.path, plan.chosen).cents
-    stages.holds.append(lambda f: _add(f, f.cost == cents, "hold_cost"))
+    stages.holds.append(_hold(COST, evaluate(plan.path, plan.chosen)))
     stages.proven.append(COST.name)
     unique = stages.unique(plan)
     if unique is None:
@@ -560,27 +559,26 @@ def _add(formulation: Formulation, row: Any, name: str) -> None:
 
 
 def _hold(stage: Stage, outcome: Outcome) -> Hold:
-    """The row that keeps ``stage`` at the optimum just found while later stages run.
+    """The rows that keep ``stage`` (cost, hours or count) at the optimum just found.
 
-    Each optimum is held as an equality: nothing better exists, so nothing is lost, and the
-    solver proves the later stages (above all, that a plan is the only one left) faster.
+    Both ways: nothing better exists, so nothing is lost, and saying so helps the solver prove
+    the later stages (above all, that a plan is the only one left). Each of these objectives is
+    a whole number, held within half of one: an equality row of large whole numbers could fail
+    the solver's own tolerance.
     """
-    if stage is HOURS:
-        return partial(_hold_hours, hours=outcome.hours)
-    if stage is COUNT:
-        count = outcome.count
-        return lambda f: _add(f, f.count == count, "hold_count")
-    raise ValueError(f"no hold for stage {stage.name}")  # pragma: no cover
+    return partial(_hold_whole, stage=stage, outcome=outcome)
 
 
-def _hold_hours(formulation: Formulation, *, hours: float) -> None:
-    """Hours at the optimum found, in the model's whole steps, within half a step both ways.
-
-    Not an equality row: one of large whole numbers could fail the solver's own tolerance.
-    """
-    steps = formulation.scaled_hours(hours)
-    _add(formulation, formulation.hours <= steps + 0.5, "hold_hours")
-    _add(formulation, formulation.hours >= steps - 0.5, "hold_hours_least")
+def _hold_whole(formulation: Formulation, *, stage: Stage, outcome: Outcome) -> None:
+    whole = {
+        COST: outcome.cents,
+        HOURS: formulation.scaled_hours(outcome.hours),
+        COUNT: outcome.count,
+    }
+    value = whole[stage]
+    expression = formulation.expression(stage)
+    _add(formulation, expression <= value + 0.5, f"hold_{stage.name}")
+    _add(formulation, expression >= value - 0.5, f"hold_{stage.name}_least")
 
 
 def _hold_renewal(day: dt.date) -> Hold:
