@@ -11,6 +11,9 @@ that meets one of a tier's renewal paths before the certification expires:
 'optimal'
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from ceplan._version import __version__
 from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
 from ceplan.errors import CatalogError, CeplanError, PlanInputError, SolverError
@@ -19,7 +22,23 @@ from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
 from ceplan.objective import ONE_PERSON, ONE_PERSON_OVER_TIME, Objective, Outcome, Stage
 from ceplan.planning import PlanRequest, compare_paths, make_request, optimise
 from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
-from ceplan.solving import SOLVERS, Solver, make_solver
+from ceplan.status import SOLVERS
+
+if _TYPE_CHECKING:
+    from ceplan.solving import Solver, make_solver
+
+_LAZY = {"Solver": "ceplan.solving", "make_solver": "ceplan.solving"}
+"""Names that load with what they need (PuLP, a solver) when first asked for, so that
+``import ceplan`` stays quick."""
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ceplan' has no attribute {name!r}")
+
 
 __all__ = [
     "ONE_PERSON",

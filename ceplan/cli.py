@@ -28,7 +28,7 @@ from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table
 from ceplan.results import Plan
-from ceplan.solving import SOLVERS
+from ceplan.status import SOLVERS
 from ceplan.units import quantity
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
@@ -223,8 +223,9 @@ def _add_optimise(commands: Any) -> None:
     opt.add_argument(
         "--solver",
         choices=SOLVERS,
-        default="highs",
-        help="MILP solver: highs (default, in process) or cbc (needs pip install 'ceplan[cbc]')",
+        default="auto",
+        help="auto (default): an exact dynamic programme for plans without dates where it "
+        "applies, else HiGHS; highs or cbc (needs pip install 'ceplan[cbc]'): that MILP solver",
     )
     opt.add_argument(
         "--time-limit",

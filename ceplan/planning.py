@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ceplan import exact
 from ceplan.candidates import (
     Candidate,
     drop_redundant,
@@ -27,7 +28,7 @@ from ceplan.candidates import (
 )
 from ceplan.catalog import Activity, Catalog, PathRule
 from ceplan.errors import PlanInputError, SolverError
-from ceplan.formulation import Formulation, build_formulation
+from ceplan.exact import PathBest
 from ceplan.inputs import (
     as_catalog,
     as_flag,
@@ -42,17 +43,13 @@ from ceplan.inputs import (
 from ceplan.objective import COST, Objective, Outcome, objective_for
 from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
 from ceplan.scheduling import Scheduled, greedy_fitting_plan, schedule
-from ceplan.solving import (
-    Deadline,
-    Solution,
-    Solver,
-    cheapest_plan,
-    least,
-    make_solver,
-    solve_in_stages,
-)
+from ceplan.status import Deadline, Solution
 from ceplan.units import CREDIT_TOLERANCE, format_money, format_number, money_value, quantity
 from ceplan.weeks import Calendar
+
+if TYPE_CHECKING:  # the integer programme and its solvers load only when a plan needs them
+    from ceplan.formulation import Formulation
+    from ceplan.solving import Solver
 
 __all__ = [
     "HORIZON_YEARS",
@@ -282,7 +279,9 @@ def optimise(
     unavailable
         ``(first, last)`` day ranges when the person can neither study nor attend a session.
     solver
-        ``"highs"`` (default), ``"cbc"``, a :class:`~ceplan.solving.Solver` or a PuLP solver.
+        ``"auto"`` (default: the exact dynamic programme of :mod:`ceplan.exact` for plans
+        without dates where it applies, else HiGHS), ``"highs"``, ``"cbc"``, a
+        :class:`~ceplan.solving.Solver` or a PuLP solver.
     time_limit
         Seconds the whole call may take; when they run out, the best plan found so far is
         returned with ``status`` ``"feasible"`` (or ``"unknown"`` if none was found).
@@ -318,7 +317,7 @@ def optimise(
         unavailable=unavailable,
     )
     deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
-    planner = _Planner(loaded, request, make_solver(solver), deadline)
+    planner = _Planner(loaded, request, solver, deadline)
     return planner.plan(range(len(planner.rules)))
 
 
@@ -347,7 +346,7 @@ def compare_paths(
     loaded = as_catalog(catalog)
     request = make_request(loaded, tier, **inputs)
     deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
-    planner = _Planner(loaded, request, make_solver(solver), deadline)
+    planner = _Planner(loaded, request, solver, deadline)
     plans = tuple(planner.plan([index]) for index in range(len(planner.rules)))
     return PathComparison(tier=tier, currency=loaded.currency, paths=planner.rules, plans=plans)
 
@@ -359,18 +358,32 @@ class _Planner:
     """One request against one catalogue: the usable items, the models, the reasons."""
 
     def __init__(
-        self, catalog: Catalog, request: PlanRequest, solver: Solver, deadline: Deadline
+        self,
+        catalog: Catalog,
+        request: PlanRequest,
+        solver: str | Solver | Any | None,
+        deadline: Deadline,
     ) -> None:
         self.catalog = catalog
         self.request = request
-        self.solver = solver
+        self.choice = "auto" if solver is None else solver
         self.deadline = deadline
+        if self.choice != "auto":
+            _ = self.solver  # a solver that cannot be had is an error now, not after a search
         self.rules: tuple[PathRule, ...] = tuple(catalog.tiers[request.tier].paths)
         self.passed = dict(request.passed)
         self.calendar = request.calendar
         self.limited = request.hours_per_week is not None
         self.objective: Objective = objective_for(over_time=request.timed)
         self._fallbacks: dict[tuple[tuple[int, ...], int | None], _Fallback] = {}
+        self._exact_cache: dict[tuple[int, ...], dict[int, PathBest | None] | None] = {}
+
+    @cached_property
+    def solver(self) -> Solver:
+        """The MILP solver: the one asked for, or HiGHS when the choice is ``"auto"``."""
+        from ceplan.solving import make_solver
+
+        return make_solver("highs" if self.choice == "auto" else self.choice)
 
     @cached_property
     def candidates(self) -> list[Candidate]:
@@ -413,14 +426,18 @@ class _Planner:
         open_paths = [i for i in indices if blocked[i] is None]
         if not open_paths:
             return self._infeasible([b for b in blocked.values() if b is not None])
-        solution = solve_in_stages(
-            self._build(open_paths, self.request.budget_cents),
-            self.objective,
-            self.solver,
-            self.deadline,
-            evaluate=self._evaluate,
-            completion=self._completion,
-        )
+        solution = self._exact(open_paths)
+        if solution is None:
+            from ceplan.solving import solve_in_stages
+
+            solution = solve_in_stages(
+                self._build(open_paths, self.request.budget_cents),
+                self.objective,
+                self.solver,
+                self.deadline,
+                evaluate=self._evaluate,
+                completion=self._completion,
+            )
         if solution.status == "infeasible":
             for i in open_paths:
                 blocked[i] = self._why_not(i)
@@ -449,7 +466,59 @@ class _Planner:
             chosen=tuple(sorted(c.id for c in kept)),
             gap=0.0 if fallback.proven else None,
             proven=(COST.name,) if fallback.proven else (),
+            solver=self.solver.name,
         )
+
+    def _exact(self, paths: Sequence[int]) -> Solution | None:
+        """The best plan by dynamic programming (:mod:`ceplan.exact`), where that applies.
+
+        That is for plans without dates, with ``solver="auto"``; ``None`` otherwise.
+        """
+        best = self._exact_best(tuple(paths))
+        if best is None:
+            return None
+        budget = self.request.budget_cents
+        affordable = [
+            (plan.key, index, plan)
+            for index, plan in best.items()
+            if plan is not None and (budget is None or plan.cents <= budget)
+        ]
+        if not affordable:
+            return Solution("infeasible", solver="dp")
+        _, index, plan = min(affordable, key=lambda found: (found[0], found[1]))
+        return Solution(
+            status="optimal",
+            path=index,
+            chosen=plan.ids,
+            gap=0.0,
+            proven=tuple(stage.name for stage in self.objective.stages),
+            solver="dp",
+        )
+
+    def _exact_best(self, paths: tuple[int, ...]) -> dict[int, PathBest | None] | None:
+        """Each path's best plan, money aside, by dynamic programming.
+
+        ``None`` if that does not apply: a plan over time, another solver asked for, credits
+        without a fine common unit, or a table too large.
+        """
+        if self.request.timed or self.choice != "auto":
+            return None
+        if paths not in self._exact_cache:
+            rules = [self.rules[i] for i in paths]
+            kept = shrink(self.candidates, rules, self.request.earned, self.passed)
+            scale = exact.applies(kept, rules, self.request.earned)
+            self._exact_cache[paths] = (
+                None
+                if scale is None
+                else exact.best_by_path(
+                    kept,
+                    {i: self.rules[i] for i in paths},
+                    self.request.earned,
+                    self.passed,
+                    scale,
+                )
+            )
+        return self._exact_cache[paths]
 
     def _header(self) -> dict[str, Any]:
         catalog, request = self.catalog, self.request
@@ -542,6 +611,7 @@ class _Planner:
             termination=solution.termination,
             gap=solution.gap,
             proven=solution.proven,
+            solver=solution.solver or None,
             path_index=solution.path,
             planned=items,
             renewal_date=renewal,
@@ -646,6 +716,8 @@ class _Planner:
         rules = {i: self.rules[i] for i in paths}
         calendar = self.calendar if capacity or free_hours else None
 
+        from ceplan.formulation import build_formulation
+
         def build() -> Formulation:
             return build_formulation(
                 kept,
@@ -667,6 +739,8 @@ class _Planner:
         keeps the budget. Either is kept in :attr:`_fallbacks`: a plan to give if the time
         runs out before the solver finds one.
         """
+        from ceplan.solving import cheapest_plan
+
         found = cheapest_plan(
             self._build(paths, budget_cents, capacity=False), self.solver, self.deadline
         )
@@ -700,6 +774,8 @@ class _Planner:
     def _cheapest(
         self, paths: Sequence[int], budget_cents: int | None, capacity: bool
     ) -> int | None:
+        from ceplan.solving import least
+
         value = least(
             self._build(paths, budget_cents, capacity=capacity),
             self.solver,
@@ -784,6 +860,9 @@ class _Planner:
                         cheapest_cost=over.cheapest_cost,
                     )
         else:
+            exact_best = self._exact_best((index,))
+            if exact_best is not None and exact_best[index] is not None:
+                return self._over_budget(index, exact_best[index].cents)  # type: ignore[union-attr]
             cheapest = self._cheapest([index], None, capacity=False)
             if cheapest is not None:
                 return self._over_budget(index, cheapest)
@@ -801,6 +880,8 @@ class _Planner:
     def _weekly_hours_needed(self, index: int, budget_cents: int | None) -> float | None:
         """The fewest weekly hours (rounded up to 0.1) with which path ``index`` has a plan."""
         build = self._build([index], budget_cents, free_hours=True)
+        from ceplan.solving import least
+
         needed = least(build, self.solver, self.deadline, lambda f: f.weekly_hours, gap=1e-7)
         if needed is None:
             return None

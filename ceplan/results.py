@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ceplan.catalog import PathRule
 from ceplan.objective import Objective, Outcome, objective_for
+from ceplan.status import Status, Termination
 from ceplan.units import format_money, format_number, money_value, plain_number
 
 if TYPE_CHECKING:
@@ -23,15 +24,6 @@ __all__ = [
     "Status",
     "Termination",
 ]
-
-Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-"""What is known of the answer. ``optimal``: proved best in every stage of the objective;
-``feasible``: a plan, but a limit stopped the proof; ``infeasible``: no plan exists (see
-``reasons``); ``unknown``: the solver stopped before it found a plan or proved there is none."""
-
-Termination = Literal["solved", "time_limit", "solver_stopped"]
-"""Why the solver stopped: it finished, the time limit ran out, or it stopped for its own
-reasons (numerical trouble, a solver that reports no cause)."""
 
 Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
 
@@ -222,6 +214,9 @@ class Plan:
     blocked: tuple[Blocked, ...] = ()
     already_met: bool = False
     paths: tuple[PathRule, ...] = field(default=(), repr=False, compare=False)
+    solver: str | None = field(default=None, compare=False)
+    """What found the plan: ``"dp"`` (the exact search for plans without dates), ``"highs"``,
+    ``"cbc"`` or another solver's name; ``None`` when no search ran."""
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -323,6 +318,7 @@ class Plan:
         found = self.found
         return {
             "status": self.status,
+            "solver": self.solver,
             "termination": self.termination,
             "gap": None if self.gap is None else round(self.gap, 6),
             "tier": self.tier,

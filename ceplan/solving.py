@@ -25,11 +25,10 @@ import math
 import os
 import re
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 import pulp
 
@@ -37,6 +36,7 @@ from ceplan.candidates import Candidate, drop_redundant
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
 from ceplan.objective import COST, COUNT, HOURS, IDS, RENEWAL, Objective, Outcome, Stage
+from ceplan.status import SOLVERS, Deadline, Run, Solution, Status, Termination
 
 __all__ = [
     "SOLVERS",
@@ -52,56 +52,13 @@ __all__ = [
     "solve_in_stages",
 ]
 
-SOLVERS = ("highs", "cbc")
-"""The solver names :func:`make_solver` accepts; the first is the default."""
-
-Status = Literal["optimal", "feasible", "infeasible", "unknown"]
-Termination = Literal["solved", "time_limit", "solver_stopped"]
 
 _WHOLE_GAP = 0.5
 """Absolute gap of every stage: each objective is a whole number (cents, steps of hours, days,
 items), so an optimum within half of one is exact."""
 
 
-# -- time --------------------------------------------------------------------------------------
-
-
-class Deadline:
-    """The time left for a whole planning call (``None``: no limit)."""
-
-    def __init__(self, seconds: float | None = None) -> None:
-        self.seconds = seconds
-        self._end = None if seconds is None else time.perf_counter() + seconds
-
-    def remaining(self) -> float | None:
-        """Seconds left (never below 0), or ``None`` without a limit."""
-        return None if self._end is None else max(0.0, self._end - time.perf_counter())
-
-    @property
-    def expired(self) -> bool:
-        """Whether the time is up."""
-        left = self.remaining()
-        return left is not None and left <= 0
-
-
 # -- solvers -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one solver call ended with: the status, why it stopped, the objective and bound."""
-
-    status: Status
-    termination: Termination
-    objective: float | None = None
-    bound: float | None = None
-
-    @property
-    def gap(self) -> float | None:
-        """The relative gap between the objective and the proved bound, if both are known."""
-        if self.objective is None or self.bound is None:
-            return None
-        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
 
 
 class Solver:
@@ -256,11 +213,12 @@ def make_solver(solver: str | Solver | Any | None = None) -> Solver:
     Parameters
     ----------
     solver
-        ``"highs"`` (default: HiGHS in this process, from the ``highspy`` package), ``"cbc"``
+        ``"highs"`` (default, and what ``"auto"`` means here: HiGHS in this process, from the
+        ``highspy`` package), ``"cbc"``
         (CBC, installed with ``pip install 'ceplan[cbc]'``), a :class:`Solver`, or a PuLP
         solver object, used as is (ceplan then cannot tell why it stopped or its gap).
     """
-    if solver is None or solver == "highs":
+    if solver is None or solver in ("auto", "highs"):
         try:
             return HighsSolver()
         except ImportError:
@@ -332,23 +290,6 @@ def _stdout_to_devnull() -> Iterator[None]:
 
 
 # -- the answer --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Solution:
-    """What the stages found: the chosen path and items (irredundant), or none.
-
-    ``proven`` names the stages proved optimal, in order; ``status`` is ``"optimal"`` only when
-    every stage of the objective is among them. ``gap`` is the relative gap on cost (0 once
-    the cost is proved least).
-    """
-
-    status: Status
-    termination: Termination = "solved"
-    path: int | None = None
-    chosen: tuple[str, ...] = ()
-    gap: float | None = None
-    proven: tuple[str, ...] = ()
 
 
 Evaluate = Callable[[int, tuple[str, ...]], Outcome]
@@ -485,7 +426,7 @@ def solve_in_stages(
     stages = _Stages(build, solver, deadline, evaluate, objective)
     run, formulation = stages.solve(lambda f: f.cost, gap=_WHOLE_GAP, first=True)
     if run.status in ("infeasible", "unknown"):
-        return Solution(run.status, run.termination)
+        return Solution(run.status, run.termination, solver=solver.name)
     plan = stages.read(formulation)
     if run.status == "feasible":
         return _solution(stages, plan, "feasible", run.termination, run.gap)
@@ -542,6 +483,7 @@ def _solution(
         chosen=plan.chosen,
         gap=gap,
         proven=tuple(stages.proven),
+        solver=stages.solver.name,
     )
 
 

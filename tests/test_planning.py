@@ -19,7 +19,7 @@ import pytest
 import ceplan
 from tests.conftest import TODAY, catalog_data, make_catalog
 
-SOLVERS = ["cbc", "highs"]
+SOLVERS = ["auto", "cbc", "highs"]
 
 # The columns of sections 3 and 4 of the SPEC, in this order (later sections may add more).
 ACTIVITY_COLUMNS = ["id", "title", "type", "credits", "cost", "hours", "complete_by"]
@@ -723,17 +723,20 @@ def test_size_tie_smallest_ids_among_free_items(solver: str) -> None:
     assert ids(plan) == ["a", "c"]
 
 
-def test_the_same_input_gives_the_same_plan_on_both_solvers() -> None:
-    """Many free ties (eight 10-credit activities, path 30): both solvers pick a0, a1, a2."""
+def test_the_same_input_gives_the_same_plan_on_every_solver() -> None:
+    """Many free ties (eight 10-credit activities, path 30): every solver picks a0, a1, a2;
+    the JSON is the same but for the solver it names."""
     catalog = make_catalog(
         activities=[act(f"a{n}", 10, 0, hours=2) for n in reversed(range(8))],
         paths=[{"credits": 30}],
     )
-    plans = [plan_for(catalog, name) for name in ("cbc", "highs", "cbc")]
-    assert [plan.status for plan in plans] == ["optimal"] * 3
+    plans = [plan_for(catalog, name) for name in ("cbc", "highs", "auto", "cbc")]
+    assert [plan.status for plan in plans] == ["optimal"] * 4
+    assert [plan.solver for plan in plans] == ["cbc", "highs", "dp", "cbc"]
     assert plans[0].total_cost == pytest.approx(0.0)
     assert ids(plans[0]) == ["a0", "a1", "a2"]
-    assert len({plan.to_json() for plan in plans}) == 1
+    assert plans[0].to_json() == plans[3].to_json()
+    assert len({json.dumps({**plan.to_dict(), "solver": None}) for plan in plans}) == 1
 
 
 # -- currency and the catalogue's age ----------------------------------------------------------

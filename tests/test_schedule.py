@@ -39,7 +39,7 @@ from .conftest import TODAY, catalog_data
 
 DAY = dt.timedelta(days=1)
 SLACK = 1e-6
-SOLVERS = ("cbc", "highs")
+SOLVERS = ("auto", "cbc", "highs")
 PREFIXES = ["80 credits: ", "40 credits + 1 professional exam: "]
 NEEDS = re.compile(r"not enough to finish in time; this path needs at least ([0-9.]+) hours a week")
 TWO_PATHS = [{"credits": 80}, {"credits": 40, "exams": {"professional": 1}}]

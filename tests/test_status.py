@@ -165,8 +165,9 @@ def test_a_solver_that_stops_on_its_own_is_not_said_to_hit_a_time_limit() -> Non
 def test_the_command_line_exits_3_when_no_plan_was_found_in_time(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("ceplan.planning.make_solver", lambda solver: StopsAt(1, keep=False))
-    code = main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--format", "json"])
+    monkeypatch.setattr("ceplan.solving.make_solver", lambda solver: StopsAt(1, keep=False))
+    argv = ["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "highs"]
+    code = main([*argv, "--format", "json"])
     out, err = capsys.readouterr()
     assert code == EXIT_UNKNOWN == 3
     assert json.loads(out)["status"] == "unknown"

@@ -1,0 +1,242 @@
+"""Exact plans without dates by dynamic programming, in the full order of the planning rules.
+
+Without weekly hours or days away, a path's best plan splits into two independent parts:
+
+- **exams**: of each kind, as many as the path still needs; the first ones in the order
+  (cost, hours, id) are the best (cost and hours add up, their number is fixed, and the
+  smallest ids among equals come first);
+- **activities**: a covering knapsack, the least (cost, hours, count) of a set that earns the
+  credits still needed, then the smallest ids in sort order.
+
+The order of the rules compares plans by cost, hours, item count, then sorted ids. Cost, hours
+and count add up over the two parts, and the smallest sorted ids of a union of two parts over
+different items are the union of each part's smallest, so the path's best plan is the union of
+the two parts' best. The best plan overall is the first of the paths' best plans in the order
+(then the path listed first). A budget only decides whether the cheapest plan is affordable.
+
+The knapsack is solved exactly over the credits counted in whole units (credits in quarter
+steps count in quarters; see :func:`credit_scale`): ``best[i][c]`` is the least (cost, hours,
+count) of items ``i..n-1`` (sorted by id) that earn ``c`` more units, taking an item whenever
+doing so is as good. Walking the items by id and taking item ``i`` when that is as good keeps
+the smallest id that any best plan can hold at each step: the smallest sorted ids. Plans found
+so are minimal, hence irredundant.
+
+It applies when credits share a unit fine enough and the table stays small (see
+:func:`applies`); otherwise the integer programme of :mod:`ceplan.formulation` is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ceplan.candidates import Candidate, still_needed
+from ceplan.catalog import PathRule
+from ceplan.units import CREDIT_TOLERANCE, DECIMALS
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["MAX_CELLS", "MAX_SCALE", "PathBest", "applies", "best_by_path", "credit_scale"]
+
+MAX_SCALE = 10_000
+"""The finest credit unit the exact search counts in: a ten-thousandth of a credit."""
+
+MAX_CELLS = 4_000_000
+"""The most cells (items times credit units) of the table, about 100 MB; larger goes to MIP."""
+
+_PYTHON_CELLS = 20_000
+"""Up to this many cells, plain Python is quicker than starting numpy."""
+
+_HOURS = 10**DECIMALS  # hours count in whole millionths, exactly as the order compares them
+_NONE = (math.inf, math.inf, math.inf)
+
+
+@dataclass(frozen=True)
+class PathBest:
+    """A path's best plan: its items (sorted ids) and the totals the order compares."""
+
+    ids: tuple[str, ...]
+    cents: int
+    hours: int
+    """In whole millionths of an hour."""
+
+    @property
+    def key(self) -> tuple[int, int, int, tuple[str, ...]]:
+        """The order of the planning rules: cost, hours, count, sorted ids."""
+        return (self.cents, self.hours, len(self.ids), self.ids)
+
+
+def credit_scale(values: Sequence[float]) -> int | None:
+    """The smallest whole number that makes every value whole, or ``None`` past :data:`MAX_SCALE`.
+
+    Examples
+    --------
+    >>> credit_scale([1, 2.5, 0.25]), credit_scale([3, 64]), credit_scale([1 / 3])
+    (4, 1, 3)
+    >>> credit_scale([0.123456789]) is None
+    True
+    """
+    scale = 1
+    for value in values:
+        fraction = Fraction(value).limit_denominator(MAX_SCALE)
+        if abs(float(fraction) - value) > 1e-9:
+            return None
+        scale = math.lcm(scale, fraction.denominator)
+        if scale > MAX_SCALE:
+            return None
+    return scale
+
+
+def _units(need: float, scale: int) -> int:
+    """The credit units a path still needs: met iff earned units reach this."""
+    if need <= CREDIT_TOLERANCE:
+        return 0
+    return max(0, math.ceil((need - CREDIT_TOLERANCE) * scale - 1e-9))
+
+
+def applies(
+    candidates: Sequence[Candidate], rules: Sequence[PathRule], earned: float
+) -> int | None:
+    """The credit scale to search with, or ``None`` if the exact search does not apply."""
+    activities = [c.credits for c in candidates if not c.is_exam]
+    scale = credit_scale(activities)
+    if scale is None:
+        return None
+    capacity = max((_units(rule.credits - earned, scale) for rule in rules), default=0)
+    if (len(activities) + 1) * (capacity + 1) > MAX_CELLS:
+        return None
+    return scale
+
+
+def best_by_path(
+    candidates: Sequence[Candidate],
+    rules: Mapping[int, PathRule],
+    earned: float,
+    passed: Mapping[str, int],
+    scale: int,
+) -> dict[int, PathBest | None]:
+    """Each path's best plan from ``candidates`` (``None``: the path cannot be met)."""
+    exams = _exams_by_kind(candidates)
+    activities = sorted((c for c in candidates if not c.is_exam), key=lambda c: c.id)
+    needs = {p: still_needed(rule, earned, passed) for p, rule in rules.items()}
+    units = {p: _units(credits, scale) for p, (credits, _) in needs.items()}
+    table = _Knapsack(activities, scale, max(units.values(), default=0))
+    result: dict[int, PathBest | None] = {}
+    for p, (_, exams_needed) in needs.items():
+        chosen = table.best(units[p])
+        for kind, count in exams_needed.items():
+            offered = exams.get(kind, [])
+            if chosen is None or count > len(offered):
+                chosen = None
+                break
+            chosen = [*chosen, *offered[: max(0, count)]]
+        if chosen is None:
+            result[p] = None
+            continue
+        result[p] = PathBest(
+            ids=tuple(sorted(c.id for c in chosen)),
+            cents=sum(c.cents for c in chosen),
+            hours=sum(_steps(c.hours) for c in chosen),
+        )
+    return result
+
+
+def _steps(hours: float) -> int:
+    return int(round(hours * _HOURS))
+
+
+def _exams_by_kind(candidates: Sequence[Candidate]) -> dict[str, list[Candidate]]:
+    by_kind: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        if c.is_exam:
+            by_kind.setdefault(c.kind or "", []).append(c)
+    for group in by_kind.values():
+        group.sort(key=lambda c: (c.cents, _steps(c.hours), c.id))
+    return by_kind
+
+
+class _Knapsack:
+    """The covering knapsack over ``items`` (sorted by id), up to ``capacity`` units."""
+
+    def __init__(self, items: Sequence[Candidate], scale: int, capacity: int) -> None:
+        self.items = list(items)
+        self.weights = [round(c.credits * scale) for c in self.items]
+        self.capacity = capacity
+        self.take: list[list[bool]] | np.ndarray
+        self.reachable: list[bool]
+        if len(self.items) * (capacity + 1) <= _PYTHON_CELLS:
+            self._fill_python()
+        else:
+            self._fill_numpy()
+
+    def best(self, units: int) -> list[Candidate] | None:
+        """The best items earning ``units``: take each item, by id, when that is as good."""
+        if not self.reachable[units]:
+            return None
+        chosen = []
+        need = units
+        for i, item in enumerate(self.items):
+            if need == 0:
+                break
+            if self.take[i][need]:
+                chosen.append(item)
+                need = max(0, need - self.weights[i])
+        return chosen
+
+    def _fill_python(self) -> None:
+        capacity = self.capacity
+        best: list[tuple[float, float, float]] = [_NONE] * (capacity + 1)
+        best[0] = (0, 0, 0)
+        take: list[list[bool]] = [[]] * len(self.items)
+        for i in range(len(self.items) - 1, -1, -1):
+            item, weight = self.items[i], self.weights[i]
+            cents, hours = item.cents, _steps(item.hours)
+            row = [False] * (capacity + 1)
+            new = list(best)
+            for c in range(1, capacity + 1):
+                before = best[max(0, c - weight)]
+                if before[0] == math.inf:  # from an unreachable state: nothing to take
+                    continue
+                candidate = (before[0] + cents, before[1] + hours, before[2] + 1)
+                if candidate <= best[c]:
+                    new[c] = candidate
+                    row[c] = True
+            take[i] = row
+            best = new
+        self.take = take
+        self.reachable = [value[0] != math.inf for value in best]
+
+    def _fill_numpy(self) -> None:
+        import numpy as np
+
+        capacity = self.capacity
+        size = capacity + 1
+        big = np.int64(2**62)
+        cost = np.full(size, big, dtype=np.int64)
+        hours = np.full(size, big, dtype=np.int64)
+        count = np.full(size, big, dtype=np.int64)
+        cost[0] = hours[0] = count[0] = 0
+        take = np.zeros((len(self.items), size), dtype=np.bool_)
+        index = np.arange(size)
+        for i in range(len(self.items) - 1, -1, -1):
+            item = self.items[i]
+            source = np.maximum(index - self.weights[i], 0)
+            new_cost = cost[source] + item.cents
+            new_hours = hours[source] + _steps(item.hours)
+            new_count = count[source] + 1
+            better = (new_cost < cost) | (
+                (new_cost == cost)
+                & ((new_hours < hours) | ((new_hours == hours) & (new_count <= count)))
+            )
+            better &= cost[source] < big  # from a reachable state only
+            better[0] = False  # nothing more to earn: nothing to take
+            take[i] = better
+            cost = np.where(better, new_cost, cost)
+            hours = np.where(better, new_hours, hours)
+            count = np.where(better, new_count, count)
+        self.take = take
+        self.reachable = [bool(value) for value in cost < big]
