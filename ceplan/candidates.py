@@ -23,6 +23,7 @@ from ceplan.weeks import Calendar
 __all__ = [
     "CREDIT_TOLERANCE",
     "Candidate",
+    "candidate_for",
     "drop_redundant",
     "greedy_cost",
     "max_plan_size",
@@ -141,52 +142,71 @@ def usable_items(
             continue
         if item.available_from is not None and item.available_from > complete_by:
             continue
-        is_exam = isinstance(item, Exam)
-        do_by = min(last, complete_by) if last is not None else complete_by
-        study_by: dt.date | None = None
-        cents = catalog.cents_of(item.id)
-        session: int | None = None
-        if isinstance(item, Activity) and item.sessions:
-            # The cheapest session that can be attended; among equals, the latest.
-            options = [
-                (catalog.cents_of(item.id, session=number), -session.start.toordinal(), number)
-                for number, session in enumerate(item.sessions)
-                if session.start >= today
-                and session.end <= do_by
-                and calendar.available_between(session.start, session.end)
-            ]
-            if not options:
-                continue
-            cents, _, session = min(options)
-            first = item.sessions[session].start
-            finish = item.sessions[session].end
-        else:
-            first_day = calendar.first_available(max(today, item.available_from or today), do_by)
-            finish_day = calendar.last_available(do_by, first_day or do_by)
-            if first_day is None or finish_day is None:
-                continue
-            first, finish = first_day, finish_day
-            if is_exam and item.hours:
-                study_by = calendar.last_available(finish - _DAY, first)
-                if study_by is None and calendar.limits:
-                    continue  # no day to prepare before the sitting
-        result.append(
-            Candidate(
-                id=item.id,
-                is_exam=is_exam,
-                kind=item.kind if isinstance(item, Exam) else None,
-                credits=0.0 if isinstance(item, Exam) else float(item.credits),
-                cents=cents,
-                hours=round(float(item.hours or 0.0), DECIMALS),
-                do_by=do_by,
-                first=first,
-                last=finish,
-                session=session,
-                study_by=study_by,
-            )
+        candidate = candidate_for(
+            catalog, item, today=today, complete_by=complete_by, calendar=calendar
         )
+        if candidate is not None:
+            result.append(candidate)
     result.sort(key=lambda c: c.id)
     return result
+
+
+def candidate_for(
+    catalog: Catalog,
+    item: Activity | Exam,
+    *,
+    today: dt.date,
+    complete_by: dt.date,
+    calendar: Calendar,
+) -> Candidate | None:
+    """``item`` as a candidate, if its dates, sessions and the calendar leave a way to do it.
+
+    ``item`` must already pass the date rules of :func:`usable_items` (last day not before
+    ``today``, ``available_from`` not after ``complete_by``).
+    """
+    last = item.last_day
+    is_exam = isinstance(item, Exam)
+    do_by = min(last, complete_by) if last is not None else complete_by
+    study_by: dt.date | None = None
+    cents = catalog.cents_of(item.id)
+    session: int | None = None
+    if isinstance(item, Activity) and item.sessions:
+        # The cheapest session that can be attended; among equals, the latest.
+        options = [
+            (catalog.cents_of(item.id, session=number), -session.start.toordinal(), number)
+            for number, session in enumerate(item.sessions)
+            if session.start >= today
+            and session.end <= do_by
+            and calendar.available_between(session.start, session.end)
+        ]
+        if not options:
+            return None
+        cents, _, session = min(options)
+        first = item.sessions[session].start
+        finish = item.sessions[session].end
+    else:
+        first_day = calendar.first_available(max(today, item.available_from or today), do_by)
+        finish_day = calendar.last_available(do_by, first_day or do_by)
+        if first_day is None or finish_day is None:
+            return None
+        first, finish = first_day, finish_day
+        if is_exam and item.hours:
+            study_by = calendar.last_available(finish - _DAY, first)
+            if study_by is None and calendar.limits:
+                return None  # no day to prepare before the sitting
+    return Candidate(
+        id=item.id,
+        is_exam=is_exam,
+        kind=item.kind if isinstance(item, Exam) else None,
+        credits=0.0 if isinstance(item, Exam) else float(item.credits),
+        cents=cents,
+        hours=round(float(item.hours or 0.0), DECIMALS),
+        do_by=do_by,
+        first=first,
+        last=finish,
+        session=session,
+        study_by=study_by,
+    )
 
 
 def max_plan_size(credits: Sequence[float], need: float) -> int:

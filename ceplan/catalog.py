@@ -276,6 +276,8 @@ class Catalog(_Model):
 
     _cents: dict[str, int] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Activity | Exam] = PrivateAttr(default_factory=dict)
+    _columns: Any = PrivateAttr(default=None)
+    """The catalogue as arrays (:func:`ceplan.bulk.columns_of`), built when first needed."""
 
     @model_validator(mode="after")
     def _check_rules(self) -> Catalog:

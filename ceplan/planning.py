@@ -47,7 +47,8 @@ from ceplan.status import Deadline, Solution
 from ceplan.units import CREDIT_TOLERANCE, format_money, format_number, money_value, quantity
 from ceplan.weeks import Calendar
 
-if TYPE_CHECKING:  # the integer programme and its solvers load only when a plan needs them
+if TYPE_CHECKING:  # the integer programme, its solvers and numpy load only when needed
+    from ceplan.bulk import Usable
     from ceplan.formulation import Formulation
     from ceplan.solving import Solver
 
@@ -63,6 +64,10 @@ __all__ = [
 
 MAX_PROCESSING_DAYS = 3650
 """The most processing days a request may ask for, as in a catalogue."""
+
+BULK_ITEMS = 2_000
+"""From this many activities and exams, plans without dates decide which items are usable and
+which can be in a best plan over arrays (:mod:`ceplan.bulk`)."""
 
 HORIZON_YEARS = 50
 """The furthest ahead of ``today`` an expiry date may be: a certification lasts a few years, so
@@ -377,6 +382,7 @@ class _Planner:
         self.objective: Objective = objective_for(over_time=request.timed)
         self._fallbacks: dict[tuple[tuple[int, ...], int | None], _Fallback] = {}
         self._exact_cache: dict[tuple[int, ...], dict[int, PathBest | None] | None] = {}
+        self._known: dict[str, Candidate] = {}
 
     @cached_property
     def solver(self) -> Solver:
@@ -386,14 +392,46 @@ class _Planner:
         return make_solver("highs" if self.choice == "auto" else self.choice)
 
     @cached_property
+    def bulk(self) -> Usable | None:
+        """The usable items as arrays, for a large catalogue and a plan without dates."""
+        catalog, request = self.catalog, self.request
+        if request.timed or len(catalog.activities) + len(catalog.exams) < BULK_ITEMS:
+            return None
+        from ceplan.bulk import Usable
+
+        return Usable(
+            catalog,
+            today=request.today,
+            complete_by=request.complete_by,
+            unavailable_ids=request.completed | request.excluded,
+            allow_exams=request.allow_exams,
+        )
+
+    @cached_property
     def candidates(self) -> list[Candidate]:
         """The items the person can still use (SPEC 3 and 6)."""
+        if self.bulk is not None:
+            return self.bulk.candidates()
         return self._usable(self.calendar)
 
     @cached_property
     def by_id(self) -> dict[str, Candidate]:
         """:attr:`candidates` by id."""
         return {c.id: c for c in self.candidates}
+
+    def _chosen(self, ids: Iterable[str]) -> list[Candidate]:
+        """The candidates with these ids (from the shrunk items when those hold them all)."""
+        known = self._known
+        wanted = list(ids)
+        if all(i in known for i in wanted):
+            return [known[i] for i in wanted]
+        return [self.by_id[i] for i in wanted]
+
+    def _available(self) -> tuple[float, dict[str, int]]:
+        """The credits of all usable activities, and how many usable exams of each kind."""
+        if self.bulk is not None:
+            return self.bulk.credits_available, self.bulk.exams_offered()
+        return _totals(self.candidates)
 
     def _usable(self, calendar: Calendar) -> list[Candidate]:
         request = self.request
@@ -455,7 +493,7 @@ class _Planner:
         When it was the cheapest plan without a weekly limit and it fits, its cost is the
         least possible, and the plan says so.
         """
-        items = [self.by_id[i] for i in fallback.ids]
+        items = self._chosen(fallback.ids)
         rules = self.rules
         path = next(i for i in paths if meets(items, rules[i], self.request.earned, self.passed))
         kept = drop_redundant(items, rules[path], self.request.earned, self.passed)
@@ -505,7 +543,11 @@ class _Planner:
             return None
         if paths not in self._exact_cache:
             rules = [self.rules[i] for i in paths]
-            kept = shrink(self.candidates, rules, self.request.earned, self.passed)
+            if self.bulk is not None:
+                kept = self.bulk.shrunk(rules, self.request.earned, self.passed)
+            else:
+                kept = shrink(self.candidates, rules, self.request.earned, self.passed)
+            self._known.update((c.id, c) for c in kept)
             scale = exact.applies(kept, rules, self.request.earned)
             self._exact_cache[paths] = (
                 None
@@ -601,7 +643,7 @@ class _Planner:
         warning = self._not_proven(solution)
         if warning:
             header["warnings"] = (*header["warnings"], warning)
-        chosen = [self.by_id[i] for i in solution.chosen]
+        chosen = self._chosen(solution.chosen)
         dates = schedule(chosen, self.calendar)
         items = self._items(chosen, dates)
         renewal = max(item.finish for item in items if item.finish is not None)
@@ -674,7 +716,7 @@ class _Planner:
     # -- the objective's view --------------------------------------------------------------
 
     def _evaluate(self, path: int, chosen: tuple[str, ...]) -> Outcome:
-        items = [self.by_id[i] for i in chosen]
+        items = self._chosen(chosen)
         return Outcome(
             cents=sum(c.cents for c in items),
             hours=sum(c.hours for c in items),
@@ -685,7 +727,7 @@ class _Planner:
 
     def _completion(self, chosen: tuple[str, ...]) -> dt.date:
         """The latest day the items ``chosen`` can complete, within every limit."""
-        dates = schedule([self.by_id[i] for i in chosen], self.calendar)
+        dates = schedule(self._chosen(chosen), self.calendar)
         return max((d.finish for d in dates.values()), default=self.request.today)
 
     # -- models ----------------------------------------------------------------------------
@@ -748,7 +790,7 @@ class _Planner:
             return None
         cents, ids = found
         try:
-            schedule([self.by_id[i] for i in ids], self.calendar)
+            schedule(self._chosen(ids), self.calendar)
             self._fallbacks[tuple(paths), budget_cents] = _Fallback(ids, proven=True)
             return cents
         except SolverError:
@@ -800,7 +842,7 @@ class _Planner:
     def _shortfall(self, index: int) -> Blocked | None:
         """Why path ``index`` cannot be met whatever the money, or ``None`` if it can."""
         rule = self.rules[index]
-        found = _shortfall(rule, self.candidates, self.request, self._set_aside)
+        found = _shortfall(rule, self._available(), self.request, self._set_aside)
         if found is None:
             return None
         text, why = found
@@ -819,7 +861,8 @@ class _Planner:
 
     def _met_without_limits(self, rule: PathRule, calendar: Calendar) -> bool:
         """Whether ``rule`` could be met, money aside, with the usable items of ``calendar``."""
-        return _shortfall(rule, self._usable(calendar), self.request, self._set_aside) is None
+        usable = _totals(self._usable(calendar))
+        return _shortfall(rule, usable, self.request, self._set_aside) is None
 
     @cached_property
     def _set_aside(self) -> dict[str, list[str]]:
@@ -905,16 +948,28 @@ class _Fallback:
     proven: bool
 
 
+def _totals(candidates: Sequence[Candidate]) -> tuple[float, dict[str, int]]:
+    """The credits of the activities among ``candidates``, and the number of exams by kind."""
+    offered: dict[str, int] = {}
+    for c in candidates:
+        if c.is_exam:
+            offered[c.kind or ""] = offered.get(c.kind or "", 0) + 1
+    return sum(c.credits for c in candidates if not c.is_exam), offered
+
+
 def _shortfall(
     rule: PathRule,
-    candidates: Sequence[Candidate],
+    usable: tuple[float, Mapping[str, int]],
     request: PlanRequest,
     set_aside: Mapping[str, Sequence[str]],
 ) -> tuple[str, Any] | None:
-    """Why ``rule`` cannot be met from ``candidates`` whatever the money, and what stops it."""
+    """Why ``rule`` cannot be met whatever the money, and what stops it.
+
+    ``usable`` holds the credits of every usable activity and the usable exams by kind.
+    """
     problems: list[str] = []
     why = None
-    available = sum(c.credits for c in candidates if not c.is_exam)
+    available, offered_by_kind = usable
     if request.earned + available < rule.credits - CREDIT_TOLERANCE:
         most = request.earned + available
         text = f"at most {_fmt_credits(most)} credits can be earned by {request.complete_by}"
@@ -936,7 +991,7 @@ def _shortfall(
                 f"{quantity(missing, f'more {kind} exam')} needed, and new exams are not allowed"
             )
             continue
-        offered = sum(1 for c in candidates if c.is_exam and c.kind == kind)
+        offered = offered_by_kind.get(kind, 0)
         aside = f" ({', '.join(sorted(set_aside[kind]))} set aside)" if kind in set_aside else ""
         if offered == 0:
             problems.append(f"no {kind} exam can be taken by {request.complete_by}{aside}")
