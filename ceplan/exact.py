@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from ceplan.candidates import Candidate, still_needed
 from ceplan.catalog import PathRule
-from ceplan.units import CREDIT_TOLERANCE, DECIMALS
+from ceplan.units import CREDIT_TOLERANCE, DECIMALS, hours_scale
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,6 +50,9 @@ MAX_CELLS = 4_000_000
 
 _PYTHON_CELLS = 20_000
 """Up to this many cells, plain Python is quicker than starting numpy."""
+
+_KEY_BITS = 62
+"""Cost, hours and count fit in one int64 key while their product stays below this power."""
 
 _HOURS = 10**DECIMALS  # hours count in whole millionths, exactly as the order compares them
 _NONE = (math.inf, math.inf, math.inf)
@@ -81,7 +84,7 @@ def credit_scale(values: Sequence[float]) -> int | None:
     True
     """
     scale = 1
-    for value in values:
+    for value in set(values):
         fraction = Fraction(value).limit_denominator(MAX_SCALE)
         if abs(float(fraction) - value) > 1e-9:
             return None
@@ -211,6 +214,35 @@ class _Knapsack:
         self.reachable = [value[0] != math.inf for value in best]
 
     def _fill_numpy(self) -> None:
+        import numpy as np
+
+        size = self.capacity + 1
+        scale = hours_scale(c.hours for c in self.items)
+        cents = [c.cents for c in self.items]
+        steps = [round(c.hours * scale) for c in self.items]
+        # (cost, hours, count) as one whole number when it fits in 62 bits: one array to fill.
+        hours_room, count_room = sum(steps) + 1, len(self.items) + 1
+        if (sum(cents) + 1) * hours_room * count_room >= 2**_KEY_BITS:
+            self._fill_numpy_wide()
+            return
+        keys = [(c * hours_room + h) * count_room + 1 for c, h in zip(cents, steps, strict=True)]
+        big = np.int64(2**62)
+        best = np.full(size, big, dtype=np.int64)
+        best[0] = 0
+        take = np.zeros((len(self.items), size), dtype=np.bool_)
+        index = np.arange(size)
+        for i in range(len(self.items) - 1, -1, -1):
+            before = best[np.maximum(index - self.weights[i], 0)]
+            candidate = before + keys[i]
+            better = (before < big) & (candidate <= best)
+            better[0] = False  # nothing more to earn: nothing to take
+            take[i] = better
+            best = np.where(better, candidate, best)
+        self.take = take
+        self.reachable = (best < big).tolist()
+
+    def _fill_numpy_wide(self) -> None:
+        """As :meth:`_fill_numpy`, with cost, hours and count in three arrays (large sums)."""
         import numpy as np
 
         capacity = self.capacity

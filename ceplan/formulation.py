@@ -38,7 +38,7 @@ and takes no time may be marked only if the path needs it, so that no unneeded i
 to move its renewal later.
 
 Costs are in whole cents and hours in whole steps (hundredths of an hour for most catalogues,
-see :func:`_hours_scale`), so that the cost and hours objectives are exact integers.
+see :func:`~ceplan.units.hours_scale`), so that the cost and hours objectives are exact integers.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ import pulp
 from ceplan.candidates import Candidate, meets
 from ceplan.catalog import PathRule
 from ceplan.objective import COST, COUNT, HOURS, Stage
-from ceplan.units import CREDIT_TOLERANCE, DECIMALS
+from ceplan.units import CREDIT_TOLERANCE, hours_scale
 from ceplan.weeks import Calendar, last_work
 
 __all__ = ["NEEDED_MARGIN", "Formulation", "build_formulation"]
@@ -322,7 +322,7 @@ def build_formulation(
                 pulp.lpSum(by_segment[s]) <= limit,
                 f"hours_week_{calendar.weeks[a].start:%Y_%m_%d}",
             )
-    scale = _hours_scale(c.hours for c in ordered)
+    scale = hours_scale(c.hours for c in ordered)
     hours = pulp.lpSum(round(c.hours * scale) * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
     problem.setObjective(cost)
@@ -344,25 +344,6 @@ def build_formulation(
         hours_scale=scale,
         count=count,
     )
-
-
-def _hours_scale(hours: Iterable[float]) -> int:
-    """The smallest power of ten that makes every item's hours whole.
-
-    At most ``10**DECIMALS``: candidates' hours are rounded to that many places. Total hours
-    times the scale are then an exact integer.
-
-    Examples
-    --------
-    >>> _hours_scale([2, 1.5, 0.25]), _hours_scale([3, 4]), _hours_scale([1 / 3])
-    (100, 1, 1000000)
-    """
-    values = list(hours)
-    for places in range(DECIMALS + 1):
-        scale: int = 10**places
-        if all(abs(h * scale - round(h * scale)) < 1e-6 for h in values):
-            return scale
-    return int(10**DECIMALS)
 
 
 def _kinds(paths: Mapping[int, PathRule]) -> set[str]:

@@ -65,7 +65,7 @@ __all__ = [
 MAX_PROCESSING_DAYS = 3650
 """The most processing days a request may ask for, as in a catalogue."""
 
-BULK_ITEMS = 2_000
+BULK_ITEMS = 500
 """From this many activities and exams, plans without dates decide which items are usable and
 which can be in a best plan over arrays (:mod:`ceplan.bulk`)."""
 

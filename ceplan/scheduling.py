@@ -51,6 +51,8 @@ def schedule(items: Sequence[Candidate], calendar: Calendar) -> dict[str, Schedu
     work = _fill(spread, calendar, {})
     if work is None:
         raise SolverError("the weekly hours do not fit the plan")
+    if calendar.hours_per_week is None:  # no limit: every item already finishes as late as it can
+        return _dates(items, work, calendar)
     done = _completion(items, work, calendar)
     tries = sorted(
         (

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 __all__ = [
     "CREDIT_TOLERANCE",
@@ -18,6 +19,7 @@ __all__ = [
     "HOURS_TOLERANCE",
     "format_money",
     "format_number",
+    "hours_scale",
     "money_value",
     "plain_number",
     "quantity",
@@ -74,6 +76,25 @@ def quantity(amount: float, unit: str) -> str:
     ('1 credit', '40 credits', '0.5 hours')
     """
     return f"{format_number(amount)} {unit}{'' if plain_number(amount) == 1 else 's'}"
+
+
+def hours_scale(hours: Iterable[float]) -> int:
+    """The smallest power of ten that makes every item's hours whole.
+
+    At most ``10**DECIMALS``: items' hours are rounded to that many places. Total hours times
+    the scale are then an exact integer: the models count hours in those whole steps.
+
+    Examples
+    --------
+    >>> hours_scale([2, 1.5, 0.25]), hours_scale([3, 4]), hours_scale([1 / 3])
+    (100, 1, 1000000)
+    """
+    values = set(hours)
+    for places in range(DECIMALS + 1):
+        scale: int = 10**places
+        if all(abs(h * scale - round(h * scale)) < 1e-6 for h in values):
+            return scale
+    return int(10**DECIMALS)
 
 
 def money_value(cents: int) -> float:

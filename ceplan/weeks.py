@@ -71,6 +71,8 @@ class Calendar:
     def first_available(self, on_or_after: dt.date, not_after: dt.date) -> dt.date | None:
         """The first available day in ``[on_or_after, not_after]``, if any."""
         day = max(on_or_after, self.today)
+        if not self.unavailable:
+            return day if day <= min(not_after, self.end) else None
         while day <= min(not_after, self.end):
             if self.available(day):
                 return day
@@ -80,6 +82,8 @@ class Calendar:
     def last_available(self, on_or_before: dt.date, not_before: dt.date) -> dt.date | None:
         """The last available day in ``[not_before, on_or_before]``, if any."""
         day = min(on_or_before, self.end)
+        if not self.unavailable:
+            return day if day >= max(not_before, self.today) else None
         while day >= max(not_before, self.today):
             if self.available(day):
                 return day
@@ -93,7 +97,9 @@ class Calendar:
         start, index = self.today, 0
         while start <= self.end:
             end = min(start + 6 * DAY, self.end)
-            days = sum(self.available(start + n * DAY) for n in range((end - start).days + 1))
+            days = (end - start).days + 1
+            if self.unavailable:
+                days = sum(self.available(start + n * DAY) for n in range(days))
             capacity = math.inf if self.hours_per_week is None else self.hours_per_week * (days > 0)
             weeks.append(Week(index, start, end, days, capacity))
             start, index = start + 7 * DAY, index + 1

@@ -49,7 +49,7 @@ def test_the_same_plan_as_the_integer_programme_on_generated_catalogues(
     hours=st.lists(st.sampled_from([0, 1, 2, 3]), min_size=14, max_size=14),
     need=st.integers(1, 20),
 )
-def test_the_python_and_numpy_tables_agree(
+def test_the_python_and_both_numpy_tables_agree(
     credits: list[float], costs: list[int], hours: list[int], need: int
 ) -> None:
     catalog = make_catalog(
@@ -71,13 +71,15 @@ def test_the_python_and_numpy_tables_agree(
     scale = exact.applies(candidates, list(rules.values()), 0.0)
     assert scale is not None
     python = exact.best_by_path(candidates, rules, 0.0, {}, scale)
-    original = exact._PYTHON_CELLS
+    cells, bits = exact._PYTHON_CELLS, exact._KEY_BITS
     try:
-        exact._PYTHON_CELLS = 0  # force numpy
+        exact._PYTHON_CELLS = 0  # numpy, one key per cell
         vectorised = exact.best_by_path(candidates, rules, 0.0, {}, scale)
+        exact._KEY_BITS = 0  # numpy, cost, hours and count apart
+        wide = exact.best_by_path(candidates, rules, 0.0, {}, scale)
     finally:
-        exact._PYTHON_CELLS = original
-    assert python == vectorised
+        exact._PYTHON_CELLS, exact._KEY_BITS = cells, bits
+    assert python == vectorised == wide
 
 
 def test_credits_without_a_fine_common_unit_go_to_the_integer_programme() -> None:
