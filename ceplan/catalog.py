@@ -134,7 +134,12 @@ Positive = Annotated[float, Field(gt=0)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        allow_inf_nan=False,
+        populate_by_name=True,
+        defer_build=True,
     )
 
 
@@ -279,8 +284,39 @@ class Catalog(_Model):
     _columns: Any = PrivateAttr(default=None)
     """The catalogue as arrays (:func:`ceplan.bulk.columns_of`), built when first needed."""
 
+    @classmethod
+    def from_trusted(cls, data: Mapping[str, Any]) -> Catalog:
+        """A catalogue rebuilt from its own JSON dump, without validating it again.
+
+        For ceplan's cache, whose entries are written from valid catalogues and checked against
+        hashes of the catalogue's bytes and of themselves. Building the models without
+        validation is many times quicker; the rules across fields still run, as they compute
+        each item's cost in cents.
+        """
+        catalog = cls.model_construct(
+            schema_=1,
+            programme=data["programme"],
+            currency=data["currency"],
+            exchange_rates=MappingProxyType(dict(data["exchange_rates"])),
+            rates_as_of=_day(data["rates_as_of"]),
+            as_of=_day(data["as_of"]),
+            processing_days=data["processing_days"],
+            tiers=MappingProxyType(
+                {name: _trusted_tier(tier) for name, tier in data["tiers"].items()}
+            ),
+            exams=tuple(_trusted_exam(exam) for exam in data["exams"]),
+            activities=tuple(_trusted_activity(activity) for activity in data["activities"]),
+        )
+        catalog._apply_rules()
+        return catalog
+
     @model_validator(mode="after")
     def _check_rules(self) -> Catalog:
+        self._apply_rules()
+        return self
+
+    def _apply_rules(self) -> None:
+        """Check the rules across fields; keep each item by id and its cost in cents."""
         cents: dict[str, int] = {}
         broken = _broken_rules(_Parts.of(self), cents)
         if broken:
@@ -288,7 +324,6 @@ class Catalog(_Model):
         items: list[Activity | Exam] = [*self.exams, *self.activities]
         self._by_id = {item.id: item for item in items}
         self._cents = cents
-        return self
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -362,6 +397,50 @@ class Catalog(_Model):
         ]
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype(dict.fromkeys(["credits", "cost", "price", "hours"], "float64"))
+
+
+def _day(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _trusted_tier(data: Mapping[str, Any]) -> Tier:
+    paths = tuple(
+        PathRule.model_construct(credits=path["credits"], exams=MappingProxyType(path["exams"]))
+        for path in data["paths"]
+    )
+    return Tier.model_construct(label=data["label"], period_years=data["period_years"], paths=paths)
+
+
+def _item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": data["id"],
+        "title": data["title"],
+        "cost": data["cost"],
+        "currency": data["currency"],
+        "hours": data["hours"],
+        "source": data["source"],
+        "available_from": _day(data["available_from"]),
+    }
+
+
+def _trusted_exam(data: Mapping[str, Any]) -> Exam:
+    return Exam.model_construct(
+        **_item_fields(data), kind=data["kind"], retires=_day(data["retires"])
+    )
+
+
+def _trusted_activity(data: Mapping[str, Any]) -> Activity:
+    sessions = tuple(
+        Session.model_construct(start=_day(s["start"]), end=_day(s["end"]), cost=s["cost"])
+        for s in data["sessions"]
+    )
+    return Activity.model_construct(
+        **_item_fields(data),
+        type=data["type"],
+        credits=data["credits"],
+        expires=_day(data["expires"]),
+        sessions=sessions,
+    )
 
 
 def _session_key(item_id: str, number: int) -> str:

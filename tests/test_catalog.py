@@ -741,3 +741,27 @@ def test_the_catalogue_cannot_be_changed_through_its_collections() -> None:
         catalog.activities.append(catalog.activities[0])
     with pytest.raises((TypeError, AttributeError)):
         del catalog.tiers["pro"]
+
+
+def test_a_catalogue_rebuilt_from_its_own_dump_without_validation_is_the_same() -> None:
+    """The cache's fast path: model_construct from the JSON dump, rules run again for cents."""
+    import json
+
+    from bench import catalogs
+
+    data = catalogs.catalog_data(500, 3)
+    data["activities"][0]["sessions"] = [
+        {"start": dt.date(2027, 2, 1), "end": dt.date(2027, 2, 5), "cost": 100},
+        {"start": dt.date(2027, 5, 1), "end": dt.date(2027, 5, 3)},
+    ]
+    data["activities"][0].pop("available_from", None)
+    data["activities"][0].pop("expires", None)
+    for catalog in (ceplan.load_catalog(cache=False), ceplan.Catalog.model_validate(data)):
+        dump = json.loads(catalog.model_dump_json(by_alias=True))
+        rebuilt = ceplan.Catalog.from_trusted(dump)
+        assert rebuilt == catalog
+        assert rebuilt.model_dump() == catalog.model_dump()
+        assert {i: rebuilt.cents_of(i) for i in rebuilt.ids} == {
+            i: catalog.cents_of(i) for i in catalog.ids
+        }
+        assert isinstance(rebuilt.tiers, type(catalog.tiers))

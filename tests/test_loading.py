@@ -745,6 +745,7 @@ def shared_dir() -> Iterator[Path]:
 LOAD_AND_REPORT = f"""
 import json, os, sys
 import ceplan
+ceplan.Catalog.model_rebuild()  # the validators are built on first use: build them as root
 if os.geteuid() == 0:  # become nobody, with no capabilities left, once the imports are done
     os.setgroups([])
     os.setgid({NOBODY})
