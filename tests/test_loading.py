@@ -35,6 +35,7 @@ import yaml
 
 import ceplan
 import ceplan.loading as loading
+from ceplan import _yamlread
 from tests.conftest import catalog_data
 
 WriteCatalog = Callable[..., Path]
@@ -47,7 +48,7 @@ if hasattr(yaml, "CSafeLoader"):
 @pytest.fixture(params=LOADERS)
 def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the test with libyaml's safe loader (where present) and with PyYAML's own."""
-    monkeypatch.setattr(loading, "_Loader", request.param)
+    monkeypatch.setattr(_yamlread, "_Loader", request.param)
     return request.param
 
 
@@ -253,9 +254,9 @@ def test_the_unsafe_payload_would_run_under_an_unsafe_loader(tmp_path: Path) -> 
 
 def test_the_yaml_loader_is_safe_and_uses_libyaml_where_present() -> None:
     safe = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
-    assert loading._Loader in safe
+    assert _yamlread._Loader in safe
     if hasattr(yaml, "CSafeLoader"):
-        assert loading._Loader is yaml.CSafeLoader
+        assert _yamlread._Loader is yaml.CSafeLoader
 
 
 # -- text that is not YAML ------------------------------------------------------------------------
