@@ -22,6 +22,7 @@ test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_all.py
 	$(BIN)/python bench/bench_optimise.py
 	$(BIN)/python bench/bench_schedule.py
 	$(BIN)/python bench/bench_degenerate.py
