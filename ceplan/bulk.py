@@ -251,7 +251,8 @@ class Usable:
         """As :func:`ceplan.candidates.reduce_dominated` for activities, over arrays.
 
         An activity stays unless as many earlier ones in the order (cost, hours, id), earning at
-        least as many credits, as a best plan can hold.
+        least as many credits, as a best plan can hold (of all its activities, or of those
+        earning that much).
         """
         pool = np.flatnonzero(keep)
         limit = max_plan_size(credits[pool].tolist(), need)
@@ -264,7 +265,16 @@ class Usable:
             at_least = np.cumsum(ordered >= value - CREDIT_TOLERANCE)
             here = ordered == value
             beaten[here] = at_least[here] - 1  # the earlier ones, not itself
-        return np.asarray(order[beaten < limit], dtype=np.int64)
+        enough = np.minimum(limit, _most_at_least(ordered, need))
+        return np.asarray(order[beaten < enough], dtype=np.int64)
+
+
+def _most_at_least(credits: np.ndarray, need: float) -> np.ndarray:
+    """:func:`ceplan.candidates.most_at_least` for many activities at once."""
+    step = credits - CREDIT_TOLERANCE
+    with np.errstate(divide="ignore", invalid="ignore"):
+        most = np.floor((need - CREDIT_TOLERANCE) / step) + 1.0
+    return np.where(step > 0, most, np.inf)
 
 
 class _Bound:

@@ -27,6 +27,7 @@ __all__ = [
     "drop_redundant",
     "greedy_cost",
     "max_plan_size",
+    "most_at_least",
     "meets",
     "reduce_dominated",
     "shrink",
@@ -236,6 +237,25 @@ def max_plan_size(credits: Sequence[float], need: float) -> int:
     return size
 
 
+def most_at_least(credits: float, need: float) -> float:
+    """The most activities earning ``credits`` or more that one best plan can hold.
+
+    Without its smallest activity a best plan is short (it is minimal, see
+    :func:`max_plan_size`), and at least ``m - 1`` of its ``m`` activities of ``credits`` or
+    more are still in it: ``(m - 1) * credits < need``. (Both sides allow for
+    :data:`~ceplan.units.CREDIT_TOLERANCE`; the answer may be one too large, never too small.)
+
+    Examples
+    --------
+    >>> most_at_least(40, need=80), most_at_least(10, need=80), most_at_least(80, need=80)
+    (2.0, 8.0, 1.0)
+    """
+    step = credits - CREDIT_TOLERANCE
+    if step <= 0:
+        return math.inf
+    return math.floor((need - CREDIT_TOLERANCE) / step) + 1.0
+
+
 def greedy_cost(
     candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: Mapping[str, int]
 ) -> int | None:
@@ -301,7 +321,8 @@ def reduce_dominated(
     order (cost, hours, id). In a plan that uses ``b`` but not some ``a`` that beats it, swapping
     ``b`` for ``a`` keeps every rule and gives a plan that is no worse (and strictly better in the
     tie-break order). So ``b`` can go once at least as many activities beat it as a best plan can
-    hold (:func:`max_plan_size`): one of them is then always free to swap in. Exams are the same
+    hold (:func:`max_plan_size`), or as many activities of ``b``'s credits or more as it can hold
+    (:func:`most_at_least`): one of them is then always free to swap in. Exams are the same
     with credits out of the picture: per kind, only the first ``exams_needed[kind]`` exams in the
     order (cost, hours, id) can be in a best plan. Items dearer than ``max_cents`` (the cost of
     a known plan, see :func:`greedy_cost`) go too: costs are never negative.
@@ -321,15 +342,16 @@ def reduce_dominated(
     if limit > 0 and timed:
         walked: list[Candidate] = []
         for candidate in sorted(activities, key=lambda c: c.key):
+            enough = min(limit, most_at_least(candidate.credits, credits_needed))
             beaten_by = 0
             for other in walked:
                 if other.credits >= candidate.credits - CREDIT_TOLERANCE and _beats_in_time(
                     other, candidate
                 ):
                     beaten_by += 1
-                    if beaten_by >= limit:
+                    if beaten_by >= enough:
                         break
-            if beaten_by < limit:
+            if beaten_by < enough:
                 kept.append(candidate)
             walked.append(candidate)
     elif limit > 0:
@@ -338,7 +360,7 @@ def reduce_dominated(
         for candidate in sorted(activities, key=lambda c: c.key):
             low = bisect.bisect_left(seen_credits, candidate.credits - CREDIT_TOLERANCE)
             beaten_by = len(seen_credits) - low
-            if beaten_by < limit:
+            if beaten_by < min(limit, most_at_least(candidate.credits, credits_needed)):
                 kept.append(candidate)
             bisect.insort(seen_credits, candidate.credits)
     by_kind: dict[str, list[Candidate]] = defaultdict(list)

@@ -19,23 +19,26 @@ Constraint families, named from the data:
   ``a`` first: of interchangeable items a plan takes the first ones, which is also what the id
   tie-break prefers, and the solver never searches through copies of one plan.
 
-With weekly study hours limited (a :class:`~ceplan.weeks.Calendar` with ``hours_per_week``),
-continuous ``work[i, s]`` hours of self-paced item ``i`` join, for each run ``s`` of weeks inside
-the item's window. A run is a stretch of weeks that no window starts or ends inside (see
-:func:`_segments`), so buckets exist only where something changes:
+With weekly study hours limited (a :class:`~ceplan.weeks.Calendar` with ``hours_per_week``), the
+weeks are grouped into runs that no item's window starts or ends inside (see :func:`_segments`),
+so each self-paced item may work in a consecutive stretch of runs, ``a[i]..b[i]``. Hours can be
+spread within the weekly limit exactly when, for every stretch of runs ``s..e``, the items whose
+whole window lies inside it need no more hours than the stretch holds (Hall's condition, which
+is enough when every window is a stretch). One row per stretch would be too many, so
+:class:`Weekly` knows them all and the solver adds the ones an answer breaks
+(:meth:`Formulation.broken_stretches`), round after round, until an answer keeps them all:
 
-- ``hours_done_<id>``: ``sum(work[i, s] for s) == hours[i] * take[i]``;
-- ``hours_week_<YYYY_MM_DD>`` (the run's first week): ``sum(work[i, s] for i) <=`` the run's
-  capacity, the sum of its weeks' (or ``weekly_hours`` times its weeks with an available day,
-  when the weekly hours are themselves a variable, to find how many a plan needs).
+- ``hours_runs_<s>_<e>``: ``sum(hours[i] * take[i] for a[i] >= s and b[i] <= e) <=`` the hours
+  the runs ``s..e`` hold (or ``weekly_hours`` times their weeks with an available day, when the
+  weekly hours are themselves a variable, to find how many a plan needs).
 
 For the latest-renewal stage (SPEC 6), :meth:`Formulation.add_renewal` adds binary markers
-``last_<n>`` (item ``n`` finishes the plan on its last possible day) and ``last_<n>_<s>`` (a
-self-paced item under a weekly limit finishes in run ``s``, doing at least
-:func:`~ceplan.weeks.last_work` hours there), with ``one_last`` (exactly one marker),
-``last_in_plan_<n>``, ``last_works_<n>_<s>`` and ``last_needed_<n>``: an item that costs nothing
-and takes no time may be marked only if the path needs it, so that no unneeded item pads a plan
-to move its renewal later.
+``last_<n>`` (item ``n`` finishes the plan on its last possible day) and ``last_<n>_<r>`` (a
+self-paced item under a weekly limit finishes in run ``r``, doing at least
+:func:`~ceplan.weeks.last_work` hours there: in the rows above, those hours count in every
+stretch that holds ``r``), with ``one_last`` (exactly one marker), ``last_in_plan_<n>`` and
+``last_needed_<n>``: an item that costs nothing and takes no time may be marked only if the path
+needs it, so that no unneeded item pads a plan to move its renewal later.
 
 Costs are in whole cents and hours in whole steps (hundredths of an hour for most catalogues,
 see :func:`~ceplan.units.hours_scale`), so that the cost and hours objectives are exact integers.
@@ -43,11 +46,12 @@ see :func:`~ceplan.units.hours_scale`), so that the cost and hours objectives ar
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulp
@@ -58,7 +62,7 @@ from ceplan.objective import COST, COUNT, HOURS, Stage
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 from ceplan.weeks import Calendar, last_work
 
-__all__ = ["NEEDED_MARGIN", "Formulation", "build_formulation"]
+__all__ = ["NEEDED_MARGIN", "Formulation", "Weekly", "build_formulation"]
 
 NEEDED_MARGIN = 1e-4
 """An item counts as needed when without it the path would be short by more than
@@ -77,9 +81,12 @@ class Formulation:
     paths: dict[int, PathRule]
     earned: float
     passed: dict[str, int]
-    work: dict[tuple[str, int], Any]
-    work_ends: dict[tuple[str, int], dt.date]
-    """For each ``work[i, s]``: the last day item ``i`` can work in run ``s`` of weeks."""
+    weekly: Weekly | None
+    """The self-study hours under a weekly limit, by runs of weeks; ``None`` without one."""
+    markers: list[_Marker]
+    """The renewal markers of self-paced items under a weekly limit."""
+    stretches: set[tuple[int, int]]
+    """The stretches of runs ``(first, last)`` whose hours rows the problem has."""
     weekly_hours: Any
     hours_per_week: float | None
     budget_cents: int | None
@@ -119,32 +126,113 @@ class Formulation:
         Returns the days after ``floor`` that the marked finish falls on, to maximise. A plan
         that cannot finish on or after ``floor`` becomes infeasible, so the rows also hold a
         renewal reached earlier (pass that day as ``floor``).
+
+        One marker stands for every item that would finish alike: on the same day and, for
+        self-paced items under a weekly limit, in the same run of weeks, with the same window
+        and the same finishing hours (the hours rows cannot tell such items apart). An item
+        that costs nothing and takes no time keeps a marker of its own, to say it is needed.
         """
-        problem, take = self.problem, self.take
-        runs: dict[str, list[tuple[int, Any]]] = defaultdict(list)
-        for (item_id, s), var in sorted(self.work.items()):
-            runs[item_id].append((s, var))
-        ends: list[tuple[Any, dt.date]] = []
-        for n, c in enumerate(_first_of_each_profile(self.candidates.values())):
-            if c.is_exam or c.id not in runs:  # it finishes on its last possible day
-                if c.finish_by < floor:
-                    continue
-                marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
-                problem += marker <= take[c.id], f"last_in_plan_{n}"
-                if c.free and not c.is_exam:
-                    self._needed(c, marker, f"last_needed_{n}")
-                ends.append((marker, c.finish_by))
+        problem, take, weekly = self.problem, self.take, self.weekly
+        groups: dict[_Finish, list[str]] = {}
+        for c in _first_of_each_profile(self.candidates.values()):
+            if c.is_exam or weekly is None or c.id not in weekly.spans:
+                # It finishes on its last possible day.
+                if c.finish_by >= floor:
+                    alone = c.id if c.free and not c.is_exam else None
+                    groups.setdefault(_Finish(c.finish_by, alone), []).append(c.id)
                 continue
-            least = last_work(c.hours, self.hours_per_week)
-            for s, var in runs[c.id]:
-                day = self.work_ends[c.id, s]
-                if day < floor:
-                    continue
-                marker = problem.add_variable(f"last_{n}_{s}", 0, 1, cat=pulp.LpBinary)
-                problem += var >= least * marker, f"last_works_{n}_{s}"
-                ends.append((marker, day))
+            span = weekly.spans[c.id]
+            for r in range(span[0], span[1] + 1):
+                day = weekly.end(c, r)
+                if day >= floor:
+                    finish = _Finish(day, None, span, r, weekly.least[c.id])
+                    groups.setdefault(finish, []).append(c.id)
+        ends: list[tuple[Any, dt.date]] = []
+        for n, (finish, ids) in enumerate(groups.items()):
+            marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
+            problem += marker <= pulp.lpSum(take[i] for i in ids), f"last_in_plan_{n}"
+            if finish.alone is not None:
+                self._needed(self.candidates[finish.alone], marker, f"last_needed_{n}")
+            if finish.span is not None:
+                self.markers.append(_Marker(marker, finish.span, finish.run, finish.least))
+            ends.append((marker, finish.day))
         problem += pulp.lpSum(marker for marker, _ in ends) == 1, "one_last"
         return pulp.lpSum((day - floor).days * marker for marker, day in ends)
+
+    def add_stretch(self, first: int, last: int) -> None:
+        """Row ``hours_runs_<first>_<last>``: the hours the runs ``first..last`` must hold."""
+        weekly = self.weekly
+        assert weekly is not None
+        if (first, last) in self.stretches:
+            return
+        self.stretches.add((first, last))
+        take, hours = self.take, weekly.hours
+        terms: list[tuple[Any, float]] = []
+        for (a, b), ids in weekly.by_span.items():
+            if first <= a and b <= last:
+                terms.extend((take[i], hours[i]) for i in ids)
+        for m in self.markers:
+            a, b = m.span
+            if first <= m.run <= last and not (first <= a and b <= last):
+                terms.append((m.variable, m.least))
+        if self.weekly_hours is not None:
+            terms.append((self.weekly_hours, -float(sum(weekly.weeks[first : last + 1]))))
+            limit = 0.0
+        else:
+            limit = float(sum(weekly.capacity[first : last + 1]))
+        row = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=limit)
+        self.problem.addConstraint(row, f"hours_runs_{first}_{last}")
+
+    def broken_stretches(
+        self, taken: Iterable[str] | None = None, most: int = 40
+    ) -> list[tuple[int, int]]:
+        """The stretches of runs whose hours a plan overfills, worst first (at most ``most``).
+
+        The plan is the solver's answer (taken items, set markers, the weekly hours), or the
+        items ``taken``, marked and all. Stretches that already have a row are left out: an
+        answer the solver found with the row in place overfills it only within the solver's
+        tolerance.
+        """
+        import numpy as np
+
+        weekly = self.weekly
+        if weekly is None:
+            return []
+        if taken is None:
+            chosen = {i for i, var in self.take.items() if (var.value() or 0) > 0.5}
+            marked = [m for m in self.markers if (m.variable.value() or 0) > 0.5]
+            hours = self.weekly_hours
+            per_week = None if hours is None else float(hours.value() or 0)
+        else:
+            chosen, marked, per_week = set(taken), [], None
+        size = len(weekly.capacity)
+        demand = np.zeros((size, size))
+        for i in chosen & weekly.spans.keys():
+            a, b = weekly.spans[i]
+            demand[a, b] += weekly.hours[i]
+        # Items inside s..e: windows a >= s and b <= e.
+        demand = np.flip(np.cumsum(np.flip(demand, axis=0), axis=0), axis=0).cumsum(axis=1)
+        for m in marked:
+            (a, b), r = m.span, m.run
+            extra = np.zeros((size, size))
+            extra[: r + 1, r:] = m.least
+            extra[: a + 1, b:] = 0.0  # stretches holding the whole window count it already
+            demand += extra
+        if per_week is not None:
+            per_run = np.asarray(weekly.weeks, dtype=float) * per_week
+        else:
+            per_run = np.asarray(weekly.capacity, dtype=float)
+        held = np.concatenate([[0.0], np.cumsum(per_run)])
+        room = held[None, 1:] - held[:-1, None]  # room[s, e] = the hours of runs s..e
+        over = np.triu(demand - room)
+        found = []
+        for flat in np.argsort(-over, axis=None, kind="stable")[:most]:
+            first, last = divmod(int(flat), size)
+            if over[first, last] <= 1e-6:
+                break
+            if (first, last) not in self.stretches:
+                found.append((first, last))
+        return found
 
     def _needed(self, c: Candidate, marker: Any, name: str) -> None:
         """Row ``name``: when ``marker`` is set, the chosen path is short without activity ``c``.
@@ -160,6 +248,101 @@ class Formulation:
             <= -CREDIT_TOLERANCE - NEEDED_MARGIN + room * (1 - marker),
             name,
         )
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """How an item would finish a plan: the items that finish alike share a renewal marker.
+
+    ``alone`` is the id of an item that needs a marker of its own; ``span``, ``run`` and
+    ``least`` are set for self-paced items under a weekly limit (see :class:`_Marker`).
+    """
+
+    day: dt.date
+    alone: str | None
+    span: tuple[int, int] | None = None
+    run: int = 0
+    least: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """A renewal marker of self-paced items: set, one of them does ``least`` hours in ``run``.
+
+    The items share their window, ``span`` (first and last run).
+    """
+
+    variable: Any
+    span: tuple[int, int]
+    run: int
+    least: float
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """Self-paced items' hours against a weekly limit, by runs of weeks.
+
+    ``spans[i]`` is the first and last run of item ``i``'s window (``by_span`` the items of
+    each); ``capacity[r]`` the hours run ``r`` holds and ``weeks[r]`` its weeks with an
+    available day; ``least[i]`` the hours that count as finishing item ``i`` in a run.
+    """
+
+    spans: dict[str, tuple[int, int]]
+    by_span: dict[tuple[int, int], list[str]]
+    hours: dict[str, float]
+    least: dict[str, float]
+    capacity: tuple[float, ...]
+    weeks: tuple[int, ...]
+    segments: tuple[tuple[int, int], ...]
+    """Each run's first and last week (indices into ``calendar.weeks``)."""
+    calendar: Calendar
+    _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict, repr=False)
+
+    def first_stretches(self) -> set[tuple[int, int]]:
+        """Stretches worth a row from the start: each item's own window, and all the runs."""
+        return {(0, len(self.capacity) - 1)} if self.capacity else set()
+
+    def end(self, item: Candidate, run: int) -> dt.date:
+        """The last day ``item`` can work in run ``run``."""
+        key = (item.work_until, run)
+        if key not in self._ends:
+            first_week, last_week = self.segments[run]
+            weeks = self.calendar.weeks
+            day = min(weeks[last_week].end, item.work_until)
+            found = self.calendar.last_available(day, weeks[first_week].start)
+            self._ends[key] = found or item.work_until
+        return self._ends[key]
+
+
+def _weekly(items: Sequence[Candidate], calendar: Calendar) -> Weekly:
+    """The runs of weeks, and each self-paced item's stretch of them."""
+    timed = [c for c in items if c.self_paced and c.hours > 0]
+    weeks_of = {
+        c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.work_until))
+        for c in timed
+    }
+    segments = _segments(weeks_of.values())
+    starts = [a for a, _ in segments]
+    spans: dict[str, tuple[int, int]] = {}
+    by_span: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for c in timed:
+        first_week, last_week = weeks_of[c.id]
+        span = (bisect.bisect_left(starts, first_week), bisect.bisect_right(starts, last_week) - 1)
+        spans[c.id] = span
+        by_span[span].append(c.id)
+    available = [
+        [w for w in calendar.weeks[a : b + 1] if w.available_days > 0] for a, b in segments
+    ]
+    return Weekly(
+        spans=spans,
+        by_span=dict(by_span),
+        hours={c.id: c.hours for c in timed},
+        least={c.id: last_work(c.hours, calendar.hours_per_week) for c in timed},
+        capacity=tuple(float(sum(w.capacity for w in run)) for run in available),
+        weeks=tuple(len(run) for run in available),
+        segments=tuple(segments),
+        calendar=calendar,
+    )
 
 
 def _name(prefix: str, text: str, used: set[str]) -> str:
@@ -283,45 +466,13 @@ def build_formulation(
     for group in _profiles(ordered):
         for before, after in zip(group, group[1:], strict=False):
             problem += take[before.id] - take[after.id] >= 0, _name("same", after.id, used)
-    work: dict[tuple[str, int], Any] = {}
-    work_ends: dict[tuple[str, int], dt.date] = {}
     weekly_hours = None
+    weekly = None
     limited = calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free)
     if calendar is not None and limited:
         if weekly_hours_free:
             weekly_hours = problem.add_variable("weekly_hours", 0, None)
-        timed = [c for c in ordered if c.self_paced and c.hours > 0]
-        spans = {
-            c.id: (calendar.week_of(c.first or calendar.today), calendar.week_of(c.work_until))
-            for c in timed
-        }
-        segments = _segments(spans.values())
-        by_segment: dict[int, list[Any]] = {}
-        for c in timed:
-            first, last = spans[c.id]
-            mine = [s for s, (a, b) in enumerate(segments) if first <= a and b <= last]
-            for s in mine:
-                var = problem.add_variable(f"work_{take[c.id].name}_{s}", 0, None)
-                work[c.id, s] = var
-                by_segment.setdefault(s, []).append(var)
-                run = calendar.weeks[segments[s][0] : segments[s][1] + 1]
-                end = calendar.last_available(min(run[-1].end, c.work_until), run[0].start)
-                work_ends[c.id, s] = end or c.work_until
-            problem += (
-                pulp.lpSum(work[c.id, s] for s in mine) == c.hours * take[c.id],
-                _name("hours_done", c.id, used),
-            )
-        for s in sorted(by_segment):
-            a, b = segments[s]
-            weeks = [w for w in calendar.weeks[a : b + 1] if w.available_days > 0]
-            if weekly_hours is not None:
-                limit = weekly_hours * len(weeks)
-            else:
-                limit = sum(w.capacity for w in weeks)
-            problem += (
-                pulp.lpSum(by_segment[s]) <= limit,
-                f"hours_week_{calendar.weeks[a].start:%Y_%m_%d}",
-            )
+        weekly = _weekly(ordered, calendar)
     scale = hours_scale(c.hours for c in ordered)
     hours = pulp.lpSum(round(c.hours * scale) * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
@@ -334,8 +485,9 @@ def build_formulation(
         paths=dict(paths),
         earned=earned,
         passed=passed,
-        work=work,
-        work_ends=work_ends,
+        weekly=weekly,
+        markers=[],
+        stretches=set(),
         weekly_hours=weekly_hours,
         hours_per_week=calendar.hours_per_week if calendar is not None and limited else None,
         budget_cents=budget_cents,

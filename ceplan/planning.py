@@ -383,6 +383,8 @@ class _Planner:
         self._fallbacks: dict[tuple[tuple[int, ...], int | None], _Fallback] = {}
         self._exact_cache: dict[tuple[int, ...], dict[int, PathBest | None] | None] = {}
         self._known: dict[str, Candidate] = {}
+        self._overfull: dict[tuple[tuple[int, ...], int | None], tuple[str, ...]] = {}
+        """Cheapest plans without the weekly limit that do not fit it, by paths and budget."""
 
     @cached_property
     def solver(self) -> Solver:
@@ -468,13 +470,16 @@ class _Planner:
         if solution is None:
             from ceplan.solving import solve_in_stages
 
+            build = self._build(open_paths, self.request.budget_cents)
+            overfull = self._overfull.get((tuple(open_paths), self.request.budget_cents))
             solution = solve_in_stages(
-                self._build(open_paths, self.request.budget_cents),
+                build,
                 self.objective,
                 self.solver,
                 self.deadline,
                 evaluate=self._evaluate,
                 completion=self._completion,
+                probes=() if overfull is None else (overfull,),
             )
         if solution.status == "infeasible":
             for i in open_paths:
@@ -781,11 +786,7 @@ class _Planner:
         keeps the budget. Either is kept in :attr:`_fallbacks`: a plan to give if the time
         runs out before the solver finds one.
         """
-        from ceplan.solving import cheapest_plan
-
-        found = cheapest_plan(
-            self._build(paths, budget_cents, capacity=False), self.solver, self.deadline
-        )
+        found = self._cheapest_without_limit(paths, budget_cents)
         if found is None:
             return None
         cents, ids = found
@@ -794,7 +795,7 @@ class _Planner:
             self._fallbacks[tuple(paths), budget_cents] = _Fallback(ids, proven=True)
             return cents
         except SolverError:
-            pass
+            self._overfull[tuple(paths), budget_cents] = ids
         plans = [
             greedy_fitting_plan(
                 self.candidates, self.calendar, credits_needed=credits, exams_needed=exams
@@ -812,6 +813,36 @@ class _Planner:
         if within:
             self._fallbacks[tuple(paths), budget_cents] = _Fallback(min(within)[1], proven=False)
         return min((cents for cents, _ in fitting), default=None)
+
+    def _cheapest_without_limit(
+        self, paths: Sequence[int], budget_cents: int | None
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """A cheapest plan ignoring the weekly limit (``None``: none within the budget).
+
+        By dynamic programming where :mod:`ceplan.exact` applies (``solver="auto"``), else by
+        the solver. Without the weekly limit the dates only decide which items are usable,
+        which the candidates already say, so both answer the same question.
+        """
+        rules = [self.rules[i] for i in paths]
+        earned = self.request.earned
+        if self.choice == "auto":
+            kept = shrink(self.candidates, rules, earned, self.passed, timed=self.request.timed)
+            scale = exact.applies(kept, rules, earned)
+            if scale is not None:
+                best = exact.best_by_path(
+                    kept, {i: self.rules[i] for i in paths}, earned, self.passed, scale
+                )
+                affordable = [
+                    (plan.cents, plan.ids)
+                    for plan in best.values()
+                    if plan is not None and (budget_cents is None or plan.cents <= budget_cents)
+                ]
+                return min(affordable, default=None)
+        from ceplan.solving import cheapest_plan
+
+        return cheapest_plan(
+            self._build(paths, budget_cents, capacity=False), self.solver, self.deadline
+        )
 
     def _cheapest(
         self, paths: Sequence[int], budget_cents: int | None, capacity: bool

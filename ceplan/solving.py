@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -58,6 +60,18 @@ _WHOLE_GAP = 0.5
 items), so an optimum within half of one is exact."""
 
 
+HIGHS_OPTIONS: dict[str, Any] = {}
+"""Options every HiGHS solve gets, beyond the time limit and gaps: none. Turning presolve off
+made some solves five times faster and others twice as slow; over all the scenarios of
+``bench/bench_highs_options.py`` (which compares option sets on the same plans) the two came
+out even, so HiGHS's defaults stay."""
+
+_EFFORT, _LEAST_EFFORT = 3.0, 0.05
+"""The solver may spend ``_EFFORT`` times as long as the cheapest plan took to find (and at
+least ``_LEAST_EFFORT`` seconds) proving that a plan is the only one left (see
+:meth:`_Stages.unique`); chosen by measurement on ten generated catalogues of 1,000 and 3,000
+activities under a binding weekly limit, against 1x and no limit."""
+
 # -- solvers -----------------------------------------------------------------------------------
 
 
@@ -69,8 +83,18 @@ class Solver:
     def __init__(self, pulp_solver: Any = None) -> None:
         self.pulp_solver = pulp_solver
 
-    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
-        """Solve ``problem`` (a minimisation) within ``seconds``, to absolute gap ``gap``."""
+    def run(
+        self,
+        problem: pulp.LpProblem,
+        seconds: float | None,
+        gap: float,
+        start: Mapping[str, float] | None = None,
+    ) -> Run:
+        """Solve ``problem`` (a minimisation) within ``seconds``, to absolute gap ``gap``.
+
+        ``start`` is part of a solution (variable name -> value) known to be feasible, which a
+        solver may complete and use as its first incumbent; it may also ignore it.
+        """
         _solve(problem, self.pulp_solver)
         return _from_pulp(problem, self.pulp_solver)
 
@@ -89,11 +113,24 @@ class HighsSolver(Solver):
 
         _silence_highs_banner(highspy)
 
-    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
-        """Solve in process; read status, termination and bound from HiGHS itself."""
+    def run(
+        self,
+        problem: pulp.LpProblem,
+        seconds: float | None,
+        gap: float,
+        start: Mapping[str, float] | None = None,
+    ) -> Run:
+        """Solve in process; read status, termination and bound from HiGHS itself.
+
+        A ``start`` is handed to HiGHS as a partial solution, which it completes (a small
+        sub-MIP) and keeps as its first incumbent when that succeeds.
+        """
         import highspy
 
-        solver = pulp.HiGHS(msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap)
+        solver = _highs_with_start()(
+            msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap, **HIGHS_OPTIONS
+        )
+        solver.start = start
         _solve(problem, solver)
         model = getattr(problem, "solverModel", None)
         if model is None:  # pragma: no cover - PuLP always sets it
@@ -112,6 +149,27 @@ class HighsSolver(Solver):
         return Run("feasible" if has_plan else "unknown", termination, objective, bound)
 
 
+@functools.cache
+def _highs_with_start() -> type:
+    """PuLP's HiGHS interface, handing HiGHS a partial solution before it solves."""
+
+    class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc]
+        start: Mapping[str, float] | None = None
+
+        def callSolver(self, lp: pulp.LpProblem) -> None:
+            import numpy as np
+
+            start = self.start
+            if start:
+                known = [(v.index, start[v.name]) for v in lp.variables() if v.name in start]
+                index = np.fromiter((i for i, _ in known), dtype=np.int32, count=len(known))
+                value = np.fromiter((x for _, x in known), dtype=np.float64, count=len(known))
+                lp.solverModel.setSolution(len(known), index, value)
+            super().callSolver(lp)
+
+    return HiGHSWithStart
+
+
 class CbcSolver(Solver):
     """CBC from the ``pulp[cbc]`` extra, run as a program on an MPS file.
 
@@ -126,8 +184,17 @@ class CbcSolver(Solver):
         super().__init__(None)
         self.path = path
 
-    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
-        """Run CBC and read how it ended from its log (status, objective, lower bound)."""
+    def run(
+        self,
+        problem: pulp.LpProblem,
+        seconds: float | None,
+        gap: float,
+        start: Mapping[str, float] | None = None,
+    ) -> Run:
+        """Run CBC and read how it ended from its log (status, objective, lower bound).
+
+        ``start`` is not used here.
+        """
         with _scratch_file(".log") as log:
             solver = pulp.COIN_CMD(
                 msg=False,
@@ -323,16 +390,47 @@ class _Stages:
         self.holds: list[Hold] = []
         self.proven: list[str] = []
         self.ids: list[str] = []
+        self.incumbent: _Plan | None = None
+        self.probes: list[tuple[str, ...]] = []
+        """The last plan read: it keeps every hold, so each later problem may start from it."""
+        self.stretches: set[tuple[int, int]] = set()
+        """Stretches of weeks whose hours rows an answer needed: every later problem has them."""
 
     def solve(
-        self, objective: Callable[[Formulation], Any], *extra: Hold, gap: float, first: bool = False
+        self,
+        objective: Callable[[Formulation], Any],
+        *extra: Hold,
+        gap: float,
+        first: bool = False,
+        start: bool = True,
     ) -> tuple[Run, Formulation]:
+        """Solve a fresh problem with the holds so far, ``extra`` rows and ``objective``.
+
+        With ``start``, the incumbent (which keeps every hold) is handed to the solver.
+        """
         formulation = self.build()
         self.ids = self.ids or sorted(formulation.take)
+        for probe in self.probes:
+            self.stretches.update(
+                formulation.broken_stretches([i for i in probe if i in formulation.take])
+            )
+        self.probes = []
         for hold in (*self.holds, *extra):
             hold(formulation)
         formulation.problem.setObjective(objective(formulation))
-        return _run(formulation, self.solver, self.deadline, gap, first=first), formulation
+        values = None
+        if start and self.incumbent is not None:
+            values = _start_values(formulation, self.incumbent)
+        run = _run(
+            formulation,
+            self.solver,
+            self.deadline,
+            gap,
+            first=first,
+            stretches=self.stretches,
+            start=values,
+        )
+        return run, formulation
 
     def read(self, formulation: Formulation) -> _Plan:
         """The plan in the solver's answer, checked against the rules, made irredundant."""
@@ -340,7 +438,8 @@ class _Stages:
         picked = [p for p, var in formulation.choose_path.items() if (var.value() or 0) > 0.5]
         if len(picked) != 1 or not formulation.allows(chosen, picked[0]):
             raise SolverError("the solver returned a plan that breaks the planning rules")
-        return self.settle(formulation, picked[0], chosen)
+        self.incumbent = self.settle(formulation, picked[0], chosen)
+        return self.incumbent
 
     def settle(self, formulation: Formulation, path: int, chosen: list[str]) -> _Plan:
         """``chosen`` less what ``path`` does not need, reported under the first path it meets."""
@@ -357,10 +456,13 @@ class _Stages:
         key = self.objective.key
         return min((a, b), key=lambda p: key(self.evaluate(p.path, p.chosen)))
 
-    def unique(self, plan: _Plan) -> bool | None:
+    def unique(self, plan: _Plan, effort: float | None = None) -> bool | None:
         """Whether ``plan``'s items are the only ones that meet the rules and holds so far.
 
-        ``None`` when the time ran out before the solver could say.
+        Proving that no other plan exists can take far longer than the stages it would spare,
+        so the solver gets ``effort`` seconds at most: ``False`` when it finds another plan or
+        cannot tell in that time (the stages then settle the ties), ``None`` when the time of
+        the whole call ran out first.
         """
         picked = set(plan.chosen)
 
@@ -373,27 +475,82 @@ class _Stages:
                 "other_plan",
             )
 
-        run, _ = self.solve(lambda f: pulp.lpSum([]), other, gap=_WHOLE_GAP)
+        deadline = self.deadline
+        if effort is not None:
+            self.deadline = deadline.within(effort)
+        try:
+            run, _ = self.solve(lambda f: pulp.lpSum([]), other, gap=_WHOLE_GAP, start=False)
+        finally:
+            self.deadline = deadline
         if run.status == "infeasible":
             return True
-        if run.status in ("optimal", "feasible"):
+        if run.status in ("optimal", "feasible") or not deadline.expired:
             return False
         return None
 
 
 def _run(
-    formulation: Formulation, solver: Solver, deadline: Deadline, gap: float, *, first: bool = False
+    formulation: Formulation,
+    solver: Solver,
+    deadline: Deadline,
+    gap: float,
+    *,
+    first: bool = False,
+    stretches: set[tuple[int, int]] | None = None,
+    start: Mapping[str, float] | None = None,
 ) -> Run:
     """Solve within what is left of ``deadline``; with no time left, say so without solving.
 
+    Under a weekly limit, the stretches of weeks in ``stretches`` (and each item's own window)
+    get their rows first; while an answer overfills another stretch, its row is added and the
+    problem solved again. The stretches found are added to ``stretches``, for the next problem.
     The ``first`` solve of a plan (the cheapest plan) always gets a short try.
     """
+    weekly = formulation.weekly
+    if weekly is None:
+        return _run_once(formulation, solver, deadline, gap, first=first, start=start)
+    known = stretches if stretches is not None else set()
+    known |= weekly.first_stretches()
+    for first_run, last_run in sorted(known):
+        formulation.add_stretch(first_run, last_run)
+    while True:
+        run = _run_once(formulation, solver, deadline, gap, first=first, start=start)
+        if run.status not in ("optimal", "feasible"):
+            return run
+        broken = formulation.broken_stretches()
+        if not broken:
+            return run
+        for first_run, last_run in broken:
+            formulation.add_stretch(first_run, last_run)
+            known.add((first_run, last_run))
+        first = False
+
+
+def _run_once(
+    formulation: Formulation,
+    solver: Solver,
+    deadline: Deadline,
+    gap: float,
+    *,
+    first: bool,
+    start: Mapping[str, float] | None,
+) -> Run:
     seconds = deadline.remaining()
     if seconds is not None and first:
         seconds = max(seconds, 0.01)
     elif seconds is not None and seconds <= 0:
         return Run("unknown", "time_limit")
-    return solver.run(formulation.problem, seconds, gap)
+    if start is None:
+        return solver.run(formulation.problem, seconds, gap)
+    return solver.run(formulation.problem, seconds, gap, start=start)
+
+
+def _start_values(formulation: Formulation, plan: _Plan) -> dict[str, float]:
+    """The items and path of ``plan`` as values of ``formulation``'s variables."""
+    chosen = set(plan.chosen)
+    values = {var.name: float(i in chosen) for i, var in formulation.take.items()}
+    values.update((var.name, float(p == plan.path)) for p, var in formulation.choose_path.items())
+    return values
 
 
 def _taken(formulation: Formulation) -> list[str]:
@@ -416,15 +573,21 @@ def solve_in_stages(
     *,
     evaluate: Evaluate,
     completion: Callable[[tuple[str, ...]], dt.date] | None = None,
+    probes: Sequence[Sequence[str]] = (),
 ) -> Solution:
     """The first plan in ``objective``'s order, or why there is none.
 
     ``build`` makes a fresh :class:`Formulation` each time it is called. ``evaluate`` gives
     the objective's view of a plan; ``completion`` the latest day a set of items can complete
-    (needed for the renewal stage).
+    (needed for the renewal stage). ``probes`` are plans known not to fit the weekly hours
+    (the cheapest plan without the limit): the stretches of weeks they overfill get their rows
+    from the first solve on.
     """
     stages = _Stages(build, solver, deadline, evaluate, objective)
+    stages.probes = [tuple(probe) for probe in probes]
+    started = time.perf_counter()
     run, formulation = stages.solve(lambda f: f.cost, gap=_WHOLE_GAP, first=True)
+    effort = max(_LEAST_EFFORT, _EFFORT * (time.perf_counter() - started))
     if run.status in ("infeasible", "unknown"):
         return Solution(run.status, run.termination, solver=solver.name)
     plan = stages.read(formulation)
@@ -432,7 +595,7 @@ def solve_in_stages(
         return _solution(stages, plan, "feasible", run.termination, run.gap)
     stages.holds.append(_hold(COST, evaluate(plan.path, plan.chosen)))
     stages.proven.append(COST.name)
-    unique = stages.unique(plan)
+    unique = stages.unique(plan, effort)
     if unique is None:
         return _solution(stages, plan, "feasible", "time_limit", 0.0)
     if unique:
@@ -464,7 +627,7 @@ def solve_in_stages(
             stages.holds.append(_hold(stage, evaluate(plan.path, plan.chosen)))
         stages.proven.append(stage.name)
         if stage is COUNT and IDS in objective.stages:
-            unique = stages.unique(plan)
+            unique = stages.unique(plan, effort)
             if unique is None:
                 return _solution(stages, plan, "feasible", "time_limit", 0.0)
             if unique:

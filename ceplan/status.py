@@ -38,6 +38,11 @@ class Deadline:
         """Seconds left (never below 0), or ``None`` without a limit."""
         return None if self._end is None else max(0.0, self._end - time.perf_counter())
 
+    def within(self, seconds: float) -> Deadline:
+        """A deadline ``seconds`` from now, or this one if it comes first."""
+        left = self.remaining()
+        return Deadline(seconds if left is None else min(seconds, left))
+
     @property
     def expired(self) -> bool:
         """Whether the time is up."""

@@ -961,6 +961,32 @@ def test_too_few_hours_say_how_many_a_week_each_path_needs(
     assert plan.status == "optimal"
 
 
+def test_the_weekly_hours_needed_come_from_the_tightest_stretch_of_weeks() -> None:
+    """Ten weeks to go, 40 hours in all (4 a week), but 20 of them within the first two weeks.
+
+    Course ``a`` expires after two weeks, so the plan needs 10 hours a week, not the 4 that the
+    whole window would suggest: the hours needed come from the tightest stretch of weeks.
+    """
+    data = catalog_data(
+        activities=[
+            activity("a", 40, 100, hours=20, expires=after(13)),
+            activity("b", 40, 100, hours=20),
+        ],
+        exams=[],
+        paths=[{"credits": 80}],
+    )
+    catalog = build(data)
+    inputs = {"today": TODAY, "expires": after(69)}
+    plan = ceplan.optimise(catalog, "pro", hours_per_week=2, **inputs)
+    assert plan.status == "infeasible"
+    assert plan.hours_per_week_needed == 10
+    enough = ceplan.optimise(catalog, "pro", hours_per_week=10, **inputs)
+    assert enough.status == "optimal"
+    check_schedule(enough, data, hours_per_week=10)
+    short = ceplan.optimise(catalog, "pro", hours_per_week=9.9, **inputs)
+    assert short.status == "infeasible" and short.hours_per_week_needed == 10
+
+
 # -- renewal dates ------------------------------------------------------------------------------
 
 

@@ -239,3 +239,74 @@ def test_shrinking_keeps_the_best_plan(
     open_paths = [rule for rule in paths if best_plan(items, [rule], earned, passed) is not None]
     kept = shrink(items, open_paths, earned, passed)
     assert best_plan(kept, open_paths, earned, passed) == expected
+
+
+# -- bounds and solver plumbing behind the speed work --------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.25, 0.5, 1, 2, 3, 5, 8, 10, 20, 40]), min_size=1, max_size=9),
+    st.sampled_from([1, 5, 10, 40, 80]),
+)
+def test_most_at_least_bounds_every_minimal_plan(credits: list[float], need: float) -> None:
+    """No plan that every activity is needed in holds more activities of ``c`` credits or more
+    than ``most_at_least(c, need)``: checked on every subset of the activities."""
+    from itertools import combinations
+
+    from ceplan.candidates import most_at_least
+
+    for size in range(1, len(credits) + 1):
+        for plan in combinations(credits, size):
+            total = sum(plan)
+            minimal = total >= need and all(total - c < need for c in plan)
+            if not minimal:
+                continue
+            for c in plan:
+                assert sum(1 for other in plan if other >= c) <= most_at_least(c, need)
+
+
+def test_a_start_changes_nothing_but_the_time() -> None:
+    """HiGHS given a feasible, an infeasible, a partial or an unknown start: the same optimum."""
+    from itertools import product
+
+    import pulp
+
+    from ceplan.solving import HighsSolver
+
+    credits, cents = [5, 7, 3, 9, 4, 6], [50, 65, 31, 80, 38, 58]
+    least = min(
+        sum(p * c for p, c in zip(picks, cents, strict=True))
+        for picks in product((0, 1), repeat=6)
+        if sum(p * c for p, c in zip(picks, credits, strict=True)) >= 15
+    )
+
+    def knapsack() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        problem = pulp.LpProblem("cover", pulp.LpMinimize)
+        x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(6)]
+        problem += pulp.lpSum(c * v for c, v in zip(cents, x, strict=True))
+        problem += pulp.lpSum(c * v for c, v in zip(credits, x, strict=True)) >= 15
+        return problem, x
+
+    results = []
+    for start in (
+        None,
+        {"x0": 1, "x1": 1, "x2": 1},  # feasible (15 credits), not the best
+        {"x0": 1.0},  # partial
+        {"x0": 0, "x1": 0, "x2": 0, "x3": 0, "x4": 0, "x5": 0},  # infeasible
+        {"nothing": 1.0},
+    ):
+        problem, x = knapsack()
+        run = HighsSolver().run(problem, None, 0.5, start)
+        results.append((run.status, run.objective, [v.value() for v in x]))
+    assert results[0][0] == "optimal" and results[0][1] == least == 138
+    assert all(result == results[0] for result in results)
+
+
+def test_a_deadline_within_seconds_never_outlasts_its_parent() -> None:
+    from ceplan.solving import Deadline
+
+    unlimited, short = Deadline(), Deadline(0.0)
+    assert unlimited.within(5.0).remaining() == pytest.approx(5.0, abs=0.5)
+    assert short.within(5.0).expired
+    assert Deadline(100.0).within(0.0).expired

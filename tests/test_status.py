@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import os
 import stat
+import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,8 @@ class StopsAt(Solver):
     """HiGHS, except that call number ``at`` (from 1) stops as a limit would.
 
     With ``keep`` the stopped call keeps the plan HiGHS found (status ``feasible``) and
-    reports ``bound``; otherwise it reports no plan (status ``unknown``).
+    reports ``bound``; otherwise it reports no plan (status ``unknown``). With ``sleep`` the
+    stopped call first waits that long, so that a time limit for the whole call runs out.
     """
 
     name = "stops-at"
@@ -52,17 +55,26 @@ class StopsAt(Solver):
         keep: bool = True,
         termination: str = "time_limit",
         bound: float | None = None,
+        sleep: float = 0.0,
     ) -> None:
         super().__init__()
         self.inner = HighsSolver()
         self.at, self.keep, self.termination, self.bound = at, keep, termination, bound
+        self.sleep = sleep
         self.calls = 0
 
-    def run(self, problem: pulp.LpProblem, seconds: float | None, gap: float) -> Run:
+    def run(
+        self,
+        problem: pulp.LpProblem,
+        seconds: float | None,
+        gap: float,
+        start: Mapping[str, float] | None = None,
+    ) -> Run:
         self.calls += 1
-        run = self.inner.run(problem, seconds, gap)
+        run = self.inner.run(problem, seconds, gap, start)
         if self.calls != self.at:
             return run
+        time.sleep(self.sleep)
         if self.keep and run.status == "optimal":
             return Run("feasible", self.termination, run.objective, self.bound)  # type: ignore[arg-type]
         for var in problem.variables():
@@ -133,9 +145,9 @@ def test_every_stage_of_the_tied_catalogue_takes_a_solve() -> None:
 def test_a_limit_in_a_tie_break_stage_keeps_the_best_plan_found(
     at: int, keep: bool, proven: tuple[str, ...]
 ) -> None:
-    """Call 1 proves the cost; a later call stops. The plan is the best found so far: proved
-    cheapest, valid, never lost, and marked not proven best."""
-    plan = plan_with(StopsAt(at, keep=keep))
+    """Call 1 proves the cost; a later call stops as the time limit runs out. The plan is the
+    best found so far: proved cheapest, valid, never lost, and marked not proven best."""
+    plan = plan_with(StopsAt(at, keep=keep, sleep=0.5), time_limit=0.5)
     assert (plan.status, plan.termination, plan.gap) == ("feasible", "time_limit", 0.0)
     assert plan.proven == proven
     assert plan.total_cost == 20.0
@@ -146,6 +158,19 @@ def test_a_limit_in_a_tie_break_stage_keeps_the_best_plan_found(
     assert any("cost is proven least" in w for w in plan.warnings), plan.warnings
     credits = sum(item.credits for item in plan.planned)
     assert credits >= 80 and all(item.id != "x" for item in plan.planned)
+
+
+@pytest.mark.parametrize("at", [2, 5])
+def test_a_check_for_other_plans_that_gives_up_early_leaves_the_ties_to_the_stages(
+    at: int,
+) -> None:
+    """Proving that a plan is the only one left gets a share of the time, not all of it: when
+    that check stops without an answer and the call still has time, the tie-break stages run
+    and the plan is proved best all the same."""
+    plan = plan_with(StopsAt(at, keep=False))
+    assert (plan.status, plan.termination, plan.gap) == ("optimal", "solved", 0.0)
+    assert plan.proven == ("cost", "hours", "count", "ids")
+    assert [item.id for item in plan.planned] == ["b", "d"]
 
 
 def test_no_plan_before_the_limit_is_unknown_not_infeasible() -> None:
