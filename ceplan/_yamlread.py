@@ -23,6 +23,7 @@ from ceplan._fastyaml import fast_load
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
 from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS
+from ceplan.table import catalog_from_data
 
 __all__ = ["parse"]
 
@@ -38,7 +39,7 @@ def parse(text: str | bytes, name: str) -> Catalog:
     else:
         root = None
     try:
-        return Catalog.model_validate(data)
+        return catalog_from_data(data)
     except ValidationError as exc:
         if root is None:  # the fast reader keeps no line numbers: read the nodes to find them
             loader = _Loader(text)

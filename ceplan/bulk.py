@@ -33,7 +33,7 @@ _ALWAYS = np.iinfo(np.int64).min
 class Columns:
     """Every activity and exam of a catalogue as arrays, in one order (activities, then exams)."""
 
-    items: tuple[Activity | Exam, ...]
+    items: Sequence[Activity | Exam]
     ids: np.ndarray
     rank: np.ndarray
     """Each item's place when ids are sorted: ties in the order fall to the smaller rank."""
@@ -54,6 +54,10 @@ def columns_of(catalog: Catalog) -> Columns:
     cached = catalog._columns
     if isinstance(cached, Columns):
         return cached
+    if catalog._table is not None:
+        columns = _from_table(catalog)
+        catalog._columns = columns
+        return columns
     items: tuple[Activity | Exam, ...] = (*catalog.activities, *catalog.exams)
     ids = np.array([item.id for item in items], dtype=object)
     rank = np.empty(len(items), dtype=np.int64)
@@ -79,6 +83,67 @@ def columns_of(catalog: Catalog) -> Columns:
     )
     catalog._columns = columns
     return columns
+
+
+def _from_table(catalog: Catalog) -> Columns:
+    """:class:`Columns` from a catalogue whose activities are held as columns."""
+    from ceplan.table import NO_DAY
+
+    table, exams = catalog._table, catalog.exams
+    ids = np.array([*table.ids, *(exam.id for exam in exams)], dtype=object)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    dated = np.zeros(len(table), dtype=bool)
+    for row, model in table.models.items():
+        dated[row] = bool(model.sessions)
+    return Columns(
+        items=_Joined(catalog.activities, exams),
+        ids=ids,
+        rank=rank,
+        is_exam=np.concatenate([np.zeros(len(table), dtype=bool), np.ones(len(exams), dtype=bool)]),
+        kind=np.array([*([""] * len(table)), *(exam.kind for exam in exams)], dtype=object),
+        credits=np.concatenate([table.credits, np.zeros(len(exams))]),
+        cents=np.concatenate(
+            [table.cents, np.array([catalog.cents_of(e.id) for e in exams], dtype=np.int64)]
+        ),
+        hours=np.round(
+            np.concatenate(
+                [np.nan_to_num(table.hours, nan=0.0), [float(e.hours or 0.0) for e in exams]]
+            ),
+            DECIMALS,
+        ),
+        opens=np.concatenate(
+            [
+                np.where(table.available_from == NO_DAY, _ALWAYS, table.available_from),
+                np.array([_day(e.available_from, _ALWAYS) for e in exams], dtype=np.int64),
+            ]
+        ),
+        closes=np.concatenate(
+            [
+                np.where(table.expires == NO_DAY, _NEVER, table.expires),
+                np.array([_day(e.retires, _NEVER) for e in exams], dtype=np.int64),
+            ]
+        ),
+        sessions=np.concatenate([dated, np.zeros(len(exams), dtype=bool)]),
+    )
+
+
+class _Joined(Sequence[Activity | Exam]):
+    """Activities then exams, as one sequence, without copying either."""
+
+    def __init__(self, activities: Sequence[Activity], exams: Sequence[Exam]) -> None:
+        self.activities, self.exams = activities, exams
+
+    def __len__(self) -> int:
+        return len(self.activities) + len(self.exams)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        count = len(self.activities)
+        return self.activities[index] if index < count else self.exams[index - count]
 
 
 def _day(day: dt.date | None, otherwise: int) -> int:

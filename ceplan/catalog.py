@@ -105,6 +105,11 @@ def _thaw(value: Mapping[Any, Any], handler: Any) -> Any:
     return handler(dict(value))
 
 
+def _as_tuple(value: Sequence[Any], handler: Any) -> Any:
+    """Serialise a sequence held as columns (:class:`ceplan.table.Activities`) as a tuple."""
+    return handler(value if isinstance(value, tuple) else tuple(value))
+
+
 def _default_labels(value: Any) -> Any:
     """Tiers by name, each given its name as ``label`` when it has none."""
     if not isinstance(value, Mapping):
@@ -277,12 +282,33 @@ class Catalog(_Model):
         WrapSerializer(_thaw),
     ]
     exams: Annotated[tuple[Exam, ...], Field(strict=False)] = ()
-    activities: Annotated[tuple[Activity, ...], Field(strict=False)] = ()
+    activities: Annotated[tuple[Activity, ...], Field(strict=False), WrapSerializer(_as_tuple)] = ()
 
     _cents: dict[str, int] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Activity | Exam] = PrivateAttr(default_factory=dict)
     _columns: Any = PrivateAttr(default=None)
     """The catalogue as arrays (:func:`ceplan.bulk.columns_of`), built when first needed."""
+    _table: Any = PrivateAttr(default=None)
+    """The activities as columns (:class:`ceplan.table.ActivityTable`) when they are held so;
+    :attr:`activities` then makes each model when it is read."""
+    _rows: dict[str, int] | None = PrivateAttr(default=None)
+    """The row of each activity of :attr:`_table`, by id, built on the first lookup."""
+
+    @classmethod
+    def with_table(cls, header: Catalog, table: Any) -> Catalog:
+        """``header`` (a valid catalogue without activities) with ``table``'s activities.
+
+        ``table`` is a :class:`ceplan.table.ActivityTable` that
+        :func:`~ceplan.table.table_from_records` accepted for this catalogue.
+        """
+        from ceplan.table import Activities
+
+        fields = {name: getattr(header, name) for name in cls.model_fields}
+        catalog = cls.model_construct(**{**fields, "activities": Activities(table)})
+        catalog._table = table
+        catalog._cents = {**header._cents, **table.session_cents}
+        catalog._by_id = dict(header._by_id)
+        return catalog
 
     @classmethod
     def from_trusted(cls, data: Mapping[str, Any]) -> Catalog:
@@ -329,22 +355,50 @@ class Catalog(_Model):
 
     def cost_of(self, item_id: str) -> float:
         """The cost of an item in the catalogue currency, rounded to cents."""
-        return self._cents[item_id] / 100
+        return self.cents_of(item_id) / 100
 
     def cents_of(self, item_id: str, session: int | None = None) -> int:
         """The cost of an item (or of one of its sessions) in cents of the catalogue currency."""
         if session is not None:
-            return self._cents.get(_session_key(item_id, session), self._cents[item_id])
-        return self._cents[item_id]
+            own = self._cents.get(_session_key(item_id, session))
+            if own is not None:
+                return own
+        cents = self._cents.get(item_id)
+        if cents is not None:
+            return cents
+        if self._table is None:
+            raise KeyError(item_id)
+        return int(self._table.cents[self._row(item_id)])
 
     def item(self, item_id: str) -> Activity | Exam:
         """The activity or exam with this id (``KeyError`` if there is none)."""
-        return self._by_id[item_id]
+        found = self._by_id.get(item_id)
+        if found is not None:
+            return found
+        if self._table is None:
+            raise KeyError(item_id)
+        return self.activities[self._row(item_id)]
+
+    def has(self, item_id: str) -> bool:
+        """Whether an activity or exam has this id."""
+        if item_id in self._by_id:
+            return True
+        return self._table is not None and item_id in self._row_of_id()
 
     @property
     def ids(self) -> frozenset[str]:
         """The ids of every activity and exam."""
-        return frozenset(self._by_id)
+        if self._table is None:
+            return frozenset(self._by_id)
+        return frozenset(self._by_id).union(self._table.ids)
+
+    def _row(self, item_id: str) -> int:
+        return self._row_of_id()[item_id]
+
+    def _row_of_id(self) -> dict[str, int]:
+        if self._rows is None:
+            self._rows = {item_id: row for row, item_id in enumerate(self._table.ids)}
+        return self._rows
 
     def tier(self, name: str) -> Tier:
         """The tier called ``name`` (``KeyError`` if there is none)."""
@@ -360,43 +414,88 @@ class Catalog(_Model):
         """
         import pandas as pd
 
-        rows = []
-        for item in [*self.activities, *self.exams]:
-            is_activity = isinstance(item, Activity)
-            rows.append(
-                {
-                    "id": item.id,
-                    "item": "activity" if is_activity else "exam",
-                    "title": item.title,
-                    "type": item.type if isinstance(item, Activity) else "exam",
-                    "kind": item.kind if isinstance(item, Exam) else None,
-                    "credits": item.credits if isinstance(item, Activity) else 0.0,
-                    "cost": self.cost_of(item.id),
-                    "price": item.cost,
-                    "price_currency": item.currency or self.currency,
-                    "hours": item.hours,
-                    "available_from": item.available_from,
-                    "last_day": item.last_day,
-                    "source": item.source,
-                }
-            )
-        columns = [
-            "id",
-            "item",
-            "title",
-            "type",
-            "kind",
-            "credits",
-            "cost",
-            "price",
-            "price_currency",
-            "hours",
-            "available_from",
-            "last_day",
-            "source",
-        ]
-        frame = pd.DataFrame(rows, columns=columns)
+        columns: dict[str, list[Any]] = {name: [] for name in _FRAME_COLUMNS}
+        if self._table is not None:
+            self._table_columns(columns)
+        else:
+            self._item_columns(self.activities, columns)
+        self._item_columns(self.exams, columns)
+        frame = pd.DataFrame(columns, columns=_FRAME_COLUMNS)
         return frame.astype(dict.fromkeys(["credits", "cost", "price", "hours"], "float64"))
+
+    def _item_columns(
+        self, items: Sequence[Activity | Exam], columns: dict[str, list[Any]]
+    ) -> None:
+        """Add ``items`` to the columns of :meth:`to_frame`."""
+        for item in items:
+            is_activity = isinstance(item, Activity)
+            values = {
+                "id": item.id,
+                "item": "activity" if is_activity else "exam",
+                "title": item.title,
+                "type": item.type if isinstance(item, Activity) else "exam",
+                "kind": item.kind if isinstance(item, Exam) else None,
+                "credits": item.credits if isinstance(item, Activity) else 0.0,
+                "cost": self.cost_of(item.id),
+                "price": item.cost,
+                "price_currency": item.currency or self.currency,
+                "hours": item.hours,
+                "available_from": item.available_from,
+                "last_day": item.last_day,
+                "source": item.source,
+            }
+            for name, value in values.items():
+                columns[name].append(value)
+
+    def _table_columns(self, columns: dict[str, list[Any]]) -> None:
+        """Add the activities of :attr:`_table` to the columns of :meth:`to_frame`.
+
+        From the table's own columns, without making models.
+        """
+        table = self._table
+        count = len(table)
+
+        def days(values: Any) -> list[dt.date | None]:
+            return [None if day == 0 else dt.date.fromordinal(day) for day in values.tolist()]
+
+        columns["id"].extend(table.ids)
+        columns["item"].extend(["activity"] * count)
+        columns["title"].extend(table.titles)
+        columns["type"].extend(table.types)
+        columns["kind"].extend([None] * count)
+        columns["credits"].extend(table.credits.tolist())
+        columns["cost"].extend((table.cents / 100).tolist())
+        columns["price"].extend(table.costs.tolist())
+        columns["price_currency"].extend(code or self.currency for code in table.currencies)
+        columns["hours"].extend(None if math.isnan(h) else h for h in table.hours.tolist())
+        columns["available_from"].extend(days(table.available_from))
+        columns["last_day"].extend(days(table.expires))
+        columns["source"].extend(table.sources)
+
+    def __eq__(self, other: object) -> bool:
+        """Catalogues are equal when their fields are: how they are held does not matter."""
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
+    __hash__ = None  # type: ignore[assignment]  # its mappings make it unhashable anyway
+
+
+_FRAME_COLUMNS = [
+    "id",
+    "item",
+    "title",
+    "type",
+    "kind",
+    "credits",
+    "cost",
+    "price",
+    "price_currency",
+    "hours",
+    "available_from",
+    "last_day",
+    "source",
+]
 
 
 def _day(value: str | None) -> dt.date | None:

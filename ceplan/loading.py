@@ -26,7 +26,7 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ceplan._files import write_atomic
 from ceplan._version import __version__
@@ -165,8 +165,11 @@ def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
 # -- the cache ---------------------------------------------------------------------------------
 
 
-_CACHE_FORMAT = b"ceplan-cache 1"
-"""How a cache entry's header starts: ``ceplan-cache 1 <catalogue sha256> <payload sha256>``."""
+_CACHE_FORMAT = b"ceplan-cache 2"
+"""How a cache entry's header starts: ``ceplan-cache 2 <catalogue sha256> <payload sha256>``.
+
+The payload is JSON: ``{"catalog": ...}``, and ``"table"`` for activities held as columns
+(:func:`ceplan.table.table_to_data`)."""
 
 
 def _cache_dir() -> Path | None:
@@ -219,14 +222,30 @@ def _read_cache(file: Path, digest: str) -> Catalog | None:
     if header != _cache_header(digest, payload):
         return None
     try:
-        return Catalog.from_trusted(json.loads(payload))
+        data = json.loads(payload)
+        catalog = Catalog.from_trusted(data["catalog"])
+        if "table" in data:
+            from ceplan.table import table_from_data
+
+            catalog = Catalog.with_table(catalog, table_from_data(data["table"]))
+        return catalog
     except (ValueError, TypeError, KeyError, AttributeError):
         return None  # an entry of another shape (an older ceplan): parse the file again
 
 
 def _write_cache(file: Path, digest: str, catalog: Catalog) -> None:
     """Cache ``catalog`` in ``file`` for bytes whose SHA-256 is ``digest``, if that can be done."""
-    payload = catalog.model_dump_json(by_alias=True).encode()
+    if catalog._table is None:
+        content: dict[str, Any] = {"catalog": catalog.model_dump(mode="json", by_alias=True)}
+    else:
+        from ceplan.table import table_to_data
+
+        header = catalog.model_copy(update={"activities": ()})
+        content = {
+            "catalog": header.model_dump(mode="json", by_alias=True),
+            "table": table_to_data(catalog._table),
+        }
+    payload = json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
     entry = _cache_header(digest, payload) + b"\n" + payload
     if len(entry) > MAX_CACHE_BYTES:
         return

@@ -186,7 +186,7 @@ def make_request(
     completed_ids = frozenset(as_names(completed, "completed"))
     excluded_ids = frozenset(as_names(exclude, "exclude"))
     for label, ids in (("completed", completed_ids), ("exclude", excluded_ids)):
-        unknown = sorted(ids - catalog.ids)
+        unknown = sorted(i for i in ids if not catalog.has(i))
         if unknown:
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
     period = catalog.tiers[tier].period_years

@@ -746,6 +746,7 @@ def shared_dir() -> Iterator[Path]:
 LOAD_AND_REPORT = f"""
 import json, os, sys
 import ceplan
+import ceplan._yamlread  # what parsing imports (PyYAML, numpy): import it as root
 ceplan.Catalog.model_rebuild()  # the validators are built on first use: build them as root
 if os.geteuid() == 0:  # become nobody, with no capabilities left, once the imports are done
     os.setgroups([])

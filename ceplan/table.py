@@ -1,0 +1,501 @@
+"""Activities held as columns: large catalogues validated in bulk, kept lean, read back quickly.
+
+A catalogue of 100,000 activities as 100,000 pydantic models takes seconds to validate and
+hundreds of megabytes to hold. :class:`ActivityTable` holds the same activities as one array or
+list per field, and :class:`Activities` shows them as the sequence of
+:class:`~ceplan.catalog.Activity` models that :attr:`Catalog.activities
+<ceplan.catalog.Catalog.activities>` is, making each model only when it is asked for.
+
+:func:`table_from_records` validates plain records (the entries of a YAML ``activities`` list,
+or the rows of a CSV or Parquet table) column by column. It is a strict gatekeeper, not a
+second validator: it accepts only records that the pydantic models and the catalogue's rules
+across fields would accept, giving the same values, and returns ``None`` at the first doubt
+(a wrong type, a pattern not met, a duplicate, dates out of order, a price too large...). The
+caller then validates the records one by one with pydantic, which says what is wrong, where,
+every problem at once. Entries with ``sessions`` are validated as models and kept as such.
+
+The models made from a table equal the validated ones field for field; one thing differs:
+``model_fields_set`` holds the fields that are not empty (an entry that says ``hours: null``
+outright is not told apart from one that leaves ``hours`` out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+import numpy as np
+
+from ceplan.catalog import (
+    CURRENCY_PATTERN,
+    ID_PATTERN,
+    Activity,
+    Catalog,
+    _iso_date,
+    _session_key,
+    _session_rules,
+    _to_cents,
+)
+
+__all__ = [
+    "COLUMNS_FROM",
+    "Activities",
+    "ActivityTable",
+    "catalog_from_data",
+    "table_from_records",
+]
+
+COLUMNS_FROM = 2_000
+"""Catalogues with at least this many activities are validated and held as columns."""
+
+NO_DAY = 0
+"""A date column's value for "no date" (real dates have day numbers of 1 and more)."""
+
+FIELDS = (
+    "id",
+    "title",
+    "cost",
+    "currency",
+    "hours",
+    "source",
+    "available_from",
+    "type",
+    "credits",
+    "expires",
+    "sessions",
+)
+"""The fields of :class:`~ceplan.catalog.Activity`, in the models' own order."""
+
+_REQUIRED = frozenset({"id", "title", "type", "credits", "cost"})
+_ALLOWED = frozenset(FIELDS)
+_IDS = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,199}\n)*[a-z0-9][a-z0-9._-]{0,199}")
+_CURRENCY = re.compile(CURRENCY_PATTERN.removeprefix("^").removesuffix("$"))
+_EXACT_CENTS = 1e9
+"""Below this many cents, rounding ``cost * rate * 100`` in floating point is exact unless the
+product lies within :data:`_NEAR_HALF` of a half cent (then the decimal rule decides)."""
+_NEAR_HALF = 1e-5
+
+assert ID_PATTERN == r"^[a-z0-9][a-z0-9._-]*$", "keep _IDS in step with ID_PATTERN"
+assert CURRENCY_PATTERN == r"^[A-Z]{3}$", "keep _CURRENCY in step with CURRENCY_PATTERN"
+
+
+@dataclass(frozen=True, eq=False)
+class ActivityTable:
+    """Every activity of a catalogue, one column per field, in catalogue order."""
+
+    ids: list[str]
+    titles: list[str]
+    types: list[str]
+    credits: np.ndarray
+    costs: np.ndarray
+    """The prices as written, in each activity's own currency."""
+    currencies: list[str | None]
+    hours: np.ndarray
+    """``NaN`` where an activity gives no hours."""
+    sources: list[str | None]
+    available_from: np.ndarray
+    """Day numbers (``date.toordinal``), :data:`NO_DAY` where there is none."""
+    expires: np.ndarray
+    cents: np.ndarray
+    """Each activity's cost in cents of the catalogue currency."""
+    models: Mapping[int, Activity] = field(default_factory=dict)
+    """Rows kept as validated models (those with sessions), by position."""
+    session_cents: Mapping[str, int] = field(default_factory=dict)
+    """The own prices of those rows' sessions, in cents, by session key."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def activity(self, row: int) -> Activity:
+        """The model of row ``row``."""
+        model = self.models.get(row)
+        if model is not None:
+            return model
+        hours = float(self.hours[row])
+        opens, closes = int(self.available_from[row]), int(self.expires[row])
+        values = {
+            "id": self.ids[row],
+            "title": self.titles[row],
+            "cost": float(self.costs[row]),
+            "currency": self.currencies[row],
+            "hours": None if math.isnan(hours) else hours,
+            "source": self.sources[row],
+            "available_from": None if opens == NO_DAY else dt.date.fromordinal(opens),
+            "type": self.types[row],
+            "credits": float(self.credits[row]),
+            "expires": None if closes == NO_DAY else dt.date.fromordinal(closes),
+            "sessions": (),
+        }
+        return _made(values)
+
+    def record(self, row: int) -> dict[str, Any]:
+        """Row ``row`` as plain data, as a catalogue file would give it."""
+        return self.activity(row).model_dump(exclude_defaults=True)
+
+
+def _made(values: dict[str, Any]) -> Activity:
+    """An :class:`Activity` of values known to be valid, made without validating them again.
+
+    What :meth:`pydantic.BaseModel.model_construct` does for these fields, without its
+    general-purpose work (a few microseconds a model, which 100,000 models feel).
+    """
+    model = Activity.__new__(Activity)
+    setattr_ = object.__setattr__
+    setattr_(model, "__dict__", values)
+    setattr_(model, "__pydantic_fields_set__", _set_fields(values))
+    setattr_(model, "__pydantic_extra__", None)
+    setattr_(model, "__pydantic_private__", None)
+    return model
+
+
+def _set_fields(values: Mapping[str, Any]) -> set[str]:
+    return {name for name, value in values.items() if value is not None and value != ()}
+
+
+class Activities(Sequence[Activity]):
+    """The activities of an :class:`ActivityTable`, as a read-only sequence of models.
+
+    A model is made the first time its position is read, then kept. It compares equal to a
+    tuple of the same models, and hashes like one.
+    """
+
+    __slots__ = ("_made", "table")
+
+    def __init__(self, table: ActivityTable) -> None:
+        self.table = table
+        self._made: list[Activity | None] = [None] * len(table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @overload
+    def __getitem__(self, index: int) -> Activity: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Activity, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Activity | tuple[Activity, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("activity index out of range")
+        model = self._made[index]
+        if model is None:
+            model = self._made[index] = self.table.activity(index)
+        return model
+
+    def __iter__(self) -> Iterator[Activity]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Activities) and other.table is self.table:
+            return True
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} activities held as columns>"
+
+
+# -- validating records in bulk ----------------------------------------------------------------
+
+
+def catalog_from_data(data: Any) -> Catalog:
+    """Validate plain catalogue data, as columns where that can be done.
+
+    The activities are held as columns when there are many and all is well; otherwise the data
+    is validated as models, which raises the :class:`pydantic.ValidationError` that says what
+    is wrong.
+    """
+    records = data.get("activities") if isinstance(data, dict) else None
+    if isinstance(records, list) and len(records) >= COLUMNS_FROM:
+        from pydantic import ValidationError
+
+        try:
+            header = Catalog.model_validate({**data, "activities": []})
+        except (ValidationError, ValueError):
+            header = None
+        if header is not None:
+            table = table_from_records(
+                records,
+                currency=header.currency,
+                exchange_rates=header.exchange_rates,
+                taken_ids=[exam.id for exam in header.exams],
+            )
+            if table is not None:
+                return Catalog.with_table(header, table)
+    return Catalog.model_validate(data)
+
+
+def table_from_records(
+    records: Sequence[Any],
+    *,
+    currency: str,
+    exchange_rates: Mapping[str, float],
+    taken_ids: Sequence[str] = (),
+) -> ActivityTable | None:
+    """The records as a table, if they are valid activities of such a catalogue; else ``None``.
+
+    ``currency`` and ``exchange_rates`` are the catalogue's; ``taken_ids`` the ids its exams
+    already use. ``None`` says only "not certainly valid": validate the records one by one to
+    learn what is wrong.
+    """
+    try:
+        return _table(records, currency, exchange_rates, taken_ids)
+    except _Declined:
+        return None
+
+
+class _Declined(Exception):
+    """Something is, or may be, wrong: leave the records to pydantic."""
+
+
+def _table(
+    records: Sequence[Any],
+    currency: str,
+    rates: Mapping[str, float],
+    taken_ids: Sequence[str],
+) -> ActivityTable:
+    modelled: dict[int, Activity] = {}
+    for row, record in enumerate(records):
+        if type(record) is not dict:
+            raise _Declined
+        keys = record.keys()
+        if not keys <= _ALLOWED or not _REQUIRED <= keys:
+            raise _Declined
+        if "sessions" in keys:
+            modelled[row] = _model(record)
+    ids = [record["id"] for record in records]
+    _check_ids(ids, taken_ids)
+    titles = _texts([record["title"] for record in records])
+    types = _texts([record["type"] for record in records], interned=True)
+    credits = _numbers([record["credits"] for record in records])
+    if not bool(np.all(credits > 0)):
+        raise _Declined
+    costs = _numbers([record["cost"] for record in records])
+    if not bool(np.all(costs >= 0)):
+        raise _Declined
+    hours = _numbers([record.get("hours") for record in records], optional=True)
+    if not bool(np.all(np.isnan(hours) | (hours >= 0))):
+        raise _Declined
+    currencies = _currencies([record.get("currency") for record in records])
+    sources = [record.get("source") for record in records]
+    if not all(source is None or type(source) is str for source in sources):
+        raise _Declined
+    opens = _days([record.get("available_from") for record in records])
+    closes = _days([record.get("expires") for record in records])
+    if bool(np.any((opens != NO_DAY) & (closes != NO_DAY) & (opens > closes))):
+        raise _Declined
+    session_cents: dict[str, int] = {}
+    for row, model in modelled.items():
+        if next(_session_rules(model, ("activities", row)), None) is not None:
+            raise _Declined
+        rate = _rate(model.currency, currency, rates)
+        for number, session in enumerate(model.sessions):
+            if session.cost is not None:
+                cents = _to_cents(session.cost, rate)
+                if cents is None:
+                    raise _Declined
+                session_cents[_session_key(model.id, number)] = cents
+    rate_of = {code: _rate(code, currency, rates) for code in set(currencies)}
+    row_rates = np.array([rate_of[code] for code in currencies], dtype=np.float64)
+    return ActivityTable(
+        ids=ids,
+        titles=titles,
+        types=types,
+        credits=credits,
+        costs=costs,
+        currencies=currencies,
+        hours=hours,
+        sources=sources,
+        available_from=opens,
+        expires=closes,
+        cents=_cents_of(costs, row_rates),
+        models=modelled,
+        session_cents=session_cents,
+    )
+
+
+def _model(record: Mapping[str, Any]) -> Activity:
+    from pydantic import ValidationError
+
+    try:
+        return Activity.model_validate(record)
+    except (ValidationError, ValueError):
+        raise _Declined from None
+
+
+def _check_ids(ids: list[Any], taken: Sequence[str]) -> None:
+    """Every id a string of the id pattern, none used twice or by an exam."""
+    if not all(type(item_id) is str for item_id in ids):
+        raise _Declined
+    joined = "\n".join(ids)
+    if joined.count("\n") != len(ids) - 1 or _IDS.fullmatch(joined) is None:
+        raise _Declined
+    unique = set(ids)
+    if len(unique) != len(ids) or not unique.isdisjoint(taken):
+        raise _Declined
+
+
+def _texts(values: list[Any], *, interned: bool = False) -> list[str]:
+    """Strings that are not blank (as ``Text`` requires); repeated ones shared if ``interned``."""
+    seen: dict[str, str] = {}
+    for value in values:
+        if type(value) is not str or not value.strip():
+            raise _Declined
+    if interned:
+        return [seen.setdefault(value, value) for value in values]
+    return values
+
+
+def _numbers(values: list[Any], *, optional: bool = False) -> np.ndarray:
+    """Finite numbers (ints or floats, never bools) as floats; ``NaN`` for ``None``."""
+    kinds = {type(value) for value in values}
+    allowed = {float, int, type(None)} if optional else {float, int}
+    if not kinds <= allowed:
+        raise _Declined
+    try:
+        array = np.array(
+            [math.nan if value is None else value for value in values], dtype=np.float64
+        )
+    except (OverflowError, ValueError, TypeError):
+        raise _Declined from None
+    present = array if not optional else array[~np.isnan(array)]
+    if optional and len(present) != sum(1 for value in values if value is not None):
+        raise _Declined  # a NaN written as a number
+    if not bool(np.all(np.isfinite(present))):
+        raise _Declined
+    if int in kinds:
+        # Pydantic turns an int into a float only when the float holds it exactly.
+        for value in values:
+            if type(value) is int and float(value) != value:
+                raise _Declined
+    return array
+
+
+def _currencies(values: list[Any]) -> list[str | None]:
+    for code in set(values):
+        if code is not None and (type(code) is not str or _CURRENCY.fullmatch(code) is None):
+            raise _Declined
+    return values
+
+
+def _days(values: list[Any]) -> np.ndarray:
+    """Dates (date objects or ISO strings, as the models read them) as day numbers."""
+    known: dict[Any, int] = {}
+    days = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        try:
+            days[row] = known[value]
+            continue
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: certainly not a date
+            raise _Declined from None
+        if value is None:
+            day = NO_DAY
+        else:
+            try:
+                parsed = _iso_date(value)
+            except ValueError:
+                raise _Declined from None
+            day = parsed.toordinal()
+        known[value] = days[row] = day
+    return days
+
+
+def _rate(code: str | None, currency: str, rates: Mapping[str, float]) -> float:
+    if code is None or code == currency:
+        return 1.0
+    if code not in rates:
+        raise _Declined
+    return float(rates[code])
+
+
+def _cents_of(costs: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """``costs * rates`` in whole cents, rounded half to even as :func:`_to_cents` rounds.
+
+    In floating point where that is exact (see :data:`_EXACT_CENTS`), by the decimal rule of
+    :func:`~ceplan.catalog._to_cents` elsewhere.
+
+    Examples
+    --------
+    >>> _cents_of(np.array([2.675, 0.125, 150.0]), np.array([1.0, 1.0, 0.79])).tolist()
+    [268, 12, 11850]
+    """
+    amounts = costs * rates * 100.0
+    cents = np.rint(amounts)
+    fraction = np.abs(amounts - np.floor(amounts) - 0.5)
+    doubtful = np.flatnonzero((np.abs(amounts) >= _EXACT_CENTS) | (fraction < _NEAR_HALF))
+    result: np.ndarray = cents.astype(np.int64)
+    for row in doubtful:
+        exact = _to_cents(float(costs[row]), float(rates[row]))
+        if exact is None:
+            raise _Declined
+        result[row] = exact
+    return result
+
+
+# -- the cache's form ---------------------------------------------------------------------------
+
+
+def table_to_data(table: ActivityTable) -> dict[str, Any]:
+    """``table`` as plain data for a JSON cache entry (read back by :func:`table_from_data`)."""
+    return {
+        "ids": table.ids,
+        "titles": table.titles,
+        "types": table.types,
+        "credits": table.credits.tolist(),
+        "costs": table.costs.tolist(),
+        "currencies": table.currencies,
+        "hours": [None if math.isnan(value) else value for value in table.hours.tolist()],
+        "sources": table.sources,
+        "available_from": table.available_from.tolist(),
+        "expires": table.expires.tolist(),
+        "cents": table.cents.tolist(),
+        "models": {str(row): model.model_dump(mode="json") for row, model in table.models.items()},
+        "session_cents": dict(table.session_cents),
+    }
+
+
+def table_from_data(data: Mapping[str, Any]) -> ActivityTable:
+    """The table :func:`table_to_data` wrote, trusted as it is (the cache checks its hashes)."""
+    count = len(data["ids"])
+    columns = ("titles", "types", "credits", "costs", "currencies", "hours", "sources")
+    if any(len(data[name]) != count for name in (*columns, "available_from", "expires", "cents")):
+        raise ValueError("columns of different lengths")
+    shared: dict[str, str] = {}
+    return ActivityTable(
+        ids=list(data["ids"]),
+        titles=list(data["titles"]),
+        types=[shared.setdefault(value, value) for value in data["types"]],
+        credits=np.array(data["credits"], dtype=np.float64),
+        costs=np.array(data["costs"], dtype=np.float64),
+        currencies=list(data["currencies"]),
+        hours=np.array(
+            [math.nan if value is None else value for value in data["hours"]], dtype=np.float64
+        ),
+        sources=list(data["sources"]),
+        available_from=np.array(data["available_from"], dtype=np.int64),
+        expires=np.array(data["expires"], dtype=np.int64),
+        cents=np.array(data["cents"], dtype=np.int64),
+        models={int(row): _trusted_model(model) for row, model in data["models"].items()},
+        session_cents=dict(data["session_cents"]),
+    )
+
+
+def _trusted_model(data: Mapping[str, Any]) -> Activity:
+    from ceplan.catalog import _trusted_activity
+
+    return _trusted_activity(data)
