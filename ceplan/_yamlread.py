@@ -2,8 +2,9 @@
 
 PyYAML's safe loader (the C loader where libyaml is present) reads what the fast reader of
 :mod:`ceplan._fastyaml` leaves to it. Before any Python object is built, the node graph is
-measured: a document whose aliases would expand it past
-:data:`~ceplan.loading.MAX_EXPANDED_NODES` is refused, so an alias bomb costs milliseconds.
+measured: a document whose aliases would add more than
+:data:`~ceplan.loading.MAX_EXPANDED_NODES` nodes to it is refused, so an alias bomb costs
+milliseconds. The fast reader counts the same way and steps aside for such a document.
 Validation problems are turned into :class:`~ceplan.errors.CatalogError` problems with the file,
 line, item, field and value. :mod:`ceplan.loading` imports this module only when it parses a
 file, so that a catalogue read back from the cache does not load PyYAML at all.
@@ -19,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ceplan._fastyaml import fast_load
+from ceplan._fastyaml import fast_load, first_match
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
 from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS
@@ -33,7 +34,7 @@ _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse(text: str | bytes, name: str) -> Catalog:
     """The catalogue in ``text``, validated; ``name`` names it in errors."""
     text = _decode(text, name)
-    data = fast_load(text)
+    data = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
     if data is None:
         data, root = _load_yaml(text, name)
     else:
@@ -51,9 +52,11 @@ def parse(text: str | bytes, name: str) -> Catalog:
 
 
 _NOT_ALLOWED = re.compile(
-    r"[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+    r"[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 """Characters YAML does not allow in a document, plus the rare line breaks NEL, LS and PS."""
+_ASCII_ALLOWED = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
+"""The ASCII characters :data:`_NOT_ALLOWED` lets through."""
 
 
 def _decode(text: str | bytes, name: str) -> str:
@@ -70,7 +73,7 @@ def _decode(text: str | bytes, name: str) -> str:
                 line=line,
             ) from None
     text = text.removeprefix("\ufeff")
-    bad = _NOT_ALLOWED.search(text)
+    bad = first_match(_NOT_ALLOWED, text, _ASCII_ALLOWED)
     if bad is not None:
         line = text[: bad.start()].count("\n") + 1
         raise CatalogError(
@@ -147,12 +150,11 @@ def _check_nodes(root: yaml.Node, name: str) -> None:
             else:
                 children = node.value
             size = 1 + sum(sizes[id(child)] for child in children)
-            if size > MAX_EXPANDED_NODES:
-                raise CatalogError(
-                    f"refused: aliases would expand the document past {MAX_EXPANDED_NODES:,} nodes",
-                    file=name,
-                    line=node.start_mark.line + 1,
-                )
+            # This node and the ones done so far include every distinct node under it, so
+            # ``size`` less them is at most what aliases add below here, so to the document (and
+            # at the root, exactly that).
+            if size - len(sizes) - 1 > MAX_EXPANDED_NODES:
+                raise _bomb(node, name)
             sizes[key] = size
             continue
         if key in sizes:
@@ -171,6 +173,14 @@ def _check_nodes(root: yaml.Node, name: str) -> None:
             stack.extend((child, False) for pair in node.value for child in pair)
         else:
             stack.extend((child, False) for child in node.value)
+
+
+def _bomb(node: yaml.Node, name: str) -> CatalogError:
+    return CatalogError(
+        f"refused: aliases would add more than {MAX_EXPANDED_NODES:,} nodes to the document",
+        file=name,
+        line=node.start_mark.line + 1,
+    )
 
 
 def _first_bad_scalar(root: yaml.Node) -> yaml.ScalarNode | None:

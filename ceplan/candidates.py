@@ -243,12 +243,13 @@ def most_at_least(credits: float, need: float) -> float:
     Without its smallest activity a best plan is short (it is minimal, see
     :func:`max_plan_size`), and at least ``m - 1`` of its ``m`` activities of ``credits`` or
     more are still in it: ``(m - 1) * credits < need``. (Both sides allow for
-    :data:`~ceplan.units.CREDIT_TOLERANCE`; the answer may be one too large, never too small.)
+    :data:`~ceplan.units.CREDIT_TOLERANCE`, so where ``need / credits`` is a whole number the
+    answer is one too large: safe, never too small.)
 
     Examples
     --------
-    >>> most_at_least(40, need=80), most_at_least(10, need=80), most_at_least(80, need=80)
-    (2.0, 8.0, 1.0)
+    >>> most_at_least(40, need=80), most_at_least(30, need=80), most_at_least(80, need=80)
+    (3.0, 3.0, 2.0)
     """
     step = credits - CREDIT_TOLERANCE
     if step <= 0:

@@ -43,7 +43,12 @@ __all__ = [
 ]
 
 MAX_EXPANDED_NODES = 2_000_000
-"""The most YAML nodes a catalogue may expand to once aliases are followed."""
+"""The most YAML nodes that aliases may add to a catalogue.
+
+Each alias adds the nodes of what it stands for, its own aliases followed: a catalogue of
+100,000 activities that share their dates through aliases adds about 100,000; an alias bomb adds
+billions. Both readers count the same way.
+"""
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Catalogue files larger than this are refused without being parsed."""

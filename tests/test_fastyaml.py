@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ceplan import _fastyaml, _yamlread
 from ceplan._fastyaml import fast_load
 
 EXAMPLES = int(os.environ.get("FASTYAML_EXAMPLES", "120"))
@@ -154,12 +156,38 @@ def flow(draw: st.DrawFn) -> str:
     return "{" + inner + "}"
 
 
-def entry(draw: st.DrawFn, head: str, indent: int, depth: int, *, in_mapping: bool) -> list[Chunk]:
-    """``head`` (``"  key:"`` or ``"  -"``) and its value, as chunks."""
+def entry(
+    draw: st.DrawFn,
+    head: str,
+    indent: int,
+    depth: int,
+    anchors: list[str],
+    *,
+    in_mapping: bool,
+    anchored: bool = False,
+) -> list[Chunk]:
+    """``head`` (``"  key:"`` or ``"  -"``) and its value, as chunks.
+
+    ``anchors`` holds the anchors defined so far (aliases may name them); ``anchored`` says that
+    ``head`` already ends in an anchor.
+    """
     kinds = ["plain", "plain", "folded", "quoted", "flow", "empty"]
     if depth < MAX_DEPTH:
         kinds += ["mapping", "sequence", "mapping", "sequence"]
+    if anchors and not anchored:
+        kinds += ["alias"]
     kind = draw(st.sampled_from(kinds))
+    if kind == "alias":
+        return [[f"{head} *{draw(st.sampled_from(tuple(anchors)))}{draw(COMMENTS)}"]]
+    if not anchored and draw(st.integers(0, 4)) == 0:
+        # An anchor on a value, for aliases further down (not inside it). Anchors inside the
+        # value are deeper and defined before this one ends: the depth keeps the names apart.
+        name = f"an{depth}_{len(anchors)}"
+        chunks = entry(
+            draw, f"{head} &{name}", indent, depth, anchors, in_mapping=in_mapping, anchored=True
+        )
+        anchors.append(name)
+        return chunks
     if kind == "plain":
         return [[f"{head} {plain_text(draw)}{draw(COMMENTS)}"]]
     if kind == "folded":
@@ -174,31 +202,36 @@ def entry(draw: st.DrawFn, head: str, indent: int, depth: int, *, in_mapping: bo
         return [[head + draw(COMMENTS)]]
     opening = [head + draw(COMMENTS)]
     if kind == "mapping":
-        return [opening, *mapping(draw, indent + draw(STEPS), depth + 1)]
+        return [opening, *mapping(draw, indent + draw(STEPS), depth + 1, anchors)]
     step = 0 if in_mapping and draw(st.booleans()) else draw(STEPS)  # 0: an indentless sequence
-    return [opening, *sequence(draw, indent + step, depth + 1)]
+    return [opening, *sequence(draw, indent + step, depth + 1, anchors)]
 
 
-def mapping(draw: st.DrawFn, indent: int, depth: int) -> list[Chunk]:
+def mapping(draw: st.DrawFn, indent: int, depth: int, anchors: list[str]) -> list[Chunk]:
     keys = draw(st.lists(KEYS, min_size=1, max_size=4, unique=True))
     chunks: list[Chunk] = []
     for key in keys:
-        chunks += entry(draw, " " * indent + f"{key}:", indent, depth, in_mapping=True)
+        chunks += entry(draw, " " * indent + f"{key}:", indent, depth, anchors, in_mapping=True)
     return chunks
 
 
-def sequence(draw: st.DrawFn, indent: int, depth: int) -> list[Chunk]:
+def sequence(draw: st.DrawFn, indent: int, depth: int, anchors: list[str]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for _ in range(draw(st.integers(1, 4))):
-        if depth < MAX_DEPTH and draw(st.booleans()):
-            # "- key: value" with the mapping's other keys lined up under the first one.
+        compact = draw(st.sampled_from(["", "", "mapping", "sequence"]))
+        if depth < MAX_DEPTH and compact:
+            # "- key: value" with the mapping's other keys lined up under the first one, or
+            # "- - value" with the inner sequence's other dashes lined up under its first.
             spaces = draw(st.integers(1, 3))
             column = indent + 1 + spaces
-            inner = mapping(draw, column, depth + 1)
+            if compact == "mapping":
+                inner = mapping(draw, column, depth + 1, anchors)
+            else:
+                inner = sequence(draw, column, depth + 1, anchors)
             inner[0] = [" " * indent + "-" + inner[0][0][indent + 1 :], *inner[0][1:]]
             chunks += inner
         else:
-            chunks += entry(draw, " " * indent + "-", indent, depth, in_mapping=False)
+            chunks += entry(draw, " " * indent + "-", indent, depth, anchors, in_mapping=False)
     return chunks
 
 
@@ -207,7 +240,7 @@ def subset_documents(draw: st.DrawFn) -> str:
     """A YAML document inside the fast reader's subset, comments and blank lines included."""
     lines: list[str] = []
     between = st.sampled_from(["", "   ", "# a comment", "  # indented: comment", "#"])
-    for chunk in mapping(draw, 0, 0):
+    for chunk in mapping(draw, 0, 0, []):
         while draw(st.integers(0, 4)) == 4:
             lines.append(draw(between))
         lines.extend(chunk)
@@ -222,6 +255,35 @@ def test_reads_every_document_of_the_subset_as_pyyaml_does(text: str) -> None:
     got = fast_load(text)
     assert got is not None, f"the fast reader handed over a document of its subset:\n{text}"
     assert same(got, expected), (text, got, expected)
+
+
+def nodes_aliases_add(text: str) -> int:
+    """What aliases add to ``text``'s nodes: its expanded tree less its distinct nodes (PyYAML's
+    node graph, where an alias is the very node of its anchor)."""
+    root = yaml.compose(text)
+    expanded: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in expanded:
+            if isinstance(node, yaml.ScalarNode):
+                children: list[yaml.Node] = []
+            elif isinstance(node, yaml.MappingNode):
+                children = [child for pair in node.value for child in pair]
+            else:
+                children = list(node.value)
+            expanded[id(node)] = 1 + sum(size(child) for child in children)
+        return expanded[id(node)]
+
+    return size(root) - len(expanded)
+
+
+@FUZZ
+@given(subset_documents())
+def test_counts_what_aliases_add_as_pyyaml_nodes_do(text: str) -> None:
+    added = nodes_aliases_add(text)
+    assert fast_load(text, max_alias_nodes=added) is not None
+    if added:
+        assert fast_load(text, max_alias_nodes=added - 1) is None, (text, added)
 
 
 EDITS = st.sampled_from([*" \n#:-'\"\t{}[],&*!|>%@`?\\=<~", "\x85", "\u2028", "\ufeff", "\r"])
@@ -280,6 +342,28 @@ def test_agrees_with_pyyaml_on_dumped_documents(
         document, default_flow_style=flow, width=width, allow_unicode=unicode, indent=indent
     )
     check_agreement(text)
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+@FUZZ
+@given(DOCUMENTS, DOCUMENTS, st.sampled_from([False, None]))
+def test_reads_dumped_documents_with_shared_parts(
+    first: dict[str, Any], second: dict[str, Any], flow: bool | None
+) -> None:
+    """``yaml.safe_dump`` writes an object met twice as an anchor and aliases (``&id001``):
+    read as PyYAML reads them, and never a reason to step aside."""
+    day = dt.date(2024, 1, 31)  # dates are shared too, unlike strings and numbers
+    document = {"a": first, "b": [first, second, day], "c": second, "d": day}
+    text = yaml.safe_dump(document, default_flow_style=flow)
+    assert "&id001" in text
+    got = check_agreement(text)
+    written_out = yaml.dump(document, Dumper=_NoAliases, default_flow_style=flow)
+    if fast_load(written_out) is not None:
+        assert got is not None, text
 
 
 # -- odd lines ------------------------------------------------------------------------------------
@@ -365,7 +449,13 @@ def test_multi_line_scalars_fold_as_in_pyyaml(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "a: &x 1\nb: *x\n",
+        "a: *x\n",  # an alias without its anchor
+        "a: &x 1\nb: &x 2\n",  # an anchor used twice
+        "a: &x *y\n",
+        "a: &x\n  b: *x\n",  # an alias inside what its anchor names
+        'a: "x\\\n  y"\n',  # an escaped line break
+        'a: "\\q"\n',  # not an escape
+        'a: "\\U00110000"\n',
         "a: !!python/object:os.system x\n",
         "a: |\n  block\n",
         "--- \na: 1\n",
@@ -405,3 +495,83 @@ def test_reads_a_typical_catalogue() -> None:
     )
     assert fast_load(text) is not None
     assert same(fast_load(text), yaml.safe_load(text))
+
+
+# -- the loop for long lists ----------------------------------------------------------------------
+
+REGULAR = "- id: a{n}\n  title: Online course {n}\n  credits: 1{n}.5\n  expires: 2027-01-31\n"
+"""An entry of the kind the loop for long lists reads on its own."""
+
+ODD_ENTRIES = [
+    "- id: odd\n  # a comment inside\n  credits: 2\n",
+    "- id: odd\n\n  credits: 2\n",  # a blank line inside
+    "- id: odd\n  sessions:\n  - start: 2027-01-01\n  credits: 2\n",  # an indentless list
+    "- id: odd\n  sessions:\n    - start: 2027-01-01\n",  # a list at the end
+    "- id: odd\n  title: two\n    lines\n",  # a plain scalar over two lines
+    "- id: odd\n  title: 'quoted\n    twice'\n",
+    "- id: odd\n  when: &day 2027-02-01\n  again: *day\n",  # an anchor and its alias
+    "- id: odd\n  title: &t Online\n",
+    "- id: odd\n  when: &day 2027-02-01\n  # then read again\n  again: *day\n",
+    "- id: odd\n  yes: 1\n",  # a key that is not a string: PyYAML's business
+    "- id: odd\n  id: again\n",  # a duplicate key: PyYAML's error
+    "- id: odd\n  credits: 012\n  cost: 0x1F\n  hours: 1_000\n  n: .5\n  m: 1e3\n",
+    "- id: odd\n  title: No\n  type: ~\n  a: null\n  b: On\n  c: -1\n  d: +2\n  e: 2.\n",
+    "- id: odd\n  title: x #not a comment\n  b: y # a comment\n  c: a:b\n  d: 'a: b'\n",
+    "- id: odd\n  title: trailing   \n  type:   padded\n",
+    "- id: odd\n   credits: 2\n",  # a key further in
+    "- id: odd\n  credits: 2\n- [1, 2]\n",  # then a flow sequence
+    "-  id: odd\n   credits: 2\n",  # keys at a further column
+]
+
+
+@pytest.mark.parametrize("odd", ODD_ENTRIES)
+@pytest.mark.parametrize("where", [0, 2, 4])
+def test_long_lists_with_odd_entries_read_as_pyyaml_does(odd: str, where: int) -> None:
+    entries = [REGULAR.format(n=n) for n in range(4)]
+    entries.insert(where, odd)
+    for indent in (0, 2):
+        body = "".join(" " * indent + line + "\n" for line in "".join(entries).splitlines())
+        text = "schema: 1\nactivities:\n" + body + "after: 1\n"
+        try:
+            expected = yaml.safe_load(text)
+        except yaml.YAMLError:
+            assert fast_load(text) is None
+            continue
+        got = fast_load(text)
+        if got is not None:
+            assert same(got, expected), text
+        elif "yes:" not in odd and "id: again" not in odd and "'quoted" not in odd:
+            pytest.fail(f"the fast reader stepped aside:\n{text}")
+
+
+def test_regular_entries_after_an_alias_keep_reading_it_as_its_anchor() -> None:
+    text = "a:\n- id: x\n  on: &d 2027-01-01\n- id: y\n  on: *d\n- id: z\n  on: *d\n"
+    text = text.replace("on:", "day:")
+    got = fast_load(text, max_alias_nodes=2)
+    assert got == yaml.safe_load(text)
+    assert fast_load(text, max_alias_nodes=1) is None  # each alias counted, not remembered
+
+
+@pytest.mark.parametrize(
+    ("pattern", "allowed"),
+    [
+        (_fastyaml._OUTSIDE_SUBSET, _fastyaml._SUBSET_ASCII),
+        (_yamlread._NOT_ALLOWED, _yamlread._ASCII_ALLOWED),
+    ],
+)
+def test_the_ascii_shortcut_lets_through_what_the_pattern_does(
+    pattern: re.Pattern[str], allowed: bytes
+) -> None:
+    for code in range(128):
+        assert (code in allowed) == (pattern.search(chr(code)) is None), code
+
+
+@given(st.text(st.characters(codec="utf-8")), st.sampled_from([0, 1]))
+def test_the_ascii_shortcut_finds_what_the_pattern_finds(text: str, which: int) -> None:
+    pattern, allowed = [
+        (_fastyaml._OUTSIDE_SUBSET, _fastyaml._SUBSET_ASCII),
+        (_yamlread._NOT_ALLOWED, _yamlread._ASCII_ALLOWED),
+    ][which]
+    found = _fastyaml.first_match(pattern, text, allowed)
+    expected = pattern.search(text)
+    assert (found and found.span()) == (expected and expected.span())

@@ -130,6 +130,33 @@ def test_an_alias_bomb_inside_a_valid_catalogue_is_refused(
     one_line_error(path, cache=False)
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["fast reader", "PyYAML"])
+def test_aliases_may_add_exactly_the_limit(
+    write_catalog: WriteCatalog,
+    yaml_loader: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    fast: bool,
+) -> None:
+    """Both readers count what aliases add the same way, and stop at the same place."""
+    data = valid_data()
+    data["activities"] += [
+        {"id": f"act-{n}", "title": "T", "type": "webinar", "credits": 1, "cost": 1}
+        for n in range(3)
+    ]
+    text = yaml.safe_dump(data, sort_keys=False)
+    # Each alias of a date adds one node.
+    text = text.replace("  cost: 10\n", "  cost: 10\n  expires: &day 2027-01-31\n", 1)
+    text = text.replace("  cost: 1\n", "  cost: 1\n  expires: *day\n")
+    if not fast:
+        monkeypatch.setattr(_yamlread, "fast_load", lambda *args, **kwargs: None)
+    monkeypatch.setattr(_yamlread, "MAX_EXPANDED_NODES", 3)
+    catalog = ceplan.load_catalog(write_catalog(text), cache=False)
+    assert {a.expires for a in catalog.activities} == {dt.date(2027, 1, 31), None}
+    monkeypatch.setattr(_yamlread, "MAX_EXPANDED_NODES", 2)
+    message = one_line_error(write_catalog(text), cache=False)
+    assert ":14: refused: aliases would add more than 2 nodes" in message, message  # the list
+
+
 def test_a_block_style_alias_bomb_is_refused(write_catalog: WriteCatalog, yaml_loader: Any) -> None:
     lines = ["schema: 1", "lol0: &lol0", *["  - lol"] * 10]
     for level in range(1, 11):
