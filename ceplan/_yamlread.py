@@ -13,9 +13,11 @@ file, so that a catalogue read back from the cache does not load PyYAML at all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -24,23 +26,31 @@ from ceplan._fastyaml import fast_load, first_match
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
 from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS
-from ceplan.table import catalog_from_data
+from ceplan.table import catalog_from_data, with_records
 
-__all__ = ["parse"]
+if TYPE_CHECKING:
+    from ceplan._tableread import FileRows
+
+__all__ = ["read"]
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse(text: str | bytes, name: str) -> Catalog:
-    """The catalogue in ``text``, validated; ``name`` names it in errors."""
+def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list[Path]]:
+    """The catalogue in ``text``, validated, and the files of activities it names.
+
+    ``name`` names the catalogue in errors; ``base`` is the folder that the files named by
+    ``activities_from`` are in (``None``: the current folder).
+    """
     text = _decode(text, name)
     data = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
     if data is None:
         data, root = _load_yaml(text, name)
     else:
         root = None
+    paths, parts = _files_of(data, text, name, base)
     try:
-        return catalog_from_data(data)
+        return catalog_from_data(data, parts), paths
     except ValidationError as exc:
         if root is None:  # the fast reader keeps no line numbers: read the nodes to find them
             loader = _Loader(text)
@@ -48,7 +58,40 @@ def parse(text: str | bytes, name: str) -> Catalog:
                 root = _compose(loader, name)
             finally:
                 loader.dispose()
-        raise _catalog_error(exc, data, root, name) from None
+        raise _catalog_error(exc, data, root, name, parts) from None
+
+
+FILES_KEY = "activities_from"
+
+
+def _files_of(
+    data: dict[str, Any], text: str, name: str, base: Path | None
+) -> tuple[list[Path], list[FileRows]]:
+    """The files named by ``activities_from`` (taken out of ``data``), and their rows."""
+    if FILES_KEY not in data:
+        return [], []
+    given = data.pop(FILES_KEY)
+    names = [given] if isinstance(given, str) else given
+    if (
+        not isinstance(names, list)
+        or not names
+        or not all(isinstance(one, str) and one.strip() for one in names)
+    ):
+        match = re.search(rf"^{FILES_KEY}\s*:", text, re.MULTILINE)
+        raise CatalogError(
+            "expected a file name or a list of file names (.csv or .parquet)",
+            file=name,
+            line=text[: match.start()].count("\n") + 1 if match else None,
+            field=FILES_KEY,
+            value=_show(given),
+        )
+    from ceplan._tableread import read_rows
+
+    folder = Path.cwd() if base is None else base
+    shown = os.path.dirname(name) if base is not None else ""
+    paths = [folder / one for one in names]
+    parts = [read_rows(folder / one, os.path.join(shown, one)) for one in names]
+    return paths, parts
 
 
 _NOT_ALLOWED = re.compile(
@@ -223,7 +266,11 @@ _Loc = tuple[str | int, ...]
 
 
 def _catalog_error(
-    exc: ValidationError, data: dict[str, Any], root: yaml.Node, name: str
+    exc: ValidationError,
+    data: dict[str, Any],
+    root: yaml.Node,
+    name: str,
+    parts: Sequence[FileRows] = (),
 ) -> CatalogError:
     """Every problem of a catalogue that failed validation, each with its line, as one error.
 
@@ -231,6 +278,9 @@ def _catalog_error(
     parts that are valid. An unknown schema number is the only problem reported: the rest of
     such a file is written for another ceplan.
     """
+    inline = data.get("activities", [])
+    inline_count = len(inline) if isinstance(inline, list) else 0
+    data = with_records(data, parts)
     errors = exc.errors(include_url=False)
     schema = [e for e in errors if tuple(e["loc"]) == ("schema",) and e["type"] != "missing"]
     found: list[tuple[_Loc, str, str | None]] = []
@@ -252,6 +302,22 @@ def _catalog_error(
             found.append((rule.loc, rule.message, _shown_or_none(rule.value)))
     problems = []
     for loc, message, value in found:
+        row = _row_of(loc, inline_count, parts)
+        if row is not None:
+            part, number = row
+            item_id = data["activities"][loc[1]].get("id")
+            label = f"row {number + 1}" + (f" '{item_id}'" if isinstance(item_id, str) else "")
+            problems.append(
+                CatalogError.Problem(
+                    file=part.name,
+                    line=part.line(number),
+                    item=label,
+                    field=".".join(str(p) for p in loc[2:]) or None,
+                    message=message,
+                    value=value,
+                )
+            )
+            continue
         item, field = _describe(loc, data)
         line = _line_of(root, loc)
         problems.append(
@@ -260,6 +326,18 @@ def _catalog_error(
             )
         )
     return CatalogError.from_problems(problems)
+
+
+def _row_of(loc: _Loc, inline: int, parts: Sequence[FileRows]) -> tuple[FileRows, int] | None:
+    """The file and row that an activity's location is in, if it came from a file."""
+    if len(loc) < 2 or loc[0] != "activities" or not isinstance(loc[1], int) or loc[1] < inline:
+        return None
+    index = loc[1] - inline
+    for part in parts:
+        if index < part.count:
+            return part, index
+        index -= part.count
+    return None
 
 
 def _echo_of_others(error: Any) -> bool:

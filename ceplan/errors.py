@@ -135,8 +135,8 @@ class CatalogError(CeplanError, ValueError):
 
     @classmethod
     def from_problems(cls, problems: Iterable[CatalogError.Problem]) -> CatalogError:
-        """The error for ``problems`` (at least one), which it sorts by line."""
-        ordered = sorted(problems, key=lambda problem: problem.line or 0)
+        """The error for ``problems`` (at least one), which it sorts by file and line."""
+        ordered = sorted(problems, key=lambda problem: (problem.file or "", problem.line or 0))
         if not ordered:
             raise ValueError("a CatalogError needs at least one problem")
         error = cls(ordered[0].message)

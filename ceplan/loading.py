@@ -25,6 +25,7 @@ import importlib.resources
 import json
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -105,19 +106,24 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     data = _read_bytes(file, name)
     directory = _cache_dir() if cache else None
     if directory is None:
-        return parse_catalog(data, name=name)
+        return _parse(data, name, file.parent)[0]
     digest = hashlib.sha256(data).hexdigest()
     entry = _cache_file(directory, digest)
-    cached = _read_cache(entry, digest)
+    cached = _read_cache(entry, digest, file.parent)
     if cached is not None:
         return cached
-    catalog = parse_catalog(data, name=name)
-    _write_cache(entry, digest, catalog)
+    catalog, used = _parse(data, name, file.parent)
+    _write_cache(entry, digest, catalog, file.parent, used)
     return catalog
 
 
-def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
+def parse_catalog(
+    text: str | bytes, *, name: str = "<catalogue>", base: str | os.PathLike[str] | None = None
+) -> Catalog:
     """Validate a catalogue given as YAML text (bytes must be UTF-8); ``name`` names it in errors.
+
+    ``base`` is the folder that the CSV or Parquet files named by ``activities_from`` are in
+    (default: the current folder).
 
     Examples
     --------
@@ -128,7 +134,14 @@ def parse_catalog(text: str | bytes, *, name: str = "<catalogue>") -> Catalog:
     """
     from ceplan import _yamlread  # PyYAML loads only when a file is parsed, not from the cache
 
-    return _yamlread.parse(text, name)
+    return _yamlread.read(text, name, Path(base) if base is not None else None)[0]
+
+
+def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[Path]]:
+    """The catalogue file's catalogue, and the files of activities it was read from."""
+    from ceplan import _yamlread
+
+    return _yamlread.read(text, name, base)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -206,8 +219,12 @@ def _cache_file(directory: Path, digest: str) -> Path:
     return directory / f"catalog-{__version__}-{digest}.cache"
 
 
-def _read_cache(file: Path, digest: str) -> Catalog | None:
-    """The catalogue cached in ``file`` for bytes whose SHA-256 is ``digest``, else ``None``."""
+def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
+    """The catalogue cached in ``file`` for bytes whose SHA-256 is ``digest``, else ``None``.
+
+    An entry for a catalogue that names files of activities holds when the catalogue is in the
+    same folder ``base`` and the files still have the same bytes.
+    """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(file, flags)
@@ -228,6 +245,8 @@ def _read_cache(file: Path, digest: str) -> Catalog | None:
         return None
     try:
         data = json.loads(payload)
+        if "files" in data and not _same_files(data["files"], base):
+            return None
         catalog = Catalog.from_trusted(data["catalog"])
         if "table" in data:
             from ceplan.table import table_from_data
@@ -238,8 +257,13 @@ def _read_cache(file: Path, digest: str) -> Catalog | None:
         return None  # an entry of another shape (an older ceplan): parse the file again
 
 
-def _write_cache(file: Path, digest: str, catalog: Catalog) -> None:
-    """Cache ``catalog`` in ``file`` for bytes whose SHA-256 is ``digest``, if that can be done."""
+def _write_cache(
+    file: Path, digest: str, catalog: Catalog, base: Path, used: Sequence[Path] = ()
+) -> None:
+    """Cache ``catalog`` in ``file`` for bytes whose SHA-256 is ``digest``, if that can be done.
+
+    ``used`` are the files of activities it was read from (the catalogue being in ``base``).
+    """
     if catalog._table is None:
         content: dict[str, Any] = {"catalog": catalog.model_dump(mode="json", by_alias=True)}
     else:
@@ -250,6 +274,11 @@ def _write_cache(file: Path, digest: str, catalog: Catalog) -> None:
             "catalog": header.model_dump(mode="json", by_alias=True),
             "table": table_to_data(catalog._table),
         }
+    if used:
+        hashes = [[str(path.resolve()), _file_digest(path)] for path in used]
+        if any(digest is None for _, digest in hashes):
+            return
+        content["files"] = {"base": str(base.resolve()), "hashes": hashes}
     payload = json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
     entry = _cache_header(digest, payload) + b"\n" + payload
     if len(entry) > MAX_CACHE_BYTES:
@@ -258,6 +287,22 @@ def _write_cache(file: Path, digest: str, catalog: Catalog) -> None:
         write_atomic(file, entry, private=True)
     except OSError:
         pass  # a cache that cannot be written is only a slower next load
+
+
+def _same_files(files: Any, base: Path) -> bool:
+    """Whether the files of activities an entry was made from are as they were."""
+    if files["base"] != str(base.resolve()):
+        return False  # the same catalogue elsewhere names other files
+    return all(_file_digest(Path(path)) == digest for path, digest in files["hashes"])
+
+
+def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or ``None`` if it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _cache_header(digest: str, payload: bytes) -> bytes:

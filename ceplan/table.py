@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, Protocol, overload
 
 import numpy as np
 
@@ -43,6 +43,8 @@ from ceplan.catalog import (
 
 __all__ = [
     "COLUMNS_FROM",
+    "FIELDS",
+    "REQUIRED",
     "Activities",
     "ActivityTable",
     "catalog_from_data",
@@ -70,8 +72,10 @@ FIELDS = (
 )
 """The fields of :class:`~ceplan.catalog.Activity`, in the models' own order."""
 
-_REQUIRED = frozenset({"id", "title", "type", "credits", "cost"})
+REQUIRED = frozenset({"id", "title", "type", "credits", "cost"})
+"""The fields every activity gives."""
 _ALLOWED = frozenset(FIELDS)
+_FLAT = _ALLOWED - {"sessions"}
 _IDS = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,199}\n)*[a-z0-9][a-z0-9._-]{0,199}")
 _CURRENCY = re.compile(CURRENCY_PATTERN.removeprefix("^").removesuffix("$"))
 _EXACT_CENTS = 1e9
@@ -211,15 +215,31 @@ class Activities(Sequence[Activity]):
 # -- validating records in bulk ----------------------------------------------------------------
 
 
-def catalog_from_data(data: Any) -> Catalog:
+class Part(Protocol):
+    """Activities given as columns (the rows of a CSV or Parquet file)."""
+
+    @property
+    def columns(self) -> Mapping[str, Any]:
+        """By field, a list of values (``None`` for none) or an array of floats (``NaN``)."""
+
+    @property
+    def count(self) -> int:
+        """How many rows."""
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Each row as an entry of a catalogue's ``activities``."""
+
+
+def catalog_from_data(data: Any, parts: Sequence[Part] = ()) -> Catalog:
     """Validate plain catalogue data, as columns where that can be done.
 
-    The activities are held as columns when there are many and all is well; otherwise the data
-    is validated as models, which raises the :class:`pydantic.ValidationError` that says what
-    is wrong.
+    ``parts`` are more activities, given as columns, after those of ``data``. The activities are
+    held as columns when there are many and all is well; otherwise the data (with the parts'
+    rows as entries, see :func:`with_records`) is validated as models, which raises the
+    :class:`pydantic.ValidationError` that says what is wrong.
     """
-    records = data.get("activities") if isinstance(data, dict) else None
-    if isinstance(records, list) and len(records) >= COLUMNS_FROM:
+    records = data.get("activities", []) if isinstance(data, dict) else None
+    if isinstance(records, list) and len(records) + sum(p.count for p in parts) >= COLUMNS_FROM:
         from pydantic import ValidationError
 
         try:
@@ -232,10 +252,19 @@ def catalog_from_data(data: Any) -> Catalog:
                 currency=header.currency,
                 exchange_rates=header.exchange_rates,
                 taken_ids=[exam.id for exam in header.exams],
+                parts=parts,
             )
             if table is not None:
                 return Catalog.with_table(header, table)
-    return Catalog.model_validate(data)
+    return Catalog.model_validate(with_records(data, parts))
+
+
+def with_records(data: Any, parts: Sequence[Part]) -> Any:
+    """``data`` with the rows of ``parts`` added to its ``activities``, as entries."""
+    records = data.get("activities", []) if isinstance(data, dict) else None
+    if not parts or not isinstance(records, list):
+        return data
+    return {**data, "activities": [*records, *(row for part in parts for row in part.records())]}
 
 
 def table_from_records(
@@ -244,15 +273,16 @@ def table_from_records(
     currency: str,
     exchange_rates: Mapping[str, float],
     taken_ids: Sequence[str] = (),
+    parts: Sequence[Part] = (),
 ) -> ActivityTable | None:
     """The records as a table, if they are valid activities of such a catalogue; else ``None``.
 
     ``currency`` and ``exchange_rates`` are the catalogue's; ``taken_ids`` the ids its exams
-    already use. ``None`` says only "not certainly valid": validate the records one by one to
-    learn what is wrong.
+    already use; ``parts`` more activities after the records. ``None`` says only "not certainly
+    valid": validate the records one by one to learn what is wrong.
     """
     try:
-        return _table(records, currency, exchange_rates, taken_ids)
+        return _table(records, parts, currency, exchange_rates, taken_ids)
     except _Declined:
         return None
 
@@ -263,6 +293,7 @@ class _Declined(Exception):
 
 def _table(
     records: Sequence[Any],
+    parts: Sequence[Part],
     currency: str,
     rates: Mapping[str, float],
     taken_ids: Sequence[str],
@@ -272,29 +303,49 @@ def _table(
         if type(record) is not dict:
             raise _Declined
         keys = record.keys()
-        if not keys <= _ALLOWED or not _REQUIRED <= keys:
+        if not keys <= _ALLOWED or not REQUIRED <= keys:
             raise _Declined
         if "sessions" in keys:
             modelled[row] = _model(record)
-    ids = [record["id"] for record in records]
+    columns: list[tuple[Mapping[str, Any], int]] = [
+        ({name: [record.get(name) for record in records] for name in _FLAT}, len(records))
+    ]
+    for part in parts:
+        if not part.columns.keys() <= _FLAT:
+            raise _Declined
+        columns.append((part.columns, part.count))
+
+    def pieces(name: str) -> list[Any]:
+        return [given.get(name, [None] * count) for given, count in columns]
+
+    def joined(name: str) -> list[Any]:
+        return [value for piece in pieces(name) for value in piece]
+
+    def numbers(name: str, *, optional: bool = False) -> np.ndarray:
+        return np.concatenate([_numbers(piece, optional=optional) for piece in pieces(name)])
+
+    def days(name: str) -> np.ndarray:
+        return np.concatenate([_days(piece) for piece in pieces(name)])
+
+    ids = joined("id")
     _check_ids(ids, taken_ids)
-    titles = _texts([record["title"] for record in records])
-    types = _texts([record["type"] for record in records], interned=True)
-    credits = _numbers([record["credits"] for record in records])
+    titles = _texts(joined("title"))
+    types = _texts(joined("type"), interned=True)
+    credits = numbers("credits")
     if not bool(np.all(credits > 0)):
         raise _Declined
-    costs = _numbers([record["cost"] for record in records])
+    costs = numbers("cost")
     if not bool(np.all(costs >= 0)):
         raise _Declined
-    hours = _numbers([record.get("hours") for record in records], optional=True)
+    hours = numbers("hours", optional=True)
     if not bool(np.all(np.isnan(hours) | (hours >= 0))):
         raise _Declined
-    currencies = _currencies([record.get("currency") for record in records])
-    sources = [record.get("source") for record in records]
+    currencies = _currencies(joined("currency"))
+    sources = joined("source")
     if not all(source is None or type(source) is str for source in sources):
         raise _Declined
-    opens = _days([record.get("available_from") for record in records])
-    closes = _days([record.get("expires") for record in records])
+    opens = days("available_from")
+    closes = days("expires")
     if bool(np.any((opens != NO_DAY) & (closes != NO_DAY) & (opens > closes))):
         raise _Declined
     session_cents: dict[str, int] = {}
@@ -359,8 +410,18 @@ def _texts(values: list[Any], *, interned: bool = False) -> list[str]:
     return values
 
 
-def _numbers(values: list[Any], *, optional: bool = False) -> np.ndarray:
-    """Finite numbers (ints or floats, never bools) as floats; ``NaN`` for ``None``."""
+def _numbers(values: Sequence[Any] | np.ndarray, *, optional: bool = False) -> np.ndarray:
+    """Finite numbers (ints or floats, never bools) as floats; ``NaN`` for ``None``.
+
+    An array of floats (a column read from a file) holds ``NaN`` for an empty cell.
+    """
+    if isinstance(values, np.ndarray):
+        if values.dtype != np.float64:
+            raise _Declined
+        present = values[~np.isnan(values)] if optional else values
+        if not bool(np.all(np.isfinite(present))):
+            raise _Declined
+        return values
     kinds = {type(value) for value in values}
     allowed = {float, int, type(None)} if optional else {float, int}
     if not kinds <= allowed:
@@ -391,7 +452,7 @@ def _currencies(values: list[Any]) -> list[str | None]:
     return values
 
 
-def _days(values: list[Any]) -> np.ndarray:
+def _days(values: Sequence[Any]) -> np.ndarray:
     """Dates (date objects or ISO strings, as the models read them) as day numbers."""
     known: dict[Any, int] = {}
     days = np.empty(len(values), dtype=np.int64)

@@ -87,13 +87,13 @@ def cache_dir() -> Path:
 def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record each time loading really parses YAML (a cache hit does not)."""
     calls: list[str] = []
-    real = loading.parse_catalog
+    real = loading._parse
 
-    def spy(text: str | bytes, *, name: str = "<catalogue>") -> ceplan.Catalog:
+    def spy(text: str | bytes, name: str, base: Path | None) -> Any:
         calls.append(name)
-        return real(text, name=name)
+        return real(text, name, base)
 
-    monkeypatch.setattr(loading, "parse_catalog", spy)
+    monkeypatch.setattr(loading, "_parse", spy)
     return calls
 
 
@@ -426,7 +426,7 @@ def test_the_cache_file_is_what_a_cached_load_reads(
     def no_parsing(*args: Any, **kwargs: Any) -> ceplan.Catalog:
         raise AssertionError("the YAML was parsed although a cache file exists")
 
-    monkeypatch.setattr(loading, "parse_catalog", no_parsing)
+    monkeypatch.setattr(loading, "_parse", no_parsing)
     assert ceplan.load_catalog(path) == first
     cache_file.unlink()
     with pytest.raises(AssertionError, match="was parsed"):
@@ -626,7 +626,7 @@ def forged_entry(directory: Path, catalogue: Path, cost: float) -> Path:
     """A well-formed cache entry in ``directory`` saying ``catalogue``'s activity costs ``cost``."""
     entry, digest = entry_for(directory, catalogue)
     lie = ceplan.parse_catalog(yaml.safe_dump(priced_data(cost)))
-    loading._write_cache(entry, digest, lie)
+    loading._write_cache(entry, digest, lie, catalogue.parent)
     assert entry.is_file()
     return entry
 
@@ -874,7 +874,7 @@ def test_a_link_to_dev_zero_at_the_entry_path_is_not_read(
     entry, digest = entry_for(cache_dir, path)
     entry.symlink_to("/dev/zero")
     with within(10), memory_peak_below(2**20):
-        assert loading._read_cache(entry, digest) is None
+        assert loading._read_cache(entry, digest, Path.cwd()) is None
     assert ceplan.load_catalog(path) == ceplan.load_catalog(path, cache=False)
     assert entry.is_file() and not entry.is_symlink()  # replaced by a real entry
 
@@ -885,7 +885,7 @@ def test_a_huge_entry_is_not_read(write_catalog: WriteCatalog, cache_dir: Path) 
     with entry.open("wb") as file:
         file.truncate(loading.MAX_CACHE_BYTES + 1)  # sparse: no real disk space
     with within(10), memory_peak_below(2**20):
-        assert loading._read_cache(entry, digest) is None
+        assert loading._read_cache(entry, digest, Path.cwd()) is None
     assert ceplan.load_catalog(path) == ceplan.load_catalog(path, cache=False)
     assert entry.stat().st_size < 2**20  # replaced by a real entry
 

@@ -1,0 +1,236 @@
+"""Activities from CSV or Parquet files, named by a catalogue's ``activities_from``.
+
+A catalogue of a million activities is a table, and tables are kept as CSV or Parquet. A
+catalogue file can name such files instead of (or as well as) listing activities::
+
+    activities_from: sessions.csv            # or a list: [courses.csv, live-2027.parquet]
+
+Paths are relative to the catalogue file's folder. Each file has one row per activity and one
+column per field of an activity (``id``, ``title``, ``type``, ``credits``, ``cost``, and
+optionally ``currency``, ``hours``, ``expires``, ``available_from``, ``source``); an empty cell
+is a field left out. Sessions do not fit in a row: an activity with sessions stays in the YAML.
+Rows are validated exactly as the YAML entries are, and a problem names the file, the row (and,
+in a CSV whose rows are one line each, the line), the activity and the field.
+
+A CSV's cells are text. An empty cell leaves its field out; a cell of ``credits``, ``cost`` or
+``hours`` that is a decimal number (``12``, ``2.5``, ``1e3``: digits, a point, an exponent) is
+that number; every other cell is its text, validated as the same text in the YAML would be (a
+date as ``YYYY-MM-DD``; ``inf``, ``1_000`` or `` 5`` where a number belongs are refused). Parquet
+needs pyarrow (``pip install 'ceplan[parquet]'``); its typed columns are taken as they are (a
+date column as dates, a timestamp at midnight as its date).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ceplan.errors import CatalogError
+from ceplan.table import FIELDS, REQUIRED
+
+__all__ = ["COLUMNS", "FileRows", "read_rows"]
+
+COLUMNS = tuple(name for name in FIELDS if name != "sessions")
+"""The columns a file of activities may have."""
+
+_NUMBERS = ("credits", "cost", "hours")
+_FEW_VALUES = ("type", "currency")
+"""Columns with few distinct values, each held once."""
+_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+@dataclass(frozen=True, eq=False)
+class FileRows:
+    """The rows of one file of activities, one list or array per column present."""
+
+    name: str
+    """The file as problems name it."""
+    columns: dict[str, Any]
+    """By field: a list with a value per row (``None`` for an empty cell), or for numbers an
+    array of floats (``NaN`` for an empty cell)."""
+    count: int
+    first_line: int | None
+    """The line of the first row, when each row is one line (a CSV without line breaks in its
+    cells); else ``None``."""
+
+    def line(self, row: int) -> int | None:
+        """The line of row ``row`` (0-based), if known."""
+        return None if self.first_line is None else self.first_line + row
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Each row as an entry of a catalogue's ``activities``, empty cells left out."""
+        columns = [(name, _plain(values)) for name, values in self.columns.items()]
+        for row in range(self.count):
+            yield {name: values[row] for name, values in columns if values[row] is not None}
+
+
+def _plain(values: list[Any] | np.ndarray) -> list[Any]:
+    if isinstance(values, np.ndarray):
+        return [None if math.isnan(value) else value for value in values.tolist()]
+    return list(values)
+
+
+def read_rows(path: Path, name: str) -> FileRows:
+    """The activities in the CSV or Parquet file ``path`` (``name`` names it in problems)."""
+    kind = _SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise CatalogError(
+            f"cannot read activities from a {path.suffix or 'file without a suffix'}: "
+            "give a .csv or .parquet file",
+            file=name,
+        )
+    if not path.is_file():
+        reason = "is a directory, not a file" if path.is_dir() else "no such file"
+        raise CatalogError(reason, file=name)
+    try:
+        if kind == "csv":
+            return _read_csv(path, name)
+        return _read_parquet(path, name)
+    except PermissionError:
+        raise CatalogError("permission denied", file=name) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot be read: {exc.strerror or exc}", file=name) from None
+
+
+def _check_header(header: Sequence[str], name: str, line: int | None) -> None:
+    problems = []
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            message = "column given twice"
+        elif column == "sessions":
+            message = "sessions do not fit in a row: keep activities with sessions in the YAML"
+        elif column not in COLUMNS:
+            message = f"unknown column (the columns are {', '.join(COLUMNS)})"
+        else:
+            seen.add(column)
+            continue
+        problems.append(CatalogError.Problem(file=name, line=line, field=column, message=message))
+    for column in COLUMNS:
+        if column in REQUIRED and column not in seen:
+            problems.append(
+                CatalogError.Problem(file=name, line=line, field=column, message="missing column")
+            )
+    if problems:
+        raise CatalogError.from_problems(problems)
+
+
+def _read_csv(path: Path, name: str) -> FileRows:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            header = next(csv.reader(stream), None)
+            if header is None:
+                raise CatalogError("the file is empty; expected a header row", file=name, line=1)
+        _check_header(header, name, 1)
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            na_values=[""],
+        )
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"not UTF-8 (save the file as UTF-8): {exc.reason}", file=name) from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise CatalogError(f"not a valid CSV file: {exc}", file=name) from None
+    one_line_each = _lines(path) == len(frame) + 1  # no blank lines, no line breaks in cells
+    columns = {column: _column(frame[column], column) for column in header}
+    return FileRows(name, columns, len(frame), 2 if one_line_each else None)
+
+
+def _lines(path: Path) -> int:
+    """How many lines the file has."""
+    count, last = 0, b""
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last not in (b"", b"\n"))
+
+
+def _read_parquet(path: Path, name: str) -> FileRows:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    except ImportError:
+        raise CatalogError(
+            "reading Parquet needs pyarrow: pip install 'ceplan[parquet]'", file=name
+        ) from None
+    try:
+        header = list(pq.read_schema(path).names)
+        _check_header(header, name, None)
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, PermissionError):
+            raise
+        raise CatalogError(f"not a valid Parquet file: {exc}", file=name) from None
+    columns = {column: _column(frame[column], column) for column in header}
+    return FileRows(name, columns, len(frame), None)
+
+
+def _column(series: Any, column: str) -> list[Any] | np.ndarray:
+    """A column's values as the YAML reader would give them, ``None`` for an empty cell."""
+    kind = series.dtype
+    number = column in _NUMBERS
+    if pd.api.types.is_bool_dtype(kind):
+        values = series.tolist()
+    elif pd.api.types.is_numeric_dtype(kind):
+        if number and kind == np.float64:
+            return np.asarray(series.to_numpy(), dtype=np.float64)
+        values = series.tolist()  # whole numbers, or numbers in a text column
+    elif pd.api.types.is_datetime64_any_dtype(kind):
+        return [_day(value) for value in series.tolist()]
+    elif number and pd.api.types.is_string_dtype(kind):
+        return _numbers_in(series)
+    else:
+        values = series.tolist()
+    values = [None if _missing(value) else value for value in values]
+    if column in _FEW_VALUES:
+        seen: dict[Any, Any] = {}
+        values = [seen.setdefault(value, value) for value in values]  # each value held once
+    return values
+
+
+def _numbers_in(series: Any) -> list[Any] | np.ndarray:
+    """A column of text where numbers belong, as numbers.
+
+    An array of floats if every cell is a number or empty (``NaN``); else each cell as a number
+    where it is one and as written where it is not.
+    """
+    present = series.notna().to_numpy()
+    numbers = series.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
+    if bool(np.all(numbers | ~present)):
+        array = np.full(len(series), math.nan)
+        array[numbers] = series[numbers].astype("float64").to_numpy()
+        return array
+    return [_number(value) for value in series.tolist()]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _number(value: Any) -> Any:
+    if _missing(value):
+        return None
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value)
+    return value
+
+
+def _day(value: Any) -> Any:
+    """A timestamp at midnight as its date; any other as it is (validation says what is wrong)."""
+    if _missing(value) or value is pd.NaT:
+        return None
+    if value == value.normalize() and value.tzinfo is None:
+        return dt.date(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,335 @@
+"""Activities from CSV and Parquet files (``activities_from``, ceplan/_tableread.py).
+
+The reference is the catalogue written out in YAML as the README says a file's cells are read:
+an empty cell leaves the field out, a cell of a number column that is a decimal number is that
+number, any other cell is its text. Both must give the same catalogue, or both be refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import ceplan
+from ceplan.table import COLUMNS_FROM
+
+HEADER = (
+    "schema: 1\n"
+    "programme: Test\n"
+    "currency: GBP\n"
+    "exchange_rates: {USD: 0.79}\n"
+    "rates_as_of: 2026-11-01\n"
+    "tiers: {pro: {paths: [{credits: 80}]}}\n"
+)
+COLUMNS = ["id", "title", "type", "credits", "cost", "currency", "hours", "expires", "source"]
+NUMBERS = {"credits", "cost", "hours"}
+
+CELLS: dict[str, Any] = {
+    "id": st.sampled_from(["a", "b-1", "c.d", "A", "a b", ""]),
+    "title": st.sampled_from(["Course", "Course, with comma", 'Say "hi"', " ", "", "Été"]),
+    "type": st.sampled_from(["webinar", "online-course", ""]),
+    "credits": st.sampled_from(["1", "2.5", "0", "-1", "1e1", ".5", "5.", "abc", "", "nan", "1_0"]),
+    "cost": st.sampled_from(["0", "10", "80.38", "1.015", "-0.01", "1e16", "free", "", "inf"]),
+    "currency": st.sampled_from(["", "GBP", "USD", "JPY", "usd"]),
+    "hours": st.sampled_from(["", "0", "2.5", "-1", "x"]),
+    "expires": st.sampled_from(["", "2027-06-30", "2027-13-01", "20270630", "soon"]),
+    "source": st.sampled_from(["", "https://example.com/a?b=1,2"]),
+}
+
+
+def reference_value(column: str, cell: str) -> Any:
+    """What the README says a cell is: a number where it reads as one, else its text."""
+    if column in NUMBERS and cell.strip() == cell and "_" not in cell:
+        try:
+            number = float(cell)
+        except ValueError:
+            return cell
+        return number if math.isfinite(number) else cell
+    return cell
+
+
+def reference_yaml(rows: list[dict[str, str]]) -> str:
+    entries = [
+        {column: reference_value(column, cell) for column, cell in row.items() if cell != ""}
+        for row in rows
+    ]
+    return HEADER + yaml.safe_dump({"activities": entries}, sort_keys=False, allow_unicode=True)
+
+
+def filler(count: int) -> list[dict[str, str]]:
+    """Valid rows, enough for the catalogue to be held as columns."""
+    return [
+        {"id": f"fill-{n}", "title": f"Filler {n}", "type": "webinar", "credits": "1", "cost": "5"}
+        | {"currency": "", "hours": "", "expires": "", "source": ""}
+        for n in range(count)
+    ]
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] = COLUMNS) -> None:
+    pd.DataFrame(rows, columns=columns, dtype=str).to_csv(path, index=False)
+
+
+def load(path: Path) -> tuple[ceplan.Catalog | None, list[tuple[str | None, str]]]:
+    """The catalogue, or the problems (field and message) that refused it."""
+    try:
+        return ceplan.load_catalog(path, cache=False), []
+    except ceplan.CatalogError as error:
+        return None, sorted((p.field, p.message) for p in error.problems)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=4),
+    st.booleans(),
+)
+@example([dict.fromkeys(COLUMNS, "")], False)
+@example(
+    [
+        {**dict.fromkeys(COLUMNS, ""), "id": "a", "title": "T", "type": "w"}
+        | {"credits": "1", "cost": "1"}
+    ],
+    True,
+)
+def test_a_csv_gives_the_catalogue_its_cells_say(rows: list[dict[str, str]], many: bool) -> None:
+    rows = rows + filler(COLUMNS_FROM if many else 3)
+    folder = Path(_tmp())
+    try:
+        (folder / "ref.yaml").write_text(reference_yaml(rows), encoding="utf-8")
+        write_csv(folder / "acts.csv", rows)
+        (folder / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+        expected, expected_problems = load(folder / "ref.yaml")
+        got, problems = load(folder / "cat.yaml")
+        if expected is None:
+            assert got is None, expected_problems
+            assert problems == expected_problems
+        else:
+            assert got is not None, problems
+            assert got == expected
+            assert got.cents_of(got.activities[0].id) == expected.cents_of(got.activities[0].id)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _tmp() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="ceplan-test-")
+
+
+# -- Parquet -------------------------------------------------------------------------------------
+
+VALID_ROWS = [
+    {"id": "a1", "title": "One", "type": "webinar", "credits": "10", "cost": "100"}
+    | {"currency": "USD", "hours": "5", "expires": "2027-12-31", "source": ""},
+    {"id": "a2", "title": "Two, with comma", "type": "online", "credits": "40", "cost": "250.5"}
+    | {"currency": "", "hours": "", "expires": "", "source": "https://example.com"},
+]
+
+
+def typed_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """The rows with typed columns, as a Parquet writer would keep them."""
+    frame = pd.DataFrame(rows, columns=COLUMNS, dtype=str).replace("", None)
+    for column in NUMBERS:
+        frame[column] = pd.to_numeric(frame[column])
+    frame["credits"] = frame["credits"].astype("int64")
+    frame["expires"] = pd.Series(
+        [dt.date.fromisoformat(day) if isinstance(day, str) else None for day in frame["expires"]],
+        dtype=object,
+    )
+    return frame
+
+
+@pytest.mark.parametrize("count", [2, COLUMNS_FROM + 5])
+def test_a_parquet_file_gives_the_catalogue_its_rows_say(tmp_path: Path, count: int) -> None:
+    pytest.importorskip("pyarrow")
+    rows = (VALID_ROWS + filler(count))[:count]
+    (tmp_path / "ref.yaml").write_text(reference_yaml(rows), encoding="utf-8")
+    typed_frame(rows).to_parquet(tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    got = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert got == ceplan.load_catalog(tmp_path / "ref.yaml", cache=False)
+    assert (got._table is not None) == (count >= COLUMNS_FROM)
+
+
+def test_timestamps_at_midnight_are_dates_and_others_are_refused(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    frame = typed_frame(VALID_ROWS)
+    frame["expires"] = pd.to_datetime(["2027-12-31 00:00", "2028-01-01 12:30"])
+    frame.to_parquet(tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    (problem,) = info.value.problems
+    assert (problem.item, problem.field, problem.line) == ("row 2 'a2'", "expires", None)
+    assert problem.file == str(tmp_path / "acts.parquet")
+    frame["expires"] = pd.to_datetime(["2027-12-31", None])
+    frame.to_parquet(tmp_path / "acts.parquet")
+    catalog = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert [a.expires for a in catalog.activities] == [dt.date(2027, 12, 31), None]
+
+
+def test_parquet_without_pyarrow_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "acts.parquet").write_bytes(b"PAR1")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ceplan.CatalogError, match=r"pip install 'ceplan\[parquet\]'"):
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+
+
+# -- problems, named -----------------------------------------------------------------------------
+
+
+def catalogue_problems(tmp_path: Path, csv_text: str, key: str = "acts.csv") -> list[str]:
+    (tmp_path / "acts.csv").write_text(csv_text, encoding="utf-8")
+    (tmp_path / "cat.yaml").write_text(
+        HEADER + "activities:\n- {id: inline, title: I, type: w, credits: 1, cost: 1}\n"
+        f"activities_from: {key}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    folder = str(tmp_path) + os.sep
+    return [str(problem).replace(folder, "") for problem in info.value.problems]
+
+
+def test_a_bad_row_is_named_by_file_line_row_id_and_field(tmp_path: Path) -> None:
+    text = (
+        "id,title,type,credits,cost\n"
+        "a1,One,w,1,5\n"
+        "a2,Two,w,many,5\n"
+        "a3,,w,1,-2\n"
+        "inline,Again,w,1,1\n"
+    )
+    assert catalogue_problems(tmp_path, text) == [
+        "acts.csv:3: row 2 'a2': field 'credits': Input should be a valid number (got 'many')",
+        "acts.csv:4: row 3 'a3': field 'title': is required",
+        "acts.csv:4: row 3 'a3': field 'cost': Input should be greater than or equal to 0"
+        " (got -2.0)",
+        "acts.csv:5: row 4 'inline': field 'id': duplicate id, first used by activities[0]"
+        " (got 'inline')",
+    ]
+
+
+def test_a_cell_over_two_lines_leaves_rows_without_lines(tmp_path: Path) -> None:
+    text = 'id,title,type,credits,cost\na1,"One\nand more",w,1,5\na2,Two,w,0,5\n'
+    assert catalogue_problems(tmp_path, text) == [
+        "acts.csv: row 2 'a2': field 'credits': Input should be greater than 0 (got 0.0)",
+    ]
+
+
+def test_every_problem_of_the_header_at_once(tmp_path: Path) -> None:
+    text = "id,title,colour,sessions,credits,credits\na,T,red,,1,1\n"
+    assert catalogue_problems(tmp_path, text) == [
+        "acts.csv:1: field 'colour': unknown column (the columns are id, title, cost, currency,"
+        " hours, source, available_from, type, credits, expires)",
+        "acts.csv:1: field 'sessions': sessions do not fit in a row: keep activities with"
+        " sessions in the YAML",
+        "acts.csv:1: field 'credits': column given twice",
+        "acts.csv:1: field 'cost': missing column",
+        "acts.csv:1: field 'type': missing column",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("5", "cat.yaml:9: field 'activities_from': expected a file name or a list of file"),
+        ("[]", "cat.yaml:9: field 'activities_from': expected a file name or a list of file"),
+        ("acts.xlsx", "acts.xlsx: cannot read activities from a .xlsx: give a .csv or .parquet"),
+        ("missing.csv", "missing.csv: no such file"),
+        ("folder.csv", "folder.csv: is a directory, not a file"),
+    ],
+)
+def test_files_that_cannot_be_read_are_named(tmp_path: Path, key: str, expected: str) -> None:
+    (tmp_path / "folder.csv").mkdir()
+    (problem,) = catalogue_problems(tmp_path, "id,title,type,credits,cost\n", key)
+    assert problem.startswith(expected), problem
+
+
+def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
+    (tmp_path / "acts.csv").write_bytes(b"id,title,type,credits,cost\na,Caf\xe9,w,1,1\n")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError, match=r"acts\.csv: not UTF-8"):
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+
+
+# -- where files are found, and the cache --------------------------------------------------------
+
+
+def test_files_are_found_beside_the_catalogue_and_named_as_the_user_named_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    write_csv(folder / "one.csv", VALID_ROWS[:1])
+    write_csv(folder / "two.csv", [VALID_ROWS[1] | {"credits": "0"}])
+    (folder / "cat.yaml").write_text(
+        HEADER + "activities_from: [one.csv, two.csv]\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog("sub/cat.yaml", cache=False)
+    assert str(info.value).startswith(
+        os.path.join("sub", "two.csv") + ":2: row 1 'a2': field 'credits'"
+    )
+    write_csv(folder / "two.csv", VALID_ROWS[1:])
+    catalog = ceplan.load_catalog("sub/cat.yaml", cache=False)
+    assert [a.id for a in catalog.activities] == ["a1", "a2"]
+
+
+def test_the_cache_holds_while_the_files_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ceplan import loading
+
+    parses: list[str] = []
+    real = loading._parse
+    monkeypatch.setattr(loading, "_parse", lambda *args: parses.append(args[1]) or real(*args))
+    write_csv(tmp_path / "acts.csv", VALID_ROWS)
+    catalogue = HEADER + "activities_from: acts.csv\n"
+    (tmp_path / "cat.yaml").write_text(catalogue, encoding="utf-8")
+    first = ceplan.load_catalog(tmp_path / "cat.yaml")
+    assert ceplan.load_catalog(tmp_path / "cat.yaml") == first
+    assert len(parses) == 1, "the second load did not come from the cache"
+    write_csv(tmp_path / "acts.csv", [VALID_ROWS[0] | {"cost": "7"}])
+    assert [a.cost for a in ceplan.load_catalog(tmp_path / "cat.yaml").activities] == [7.0]
+    assert len(parses) == 2, "a changed file was not read again"
+    # The same catalogue elsewhere names another file.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "cat.yaml").write_text(catalogue, encoding="utf-8")
+    write_csv(other / "acts.csv", VALID_ROWS[1:])
+    assert [a.id for a in ceplan.load_catalog(other / "cat.yaml").activities] == ["a2"]
+
+
+def test_the_command_line_plans_from_a_csv_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    write_csv(tmp_path / "acts.csv", [VALID_ROWS[0], VALID_ROWS[1] | {"credits": "80"}])
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    command = [sys.executable, "-m", "ceplan", "optimise", "--catalog", "cat.yaml"]
+    command += ["--tier", "pro", "--today", "2026-11-29", "--expires", "2027-12-31"]
+    command += ["--format", "json"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert '"a2"' in done.stdout
+    write_csv(tmp_path / "acts.csv", [VALID_ROWS[0] | {"cost": "lots"}])
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "ceplan: error: acts.csv:2: row 1 'a1': field 'cost': Input should be a valid number"
+        " (got 'lots')"
+    )
