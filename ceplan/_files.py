@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from ceplan.errors import CeplanError
@@ -14,13 +15,15 @@ __all__ = ["write_atomic", "write_output"]
 
 def write_atomic(
     target: Path,
-    data: bytes,
+    data: bytes | Sequence[bytes],
     *,
     private: bool = False,
     mode: int | None = None,
     owner: tuple[int, int] | None = None,
 ) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the new one, never half.
+
+    ``data`` may come in pieces, written one after the other.
 
     The file gets ``mode`` if given, else ``0o600`` when ``private``, else the mode ``open()``
     would give it (``0o666`` less the umask); and the ``owner`` (uid, gid) if given. On any
@@ -29,7 +32,8 @@ def write_atomic(
     fd, tmp = _new_file(target, 0o600 if private or mode is not None else 0o666)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                stream.write(piece)
         if owner is not None:
             os.chown(tmp, *owner)
         if mode is not None:

@@ -43,8 +43,8 @@ COLUMNS = tuple(name for name in FIELDS if name != "sessions")
 """The columns a file of activities may have."""
 
 _NUMBERS = ("credits", "cost", "hours")
-_FEW_VALUES = ("type", "currency")
-"""Columns with few distinct values, each held once."""
+_FEW_VALUES = ("type", "currency", "expires", "available_from")
+"""Columns with few distinct values."""
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
@@ -191,13 +191,29 @@ def _column(series: Any, column: str) -> list[Any] | np.ndarray:
         return [_day(value) for value in series.tolist()]
     elif number and pd.api.types.is_string_dtype(kind):
         return _numbers_in(series)
+    elif column in _FEW_VALUES and (shared := _shared(series)) is not None:
+        return shared
     else:
-        values = series.tolist()
-    values = [None if _missing(value) else value for value in values]
-    if column in _FEW_VALUES:
-        seen: dict[Any, Any] = {}
-        values = [seen.setdefault(value, value) for value in values]  # each value held once
-    return values
+        values = list(series.tolist())
+        for row in np.flatnonzero(series.isna().to_numpy()).tolist():
+            values[row] = None
+        return values
+    return [None if _missing(value) else value for value in values]
+
+
+def _shared(series: Any) -> list[Any] | None:
+    """The values, each distinct one made once and shared by its rows.
+
+    ``None`` if they cannot be told apart by hashing.
+    """
+    try:
+        codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        return None
+    lookup = np.empty(len(distinct) + 1, dtype=object)  # code -1, an empty cell: the last
+    for code, value in enumerate(distinct.tolist()):
+        lookup[code] = value
+    return list(lookup[codes].tolist())
 
 
 def _numbers_in(series: Any) -> list[Any] | np.ndarray:

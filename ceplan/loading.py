@@ -183,8 +183,8 @@ def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
 # -- the cache ---------------------------------------------------------------------------------
 
 
-_CACHE_FORMAT = b"ceplan-cache 2"
-"""How a cache entry's header starts: ``ceplan-cache 2 <catalogue sha256> <payload sha256>``.
+_CACHE_FORMAT = b"ceplan-cache 3"
+"""How a cache entry's header starts: ``ceplan-cache 3 <catalogue sha256> <payload sha256>``.
 
 The payload is JSON: ``{"catalog": ...}``, and ``"table"`` for activities held as columns
 (:func:`ceplan.table.table_to_data`)."""
@@ -241,7 +241,7 @@ def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
     if raw is None:
         return None
     header, _, payload = raw.partition(b"\n")
-    if header != _cache_header(digest, payload):
+    if header != _cache_header(digest, hashlib.sha256(payload).hexdigest()):
         return None
     try:
         data = json.loads(payload)
@@ -276,15 +276,18 @@ def _write_cache(
         }
     if used:
         hashes = [[str(path.resolve()), _file_digest(path)] for path in used]
-        if any(digest is None for _, digest in hashes):
+        if any(file_hash is None for _, file_hash in hashes):
             return
         content["files"] = {"base": str(base.resolve()), "hashes": hashes}
-    payload = json.dumps(content, separators=(",", ":"), allow_nan=False).encode()
-    entry = _cache_header(digest, payload) + b"\n" + payload
-    if len(entry) > MAX_CACHE_BYTES:
+    pieces = _json_pieces(content)
+    if sum(map(len, pieces)) > MAX_CACHE_BYTES - 200:
         return
+    payload_hash = hashlib.sha256()
+    for piece in pieces:
+        payload_hash.update(piece)
+    first_line = _cache_header(digest, payload_hash.hexdigest()) + b"\n"
     try:
-        write_atomic(file, entry, private=True)
+        write_atomic(file, [first_line, *pieces], private=True)
     except OSError:
         pass  # a cache that cannot be written is only a slower next load
 
@@ -305,6 +308,23 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def _cache_header(digest: str, payload: bytes) -> bytes:
-    """The first line of the entry for catalogue bytes ``digest`` that holds ``payload``."""
-    return b" ".join([_CACHE_FORMAT, digest.encode(), hashlib.sha256(payload).hexdigest().encode()])
+def _json_pieces(content: dict[str, Any]) -> list[bytes]:
+    """``content`` as compact JSON bytes, in pieces: one per field of it and of its table.
+
+    A million activities make a payload of about 150 MB; made whole, it would be held twice
+    (as text, then as bytes) at once.
+    """
+    pieces = [b"{"]
+    for number, (key, value) in enumerate(content.items()):
+        pieces.append((b"," if number else b"") + json.dumps(key).encode() + b":")
+        if key == "table":
+            pieces += _json_pieces(value)
+        else:
+            pieces.append(json.dumps(value, separators=(",", ":"), allow_nan=False).encode())
+    pieces.append(b"}")
+    return pieces
+
+
+def _cache_header(digest: str, payload_hash: str) -> bytes:
+    """The first line of the entry for catalogue bytes ``digest`` whose payload has that hash."""
+    return b" ".join([_CACHE_FORMAT, digest.encode(), payload_hash.encode()])

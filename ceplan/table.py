@@ -21,6 +21,7 @@ outright is not told apart from one that leaves ``hours`` out).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import re
@@ -512,19 +513,24 @@ def _cents_of(costs: np.ndarray, rates: np.ndarray) -> np.ndarray:
 
 
 def table_to_data(table: ActivityTable) -> dict[str, Any]:
-    """``table`` as plain data for a JSON cache entry (read back by :func:`table_from_data`)."""
+    """``table`` as plain data for a JSON cache entry (read back by :func:`table_from_data`).
+
+    Numbers are kept as the bytes of their arrays (little-endian, base64): a million floats
+    as JSON numbers would be a million Python objects each way. Columns with few distinct
+    values are kept as codes into the list of those values.
+    """
     return {
         "ids": table.ids,
         "titles": table.titles,
-        "types": table.types,
-        "credits": table.credits.tolist(),
-        "costs": table.costs.tolist(),
-        "currencies": table.currencies,
-        "hours": [None if math.isnan(value) else value for value in table.hours.tolist()],
-        "sources": table.sources,
-        "available_from": table.available_from.tolist(),
-        "expires": table.expires.tolist(),
-        "cents": table.cents.tolist(),
+        "types": _coded(table.types),
+        "credits": _packed(table.credits, "<f8"),
+        "costs": _packed(table.costs, "<f8"),
+        "currencies": _coded(table.currencies),
+        "hours": _packed(table.hours, "<f8"),
+        "sources": _coded(table.sources),
+        "available_from": _packed(table.available_from, "<i8"),
+        "expires": _packed(table.expires, "<i8"),
+        "cents": _packed(table.cents, "<i8"),
         "models": {str(row): model.model_dump(mode="json") for row, model in table.models.items()},
         "session_cents": dict(table.session_cents),
     }
@@ -533,27 +539,49 @@ def table_to_data(table: ActivityTable) -> dict[str, Any]:
 def table_from_data(data: Mapping[str, Any]) -> ActivityTable:
     """The table :func:`table_to_data` wrote, trusted as it is (the cache checks its hashes)."""
     count = len(data["ids"])
-    columns = ("titles", "types", "credits", "costs", "currencies", "hours", "sources")
-    if any(len(data[name]) != count for name in (*columns, "available_from", "expires", "cents")):
-        raise ValueError("columns of different lengths")
-    shared: dict[str, str] = {}
-    return ActivityTable(
+    table = ActivityTable(
         ids=list(data["ids"]),
         titles=list(data["titles"]),
-        types=[shared.setdefault(value, value) for value in data["types"]],
-        credits=np.array(data["credits"], dtype=np.float64),
-        costs=np.array(data["costs"], dtype=np.float64),
-        currencies=list(data["currencies"]),
-        hours=np.array(
-            [math.nan if value is None else value for value in data["hours"]], dtype=np.float64
-        ),
-        sources=list(data["sources"]),
-        available_from=np.array(data["available_from"], dtype=np.int64),
-        expires=np.array(data["expires"], dtype=np.int64),
-        cents=np.array(data["cents"], dtype=np.int64),
+        types=_decoded(data["types"]),
+        credits=_unpacked(data["credits"], "<f8"),
+        costs=_unpacked(data["costs"], "<f8"),
+        currencies=_decoded(data["currencies"]),
+        hours=_unpacked(data["hours"], "<f8"),
+        sources=_decoded(data["sources"]),
+        available_from=_unpacked(data["available_from"], "<i8"),
+        expires=_unpacked(data["expires"], "<i8"),
+        cents=_unpacked(data["cents"], "<i8"),
         models={int(row): _trusted_model(model) for row, model in data["models"].items()},
         session_cents=dict(data["session_cents"]),
     )
+    lists = (table.titles, table.types, table.currencies, table.sources)
+    arrays = (table.credits, table.costs, table.hours, table.available_from, table.expires)
+    if any(len(column) != count for column in (*lists, *arrays, table.cents)):
+        raise ValueError("columns of different lengths")
+    return table
+
+
+def _packed(array: np.ndarray, kind: str) -> str:
+    return base64.b64encode(np.ascontiguousarray(array, dtype=kind).tobytes()).decode("ascii")
+
+
+def _unpacked(text: str, kind: str) -> np.ndarray:
+    native = np.float64 if kind == "<f8" else np.int64
+    return np.frombuffer(base64.b64decode(text), dtype=kind).astype(native)
+
+
+def _coded(values: list[Any]) -> dict[str, Any]:
+    """A column as its distinct values and, per row, the position of its value among them."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(value, len(index)) for value in values), dtype=np.int64, count=len(values)
+    )
+    return {"values": list(index), "codes": _packed(codes, "<i8")}
+
+
+def _decoded(data: Mapping[str, Any]) -> list[Any]:
+    values = list(data["values"])
+    return [values[code] for code in _unpacked(data["codes"], "<i8").tolist()]
 
 
 def _trusted_model(data: Mapping[str, Any]) -> Activity:
