@@ -58,9 +58,9 @@ def _count_solver_calls() -> dict[str, int]:
     for cls in (solving.HighsSolver, solving.CbcSolver, solving.Solver):
         original = cls.run
 
-        def run(self: Any, *args: Any, _original: Any = original) -> Any:
+        def run(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
             calls["n"] += 1
-            return _original(self, *args)
+            return _original(self, *args, **kwargs)
 
         cls.run = run  # type: ignore[method-assign]
     return calls

@@ -62,6 +62,8 @@ class FileRows:
     first_line: int | None
     """The line of the first row, when each row is one line (a CSV without line breaks in its
     cells); else ``None``."""
+    problems: tuple[CatalogError.Problem, ...] = ()
+    """What is wrong with the header (unknown columns...); the rows were read all the same."""
 
     def line(self, row: int) -> int | None:
         """The line of row ``row`` (0-based), if known."""
@@ -102,7 +104,10 @@ def read_rows(path: Path, name: str) -> FileRows:
         raise CatalogError(f"cannot be read: {exc.strerror or exc}", file=name) from None
 
 
-def _check_header(header: Sequence[str], name: str, line: int | None) -> None:
+def _check_header(
+    header: Sequence[str], name: str, line: int | None
+) -> tuple[list[str], list[CatalogError.Problem]]:
+    """The columns to read, and the header's problems; raises if rows cannot be read at all."""
     problems = []
     seen: set[str] = set()
     for column in header:
@@ -116,13 +121,14 @@ def _check_header(header: Sequence[str], name: str, line: int | None) -> None:
             seen.add(column)
             continue
         problems.append(CatalogError.Problem(file=name, line=line, field=column, message=message))
-    for column in COLUMNS:
-        if column in REQUIRED and column not in seen:
-            problems.append(
-                CatalogError.Problem(file=name, line=line, field=column, message="missing column")
-            )
-    if problems:
-        raise CatalogError.from_problems(problems)
+    missing = [
+        CatalogError.Problem(file=name, line=line, field=column, message="missing column")
+        for column in COLUMNS
+        if column in REQUIRED and column not in seen
+    ]
+    if missing:  # every row would say so: the header's problems alone
+        raise CatalogError.from_problems(problems + missing)
+    return [column for column in COLUMNS if column in seen], problems
 
 
 def _read_csv(path: Path, name: str) -> FileRows:
@@ -131,9 +137,10 @@ def _read_csv(path: Path, name: str) -> FileRows:
             header = next(csv.reader(stream), None)
             if header is None:
                 raise CatalogError("the file is empty; expected a header row", file=name, line=1)
-        _check_header(header, name, 1)
+        read, problems = _check_header(header, name, 1)
         frame = pd.read_csv(
             path,
+            usecols=read,
             dtype=str,
             encoding="utf-8-sig",
             keep_default_na=False,
@@ -144,8 +151,8 @@ def _read_csv(path: Path, name: str) -> FileRows:
     except (pd.errors.ParserError, csv.Error) as exc:
         raise CatalogError(f"not a valid CSV file: {exc}", file=name) from None
     one_line_each = _lines(path) == len(frame) + 1  # no blank lines, no line breaks in cells
-    columns = {column: _column(frame[column], column) for column in header}
-    return FileRows(name, columns, len(frame), 2 if one_line_each else None)
+    columns = {column: _column(frame[column], column) for column in read}
+    return FileRows(name, columns, len(frame), 2 if one_line_each else None, tuple(problems))
 
 
 def _lines(path: Path) -> int:
@@ -166,15 +173,14 @@ def _read_parquet(path: Path, name: str) -> FileRows:
             "reading Parquet needs pyarrow: pip install 'ceplan[parquet]'", file=name
         ) from None
     try:
-        header = list(pq.read_schema(path).names)
-        _check_header(header, name, None)
-        frame = pd.read_parquet(path, engine="pyarrow")
+        read, problems = _check_header(list(pq.read_schema(path).names), name, None)
+        frame = pd.read_parquet(path, engine="pyarrow", columns=read)
     except (OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise
         raise CatalogError(f"not a valid Parquet file: {exc}", file=name) from None
-    columns = {column: _column(frame[column], column) for column in header}
-    return FileRows(name, columns, len(frame), None)
+    columns = {column: _column(frame[column], column) for column in read}
+    return FileRows(name, columns, len(frame), None, tuple(problems))
 
 
 def _column(series: Any, column: str) -> list[Any] | np.ndarray:

@@ -49,8 +49,9 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
     else:
         root = None
     paths, parts = _files_of(data, text, name, base)
+    headers = [problem for part in parts for problem in part.problems]
     try:
-        return catalog_from_data(data, parts), paths
+        catalog = catalog_from_data(data, parts)
     except ValidationError as exc:
         if root is None:  # the fast reader keeps no line numbers: read the nodes to find them
             loader = _Loader(text)
@@ -58,7 +59,11 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
                 root = _compose(loader, name)
             finally:
                 loader.dispose()
-        raise _catalog_error(exc, data, root, name, parts) from None
+        error = _catalog_error(exc, data, root, name, parts)
+        raise CatalogError.from_problems([*headers, *error.problems]) from None
+    if headers:
+        raise CatalogError.from_problems(headers)
+    return catalog, paths
 
 
 FILES_KEY = "activities_from"
