@@ -78,7 +78,6 @@ class Instance:
     usable: int = 0
     kept_untimed: int = 0
     kept_timed: int = 0
-    work_variables: int = 0
     constraints: int = 0
     untimed: ceplan.Plan | None = None
     timed: ceplan.Plan | None = None
@@ -267,7 +266,6 @@ def model_size(
             continue
         instance.kept_timed = len(kept)
         formulation = build_formulation(kept, dict(enumerate(paths)), calendar=request.calendar)
-        instance.work_variables = len(formulation.work)
         instance.constraints = len(formulation.problem.constraints())
 
 
@@ -370,10 +368,10 @@ def print_tables(
         )
     print()
     print(
-        "| seed | usable items | kept, section 3 | kept, over time | work variables "
+        "| seed | usable items | kept, section 3 | kept, over time "
         "| constraints | cost, section 3 | cost, over time | hours | renewal date |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for i in instances:
         untimed = f"{i.untimed.total_cost:,.2f}" if i.untimed and i.untimed.found else "—"
         timed = f"{i.timed.total_cost:,.2f}" if i.timed and i.timed.found else "—"
@@ -381,7 +379,7 @@ def print_tables(
         renewal = i.timed.renewal_date if i.timed and i.timed.found else "—"
         print(
             f"| {i.seed} | {i.usable:,} | {i.kept_untimed:,} | {i.kept_timed:,} "
-            f"| {i.work_variables:,} | {i.constraints:,} | {untimed} | {timed} | {hours} "
+            f"| {i.constraints:,} | {untimed} | {timed} | {hours} "
             f"| {renewal} |"
         )
 
