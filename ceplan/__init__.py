@@ -16,7 +16,14 @@ from typing import Any as _Any
 
 from ceplan._version import __version__
 from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
-from ceplan.errors import CatalogError, CeplanError, PlanInputError, SolverError
+from ceplan.errors import (
+    CatalogError,
+    CeplanError,
+    InputFileError,
+    PlanInputError,
+    RosterError,
+    SolverError,
+)
 from ceplan.ics import plan_to_ics
 from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
 from ceplan.objective import ONE_PERSON, ONE_PERSON_OVER_TIME, Objective, Outcome, Stage
@@ -25,9 +32,14 @@ from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
 from ceplan.status import SOLVERS
 
 if _TYPE_CHECKING:
+    from ceplan.roster import Budget, Fund, Person, Roster, load_roster
     from ceplan.solving import Solver, make_solver
 
-_LAZY = {"Solver": "ceplan.solving", "make_solver": "ceplan.solving"}
+_LAZY = {
+    "Solver": "ceplan.solving",
+    "make_solver": "ceplan.solving",
+    **dict.fromkeys(["Budget", "Fund", "Person", "Roster", "load_roster"], "ceplan.roster"),
+}
 """Names that load with what they need (PuLP, a solver) when first asked for, so that
 ``import ceplan`` stays quick."""
 
@@ -46,18 +58,24 @@ __all__ = [
     "SOLVERS",
     "Activity",
     "Blocked",
+    "Budget",
     "Catalog",
     "CatalogError",
     "CeplanError",
     "Exam",
+    "Fund",
+    "InputFileError",
     "Objective",
     "Outcome",
     "PathComparison",
     "PathRule",
+    "Person",
     "Plan",
     "PlanInputError",
     "PlanRequest",
     "PlannedItem",
+    "Roster",
+    "RosterError",
     "Solver",
     "SolverError",
     "Stage",
@@ -66,6 +84,7 @@ __all__ = [
     "bundled_catalog_path",
     "compare_paths",
     "load_catalog",
+    "load_roster",
     "make_request",
     "make_solver",
     "optimise",

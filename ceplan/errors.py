@@ -9,9 +9,16 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, Self
 
-__all__ = ["CatalogError", "CeplanError", "PlanInputError", "SolverError"]
+__all__ = [
+    "CatalogError",
+    "CeplanError",
+    "InputFileError",
+    "PlanInputError",
+    "RosterError",
+    "SolverError",
+]
 
 
 def one_line(text: str) -> str:
@@ -37,8 +44,8 @@ class CeplanError(Exception):
         return one_line(super().__str__())
 
 
-class CatalogError(CeplanError, ValueError):
-    """A catalogue file that cannot be read or breaks rules of the schema.
+class InputFileError(CeplanError, ValueError):
+    """An input file (a catalogue, a roster) that cannot be read or breaks rules of its schema.
 
     The error carries every problem found, in :attr:`problems`, sorted by line. Its text is one
     line per problem (at most :attr:`MAX_PROBLEMS` lines, then one saying how many more there
@@ -134,7 +141,7 @@ class CatalogError(CeplanError, ValueError):
         self._hold((problem,))
 
     @classmethod
-    def from_problems(cls, problems: Iterable[CatalogError.Problem]) -> CatalogError:
+    def from_problems(cls, problems: Iterable[InputFileError.Problem]) -> Self:
         """The error for ``problems`` (at least one), which it sorts by file and line."""
         ordered = sorted(problems, key=lambda problem: (problem.file or "", problem.line or 0))
         if not ordered:
@@ -178,6 +185,20 @@ class CatalogError(CeplanError, ValueError):
         if hidden:
             shown.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
         return "\n".join(shown)
+
+
+class CatalogError(InputFileError):
+    """A catalogue file that cannot be read or breaks rules of the schema.
+
+    See :class:`InputFileError` for what it carries.
+    """
+
+
+class RosterError(InputFileError):
+    """A team roster that cannot be read or breaks rules of its schema (SPEC section 7).
+
+    Its problems name the file, the line or row, the person and the field.
+    """
 
 
 class PlanInputError(CeplanError, ValueError):

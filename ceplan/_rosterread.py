@@ -1,0 +1,226 @@
+"""Reading a roster from YAML or CSV, and saying where its problems are.
+
+A YAML roster is read as safely as a catalogue (:mod:`ceplan._yamlread`: the fast reader, or
+PyYAML's safe loader with the alias-bomb guard). Its people may come from a CSV file beside it
+(``people_from: people.csv``). A CSV roster is people only, one row per person, with the keys of
+a person as columns; its budgets and funds come from the caller (the command line's options).
+
+In a CSV, an empty cell leaves its field out; ``earned``, ``hours_per_week`` and ``priority``
+cells that are decimal numbers are numbers; ``exams`` is ``true``/``false`` (also ``yes``/``no``
+and ``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lists separated by
+``;``; everything else is text, validated as in the YAML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ceplan.errors import CatalogError, RosterError
+from ceplan.roster import Person, Roster, RosterProblem, roster_problems
+
+__all__ = ["read_roster"]
+
+MAX_ROSTER_BYTES = 16 * 1024 * 1024
+"""Roster files larger than this are refused without being read."""
+
+COLUMNS = tuple(Person.model_fields)
+"""The columns of a CSV roster: a person's keys."""
+
+_REQUIRED = tuple(name for name, field in Person.model_fields.items() if field.is_required())
+_NUMBERS = ("earned", "hours_per_week", "priority")
+_LISTS = ("passed", "completed", "exclude")
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+FILES_KEY = "people_from"
+
+
+def read_roster(
+    path: Path, name: str, *, budgets: Sequence[Any] = (), funds: Sequence[Any] = ()
+) -> Roster:
+    """The roster in ``path`` (YAML, or a CSV of people); ``name`` names it in problems.
+
+    ``budgets`` and ``funds`` (models or plain data) are added to those of the file.
+    """
+    data = _read_bytes(path, name)
+    if path.suffix.lower() == ".csv":
+        people, where = _people_csv(data, name)
+        content: dict[str, Any] = {"schema": 1, "team": path.stem, "people": people}
+        origins: dict[str, Any] = {"people": where}
+        root = None
+    else:
+        content, root, origins = _read_yaml(data, name, path.parent)
+    extra = {"budgets": list(budgets), "funds": list(funds)}
+    for key, added in extra.items():
+        if added:
+            given = content.get(key, [])
+            content[key] = [*(given if isinstance(given, list) else [given]), *added]
+    roster, problems = roster_problems(content)
+    if roster is not None:
+        return roster
+    raise RosterError.from_problems(
+        _placed(problem, content, name, root, origins) for problem in problems
+    )
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise RosterError("is a directory, not a roster file", file=name)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_ROSTER_BYTES + 1)
+    except FileNotFoundError:
+        raise RosterError("no such file", file=name) from None
+    except PermissionError:
+        raise RosterError("permission denied", file=name) from None
+    except OSError as exc:
+        raise RosterError(f"cannot be read: {exc.strerror or exc}", file=name) from None
+    if len(data) > MAX_ROSTER_BYTES:
+        raise RosterError(f"is larger than {MAX_ROSTER_BYTES // 2**20} MiB", file=name)
+    return data
+
+
+def _read_yaml(data: bytes, name: str, folder: Path) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """The roster's data, its YAML nodes (for lines) and where people from a CSV came from."""
+    from ceplan import _yamlread
+    from ceplan._fastyaml import fast_load
+    from ceplan.loading import MAX_EXPANDED_NODES
+
+    try:
+        text = _yamlread._decode(data, name)
+        content = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
+        root = None
+        if content is None:
+            content, root = _yamlread._load_yaml(text, name)
+        if root is None:
+            loader = _yamlread._Loader(text)
+            try:
+                root = _yamlread._compose(loader, name)
+            finally:
+                loader.dispose()
+    except CatalogError as exc:  # the YAML itself: the same problems as a catalogue's
+        raise RosterError.from_problems(exc.problems) from None
+    origins: dict[str, Any] = {}
+    if FILES_KEY in content:
+        given = content.pop(FILES_KEY)
+        if not isinstance(given, str) or not given.strip():
+            raise RosterError(
+                "expected the name of a CSV file of people",
+                file=name,
+                line=_yamlread._line_of(root, (FILES_KEY,)),
+                field=FILES_KEY,
+                value=_yamlread._show(given),
+            )
+        shown = os.path.join(os.path.dirname(name), given)
+        people, where = _people_csv(_read_bytes(folder / given, shown), shown)
+        inline = content.get("people", [])
+        content["people"] = [*(inline if isinstance(inline, list) else []), *people]
+        origins["people"] = [None] * (len(inline) if isinstance(inline, list) else 0) + where
+    return content, root, origins
+
+
+def _people_csv(
+    data: bytes, name: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, int | None, int]]]:
+    """The people of a CSV roster, and for each the file and line it is on."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError(f"not UTF-8 (save the file as UTF-8): {exc.reason}", file=name) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise RosterError(f"not a valid CSV file: {exc}", file=name) from None
+    if not rows:
+        raise RosterError("the file is empty; expected a header row", file=name, line=1)
+    header, body = rows[0], rows[1:]
+    problems = []
+    seen: set[str] = set()
+    for column in header:
+        if column not in COLUMNS:
+            message = f"unknown column (the columns are {', '.join(COLUMNS)})"
+        elif column in seen:
+            message = "column given twice"
+        else:
+            seen.add(column)
+            continue
+        problems.append(RosterError.Problem(file=name, line=1, field=column, message=message))
+    problems += [
+        RosterError.Problem(file=name, line=1, field=column, message="missing column")
+        for column in _REQUIRED
+        if column not in header
+    ]
+    if problems:
+        raise RosterError.from_problems(problems)
+    one_line_each = text.count("\n") + (not text.endswith("\n")) == len(rows)
+    people, where = [], []
+    for number, row in enumerate(body):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) != len(header):
+            raise RosterError(
+                f"has {len(row)} cells where the header has {len(header)}",
+                file=name,
+                line=number + 2 if one_line_each else None,
+                item=f"row {number + 1}",
+            )
+        person = {
+            column: _cell(column, cell) for column, cell in zip(header, row, strict=True) if cell
+        }
+        people.append(person)
+        where.append((name, number + 2 if one_line_each else None, number + 1))
+    return people, where
+
+
+def _cell(column: str, cell: str) -> Any:
+    """A CSV cell as the YAML would say it (see the module's docstring)."""
+    if column in _NUMBERS and _NUMBER.fullmatch(cell):
+        return float(cell)
+    if column == "exams":
+        return _TRUTH.get(cell.strip().lower(), cell)
+    if column in _LISTS:
+        return [part.strip() for part in cell.split(";") if part.strip()]
+    return cell
+
+
+def _placed(
+    problem: RosterProblem,
+    content: Mapping[str, Any],
+    name: str,
+    root: Any,
+    origins: Mapping[str, Any],
+) -> RosterError.Problem:
+    """A problem of the roster data, placed in its file, line and entry."""
+    from ceplan import _yamlread
+
+    loc = problem.loc
+    value = _yamlread._show(problem.value) if problem.has_value else None
+    file, line, item = name, None, None
+    field = ".".join(str(part) for part in loc) or None
+    if len(loc) >= 2 and loc[0] in ("people", "budgets", "funds") and isinstance(loc[1], int):
+        section, index = str(loc[0]), loc[1]
+        field = ".".join(str(part) for part in loc[2:]) or None
+        entries = content.get(section)
+        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        key = "id" if section == "people" else "name"
+        label = entry.get(key) if isinstance(entry, Mapping) else None
+        where = origins.get(section)
+        origin = where[index] if where is not None and index < len(where) else None
+        if origin is not None:  # a row of a CSV file
+            file, line, row = origin
+            item = f"row {row}"
+        else:
+            item = f"{section}[{index}]"
+            line = _yamlread._line_of(root, loc) if root is not None else None
+        if isinstance(label, str):
+            item += f" '{label}'"
+    elif root is not None:
+        line = _yamlread._line_of(root, loc)
+    return RosterError.Problem(
+        file=file, line=line, item=item, field=field, message=problem.message, value=value
+    )
