@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ceplan.catalog import Catalog
 from ceplan.errors import CatalogError, RosterError
 from ceplan.roster import Person, Roster, RosterProblem, roster_problems
 
@@ -41,7 +42,12 @@ FILES_KEY = "people_from"
 
 
 def read_roster(
-    path: Path, name: str, *, budgets: Sequence[Any] = (), funds: Sequence[Any] = ()
+    path: Path,
+    name: str,
+    *,
+    budgets: Sequence[Any] = (),
+    funds: Sequence[Any] = (),
+    catalog: Catalog | None = None,
 ) -> Roster:
     """The roster in ``path`` (YAML, or a CSV of people); ``name`` names it in problems.
 
@@ -60,7 +66,7 @@ def read_roster(
         if added:
             given = content.get(key, [])
             content[key] = [*(given if isinstance(given, list) else [given]), *added]
-    roster, problems = roster_problems(content)
+    roster, problems = roster_problems(content, catalog)
     if roster is not None:
         return roster
     raise RosterError.from_problems(

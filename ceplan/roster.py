@@ -39,6 +39,7 @@ from ceplan.catalog import (
     ID_PATTERN,
     KIND_PATTERN,
     TIER_PATTERN,
+    Catalog,
     Date,
     NonNegative,
     Positive,
@@ -152,8 +153,13 @@ class RosterProblem:
 _SECTIONS: dict[str, type[_Model]] = {"budgets": Budget, "funds": Fund, "people": Person}
 
 
-def roster_problems(data: Any) -> tuple[Roster | None, list[RosterProblem]]:
+def roster_problems(
+    data: Any, catalog: Catalog | None = None
+) -> tuple[Roster | None, list[RosterProblem]]:
     """Validate roster data: the roster, or every problem found (each entry on its own).
+
+    With a ``catalog``, also what the team needs of it: each person's tier, exam kinds passed
+    and items named exist, and each fund's currency can be converted.
 
     Examples
     --------
@@ -196,6 +202,8 @@ def roster_problems(data: Any) -> tuple[Roster | None, list[RosterProblem]]:
             except ValidationError as exc:
                 problems += _from_pydantic(exc, (section, index))
     problems += _rules(valid)
+    if catalog is not None:
+        problems += _against(valid, catalog)
     if problems:
         return None, sorted(problems, key=lambda p: [str(part) for part in p.loc])
     return Roster.model_validate(data), []
@@ -224,6 +232,50 @@ def _from_pydantic(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             found.append(RosterProblem((*prefix, *loc), message, error["input"]))
+    return found
+
+
+def _against(
+    valid: Mapping[str, Sequence[tuple[int, Any]]], catalog: Catalog
+) -> list[RosterProblem]:
+    """What the valid entries need of the catalogue and it does not have."""
+    found: list[RosterProblem] = []
+    tiers = ", ".join(catalog.tiers)
+    kinds = {kind for tier in catalog.tiers.values() for path in tier.paths for kind in path.exams}
+    for index, person in valid.get("people", ()):
+        where = ("people", index)
+        if person.tier not in catalog.tiers:
+            found.append(
+                RosterProblem(
+                    (*where, "tier"), f"is not a tier of the catalogue ({tiers})", person.tier
+                )
+            )
+        for number, kind in enumerate(person.passed):
+            if kind not in kinds:
+                known = ", ".join(sorted(kinds)) or "none"
+                found.append(
+                    RosterProblem(
+                        (*where, "passed", number),
+                        f"is not an exam kind of the catalogue ({known})",
+                        kind,
+                    )
+                )
+        for key in ("completed", "exclude"):
+            for number, item_id in enumerate(getattr(person, key)):
+                if not catalog.has(item_id):
+                    found.append(
+                        RosterProblem((*where, key, number), "is not in the catalogue", item_id)
+                    )
+    for index, fund in valid.get("funds", ()):
+        code = fund.currency
+        if code is not None and code != catalog.currency and code not in catalog.exchange_rates:
+            found.append(
+                RosterProblem(
+                    ("funds", index, "currency"),
+                    f"has no exchange rate to {catalog.currency} in the catalogue",
+                    code,
+                )
+            )
     return found
 
 
@@ -279,6 +331,7 @@ def load_roster(
     *,
     budgets: Iterable[Budget | Mapping[str, Any]] = (),
     funds: Iterable[Fund | Mapping[str, Any]] = (),
+    catalog: Catalog | None = None,
 ) -> Roster:
     r"""Load and validate a roster: a YAML file, or a CSV of people (one row per person).
 
@@ -289,6 +342,9 @@ def load_roster(
         ``people_from: people.csv``), or ``people.csv`` (the team is then named after the file).
     budgets, funds
         More budget periods and funds (models or plain data, as in the YAML), after the file's.
+    catalog
+        Also check what the team needs of this catalogue (tiers, exam kinds, item ids, the
+        funds' currencies), each problem placed in the roster file.
 
     Raises
     ------
@@ -310,4 +366,6 @@ def load_roster(
     """
     from ceplan._rosterread import read_roster
 
-    return read_roster(Path(path), str(path), budgets=list(budgets), funds=list(funds))
+    return read_roster(
+        Path(path), str(path), budgets=list(budgets), funds=list(funds), catalog=catalog
+    )

@@ -248,3 +248,30 @@ def test_the_public_names_load_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.split() == ["False", "Roster"]
+
+
+def test_what_the_team_needs_of_the_catalogue_is_checked_in_the_roster(tmp_path: Path) -> None:
+    (tmp_path / "team.yaml").write_text(
+        "schema: 1\n"
+        "team: T\n"
+        "funds:\n"
+        "  - {name: Yen, amount: 100, currency: JPY, expires: 2027-06-30}\n"
+        "  - {name: Dollars, amount: 100, currency: USD, expires: 2027-06-30}\n"
+        "people:\n"
+        "  - {id: ann, name: Ann, tier: profesional, expires: 2027-09-30}\n"
+        "  - {id: bo, name: Bo, tier: professional, expires: 2027-09-30, passed: [core, labs]}\n"
+        "  - {id: cy, name: Cy, tier: associate, expires: 2027-09-30, exclude: [nothing-here]}\n",
+        encoding="utf-8",
+    )
+    catalog = ceplan.load_catalog()
+    assert problems_of(tmp_path / "team.yaml", catalog=catalog) == [
+        "team.yaml:4: funds[0] 'Yen': field 'currency': has no exchange rate to GBP in the"
+        " catalogue (got 'JPY')",
+        "team.yaml:7: people[0] 'ann': field 'tier': is not a tier of the catalogue (associate,"
+        " specialist, professional, expert) (got 'profesional')",
+        "team.yaml:8: people[1] 'bo': field 'passed.1': is not an exam kind of the catalogue"
+        " (associate, core, lab, professional) (got 'labs')",
+        "team.yaml:9: people[2] 'cy': field 'exclude.0': is not in the catalogue"
+        " (got 'nothing-here')",
+    ]
+    assert len(ceplan.load_roster(tmp_path / "team.yaml").people) == 3  # without the catalogue
