@@ -62,7 +62,7 @@ from ceplan.objective import COST, COUNT, HOURS, Stage
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 from ceplan.weeks import Calendar, last_work
 
-__all__ = ["NEEDED_MARGIN", "Formulation", "Weekly", "build_formulation"]
+__all__ = ["NEEDED_MARGIN", "Formulation", "Weekly", "add_person", "build_formulation"]
 
 NEEDED_MARGIN = 1e-4
 """An item counts as needed when without it the path would be short by more than
@@ -95,6 +95,10 @@ class Formulation:
     """Total hours in whole steps of ``1 / hours_scale`` hours: an exact integer objective."""
     hours_scale: int
     count: Any
+    prefix: str = ""
+    """What every name of this block starts with (a person's, in a team)."""
+    renew: Any = None
+    """In a team: the binary variable that says this person renews (``None``: one must)."""
 
     def scaled_hours(self, hours: float) -> int:
         """``hours`` in the whole steps :attr:`hours` counts in."""
@@ -149,14 +153,15 @@ class Formulation:
                     groups.setdefault(finish, []).append(c.id)
         ends: list[tuple[Any, dt.date]] = []
         for n, (finish, ids) in enumerate(groups.items()):
-            marker = problem.add_variable(f"last_{n}", 0, 1, cat=pulp.LpBinary)
-            problem += marker <= pulp.lpSum(take[i] for i in ids), f"last_in_plan_{n}"
+            prefix = self.prefix
+            marker = problem.add_variable(f"{prefix}last_{n}", 0, 1, cat=pulp.LpBinary)
+            problem += marker <= pulp.lpSum(take[i] for i in ids), f"{prefix}last_in_plan_{n}"
             if finish.alone is not None:
-                self._needed(self.candidates[finish.alone], marker, f"last_needed_{n}")
+                self._needed(self.candidates[finish.alone], marker, f"{prefix}last_needed_{n}")
             if finish.span is not None:
                 self.markers.append(_Marker(marker, finish.span, finish.run, finish.least))
             ends.append((marker, finish.day))
-        problem += pulp.lpSum(marker for marker, _ in ends) == 1, "one_last"
+        problem += pulp.lpSum(marker for marker, _ in ends) == 1, f"{self.prefix}one_last"
         return pulp.lpSum((day - floor).days * marker for marker, day in ends)
 
     def add_stretch(self, first: int, last: int) -> None:
@@ -181,7 +186,7 @@ class Formulation:
         else:
             limit = float(sum(weekly.capacity[first : last + 1]))
         row = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=limit)
-        self.problem.addConstraint(row, f"hours_runs_{first}_{last}")
+        self.problem.addConstraint(row, f"{self.prefix}hours_runs_{first}_{last}")
 
     def broken_stretches(
         self, taken: Iterable[str] | None = None, most: int = 40
@@ -418,29 +423,72 @@ def build_formulation(
 
     The objective is left at total cost; :mod:`ceplan.solving` sets it for each stage.
     """
+    problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
+    block = add_person(
+        problem,
+        candidates,
+        paths,
+        earned=earned,
+        passed=passed,
+        budget_cents=budget_cents,
+        calendar=calendar,
+        weekly_hours_free=weekly_hours_free,
+    )
+    problem.setObjective(block.cost)
+    return block
+
+
+def add_person(
+    problem: pulp.LpProblem,
+    candidates: Sequence[Candidate],
+    paths: Mapping[int, PathRule],
+    *,
+    earned: float = 0.0,
+    passed: Mapping[str, int] | None = None,
+    budget_cents: int | None = None,
+    calendar: Calendar | None = None,
+    weekly_hours_free: bool = False,
+    prefix: str = "",
+    renew: Any = None,
+    used: set[str] | None = None,
+) -> Formulation:
+    """Add one person's block to ``problem``: their variables and rows, named with ``prefix``.
+
+    Alone (``renew`` is ``None``) the person must meet one path; in a team, ``renew`` is a
+    binary variable, one path is met when it is 1, and nothing is taken when it is 0. ``used``
+    holds the names given so far in ``problem`` (blocks share it, so that names stay unique).
+    See :func:`build_formulation` for the other parameters.
+    """
     passed = dict(passed or {})
     # Credits beyond the most any path asks for change nothing; keep the numbers sane.
     earned = min(float(earned), max(rule.credits for rule in paths.values()))
-    problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
-    used: set[str] = set()
+    used = set() if used is None else used
     ordered = sorted(candidates, key=lambda c: c.id)
     take = {
-        c.id: problem.add_variable(_name("take", c.id, used), 0, 1, cat=pulp.LpBinary)
+        c.id: problem.add_variable(_name(f"{prefix}take", c.id, used), 0, 1, cat=pulp.LpBinary)
         for c in ordered
     }
     choose_path = {
-        index: problem.add_variable(f"choose_path_{index}", 0, 1, cat=pulp.LpBinary)
+        index: problem.add_variable(f"{prefix}choose_path_{index}", 0, 1, cat=pulp.LpBinary)
         for index in paths
     }
     by_id = {c.id: c for c in ordered}
     activities = [c for c in ordered if not c.is_exam]
 
-    problem += pulp.lpSum(choose_path.values()) == 1, "one_path"
+    if renew is None:
+        problem += pulp.lpSum(choose_path.values()) == 1, f"{prefix}one_path"
+    else:
+        problem += pulp.lpSum(choose_path.values()) - renew == 0, f"{prefix}one_path"
+        if ordered:
+            problem += (
+                pulp.lpSum(take.values()) - len(ordered) * renew <= 0,
+                f"{prefix}only_if_renewed",
+            )
     earned_credits = pulp.lpSum(c.credits * take[c.id] for c in activities)
     credits_required = pulp.lpSum(paths[p].credits * choose_path[p] for p in paths)
     problem += (
         earned_credits - credits_required >= -earned - CREDIT_TOLERANCE,
-        "credits_needed",
+        f"{prefix}credits_needed",
     )
     kinds = sorted({c.kind for c in ordered if c.is_exam and c.kind} | _kinds(paths))
     for kind in kinds:
@@ -451,32 +499,34 @@ def build_formulation(
             for p in paths
         )
         if kind in _kinds(paths):
-            problem += taken - required >= -passed.get(kind, 0), _name("exam_kind", kind, used)
-        problem += taken - missing <= 0, _name("exams_needed", kind, used)
+            problem += (
+                taken - required >= -passed.get(kind, 0),
+                _name(f"{prefix}exam_kind", kind, used),
+            )
+        problem += taken - missing <= 0, _name(f"{prefix}exams_needed", kind, used)
     done = [p for p, rule in paths.items() if rule.credits - earned <= CREDIT_TOLERANCE]
     if activities and done:
         problem += (
             pulp.lpSum(take[c.id] for c in activities)
             <= len(activities) * (1 - pulp.lpSum(choose_path[p] for p in done)),
-            "activities_needed",
+            f"{prefix}activities_needed",
         )
     cost = pulp.lpSum(c.cents * take[c.id] for c in ordered)
     if budget_cents is not None and budget_cents < sum(c.cents for c in ordered):
-        problem += cost <= budget_cents, "budget"
+        problem += cost <= budget_cents, f"{prefix}budget"
     for group in _profiles(ordered):
         for before, after in zip(group, group[1:], strict=False):
-            problem += take[before.id] - take[after.id] >= 0, _name("same", after.id, used)
+            problem += take[before.id] - take[after.id] >= 0, _name(f"{prefix}same", after.id, used)
     weekly_hours = None
     weekly = None
     limited = calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free)
     if calendar is not None and limited:
         if weekly_hours_free:
-            weekly_hours = problem.add_variable("weekly_hours", 0, None)
+            weekly_hours = problem.add_variable(f"{prefix}weekly_hours", 0, None)
         weekly = _weekly(ordered, calendar)
     scale = hours_scale(c.hours for c in ordered)
     hours = pulp.lpSum(round(c.hours * scale) * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
-    problem.setObjective(cost)
     return Formulation(
         problem=problem,
         take=take,
@@ -495,6 +545,8 @@ def build_formulation(
         hours=hours,
         hours_scale=scale,
         count=count,
+        prefix=prefix,
+        renew=renew,
     )
 
 

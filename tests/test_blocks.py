@@ -1,0 +1,138 @@
+"""One person's block of the model, alone or beside others (ceplan/formulation.py, add_person).
+
+A team problem is made of one block per person plus shared rows. A block must be the
+one-person model under other names, never collide with another block, and, given a ``renew``
+variable, either meet a path (renew = 1) or take nothing (renew = 0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pulp
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ceplan.candidates import Candidate, meets
+from ceplan.catalog import PathRule
+from ceplan.formulation import add_person, build_formulation
+
+DAY = dt.date(2027, 6, 30)
+PATHS = {0: PathRule(credits=8), 1: PathRule(credits=4, exams={"core": 1})}
+
+
+def item(n: int, credits: float, cents: int, *, exam: bool = False) -> Candidate:
+    return Candidate(
+        f"{'e' if exam else 'a'}{n}", exam, "core" if exam else None, credits, cents, 1.0, DAY
+    )
+
+
+ITEMS = st.lists(
+    st.tuples(st.sampled_from([1.0, 2.0, 4.0, 8.0]), st.integers(0, 900), st.booleans()),
+    min_size=1,
+    max_size=7,
+).map(lambda rows: [item(n, c, cents, exam=e) for n, (c, cents, e) in enumerate(rows)])
+
+
+def lp_text(problem: pulp.LpProblem, folder: Path, name: str) -> str:
+    """The problem as an LP file, its words alone (PuLP wraps long lines where it likes)."""
+    path = folder / f"{name}.lp"
+    problem.writeLP(str(path))
+    return " ".join(path.read_text().split())
+
+
+def test_a_block_is_the_one_person_model_under_its_prefix(tmp_path: Path) -> None:
+    items = [item(1, 4, 100), item(2, 8, 300), item(3, 0, 200, exam=True)]
+    alone = build_formulation(items, PATHS, earned=1, passed={})
+    problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
+    block = add_person(problem, items, PATHS, earned=1, prefix="ann__")
+    problem.setObjective(block.cost)
+    prefixed = lp_text(problem, tmp_path, "prefixed")
+    assert "ann__take_a1" in prefixed
+    assert prefixed.replace("ann__", "") == lp_text(alone.problem, tmp_path, "alone")
+
+
+def test_blocks_side_by_side_never_share_a_name() -> None:
+    items = [item(1, 4, 100), item(2, 8, 300), item(3, 0, 200, exam=True)]
+    problem = pulp.LpProblem("team", pulp.LpMinimize)
+    used: set[str] = set()
+    blocks = []
+    for person in ("ann", "bo", "ann_"):  # "ann_" + "_take" must not meet "ann" + "__take"
+        renew = problem.add_variable(f"renew_{person}", 0, 1, cat=pulp.LpBinary)
+        blocks.append(
+            add_person(problem, items, PATHS, prefix=f"{person}__", renew=renew, used=used)
+        )
+    names = [v.name for v in problem.variables()]
+    assert len(names) == len(set(names)) == 3 * (len(items) + len(PATHS) + 1)
+    rows = [row.name for row in problem.constraints()]
+    alone = build_formulation(items, PATHS).problem.constraints()
+    assert len(rows) == len(set(rows)) == 3 * (len(alone) + 1)  # each adds "only_if_renewed"
+    assert len(blocks) == 3
+
+
+def solve(problem: pulp.LpProblem) -> None:
+    status = problem.solve(pulp.HiGHS(msg=False))
+    assert pulp.LpStatus[status] == "Optimal"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ITEMS, ITEMS, st.integers(0, 2000))
+def test_a_shared_budget_renews_whom_it_can_and_the_others_take_nothing(
+    first: list[Candidate], second: list[Candidate], budget: int
+) -> None:
+    """Two people, one shared budget, renewing as many as possible at the least cost: the
+    answer equals the best of every pair of item sets (a search written from the rules)."""
+    problem = pulp.LpProblem("team", pulp.LpMaximize)
+    used: set[str] = set()
+    blocks = []
+    for person, items in (("p1", first), ("p2", second)):
+        renew = problem.add_variable(f"renew_{person}", 0, 1, cat=pulp.LpBinary)
+        blocks.append(
+            add_person(problem, items, PATHS, prefix=f"{person}__", renew=renew, used=used)
+        )
+    problem += pulp.lpSum(b.cost for b in blocks) <= budget, "budget"
+    # More people renewed first, then less money: renewing is worth more than any cost.
+    weight = 1 + sum(c.cents for c in first + second)
+    problem.setObjective(pulp.lpSum(weight * b.renew - b.cost for b in blocks))
+    solve(problem)
+
+    def options(items: list[Candidate]) -> list[tuple[int, int]]:
+        """(renewed, cents) of every set of items: renewing needs a path met."""
+        found = [(0, 0)]
+        for size in range(1, len(items) + 1):
+            for chosen in itertools.combinations(items, size):
+                if any(meets(chosen, rule, 0.0, {}) for rule in PATHS.values()):
+                    found.append((1, sum(c.cents for c in chosen)))
+        return found
+
+    best = max(
+        (a[0] + b[0], -(a[1] + b[1]))
+        for a in options(first)
+        for b in options(second)
+        if a[1] + b[1] <= budget
+    )
+    renewed = sum(round(b.renew.value()) for b in blocks)
+    spent = sum(round(pulp.value(b.cost) or 0) for b in blocks)
+    assert (renewed, -spent) == best
+    for b in blocks:
+        taken = [i for i, var in b.take.items() if round(var.value()) == 1]
+        if round(b.renew.value()) == 0:
+            assert taken == []
+        else:
+            assert any(b.meets(taken, p) for p in PATHS)
+
+
+@pytest.mark.parametrize("renewed", [0, 1])
+def test_a_block_told_to_renew_or_not_obeys(renewed: int) -> None:
+    items = [item(1, 4, 100), item(2, 8, 300), item(3, 0, 250, exam=True)]
+    problem = pulp.LpProblem("team", pulp.LpMinimize)
+    renew = problem.add_variable("renew", 0, 1, cat=pulp.LpBinary)
+    problem += renew == renewed, "told"  # PuLP resets a binary's bounds to 0..1
+    block = add_person(problem, items, PATHS, prefix="x__", renew=renew)
+    problem.setObjective(block.cost)
+    solve(problem)
+    taken = sorted(i for i, var in block.take.items() if round(var.value()) == 1)
+    assert taken == (["a2"] if renewed else [])
