@@ -1,0 +1,335 @@
+"""The team model (SPEC section 7): one block per person, shared budget periods and funds.
+
+Work in progress: this module builds and solves the integer programme of a team's renewals
+without weekly hours; results, the command line and the workbook come next. It is not part of
+the public API yet.
+
+The model, built from the data with no I/O:
+
+- each person's block (:func:`ceplan.formulation.add_person`, names under ``<person>__``) with a
+  binary ``renew_<person>``: one path met when it is 1, nothing taken when it is 0;
+- an item is paid on its start day, which the plan chooses inside the item's window. The days
+  are cut into segments at the first day of each budget period, the day after each ends and the
+  day after each fund expires; a segment lies in one period (or none) and wholly before or
+  after each fund's expiry. A person's block takes an item *in a segment* (``<item>@<n>``,
+  started on the segment's first day it can start), at most once (``<person>__once_<item>``);
+  an item that can start in no budget period is left out when budgets are given;
+- ``pay_<n>`` (continuous, cents): what a fund pays toward an item taken in a segment, for items
+  of the kinds it ``pays_for``, started on or before it expires; at most the item's cost;
+- ``period_<n>``: out-of-pocket spending started in a period is at most its amount;
+  ``fund_<n>``: a fund pays at most its amount (converted with the catalogue's rates, rounded
+  down to whole cents).
+
+The objective, in order: the largest total priority of the people who renew, the least
+out-of-pocket spend, the fewest hours, the fewest items, then one fixed order of the items
+taken (a deterministic tie-break). Each stage's optimum is held while the next runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulp
+
+from ceplan.candidates import Candidate, usable_items
+from ceplan.catalog import Catalog
+from ceplan.errors import PlanInputError
+from ceplan.formulation import Formulation, _name, add_person
+from ceplan.planning import PlanRequest, make_request
+from ceplan.roster import Roster
+
+__all__ = ["Segment", "TeamModel", "TeamSolution", "build_team", "solve_team"]
+
+STAGES = ("priority", "out_of_pocket", "hours", "count", "order")
+"""The team's objective, in order (the first is maximised, the others minimised)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Days that fall in one budget period (or none) and on one side of every fund's expiry."""
+
+    start: dt.date
+    end: dt.date
+    period: int | None
+    """The budget period (position in the roster) holding these days."""
+    funds: tuple[int, ...]
+    """The funds (positions) still valid on these days."""
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An item in a person's plan: which one, started when, paid how."""
+
+    item: str
+    start: dt.date
+    cents: int
+    period: int | None
+    paid_by_fund: Mapping[int, float]
+    """Cents paid by each fund (position), possibly in part."""
+
+
+@dataclass(frozen=True)
+class TeamSolution:
+    """What the solver found: who renews with what, what each period and fund paid."""
+
+    status: str
+    """``"optimal"`` (every stage proved), ``"feasible"``, ``"unknown"``."""
+    termination: str
+    renews: Mapping[str, bool]
+    paths: Mapping[str, int | None]
+    taken: Mapping[str, tuple[Taken, ...]]
+    spent: Mapping[int, float]
+    """Out-of-pocket cents by budget period."""
+    used: Mapping[int, float]
+    """Cents paid by each fund."""
+    out_of_pocket: float
+    priority: float
+
+
+@dataclass
+class TeamModel:
+    """The built problem and the maps from the data to its variables."""
+
+    problem: pulp.LpProblem
+    blocks: dict[str, Formulation]
+    origin: dict[tuple[str, str], tuple[Candidate, int]]
+    """By person and virtual item id: the catalogue item and the segment."""
+    segments: list[Segment]
+    pay: dict[tuple[str, str, int], Any]
+    """By person, virtual item id and fund: cents the fund pays."""
+    requests: dict[str, PlanRequest]
+    priority: Any
+    out_of_pocket: Any
+    hours: Any
+    count: Any
+    order: Any
+    fund_cents: list[int]
+    budget_cents: list[int]
+    renew: dict[str, Any] = field(default_factory=dict)
+
+
+def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
+    """The segments of the days ``first..last`` (see the module's docstring)."""
+    cuts = {first, last + dt.timedelta(days=1)}
+    for budget in roster.budgets:
+        cuts |= {budget.start, budget.end + dt.timedelta(days=1)}
+    for fund in roster.funds:
+        cuts.add(fund.expires + dt.timedelta(days=1))
+    days = sorted(day for day in cuts if first <= day <= last + dt.timedelta(days=1))
+    found = []
+    for start, after in zip(days, days[1:], strict=False):
+        end = after - dt.timedelta(days=1)
+        period = next((n for n, b in enumerate(roster.budgets) if b.holds(start)), None)
+        funds = tuple(n for n, f in enumerate(roster.funds) if start <= f.expires)
+        found.append(Segment(start, end, period, funds))
+    return found
+
+
+def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel:
+    """The team's integer programme (pure: no solving, no I/O)."""
+    requests = {}
+    for person in roster.people:
+        if person.hours_per_week is not None:
+            raise PlanInputError(
+                f"person '{person.id}': team plans with weekly hours are not there yet"
+            )
+        requests[person.id] = make_request(
+            catalog,
+            person.tier,
+            expires=person.expires,
+            today=today,
+            earned=person.earned,
+            passed=list(person.passed),
+            completed=list(person.completed),
+            exclude=list(person.exclude),
+            allow_exams=person.exams,
+        )
+    last = max(request.complete_by for request in requests.values())
+    segments = segments_of(roster, today, max(last, today))
+    problem = pulp.LpProblem("ceplan_team", pulp.LpMinimize)
+    used: set[str] = set()
+    model = TeamModel(
+        problem=problem,
+        blocks={},
+        origin={},
+        segments=segments,
+        pay={},
+        requests=requests,
+        priority=0,
+        out_of_pocket=0,
+        hours=0,
+        count=0,
+        order=0,
+        fund_cents=[_fund_cents(catalog, fund.amount, fund.currency) for fund in roster.funds],
+        budget_cents=[math.floor(round(b.amount * 100, 6)) for b in roster.budgets],
+    )
+    by_period: dict[int, list[Any]] = {n: [] for n in range(len(roster.budgets))}
+    by_fund: dict[int, list[Any]] = {n: [] for n in range(len(roster.funds))}
+    spend: list[Any] = []
+    order_terms: list[Any] = []
+    rank = 0
+    for person in sorted(roster.people, key=lambda p: p.id):
+        request = requests[person.id]
+        items = usable_items(
+            catalog,
+            today=request.today,
+            complete_by=request.complete_by,
+            unavailable_ids=request.completed | request.excluded,
+            allow_exams=request.allow_exams,
+        )
+        virtual: list[Candidate] = []
+        for c in items:
+            opens, closes = c.first or request.today, c.finish_by
+            for n, segment in enumerate(segments):
+                if segment.end < opens or segment.start > closes:
+                    continue
+                if roster.budgets and segment.period is None:
+                    continue  # it could be paid from no period
+                copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
+                model.origin[person.id, copy.id] = (c, n)
+                virtual.append(copy)
+        renew = problem.add_variable(f"renew_{person.id}", 0, 1, cat=pulp.LpBinary)
+        model.renew[person.id] = renew
+        rules = dict(enumerate(catalog.tiers[person.tier].paths))
+        block = add_person(
+            problem,
+            virtual,
+            rules,
+            earned=request.earned,
+            passed=dict(request.passed),
+            prefix=f"{person.id}__",
+            renew=renew,
+            used=used,
+        )
+        model.blocks[person.id] = block
+        copies: dict[str, list[str]] = {}
+        for copy in virtual:
+            copies.setdefault(model.origin[person.id, copy.id][0].id, []).append(copy.id)
+        for item_id, ids in sorted(copies.items()):
+            if len(ids) > 1:
+                name = _name(f"{person.id}__once", item_id, used)
+                problem += pulp.lpSum(block.take[i] for i in ids) <= 1, name
+        for copy in sorted(virtual, key=lambda c: c.id):
+            item, n = model.origin[person.id, copy.id]
+            segment = segments[n]
+            take = block.take[copy.id]
+            spend.append(copy.cents * take)
+            paid = []
+            for f in segment.funds:
+                fund = roster.funds[f]
+                kind = "exams" if copy.is_exam else "activities"
+                if kind not in fund.pays_for or copy.cents == 0:
+                    continue
+                variable = problem.add_variable(f"pay_{len(model.pay)}", 0, None)
+                model.pay[person.id, copy.id, f] = variable
+                paid.append(variable)
+                by_fund[f].append(variable)
+            if paid:
+                name = _name(f"{person.id}__paid_at_most", copy.id, used)
+                problem += pulp.lpSum(paid) - copy.cents * take <= 0, name
+            if segment.period is not None:
+                by_period[segment.period].append(copy.cents * take - pulp.lpSum(paid))
+            rank += 1
+            order_terms.append(rank * take)
+        model.priority += person.priority * renew
+        model.hours += block.hours
+        model.count += block.count
+    for n, terms in by_period.items():
+        problem += pulp.lpSum(terms) <= model.budget_cents[n], f"period_{n}"
+    for n, terms in by_fund.items():
+        problem += pulp.lpSum(terms) <= model.fund_cents[n], f"fund_{n}"
+    model.out_of_pocket = pulp.lpSum(spend) - pulp.lpSum(model.pay.values())
+    model.order = pulp.lpSum(order_terms)
+    problem.setObjective(-model.priority)
+    return model
+
+
+def _fund_cents(catalog: Catalog, amount: float, currency: str | None) -> int:
+    """A fund's amount in whole cents of the catalogue's currency, rounded down."""
+    rate = 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
+    return math.floor(round(amount * rate * 100, 6))
+
+
+def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolution:
+    """Solve the stages in order, each optimum held while the next runs."""
+    from ceplan.solving import make_solver
+
+    solver = make_solver("highs")
+    problem = model.problem
+    expressions = {
+        "priority": -model.priority,
+        "out_of_pocket": model.out_of_pocket,
+        "hours": model.hours,
+        "count": model.count,
+        "order": model.order,
+    }
+    status, termination = "optimal", "solved"
+    for stage in STAGES:
+        expression = expressions[stage]
+        problem.setObjective(expression)
+        run = solver.run(problem, seconds, 0.0)
+        if run.status not in ("optimal", "feasible"):
+            if stage == STAGES[0]:
+                raise PlanInputError(f"the team model has no answer ({run.status})")
+            status, termination = "feasible", run.termination
+            break
+        value = pulp.value(expression)
+        # Hold the optimum: integer stages exactly, money and priority to a tolerance.
+        slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
+        problem += expression <= value + slack, f"hold_{stage}"
+        if run.status != "optimal":
+            status, termination = "feasible", run.termination
+            break
+    return _solution(model, status, termination)
+
+
+def _solution(model: TeamModel, status: str, termination: str) -> TeamSolution:
+    taken: dict[str, tuple[Taken, ...]] = {}
+    renews, paths = {}, {}
+    spent: dict[int, float] = {}
+    used: dict[int, float] = {}
+    for person, block in model.blocks.items():
+        renews[person] = round(model.renew[person].value() or 0) == 1
+        chosen = [p for p, var in block.choose_path.items() if round(var.value() or 0) == 1]
+        paths[person] = chosen[0] if chosen else None
+        items = []
+        for virtual_id, var in sorted(block.take.items()):
+            if round(var.value() or 0) != 1:
+                continue
+            item, n = model.origin[person, virtual_id]
+            segment = model.segments[n]
+            funds = {
+                f: float(pay.value() or 0)
+                for (p, v, f), pay in model.pay.items()
+                if p == person and v == virtual_id and (pay.value() or 0) > 1e-6
+            }
+            start = max(item.first or model.requests[person].today, segment.start)
+            items.append(Taken(item.id, start, item.cents, segment.period, funds))
+            for f, cents in funds.items():
+                used[f] = used.get(f, 0.0) + cents
+            if segment.period is not None:
+                spent[segment.period] = (
+                    spent.get(segment.period, 0.0) + item.cents - sum(funds.values())
+                )
+        taken[person] = tuple(items)
+    return TeamSolution(
+        status=status,
+        termination=termination,
+        renews=renews,
+        paths=paths,
+        taken=taken,
+        spent=spent,
+        used=used,
+        out_of_pocket=float(pulp.value(model.out_of_pocket) or 0),
+        priority=float(pulp.value(model.priority) or 0),
+    )
+
+
+def renewing(solution: TeamSolution) -> Sequence[str]:
+    """The people who renew, by id."""
+    return sorted(person for person, yes in solution.renews.items() if yes)
