@@ -1,8 +1,7 @@
 """The team model (SPEC section 7): one block per person, shared budget periods and funds.
 
-Work in progress: this module builds and solves the integer programme of a team's renewals
-without weekly hours; results, the command line and the workbook come next. It is not part of
-the public API yet.
+Work in progress: this module builds and solves the integer programme of a team's renewals;
+results, the command line and the workbook come next. It is not part of the public API yet.
 
 The model, built from the data with no I/O:
 
@@ -18,7 +17,9 @@ The model, built from the data with no I/O:
   of the kinds it ``pays_for``, started on or before it expires; at most the item's cost;
 - ``period_<n>``: out-of-pocket spending started in a period is at most its amount;
   ``fund_<n>``: a fund pays at most its amount (converted with the catalogue's rates, rounded
-  down to whole cents).
+  down to whole cents);
+- a person with weekly study hours has the stretch rows of the one-person model
+  (``<person>__hours_runs_<first>_<last>``), added as answers break them.
 
 The objective, in order: the largest total priority of the people who renew, the least
 out-of-pocket spend, the fewest hours, the fewest items, then one fixed order of the items
@@ -134,10 +135,6 @@ def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel
     """The team's integer programme (pure: no solving, no I/O)."""
     requests = {}
     for person in roster.people:
-        if person.hours_per_week is not None:
-            raise PlanInputError(
-                f"person '{person.id}': team plans with weekly hours are not there yet"
-            )
         requests[person.id] = make_request(
             catalog,
             person.tier,
@@ -148,6 +145,7 @@ def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel
             completed=list(person.completed),
             exclude=list(person.exclude),
             allow_exams=person.exams,
+            hours_per_week=person.hours_per_week,
         )
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
@@ -181,6 +179,7 @@ def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel
             complete_by=request.complete_by,
             unavailable_ids=request.completed | request.excluded,
             allow_exams=request.allow_exams,
+            calendar=request.calendar if request.timed else None,
         )
         virtual: list[Candidate] = []
         for c in items:
@@ -202,10 +201,14 @@ def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel
             rules,
             earned=request.earned,
             passed=dict(request.passed),
+            calendar=request.calendar if request.timed else None,
             prefix=f"{person.id}__",
             renew=renew,
             used=used,
         )
+        if block.weekly is not None:
+            for first, last_run in block.weekly.first_stretches():
+                block.add_stretch(first, last_run)
         model.blocks[person.id] = block
         copies: dict[str, list[str]] = {}
         for copy in virtual:
@@ -272,7 +275,7 @@ def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolutio
     for stage in STAGES:
         expression = expressions[stage]
         problem.setObjective(expression)
-        run = solver.run(problem, seconds, 0.0)
+        run = _run_with_stretches(model, solver, seconds)
         if run.status not in ("optimal", "feasible"):
             if stage == STAGES[0]:
                 raise PlanInputError(f"the team model has no answer ({run.status})")
@@ -286,6 +289,24 @@ def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolutio
             status, termination = "feasible", run.termination
             break
     return _solution(model, status, termination)
+
+
+def _run_with_stretches(model: TeamModel, solver: Any, seconds: float | None) -> Any:
+    """Solve, adding the weekly-hours rows that answers break, until one breaks none.
+
+    As for one person (see :mod:`ceplan.formulation`), each person's rows apart.
+    """
+    while True:
+        run = solver.run(model.problem, seconds, 0.0)
+        if run.status not in ("optimal", "feasible"):
+            return run
+        added = False
+        for block in model.blocks.values():
+            for first, last in block.broken_stretches():
+                block.add_stretch(first, last)
+                added = True
+        if not added:
+            return run
 
 
 def _solution(model: TeamModel, status: str, termination: str) -> TeamSolution:

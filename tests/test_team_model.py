@@ -244,3 +244,33 @@ def test_with_ample_budgets_everyone_pays_their_own_plan(
         cents = sum(t.cents for t in solution.taken[person.id])
         if alone.status == "optimal":
             assert cents == round(alone.total_cost * 100)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(teams(), st.sampled_from([0.05, 0.2, 80.0]))
+def test_weekly_hours_keep_every_plan_in_time(
+    team: tuple[ceplan.Catalog, Roster], hours_per_week: float
+) -> None:
+    """People with a weekly limit: each plan's hours fit their weeks (scheduled week by week),
+    the budgets and funds still hold, and a limit that never binds changes nothing."""
+    from ceplan.scheduling import schedule
+
+    catalog, roster = team
+    data = catalog.model_dump(by_alias=True)
+    for activity in data["activities"]:
+        activity["hours"] = 10.0
+    catalog = ceplan.Catalog.model_validate(data)
+    people = [p.model_copy(update={"hours_per_week": hours_per_week}) for p in roster.people]
+    limited = roster.model_copy(update={"people": tuple(people)})
+    model = build_team(catalog, limited, today=TODAY)
+    solution = solve_team(model)
+    check(solution, catalog, limited)
+    for person in limited.people:
+        block = model.blocks[person.id]
+        chosen = [block.candidates[i] for i, var in block.take.items() if round(var.value()) == 1]
+        schedule(chosen, model.requests[person.id].calendar)  # raises if the hours do not fit
+    free = solve_team(build_team(catalog, roster, today=TODAY))
+    assert solution.priority <= free.priority + 1e-6
+    if hours_per_week == 80.0:  # 10 hours an item: never binding, even in a one-day window
+        assert abs(solution.priority - free.priority) < 1e-6
+        assert abs(solution.out_of_pocket - free.out_of_pocket) < 1e-3
