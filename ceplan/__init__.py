@@ -34,11 +34,15 @@ from ceplan.status import SOLVERS
 if _TYPE_CHECKING:
     from ceplan.roster import Budget, Fund, Person, Roster, load_roster
     from ceplan.solving import Solver, make_solver
+    from ceplan.team_planning import plan_team
+    from ceplan.team_results import TeamPlan
 
 _LAZY = {
     "Solver": "ceplan.solving",
     "make_solver": "ceplan.solving",
     **dict.fromkeys(["Budget", "Fund", "Person", "Roster", "load_roster"], "ceplan.roster"),
+    "plan_team": "ceplan.team_planning",
+    "TeamPlan": "ceplan.team_results",
 }
 """Names that load with what they need (PuLP, a solver) when first asked for, so that
 ``import ceplan`` stays quick."""
@@ -79,6 +83,7 @@ __all__ = [
     "Solver",
     "SolverError",
     "Stage",
+    "TeamPlan",
     "Tier",
     "__version__",
     "bundled_catalog_path",
@@ -89,5 +94,6 @@ __all__ = [
     "make_solver",
     "optimise",
     "parse_catalog",
+    "plan_team",
     "plan_to_ics",
 ]

@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     _add_optimise(commands)
     _add_check(commands)
+    _add_team(commands)
     return parser
 
 
@@ -254,6 +255,73 @@ def _add_check(commands: Any) -> None:
         default="table",
         help="table (a line for people, default) or json (one object, also for an invalid file)",
     )
+
+
+def _add_team(commands: Any) -> None:
+    team = commands.add_parser(
+        "team",
+        help="plan a team's renewals against budgets and funds",
+        description="Plan who renews how for a team (a roster in YAML, or a CSV of people), "
+        "within its budget periods and prepaid funds (SPEC section 7).",
+        epilog="exit status: 0 everyone renews; 1 someone is at risk (the plan is still "
+        "printed, with the reasons); 2 bad input",
+    )
+    team.set_defaults(run=_team)
+    team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
+    team.add_argument(
+        "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
+    )
+    team.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="plan as if today were this day"
+    )
+    team.add_argument(
+        "--budget",
+        type=_non_negative,
+        metavar="AMOUNT",
+        help="one budget, in the catalogue's currency, for every day from today to the last "
+        "expiry, instead of the roster's budget periods",
+    )
+    team.add_argument(
+        "--time-limit",
+        type=_positive,
+        metavar="SECONDS",
+        help="seconds for each solver call; a plan found when a limit stops the search is "
+        "marked feasible, not optimal",
+    )
+    team.add_argument(
+        "--format",
+        choices=["table", "json", "csv"],
+        default="table",
+        help="table (for people, default), json (one object) or csv (one row per person)",
+    )
+    team.add_argument(
+        "--out", type=_file, metavar="FILE", help="write the output to FILE instead of stdout"
+    )
+
+
+def _team(args: argparse.Namespace) -> int:
+    from ceplan.roster import Budget, load_roster
+    from ceplan.team_planning import plan_team
+
+    catalog = load_catalog(args.catalog)
+    roster = load_roster(args.roster, catalog=catalog)
+    if args.budget is not None:
+        today = args.today or dt.date.today()
+        last = max([today, *(person.expires for person in roster.people)])
+        single = Budget(name="budget", start=today, end=last, amount=args.budget)
+        roster = roster.model_copy(update={"budgets": (single,)})
+    plan = plan_team(catalog, roster, today=args.today, time_limit=args.time_limit)
+    if args.format == "json":
+        text = plan.to_json() + "\n"
+    elif args.format == "csv":
+        text = plan.people.to_csv(index=False, date_format="%Y-%m-%d")
+    else:
+        text = "\n".join(plan.lines()) + "\n"
+    if args.out is not None:
+        write_output(args.out, text.encode("utf-8"), "team plan")
+    else:
+        _emit(text)
+    return EXIT_PLAN if not plan.at_risk else EXIT_NO_PLAN
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -112,6 +112,8 @@ class TeamModel:
     fund_cents: list[int]
     budget_cents: list[int]
     renew: dict[str, Any] = field(default_factory=dict)
+    extra: dict[int, Any] = field(default_factory=dict)
+    """Cents added to each budget period (see :func:`build_team`)."""
 
 
 def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
@@ -131,8 +133,14 @@ def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
     return found
 
 
-def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel:
-    """The team's integer programme (pure: no solving, no I/O)."""
+def build_team(
+    catalog: Catalog, roster: Roster, *, today: dt.date, extra_money: bool = False
+) -> TeamModel:
+    """The team's integer programme (pure: no solving, no I/O).
+
+    With ``extra_money``, each budget period gets a variable ``extra_<n>`` (cents added to its
+    amount), to learn how much more money would renew someone.
+    """
     requests = {}
     for person in roster.people:
         requests[person.id] = make_request(
@@ -243,6 +251,9 @@ def build_team(catalog: Catalog, roster: Roster, *, today: dt.date) -> TeamModel
         model.hours += block.hours
         model.count += block.count
     for n, terms in by_period.items():
+        if extra_money:
+            model.extra[n] = problem.add_variable(f"extra_{n}", 0, None)
+            terms = [*terms, -1 * model.extra[n]]
         problem += pulp.lpSum(terms) <= model.budget_cents[n], f"period_{n}"
     for n, terms in by_fund.items():
         problem += pulp.lpSum(terms) <= model.fund_cents[n], f"fund_{n}"

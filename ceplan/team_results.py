@@ -1,0 +1,346 @@
+"""A team's plan (SPEC section 7): who renews how, what each budget period and fund pays.
+
+:class:`TeamPlan` is frozen, gives its tables as pandas DataFrames (:attr:`TeamPlan.people`,
+:attr:`~TeamPlan.items`, :attr:`~TeamPlan.budgets`, :attr:`~TeamPlan.funds`) and the same facts
+as JSON (:meth:`TeamPlan.to_json`, byte-identical for the same plan). Money is in the
+catalogue's currency, rounded to cents by the one rule of :mod:`ceplan.units`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ceplan.units import format_money
+
+__all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
+
+
+def _money(cents: float) -> float:
+    return round(cents / 100 + 0.0, 2)
+
+
+@dataclass(frozen=True)
+class TeamItem:
+    """An item in one person's plan, the day it starts (and is paid) and who paid for it."""
+
+    person: str
+    id: str
+    title: str
+    kind: str
+    """``"activity"`` or ``"exam"``."""
+    start: dt.date
+    cost: float
+    period: str | None
+    """The budget period its out-of-pocket part falls in."""
+    paid_by_funds: tuple[tuple[str, float], ...]
+    """Fund names and the amounts they paid."""
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget period paid."""
+        return round(self.cost - sum(amount for _, amount in self.paid_by_funds), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as plain data."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "start": self.start.isoformat(),
+            "cost": self.cost,
+            "paid_by_funds": dict(self.paid_by_funds),
+            "out_of_pocket": self.out_of_pocket,
+            "period": self.period,
+        }
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    """One person: renews (with which path and items) or at risk (and why)."""
+
+    id: str
+    name: str
+    tier: str
+    renews: bool
+    path: str | None
+    items: tuple[TeamItem, ...]
+    reasons: tuple[str, ...]
+    priority: float
+    expires: dt.date
+
+    @property
+    def status(self) -> str:
+        """``"renews"`` or ``"at_risk"``."""
+        return "renews" if self.renews else "at_risk"
+
+    @property
+    def cost(self) -> float:
+        """What the person's items cost."""
+        return round(sum(item.cost for item in self.items), 2)
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget periods pay of it."""
+        return round(sum(item.out_of_pocket for item in self.items), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The person's outcome as plain data."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "tier": self.tier,
+            "status": self.status,
+            "expires": self.expires.isoformat(),
+            "priority": self.priority,
+            "path": self.path,
+            "cost": self.cost,
+            "out_of_pocket": self.out_of_pocket,
+            "items": [item.to_dict() for item in self.items],
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    """A budget period: its amount, what the plan spends in it, what is left."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    amount: float
+    spent: float
+
+    @property
+    def left(self) -> float:
+        """What the plan leaves unspent."""
+        return round(self.amount - self.spent, 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The period as plain data."""
+        return {
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "amount": self.amount,
+            "spent": self.spent,
+            "left": self.left,
+        }
+
+
+@dataclass(frozen=True)
+class FundUse:
+    """A prepaid fund: its amount, what the plan uses of it, and what is lost when it expires.
+
+    Amounts are in the catalogue's currency (:attr:`given` is in the fund's own).
+    """
+
+    name: str
+    amount: float
+    currency: str
+    given: float
+    """The amount in the fund's own currency."""
+    expires: dt.date
+    pays_for: tuple[str, ...]
+    used: float
+
+    @property
+    def lost(self) -> float:
+        """What is left at expiry, and so lost."""
+        return round(self.amount - self.used, 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fund as plain data."""
+        return {
+            "name": self.name,
+            "amount": self.amount,
+            "given": {"amount": self.given, "currency": self.currency},
+            "expires": self.expires.isoformat(),
+            "pays_for": list(self.pays_for),
+            "used": self.used,
+            "lost_at_expiry": self.lost,
+        }
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """A team's plan: per person, per budget period, per fund, and how the solver ended."""
+
+    team: str
+    currency: str
+    today: dt.date
+    status: str
+    """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped it."""
+    termination: str
+    outcomes: tuple[PersonOutcome, ...]
+    budget_uses: tuple[BudgetUse, ...]
+    fund_uses: tuple[FundUse, ...]
+
+    @property
+    def at_risk(self) -> tuple[PersonOutcome, ...]:
+        """The people whose certification would lapse, with the reasons."""
+        return tuple(outcome for outcome in self.outcomes if not outcome.renews)
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget periods pay in all."""
+        return round(sum(outcome.out_of_pocket for outcome in self.outcomes), 2)
+
+    @property
+    def paid_by_funds(self) -> float:
+        """What the funds pay in all."""
+        return round(sum(use.used for use in self.fund_uses), 2)
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """One row per person."""
+        rows = [
+            {
+                "id": o.id,
+                "name": o.name,
+                "tier": o.tier,
+                "status": o.status,
+                "expires": pd.Timestamp(o.expires),
+                "priority": o.priority,
+                "path": o.path,
+                "items": len(o.items),
+                "cost": o.cost,
+                "out_of_pocket": o.out_of_pocket,
+                "reasons": "; ".join(o.reasons),
+            }
+            for o in self.outcomes
+        ]
+        columns = ["id", "name", "tier", "status", "expires", "priority", "path", "items"]
+        frame = pd.DataFrame(rows, columns=[*columns, "cost", "out_of_pocket", "reasons"])
+        frame["expires"] = pd.to_datetime(frame["expires"])
+        return frame
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """One row per item planned, with what paid for it."""
+        rows = [
+            {
+                "person": item.person,
+                "id": item.id,
+                "title": item.title,
+                "kind": item.kind,
+                "start": pd.Timestamp(item.start),
+                "cost": item.cost,
+                "paid_by_funds": round(sum(a for _, a in item.paid_by_funds), 2),
+                "funds": ", ".join(name for name, _ in item.paid_by_funds),
+                "out_of_pocket": item.out_of_pocket,
+                "period": item.period,
+            }
+            for outcome in self.outcomes
+            for item in outcome.items
+        ]
+        columns = ["person", "id", "title", "kind", "start", "cost", "paid_by_funds", "funds"]
+        frame = pd.DataFrame(rows, columns=[*columns, "out_of_pocket", "period"])
+        frame["start"] = pd.to_datetime(frame["start"])
+        return frame
+
+    @property
+    def budgets(self) -> pd.DataFrame:
+        """One row per budget period: amount, spent, left."""
+        frame = pd.DataFrame(
+            [use.to_dict() for use in self.budget_uses],
+            columns=["name", "start", "end", "amount", "spent", "left"],
+        )
+        for column in ("start", "end"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    @property
+    def funds(self) -> pd.DataFrame:
+        """One row per fund: amount, used, lost at expiry."""
+        rows = [
+            {
+                "name": use.name,
+                "amount": use.amount,
+                "expires": pd.Timestamp(use.expires),
+                "pays_for": ", ".join(use.pays_for),
+                "used": use.used,
+                "lost_at_expiry": use.lost,
+            }
+            for use in self.fund_uses
+        ]
+        columns = ["name", "amount", "expires", "pays_for", "used", "lost_at_expiry"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["expires"] = pd.to_datetime(frame["expires"])
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data (the JSON of ``ceplan team --format json``)."""
+        return {
+            "team": self.team,
+            "status": self.status,
+            "termination": self.termination,
+            "currency": self.currency,
+            "today": self.today.isoformat(),
+            "totals": {
+                "people": len(self.outcomes),
+                "renewing": len(self.outcomes) - len(self.at_risk),
+                "at_risk": len(self.at_risk),
+                "out_of_pocket": self.out_of_pocket,
+                "paid_by_funds": self.paid_by_funds,
+            },
+            "people": [outcome.to_dict() for outcome in self.outcomes],
+            "budgets": [use.to_dict() for use in self.budget_uses],
+            "funds": [use.to_dict() for use in self.fund_uses],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """One line: status, who renews, the money."""
+        renewing = len(self.outcomes) - len(self.at_risk)
+        return (
+            f"{self.status}: {renewing} of {len(self.outcomes)} renew, "
+            f"{len(self.at_risk)} at risk; out of pocket "
+            f"{format_money(self.out_of_pocket, self.currency)}, from funds "
+            f"{format_money(self.paid_by_funds, self.currency)}"
+        )
+
+    def lines(self) -> list[str]:
+        """The plan as text for a person: the summary, each person, each period and fund."""
+        money = self.currency
+        out = [f"Team {self.team}: {self.summary()}", ""]
+        for o in self.outcomes:
+            if o.renews:
+                what = ", ".join(f"{i.id} (starts {i.start})" for i in o.items) or "already met"
+                out.append(
+                    f"  {o.id:<12} renews   {o.path}: {what}; "
+                    f"{format_money(o.out_of_pocket, money)} out of pocket"
+                )
+            else:
+                out.append(f"  {o.id:<12} AT RISK  " + "; ".join(o.reasons))
+        if self.budget_uses:
+            out.append("")
+            for b in self.budget_uses:
+                out.append(
+                    f"  budget {b.name}: {format_money(b.spent, money)} of "
+                    f"{format_money(b.amount, money)} spent, {format_money(b.left, money)} left"
+                )
+        for f in self.fund_uses:
+            out.append(
+                f"  fund {f.name}: {format_money(f.used, money)} of "
+                f"{format_money(f.amount, money)} used by {f.expires}, "
+                f"{format_money(f.lost, money)} lost at expiry"
+            )
+        return out
+
+    def __repr__(self) -> str:
+        return f"<TeamPlan {self.team} {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        head = f"<p><strong>{html.escape(self.team)}</strong>: {html.escape(self.summary())}</p>"
+        return "\n".join(
+            [head, self.people.to_html(index=False), self.budgets.to_html(index=False)]
+        )

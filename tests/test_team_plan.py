@@ -1,0 +1,132 @@
+"""A team's plan as a manager gets it (ceplan.plan_team, TeamPlan, ``ceplan team``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+import ceplan
+from ceplan.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAM = ROOT / "examples" / "team.yaml"
+PEOPLE = ROOT / "examples" / "team.csv"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "ceplan", *argv], capture_output=True, text=True, check=False
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture(scope="module")
+def plan() -> ceplan.TeamPlan:
+    catalog = ceplan.load_catalog()
+    return ceplan.plan_team(catalog, ceplan.load_roster(TEAM, catalog=catalog), today="2026-11-29")
+
+
+def test_the_example_team_renews_within_its_budgets_and_fund(plan: ceplan.TeamPlan) -> None:
+    assert plan.status == "optimal" and not plan.at_risk
+    assert len(plan.outcomes) == 12
+    for use in plan.budget_uses:
+        assert 0 <= use.spent <= use.amount
+    (fund,) = plan.fund_uses
+    assert 0 <= fund.used <= fund.amount == 7900.0  # 10,000 USD at the catalogue's 0.79
+    # What each item cost is paid by its period and the fund, to the cent.
+    items = plan.items
+    assert (items["paid_by_funds"] + items["out_of_pocket"] - items["cost"]).abs().max() < 0.005
+    assert round(items["out_of_pocket"].sum(), 2) == plan.out_of_pocket
+    assert round(plan.budgets["spent"].sum(), 2) == plan.out_of_pocket
+    assert round(items["paid_by_funds"].sum(), 2) == plan.paid_by_funds == fund.used
+    # The fund pays only for activities started on or before it expires.
+    paid = items[items["paid_by_funds"] > 0]
+    assert set(paid["kind"]) <= {"activity"}
+    assert (paid["start"] <= pd.Timestamp(fund.expires)).all()
+
+
+def test_the_tables_have_their_columns_and_types(plan: ceplan.TeamPlan) -> None:
+    assert list(plan.people.columns) == [
+        "id", "name", "tier", "status", "expires", "priority", "path", "items", "cost",
+        "out_of_pocket", "reasons",
+    ]  # fmt: skip
+    assert str(plan.people["expires"].dtype).startswith("datetime64")
+    assert str(plan.items["start"].dtype).startswith("datetime64")
+    assert list(plan.funds.columns) == [
+        "name", "amount", "expires", "pays_for", "used", "lost_at_expiry"
+    ]  # fmt: skip
+    assert "<table" in plan._repr_html_() and repr(plan).startswith("<TeamPlan ")
+
+
+def test_a_cut_budget_puts_people_at_risk_with_money_that_would_renew_them() -> None:
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(PEOPLE)
+    single = ceplan.Budget(name="all", start="2026-11-29", end="2028-12-31", amount=1500)
+    tight = roster.model_copy(update={"budgets": (single,)})
+    plan = ceplan.plan_team(catalog, tight, today="2026-11-29")
+    assert plan.at_risk
+    renewed = {o.id for o in plan.outcomes if o.renews}
+    priority = sum(o.priority for o in plan.outcomes if o.renews)
+    for outcome in plan.at_risk:
+        (reason,) = outcome.reasons
+        assert reason.startswith("all is spent by higher-priority renewals; ")
+        more = float(reason.split("; ")[1].split(" GBP")[0].replace(",", ""))
+        richer = single.model_copy(update={"amount": single.amount + more})
+        again = ceplan.plan_team(
+            catalog, tight.model_copy(update={"budgets": (richer,)}), today="2026-11-29"
+        )
+        # The money renews someone more and drops nobody of higher priority.
+        assert sum(o.priority for o in again.outcomes if o.renews) > priority
+        assert len({o.id for o in again.outcomes if o.renews}) > len(renewed)
+
+
+def test_the_command_prints_the_same_plan_as_the_library(plan: ceplan.TeamPlan) -> None:
+    code, out, err = run("team", str(TEAM), "--today", "2026-11-29", "--format", "json")
+    assert code == 0, err
+    assert out == plan.to_json() + "\n"
+    assert run("team", str(TEAM), "--today", "2026-11-29", "--format", "json")[1] == out
+
+
+def test_yaml_and_csv_rosters_give_the_same_plan(tmp_path: Path) -> None:
+    document = yaml.safe_load(TEAM.read_text(encoding="utf-8"))
+    del document["funds"]  # a CSV roster has none (funds come from a YAML)
+    (tmp_path / "team.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    common = ["--today", "2026-11-29", "--budget", "2000", "--format", "json"]
+    code_yaml, from_yaml, _ = run("team", str(tmp_path / "team.yaml"), *common)
+    code_csv, from_csv, _ = run("team", str(PEOPLE), *common)
+    assert code_yaml == code_csv == 1  # someone is at risk with 2,000 GBP
+    first: dict[str, Any] = json.loads(from_yaml)
+    second: dict[str, Any] = json.loads(from_csv)
+    assert first["people"] == second["people"] and first["budgets"] == second["budgets"]
+    assert first["totals"] == second["totals"]
+
+
+def test_a_bad_roster_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
+    roster = tmp_path / "team.csv"
+    roster.write_text(
+        "id,name,tier,expires\nann,Ann,professional,2027-13-01\nbo,Bo,profesional,2027-12-01\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("team", str(roster))
+    assert (code, out) == (2, "")
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("ceplan: error: ") for line in lines)
+    assert "team.csv:2: row 1 'ann': field 'expires'" in err
+    assert "team.csv:3: row 2 'bo': field 'tier': is not a tier of the catalogue" in err
+
+
+def test_the_output_can_go_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    assert (
+        main(["team", str(TEAM), "--today", "2026-11-29", "--format", "csv", "--out", str(target)])
+        == 0
+    )
+    frame = pd.read_csv(target)
+    assert list(frame["id"]) == [p.id for p in ceplan.load_roster(TEAM).people]
