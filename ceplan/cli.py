@@ -290,9 +290,11 @@ def _add_team(commands: Any) -> None:
     )
     team.add_argument(
         "--format",
-        choices=["table", "json", "csv"],
+        choices=["table", "json", "csv", "xlsx"],
         default="table",
-        help="table (for people, default), json (one object) or csv (one row per person)",
+        help="table (for people, default), json (one object), csv (one row per person) or "
+        "xlsx (a workbook with sheets for people, items, budgets, funds and a monthly "
+        "timeline; needs --out)",
     )
     team.add_argument(
         "--out", type=_file, metavar="FILE", help="write the output to FILE instead of stdout"
@@ -310,7 +312,14 @@ def _team(args: argparse.Namespace) -> int:
         last = max([today, *(person.expires for person in roster.people)])
         single = Budget(name="budget", start=today, end=last, amount=args.budget)
         roster = roster.model_copy(update={"budgets": (single,)})
+    if args.format == "xlsx" and args.out is None:
+        raise _UsageError("--format xlsx writes a workbook: give --out FILE")
     plan = plan_team(catalog, roster, today=args.today, time_limit=args.time_limit)
+    if args.format == "xlsx":
+        from ceplan.xlsx import team_workbook
+
+        write_output(args.out, team_workbook(plan), "workbook")
+        return EXIT_PLAN if not plan.at_risk else EXIT_NO_PLAN
     if args.format == "json":
         text = plan.to_json() + "\n"
     elif args.format == "csv":

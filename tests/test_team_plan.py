@@ -130,3 +130,63 @@ def test_the_output_can_go_to_a_file(tmp_path: Path) -> None:
     )
     frame = pd.read_csv(target)
     assert list(frame["id"]) == [p.id for p in ceplan.load_roster(TEAM).people]
+
+
+# -- the workbook --------------------------------------------------------------------------------
+
+
+def test_the_workbook_reads_back_as_the_json_says(tmp_path: Path) -> None:
+    import openpyxl
+
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(PEOPLE)
+    single = ceplan.Budget(name="budget", start="2026-11-29", end="2028-06-30", amount=1500)
+    plan = ceplan.plan_team(
+        catalog, roster.model_copy(update={"budgets": (single,)}), today="2026-11-29"
+    )
+    target = tmp_path / "plan.xlsx"
+    argv = ["team", str(PEOPLE), "--today", "2026-11-29", "--budget", "1500"]
+    assert main([*argv, "--format", "xlsx", "--out", str(target)]) == 1  # someone at risk
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Summary", "People", "Items", "Budgets", "Funds", "Timeline"]
+    data = json.loads(plan.to_json())
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        values = list(sheet.iter_rows(values_only=True))
+        return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+    people = rows("People")
+    assert [(p["id"], p["status"], p["out_of_pocket"]) for p in people] == [
+        (p["id"], p["status"], p["out_of_pocket"]) for p in data["people"]
+    ]
+    assert [p["reasons"] or "" for p in people] == ["; ".join(p["reasons"]) for p in data["people"]]
+    items = rows("Items")
+    expected = [(p["id"], i["id"], i["cost"]) for p in data["people"] for i in p["items"]]
+    assert [(i["person"], i["id"], i["cost"]) for i in items] == expected
+    assert [(b["name"], b["spent"], b["left"]) for b in rows("Budgets")] == [
+        (b["name"], b["spent"], b["left"]) for b in data["budgets"]
+    ]
+    timeline = rows("Timeline")
+    assert sum(m["out_of_pocket"] for m in timeline) == pytest.approx(plan.out_of_pocket)
+    sheet = book["People"]
+    money = sheet.cell(row=2, column=list(plan.people.columns).index("cost") + 1)
+    assert money.number_format == '#,##0.00 "GBP"'
+    for row, person in enumerate(data["people"], start=2):
+        fill = sheet.row_dimensions[row].fill
+        marked = fill is not None and fill.fgColor is not None and fill.fgColor.rgb == "FFF8CBAD"
+        assert marked == (person["status"] == "at_risk"), person["id"]
+
+
+def test_the_same_plan_gives_the_same_workbook(tmp_path: Path) -> None:
+    argv = ["team", str(TEAM), "--today", "2026-11-29", "--format", "xlsx", "--out"]
+    assert main([*argv, str(tmp_path / "a.xlsx")]) == 0
+    assert main([*argv, str(tmp_path / "b.xlsx")]) == 0
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_a_workbook_needs_a_file() -> None:
+    code, out, err = run("team", str(TEAM), "--format", "xlsx")
+    assert (code, out) == (2, "")
+    assert "--out FILE" in err
