@@ -34,14 +34,14 @@ from ceplan.status import SOLVERS
 if _TYPE_CHECKING:
     from ceplan.roster import Budget, Fund, Person, Roster, load_roster
     from ceplan.solving import Solver, make_solver
-    from ceplan.team_planning import plan_team
+    from ceplan.team_planning import TeamComparison, plan_team, what_if
     from ceplan.team_results import TeamPlan
 
 _LAZY = {
     "Solver": "ceplan.solving",
     "make_solver": "ceplan.solving",
     **dict.fromkeys(["Budget", "Fund", "Person", "Roster", "load_roster"], "ceplan.roster"),
-    "plan_team": "ceplan.team_planning",
+    **dict.fromkeys(["plan_team", "what_if", "TeamComparison"], "ceplan.team_planning"),
     "TeamPlan": "ceplan.team_results",
 }
 """Names that load with what they need (PuLP, a solver) when first asked for, so that
@@ -83,6 +83,7 @@ __all__ = [
     "Solver",
     "SolverError",
     "Stage",
+    "TeamComparison",
     "TeamPlan",
     "Tier",
     "__version__",
@@ -96,4 +97,5 @@ __all__ = [
     "parse_catalog",
     "plan_team",
     "plan_to_ics",
+    "what_if",
 ]

@@ -106,7 +106,7 @@ class Person(_Model):
     name: Text
     tier: Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
     expires: Date
-    earned: NonNegative = 0
+    earned: NonNegative = 0.0
     """CE credits already earned in this cycle."""
     passed: Annotated[tuple[_Kind, ...], Field(strict=False)] = ()
     """Exam kinds already passed in this cycle."""
@@ -117,7 +117,7 @@ class Person(_Model):
     hours_per_week: Positive | None = None
     exams: bool = True
     """Willing to sit exams."""
-    priority: Positive = 1
+    priority: Positive = 1.0
     """Weight of renewing this person when money is short (larger renews first)."""
 
 

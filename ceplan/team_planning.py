@@ -7,13 +7,17 @@ a manager can act on for each person at risk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import pulp
 
 from ceplan.catalog import Catalog
+from ceplan.errors import PlanInputError
 from ceplan.inputs import as_optional_date
-from ceplan.roster import Roster
+from ceplan.roster import Budget, Fund, Roster
 from ceplan.team import TeamModel, TeamSolution, build_team, solve_team
 from ceplan.team_results import (
     BudgetUse,
@@ -25,7 +29,7 @@ from ceplan.team_results import (
 )
 from ceplan.units import format_money
 
-__all__ = ["plan_team"]
+__all__ = ["TeamComparison", "plan_team", "what_if"]
 
 
 def plan_team(
@@ -96,7 +100,7 @@ def _team_plan(
                 path=rules[path].describe() if renews and path is not None else None,
                 items=tuple(items),
                 reasons=reasons,
-                priority=person.priority,
+                priority=float(person.priority),
                 expires=person.expires,
             )
         )
@@ -192,3 +196,146 @@ def _extra_needed(
     added = {n: float(var.value() or 0) for n, var in extra.items()}
     periods = [roster.budgets[n].name for n, cents in added.items() if cents > 0.5]
     return _money(sum(added.values())), periods
+
+
+@dataclass(frozen=True)
+class TeamComparison:
+    """A team planned twice, side by side.
+
+    Who moves to at risk, what moves between periods, what fund money is lost.
+    """
+
+    before: TeamPlan
+    after: TeamPlan
+
+    @property
+    def newly_at_risk(self) -> tuple[str, ...]:
+        """The people who renew before and are at risk after."""
+        was = {o.id for o in self.before.outcomes if o.renews}
+        return tuple(o.id for o in self.after.outcomes if not o.renews and o.id in was)
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """Per person: status and out-of-pocket spend before and after."""
+        after = {o.id: o for o in self.after.outcomes}
+        rows = []
+        for o in self.before.outcomes:
+            a = after[o.id]
+            rows.append(
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "status_before": o.status,
+                    "status_after": a.status,
+                    "out_of_pocket_before": o.out_of_pocket,
+                    "out_of_pocket_after": a.out_of_pocket,
+                    "change": _change(o.renews, a.renews),
+                }
+            )
+        return pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Per person and item planned in either: the budget period and start day in each."""
+        keys = ["person", "id"]
+        before = self.before.items[[*keys, "start", "period"]]
+        after = self.after.items[[*keys, "start", "period"]]
+        merged = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
+        return merged.sort_values(keys, kind="stable").reset_index(drop=True)
+
+    @property
+    def budgets(self) -> pd.DataFrame:
+        """Per budget period: amount and spend before and after."""
+        after = {b.name: b for b in self.after.budget_uses}
+        rows = [
+            {
+                "name": b.name,
+                "amount_before": b.amount,
+                "amount_after": after[b.name].amount if b.name in after else None,
+                "spent_before": b.spent,
+                "spent_after": after[b.name].spent if b.name in after else None,
+            }
+            for b in self.before.budget_uses
+        ]
+        columns = ["name", "amount_before", "amount_after", "spent_before", "spent_after"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def funds(self) -> pd.DataFrame:
+        """Per fund: used and lost at expiry, before and after."""
+        after = {f.name: f for f in self.after.fund_uses}
+        rows = [
+            {
+                "name": f.name,
+                "used_before": f.used,
+                "used_after": after[f.name].used if f.name in after else None,
+                "lost_before": f.lost,
+                "lost_after": after[f.name].lost if f.name in after else None,
+            }
+            for f in self.before.fund_uses
+        ]
+        columns = ["name", "used_before", "used_after", "lost_before", "lost_after"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def summary(self) -> str:
+        """One line: what changes."""
+        risk = ", ".join(self.newly_at_risk) or "nobody"
+        return (
+            f"newly at risk: {risk}; out of pocket {self.before.out_of_pocket:,.2f} -> "
+            f"{self.after.out_of_pocket:,.2f} {self.after.currency}; from funds "
+            f"{self.before.paid_by_funds:,.2f} -> {self.after.paid_by_funds:,.2f}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<TeamComparison {self.summary()}>"
+
+
+_PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "status_before",
+    "status_after",
+    "out_of_pocket_before",
+    "out_of_pocket_after",
+    "change",
+)
+
+
+def _change(before: bool, after: bool) -> str:
+    if before and not after:
+        return "now at risk"
+    if after and not before:
+        return "now renews"
+    return ""
+
+
+def what_if(
+    catalog: Catalog,
+    roster: Roster,
+    *,
+    budget_factor: float | None = None,
+    budgets: Sequence[Budget | Mapping[str, Any]] | None = None,
+    funds: Sequence[Fund | Mapping[str, Any]] | None = None,
+    today: Any = None,
+    time_limit: float | None = None,
+) -> TeamComparison:
+    """The team planned as it is and again with other budgets or funds, side by side.
+
+    ``budget_factor`` scales every budget period (``0.7`` is a 30% cut); ``budgets`` and
+    ``funds`` replace the roster's (models or plain data, as in the YAML).
+    """
+    before = plan_team(catalog, roster, today=today, time_limit=time_limit)
+    changed: dict[str, Any] = {}
+    given = roster.budgets
+    if budgets is not None:
+        given = tuple(Budget.model_validate(b) for b in budgets)
+    if budget_factor is not None:
+        if not (budget_factor >= 0):
+            raise PlanInputError(f"budget_factor must be 0 or more, not {budget_factor!r}")
+        given = tuple(b.model_copy(update={"amount": b.amount * budget_factor}) for b in given)
+    changed["budgets"] = given
+    if funds is not None:
+        changed["funds"] = tuple(Fund.model_validate(f) for f in funds)
+    other = Roster.model_validate({**roster.model_dump(by_alias=True), **changed})
+    after = plan_team(catalog, other, today=today, time_limit=time_limit)
+    return TeamComparison(before, after)

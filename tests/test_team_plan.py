@@ -190,3 +190,26 @@ def test_a_workbook_needs_a_file() -> None:
     code, out, err = run("team", str(TEAM), "--format", "xlsx")
     assert (code, out) == (2, "")
     assert "--out FILE" in err
+
+
+# -- what if -------------------------------------------------------------------------------------
+
+
+def test_what_if_a_cut_budget_moves_items_to_the_next_year_or_puts_people_at_risk() -> None:
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(TEAM, catalog=catalog)
+    same = ceplan.what_if(catalog, roster, budget_factor=1.0, today="2026-11-29")
+    assert same.before.to_json() == same.after.to_json()
+    cut = ceplan.what_if(catalog, roster, budget_factor=0.7, today="2026-11-29")
+    assert list(cut.budgets["amount_after"]) == [2100.0, 2100.0]
+    assert (cut.budgets["spent_after"] <= cut.budgets["amount_after"] + 0.005).all()
+    moved = cut.items[cut.items["period_before"] != cut.items["period_after"]]
+    assert set(moved["period_after"].dropna()) == {"FY2027-28"}  # moved to the next year
+    deep = ceplan.what_if(catalog, roster, budget_factor=0.2, funds=[], today="2026-11-29")
+    before = {o.id for o in deep.before.outcomes if o.renews}
+    after = {o.id for o in deep.after.outcomes if o.renews}
+    assert set(deep.newly_at_risk) == before - after != set()
+    changed = deep.people[deep.people["change"] == "now at risk"]
+    assert set(changed["id"]) == before - after
+    assert deep.funds["used_after"].isna().all()  # the fund is gone
+    assert "newly at risk" in repr(deep)
