@@ -299,9 +299,15 @@ def greedy_cost(
     return total + min(options) if options else None
 
 
-def _beats_in_time(a: Candidate, b: Candidate) -> bool:
-    """With dates and weekly hours in play: ``a`` can take ``b``'s place in any plan."""
+def _beats_in_time(a: Candidate, b: Candidate, *, starts: bool = False) -> bool:
+    """With dates and weekly hours in play: ``a`` can take ``b``'s place in any plan.
+
+    With ``starts`` (the start day matters too, as it decides which budget pays), ``a`` must
+    also be able to start whenever ``b`` can: no later first day.
+    """
     if a.hours > b.hours or a.finish_by < b.finish_by:
+        return False
+    if starts and (a.first or dt.date.min) > (b.first or dt.date.min):
         return False
     if not a.self_paced or a.hours == 0:
         return True  # a dated session (or no work at all) uses no weekly hours
@@ -315,6 +321,7 @@ def reduce_dominated(
     exams_needed: dict[str, int],
     max_cents: int | None = None,
     timed: bool = False,
+    starts: bool = False,
 ) -> list[Candidate]:
     """Drop items that a best plan never needs; the cheapest plan and its tie-breaks are kept.
 
@@ -330,7 +337,9 @@ def reduce_dominated(
 
     With ``timed`` (plans over time: weekly hours, unavailable days, the latest completion as a
     tie-break), ``a`` must also take no more hours, be able to finish no earlier, and fit where
-    ``b`` did (:func:`_beats_in_time`); exams are then all kept.
+    ``b`` did (:func:`_beats_in_time`); exams are then all kept. With ``starts`` as well (team
+    plans, where the start day decides which budget pays), ``a`` must also be able to start no
+    later than ``b``.
 
     The result is sorted by id.
     """
@@ -347,7 +356,7 @@ def reduce_dominated(
             beaten_by = 0
             for other in walked:
                 if other.credits >= candidate.credits - CREDIT_TOLERANCE and _beats_in_time(
-                    other, candidate
+                    other, candidate, starts=starts
                 ):
                     beaten_by += 1
                     if beaten_by >= enough:

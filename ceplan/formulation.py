@@ -451,13 +451,16 @@ def add_person(
     prefix: str = "",
     renew: Any = None,
     used: set[str] | None = None,
+    interchangeable: bool = True,
 ) -> Formulation:
     """Add one person's block to ``problem``: their variables and rows, named with ``prefix``.
 
     Alone (``renew`` is ``None``) the person must meet one path; in a team, ``renew`` is a
     binary variable, one path is met when it is 1, and nothing is taken when it is 0. ``used``
     holds the names given so far in ``problem`` (blocks share it, so that names stay unique).
-    See :func:`build_formulation` for the other parameters.
+    ``interchangeable=False`` leaves out the ``same_<id>`` rows: for items that stand for one
+    catalogue item in several ways (a team's item in each budget period), taking them in id
+    order would be wrong. See :func:`build_formulation` for the other parameters.
     """
     passed = dict(passed or {})
     # Credits beyond the most any path asks for change nothing; keep the numbers sane.
@@ -514,7 +517,7 @@ def add_person(
     cost = pulp.lpSum(c.cents * take[c.id] for c in ordered)
     if budget_cents is not None and budget_cents < sum(c.cents for c in ordered):
         problem += cost <= budget_cents, f"{prefix}budget"
-    for group in _profiles(ordered):
+    for group in _profiles(ordered) if interchangeable else []:
         for before, after in zip(group, group[1:], strict=False):
             problem += take[before.id] - take[after.id] >= 0, _name(f"{prefix}same", after.id, used)
     weekly_hours = None

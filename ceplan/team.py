@@ -37,7 +37,7 @@ from typing import Any
 
 import pulp
 
-from ceplan.candidates import Candidate, usable_items
+from ceplan.candidates import Candidate, reduce_dominated, usable_items
 from ceplan.catalog import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, _name, add_person
@@ -189,6 +189,17 @@ def build_team(
             allow_exams=request.allow_exams,
             calendar=request.calendar if request.timed else None,
         )
+        # Drop what a best plan never needs: an activity beaten (cheaper, no fewer credits, no
+        # more hours, a window holding the other's, start day and all) by as many as a plan can
+        # hold. The one that
+        # beats it can start in every segment the other could, costs no more there, and is paid
+        # by the same funds; price ceilings are not used (a dearer item a fund pays for, or one
+        # in a period with money left, may be best).
+        rules = dict(enumerate(catalog.tiers[person.tier].paths))
+        need = max(rule.credits for rule in rules.values()) - request.earned
+        items = reduce_dominated(
+            items, credits_needed=need, exams_needed={}, timed=True, starts=True
+        )
         virtual: list[Candidate] = []
         for c in items:
             opens, closes = c.first or request.today, c.finish_by
@@ -202,7 +213,6 @@ def build_team(
                 virtual.append(copy)
         renew = problem.add_variable(f"renew_{person.id}", 0, 1, cat=pulp.LpBinary)
         model.renew[person.id] = renew
-        rules = dict(enumerate(catalog.tiers[person.tier].paths))
         block = add_person(
             problem,
             virtual,
@@ -213,6 +223,7 @@ def build_team(
             prefix=f"{person.id}__",
             renew=renew,
             used=used,
+            interchangeable=False,  # copies of one item per segment are not interchangeable
         )
         if block.weekly is not None:
             for first, last_run in block.weekly.first_stretches():
