@@ -264,7 +264,7 @@ def _add_team(commands: Any) -> None:
         description="Plan who renews how for a team (a roster in YAML, or a CSV of people), "
         "within its budget periods and prepaid funds (SPEC section 7).",
         epilog="exit status: 0 everyone renews; 1 someone is at risk (the plan is still "
-        "printed, with the reasons); 2 bad input",
+        "printed, with the reasons); 2 bad input; 3 no plan was found before the time limit",
     )
     team.set_defaults(run=_team)
     team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
@@ -319,7 +319,7 @@ def _team(args: argparse.Namespace) -> int:
         from ceplan.xlsx import team_workbook
 
         write_output(args.out, team_workbook(plan), "workbook")
-        return EXIT_PLAN if not plan.at_risk else EXIT_NO_PLAN
+        return _team_exit(plan)
     if args.format == "json":
         text = plan.to_json() + "\n"
     elif args.format == "csv":
@@ -330,6 +330,12 @@ def _team(args: argparse.Namespace) -> int:
         write_output(args.out, text.encode("utf-8"), "team plan")
     else:
         _emit(text)
+    return _team_exit(plan)
+
+
+def _team_exit(plan: Any) -> int:
+    if plan.status == "unknown":
+        return EXIT_UNKNOWN
     return EXIT_PLAN if not plan.at_risk else EXIT_NO_PLAN
 
 

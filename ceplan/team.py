@@ -81,6 +81,10 @@ class TeamSolution:
     status: str
     """``"optimal"`` (every stage proved), ``"feasible"``, ``"unknown"``."""
     termination: str
+    gap: float | None
+    """The relative gap of the stage the search stopped in (0 when all were proved)."""
+    stopped_in: str | None
+    """The stage a limit stopped, if one did."""
     renews: Mapping[str, bool]
     paths: Mapping[str, int | None]
     taken: Mapping[str, tuple[Taken, ...]]
@@ -189,17 +193,8 @@ def build_team(
             allow_exams=request.allow_exams,
             calendar=request.calendar if request.timed else None,
         )
-        # Drop what a best plan never needs: an activity beaten (cheaper, no fewer credits, no
-        # more hours, a window holding the other's, start day and all) by as many as a plan can
-        # hold. The one that
-        # beats it can start in every segment the other could, costs no more there, and is paid
-        # by the same funds; price ceilings are not used (a dearer item a fund pays for, or one
-        # in a period with money left, may be best).
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
-        need = max(rule.credits for rule in rules.values()) - request.earned
-        items = reduce_dominated(
-            items, credits_needed=need, exams_needed={}, timed=True, starts=True
-        )
+        items = _undominated(items, rules, request, segments, bool(roster.budgets))
         virtual: list[Candidate] = []
         for c in items:
             opens, closes = c.first or request.today, c.finish_by
@@ -274,6 +269,54 @@ def build_team(
     return model
 
 
+def _starts_in(c: Candidate, today: dt.date, segments: Sequence[Segment]) -> tuple[int, ...]:
+    """The segments an item can start in (each holding some day of its window)."""
+    opens, closes = c.first or today, c.finish_by
+    return tuple(n for n, s in enumerate(segments) if not (s.end < opens or s.start > closes))
+
+
+def _undominated(
+    items: Sequence[Candidate],
+    rules: Mapping[int, Any],
+    request: PlanRequest,
+    segments: Sequence[Segment],
+    budgets: bool,
+) -> list[Candidate]:
+    """The items that a best team plan may need of one person's (see the rule below).
+
+    Without weekly hours, an item's dates matter only through the segments it can start in:
+    they decide the budget period that pays and the funds that may. Among items that can start
+    in the very same segments, an item beaten by enough others (cheaper, no fewer credits, then
+    fewer hours, then a smaller id) is never needed, as for one person
+    (:func:`~ceplan.candidates.reduce_dominated`): one of those is always free to take its
+    place, in the same segment, for no more money from any period or fund. With weekly hours,
+    the one that beats must also hold the other's window (start day and all). Price ceilings
+    are not used: a dearer item that a fund pays for, or one in a period with money left, may
+    be best.
+    """
+    need = max(rule.credits for rule in rules.values()) - request.earned
+    passed = dict(request.passed)
+    kinds = {kind for rule in rules.values() for kind in rule.exams}
+    exams = {
+        kind: max(rule.exams.get(kind, 0) for rule in rules.values()) - passed.get(kind, 0)
+        for kind in kinds
+    }
+    if request.timed:
+        return reduce_dominated(
+            items, credits_needed=need, exams_needed=exams, timed=True, starts=True
+        )
+    groups: dict[tuple[int, ...], list[Candidate]] = {}
+    for c in items:
+        where = _starts_in(c, request.today, segments)
+        if budgets:
+            where = tuple(n for n in where if segments[n].period is not None)
+        groups.setdefault(where, []).append(c)
+    kept: list[Candidate] = []
+    for group in groups.values():
+        kept += reduce_dominated(group, credits_needed=need, exams_needed=exams)
+    return sorted(kept, key=lambda c: c.id)
+
+
 def _fund_cents(catalog: Catalog, amount: float, currency: str | None) -> int:
     """A fund's amount in whole cents of the catalogue's currency, rounded down."""
     rate = 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
@@ -294,23 +337,39 @@ def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolutio
         "order": model.order,
     }
     status, termination = "optimal", "solved"
+    gap: float | None = 0.0
+    stopped: str | None = None
     for stage in STAGES:
         expression = expressions[stage]
         problem.setObjective(expression)
         run = _run_with_stretches(model, solver, seconds)
         if run.status not in ("optimal", "feasible"):
             if stage == STAGES[0]:
-                raise PlanInputError(f"the team model has no answer ({run.status})")
-            status, termination = "feasible", run.termination
+                if run.status == "infeasible":  # nobody renewing is always possible
+                    raise PlanInputError("the team model has no answer (infeasible)")
+                return TeamSolution(
+                    status="unknown",
+                    termination=run.termination,
+                    gap=None,
+                    stopped_in=stage,
+                    renews=dict.fromkeys(model.blocks, False),
+                    paths=dict.fromkeys(model.blocks),
+                    taken={person: () for person in model.blocks},
+                    spent={},
+                    used={},
+                    out_of_pocket=0.0,
+                    priority=0.0,
+                )
+            status, termination, gap, stopped = "feasible", run.termination, None, stage
             break
         value = pulp.value(expression)
         # Hold the optimum: integer stages exactly, money and priority to a tolerance.
         slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
         problem += expression <= value + slack, f"hold_{stage}"
         if run.status != "optimal":
-            status, termination = "feasible", run.termination
+            status, termination, gap, stopped = "feasible", run.termination, run.gap, stage
             break
-    return _solution(model, status, termination)
+    return _solution(model, status, termination, gap, stopped)
 
 
 def _run_with_stretches(model: TeamModel, solver: Any, seconds: float | None) -> Any:
@@ -331,7 +390,9 @@ def _run_with_stretches(model: TeamModel, solver: Any, seconds: float | None) ->
             return run
 
 
-def _solution(model: TeamModel, status: str, termination: str) -> TeamSolution:
+def _solution(
+    model: TeamModel, status: str, termination: str, gap: float | None, stopped: str | None
+) -> TeamSolution:
     taken: dict[str, tuple[Taken, ...]] = {}
     renews, paths = {}, {}
     spent: dict[int, float] = {}
@@ -363,6 +424,8 @@ def _solution(model: TeamModel, status: str, termination: str) -> TeamSolution:
     return TeamSolution(
         status=status,
         termination=termination,
+        gap=gap,
+        stopped_in=stopped,
         renews=renews,
         paths=paths,
         taken=taken,

@@ -90,7 +90,12 @@ def _team_plan(
         renews = solution.renews[person.id]
         path = solution.paths[person.id]
         rules = catalog.tiers[person.tier].paths
-        reasons = () if renews else _reasons(catalog, roster, person, today, solution, time_limit)
+        if renews:
+            reasons: tuple[str, ...] = ()
+        elif solution.status == "unknown":
+            reasons = ("no plan was found before the time limit",)
+        else:
+            reasons = _reasons(catalog, roster, person, today, solution, time_limit)
         outcomes.append(
             PersonOutcome(
                 id=person.id,
@@ -126,6 +131,8 @@ def _team_plan(
         today=today,
         status=solution.status,
         termination=solution.termination,
+        gap=solution.gap,
+        stopped_in=solution.stopped_in,
         outcomes=tuple(outcomes),
         budget_uses=budget_uses,
         fund_uses=fund_uses,

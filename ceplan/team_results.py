@@ -177,6 +177,11 @@ class TeamPlan:
     status: str
     """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped it."""
     termination: str
+    gap: float | None
+    """The relative gap of the stage a limit stopped (``0.0`` when every stage was proved,
+    ``None`` when unknown)."""
+    stopped_in: str | None
+    """The stage of the order a limit stopped, if one did."""
     outcomes: tuple[PersonOutcome, ...]
     budget_uses: tuple[BudgetUse, ...]
     fund_uses: tuple[FundUse, ...]
@@ -280,6 +285,8 @@ class TeamPlan:
             "team": self.team,
             "status": self.status,
             "termination": self.termination,
+            "gap": self.gap,
+            "stopped_in": self.stopped_in,
             "currency": self.currency,
             "today": self.today.isoformat(),
             "totals": {

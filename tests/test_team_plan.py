@@ -213,3 +213,28 @@ def test_what_if_a_cut_budget_moves_items_to_the_next_year_or_puts_people_at_ris
     assert set(changed["id"]) == before - after
     assert deep.funds["used_after"].isna().all()  # the fund is gone
     assert "newly at risk" in repr(deep)
+
+
+def test_a_time_limit_gives_a_plan_never_called_optimal() -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "bench"))
+    import bench_team
+    import catalogs
+
+    catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(500, 0))
+    data = bench_team.roster_data(40)
+    for budget in data["budgets"]:
+        budget["amount"] = 800
+    roster = ceplan.Roster.model_validate(data)
+    plan = ceplan.plan_team(catalog, roster, today=bench_team.TODAY, time_limit=0.5)
+    assert plan.status in ("optimal", "feasible", "unknown")
+    if plan.status == "unknown":  # nothing found in time: said, not called a plan
+        assert plan.termination == "time_limit" and len(plan.at_risk) == len(plan.outcomes)
+        assert {o.reasons for o in plan.outcomes} == {("no plan was found before the time limit",)}
+    elif plan.status == "feasible":
+        assert plan.termination == "time_limit" and plan.stopped_in is not None
+    else:
+        assert plan.gap == 0.0 and plan.stopped_in is None
+    for use in plan.budget_uses:
+        assert use.spent <= use.amount + 0.01

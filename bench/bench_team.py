@@ -1,0 +1,140 @@
+"""Team plans (SPEC section 7) at 10, 100 and 1,000 people: time to a proven optimum, or the gap.
+
+Run from the repository's root (not part of the tests)::
+
+    .venv/bin/python bench/bench_team.py                       # 10, 100, 1,000 people
+    .venv/bin/python bench/bench_team.py --people 10,100 --repeat 3
+
+One catalogue of 500 activities (``bench/catalogs.py``, seed 0), two fiscal-year budget periods
+and one fund of Learning Credits (activities only, expiring after seven months). People get
+tiers, expiry dates over two years and priorities from a fixed seed; the budgets are set to
+about 60% of what renewing everyone at their own cheapest would cost, so that they bind. Each
+size runs in its own process; the model is built and solved through its five stages, each
+solver call limited to ``--limit`` seconds (default 60). The table gives the median time, the
+status (``optimal`` when every stage was proved), the people renewed, and the model's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 29)
+
+
+def roster_data(people: int, seed: int = 0) -> dict[str, Any]:
+    rng = random.Random(seed)
+    members = []
+    for n in range(people):
+        members.append(
+            {
+                "id": f"p{n:04d}",
+                "name": f"Person {n}",
+                "tier": rng.choice(["associate", "professional", "professional", "ce-only"]),
+                "expires": TODAY + dt.timedelta(days=rng.randint(150, 760)),
+                "earned": rng.choice([0, 0, 10, 24]),
+                "priority": rng.choice([1, 1, 2, 3]),
+            }
+        )
+    return {
+        "schema": 1,
+        "team": f"Benchmark team of {people}",
+        "budgets": [
+            {"name": "FY1", "start": dt.date(2026, 4, 1), "end": dt.date(2027, 3, 31), "amount": 0},
+            {"name": "FY2", "start": dt.date(2027, 4, 1), "end": dt.date(2028, 3, 31), "amount": 0},
+        ],
+        "funds": [
+            {
+                "name": "CLC",
+                "amount": 100 * people,
+                "currency": "USD",
+                "expires": dt.date(2027, 6, 30),
+                "pays_for": ["activities"],
+            }
+        ],
+        "people": members,
+    }
+
+
+def child(people: int, limit: float, repeat: int) -> dict[str, Any]:
+    sys.path.insert(0, str(HERE))
+    import catalogs
+
+    import ceplan
+    from ceplan.roster import Roster
+    from ceplan.team import build_team, solve_team
+
+    catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(500, 0))
+    data = roster_data(people)
+    # Budgets: about 60% of everyone's own cheapest plan, split over the two years.
+    alone = 0.0
+    for person in data["people"]:
+        plan = ceplan.optimise(
+            catalog, person["tier"], today=TODAY, expires=person["expires"], earned=person["earned"]
+        )
+        alone += plan.total_cost if plan.found else 0.0
+    for budget in data["budgets"]:
+        budget["amount"] = round(alone * 0.3, 2)
+    roster = Roster.model_validate(data)
+    times, solution, model = [], None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        model = build_team(catalog, roster, today=TODAY)
+        solution = solve_team(model, seconds=limit)
+        times.append(time.perf_counter() - start)
+    assert solution is not None and model is not None
+    return {
+        "seconds": statistics.median(times),
+        "status": solution.status,
+        "termination": solution.termination,
+        "renewed": sum(solution.renews.values()),
+        "people": people,
+        "variables": len(model.problem.variables()),
+        "rows": len(model.problem.constraints()),
+        "budget": round(alone * 0.6, 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", default="10,100,1000", help="team sizes, comma-separated")
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds per solver call")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (median)")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(child(args.child, args.limit, args.repeat)))
+        return 0
+    print(f"{os.cpu_count()} cores; 500 activities; two budget periods; one fund")
+    print(f"Command: .venv/bin/python bench/bench_team.py {' '.join(sys.argv[1:])}\n")
+    print("| people | seconds | status | renewed | variables | rows | budgets (2 years) |")
+    print("|---:|---:|---|---:|---:|---:|---:|")
+    for size in [int(text) for text in args.people.split(",")]:
+        argv = [sys.executable, __file__, "--child", str(size), "--limit", str(args.limit)]
+        argv += ["--repeat", str(args.repeat)]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"| {size} | failed | {done.stderr.strip().splitlines()[-1:]} | | | | |")
+            continue
+        r = json.loads(done.stdout)
+        status = r["status"] if r["status"] == "optimal" else f"{r['status']} ({r['termination']})"
+        print(
+            f"| {size:,} | {r['seconds']:.1f} | {status} | {r['renewed']:,} | "
+            f"{r['variables']:,} | {r['rows']:,} | {r['budget']:,.2f} GBP |",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
