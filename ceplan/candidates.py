@@ -350,11 +350,17 @@ def reduce_dominated(
     limit = max_plan_size([c.credits for c in activities], credits_needed)
     kept: list[Candidate] = []
     if limit > 0 and timed:
+        # With the latest renewal in the order, an activity with more credits may make a free,
+        # instant activity of the plan redundant; dropped (plans are irredundant), the renewal
+        # may come earlier, which is worse. Only an equal swap is then safe.
+        equal_only = any(c.cents == 0 and c.hours == 0 for c in activities)
         walked: list[Candidate] = []
         for candidate in sorted(activities, key=lambda c: c.key):
             enough = min(limit, most_at_least(candidate.credits, credits_needed))
             beaten_by = 0
             for other in walked:
+                if equal_only and other.credits > candidate.credits + CREDIT_TOLERANCE:
+                    continue
                 if other.credits >= candidate.credits - CREDIT_TOLERANCE and _beats_in_time(
                     other, candidate, starts=starts
                 ):

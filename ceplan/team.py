@@ -1,7 +1,7 @@
 """The team model (SPEC section 7): one block per person, shared budget periods and funds.
 
-Work in progress: this module builds and solves the integer programme of a team's renewals;
-results, the command line and the workbook come next. It is not part of the public API yet.
+This module builds and solves the integer programme of a team's renewals;
+:mod:`ceplan.team_planning` turns its answer into a :class:`~ceplan.team_results.TeamPlan`.
 
 The model, built from the data with no I/O:
 
@@ -23,7 +23,8 @@ The model, built from the data with no I/O:
 
 The objective, in order: the largest total priority of the people who renew, the least
 out-of-pocket spend, the fewest hours, the fewest items, then one fixed order of the items
-taken (a deterministic tie-break). Each stage's optimum is held while the next runs.
+taken (a deterministic tie-break; SPEC 7's per-person latest renewal and id tie-breaks are not
+applied yet). Each stage's optimum is held while the next runs.
 """
 
 from __future__ import annotations
