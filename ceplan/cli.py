@@ -314,7 +314,15 @@ def _team(args: argparse.Namespace) -> int:
         roster = roster.model_copy(update={"budgets": (single,)})
     if args.format == "xlsx" and args.out is None:
         raise _UsageError("--format xlsx writes a workbook: give --out FILE")
-    plan = plan_team(catalog, roster, today=args.today, time_limit=args.time_limit)
+    stream = sys.stderr
+    shown = stream is not None and stream.isatty()
+    plan = plan_team(
+        catalog,
+        roster,
+        today=args.today,
+        time_limit=args.time_limit,
+        progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
+    )
     if args.format == "xlsx":
         from ceplan.xlsx import team_workbook
 

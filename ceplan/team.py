@@ -32,7 +32,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,8 +325,17 @@ def _fund_cents(catalog: Catalog, amount: float, currency: str | None) -> int:
     return math.floor(round(amount * rate * 100, 6))
 
 
-def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolution:
-    """Solve the stages in order, each optimum held while the next runs."""
+def solve_team(
+    model: TeamModel,
+    *,
+    seconds: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TeamSolution:
+    """Solve the stages in order, each optimum held while the next runs.
+
+    ``progress`` is called with a line of text as each stage ends (the command line shows them
+    on a terminal).
+    """
     from ceplan.solving import make_solver
 
     solver = make_solver("highs")
@@ -340,10 +350,16 @@ def solve_team(model: TeamModel, *, seconds: float | None = None) -> TeamSolutio
     status, termination = "optimal", "solved"
     gap: float | None = 0.0
     stopped: str | None = None
-    for stage in STAGES:
+    for number, stage in enumerate(STAGES, start=1):
         expression = expressions[stage]
         problem.setObjective(expression)
+        began = time.perf_counter()
         run = _run_with_stretches(model, solver, seconds)
+        if progress is not None:
+            progress(
+                f"stage {number} of {len(STAGES)} ({stage.replace('_', ' ')}): {run.status} "
+                f"in {time.perf_counter() - began:.1f} s"
+            )
         if run.status not in ("optimal", "feasible"):
             if stage == STAGES[0]:
                 if run.status == "infeasible":  # nobody renewing is always possible

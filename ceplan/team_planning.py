@@ -7,7 +7,7 @@ a manager can act on for each person at risk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,12 @@ __all__ = ["TeamComparison", "plan_team", "what_if"]
 
 
 def plan_team(
-    catalog: Catalog, roster: Roster, *, today: Any = None, time_limit: float | None = None
+    catalog: Catalog,
+    roster: Roster,
+    *,
+    today: Any = None,
+    time_limit: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
@@ -49,10 +54,12 @@ def plan_team(
     time_limit
         Seconds for each solver call; a plan found when a limit stops the search is
         ``"feasible"``, never ``"optimal"``.
+    progress
+        Called with a line of text as each stage of the solve ends.
     """
     day = as_optional_date(today, "today") or dt.date.today()
     model = build_team(catalog, roster, today=day)
-    solution = solve_team(model, seconds=time_limit)
+    solution = solve_team(model, seconds=time_limit, progress=progress)
     return _team_plan(catalog, roster, model, solution, day, time_limit)
 
 

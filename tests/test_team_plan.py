@@ -238,3 +238,14 @@ def test_a_time_limit_gives_a_plan_never_called_optimal() -> None:
         assert plan.gap == 0.0 and plan.stopped_in is None
     for use in plan.budget_uses:
         assert use.spent <= use.amount + 0.01
+
+
+def test_progress_is_told_stage_by_stage() -> None:
+    catalog = ceplan.load_catalog()
+    lines: list[str] = []
+    ceplan.plan_team(catalog, ceplan.load_roster(TEAM), today="2026-11-29", progress=lines.append)
+    assert [line.split(":")[0] for line in lines] == [
+        f"stage {n} of 5 ({name})"
+        for n, name in enumerate(["priority", "out of pocket", "hours", "count", "order"], 1)
+    ]
+    assert all(" optimal in " in line for line in lines)
