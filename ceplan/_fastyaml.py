@@ -524,22 +524,7 @@ class _Parser:
                     current[key] = simple[text]
                     hits += 1
                 except KeyError:
-                    value: Any
-                    if _QUIET.fullmatch(text) is not None and (
-                        text[0] not in _LOUD_HEADS or self.scalars.tag(text) == _STR_TAG
-                    ):
-                        value = text  # a plain string that PyYAML reads as it is
-                    elif _DECIMAL.fullmatch(text) is not None:
-                        # What PyYAML makes of 12 or 12.5, without its general constructor.
-                        value = float(text) if "." in text else int(text)
-                    else:
-                        current[key] = self.one_line(text)  # counted and remembered there
-                        line += 1
-                        continue
-                    current[key] = value
-                    hits += 1
-                    if len(simple) < _MEMO_LIMIT:
-                        simple[text] = value
+                    current[key] = self.one_line(text)  # counted and remembered there
             except _NotSimple:
                 return self.undo(entries, first, mark)
             line += 1
@@ -640,15 +625,13 @@ class _Parser:
                 self.anchors[name] = (result, self.nodes - before)
                 self.fresh.append(name)
                 return result  # not remembered: the anchor is defined once
-            elif (
-                head not in _PLAIN_BAD_START
-                and " #" not in value
-                and ": " not in value
-                and value[-1] != ":"
-                and value[:2] not in ("- ", "? ")
-                and value not in ("-", "?")
+            elif _QUIET.fullmatch(value) is not None and (
+                head not in _LOUD_HEADS or self.scalars.tag(value) == _STR_TAG
             ):
-                result = self.scalars.plain(value)  # what self.plain(value, []) gives, sooner
+                result = value  # a plain string that PyYAML reads as it is
+            elif _DECIMAL.fullmatch(value) is not None:
+                # What PyYAML makes of 12 or 12.5, without its general constructor.
+                result = float(value) if "." in value else int(value)
             else:
                 result = self.plain(value, [])
         except _Unsupported:
