@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ceplan._columns import DECIMAL, header_problems
 from ceplan.catalog import Catalog
 from ceplan.errors import CatalogError, RosterError
 from ceplan.roster import Person, Roster, RosterProblem, roster_problems
@@ -36,7 +36,6 @@ COLUMNS = tuple(Person.model_fields)
 _REQUIRED = tuple(name for name, field in Person.model_fields.items() if field.is_required())
 _NUMBERS = ("earned", "hours_per_week", "priority")
 _LISTS = ("passed", "completed", "exclude")
-_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 FILES_KEY = "people_from"
 
@@ -75,20 +74,12 @@ def read_roster(
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    from ceplan.loading import _read_bytes as read_file
+
     try:
-        if path.is_dir():
-            raise RosterError("is a directory, not a roster file", file=name)
-        with path.open("rb") as stream:
-            data = stream.read(MAX_ROSTER_BYTES + 1)
-    except FileNotFoundError:
-        raise RosterError("no such file", file=name) from None
-    except PermissionError:
-        raise RosterError("permission denied", file=name) from None
-    except OSError as exc:
-        raise RosterError(f"cannot be read: {exc.strerror or exc}", file=name) from None
-    if len(data) > MAX_ROSTER_BYTES:
-        raise RosterError(f"is larger than {MAX_ROSTER_BYTES // 2**20} MiB", file=name)
-    return data
+        return read_file(path, name, limit=MAX_ROSTER_BYTES, what="roster")
+    except CatalogError as exc:
+        raise RosterError.from_problems(exc.problems) from None
 
 
 def _read_yaml(data: bytes, name: str, folder: Path) -> tuple[dict[str, Any], Any, dict[str, Any]]:
@@ -145,22 +136,8 @@ def _people_csv(
     if not rows:
         raise RosterError("the file is empty; expected a header row", file=name, line=1)
     header, body = rows[0], rows[1:]
-    problems = []
-    seen: set[str] = set()
-    for column in header:
-        if column not in COLUMNS:
-            message = f"unknown column (the columns are {', '.join(COLUMNS)})"
-        elif column in seen:
-            message = "column given twice"
-        else:
-            seen.add(column)
-            continue
-        problems.append(RosterError.Problem(file=name, line=1, field=column, message=message))
-    problems += [
-        RosterError.Problem(file=name, line=1, field=column, message="missing column")
-        for column in _REQUIRED
-        if column not in header
-    ]
+    _, problems, missing = header_problems(header, COLUMNS, _REQUIRED, file=name, line=1)
+    problems += missing
     if problems:
         raise RosterError.from_problems(problems)
     one_line_each = text.count("\n") + (not text.endswith("\n")) == len(rows)
@@ -185,7 +162,7 @@ def _people_csv(
 
 def _cell(column: str, cell: str) -> Any:
     """A CSV cell as the YAML would say it (see the module's docstring)."""
-    if column in _NUMBERS and _NUMBER.fullmatch(cell):
+    if column in _NUMBERS and DECIMAL.fullmatch(cell):
         return float(cell)
     if column == "exams":
         return _TRUTH.get(cell.strip().lower(), cell)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ceplan._columns import DECIMAL, header_problems
 from ceplan.errors import CatalogError
 from ceplan.table import FIELDS, REQUIRED
 
@@ -46,7 +46,7 @@ _NUMBERS = ("credits", "cost", "hours")
 _FEW_VALUES = ("type", "currency", "expires", "available_from")
 """Columns with few distinct values."""
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_REFUSED = {"sessions": "sessions do not fit in a row: keep activities with sessions in the YAML"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,27 +108,12 @@ def _check_header(
     header: Sequence[str], name: str, line: int | None
 ) -> tuple[list[str], list[CatalogError.Problem]]:
     """The columns to read, and the header's problems; raises if rows cannot be read at all."""
-    problems = []
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            message = "column given twice"
-        elif column == "sessions":
-            message = "sessions do not fit in a row: keep activities with sessions in the YAML"
-        elif column not in COLUMNS:
-            message = f"unknown column (the columns are {', '.join(COLUMNS)})"
-        else:
-            seen.add(column)
-            continue
-        problems.append(CatalogError.Problem(file=name, line=line, field=column, message=message))
-    missing = [
-        CatalogError.Problem(file=name, line=line, field=column, message="missing column")
-        for column in COLUMNS
-        if column in REQUIRED and column not in seen
-    ]
+    read, problems, missing = header_problems(
+        header, COLUMNS, REQUIRED, file=name, line=line, refused=_REFUSED
+    )
     if missing:  # every row would say so: the header's problems alone
         raise CatalogError.from_problems(problems + missing)
-    return [column for column in COLUMNS if column in seen], problems
+    return read, problems
 
 
 def _read_csv(path: Path, name: str) -> FileRows:
@@ -229,7 +214,7 @@ def _numbers_in(series: Any) -> list[Any] | np.ndarray:
     where it is one and as written where it is not.
     """
     present = series.notna().to_numpy()
-    numbers = series.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
+    numbers = series.str.fullmatch(DECIMAL.pattern).fillna(False).to_numpy(dtype=bool)
     if bool(np.all(numbers | ~present)):
         array = np.full(len(series), math.nan)
         array[numbers] = series[numbers].astype("float64").to_numpy()
@@ -244,7 +229,7 @@ def _missing(value: Any) -> bool:
 def _number(value: Any) -> Any:
     if _missing(value):
         return None
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
+    if isinstance(value, str) and DECIMAL.fullmatch(value):
         return float(value)
     return value
 

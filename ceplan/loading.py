@@ -147,14 +147,17 @@ def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[Path]]:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _read_bytes(file: Path, name: str) -> bytes:
+def _read_bytes(
+    file: Path, name: str, *, limit: int = MAX_FILE_BYTES, what: str = "catalogue"
+) -> bytes:
+    """The bytes of the ``what`` file ``file`` (at most ``limit``), or one problem naming it."""
     try:
         if file.is_dir():
-            raise CatalogError("is a directory, not a catalogue file", file=name)
+            raise CatalogError(f"is a directory, not a {what} file", file=name)
         with file.open("rb") as stream:
-            data = _read_at_most(stream, MAX_FILE_BYTES)
+            data = _read_at_most(stream, limit)
         if data is None:
-            raise CatalogError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", file=name)
+            raise CatalogError(f"is larger than {limit // 2**20} MiB", file=name)
         return data
     except FileNotFoundError:
         raise CatalogError("no such file", file=name) from None
