@@ -120,6 +120,21 @@ class Person(_Model):
     priority: Positive = 1.0
     """Weight of renewing this person when money is short (larger renews first)."""
 
+    def inputs(self) -> dict[str, Any]:
+        """What the person brings to a plan, as :func:`ceplan.optimise` takes it.
+
+        All but the tier and ``today``.
+        """
+        return {
+            "expires": self.expires,
+            "earned": self.earned,
+            "passed": list(self.passed),
+            "completed": list(self.completed),
+            "exclude": list(self.exclude),
+            "allow_exams": self.exams,
+            "hours_per_week": self.hours_per_week,
+        }
+
 
 class Roster(_Model):
     """A team: its people, its budget periods and its funds."""

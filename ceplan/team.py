@@ -149,18 +149,7 @@ def build_team(
     """
     requests = {}
     for person in roster.people:
-        requests[person.id] = make_request(
-            catalog,
-            person.tier,
-            expires=person.expires,
-            today=today,
-            earned=person.earned,
-            passed=list(person.passed),
-            completed=list(person.completed),
-            exclude=list(person.exclude),
-            allow_exams=person.exams,
-            hours_per_week=person.hours_per_week,
-        )
+        requests[person.id] = make_request(catalog, person.tier, today=today, **person.inputs())
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
     problem = pulp.LpProblem("ceplan_team", pulp.LpMinimize)
@@ -177,8 +166,8 @@ def build_team(
         hours=0,
         count=0,
         order=0,
-        fund_cents=[_fund_cents(catalog, fund.amount, fund.currency) for fund in roster.funds],
-        budget_cents=[math.floor(round(b.amount * 100, 6)) for b in roster.budgets],
+        fund_cents=[_cents_down(catalog, fund.amount, fund.currency) for fund in roster.funds],
+        budget_cents=[_cents_down(catalog, budget.amount) for budget in roster.budgets],
     )
     by_period: dict[int, list[Any]] = {n: [] for n in range(len(roster.budgets))}
     by_fund: dict[int, list[Any]] = {n: [] for n in range(len(roster.funds))}
@@ -199,10 +188,9 @@ def build_team(
         items = _undominated(items, rules, request, segments, bool(roster.budgets))
         virtual: list[Candidate] = []
         for c in items:
-            opens, closes = c.first or request.today, c.finish_by
-            for n, segment in enumerate(segments):
-                if segment.end < opens or segment.start > closes:
-                    continue
+            opens = c.first or request.today
+            for n in _starts_in(c, request.today, segments):
+                segment = segments[n]
                 if roster.budgets and segment.period is None:
                     continue  # it could be paid from no period
                 copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
@@ -319,8 +307,11 @@ def _undominated(
     return sorted(kept, key=lambda c: c.id)
 
 
-def _fund_cents(catalog: Catalog, amount: float, currency: str | None) -> int:
-    """A fund's amount in whole cents of the catalogue's currency, rounded down."""
+def _cents_down(catalog: Catalog, amount: float, currency: str | None = None) -> int:
+    """Money to spend (a budget, a fund) in whole cents of the catalogue's currency.
+
+    Rounded down: a plan never spends a fraction of a cent it has not got.
+    """
     rate = 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
     return math.floor(round(amount * rate * 100, 6))
 

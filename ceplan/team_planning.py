@@ -25,9 +25,8 @@ from ceplan.team_results import (
     PersonOutcome,
     TeamItem,
     TeamPlan,
-    _money,
 )
-from ceplan.units import format_money
+from ceplan.units import format_money, money_value
 
 __all__ = ["TeamComparison", "plan_team", "what_if"]
 
@@ -85,10 +84,10 @@ def _team_plan(
                     title=item.title,
                     kind="exam" if hasattr(item, "kind") else "activity",
                     start=taken.start,
-                    cost=_money(taken.cents),
+                    cost=money_value(taken.cents),
                     period=periods.get(taken.period) if taken.period is not None else None,
                     paid_by_funds=tuple(
-                        (names[f], _money(cents))
+                        (names[f], money_value(cents))
                         for f, cents in sorted(taken.paid_by_fund.items())
                         if round(cents) > 0
                     ),
@@ -117,18 +116,18 @@ def _team_plan(
             )
         )
     budget_uses = tuple(
-        BudgetUse(b.name, b.start, b.end, b.amount, _money(solution.spent.get(n, 0.0)))
+        BudgetUse(b.name, b.start, b.end, b.amount, money_value(solution.spent.get(n, 0.0)))
         for n, b in enumerate(roster.budgets)
     )
     fund_uses = tuple(
         FundUse(
             name=f.name,
-            amount=_money(model.fund_cents[n]),
+            amount=money_value(model.fund_cents[n]),
             currency=f.currency or catalog.currency,
             given=f.amount,
             expires=f.expires,
             pays_for=f.pays_for,
-            used=_money(solution.used.get(n, 0.0)),
+            used=money_value(solution.used.get(n, 0.0)),
         )
         for n, f in enumerate(roster.funds)
     )
@@ -157,18 +156,7 @@ def _reasons(
     """Why a person is at risk, in words a manager can act on."""
     from ceplan.planning import optimise
 
-    alone = optimise(
-        catalog,
-        person.tier,
-        today=today,
-        expires=person.expires,
-        earned=person.earned,
-        passed=list(person.passed),
-        completed=list(person.completed),
-        exclude=list(person.exclude),
-        allow_exams=person.exams,
-        hours_per_week=person.hours_per_week,
-    )
+    alone = optimise(catalog, person.tier, today=today, **person.inputs())
     if not alone.found:
         return tuple(alone.reasons) or ("no plan renews this certification in time",)
     extra = _extra_needed(catalog, roster, person.id, today, solution, time_limit)
@@ -209,7 +197,7 @@ def _extra_needed(
         return None
     added = {n: float(var.value() or 0) for n, var in extra.items()}
     periods = [roster.budgets[n].name for n, cents in added.items() if cents > 0.5]
-    return _money(sum(added.values())), periods
+    return money_value(sum(added.values())), periods
 
 
 @dataclass(frozen=True)
@@ -260,36 +248,12 @@ class TeamComparison:
     @property
     def budgets(self) -> pd.DataFrame:
         """Per budget period: amount and spend before and after."""
-        after = {b.name: b for b in self.after.budget_uses}
-        rows = [
-            {
-                "name": b.name,
-                "amount_before": b.amount,
-                "amount_after": after[b.name].amount if b.name in after else None,
-                "spent_before": b.spent,
-                "spent_after": after[b.name].spent if b.name in after else None,
-            }
-            for b in self.before.budget_uses
-        ]
-        columns = ["name", "amount_before", "amount_after", "spent_before", "spent_after"]
-        return pd.DataFrame(rows, columns=columns)
+        return _side_by_side(self.before.budget_uses, self.after.budget_uses, ("amount", "spent"))
 
     @property
     def funds(self) -> pd.DataFrame:
         """Per fund: used and lost at expiry, before and after."""
-        after = {f.name: f for f in self.after.fund_uses}
-        rows = [
-            {
-                "name": f.name,
-                "used_before": f.used,
-                "used_after": after[f.name].used if f.name in after else None,
-                "lost_before": f.lost,
-                "lost_after": after[f.name].lost if f.name in after else None,
-            }
-            for f in self.before.fund_uses
-        ]
-        columns = ["name", "used_before", "used_after", "lost_before", "lost_after"]
-        return pd.DataFrame(rows, columns=columns)
+        return _side_by_side(self.before.fund_uses, self.after.fund_uses, ("used", "lost"))
 
     def summary(self) -> str:
         """One line: what changes."""
@@ -313,6 +277,24 @@ _PEOPLE_COLUMNS = (
     "out_of_pocket_after",
     "change",
 )
+
+
+def _side_by_side(
+    before: Sequence[Any], after: Sequence[Any], fields: Sequence[str]
+) -> pd.DataFrame:
+    """Per entry of ``before`` (by name): each field before, and after where it is still there."""
+    later = {entry.name: entry for entry in after}
+    columns = ["name", *(f"{field}_{when}" for field in fields for when in ("before", "after"))]
+    rows = []
+    for entry in before:
+        row: dict[str, Any] = {"name": entry.name}
+        for field in fields:
+            row[f"{field}_before"] = getattr(entry, field)
+            row[f"{field}_after"] = (
+                getattr(later[entry.name], field) if entry.name in later else None
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _change(before: bool, after: bool) -> str:

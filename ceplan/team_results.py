@@ -21,10 +21,6 @@ from ceplan.units import format_money
 __all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
 
 
-def _money(cents: float) -> float:
-    return round(cents / 100 + 0.0, 2)
-
-
 @dataclass(frozen=True)
 class TeamItem:
     """An item in one person's plan, the day it starts (and is paid) and who paid for it."""

@@ -97,9 +97,9 @@ def hours_scale(hours: Iterable[float]) -> int:
     return int(10**DECIMALS)
 
 
-def money_value(cents: int) -> float:
-    """Whole cents as an amount rounded to cents, e.g. ``1500067 -> 15000.67``."""
-    return round(cents / 100, 2)
+def money_value(cents: float) -> float:
+    """Cents as an amount rounded to cents, e.g. ``1500067 -> 15000.67`` (never ``-0.0``)."""
+    return round(cents / 100, 2) + 0.0
 
 
 def format_money(amount: float, currency: str) -> str:
