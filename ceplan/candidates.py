@@ -322,6 +322,7 @@ def reduce_dominated(
     max_cents: int | None = None,
     timed: bool = False,
     starts: bool = False,
+    strict: bool = False,
 ) -> list[Candidate]:
     """Drop items that a best plan never needs; the cheapest plan and its tie-breaks are kept.
 
@@ -341,6 +342,11 @@ def reduce_dominated(
     plans, where the start day decides which budget pays), ``a`` must also be able to start no
     later than ``b``.
 
+    With ``strict`` (team plans, where a fund may pay for the dearer item, so that it costs
+    nothing out of pocket), ``a`` must be no worse in every part of the order at once: no
+    dearer, no more hours and a smaller id (and, with ``timed``, all of the above); exams
+    likewise, per kind.
+
     The result is sorted by id.
     """
     if max_cents is not None:
@@ -349,11 +355,11 @@ def reduce_dominated(
     exams = [c for c in candidates if c.is_exam]
     limit = max_plan_size([c.credits for c in activities], credits_needed)
     kept: list[Candidate] = []
-    if limit > 0 and timed:
+    if limit > 0 and (timed or strict):
         # With the latest renewal in the order, an activity with more credits may make a free,
         # instant activity of the plan redundant; dropped (plans are irredundant), the renewal
         # may come earlier, which is worse. Only an equal swap is then safe.
-        equal_only = any(c.cents == 0 and c.hours == 0 for c in activities)
+        equal_only = timed and any(c.cents == 0 and c.hours == 0 for c in activities)
         walked: list[Candidate] = []
         for candidate in sorted(activities, key=lambda c: c.key):
             enough = min(limit, most_at_least(candidate.credits, credits_needed))
@@ -361,8 +367,10 @@ def reduce_dominated(
             for other in walked:
                 if equal_only and other.credits > candidate.credits + CREDIT_TOLERANCE:
                     continue
-                if other.credits >= candidate.credits - CREDIT_TOLERANCE and _beats_in_time(
-                    other, candidate, starts=starts
+                if strict and not _beats_alike(other, candidate):
+                    continue
+                if other.credits >= candidate.credits - CREDIT_TOLERANCE and (
+                    not timed or _beats_in_time(other, candidate, starts=starts)
                 ):
                     beaten_by += 1
                     if beaten_by >= enough:
@@ -383,11 +391,20 @@ def reduce_dominated(
     for exam in exams:
         by_kind[exam.kind or ""].append(exam)
     for kind, group in by_kind.items():
-        kept.extend(
-            group if timed else sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)]
-        )
+        if timed:
+            kept.extend(group)
+        elif strict:
+            need = exams_needed.get(kind, 0)
+            kept.extend(e for e in group if sum(_beats_alike(o, e) for o in group) < need)
+        else:
+            kept.extend(sorted(group, key=lambda c: c.key)[: exams_needed.get(kind, 0)])
     kept.sort(key=lambda c: c.id)
     return kept
+
+
+def _beats_alike(a: Candidate, b: Candidate) -> bool:
+    """``a`` is no dearer, takes no more hours and has a smaller id than ``b``."""
+    return a.cents <= b.cents and a.hours <= b.hours + 1e-9 and a.id < b.id
 
 
 class _FractionalBound:

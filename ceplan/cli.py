@@ -285,8 +285,8 @@ def _add_team(commands: Any) -> None:
         "--time-limit",
         type=_positive,
         metavar="SECONDS",
-        help="seconds for each solver call; a plan found when a limit stops the search is "
-        "marked feasible, not optimal",
+        help="seconds for the whole solve (each at-risk person's reason may take as long "
+        "again); a plan found when the limit stops the search is marked feasible, not optimal",
     )
     team.add_argument(
         "--format",

@@ -36,9 +36,11 @@ For the latest-renewal stage (SPEC 6), :meth:`Formulation.add_renewal` adds bina
 ``last_<n>`` (item ``n`` finishes the plan on its last possible day) and ``last_<n>_<r>`` (a
 self-paced item under a weekly limit finishes in run ``r``, doing at least
 :func:`~ceplan.weeks.last_work` hours there: in the rows above, those hours count in every
-stretch that holds ``r``), with ``one_last`` (exactly one marker), ``last_in_plan_<n>`` and
-``last_needed_<n>``: an item that costs nothing and takes no time may be marked only if the path
-needs it, so that no unneeded item pads a plan to move its renewal later.
+stretch that holds ``r``), with ``one_last`` (exactly one marker; in a team, one when the
+person renews), ``last_in_plan_<n>`` and ``last_needed_<n>``: an item that costs nothing and
+takes no time (in a team, any activity that takes no time, since a fund may pay for it) may be
+marked only if the path needs it, so that no unneeded item pads a plan to move its renewal
+later. Hours rows added before the markers are added again with the markers' hours.
 
 Costs are in whole cents and hours in whole steps (hundredths of an hour for most catalogues,
 see :func:`~ceplan.units.hours_scale`), so that the cost and hours objectives are exact integers.
@@ -99,6 +101,10 @@ class Formulation:
     """What every name of this block starts with (a person's, in a team)."""
     renew: Any = None
     """In a team: the binary variable that says this person renews (``None``: one must)."""
+    interchangeable: bool = True
+    """Whether items of one profile are taken in id order (``same_<id>`` rows)."""
+    used: set[str] = field(default_factory=set)
+    """The names given so far in :attr:`problem` (shared by the blocks of a team)."""
 
     def scaled_hours(self, hours: float) -> int:
         """``hours`` in the whole steps :attr:`hours` counts in."""
@@ -137,12 +143,16 @@ class Formulation:
         that costs nothing and takes no time keeps a marker of its own, to say it is needed.
         """
         problem, take, weekly = self.problem, self.take, self.weekly
+        if self.interchangeable:
+            pool = _first_of_each_profile(self.candidates.values())
+        else:
+            pool = sorted(self.candidates.values(), key=lambda c: c.id)
         groups: dict[_Finish, list[str]] = {}
-        for c in _first_of_each_profile(self.candidates.values()):
+        for c in pool:
             if c.is_exam or weekly is None or c.id not in weekly.spans:
                 # It finishes on its last possible day.
                 if c.finish_by >= floor:
-                    alone = c.id if c.free and not c.is_exam else None
+                    alone = c.id if self._may_pad(c) else None
                     groups.setdefault(_Finish(c.finish_by, alone), []).append(c.id)
                 continue
             span = weekly.spans[c.id]
@@ -161,8 +171,27 @@ class Formulation:
             if finish.span is not None:
                 self.markers.append(_Marker(marker, finish.span, finish.run, finish.least))
             ends.append((marker, finish.day))
-        problem += pulp.lpSum(marker for marker, _ in ends) == 1, f"{self.prefix}one_last"
+        marked = pulp.lpSum(marker for marker, _ in ends)
+        if self.renew is None:
+            problem += marked == 1, f"{self.prefix}one_last"
+        else:  # one marker when the person renews, none when not
+            problem += marked - self.renew == 0, f"{self.prefix}one_last"
+        if any(finish.span is not None for finish in groups) and self.stretches:
+            # Rows added before the markers lack their hours: add them again, with them.
+            for first, last in sorted(self.stretches):
+                name = _name(f"{self.prefix}hours_runs", f"{first}_{last}_marked", self.used)
+                problem.addConstraint(self._stretch_row(first, last), name)
         return pulp.lpSum((day - floor).days * marker for marker, day in ends)
+
+    def _may_pad(self, c: Candidate) -> bool:
+        """Whether activity ``c`` could be added to a plan only to move its renewal later.
+
+        Alone, only a free item that takes no time: anything else costs in an earlier stage. In
+        a team a fund may pay for any item, so every activity that takes no time.
+        """
+        if c.is_exam:
+            return False
+        return c.free if self.renew is None else c.hours == 0
 
     def add_stretch(self, first: int, last: int) -> None:
         """Row ``hours_runs_<first>_<last>``: the hours the runs ``first..last`` must hold."""
@@ -171,6 +200,12 @@ class Formulation:
         if (first, last) in self.stretches:
             return
         self.stretches.add((first, last))
+        row = self._stretch_row(first, last)
+        self.problem.addConstraint(row, f"{self.prefix}hours_runs_{first}_{last}")
+
+    def _stretch_row(self, first: int, last: int) -> Any:
+        weekly = self.weekly
+        assert weekly is not None
         take, hours = self.take, weekly.hours
         terms: list[tuple[Any, float]] = []
         for (a, b), ids in weekly.by_span.items():
@@ -185,8 +220,7 @@ class Formulation:
             limit = 0.0
         else:
             limit = float(sum(weekly.capacity[first : last + 1]))
-        row = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=limit)
-        self.problem.addConstraint(row, f"{self.prefix}hours_runs_{first}_{last}")
+        return pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=limit)
 
     def broken_stretches(
         self, taken: Iterable[str] | None = None, most: int = 40
@@ -550,6 +584,8 @@ def add_person(
         count=count,
         prefix=prefix,
         renew=renew,
+        interchangeable=interchangeable,
+        used=used,
     )
 
 

@@ -119,16 +119,21 @@ class HighsSolver(Solver):
         seconds: float | None,
         gap: float,
         start: Mapping[str, float] | None = None,
+        *,
+        presolve: bool = True,
     ) -> Run:
         """Solve in process; read status, termination and bound from HiGHS itself.
 
         A ``start`` is handed to HiGHS as a partial solution, which it completes (a small
-        sub-MIP) and keeps as its first incumbent when that succeeds.
+        sub-MIP) and keeps as its first incumbent when that succeeds. ``presolve=False`` turns
+        HiGHS's presolve off, for a second opinion: HiGHS 1.16's presolve has called a small
+        feasible binary programme infeasible (a team's, see ``tests/test_team_model.py``).
         """
         import highspy
 
+        options = dict(HIGHS_OPTIONS) | ({} if presolve else {"presolve": "off"})
         solver = _highs_with_start()(
-            msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap, **HIGHS_OPTIONS
+            msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap, **options
         )
         solver.start = start
         _solve(problem, solver)

@@ -21,10 +21,29 @@ The model, built from the data with no I/O:
 - a person with weekly study hours has the stretch rows of the one-person model
   (``<person>__hours_runs_<first>_<last>``), added as answers break them.
 
-The objective, in order: the largest total priority of the people who renew, the least
-out-of-pocket spend, the fewest hours, the fewest items, then one fixed order of the items
-taken (a deterministic tie-break; SPEC 7's per-person latest renewal and id tie-breaks are not
-applied yet). Each stage's optimum is held while the next runs.
+The objective (:data:`STAGES`), in order:
+
+1. ``priority``: the largest total priority of the people who renew;
+2. ``out_of_pocket``: the least out-of-pocket spend (fund money is already spent);
+3. ``hours``: the fewest hours in total (counted in one step for the whole team, see
+   :func:`~ceplan.units.hours_scale`);
+4. ``renewal``: the latest renewals, as the sum over the people with weekly hours of the days
+   from today to the day their path is met (the one-person markers of
+   :meth:`~ceplan.formulation.Formulation.add_renewal`); without weekly hours a person's renewal
+   is their do-by date whatever they take, as for one person;
+5. ``ids``: person by person in id order: that the person renews, then the fewest items for
+   them, then the smallest ids in sort order (each person's sorted list of ids compared as for
+   one person). Each person's items are then fixed.
+
+Each stage's optimum is held while the next runs. With ample budgets no person's choice
+touches another's, so each stage's best total is every person's own best, and every person's
+plan is their one-person plan (:data:`~ceplan.objective.ONE_PERSON` or, with weekly hours,
+:data:`~ceplan.objective.ONE_PERSON_OVER_TIME`). Which of the equally good start days (and so
+periods and funds) pays for an item is left to the solver, which gives the same answer for
+the same data.
+
+A time limit is for the whole solve (every stage and every call): when it runs out, the best
+plan found so far is returned, ``feasible``, with the stage it stopped in.
 """
 
 from __future__ import annotations
@@ -39,17 +58,20 @@ from typing import Any
 
 import pulp
 
-from ceplan.candidates import Candidate, reduce_dominated, usable_items
+from ceplan.candidates import Candidate, drop_redundant, reduce_dominated, usable_items
 from ceplan.catalog import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, _name, add_person
 from ceplan.planning import PlanRequest, make_request
 from ceplan.roster import Roster
+from ceplan.solving import HighsSolver, Solver, make_solver
+from ceplan.status import Deadline, Run
+from ceplan.units import hours_scale
 
 __all__ = ["Segment", "TeamModel", "TeamSolution", "build_team", "solve_team"]
 
-STAGES = ("priority", "out_of_pocket", "hours", "count", "order")
-"""The team's objective, in order (the first is maximised, the others minimised)."""
+STAGES = ("priority", "out_of_pocket", "hours", "renewal", "ids")
+"""The team's objective, in order (see the module's docstring)."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +135,10 @@ class TeamModel:
     priority: Any
     out_of_pocket: Any
     hours: Any
-    count: Any
-    order: Any
+    """Total hours in whole steps of ``1 / hours_scale`` hours, the same step for everyone."""
+    hours_scale: int
+    copies: dict[str, dict[str, list[str]]]
+    """By person and catalogue item id: the virtual ids that stand for it (one per segment)."""
     fund_cents: list[int]
     budget_cents: list[int]
     renew: dict[str, Any] = field(default_factory=dict)
@@ -164,16 +188,15 @@ def build_team(
         priority=0,
         out_of_pocket=0,
         hours=0,
-        count=0,
-        order=0,
+        hours_scale=1,
+        copies={},
         fund_cents=[_cents_down(catalog, fund.amount, fund.currency) for fund in roster.funds],
         budget_cents=[_cents_down(catalog, budget.amount) for budget in roster.budgets],
     )
     by_period: dict[int, list[Any]] = {n: [] for n in range(len(roster.budgets))}
     by_fund: dict[int, list[Any]] = {n: [] for n in range(len(roster.funds))}
     spend: list[Any] = []
-    order_terms: list[Any] = []
-    rank = 0
+    efforts: list[tuple[float, Any]] = []
     for person in sorted(roster.people, key=lambda p: p.id):
         request = requests[person.id]
         items = usable_items(
@@ -217,6 +240,7 @@ def build_team(
         copies: dict[str, list[str]] = {}
         for copy in virtual:
             copies.setdefault(model.origin[person.id, copy.id][0].id, []).append(copy.id)
+        model.copies[person.id] = copies
         for item_id, ids in sorted(copies.items()):
             if len(ids) > 1:
                 name = _name(f"{person.id}__once", item_id, used)
@@ -241,11 +265,8 @@ def build_team(
                 problem += pulp.lpSum(paid) - copy.cents * take <= 0, name
             if segment.period is not None:
                 by_period[segment.period].append(copy.cents * take - pulp.lpSum(paid))
-            rank += 1
-            order_terms.append(rank * take)
+            efforts.append((copy.hours, take))
         model.priority += person.priority * renew
-        model.hours += block.hours
-        model.count += block.count
     for n, terms in by_period.items():
         if extra_money:
             model.extra[n] = problem.add_variable(f"extra_{n}", 0, None)
@@ -254,7 +275,8 @@ def build_team(
     for n, terms in by_fund.items():
         problem += pulp.lpSum(terms) <= model.fund_cents[n], f"fund_{n}"
     model.out_of_pocket = pulp.lpSum(spend) - pulp.lpSum(model.pay.values())
-    model.order = pulp.lpSum(order_terms)
+    model.hours_scale = hours_scale(hours for hours, _ in efforts)
+    model.hours = pulp.lpSum(round(h * model.hours_scale) * take for h, take in efforts)
     problem.setObjective(-model.priority)
     return model
 
@@ -276,13 +298,15 @@ def _undominated(
 
     Without weekly hours, an item's dates matter only through the segments it can start in:
     they decide the budget period that pays and the funds that may. Among items that can start
-    in the very same segments, an item beaten by enough others (cheaper, no fewer credits, then
-    fewer hours, then a smaller id) is never needed, as for one person
-    (:func:`~ceplan.candidates.reduce_dominated`): one of those is always free to take its
-    place, in the same segment, for no more money from any period or fund. With weekly hours,
-    the one that beats must also hold the other's window (start day and all). Price ceilings
-    are not used: a dearer item that a fund pays for, or one in a period with money left, may
-    be best.
+    in the very same segments, an item beaten by enough others is never needed
+    (:func:`~ceplan.candidates.reduce_dominated` with ``strict``): each that beats it earns no
+    fewer credits, costs no more, takes no more hours and has a smaller id, so one of them is
+    always free to take its place, in the same segment, for no more money from any period or
+    fund and no worse in any later stage. "Cheaper" alone is not enough here, as it is for one
+    person: when a fund pays for the dearer item, both cost nothing out of pocket and the hours
+    or the ids decide. With weekly hours, the one that beats must also hold the other's window
+    (start day and all). Price ceilings are not used: a dearer item that a fund pays for, or
+    one in a period with money left, may be best.
     """
     need = max(rule.credits for rule in rules.values()) - request.earned
     passed = dict(request.passed)
@@ -293,7 +317,7 @@ def _undominated(
     }
     if request.timed:
         return reduce_dominated(
-            items, credits_needed=need, exams_needed=exams, timed=True, starts=True
+            items, credits_needed=need, exams_needed=exams, timed=True, starts=True, strict=True
         )
     groups: dict[tuple[int, ...], list[Candidate]] = {}
     for c in items:
@@ -303,7 +327,7 @@ def _undominated(
         groups.setdefault(where, []).append(c)
     kept: list[Candidate] = []
     for group in groups.values():
-        kept += reduce_dominated(group, credits_needed=need, exams_needed=exams)
+        kept += reduce_dominated(group, credits_needed=need, exams_needed=exams, strict=True)
     return sorted(kept, key=lambda c: c.id)
 
 
@@ -322,80 +346,198 @@ def solve_team(
     seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TeamSolution:
-    """Solve the stages in order, each optimum held while the next runs.
+    """Solve the stages in order (:data:`STAGES`), each optimum held while the next runs.
 
-    ``progress`` is called with a line of text as each stage ends (the command line shows them
-    on a terminal).
+    ``seconds`` limits the whole solve. ``progress`` is called with a line of text as each
+    stage ends (the command line shows them on a terminal).
     """
-    from ceplan.solving import make_solver
-
-    solver = make_solver("highs")
-    problem = model.problem
-    expressions = {
-        "priority": -model.priority,
-        "out_of_pocket": model.out_of_pocket,
-        "hours": model.hours,
-        "count": model.count,
-        "order": model.order,
-    }
-    status, termination = "optimal", "solved"
-    gap: float | None = 0.0
-    stopped: str | None = None
+    search = _Search(model, make_solver("highs"), Deadline(seconds))
     for number, stage in enumerate(STAGES, start=1):
-        expression = expressions[stage]
-        problem.setObjective(expression)
         began = time.perf_counter()
-        run = _run_with_stretches(model, solver, seconds)
+        if stage == "ids":
+            run = _smallest_ids(search)
+        else:
+            expression = _expression(model, stage)
+            run = None if expression is None else search.solve(expression, first=number == 1)
         if progress is not None:
+            said = "optimal" if run is None else run.status
             progress(
-                f"stage {number} of {len(STAGES)} ({stage.replace('_', ' ')}): {run.status} "
+                f"stage {number} of {len(STAGES)} ({stage.replace('_', ' ')}): {said} "
                 f"in {time.perf_counter() - began:.1f} s"
             )
-        if run.status not in ("optimal", "feasible"):
-            if stage == STAGES[0]:
-                if run.status == "infeasible":  # nobody renewing is always possible
-                    raise PlanInputError("the team model has no answer (infeasible)")
-                return TeamSolution(
-                    status="unknown",
-                    termination=run.termination,
-                    gap=None,
-                    stopped_in=stage,
-                    renews=dict.fromkeys(model.blocks, False),
-                    paths=dict.fromkeys(model.blocks),
-                    taken={person: () for person in model.blocks},
-                    spent={},
-                    used={},
-                    out_of_pocket=0.0,
-                    priority=0.0,
-                )
-            status, termination, gap, stopped = "feasible", run.termination, None, stage
-            break
-        value = pulp.value(expression)
-        # Hold the optimum: integer stages exactly, money and priority to a tolerance.
-        slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
-        problem += expression <= value + slack, f"hold_{stage}"
+        if run is None:
+            continue
+        if stage == STAGES[0] and run.status not in ("optimal", "feasible"):
+            if run.status == "infeasible":  # nobody renewing is always possible
+                raise PlanInputError("the team model has no answer (infeasible)")
+            return _nothing(model, run.termination, stage)
         if run.status != "optimal":
-            status, termination, gap, stopped = "feasible", run.termination, run.gap, stage
-            break
-    return _solution(model, status, termination, gap, stopped)
+            if run.status == "infeasible":  # the held optima keep the last answer feasible
+                raise PlanInputError(f"the team model lost its answer in stage {stage}")
+            search.restore()
+            gap = run.gap if run.status == "feasible" and stage != "ids" else None
+            termination = run.termination if run.termination != "solved" else "solver_stopped"
+            return _solution(model, "feasible", termination, gap, stage)
+        if stage != "ids":
+            value = pulp.value(expression)
+            # Hold the optimum: whole numbers (hours steps, days) exactly, money and priority
+            # to a tolerance.
+            slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
+            model.problem += expression <= value + slack, f"hold_{stage}"
+    return _solution(model, "optimal", "solved", 0.0, None)
 
 
-def _run_with_stretches(model: TeamModel, solver: Any, seconds: float | None) -> Any:
-    """Solve, adding the weekly-hours rows that answers break, until one breaks none.
+def _expression(model: TeamModel, stage: str) -> Any:
+    """What ``stage`` minimises (``None``: nothing to choose in it)."""
+    if stage == "priority":
+        return -model.priority
+    if stage == "out_of_pocket":
+        return model.out_of_pocket
+    if stage == "hours":
+        return model.hours
+    days = []
+    for person, block in sorted(model.blocks.items()):
+        request = model.requests[person]
+        if block.weekly is None or _already_met(block):
+            continue
+        days.append(block.add_renewal(request.today))
+    return -pulp.lpSum(days) if days else None
 
-    As for one person (see :mod:`ceplan.formulation`), each person's rows apart.
+
+def _already_met(block: Formulation) -> bool:
+    """Whether what the person earned and passed meets a path (nothing to renew by)."""
+    return any(block.meets([], path) for path in block.paths)
+
+
+class _Search:
+    """The team's problem solved call after call: the deadline, the best answer so far."""
+
+    def __init__(self, model: TeamModel, solver: Solver, deadline: Deadline) -> None:
+        self.model = model
+        self.solver = solver
+        self.deadline = deadline
+        self.best: dict[str, float] = {}
+
+    def solve(self, expression: Any, *, first: bool = False) -> Run:
+        """Minimise ``expression``; remember the answer when there is one.
+
+        With weekly hours, the rows an
+        answer breaks are added and the problem solved again (each person's apart, as for one
+        person: see :mod:`ceplan.formulation`).
+        """
+        problem = self.model.problem
+        problem.setObjective(expression)
+        while True:
+            seconds = self.deadline.remaining()
+            if seconds is not None and seconds <= 0 and not first:
+                return Run("unknown", "time_limit")
+            # No start from the answer in hand: given one on this model, HiGHS 1.16 has
+            # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
+            run = self.solver.run(problem, seconds, 0.0)
+            if run.status == "infeasible" and self.best and isinstance(self.solver, HighsSolver):
+                # The answer in hand keeps every row so far, so this is the solver's mistake
+                # (HiGHS 1.16's presolve has made it): ask again without presolve.
+                run = self.solver.run(problem, self.deadline.remaining(), 0.0, presolve=False)
+            if run.status not in ("optimal", "feasible"):
+                return run
+            added = False
+            for block in self.model.blocks.values():
+                for first_run, last_run in block.broken_stretches():
+                    block.add_stretch(first_run, last_run)
+                    added = True
+            if not added:
+                self.best = {v.name: v.varValue for v in problem.variables()}
+                return run
+            first = False
+
+    def restore(self) -> None:
+        """Put the best answer so far back into the variables (a later call may have none)."""
+        for variable in self.model.problem.variables():
+            variable.varValue = self.best.get(variable.name)
+
+    def chosen(self, person: str) -> list[str]:
+        """The catalogue ids the answer gives ``person``."""
+        block = self.model.blocks[person]
+        return sorted(
+            item
+            for item, ids in self.model.copies[person].items()
+            if any((block.take[i].value() or 0) > 0.5 for i in ids)
+        )
+
+
+def _smallest_ids(search: _Search) -> Run | None:
+    """Stage 5, person by person in id order: renews, fewest items, smallest ids; then fixed.
+
+    Each step asks the solver only when the answer in hand might not be the best: a person who
+    renews needs no call to say so, one item is the fewest a renewal not already met can take,
+    and an id is the smallest when no smaller one is still open (as for one person, see
+    :func:`ceplan.solving.solve_in_stages`). Returns the run that failed, if one did.
     """
-    while True:
-        run = solver.run(model.problem, seconds, 0.0)
-        if run.status not in ("optimal", "feasible"):
-            return run
-        added = False
-        for block in model.blocks.values():
-            for first, last in block.broken_stretches():
-                block.add_stretch(first, last)
-                added = True
-        if not added:
-            return run
+    model = search.model
+    problem = model.problem
+    last: Run | None = None
+    for person in sorted(model.blocks):
+        block = model.blocks[person]
+        copies = model.copies[person]
+        taken = {i: pulp.lpSum(block.take[v] for v in ids) for i, ids in copies.items()}
+        renew = model.renew[person]
+        if (renew.value() or 0) < 0.5:
+            last = search.solve(-renew)
+            if last.status != "optimal":
+                return last
+        problem += renew == round(renew.value() or 0), f"{person}__fix_renew"
+        chosen = search.chosen(person)
+        if len(chosen) > 1 or (len(chosen) == 1 and _already_met(block)):
+            last = search.solve(block.count)
+            if last.status != "optimal":
+                return last
+            chosen = search.chosen(person)
+        problem += block.count <= len(chosen), f"{person}__fix_count"
+        fixed: list[str] = []
+        out: set[str] = set()
+        while len(fixed) < len(chosen):
+            nxt = min(i for i in chosen if i not in fixed)
+            open_ids = [i for i in sorted(copies) if i < nxt and i not in out and i not in fixed]
+            if open_ids:
+                offered = [*open_ids, nxt]
+                marks = {}
+                for n, i in enumerate(offered):
+                    name = f"{person}__first_{len(fixed)}_{n}"
+                    marks[i] = problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
+                    problem += marks[i] - taken[i] <= 0, f"{name}_in_plan"
+                problem += pulp.lpSum(marks.values()) == 1, f"{person}__one_first_{len(fixed)}"
+                last = search.solve(pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)))
+                if last.status != "optimal":
+                    return last
+                nxt = next(i for i in offered if (marks[i].value() or 0) > 0.5)
+                for i in open_ids:
+                    if i < nxt:
+                        out.add(i)
+                        problem += taken[i] == 0, _name(f"{person}__fix_out", i, block.used)
+                chosen = search.chosen(person)
+            fixed.append(nxt)
+            problem += taken[nxt] == 1, _name(f"{person}__fix_in", nxt, block.used)
+        for i in sorted(copies):
+            if i not in fixed and i not in out:
+                problem += taken[i] == 0, _name(f"{person}__fix_out", i, block.used)
+    return last
+
+
+def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:
+    """No answer found before the limit: status ``unknown``, nobody planned."""
+    return TeamSolution(
+        status="unknown",
+        termination=termination,
+        gap=None,
+        stopped_in=stage,
+        renews=dict.fromkeys(model.blocks, False),
+        paths=dict.fromkeys(model.blocks),
+        taken={person: () for person in model.blocks},
+        spent={},
+        used={},
+        out_of_pocket=0.0,
+        priority=0.0,
+    )
 
 
 def _solution(
@@ -407,8 +549,7 @@ def _solution(
     used: dict[int, float] = {}
     for person, block in model.blocks.items():
         renews[person] = round(model.renew[person].value() or 0) == 1
-        chosen = [p for p, var in block.choose_path.items() if round(var.value() or 0) == 1]
-        paths[person] = chosen[0] if chosen else None
+        paths[person] = _path(block) if renews[person] else None
         items = []
         for virtual_id, var in sorted(block.take.items()):
             if round(var.value() or 0) != 1:
@@ -442,6 +583,23 @@ def _solution(
         out_of_pocket=float(pulp.value(model.out_of_pocket) or 0),
         priority=float(pulp.value(model.priority) or 0),
     )
+
+
+def _path(block: Formulation) -> int | None:
+    """The path the answer meets: the first in the tier that the items meet, each needed.
+
+    The solver may have chosen another path that the same items meet; the tier's order decides,
+    as for one person.
+    """
+    ids = [i for i, var in block.take.items() if (var.value() or 0) > 0.5]
+    items = [block.candidates[i] for i in ids]
+    for index, rule in sorted(block.paths.items()):
+        if block.meets(ids, index):
+            kept = drop_redundant(items, rule, block.earned, block.passed)
+            if len(kept) == len(items):
+                return index
+    chosen = [p for p, var in block.choose_path.items() if (var.value() or 0) > 0.5]
+    return chosen[0] if chosen else None
 
 
 def renewing(solution: TeamSolution) -> Sequence[str]:

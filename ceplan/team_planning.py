@@ -51,8 +51,9 @@ def plan_team(
     today
         The first day of the plan (default: today).
     time_limit
-        Seconds for each solver call; a plan found when a limit stops the search is
-        ``"feasible"``, never ``"optimal"``.
+        Seconds for the whole solve, every stage included; a plan found when the limit stops
+        the search is ``"feasible"``, never ``"optimal"``. The reason for each person at risk
+        (how much more money would renew them) is one more solve, limited alike.
     progress
         Called with a line of text as each stage of the solve ends.
     """

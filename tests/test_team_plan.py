@@ -246,6 +246,6 @@ def test_progress_is_told_stage_by_stage() -> None:
     ceplan.plan_team(catalog, ceplan.load_roster(TEAM), today="2026-11-29", progress=lines.append)
     assert [line.split(":")[0] for line in lines] == [
         f"stage {n} of 5 ({name})"
-        for n, name in enumerate(["priority", "out of pocket", "hours", "count", "order"], 1)
+        for n, name in enumerate(["priority", "out of pocket", "hours", "renewal", "ids"], 1)
     ]
     assert all(" optimal in " in line for line in lines)
