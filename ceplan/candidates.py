@@ -344,8 +344,8 @@ def reduce_dominated(
 
     With ``strict`` (team plans, where a fund may pay for the dearer item, so that it costs
     nothing out of pocket), ``a`` must be no worse in every part of the order at once: no
-    dearer, no more hours and a smaller id (and, with ``timed``, all of the above); exams
-    likewise, per kind.
+    dearer, and fewer hours or as many and a smaller id (and, with ``timed``, all of the
+    above); exams likewise, per kind.
 
     The result is sorted by id.
     """
@@ -403,8 +403,10 @@ def reduce_dominated(
 
 
 def _beats_alike(a: Candidate, b: Candidate) -> bool:
-    """``a`` is no dearer, takes no more hours and has a smaller id than ``b``."""
-    return a.cents <= b.cents and a.hours <= b.hours + 1e-9 and a.id < b.id
+    """``a`` is no dearer than ``b`` and comes first in the order (hours, id)."""
+    if a.cents > b.cents:
+        return False
+    return a.hours < b.hours - 1e-9 or (a.hours <= b.hours + 1e-9 and a.id < b.id)
 
 
 class _FractionalBound:

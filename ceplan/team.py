@@ -208,14 +208,22 @@ def build_team(
             calendar=request.calendar if request.timed else None,
         )
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
-        items = _undominated(items, rules, request, segments, bool(roster.budgets))
+        items = _undominated(items, rules, request, segments, roster)
         virtual: list[Candidate] = []
         for c in items:
             opens = c.first or request.today
+            alike: set[tuple[Any, ...]] = set()
             for n in _starts_in(c, request.today, segments):
                 segment = segments[n]
                 if roster.budgets and segment.period is None:
                     continue  # it could be paid from no period
+                if not request.timed:
+                    # Without weekly hours a start day matters only for who pays: one copy per
+                    # period and set of funds that may pay (one in all for a free item).
+                    way = _who_may_pay(c, segment, roster)
+                    if way in alike:
+                        continue
+                    alike.add(way)
                 copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
                 model.origin[person.id, copy.id] = (c, n)
                 virtual.append(copy)
@@ -281,6 +289,14 @@ def build_team(
     return model
 
 
+def _who_may_pay(c: Candidate, segment: Segment, roster: Roster) -> tuple[Any, ...]:
+    """The budget period and the funds that would pay for ``c`` started in ``segment``."""
+    if c.cents == 0:
+        return ()
+    kind = "exams" if c.is_exam else "activities"
+    return (segment.period, tuple(f for f in segment.funds if kind in roster.funds[f].pays_for))
+
+
 def _starts_in(c: Candidate, today: dt.date, segments: Sequence[Segment]) -> tuple[int, ...]:
     """The segments an item can start in (each holding some day of its window)."""
     opens, closes = c.first or today, c.finish_by
@@ -292,21 +308,26 @@ def _undominated(
     rules: Mapping[int, Any],
     request: PlanRequest,
     segments: Sequence[Segment],
-    budgets: bool,
+    roster: Roster,
 ) -> list[Candidate]:
     """The items that a best team plan may need of one person's (see the rule below).
 
     Without weekly hours, an item's dates matter only through the segments it can start in:
-    they decide the budget period that pays and the funds that may. Among items that can start
-    in the very same segments, an item beaten by enough others is never needed
-    (:func:`~ceplan.candidates.reduce_dominated` with ``strict``): each that beats it earns no
-    fewer credits, costs no more, takes no more hours and has a smaller id, so one of them is
-    always free to take its place, in the same segment, for no more money from any period or
-    fund and no worse in any later stage. "Cheaper" alone is not enough here, as it is for one
-    person: when a fund pays for the dearer item, both cost nothing out of pocket and the hours
-    or the ids decide. With weekly hours, the one that beats must also hold the other's window
-    (start day and all). Price ceilings are not used: a dearer item that a fund pays for, or
-    one in a period with money left, may be best.
+    they decide the budget period that pays and the funds that may. Among items of one kind
+    (activities or exams) that can start in the very same segments, an item beaten by enough
+    others is never needed (:func:`~ceplan.candidates.reduce_dominated`): one of those is always
+    free to take its place, in the same segment, and the plan is no worse in any stage.
+
+    - Where no fund may pay for items of that kind, "beats" is as for one person: no fewer
+      credits, and first in the order (cost, hours, id). A cheaper item then always costs
+      less out of pocket, and the out-of-pocket stage comes before the hours.
+    - Where a fund may pay, cheaper is not enough: when the fund pays for the dearer item, both
+      cost nothing out of pocket and the hours or the ids decide. Each that beats must cost no
+      more, take no more hours and have a smaller id (``strict``).
+
+    With weekly hours, the one that beats must also hold the other's window (start day and
+    all), and the strict rule holds throughout. Price ceilings are not used: a dearer item that
+    a fund pays for, or one in a period with money left, may be best.
     """
     need = max(rule.credits for rule in rules.values()) - request.earned
     passed = dict(request.passed)
@@ -319,15 +340,17 @@ def _undominated(
         return reduce_dominated(
             items, credits_needed=need, exams_needed=exams, timed=True, starts=True, strict=True
         )
-    groups: dict[tuple[int, ...], list[Candidate]] = {}
+    groups: dict[tuple[tuple[int, ...], bool], list[Candidate]] = {}
     for c in items:
         where = _starts_in(c, request.today, segments)
-        if budgets:
+        if roster.budgets:
             where = tuple(n for n in where if segments[n].period is not None)
-        groups.setdefault(where, []).append(c)
+        groups.setdefault((where, c.is_exam), []).append(c)
     kept: list[Candidate] = []
-    for group in groups.values():
-        kept += reduce_dominated(group, credits_needed=need, exams_needed=exams, strict=True)
+    for (where, is_exam), group in groups.items():
+        kind = "exams" if is_exam else "activities"
+        fundable = any(kind in roster.funds[f].pays_for for n in where for f in segments[n].funds)
+        kept += reduce_dominated(group, credits_needed=need, exams_needed=exams, strict=fundable)
     return sorted(kept, key=lambda c: c.id)
 
 

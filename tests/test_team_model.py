@@ -419,3 +419,41 @@ def test_a_team_whose_stage_five_presolve_fails_still_gets_its_plans() -> None:
             hours_per_week=0.3,
         )
         assert sorted(t.item for t in solution.taken[person.id]) == sorted(alone.items["id"])
+
+
+def test_a_dearer_item_a_fund_pays_for_wins_a_tie_on_ids() -> None:
+    """Three free courses and a dearer one with a smaller id that the fund pays in full: out
+    of pocket they are alike, so the smaller id wins. Dominance by price alone (right for one
+    person) would have dropped the dearer course."""
+    course = {"type": "course", "credits": 2, "hours": 0}
+    catalog = ceplan.Catalog.model_validate(
+        {
+            "schema": 1,
+            "programme": "P",
+            "currency": "GBP",
+            "tiers": {"pro": {"paths": [{"credits": 6}]}},
+            "exams": [],
+            "activities": [
+                {"id": "a0", "title": "A0", "cost": 0} | course,
+                {"id": "a1", "title": "A1", "cost": 0} | course,
+                {"id": "a2", "title": "A2", "cost": 40} | course,
+                {"id": "a3", "title": "A3", "cost": 0} | course,
+            ],
+        }
+    )
+    roster = Roster.model_validate(
+        {
+            "schema": 1,
+            "team": "T",
+            "budgets": [
+                {"name": f"FY{n}", "start": start, "end": end, "amount": 0}
+                for n, (start, end) in enumerate(PERIODS)
+            ],
+            "funds": [{"name": "CLC", "amount": 100, "expires": dt.date(2027, 1, 31)}],
+            "people": [{"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}],
+        }
+    )
+    solution = solve_team(build_team(catalog, roster, today=TODAY))
+    check(solution, catalog, roster)
+    assert order_key(solution, catalog, roster) == best(catalog, roster)
+    assert [t.item for t in solution.taken["p0"]] == ["a0", "a1", "a2"]
