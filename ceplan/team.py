@@ -68,7 +68,7 @@ from ceplan.solving import HighsSolver, Solver, make_solver
 from ceplan.status import Deadline, Run
 from ceplan.units import hours_scale
 
-__all__ = ["Segment", "TeamModel", "TeamSolution", "build_team", "solve_team"]
+__all__ = ["Segment", "TeamModel", "TeamSolution", "build_team", "first_come_plan", "solve_team"]
 
 STAGES = ("priority", "out_of_pocket", "hours", "renewal", "ids")
 """The team's objective, in order (see the module's docstring)."""
@@ -368,11 +368,16 @@ def solve_team(
     *,
     seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
+    fallback: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = None,
 ) -> TeamSolution:
     """Solve the stages in order (:data:`STAGES`), each optimum held while the next runs.
 
     ``seconds`` limits the whole solve. ``progress`` is called with a line of text as each
-    stage ends (the command line shows them on a terminal).
+    stage ends (the command line shows them on a terminal). When the limit stops the first
+    stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
+    own plan, in the order to try them (people, with the catalogue ids of their items):
+    :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
+    the answer, ``feasible``, with the gap to the solver's bound on the priority renewed.
     """
     search = _Search(model, make_solver("highs"), Deadline(seconds))
     for number, stage in enumerate(STAGES, start=1):
@@ -393,6 +398,13 @@ def solve_team(
         if stage == STAGES[0] and run.status not in ("optimal", "feasible"):
             if run.status == "infeasible":  # nobody renewing is always possible
                 raise PlanInputError("the team model has no answer (infeasible)")
+            if fallback is not None and first_come_plan(model, fallback()):
+                priority = float(pulp.value(model.priority) or 0)
+                gap = None
+                if run.bound is not None:
+                    best = max(-run.bound, priority)
+                    gap = (best - priority) / max(best, 1e-9)
+                return _solution(model, "feasible", run.termination, gap, stage)
             return _nothing(model, run.termination, stage)
         if run.status != "optimal":
             if run.status == "infeasible":  # the held optima keep the last answer feasible
@@ -544,6 +556,74 @@ def _smallest_ids(search: _Search) -> Run | None:
             if i not in fixed and i not in out:
                 problem += taken[i] == 0, _name(f"{person}__fix_out", i, block.used)
     return last
+
+
+def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]) -> bool:
+    """Set the model's variables to a plan made without the solver: first come, first paid.
+
+    ``plans`` gives people in the order to try and the catalogue ids of each one's own plan.
+    Each item is taken in the first segment (in order of days) where the money is there: the
+    funds that may pay first, as much as they have left, then the period's budget. A person
+    whose items cannot all be paid, or whose weekly hours the items would overfill, is left
+    out. Returns whether the plan keeps every row of the model (checked row by row); if not,
+    the variables are left as they were and the plan is not used.
+    """
+    values: dict[str, float] = {v.name: 0.0 for v in model.problem.variables()}
+    period_left = {n: float(cents) for n, cents in enumerate(model.budget_cents)}
+    fund_left = {n: float(cents) for n, cents in enumerate(model.fund_cents)}
+    pays: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    for (person, virtual, f), variable in model.pay.items():
+        pays.setdefault((person, virtual), []).append((f, variable))
+    for person, items in plans:
+        block = model.blocks.get(person)
+        if block is None or not items:
+            continue
+        periods, funds = dict(period_left), dict(fund_left)
+        chosen: list[str] = []
+        paid: dict[str, float] = {}
+        for item in items:
+            for virtual in model.copies[person].get(item, []):
+                c, n = model.origin[person, virtual]
+                period = model.segments[n].period
+                cents = float(c.cents)
+                split: list[tuple[int, Any, float]] = []
+                for f, variable in sorted(pays.get((person, virtual), [])):
+                    share = min(funds[f], cents - sum(x for _, _, x in split))
+                    if share > 0:
+                        split.append((f, variable, share))
+                rest = cents - sum(x for _, _, x in split)
+                if rest > 0.5 and (period is None or periods[period] < rest):
+                    continue  # no money in this segment
+                for f, variable, share in split:
+                    funds[f] -= share
+                    paid[variable.name] = share
+                if period is not None:
+                    periods[period] -= rest
+                chosen.append(virtual)
+                break
+            else:
+                break  # an item with no money anywhere: this person is left out
+        if len(chosen) < len(items) or block.broken_stretches(chosen):
+            continue
+        path = next((p for p in sorted(block.paths) if block.meets(chosen, p)), None)
+        if path is None:
+            continue
+        period_left, fund_left = periods, funds
+        values.update(paid)
+        values[model.renew[person].name] = 1.0
+        values[block.choose_path[path].name] = 1.0
+        values.update((block.take[v].name, 1.0) for v in chosen)
+    for row in model.problem.constraints():
+        lhs = sum(a * values.get(v.name, 0.0) for v, a in row.items()) + row.constant
+        if row.sense == pulp.LpConstraintEQ and abs(lhs) > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintLE and lhs > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintGE and lhs < -1e-6:
+            return False
+    for variable in model.problem.variables():
+        variable.varValue = values.get(variable.name, 0.0)
+    return True
 
 
 def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:

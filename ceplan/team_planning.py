@@ -59,8 +59,30 @@ def plan_team(
     """
     day = as_optional_date(today, "today") or dt.date.today()
     model = build_team(catalog, roster, today=day)
-    solution = solve_team(model, seconds=time_limit, progress=progress)
+    solution = solve_team(
+        model,
+        seconds=time_limit,
+        progress=progress,
+        fallback=lambda: _own_plans(catalog, roster, day),
+    )
     return _team_plan(catalog, roster, model, solution, day, time_limit)
+
+
+def _own_plans(
+    catalog: Catalog, roster: Roster, today: dt.date
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each person's one-person plan, highest priority first (then by id).
+
+    What a plan made without the solver tries to pay for, in that order.
+    """
+    from ceplan.planning import optimise
+
+    plans = []
+    for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
+        alone = optimise(catalog, person.tier, today=today, **person.inputs())
+        if alone.found:
+            plans.append((person.id, tuple(str(i) for i in alone.items["id"])))
+    return plans
 
 
 def _team_plan(
@@ -160,6 +182,13 @@ def _reasons(
     alone = optimise(catalog, person.tier, today=today, **person.inputs())
     if not alone.found:
         return tuple(alone.reasons) or ("no plan renews this certification in time",)
+    if solution.status != "optimal":
+        # Not proved: how much more money would renew them is measured against a plan that
+        # may not be the best, so say only what is known.
+        return (
+            "not renewed in the plan found before the time limit; their own cheapest plan "
+            f"costs {format_money(alone.total_cost, catalog.currency)}",
+        )
     extra = _extra_needed(catalog, roster, person.id, today, solution, time_limit)
     if extra is None:
         return ("the budgets and funds cannot renew this person alongside the others",)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -228,12 +230,20 @@ def check(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> No
                 kind = "exams" if hasattr(item, "kind") else "activities"
                 assert taken.start <= fund.expires and kind in fund.pays_for
                 used[f] += cents
-            assert sum(taken.paid_by_fund.values()) <= item.cost * 100 + TOLERANCE
-            spent[period] += item.cost * 100 - sum(taken.paid_by_fund.values())
+            cents = item.cost * rate(catalog, item.currency) * 100
+            assert sum(taken.paid_by_fund.values()) <= cents + 1
+            spent[period] += cents - sum(taken.paid_by_fund.values())
+    # Prices in another currency are converted to whole cents: a cent's rounding each.
+    slack = TOLERANCE + sum(i.currency not in (None, catalog.currency) for i in by_id.values())
     for n, budget in enumerate(roster.budgets):
-        assert spent[n] <= budget.amount * 100 + TOLERANCE
+        assert spent[n] <= budget.amount * 100 + slack
     for n, fund in enumerate(roster.funds):
-        assert used[n] <= fund.amount * 100 + TOLERANCE
+        assert used[n] <= fund.amount * rate(catalog, fund.currency) * 100 + TOLERANCE
+
+
+def rate(catalog: ceplan.Catalog, currency: str | None) -> float:
+    """What one unit of ``currency`` is worth in the catalogue's currency."""
+    return 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -457,3 +467,62 @@ def test_a_dearer_item_a_fund_pays_for_wins_a_tie_on_ids() -> None:
     check(solution, catalog, roster)
     assert order_key(solution, catalog, roster) == best(catalog, roster)
     assert [t.item for t in solution.taken["p0"]] == ["a0", "a1", "a2"]
+
+
+def own_plans(catalog: ceplan.Catalog, roster: Roster) -> list[tuple[str, tuple[str, ...]]]:
+    plans = []
+    for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
+        alone = ceplan.optimise(catalog, person.tier, today=TODAY, **person.inputs())
+        if alone.found:
+            plans.append((person.id, tuple(alone.items["id"])))
+    return plans
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(teams())
+def test_a_first_come_plan_keeps_every_rule(team: tuple[ceplan.Catalog, Roster]) -> None:
+    """The plan made without the solver (for when a limit leaves the solver with none): the
+    SPEC's rules hold, each person renewed takes their own plan, and it renews no more
+    priority than the best plan does."""
+    from ceplan.team import _solution, first_come_plan
+
+    catalog, roster = team
+    model = build_team(catalog, roster, today=TODAY)
+    plans = own_plans(catalog, roster)
+    assert first_come_plan(model, plans)
+    solution = _solution(model, "feasible", "time_limit", None, "priority")
+    check(solution, catalog, roster)
+    for person, items in plans:
+        if solution.renews[person]:
+            assert sorted(t.item for t in solution.taken[person]) == sorted(items)
+    assert solution.priority <= best(catalog, roster)[0] * -1 + 1e-6
+
+
+def test_when_the_limit_leaves_no_plan_the_first_come_plan_is_the_answer(
+    monkeypatch: Any,
+) -> None:
+    """A solver that finds nothing in time (only a bound): the answer is the first-come plan,
+    feasible, stopped in the first stage, with the gap to the bound."""
+    import ceplan.team as team_module
+    from ceplan.status import Run
+
+    class Nothing:
+        name = "nothing"
+
+        def run(self, *args: Any, **kwargs: Any) -> Run:
+            return Run("unknown", "time_limit", None, -100.0)
+
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(Path(__file__).parent.parent / "examples" / "team.yaml")
+    model = build_team(catalog, roster, today=TODAY)
+    monkeypatch.setattr(team_module, "make_solver", lambda name: Nothing())
+    plans = own_plans(catalog, roster)
+    solution = solve_team(model, seconds=1.0, fallback=lambda: plans)
+    assert solution.status == "feasible" and solution.termination == "time_limit"
+    assert solution.stopped_in == "priority"
+    check(solution, catalog, roster)
+    renewed = sum(p.priority for p in roster.people if solution.renews[p.id])
+    assert solution.priority == renewed > 0
+    assert solution.gap == pytest.approx((100.0 - renewed) / 100.0)
+    without = solve_team(build_team(catalog, roster, today=TODAY), seconds=1.0)
+    assert without.status == "unknown"

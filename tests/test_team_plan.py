@@ -87,6 +87,35 @@ def test_a_cut_budget_puts_people_at_risk_with_money_that_would_renew_them() -> 
         assert len({o.id for o in again.outcomes if o.renews}) > len(renewed)
 
 
+def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk() -> None:
+    """No "X more would renew" against a plan that is not proved best: the person's own
+    cheapest plan instead (what optimise gives them alone)."""
+    import dataclasses
+    import datetime as dt
+
+    from ceplan.team import build_team, solve_team
+    from ceplan.team_planning import _team_plan
+    from ceplan.units import format_money
+
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(PEOPLE)
+    single = ceplan.Budget(name="all", start="2026-11-29", end="2028-12-31", amount=1500)
+    tight = roster.model_copy(update={"budgets": (single,)})
+    today = dt.date(2026, 11, 29)
+    model = build_team(catalog, tight, today=today)
+    solution = dataclasses.replace(solve_team(model), status="feasible", termination="time_limit")
+    plan = _team_plan(catalog, tight, model, solution, today, 1.0)
+    assert plan.status == "feasible" and plan.at_risk
+    for outcome in plan.at_risk:
+        person = next(p for p in tight.people if p.id == outcome.id)
+        alone = ceplan.optimise(catalog, person.tier, today=today, **person.inputs())
+        cost = format_money(alone.total_cost, catalog.currency)
+        assert outcome.reasons == (
+            "not renewed in the plan found before the time limit; their own cheapest plan "
+            f"costs {cost}",
+        )
+
+
 def test_the_command_prints_the_same_plan_as_the_library(plan: ceplan.TeamPlan) -> None:
     code, out, err = run("team", str(TEAM), "--today", "2026-11-29", "--format", "json")
     assert code == 0, err
