@@ -33,14 +33,13 @@ The objective (:data:`STAGES`), in order:
    is their do-by date whatever they take, as for one person;
 5. ``ids``: person by person in id order: that the person renews, then the fewest items for
    them, then the smallest ids in sort order (each person's sorted list of ids compared as for
-   one person). Each person's items are then fixed.
+   one person). Each person's items are then fixed; last, the items start as early as they
+   can (the fewest days from today, in total).
 
 Each stage's optimum is held while the next runs. With ample budgets no person's choice
 touches another's, so each stage's best total is every person's own best, and every person's
 plan is their one-person plan (:data:`~ceplan.objective.ONE_PERSON` or, with weekly hours,
-:data:`~ceplan.objective.ONE_PERSON_OVER_TIME`). Which of the equally good start days (and so
-periods and funds) pays for an item is left to the solver, which gives the same answer for
-the same data.
+:data:`~ceplan.objective.ONE_PERSON_OVER_TIME`).
 
 A time limit is for the whole solve (every stage and every call): when it runs out, the best
 plan found so far is returned, ``feasible``, with the stage it stopped in.
@@ -453,7 +452,7 @@ class _Search:
         self.deadline = deadline
         self.best: dict[str, float] = {}
 
-    def solve(self, expression: Any, *, first: bool = False) -> Run:
+    def solve(self, expression: Any, *, first: bool = False, second_opinion: bool = True) -> Run:
         """Minimise ``expression``; remember the answer when there is one.
 
         With weekly hours, the rows an
@@ -469,7 +468,12 @@ class _Search:
             # No start from the answer in hand: given one on this model, HiGHS 1.16 has
             # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
             run = self.solver.run(problem, seconds, 0.0)
-            if run.status == "infeasible" and self.best and isinstance(self.solver, HighsSolver):
+            if (
+                second_opinion
+                and run.status == "infeasible"
+                and self.best
+                and isinstance(self.solver, HighsSolver)
+            ):
                 # The answer in hand keeps every row so far, so this is the solver's mistake
                 # (HiGHS 1.16's presolve has made it): ask again without presolve.
                 run = self.solver.run(problem, self.deadline.remaining(), 0.0, presolve=False)
@@ -503,14 +507,21 @@ class _Search:
 def _smallest_ids(search: _Search) -> Run | None:
     """Stage 5, person by person in id order: renews, fewest items, smallest ids; then fixed.
 
+    Last, the items start as early as they can (the fewest days from today in total), so that
+    of equally good plans the one that pays soonest is given.
+
     Each step asks the solver only when the answer in hand might not be the best: a person who
-    renews needs no call to say so, one item is the fewest a renewal not already met can take,
-    and an id is the smallest when no smaller one is still open (as for one person, see
-    :func:`ceplan.solving.solve_in_stages`). Returns the run that failed, if one did.
+    renews needs no call to say so, and one item is the fewest a renewal not already met can
+    take. For the ids, with ``L`` the person's ids in the answer in hand, a set of as many ids
+    comes first in sort order exactly when the smallest id in one set but not both is its own.
+    So one call asks for a tied plan whose first such id is as small as possible
+    (:func:`_first_difference`); if there is none, ``L`` is the smallest; if there is, the ids
+    up to that one are settled, the plan found is the new ``L``, and the question is asked
+    again. Returns the run that failed, if one did.
     """
     model = search.model
     problem = model.problem
-    last: Run | None = None
+    last: Run | None
     for person in sorted(model.blocks):
         block = model.blocks[person]
         copies = model.copies[person]
@@ -528,34 +539,82 @@ def _smallest_ids(search: _Search) -> Run | None:
                 return last
             chosen = search.chosen(person)
         problem += block.count <= len(chosen), f"{person}__fix_count"
-        fixed: list[str] = []
-        out: set[str] = set()
-        while len(fixed) < len(chosen):
-            nxt = min(i for i in chosen if i not in fixed)
-            open_ids = [i for i in sorted(copies) if i < nxt and i not in out and i not in fixed]
-            if open_ids:
-                offered = [*open_ids, nxt]
-                marks = {}
-                for n, i in enumerate(offered):
-                    name = f"{person}__first_{len(fixed)}_{n}"
-                    marks[i] = problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
-                    problem += marks[i] - taken[i] <= 0, f"{name}_in_plan"
-                problem += pulp.lpSum(marks.values()) == 1, f"{person}__one_first_{len(fixed)}"
-                last = search.solve(pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)))
-                if last.status != "optimal":
+        settled: set[str] = set()
+        while chosen:
+            found, last = _first_difference(search, person, taken, chosen, settled)
+            if found is None:
+                if last is not None and last.status not in ("optimal", "infeasible"):
                     return last
-                nxt = next(i for i in offered if (marks[i].value() or 0) > 0.5)
-                for i in open_ids:
-                    if i < nxt:
-                        out.add(i)
-                        problem += taken[i] == 0, _name(f"{person}__fix_out", i, block.used)
-                chosen = search.chosen(person)
-            fixed.append(nxt)
-            problem += taken[nxt] == 1, _name(f"{person}__fix_in", nxt, block.used)
+                break
+            plan = set(chosen)
+            for i in sorted(copies):
+                if i <= found and i not in settled:
+                    settled.add(i)
+                    value = int(i in plan or i == found)
+                    problem += taken[i] == value, _name(f"{person}__fix", i, block.used)
+            chosen = search.chosen(person)
         for i in sorted(copies):
-            if i not in fixed and i not in out:
-                problem += taken[i] == 0, _name(f"{person}__fix_out", i, block.used)
-    return last
+            if i not in settled:
+                value = int(i in chosen)
+                problem += taken[i] == value, _name(f"{person}__fix", i, block.used)
+    # Last, with every item chosen: each started as early as it can, in total days.
+    days = []
+    for (person, virtual), (c, n) in sorted(model.origin.items()):
+        today = model.requests[person].today
+        start = max(c.first or today, model.segments[n].start)
+        if start > today:
+            days.append((start - today).days * model.blocks[person].take[virtual])
+    if days:
+        last = search.solve(pulp.lpSum(days))
+        if last.status != "optimal":
+            return last
+    return None
+
+
+def _first_difference(
+    search: _Search,
+    person: str,
+    taken: Mapping[str, Any],
+    chosen: Sequence[str],
+    settled: set[str],
+) -> tuple[str | None, Run | None]:
+    """Where a tied plan first differs from ``chosen`` by holding a smaller id (``None``: none).
+
+    That is the smallest id a tied plan can hold that ``chosen`` does not, below which it holds
+    every id of ``chosen``; when no tied plan has one, ``chosen`` comes first.
+
+    Binaries ``z_i`` (``i`` not in ``chosen``) mark that first difference; they live only for
+    this call: the switch ``w`` that makes one of them 1 is closed afterwards (its bounds set
+    to 0), which leaves the rows inert.
+    """
+    model = search.model
+    problem = model.problem
+    block = model.blocks[person]
+    plan = set(chosen)
+    offered = [i for i in sorted(taken) if i not in plan and i not in settled]
+    if not offered:
+        return None, None
+    tag = len(settled)
+    switch = problem.add_variable(_name(f"{person}__smaller", f"{tag}_on", block.used), 1, 1)
+    marks = {}
+    for n, i in enumerate(offered):
+        name = _name(f"{person}__smaller", f"{tag}_{n}", block.used)
+        marks[i] = problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
+        problem += marks[i] - taken[i] <= 0, f"{name}_in_plan"
+        below = [taken[j] for j in chosen if j < i]
+        if below:
+            problem += pulp.lpSum(below) - len(below) * marks[i] >= 0, f"{name}_keeps"
+    problem += pulp.lpSum(marks.values()) - switch == 0, f"{person}__smaller_{tag}_one"
+    run = search.solve(
+        pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)), second_opinion=False
+    )
+    found = None
+    if run.status == "optimal":
+        found = next(i for i in offered if (marks[i].value() or 0) > 0.5)
+    else:
+        search.restore()
+    switch.lowBound = switch.upBound = 0
+    return found, run
 
 
 def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]) -> bool:
