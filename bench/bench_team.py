@@ -11,9 +11,10 @@ tiers, expiry dates over two years and priorities from a fixed seed; the budgets
 about 60% of what renewing everyone at their own cheapest would cost, so that they bind. Each
 size runs in its own process; the model is built and solved through its five stages, the whole
 solve limited to ``--limit`` seconds (default 60); when the limit leaves the solver with no
-plan, the first-come plan is the answer (as ``plan_team`` does). The table gives the median time to build
-and to solve, the status (``optimal`` when every stage was proved; else the stage the limit
-stopped and that stage's gap), the people renewed, the model's size and the peak memory.
+plan, the first-come plan is the answer (as ``plan_team`` does). The table gives the median
+time to build and to solve, the status (``optimal`` when every stage was proved; else the stage
+the limit stopped and that stage's gap), the people renewed, the model's size and the peak
+memory.
 """
 
 from __future__ import annotations
