@@ -376,7 +376,9 @@ def solve_team(
     stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
     own plan, in the order to try them (people, with the catalogue ids of their items):
     :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
-    the answer, ``feasible``, with the gap to the solver's bound on the priority renewed.
+    the answer, ``feasible``, with the gap to the solver's bound on the priority renewed. So is
+    it when the limit stops the first stage with a plan that renews less priority. The gap of a
+    plan stopped in the first stage is measured against the best priority the bound allows.
     """
     search = _Search(model, make_solver("highs"), Deadline(seconds))
     for number, stage in enumerate(STAGES, start=1):
@@ -394,17 +396,24 @@ def solve_team(
             )
         if run is None:
             continue
-        if stage == STAGES[0] and run.status not in ("optimal", "feasible"):
+        if stage == STAGES[0] and run.status != "optimal":
             if run.status == "infeasible":  # nobody renewing is always possible
                 raise PlanInputError("the team model has no answer (infeasible)")
-            if fallback is not None and first_come_plan(model, fallback()):
-                priority = float(pulp.value(model.priority) or 0)
-                gap = None
-                if run.bound is not None:
-                    best = max(-run.bound, priority)
-                    gap = (best - priority) / max(best, 1e-9)
-                return _solution(model, "feasible", run.termination, gap, stage)
-            return _nothing(model, run.termination, stage)
+            found = float(pulp.value(model.priority) or 0) if run.status == "feasible" else None
+            if fallback is not None:
+                # The first-come plan, when the solver has none or a worse one.
+                kept = dict(search.best)
+                if first_come_plan(model, fallback()):
+                    priority = float(pulp.value(model.priority) or 0)
+                    if found is None or priority > found + 1e-9:
+                        return _solution(
+                            model, "feasible", run.termination, _gap(run, priority), stage
+                        )
+                search.best = kept
+                search.restore()
+            if found is None:
+                return _nothing(model, run.termination, stage)
+            return _solution(model, "feasible", run.termination, _gap(run, found), stage)
         if run.status != "optimal":
             if run.status == "infeasible":  # the held optima keep the last answer feasible
                 raise PlanInputError(f"the team model lost its answer in stage {stage}")
@@ -419,6 +428,14 @@ def solve_team(
             slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
             model.problem += expression <= value + slack, f"hold_{stage}"
     return _solution(model, "optimal", "solved", 0.0, None)
+
+
+def _gap(run: Run, priority: float) -> float | None:
+    """How far ``priority`` (renewed) may be from the best, relative to the solver's bound."""
+    if run.bound is None:
+        return None
+    best = max(-run.bound, priority)
+    return (best - priority) / max(best, 1e-9)
 
 
 def _expression(model: TeamModel, stage: str) -> Any:
@@ -533,18 +550,24 @@ def _smallest_ids(search: _Search) -> Run | None:
                 return last
         problem += renew == round(renew.value() or 0), f"{person}__fix_renew"
         chosen = search.chosen(person)
-        if len(chosen) > 1 or (len(chosen) == 1 and _already_met(block)):
-            last = search.solve(block.count)
-            if last.status != "optimal":
-                return last
-            chosen = search.chosen(person)
-        problem += block.count <= len(chosen), f"{person}__fix_count"
+        # Fewer items may be possible (and come first) unless one item renews what is not met.
+        fewer = len(chosen) > 1 or (len(chosen) == 1 and _already_met(block))
+        if not fewer:
+            problem += block.count <= len(chosen), f"{person}__fix_count"
         settled: set[str] = set()
         while chosen:
-            found, last = _first_difference(search, person, taken, chosen, settled)
+            count = block.count if fewer else None
+            found, last = _first_difference(search, person, taken, chosen, settled, count)
+            if last is not None and last.status != "optimal":
+                return last
+            if fewer:
+                fewer = False
+                now = search.chosen(person)
+                problem += block.count <= len(now), f"{person}__fix_count"
+                if len(now) < len(chosen):
+                    chosen = now  # fewer items: ``found`` was about the old plan
+                    continue
             if found is None:
-                if last is not None and last.status not in ("optimal", "infeasible"):
-                    return last
                 break
             plan = set(chosen)
             for i in sorted(copies):
@@ -577,24 +600,28 @@ def _first_difference(
     taken: Mapping[str, Any],
     chosen: Sequence[str],
     settled: set[str],
+    count: Any = None,
 ) -> tuple[str | None, Run | None]:
     """Where a tied plan first differs from ``chosen`` by holding a smaller id (``None``: none).
 
     That is the smallest id a tied plan can hold that ``chosen`` does not, below which it holds
-    every id of ``chosen``; when no tied plan has one, ``chosen`` comes first.
+    every id of ``chosen``; when no tied plan has one, ``chosen`` comes first. With ``count``
+    (the person's number of items), the same call first finds the fewest items: a plan with
+    fewer comes first whatever its ids (the caller then reads it from the answer).
 
-    Binaries ``z_i`` (``i`` not in ``chosen``) mark that first difference; they live only for
-    this call: the switch ``w`` that makes one of them 1 is closed afterwards (its bounds set
-    to 0), which leaves the rows inert.
+    Binaries ``z_i`` (``i`` not in ``chosen``) mark that first difference; the answer in hand
+    (no mark) is always allowed, at a cost above every mark. They live only for this call: the
+    switch that allows a mark is closed afterwards (its bounds set to 0), which leaves their
+    rows inert.
     """
     model = search.model
     problem = model.problem
     block = model.blocks[person]
     plan = set(chosen)
     offered = [i for i in sorted(taken) if i not in plan and i not in settled]
-    if not offered:
+    if not offered and count is None:
         return None, None
-    tag = len(settled)
+    tag = len(block.used)
     switch = problem.add_variable(_name(f"{person}__smaller", f"{tag}_on", block.used), 1, 1)
     marks = {}
     for n, i in enumerate(offered):
@@ -604,17 +631,22 @@ def _first_difference(
         below = [taken[j] for j in chosen if j < i]
         if below:
             problem += pulp.lpSum(below) - len(below) * marks[i] >= 0, f"{name}_keeps"
-    problem += pulp.lpSum(marks.values()) - switch == 0, f"{person}__smaller_{tag}_one"
-    run = search.solve(
-        pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)), second_opinion=False
-    )
-    found = None
-    if run.status == "optimal":
-        found = next(i for i in offered if (marks[i].value() or 0) > 0.5)
-    else:
-        search.restore()
+    marked = pulp.lpSum(marks.values())
+    problem += marked - switch <= 0, f"{person}__smaller_{tag}_one"
+    none = len(offered)  # the cost of no mark: above every mark's rank
+    objective = pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)) - none * marked
+    if count is not None:
+        objective += (2 * none + 1) * count
+    before = dict(search.best)
+    run = search.solve(objective + none)
+    found = next((i for i in offered if (marks[i].value() or 0) > 0.5), None)
     switch.lowBound = switch.upBound = 0
-    return found, run
+    fewer = count is not None and len(search.chosen(person)) < len(chosen)
+    if run.status != "optimal" or (found is None and not fewer):
+        # The answer in hand stays: the solver's may be another tied plan, not a better one.
+        search.best = before
+        search.restore()
+    return (found if run.status == "optimal" else None), run
 
 
 def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]) -> bool:

@@ -528,3 +528,34 @@ def test_when_the_limit_leaves_no_plan_the_first_come_plan_is_the_answer(
     assert solution.gap == pytest.approx((100.0 - renewed) / 100.0)
     without = solve_team(build_team(catalog, roster, today=TODAY), seconds=1.0)
     assert without.status == "unknown"
+
+
+def test_a_first_come_plan_replaces_a_worse_plan_found_before_the_limit(
+    monkeypatch: Any,
+) -> None:
+    """The solver stops with a plan renewing nobody: the first-come plan renews more, so it
+    is the answer; a solver's plan that renews more than the first-come one would be kept."""
+    import ceplan.team as team_module
+    from ceplan.status import Run
+
+    class Nobody:
+        name = "nobody"
+
+        def run(self, problem: Any, *args: Any, **kwargs: Any) -> Run:
+            for variable in problem.variables():
+                variable.varValue = 0.0
+            return Run("feasible", "time_limit", 0.0, -100.0)
+
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(Path(__file__).parent.parent / "examples" / "team.yaml")
+    monkeypatch.setattr(team_module, "make_solver", lambda name: Nobody())
+    plans = own_plans(catalog, roster)
+    solution = solve_team(
+        build_team(catalog, roster, today=TODAY), seconds=1.0, fallback=lambda: plans
+    )
+    assert solution.status == "feasible" and solution.stopped_in == "priority"
+    check(solution, catalog, roster)
+    assert solution.priority > 0
+    assert solution.gap == pytest.approx((100.0 - solution.priority) / 100.0)
+    worse = solve_team(build_team(catalog, roster, today=TODAY), seconds=1.0, fallback=lambda: [])
+    assert worse.status == "feasible" and worse.priority == 0 and worse.gap == 1.0
