@@ -42,7 +42,9 @@ plan is their one-person plan (:data:`~ceplan.objective.ONE_PERSON` or, with wee
 :data:`~ceplan.objective.ONE_PERSON_OVER_TIME`).
 
 A time limit is for the whole solve (every stage and every call): when it runs out, the best
-plan found so far is returned, ``feasible``, with the stage it stopped in.
+plan found so far is returned, ``feasible``, with the stage it stopped in. When it stops the
+first stage, a plan made without the solver (:func:`first_come_plan`: each person's own plan,
+highest priority first, paid while the money lasts) is used if it renews more priority.
 """
 
 from __future__ import annotations
