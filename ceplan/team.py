@@ -664,9 +664,7 @@ def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]
     values: dict[str, float] = {v.name: 0.0 for v in model.problem.variables()}
     period_left = {n: float(cents) for n, cents in enumerate(model.budget_cents)}
     fund_left = {n: float(cents) for n, cents in enumerate(model.fund_cents)}
-    pays: dict[tuple[str, str], list[tuple[int, Any]]] = {}
-    for (person, virtual, f), variable in model.pay.items():
-        pays.setdefault((person, virtual), []).append((f, variable))
+    pays = _payers(model)
     for person, items in plans:
         block = model.blocks.get(person)
         if block is None or not items:
@@ -719,6 +717,14 @@ def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]
     return True
 
 
+def _payers(model: TeamModel) -> dict[tuple[str, str], list[tuple[int, Any]]]:
+    """By person and virtual item id: each fund that may pay toward it, with its variable."""
+    found: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    for (person, virtual, f), variable in model.pay.items():
+        found.setdefault((person, virtual), []).append((f, variable))
+    return found
+
+
 def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:
     """No answer found before the limit: status ``unknown``, nobody planned."""
     return TeamSolution(
@@ -740,6 +746,7 @@ def _solution(
     model: TeamModel, status: str, termination: str, gap: float | None, stopped: str | None
 ) -> TeamSolution:
     taken: dict[str, tuple[Taken, ...]] = {}
+    paying = _payers(model)
     renews, paths = {}, {}
     spent: dict[int, float] = {}
     used: dict[int, float] = {}
@@ -754,8 +761,8 @@ def _solution(
             segment = model.segments[n]
             funds = {
                 f: float(pay.value() or 0)
-                for (p, v, f), pay in model.pay.items()
-                if p == person and v == virtual_id and (pay.value() or 0) > 1e-6
+                for f, pay in paying.get((person, virtual_id), [])
+                if (pay.value() or 0) > 1e-6
             }
             start = max(item.first or model.requests[person].today, segment.start)
             items.append(Taken(item.id, start, item.cents, segment.period, funds))
