@@ -136,7 +136,10 @@ class HighsSolver(Solver):
             msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap, **options
         )
         solver.start = start
-        _solve(problem, solver)
+        try:
+            _solve(problem, solver)
+        except _Abandoned:
+            return Run("unknown", "time_limit")
         model = getattr(problem, "solverModel", None)
         if model is None:  # pragma: no cover - PuLP always sets it
             return _from_pulp(problem, solver)
@@ -158,9 +161,11 @@ class HighsSolver(Solver):
 def overdue(seconds: float) -> float:
     """When a solve with a time limit of ``seconds`` is stopped from outside HiGHS.
 
-    HiGHS checks its own limit between steps; on a large model one step (the root LP of a
-    team of 1,000) has run for many minutes past it. Past the limit and this grace, the solve
-    is interrupted (and reported as stopped by the time limit).
+    HiGHS checks its own limit between steps; on a large model one step (on a team of 1,000)
+    has run for many minutes past it. Past the limit and this grace, the solve is interrupted
+    (and reported as stopped by the time limit); if it has not stopped a few seconds later
+    either, it is left to end in its own thread and the run is ``unknown``, stopped by the time
+    limit.
     """
     return seconds + max(1.0, 0.1 * seconds)
 
@@ -185,15 +190,26 @@ def _highs_with_start() -> type:
             if self.timeLimit is None:
                 super().callSolver(lp)
                 return
-            # Run in HiGHS's own thread; interrupt it when it overruns its limit.
+            # Run in HiGHS's own thread; interrupt it when it overruns its limit, and leave it
+            # if it does not stop either (its thread then ends in the background).
             model.HandleUserInterrupt = True
             stop = time.perf_counter() + overdue(float(self.timeLimit))
             model.startSolve()
             while not model.wait(0.1)[0]:
                 if time.perf_counter() > stop:
                     model.cancelSolve()
+                if time.perf_counter() > stop + _ABANDON_AFTER:
+                    raise _Abandoned
 
     return HiGHSWithStart
+
+
+_ABANDON_AFTER = 5.0
+"""Seconds an interrupted HiGHS solve gets to stop before it is left to end on its own."""
+
+
+class _Abandoned(Exception):
+    """HiGHS ran on past its time limit and an interrupt (seen in presolve on huge models)."""
 
 
 class CbcSolver(Solver):
@@ -278,7 +294,7 @@ def _solve(problem: pulp.LpProblem, solver: Any) -> None:
     """Run the solver; anything it breaks on becomes one :class:`SolverError`."""
     try:
         problem.solve(solver)
-    except (KeyboardInterrupt, SolverError):
+    except (KeyboardInterrupt, SolverError, _Abandoned):
         raise
     except Exception as exc:  # a solver's failure can surface as any exception
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -342,3 +342,31 @@ def test_a_solve_that_overruns_its_limit_is_interrupted(monkeypatch: pytest.Monk
     run = solving.HighsSolver().run(problem, 60.0, 0.0)
     assert time.perf_counter() - began < 10
     assert run.termination == "time_limit" and run.status in ("feasible", "unknown")
+
+
+def test_a_solve_that_ignores_the_interrupt_is_left_and_called_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When HiGHS does not stop for the interrupt either (here: the interrupt is never sent),
+    the run is left to end on its own, ``unknown`` and stopped by the time limit."""
+    import time
+
+    import highspy
+    import pulp
+
+    import ceplan.solving as solving
+
+    problem = pulp.LpProblem("slow", pulp.LpMinimize)
+    x = problem.add_variable("x", 0, 1, cat=pulp.LpBinary)
+    problem += x >= 0, "trivial"
+    problem.setObjective(x)
+    monkeypatch.setattr(solving, "overdue", lambda seconds: 0.0)
+    monkeypatch.setattr(solving, "_ABANDON_AFTER", 0.2)
+    monkeypatch.setattr(highspy.Highs, "cancelSolve", lambda self: None)
+    monkeypatch.setattr(
+        highspy.Highs, "wait", lambda self, timeout=-1.0: (time.sleep(0.05), (False, None))[1]
+    )
+    began = time.perf_counter()
+    run = solving.HighsSolver().run(problem, 60.0, 0.0)
+    assert time.perf_counter() - began < 5
+    assert run == solving.Run("unknown", "time_limit")
