@@ -402,20 +402,24 @@ def solve_team(
             if run.status == "infeasible":  # nobody renewing is always possible
                 raise PlanInputError("the team model has no answer (infeasible)")
             found = float(pulp.value(model.priority) or 0) if run.status == "feasible" else None
+            ceiling = None
             if fallback is not None:
                 # The first-come plan, when the solver has none or a worse one.
                 kept = dict(search.best)
-                if first_come_plan(model, fallback()):
+                plans = fallback()
+                # Nobody without a plan of their own can renew: a bound on the priority.
+                ceiling = sum(model.priority.get(model.renew[p], 0.0) for p, _ in plans)
+                if first_come_plan(model, plans):
                     priority = float(pulp.value(model.priority) or 0)
                     if found is None or priority > found + 1e-9:
-                        return _solution(
-                            model, "feasible", run.termination, _gap(run, priority), stage
-                        )
+                        gap = _gap(run, priority, ceiling)
+                        return _solution(model, "feasible", run.termination, gap, stage)
                 search.best = kept
                 search.restore()
             if found is None:
                 return _nothing(model, run.termination, stage)
-            return _solution(model, "feasible", run.termination, _gap(run, found), stage)
+            gap = _gap(run, found, ceiling)
+            return _solution(model, "feasible", run.termination, gap, stage)
         if run.status != "optimal":
             if run.status == "infeasible":  # the held optima keep the last answer feasible
                 raise PlanInputError(f"the team model lost its answer in stage {stage}")
@@ -432,11 +436,16 @@ def solve_team(
     return _solution(model, "optimal", "solved", 0.0, None)
 
 
-def _gap(run: Run, priority: float) -> float | None:
-    """How far ``priority`` (renewed) may be from the best, relative to the solver's bound."""
-    if run.bound is None:
+def _gap(run: Run, priority: float, ceiling: float | None = None) -> float | None:
+    """How far ``priority`` (renewed) may be from the best, relative to the best possible.
+
+    The best possible is the solver's bound, or ``ceiling`` (the priority of everyone who has a
+    plan of their own) when that is lower or the solver has no bound.
+    """
+    bounds = [b for b in (None if run.bound is None else -run.bound, ceiling) if b is not None]
+    if not bounds:
         return None
-    best = max(-run.bound, priority)
+    best = max(min(bounds), priority)
     return (best - priority) / max(best, 1e-9)
 
 
