@@ -370,3 +370,31 @@ def test_a_solve_that_ignores_the_interrupt_is_left_and_called_unknown(
     run = solving.HighsSolver().run(problem, 60.0, 0.0)
     assert time.perf_counter() - began < 5
     assert run == solving.Run("unknown", "time_limit")
+
+
+@pytest.mark.parametrize(
+    ("cost", "credits", "start", "best"),
+    [
+        ([10, 10, 80, 40, 80, 40], [2, 2, 2, 4, 6, 2], [1, 1, 1, 0, 0, 0], 50),
+        ([80, 10, 80, 40, 40, 10], [1, 1, 6, 4, 4, 1], [1, 1, 0, 0, 1, 1], 60),
+    ],
+)
+def test_a_start_never_makes_a_worse_plan_optimal(
+    cost: list[int], credits: list[int], start: list[int], best: int
+) -> None:
+    """Two small covering problems (6 credits at least, least cost) on which HiGHS 1.16, handed
+    a feasible start, returned that start as "optimal" while reporting another objective: the
+    answer read back must have the reported objective and be the least cost."""
+    import pulp
+
+    from ceplan.solving import HighsSolver
+
+    problem = pulp.LpProblem("cover", pulp.LpMinimize)
+    x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(len(cost))]
+    problem += pulp.lpSum(c * v for c, v in zip(credits, x, strict=True)) >= 6, "cover"
+    problem.setObjective(pulp.lpSum(c * v for c, v in zip(cost, x, strict=True)))
+    values = {f"x{i}": float(v) for i, v in enumerate(start)}
+    run = HighsSolver().run(problem, None, 0.0, start=values)
+    assert run.status == "optimal"
+    assert pulp.value(problem.objective) == pytest.approx(best)
+    assert run.objective == pytest.approx(best)
