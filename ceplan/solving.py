@@ -514,10 +514,8 @@ class _Stages:
         rule = formulation.paths[path]
         kept = drop_redundant(items, rule, formulation.earned, formulation.passed)
         ids = tuple(sorted(c.id for c in kept))
-        for index in sorted(formulation.paths):
-            if _irredundant_for(formulation, index, kept):
-                return _Plan(index, ids)
-        return _Plan(path, ids)  # pragma: no cover - ``path`` itself qualifies
+        first = first_path(formulation, kept)
+        return _Plan(path if first is None else first, ids)
 
     def better(self, a: _Plan, b: _Plan) -> _Plan:
         key = self.objective.key
@@ -625,7 +623,19 @@ def _taken(formulation: Formulation) -> list[str]:
     return [i for i, var in formulation.take.items() if (var.value() or 0) > 0.5]
 
 
-def _irredundant_for(formulation: Formulation, path: int, items: list[Candidate]) -> bool:
+def first_path(formulation: Formulation, items: Sequence[Candidate]) -> int | None:
+    """The first path in the tier that ``items`` meet with each of them needed, if any.
+
+    When two paths are met by the very same items, the one listed first wins (SPEC 3).
+    """
+    return next(
+        (p for p in sorted(formulation.paths) if irredundant_for(formulation, p, items)), None
+    )
+
+
+def irredundant_for(formulation: Formulation, path: int, items: Sequence[Candidate]) -> bool:
+    """Whether ``items`` meet path ``path`` with each of them needed (SPEC 3)."""
+    items = list(items)
     rule = formulation.paths[path]
     if not formulation.meets([c.id for c in items], path):
         return False

@@ -59,13 +59,13 @@ from typing import Any
 
 import pulp
 
-from ceplan.candidates import Candidate, drop_redundant, reduce_dominated, usable_items
+from ceplan.candidates import Candidate, reduce_dominated, usable_items
 from ceplan.catalog import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, _name, add_person
 from ceplan.planning import PlanRequest, make_request
 from ceplan.roster import Roster
-from ceplan.solving import HighsSolver, Solver, make_solver
+from ceplan.solving import HighsSolver, Solver, first_path, make_solver
 from ceplan.status import Deadline, Run
 from ceplan.units import hours_scale
 
@@ -803,13 +803,10 @@ def _path(block: Formulation) -> int | None:
     The solver may have chosen another path that the same items meet; the tier's order decides,
     as for one person.
     """
-    ids = [i for i, var in block.take.items() if (var.value() or 0) > 0.5]
-    items = [block.candidates[i] for i in ids]
-    for index, rule in sorted(block.paths.items()):
-        if block.meets(ids, index):
-            kept = drop_redundant(items, rule, block.earned, block.passed)
-            if len(kept) == len(items):
-                return index
+    items = [block.candidates[i] for i, var in block.take.items() if (var.value() or 0) > 0.5]
+    first = first_path(block, items)
+    if first is not None:
+        return first
     chosen = [p for p, var in block.choose_path.items() if (var.value() or 0) > 0.5]
     return chosen[0] if chosen else None
 
