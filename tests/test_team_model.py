@@ -30,6 +30,39 @@ PERIODS = [
 ]
 
 
+def catalog_of(
+    activities: list[dict[str, Any]],
+    exams: list[dict[str, Any]] | None = None,
+    paths: list[dict[str, Any]] | None = None,
+) -> ceplan.Catalog:
+    """A catalogue in GBP with one tier, ``pro`` (by default: 6 credits renew)."""
+    return ceplan.Catalog.model_validate(
+        {
+            "schema": 1,
+            "programme": "P",
+            "currency": "GBP",
+            "tiers": {"pro": {"paths": paths or [{"credits": 6}]}},
+            "exams": exams or [],
+            "activities": activities,
+        }
+    )
+
+
+def roster_of(
+    people: list[dict[str, Any]],
+    amounts: list[float],
+    funds: list[dict[str, Any]] | None = None,
+) -> Roster:
+    """A team with a budget of each amount in :data:`PERIODS`, in order."""
+    budgets = [
+        {"name": f"FY{n}", "start": start, "end": end, "amount": amount}
+        for n, ((start, end), amount) in enumerate(zip(PERIODS, amounts, strict=True))
+    ]
+    return Roster.model_validate(
+        {"schema": 1, "team": "T", "budgets": budgets, "funds": funds or [], "people": people}
+    )
+
+
 @st.composite
 def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Roster]:
     days = st.sampled_from([None, dt.date(2027, 2, 1), dt.date(2027, 5, 15), dt.date(2027, 9, 1)])
@@ -57,16 +90,7 @@ def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Rost
     paths: list[dict[str, Any]] = [{"credits": 6}]
     if exams:
         paths.append({"credits": 2, "exams": {"core": 1}})
-    catalog = ceplan.Catalog.model_validate(
-        {
-            "schema": 1,
-            "programme": "P",
-            "currency": "GBP",
-            "tiers": {"pro": {"paths": paths}},
-            "exams": exams,
-            "activities": activities,
-        }
-    )
+    catalog = catalog_of(activities, exams, paths)
     people = [
         {
             "id": f"p{n}",
@@ -82,10 +106,6 @@ def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Rost
     amounts = (
         [10**6, 10**6] if ample else [draw(st.sampled_from([0, 100, 250, 500])) for _ in PERIODS]
     )
-    budgets = [
-        {"name": f"FY{n}", "start": start, "end": end, "amount": amount}
-        for n, ((start, end), amount) in enumerate(zip(PERIODS, amounts, strict=True))
-    ]
     funds = []
     if not ample and draw(st.sampled_from([False, True, True])):
         funds.append(
@@ -98,10 +118,7 @@ def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Rost
                 ),
             }
         )
-    roster = Roster.model_validate(
-        {"schema": 1, "team": "T", "budgets": budgets, "funds": funds, "people": people}
-    )
-    return catalog, roster
+    return catalog, roster_of(people, amounts, funds)
 
 
 # -- the reference, from SPEC 7 ----------------------------------------------------------------
@@ -301,43 +318,22 @@ def test_a_fund_pays_even_when_a_dearer_start_is_found_first() -> None:
     (HiGHS, handed the answer of the stage before as a start on this model, once returned that
     answer as optimal for the out-of-pocket stage: 40.00 out of pocket instead of 10.00.)
     """
-    catalog = ceplan.Catalog.model_validate(
-        {
-            "schema": 1,
-            "programme": "P",
-            "currency": "GBP",
-            "tiers": {"pro": {"paths": [{"credits": 6}]}},
-            "exams": [],
-            "activities": [
-                {"id": "a0", "title": "A0", "type": "course", "credits": 2, "cost": 0},
-                {"id": "a1", "title": "A1", "type": "course", "credits": 2, "cost": 40},
-                {"id": "a2", "title": "A2", "type": "course", "credits": 4, "cost": 40},
-                {
-                    "id": "a3",
-                    "title": "A3",
-                    "type": "course",
-                    "credits": 2,
-                    "cost": 40,
-                    "available_from": dt.date(2027, 2, 1),
-                },
-            ],
-        }
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "type": "course", "credits": 2, "cost": 0},
+            {"id": "a1", "title": "A1", "type": "course", "credits": 2, "cost": 40},
+            {"id": "a2", "title": "A2", "type": "course", "credits": 4, "cost": 40},
+            {"id": "a3", "title": "A3", "type": "course", "credits": 2, "cost": 40}
+            | {"available_from": dt.date(2027, 2, 1)},
+        ]
     )
-    budgets = [
-        {"name": f"FY{n}", "start": start, "end": end, "amount": amount}
-        for n, ((start, end), amount) in enumerate(zip(PERIODS, [100, 0], strict=True))
-    ]
-    roster = Roster.model_validate(
-        {
-            "schema": 1,
-            "team": "T",
-            "budgets": budgets,
-            "funds": [{"name": "CLC", "amount": 30, "expires": dt.date(2027, 1, 31)}],
-            "people": [
-                {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
-                | {"earned": 2, "exams": False}
-            ],
-        }
+    roster = roster_of(
+        [
+            {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+            | {"earned": 2, "exams": False}
+        ],
+        [100, 0],
+        [{"name": "CLC", "amount": 30, "expires": dt.date(2027, 1, 31)}],
     )
     solution = solve_team(build_team(catalog, roster, today=TODAY))
     check(solution, catalog, roster)
@@ -379,41 +375,25 @@ def test_a_team_whose_stage_five_presolve_fails_still_gets_its_plans() -> None:
     """HiGHS 1.16's presolve called this team's stage-5 model infeasible (a feasible one: the
     answer of the stage before keeps every row); the search asks again without presolve, and
     each person gets their one-person plan."""
-    catalog = ceplan.Catalog.model_validate(
-        {
-            "schema": 1,
-            "programme": "P",
-            "currency": "GBP",
-            "tiers": {"pro": {"paths": [{"credits": 6}]}},
-            "exams": [],
-            "activities": [
-                {"id": "a0", "title": "A0", "type": "course", "credits": 4, "cost": 40}
-                | {"hours": 1},
-                *(
-                    {"id": f"a{n}", "title": f"A{n}", "type": "course", "credits": 2, "cost": 0}
-                    | {"hours": 1}
-                    | {"available_from": dt.date(2027, 2, 1), "expires": dt.date(2027, 5, 15)}
-                    for n in (1, 2)
-                ),
-            ],
-        }
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "type": "course", "credits": 4, "cost": 40} | {"hours": 1},
+            *(
+                {"id": f"a{n}", "title": f"A{n}", "type": "course", "credits": 2, "cost": 0}
+                | {"hours": 1}
+                | {"available_from": dt.date(2027, 2, 1), "expires": dt.date(2027, 5, 15)}
+                for n in (1, 2)
+            ),
+        ]
     )
-    roster = Roster.model_validate(
-        {
-            "schema": 1,
-            "team": "T",
-            "budgets": [
-                {"name": f"FY{n}", "start": start, "end": end, "amount": 10**6}
-                for n, (start, end) in enumerate(PERIODS)
-            ],
-            "funds": [],
-            "people": [
-                {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2028, 1, 31)}
-                | {"hours_per_week": 0.3, "earned": 2, "exams": False},
-                {"id": "p1", "name": "P1", "tier": "pro", "expires": dt.date(2027, 6, 30)}
-                | {"hours_per_week": 0.3, "exams": False},
-            ],
-        }
+    roster = roster_of(
+        [
+            {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2028, 1, 31)}
+            | {"hours_per_week": 0.3, "earned": 2, "exams": False},
+            {"id": "p1", "name": "P1", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+            | {"hours_per_week": 0.3, "exams": False},
+        ],
+        [10**6, 10**6],
     )
     solution = solve_team(build_team(catalog, roster, today=TODAY))
     assert solution.status == "optimal"
@@ -436,32 +416,18 @@ def test_a_dearer_item_a_fund_pays_for_wins_a_tie_on_ids() -> None:
     of pocket they are alike, so the smaller id wins. Dominance by price alone (right for one
     person) would have dropped the dearer course."""
     course = {"type": "course", "credits": 2, "hours": 0}
-    catalog = ceplan.Catalog.model_validate(
-        {
-            "schema": 1,
-            "programme": "P",
-            "currency": "GBP",
-            "tiers": {"pro": {"paths": [{"credits": 6}]}},
-            "exams": [],
-            "activities": [
-                {"id": "a0", "title": "A0", "cost": 0} | course,
-                {"id": "a1", "title": "A1", "cost": 0} | course,
-                {"id": "a2", "title": "A2", "cost": 40} | course,
-                {"id": "a3", "title": "A3", "cost": 0} | course,
-            ],
-        }
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "cost": 0} | course,
+            {"id": "a1", "title": "A1", "cost": 0} | course,
+            {"id": "a2", "title": "A2", "cost": 40} | course,
+            {"id": "a3", "title": "A3", "cost": 0} | course,
+        ]
     )
-    roster = Roster.model_validate(
-        {
-            "schema": 1,
-            "team": "T",
-            "budgets": [
-                {"name": f"FY{n}", "start": start, "end": end, "amount": 0}
-                for n, (start, end) in enumerate(PERIODS)
-            ],
-            "funds": [{"name": "CLC", "amount": 100, "expires": dt.date(2027, 1, 31)}],
-            "people": [{"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}],
-        }
+    roster = roster_of(
+        [{"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}],
+        [0, 0],
+        [{"name": "CLC", "amount": 100, "expires": dt.date(2027, 1, 31)}],
     )
     solution = solve_team(build_team(catalog, roster, today=TODAY))
     check(solution, catalog, roster)
