@@ -480,12 +480,11 @@ class _Search:
         self.deadline = deadline
         self.best: dict[str, float] = {}
 
-    def solve(self, expression: Any, *, first: bool = False, second_opinion: bool = True) -> Run:
+    def solve(self, expression: Any, *, first: bool = False) -> Run:
         """Minimise ``expression``; remember the answer when there is one.
 
-        With weekly hours, the rows an
-        answer breaks are added and the problem solved again (each person's apart, as for one
-        person: see :mod:`ceplan.formulation`).
+        With weekly hours, the rows an answer breaks are added and the problem solved again
+        (each person's apart, as for one person: see :mod:`ceplan.formulation`).
         """
         problem = self.model.problem
         problem.setObjective(expression)
@@ -496,12 +495,7 @@ class _Search:
             # No start from the answer in hand: given one on this model, HiGHS 1.16 has
             # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
             run = self.solver.run(problem, seconds, 0.0)
-            if (
-                second_opinion
-                and run.status == "infeasible"
-                and self.best
-                and isinstance(self.solver, HighsSolver)
-            ):
+            if run.status == "infeasible" and self.best and isinstance(self.solver, HighsSolver):
                 # The answer in hand keeps every row so far, so this is the solver's mistake
                 # (HiGHS 1.16's presolve has made it): ask again without presolve.
                 run = self.solver.run(problem, self.deadline.remaining(), 0.0, presolve=False)
