@@ -679,13 +679,13 @@ def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]
             for virtual in model.copies[person].get(item, []):
                 c, n = model.origin[person, virtual]
                 period = model.segments[n].period
-                cents = float(c.cents)
+                rest = float(c.cents)  # what the funds have not covered yet
                 split: list[tuple[int, Any, float]] = []
                 for f, variable in sorted(pays.get((person, virtual), [])):
-                    share = min(funds[f], cents - sum(x for _, _, x in split))
+                    share = min(funds[f], rest)
                     if share > 0:
                         split.append((f, variable, share))
-                rest = cents - sum(x for _, _, x in split)
+                        rest -= share
                 if rest > 0.5 and (period is None or periods[period] < rest):
                     continue  # no money in this segment
                 for f, variable, share in split:
