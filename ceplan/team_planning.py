@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pulp
@@ -17,7 +17,7 @@ import pulp
 from ceplan.catalog import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.inputs import as_optional_date
-from ceplan.roster import Budget, Fund, Roster
+from ceplan.roster import Budget, Fund, Person, Roster
 from ceplan.team import TeamModel, TeamSolution, build_team, solve_team
 from ceplan.team_results import (
     BudgetUse,
@@ -27,6 +27,9 @@ from ceplan.team_results import (
     TeamPlan,
 )
 from ceplan.units import format_money, money_value
+
+if TYPE_CHECKING:
+    from ceplan.results import Plan
 
 __all__ = ["TeamComparison", "plan_team", "what_if"]
 
@@ -59,29 +62,39 @@ def plan_team(
     """
     day = as_optional_date(today, "today") or dt.date.today()
     model = build_team(catalog, roster, today=day)
+    alone = _alone_plans(catalog, day)
     solution = solve_team(
-        model,
-        seconds=time_limit,
-        progress=progress,
-        fallback=lambda: _own_plans(catalog, roster, day),
+        model, seconds=time_limit, progress=progress, fallback=lambda: _own_plans(roster, alone)
     )
-    return _team_plan(catalog, roster, model, solution, day, time_limit)
+    return _team_plan(catalog, roster, model, solution, day, time_limit, alone)
+
+
+def _alone_plans(catalog: Catalog, today: dt.date) -> Callable[[Person], Plan]:
+    """Each person's one-person plan, made once however often it is asked for."""
+    from ceplan.planning import optimise
+
+    made: dict[str, Plan] = {}
+
+    def alone(person: Person) -> Plan:
+        if person.id not in made:
+            made[person.id] = optimise(catalog, person.tier, today=today, **person.inputs())
+        return made[person.id]
+
+    return alone
 
 
 def _own_plans(
-    catalog: Catalog, roster: Roster, today: dt.date
+    roster: Roster, alone: Callable[[Person], Plan]
 ) -> list[tuple[str, tuple[str, ...]]]:
     """Each person's one-person plan, highest priority first (then by id).
 
     What a plan made without the solver tries to pay for, in that order.
     """
-    from ceplan.planning import optimise
-
     plans = []
     for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
-        alone = optimise(catalog, person.tier, today=today, **person.inputs())
-        if alone.found:
-            plans.append((person.id, tuple(str(i) for i in alone.items["id"])))
+        own = alone(person)
+        if own.found:
+            plans.append((person.id, tuple(str(i) for i in own.items["id"])))
     return plans
 
 
@@ -92,7 +105,10 @@ def _team_plan(
     solution: TeamSolution,
     today: dt.date,
     time_limit: float | None,
+    alone: Callable[[Person], Plan] | None = None,
 ) -> TeamPlan:
+    if alone is None:
+        alone = _alone_plans(catalog, today)
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
     outcomes = []
@@ -124,7 +140,15 @@ def _team_plan(
         elif solution.status == "unknown":
             reasons = ("no plan was found before the time limit",)
         else:
-            reasons = _reasons(catalog, roster, person, today, solution, time_limit)
+            reasons = _reasons(
+                catalog,
+                roster,
+                person,
+                today,
+                solution,
+                time_limit,
+                alone or _alone_plans(catalog, today),
+            )
         outcomes.append(
             PersonOutcome(
                 id=person.id,
@@ -175,11 +199,10 @@ def _reasons(
     today: dt.date,
     solution: TeamSolution,
     time_limit: float | None,
+    plan_alone: Callable[[Person], Plan],
 ) -> tuple[str, ...]:
     """Why a person is at risk, in words a manager can act on."""
-    from ceplan.planning import optimise
-
-    alone = optimise(catalog, person.tier, today=today, **person.inputs())
+    alone = plan_alone(person)
     if not alone.found:
         return tuple(alone.reasons) or ("no plan renews this certification in time",)
     if solution.status != "optimal":
