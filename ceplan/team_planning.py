@@ -140,15 +140,7 @@ def _team_plan(
         elif solution.status == "unknown":
             reasons = ("no plan was found before the time limit",)
         else:
-            reasons = _reasons(
-                catalog,
-                roster,
-                person,
-                today,
-                solution,
-                time_limit,
-                alone or _alone_plans(catalog, today),
-            )
+            reasons = _reasons(catalog, roster, person, today, solution, time_limit, alone)
         outcomes.append(
             PersonOutcome(
                 id=person.id,
