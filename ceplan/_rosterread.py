@@ -14,6 +14,7 @@ and ``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lis
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -47,10 +48,13 @@ def read_roster(
     budgets: Sequence[Any] = (),
     funds: Sequence[Any] = (),
     catalog: Catalog | None = None,
+    today: dt.date | None = None,
 ) -> Roster:
     """The roster in ``path`` (YAML, or a CSV of people); ``name`` names it in problems.
 
-    ``budgets`` and ``funds`` (models or plain data) are added to those of the file.
+    ``budgets`` and ``funds`` (models or plain data) are added to those of the file. With a
+    ``catalog`` (and ``today``) the roster is checked against them too (see
+    :func:`~ceplan.roster.roster_problems`).
     """
     data = _read_bytes(path, name)
     if path.suffix.lower() == ".csv":
@@ -65,11 +69,30 @@ def read_roster(
         if added:
             given = content.get(key, [])
             content[key] = [*(given if isinstance(given, list) else [given]), *added]
-    roster, problems = roster_problems(content, catalog)
+    roster, problems = roster_problems(content, catalog, today)
     if roster is not None:
         return roster
     raise RosterError.from_problems(
         _placed(problem, content, name, root, origins) for problem in problems
+    )
+
+
+def check_roster(
+    content: Mapping[str, Any],
+    name: str,
+    *,
+    catalog: Catalog | None = None,
+    today: dt.date | None = None,
+) -> Roster:
+    """Roster data in hand (plain data, or a roster's own) validated as a file's would be.
+
+    Problems name ``name`` in place of a file, and the person, budget or fund by its position.
+    """
+    roster, problems = roster_problems(content, catalog, today)
+    if roster is not None:
+        return roster
+    raise RosterError.from_problems(
+        _placed(problem, content, name, None, {}) for problem in problems
     )
 
 
@@ -189,7 +212,9 @@ def _placed(
         section, index = str(loc[0]), loc[1]
         field = ".".join(str(part) for part in loc[2:]) or None
         entries = content.get(section)
-        entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+        entry = (
+            entries[index] if isinstance(entries, list | tuple) and index < len(entries) else None
+        )
         key = "id" if section == "people" else "name"
         label = entry.get(key) if isinstance(entry, Mapping) else None
         where = origins.get(section)

@@ -37,6 +37,7 @@ from pydantic import (
     model_validator,
 )
 
+from ceplan.limits import MAX_CREDITS, MAX_HOURS, MAX_MONEY, describe
 from ceplan.units import plain_number, quantity
 
 if TYPE_CHECKING:
@@ -135,6 +136,9 @@ Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN, max_length=50)]
 Currency = Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)]
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
+Credits = Annotated[float, Field(gt=0, le=MAX_CREDITS)]
+PathCredits = Annotated[float, Field(ge=0, le=MAX_CREDITS)]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS)]
 
 
 class _Model(BaseModel):
@@ -157,7 +161,7 @@ class PathRule(_Model):
     '40 credits + 1 professional exam'
     """
 
-    credits: NonNegative = 0
+    credits: PathCredits = 0
     exams: Annotated[
         Mapping[Kind, Annotated[int, Field(ge=1)]], AfterValidator(_freeze), WrapSerializer(_thaw)
     ] = Field(default_factory=lambda: MappingProxyType({}))
@@ -200,7 +204,7 @@ class _Item(_Model):
     title: Text
     cost: NonNegative
     currency: Currency | None = None
-    hours: NonNegative | None = None
+    hours: Hours | None = None
     source: str | None = None
     available_from: Date | None = None
 
@@ -236,7 +240,7 @@ class Activity(_Item):
     """
 
     type: Text
-    credits: Positive
+    credits: Credits
     expires: Date | None = None
     sessions: Annotated[tuple[Session, ...], Field(strict=False)] = ()
 
@@ -352,6 +356,24 @@ class Catalog(_Model):
         self._cents = cents
 
     # -- lookups -------------------------------------------------------------------------------
+
+    def rate(self, currency: str | None) -> float:
+        """How many units of the catalogue's currency one unit of ``currency`` is worth.
+
+        ``None`` (no currency given) is the catalogue's own. Raises ``KeyError`` for a currency
+        with no exchange rate.
+
+        Examples
+        --------
+        >>> catalog = Catalog.model_validate({"schema": 1, "programme": "P", "currency": "GBP",
+        ...     "exchange_rates": {"USD": 0.79}, "rates_as_of": "2026-11-01",
+        ...     "tiers": {"t": {"paths": [{"credits": 1}]}}})
+        >>> catalog.rate("USD"), catalog.rate(None), catalog.rate("GBP")
+        (0.79, 1.0, 1.0)
+        """
+        if currency is None or currency == self.currency:
+            return 1.0
+        return self.exchange_rates[currency]
 
     def cost_of(self, item_id: str) -> float:
         """The cost of an item in the catalogue currency, rounded to cents."""
@@ -677,7 +699,11 @@ def _costs(
     for key, where, cost in priced:
         amount = _to_cents(cost, rate)
         if amount is None:
-            yield BrokenRule(where, "is too large", cost)
+            yield BrokenRule(
+                where,
+                f"is too large: at most {describe(MAX_MONEY)} in the catalogue's currency",
+                cost,
+            )
         else:
             cents[key] = amount
 
@@ -685,7 +711,7 @@ def _costs(
 def _to_cents(cost: float, rate: float) -> int | None:
     """``cost * rate`` in cents, rounded half to even; ``None`` if it is too large."""
     amount = Decimal(repr(cost)) * Decimal(repr(rate)) * 100
-    if not math.isfinite(float(amount)) or amount > Decimal(10) ** 15:
+    if not math.isfinite(float(amount)) or amount > MAX_MONEY * 100:
         return None
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 

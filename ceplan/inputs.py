@@ -25,24 +25,30 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ceplan.errors import PlanInputError
+from ceplan.limits import HORIZON_YEARS
 
 if TYPE_CHECKING:
     from ceplan.catalog import Catalog
 
 __all__ = [
+    "add_years",
     "as_catalog",
     "as_date",
+    "as_entries",
     "as_flag",
     "as_names",
     "as_number",
     "as_optional_date",
     "as_optional_number",
     "as_passed",
+    "as_path",
     "as_ranges",
     "as_whole",
+    "date_problem",
 ]
 
 _DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -124,6 +130,49 @@ def as_optional_date(value: object, name: str) -> dt.date | None:
     return None if value is None else as_date(value, name)
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved ``years`` years on; 29 February becomes 28 February in other years.
+
+    Examples
+    --------
+    >>> add_years(dt.date(2024, 2, 29), 3)
+    datetime.date(2027, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_problem(
+    today: dt.date, expires: dt.date, processing_days: int, period_years: int
+) -> str | None:
+    """What is wrong with an expiry planned from ``today``, in words; ``None`` if nothing.
+
+    An expiry more than :data:`~ceplan.limits.HORIZON_YEARS` years after today is a typing
+    mistake; a do-by date (``expires - processing_days``) or a new expiry (``period_years``
+    after the later of ``expires`` and today) that would leave the calendar cannot be planned.
+    An expiry in the past is not a problem here: the plan says it is too late.
+
+    Examples
+    --------
+    >>> date_problem(dt.date(2026, 11, 29), dt.date(9999, 12, 31), 7, 3)
+    'is more than 50 years after today (2026-11-29): check the date'
+    >>> date_problem(dt.date(2026, 11, 29), dt.date(1, 1, 3), 7, 3)
+    'leaves the calendar: its do-by date, 7 days before, is before the year 1'
+    """
+    if expires > add_years(today, HORIZON_YEARS):
+        return f"is more than {HORIZON_YEARS} years after today ({today}): check the date"
+    if expires.toordinal() <= processing_days:
+        return (
+            f"leaves the calendar: its do-by date, {processing_days} days before, "
+            "is before the year 1"
+        )
+    if max(expires, today).year + period_years > dt.MAXYEAR:
+        return f"leaves the calendar: a renewal would expire after the year {dt.MAXYEAR}"
+    return None
+
+
 def _not_a_date(value: object, name: str, why: str = "") -> PlanInputError:
     return PlanInputError(f"{name} must be a date (YYYY-MM-DD), not {_show(value)}{why}")
 
@@ -163,7 +212,9 @@ def _datetime64_date(value: Any, name: str, numpy: Any) -> dt.date:
 # -- numbers -----------------------------------------------------------------------------------
 
 
-def as_number(value: object, name: str, *, positive: bool = False) -> float:
+def as_number(
+    value: object, name: str, *, positive: bool = False, most: float | None = None
+) -> float:
     """``value``, a finite real number ``>= 0`` (``> 0`` when ``positive``), as a float.
 
     Parameters
@@ -175,11 +226,14 @@ def as_number(value: object, name: str, *, positive: bool = False) -> float:
         The argument's name, for the error message.
     positive
         Refuse 0 as well.
+    most
+        The largest number allowed (see :mod:`ceplan.limits`), if there is one.
 
     Raises
     ------
     PlanInputError
-        For anything else, NaN, infinities, negative numbers and numbers too large for a float.
+        For anything else, NaN, infinities, negative numbers, numbers above ``most`` and numbers
+        too large for a float.
 
     Examples
     --------
@@ -190,6 +244,10 @@ def as_number(value: object, name: str, *, positive: bool = False) -> float:
     Traceback (most recent call last):
     ...
     ceplan.errors.PlanInputError: earned must be a number, not True
+    >>> as_number(1e307, "hours_per_week", positive=True, most=168)
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: hours_per_week must be at most 168, not 1e+307
     """
     value = _scalar(value)
     if not _is_real(value):
@@ -205,10 +263,14 @@ def as_number(value: object, name: str, *, positive: bool = False) -> float:
         raise PlanInputError(f"{name} is too large for a float: {_show(value)}")
     if not math.isfinite(number) or value < 0 or (positive and number == 0):  # type: ignore[operator]
         raise PlanInputError(f"{name} must be a finite number {least}, not {_show(value)}")
+    if most is not None and number > most:
+        raise PlanInputError(f"{name} must be at most {most:,}, not {_show(value)}")
     return number + 0.0  # -0.0 -> 0.0
 
 
-def as_optional_number(value: object, name: str, *, positive: bool = False) -> float | None:
+def as_optional_number(
+    value: object, name: str, *, positive: bool = False, most: float | None = None
+) -> float | None:
     """``None``, or ``value`` as a number (see :func:`as_number`).
 
     Examples
@@ -216,7 +278,7 @@ def as_optional_number(value: object, name: str, *, positive: bool = False) -> f
     >>> as_optional_number(None, "budget") is None
     True
     """
-    return None if value is None else as_number(value, name, positive=positive)
+    return None if value is None else as_number(value, name, positive=positive, most=most)
 
 
 def as_whole(value: object, name: str) -> int:
@@ -471,6 +533,66 @@ def _is_date(value: object) -> bool:
     except PlanInputError:
         return False
     return True
+
+
+# -- entries and paths -------------------------------------------------------------------------
+
+
+def as_entries(value: object, name: str) -> list[Any]:
+    """A list of entries (budgets, funds: models or plain data), each checked by its reader.
+
+    Parameters
+    ----------
+    value
+        ``None`` (none) or any iterable of entries: a list, a tuple, a generator.
+    name
+        The argument's name, for the error message.
+
+    Raises
+    ------
+    PlanInputError
+        For a string, bytes, a mapping or a single model (wrap one entry in a list), or
+        anything that is not iterable.
+
+    Examples
+    --------
+    >>> as_entries(({"name": "FY27"},), "budgets")
+    [{'name': 'FY27'}]
+    >>> as_entries({"name": "FY27"}, "budgets")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: budgets must be a list of entries, not one on its own: ...
+    """
+    if value is None:
+        return []
+    single = isinstance(value, Mapping) or hasattr(type(value), "model_fields")
+    if single:
+        raise PlanInputError(
+            f"{name} must be a list of entries, not one on its own: wrap it in a list "
+            f"(got {_show(value)})"
+        )
+    elements = None if isinstance(value, str) else _iterable(value)
+    if elements is None:
+        raise PlanInputError(f"{name} must be a list of entries, not {_show(value)}")
+    return list(elements)
+
+
+def as_path(value: object, name: str) -> Path:
+    """A file's path, given as a ``str`` or an ``os.PathLike``.
+
+    Examples
+    --------
+    >>> as_path("team.yaml", "roster")
+    PosixPath('team.yaml')
+    >>> as_path(5, "roster")
+    Traceback (most recent call last):
+    ...
+    ceplan.errors.PlanInputError: roster must be the path of a file, not 5
+    """
+    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+    if not isinstance(path, str) or not path:
+        raise PlanInputError(f"{name} must be the path of a file, not {_show(value)}")
+    return Path(path)
 
 
 # -- catalogues --------------------------------------------------------------------------------

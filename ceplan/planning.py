@@ -30,6 +30,7 @@ from ceplan.catalog import Activity, Catalog, PathRule
 from ceplan.errors import PlanInputError, SolverError
 from ceplan.exact import PathBest
 from ceplan.inputs import (
+    add_years,
     as_catalog,
     as_flag,
     as_names,
@@ -39,6 +40,12 @@ from ceplan.inputs import (
     as_passed,
     as_ranges,
     as_whole,
+    date_problem,
+)
+from ceplan.limits import (
+    HORIZON_YEARS,
+    MAX_HOURS_PER_WEEK,
+    MAX_PROCESSING_DAYS,
 )
 from ceplan.objective import COST, Objective, Outcome, objective_for
 from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
@@ -62,16 +69,9 @@ __all__ = [
     "optimise",
 ]
 
-MAX_PROCESSING_DAYS = 3650
-"""The most processing days a request may ask for, as in a catalogue."""
-
 BULK_ITEMS = 500
 """From this many activities and exams, plans without dates decide which items are usable and
 which can be in a best plan over arrays (:mod:`ceplan.bulk`)."""
-
-HORIZON_YEARS = 50
-"""The furthest ahead of ``today`` an expiry date may be: a certification lasts a few years, so
-a date further out is a typing mistake (and would make a plan over time needlessly large)."""
 
 
 @dataclass(frozen=True)
@@ -126,20 +126,6 @@ class PlanRequest:
         return None if cents is None else money_value(cents)
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved ``years`` years on; 29 February becomes 28 February in other years.
-
-    Examples
-    --------
-    >>> add_years(dt.date(2024, 2, 29), 3)
-    datetime.date(2027, 2, 28)
-    """
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def make_request(
     catalog: Catalog,
     tier: str,
@@ -191,17 +177,13 @@ def make_request(
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
     period = catalog.tiers[tier].period_years
     expires_given = expiry is not None
-    try:
-        if expiry is None:
-            expiry = add_years(day, period)
-        _check_dates(day, expiry, days, period)
-    except PlanInputError:
-        raise
-    except (OverflowError, ValueError):
-        raise PlanInputError(
-            f"dates out of range: today {day}, expires {expiry or 'by default'}, "
-            f"{days} processing days"
-        ) from None
+    if expiry is None:
+        if day.year + period > dt.MAXYEAR:
+            raise PlanInputError(f"today {day} leaves no room for a {period}-year certification")
+        expiry = add_years(day, period)
+    problem = date_problem(day, expiry, days, period)
+    if problem is not None:
+        raise PlanInputError(f"expires {expiry} {problem}")
     return PlanRequest(
         tier=tier,
         today=day,
@@ -214,20 +196,11 @@ def make_request(
         budget=as_optional_number(budget, "budget"),
         allow_exams=as_flag(allow_exams, "allow_exams"),
         expires_given=expires_given,
-        hours_per_week=as_optional_number(hours_per_week, "hours_per_week", positive=True),
+        hours_per_week=as_optional_number(
+            hours_per_week, "hours_per_week", positive=True, most=MAX_HOURS_PER_WEEK
+        ),
         unavailable=as_ranges(unavailable, "unavailable"),
     )
-
-
-def _check_dates(today: dt.date, expires: dt.date, processing_days: int, period: int) -> None:
-    """Refuse an expiry too far ahead; let date arithmetic that would leave the calendar raise."""
-    if expires > add_years(today, HORIZON_YEARS):
-        raise PlanInputError(
-            f"expires {expires} is more than {HORIZON_YEARS} years after today ({today}): "
-            "check the date"
-        )
-    expires - dt.timedelta(days=processing_days)  # the do-by date
-    add_years(max(expires, today), period)  # the new expiry of any renewal
 
 
 def optimise(

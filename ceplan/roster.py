@@ -22,7 +22,6 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -41,10 +40,15 @@ from ceplan.catalog import (
     TIER_PATTERN,
     Catalog,
     Date,
-    NonNegative,
-    Positive,
     Text,
     _schema_number,
+)
+from ceplan.inputs import as_catalog, as_entries, as_optional_date, as_path, date_problem
+from ceplan.limits import (
+    MAX_HOURS_PER_WEEK,
+    MAX_MONEY,
+    MAX_PRIORITY,
+    describe,
 )
 
 __all__ = [
@@ -64,6 +68,25 @@ _Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 _Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN, max_length=50)]
 
 
+def _whole_priority(value: Any) -> Any:
+    """A priority: a whole number from 1 to :data:`~ceplan.limits.MAX_PRIORITY`, as an ``int``.
+
+    A float with no fractional part (``2.0``, as a CSV cell ``2`` is read) is that whole number.
+    """
+    whole = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        whole = value
+    elif isinstance(value, float) and value.is_integer():
+        whole = int(value)
+    if whole is None or not 1 <= whole <= MAX_PRIORITY:
+        raise ValueError(f"must be a whole number from 1 to {describe(MAX_PRIORITY)}")
+    return whole
+
+
+_Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+_Priority = Annotated[int, BeforeValidator(_whole_priority)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True
@@ -76,7 +99,7 @@ class Budget(_Model):
     name: Text
     start: Date
     end: Date
-    amount: NonNegative
+    amount: _Money
 
     def holds(self, day: dt.date) -> bool:
         """Whether ``day`` falls in the period."""
@@ -90,7 +113,7 @@ class Fund(_Model):
     """
 
     name: Text
-    amount: NonNegative
+    amount: _Money
     currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] | None = None
     """Default: the catalogue's currency."""
     expires: Date
@@ -106,7 +129,7 @@ class Person(_Model):
     name: Text
     tier: Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
     expires: Date
-    earned: NonNegative = 0.0
+    earned: Annotated[float, Field(ge=0)] = 0.0
     """CE credits already earned in this cycle."""
     passed: Annotated[tuple[_Kind, ...], Field(strict=False)] = ()
     """Exam kinds already passed in this cycle."""
@@ -114,11 +137,12 @@ class Person(_Model):
     """Items already done (not planned again)."""
     exclude: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
     """Items never to plan for this person."""
-    hours_per_week: Positive | None = None
+    hours_per_week: Annotated[float, Field(gt=0, le=MAX_HOURS_PER_WEEK)] | None = None
     exams: bool = True
     """Willing to sit exams."""
-    priority: Positive = 1.0
-    """Weight of renewing this person when money is short (larger renews first)."""
+    priority: _Priority = 1
+    """Weight of renewing this person when money is short (larger renews first): a whole
+    number from 1 to :data:`~ceplan.limits.MAX_PRIORITY`."""
 
     def inputs(self) -> dict[str, Any]:
         """What the person brings to a plan, as :func:`ceplan.optimise` takes it.
@@ -169,12 +193,14 @@ _SECTIONS: dict[str, type[_Model]] = {"budgets": Budget, "funds": Fund, "people"
 
 
 def roster_problems(
-    data: Any, catalog: Catalog | None = None
+    data: Any, catalog: Catalog | None = None, today: dt.date | None = None
 ) -> tuple[Roster | None, list[RosterProblem]]:
     """Validate roster data: the roster, or every problem found (each entry on its own).
 
     With a ``catalog``, also what the team needs of it: each person's tier, exam kinds passed
-    and items named exist, and each fund's currency can be converted.
+    and items named exist, and each fund's currency can be converted (to at most
+    :data:`~ceplan.limits.MAX_MONEY`). With ``today`` as well, each person's expiry can be
+    planned from that day (:func:`ceplan.inputs.date_problem`).
 
     Examples
     --------
@@ -205,7 +231,7 @@ def roster_problems(
         if entries is None and section == "people":
             problems.append(RosterProblem(("people",), "is required", has_value=False))
             continue
-        if not isinstance(entries, list):
+        if not isinstance(entries, list | tuple):
             problems.append(RosterProblem((section,), "expected a list", entries))
             continue
         if section == "people" and not entries:
@@ -218,7 +244,7 @@ def roster_problems(
                 problems += _from_pydantic(exc, (section, index))
     problems += _rules(valid)
     if catalog is not None:
-        problems += _against(valid, catalog)
+        problems += _against(valid, catalog, today)
     if problems:
         return None, sorted(problems, key=lambda p: [str(part) for part in p.loc])
     return Roster.model_validate(data), []
@@ -251,9 +277,9 @@ def _from_pydantic(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[
 
 
 def _against(
-    valid: Mapping[str, Sequence[tuple[int, Any]]], catalog: Catalog
+    valid: Mapping[str, Sequence[tuple[int, Any]]], catalog: Catalog, today: dt.date | None
 ) -> list[RosterProblem]:
-    """What the valid entries need of the catalogue and it does not have."""
+    """What the valid entries need of the catalogue (and of ``today``) and it does not have."""
     found: list[RosterProblem] = []
     tiers = ", ".join(catalog.tiers)
     kinds = {kind for tier in catalog.tiers.values() for path in tier.paths for kind in path.exams}
@@ -265,6 +291,11 @@ def _against(
                     (*where, "tier"), f"is not a tier of the catalogue ({tiers})", person.tier
                 )
             )
+        elif today is not None:
+            period = catalog.tiers[person.tier].period_years
+            problem = date_problem(today, person.expires, catalog.processing_days, period)
+            if problem is not None:
+                found.append(RosterProblem((*where, "expires"), problem, person.expires))
         for number, kind in enumerate(person.passed):
             if kind not in kinds:
                 known = ", ".join(sorted(kinds)) or "none"
@@ -289,6 +320,15 @@ def _against(
                     ("funds", index, "currency"),
                     f"has no exchange rate to {catalog.currency} in the catalogue",
                     code,
+                )
+            )
+        elif fund.amount * catalog.rate(code) > MAX_MONEY:
+            found.append(
+                RosterProblem(
+                    ("funds", index, "amount"),
+                    f"is too large: at most {describe(MAX_MONEY)} {catalog.currency} once "
+                    "converted",
+                    fund.amount,
                 )
             )
     return found
@@ -346,7 +386,8 @@ def load_roster(
     *,
     budgets: Iterable[Budget | Mapping[str, Any]] = (),
     funds: Iterable[Fund | Mapping[str, Any]] = (),
-    catalog: Catalog | None = None,
+    catalog: Catalog | str | os.PathLike[str] | None = None,
+    today: Any = None,
 ) -> Roster:
     r"""Load and validate a roster: a YAML file, or a CSV of people (one row per person).
 
@@ -358,18 +399,26 @@ def load_roster(
     budgets, funds
         More budget periods and funds (models or plain data, as in the YAML), after the file's.
     catalog
-        Also check what the team needs of this catalogue (tiers, exam kinds, item ids, the
-        funds' currencies), each problem placed in the roster file.
+        Also check what the team needs of this catalogue (a :class:`~ceplan.catalog.Catalog`
+        or the path of a catalogue file): tiers, exam kinds, item ids, the funds' currencies,
+        each problem placed in the roster file.
+    today
+        With ``catalog``, also check that each person's expiry can be planned from this day
+        (:func:`ceplan.inputs.date_problem`).
 
     Raises
     ------
     RosterError
         Every problem found, each naming the file, the line or row, the person (or budget, or
         fund) and the field.
+    PlanInputError
+        For arguments of the wrong kind (a path that is not a string or path, budgets that are
+        not a list...).
 
     Examples
     --------
     >>> import tempfile
+    >>> from pathlib import Path
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "team.csv").write_text(
     ...     "id,name,tier,expires,passed\nann,Ann,professional,2027-09-30,core;professional\n"
@@ -381,6 +430,13 @@ def load_roster(
     """
     from ceplan._rosterread import read_roster
 
+    file = as_path(path, "path")
+    loaded = None if catalog is None else as_catalog(catalog)
     return read_roster(
-        Path(path), str(path), budgets=list(budgets), funds=list(funds), catalog=catalog
+        file,
+        str(path),
+        budgets=as_entries(budgets, "budgets"),
+        funds=as_entries(funds, "funds"),
+        catalog=loaded,
+        today=as_optional_date(today, "today"),
     )

@@ -41,6 +41,7 @@ from ceplan.catalog import (
     _session_rules,
     _to_cents,
 )
+from ceplan.limits import MAX_CREDITS, MAX_HOURS
 
 __all__ = [
     "COLUMNS_FROM",
@@ -333,13 +334,13 @@ def _table(
     titles = _texts(joined("title"))
     types = _texts(joined("type"), interned=True)
     credits = numbers("credits")
-    if not bool(np.all(credits > 0)):
+    if not bool(np.all((credits > 0) & (credits <= MAX_CREDITS))):
         raise _Declined
     costs = numbers("cost")
     if not bool(np.all(costs >= 0)):
         raise _Declined
     hours = numbers("hours", optional=True)
-    if not bool(np.all(np.isnan(hours) | (hours >= 0))):
+    if not bool(np.all(np.isnan(hours) | ((hours >= 0) & (hours <= MAX_HOURS)))):
         raise _Declined
     currencies = _currencies(joined("currency"))
     sources = joined("source")

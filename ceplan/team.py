@@ -63,13 +63,23 @@ from ceplan.candidates import Candidate, reduce_dominated, usable_items
 from ceplan.catalog import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, _name, add_person
+from ceplan.limits import MAX_TEAM_VARIABLES, describe
 from ceplan.planning import PlanRequest, make_request
 from ceplan.roster import Roster
 from ceplan.solving import HighsSolver, Solver, first_path, make_solver
 from ceplan.status import Deadline, Run
 from ceplan.units import hours_scale
 
-__all__ = ["Segment", "TeamModel", "TeamSolution", "build_team", "first_come_plan", "solve_team"]
+__all__ = [
+    "OutOfTime",
+    "Segment",
+    "TeamModel",
+    "TeamSolution",
+    "build_team",
+    "cents_down",
+    "first_come_plan",
+    "solve_team",
+]
 
 STAGES = ("priority", "out_of_pocket", "hours", "renewal", "ids")
 """The team's objective, in order (see the module's docstring)."""
@@ -145,6 +155,14 @@ class TeamModel:
     renew: dict[str, Any] = field(default_factory=dict)
     extra: dict[int, Any] = field(default_factory=dict)
     """Cents added to each budget period (see :func:`build_team`)."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """By person id: what the person's names in the problem start with (``p<n>``, ``n`` the
+    person's place in id order). Names are made from places, never from ids, so that ids
+    which differ only where a name cannot (``a-b`` and ``a_b``) never share one."""
+
+
+class OutOfTime(Exception):
+    """The time limit ran out while the team's model was being built."""
 
 
 def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
@@ -165,18 +183,32 @@ def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
 
 
 def build_team(
-    catalog: Catalog, roster: Roster, *, today: dt.date, extra_money: bool = False
+    catalog: Catalog,
+    roster: Roster,
+    *,
+    today: dt.date,
+    extra_money: bool = False,
+    requests: Mapping[str, PlanRequest] | None = None,
+    deadline: Deadline | None = None,
 ) -> TeamModel:
     """The team's integer programme (pure: no solving, no I/O).
 
     With ``extra_money``, each budget period gets a variable ``extra_<n>`` (cents added to its
-    amount), to learn how much more money would renew someone.
+    amount), to learn how much more money would renew someone. ``requests`` are the people's
+    checked one-person requests, by id (made here when not given). A model that would need more
+    than :data:`~ceplan.limits.MAX_TEAM_VARIABLES` variables is refused before any of it is
+    built (:class:`~ceplan.errors.PlanInputError`); past the ``deadline``, building stops
+    (:class:`OutOfTime`).
     """
-    requests = {}
-    for person in roster.people:
-        requests[person.id] = make_request(catalog, person.tier, today=today, **person.inputs())
+    if requests is None:
+        requests = {
+            person.id: make_request(catalog, person.tier, today=today, **person.inputs())
+            for person in roster.people
+        }
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
+    people = sorted(roster.people, key=lambda p: p.id)
+    copied = _copies(catalog, roster, people, requests, segments, deadline)
     problem = pulp.LpProblem("ceplan_team", pulp.LpMinimize)
     used: set[str] = set()
     model = TeamModel(
@@ -185,50 +217,31 @@ def build_team(
         origin={},
         segments=segments,
         pay={},
-        requests=requests,
+        requests=dict(requests),
         priority=0,
         out_of_pocket=0,
         hours=0,
         hours_scale=1,
         copies={},
-        fund_cents=[_cents_down(catalog, fund.amount, fund.currency) for fund in roster.funds],
-        budget_cents=[_cents_down(catalog, budget.amount) for budget in roster.budgets],
+        fund_cents=[cents_down(catalog, fund.amount, fund.currency) for fund in roster.funds],
+        budget_cents=[cents_down(catalog, budget.amount) for budget in roster.budgets],
+        tags={person.id: f"p{n}" for n, person in enumerate(people)},
     )
     by_period: dict[int, list[Any]] = {n: [] for n in range(len(roster.budgets))}
     by_fund: dict[int, list[Any]] = {n: [] for n in range(len(roster.funds))}
     spend: list[Any] = []
     efforts: list[tuple[float, Any]] = []
-    for person in sorted(roster.people, key=lambda p: p.id):
+    for person in people:
+        _check_time(deadline)
         request = requests[person.id]
-        items = usable_items(
-            catalog,
-            today=request.today,
-            complete_by=request.complete_by,
-            unavailable_ids=request.completed | request.excluded,
-            allow_exams=request.allow_exams,
-            calendar=request.calendar if request.timed else None,
-        )
+        tag = model.tags[person.id]
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
-        items = _undominated(items, rules, request, segments, roster)
-        virtual: list[Candidate] = []
-        for c in items:
-            opens = c.first or request.today
-            alike: set[tuple[Any, ...]] = set()
-            for n in _starts_in(c, request.today, segments):
-                segment = segments[n]
-                if roster.budgets and segment.period is None:
-                    continue  # it could be paid from no period
-                if not request.timed:
-                    # Without weekly hours a start day matters only for who pays: one copy per
-                    # period and set of funds that may pay (one in all for a free item).
-                    way = _who_may_pay(c, segment, roster)
-                    if way in alike:
-                        continue
-                    alike.add(way)
-                copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
-                model.origin[person.id, copy.id] = (c, n)
-                virtual.append(copy)
-        renew = problem.add_variable(f"renew_{person.id}", 0, 1, cat=pulp.LpBinary)
+        virtual = []
+        for copy, origin in copied[person.id]:
+            model.origin[person.id, copy.id] = origin
+            virtual.append(copy)
+        renew = problem.add_variable(f"renew_{tag}", 0, 1, cat=pulp.LpBinary)
+        used.add(f"renew_{tag}")
         model.renew[person.id] = renew
         block = add_person(
             problem,
@@ -237,7 +250,7 @@ def build_team(
             earned=request.earned,
             passed=dict(request.passed),
             calendar=request.calendar if request.timed else None,
-            prefix=f"{person.id}__",
+            prefix=f"{tag}__",
             renew=renew,
             used=used,
             interchangeable=False,  # copies of one item per segment are not interchangeable
@@ -252,25 +265,22 @@ def build_team(
         model.copies[person.id] = copies
         for item_id, ids in sorted(copies.items()):
             if len(ids) > 1:
-                name = _name(f"{person.id}__once", item_id, used)
+                name = _name(f"{tag}__once", item_id, used)
                 problem += pulp.lpSum(block.take[i] for i in ids) <= 1, name
         for copy in sorted(virtual, key=lambda c: c.id):
+            _check_time(deadline)
             item, n = model.origin[person.id, copy.id]
             segment = segments[n]
             take = block.take[copy.id]
             spend.append(copy.cents * take)
             paid = []
-            for f in segment.funds:
-                fund = roster.funds[f]
-                kind = "exams" if copy.is_exam else "activities"
-                if kind not in fund.pays_for or copy.cents == 0:
-                    continue
+            for f in _paying(copy, segment, roster):
                 variable = problem.add_variable(f"pay_{len(model.pay)}", 0, None)
                 model.pay[person.id, copy.id, f] = variable
                 paid.append(variable)
                 by_fund[f].append(variable)
             if paid:
-                name = _name(f"{person.id}__paid_at_most", copy.id, used)
+                name = _name(f"{tag}__paid_at_most", copy.id, used)
                 problem += pulp.lpSum(paid) - copy.cents * take <= 0, name
             if segment.period is not None:
                 by_period[segment.period].append(copy.cents * take - pulp.lpSum(paid))
@@ -290,12 +300,83 @@ def build_team(
     return model
 
 
+def _check_time(deadline: Deadline | None) -> None:
+    if deadline is not None and deadline.expired:
+        raise OutOfTime
+
+
+def _copies(
+    catalog: Catalog,
+    roster: Roster,
+    people: Sequence[Any],
+    requests: Mapping[str, PlanRequest],
+    segments: Sequence[Segment],
+    deadline: Deadline | None,
+) -> dict[str, list[tuple[Candidate, tuple[Candidate, int]]]]:
+    """Each person's items, one copy per segment it may start in, with the item and segment.
+
+    Counted before anything is built: a team whose model would need more than
+    :data:`~ceplan.limits.MAX_TEAM_VARIABLES` variables is refused here, in about the time it
+    takes to count that many.
+    """
+    found: dict[str, list[tuple[Candidate, tuple[Candidate, int]]]] = {}
+    variables = 0
+    for person in people:
+        _check_time(deadline)
+        request = requests[person.id]
+        items = usable_items(
+            catalog,
+            today=request.today,
+            complete_by=request.complete_by,
+            unavailable_ids=request.completed | request.excluded,
+            allow_exams=request.allow_exams,
+            calendar=request.calendar if request.timed else None,
+        )
+        rules = dict(enumerate(catalog.tiers[person.tier].paths))
+        items = _undominated(items, rules, request, segments, roster)
+        copies: list[tuple[Candidate, tuple[Candidate, int]]] = []
+        variables += 1 + len(rules)
+        for c in items:
+            opens = c.first or request.today
+            alike: set[tuple[Any, ...]] = set()
+            for n in _starts_in(c, request.today, segments):
+                segment = segments[n]
+                if roster.budgets and segment.period is None:
+                    continue  # it could be paid from no period
+                if not request.timed:
+                    # Without weekly hours a start day matters only for who pays: one copy per
+                    # period and set of funds that may pay (one in all for a free item).
+                    way = _who_may_pay(c, segment, roster)
+                    if way in alike:
+                        continue
+                    alike.add(way)
+                copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
+                copies.append((copy, (c, n)))
+                variables += 1 + len(_paying(copy, segment, roster))
+            if variables > MAX_TEAM_VARIABLES:
+                raise PlanInputError(
+                    f"the team's model would need more than {describe(MAX_TEAM_VARIABLES)} "
+                    "variables (people x items x the days that budget periods and fund expiries "
+                    "cut the plan into, and a payment variable for each fund that may pay an "
+                    "item): plan fewer people at once, or fewer funds and budget periods"
+                )
+        found[person.id] = copies
+    return found
+
+
+def _paying(c: Candidate, segment: Segment, roster: Roster) -> list[int]:
+    """The funds (positions) that may pay toward ``c`` started in ``segment``."""
+    if c.cents == 0:
+        return []
+    kind = "exams" if c.is_exam else "activities"
+    return [f for f in segment.funds if kind in roster.funds[f].pays_for]
+
+
 def _who_may_pay(c: Candidate, segment: Segment, roster: Roster) -> tuple[Any, ...]:
     """The budget period and the funds that would pay for ``c`` started in ``segment``."""
     if c.cents == 0:
         return ()
-    kind = "exams" if c.is_exam else "activities"
-    return (segment.period, tuple(f for f in segment.funds if kind in roster.funds[f].pays_for))
+    return (segment.period, tuple(_paying(c, segment, roster)))
 
 
 def _starts_in(c: Candidate, today: dt.date, segments: Sequence[Segment]) -> tuple[int, ...]:
@@ -355,13 +436,12 @@ def _undominated(
     return sorted(kept, key=lambda c: c.id)
 
 
-def _cents_down(catalog: Catalog, amount: float, currency: str | None = None) -> int:
+def cents_down(catalog: Catalog, amount: float, currency: str | None = None) -> int:
     """Money to spend (a budget, a fund) in whole cents of the catalogue's currency.
 
     Rounded down: a plan never spends a fraction of a cent it has not got.
     """
-    rate = 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
-    return math.floor(round(amount * rate * 100, 6))
+    return math.floor(round(amount * catalog.rate(currency) * 100, 6))
 
 
 def solve_team(
@@ -370,11 +450,13 @@ def solve_team(
     seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
     fallback: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = None,
+    deadline: Deadline | None = None,
 ) -> TeamSolution:
     """Solve the stages in order (:data:`STAGES`), each optimum held while the next runs.
 
-    ``seconds`` limits the whole solve. ``progress`` is called with a line of text as each
-    stage ends (the command line shows them on a terminal). When the limit stops the first
+    ``seconds`` limits the whole solve (or ``deadline``, shared with other work).
+    ``progress`` is called with a line of text as each stage ends (the command line shows them
+    on a terminal). When the limit stops the first
     stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
     own plan, in the order to try them (people, with the catalogue ids of their items):
     :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
@@ -382,7 +464,7 @@ def solve_team(
     it when the limit stops the first stage with a plan that renews less priority. The gap of a
     plan stopped in the first stage is measured against the best priority the bound allows.
     """
-    search = _Search(model, make_solver("highs"), Deadline(seconds))
+    search = _Search(model, make_solver("highs"), deadline or Deadline(seconds))
     for number, stage in enumerate(STAGES, start=1):
         began = time.perf_counter()
         if stage == "ids":
@@ -546,6 +628,7 @@ def _smallest_ids(search: _Search) -> Run | None:
     last: Run | None
     for person in sorted(model.blocks):
         block = model.blocks[person]
+        tag = model.tags[person]
         copies = model.copies[person]
         taken = {i: pulp.lpSum(block.take[v] for v in ids) for i, ids in copies.items()}
         renew = model.renew[person]
@@ -553,12 +636,12 @@ def _smallest_ids(search: _Search) -> Run | None:
             last = search.solve(-renew)
             if last.status != "optimal":
                 return last
-        problem += renew == round(renew.value() or 0), f"{person}__fix_renew"
+        problem += renew == round(renew.value() or 0), _name(f"{tag}__renew", "fixed", block.used)
         chosen = search.chosen(person)
         # Fewer items may be possible (and come first) unless one item renews what is not met.
         fewer = len(chosen) > 1 or (len(chosen) == 1 and _already_met(block))
         if not fewer:
-            problem += block.count <= len(chosen), f"{person}__fix_count"
+            problem += block.count <= len(chosen), _name(f"{tag}__count", "fixed", block.used)
         settled: set[str] = set()
         while chosen:
             count = block.count if fewer else None
@@ -568,7 +651,7 @@ def _smallest_ids(search: _Search) -> Run | None:
             if fewer:
                 fewer = False
                 now = search.chosen(person)
-                problem += block.count <= len(now), f"{person}__fix_count"
+                problem += block.count <= len(now), _name(f"{tag}__count", "fixed", block.used)
                 if len(now) < len(chosen):
                     chosen = now  # fewer items: ``found`` was about the old plan
                     continue
@@ -579,12 +662,12 @@ def _smallest_ids(search: _Search) -> Run | None:
                 if i <= found and i not in settled:
                     settled.add(i)
                     value = int(i in plan or i == found)
-                    problem += taken[i] == value, _name(f"{person}__fix", i, block.used)
+                    problem += taken[i] == value, _name(f"{tag}__fix", i, block.used)
             chosen = search.chosen(person)
         for i in sorted(copies):
             if i not in settled:
                 value = int(i in chosen)
-                problem += taken[i] == value, _name(f"{person}__fix", i, block.used)
+                problem += taken[i] == value, _name(f"{tag}__fix", i, block.used)
     # Last, with every item chosen: each started as early as it can, in total days.
     days = []
     for (person, virtual), (c, n) in sorted(model.origin.items()):
@@ -626,18 +709,19 @@ def _first_difference(
     offered = [i for i in sorted(taken) if i not in plan and i not in settled]
     if not offered and count is None:
         return None, None
-    tag = len(block.used)
-    switch = problem.add_variable(_name(f"{person}__smaller", f"{tag}_on", block.used), 1, 1)
+    family = f"{model.tags[person]}__smaller"
+    call = len(block.used)
+    switch = problem.add_variable(_name(family, f"{call}_on", block.used), 1, 1)
     marks = {}
     for n, i in enumerate(offered):
-        name = _name(f"{person}__smaller", f"{tag}_{n}", block.used)
+        name = _name(family, f"{call}_{n}", block.used)
         marks[i] = problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
         problem += marks[i] - taken[i] <= 0, f"{name}_in_plan"
         below = [taken[j] for j in chosen if j < i]
         if below:
             problem += pulp.lpSum(below) - len(below) * marks[i] >= 0, f"{name}_keeps"
     marked = pulp.lpSum(marks.values())
-    problem += marked - switch <= 0, f"{person}__smaller_{tag}_one"
+    problem += marked - switch <= 0, _name(family, f"{call}_one", block.used)
     none = len(offered)  # the cost of no mark: above every mark's rank
     objective = pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)) - none * marked
     if count is not None:

@@ -7,6 +7,7 @@ a manager can act on for each person at risk.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,10 @@ import pandas as pd
 import pulp
 
 from ceplan.catalog import Catalog
-from ceplan.errors import PlanInputError
-from ceplan.inputs import as_optional_date
 from ceplan.roster import Budget, Fund, Person, Roster
-from ceplan.team import TeamModel, TeamSolution, build_team, solve_team
+from ceplan.status import Deadline
+from ceplan.team import OutOfTime, TeamModel, TeamSolution, build_team, cents_down, solve_team
+from ceplan.team_request import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.team_results import (
     BudgetUse,
     FundUse,
@@ -35,49 +36,87 @@ __all__ = ["TeamComparison", "plan_team", "what_if"]
 
 
 def plan_team(
-    catalog: Catalog,
-    roster: Roster,
+    catalog: Catalog | str | os.PathLike[str],
+    roster: Roster | str | os.PathLike[str] | Mapping[str, Any],
     *,
     today: Any = None,
-    time_limit: float | None = None,
+    time_limit: Any = None,
     progress: Callable[[str], None] | None = None,
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
+    Inputs are checked as :func:`ceplan.optimise` checks its own (SPEC 5): anything of the
+    wrong kind raises a ceplan error naming the argument.
+
     Parameters
     ----------
     catalog
-        The catalogue (see :func:`ceplan.load_catalog`).
+        The catalogue (see :func:`ceplan.load_catalog`), or the path of a catalogue file.
     roster
-        The team (see :func:`ceplan.load_roster`; pass the catalogue there to have the roster's
-        tiers, kinds and ids checked against it with lines).
+        The team: a :class:`~ceplan.roster.Roster` (see :func:`ceplan.load_roster`), the path
+        of a roster file, or roster data as in the YAML. It is checked against the catalogue
+        (tiers, exam kinds, item ids, fund currencies) and ``today`` (expiries that can be
+        planned), every problem named.
     today
         The first day of the plan (default: today).
     time_limit
-        Seconds for the whole solve, every stage included; a plan found when the limit stops
-        the search is ``"feasible"``, never ``"optimal"``. The reason for each person at risk
-        (how much more money would renew them) is one more solve, limited alike.
+        Seconds for the whole call: building the model, every stage of the solve and the
+        reasons for the people at risk. A plan found when the limit stops the search is
+        ``"feasible"``, never ``"optimal"``; with no plan in time the status is ``"unknown"``.
+        The work that follows a stopped search (each person's own plan, the reasons) gets a
+        grace of a tenth of the limit (at least a second) past it.
     progress
         Called with a line of text as each stage of the solve ends.
+
+    Raises
+    ------
+    RosterError
+        For a roster that breaks a rule or does not fit the catalogue or ``today``.
+    PlanInputError
+        For arguments of the wrong kind, and for a team whose model would be too large to
+        build (:data:`~ceplan.limits.MAX_TEAM_VARIABLES`).
     """
-    day = as_optional_date(today, "today") or dt.date.today()
-    model = build_team(catalog, roster, today=day)
-    alone = _alone_plans(catalog, day)
+    request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
+    return _plan(request, as_progress(progress))
+
+
+def _plan(request: TeamRequest, progress: Callable[[str], None] | None = None) -> TeamPlan:
+    catalog, roster, day = request.catalog, request.roster, request.today
+    limit = request.time_limit
+    deadline = Deadline(limit)
+    finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
+    alone = _alone_plans(request, finish)
+    try:
+        model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
+    except OutOfTime:
+        if progress is not None:
+            progress("the time limit ran out while the model was being built")
+        return _unplanned(request)
     solution = solve_team(
-        model, seconds=time_limit, progress=progress, fallback=lambda: _own_plans(roster, alone)
+        model, deadline=deadline, progress=progress, fallback=lambda: _own_plans(roster, alone)
     )
-    return _team_plan(catalog, roster, model, solution, day, time_limit, alone)
+    return _team_plan(catalog, roster, model, solution, day, finish, alone)
 
 
-def _alone_plans(catalog: Catalog, today: dt.date) -> Callable[[Person], Plan]:
-    """Each person's one-person plan, made once however often it is asked for."""
+def _alone_plans(request: TeamRequest, finish: Deadline) -> Callable[[Person], Plan]:
+    """Each person's one-person plan, made once however often it is asked for.
+
+    Each takes at most what is left of ``finish``.
+    """
     from ceplan.planning import optimise
 
     made: dict[str, Plan] = {}
 
     def alone(person: Person) -> Plan:
         if person.id not in made:
-            made[person.id] = optimise(catalog, person.tier, today=today, **person.inputs())
+            left = finish.remaining()
+            made[person.id] = optimise(
+                request.catalog,
+                person.tier,
+                today=request.today,
+                time_limit=None if left is None else max(left, _LEAST_SECONDS),
+                **person.inputs(),
+            )
         return made[person.id]
 
     return alone
@@ -98,17 +137,67 @@ def _own_plans(
     return plans
 
 
+_LEAST_SECONDS = 0.05
+"""The least time a one-person plan is given once the limit has run out (it then says
+``unknown`` unless its exact answer is at hand)."""
+
+
+def _unplanned(request: TeamRequest) -> TeamPlan:
+    """The plan when the time limit ran out before the model was built: status ``unknown``."""
+    catalog, roster = request.catalog, request.roster
+    return TeamPlan(
+        team=roster.team,
+        currency=catalog.currency,
+        today=request.today,
+        status="unknown",
+        termination="time_limit",
+        gap=None,
+        stopped_in="building the model",
+        outcomes=tuple(
+            PersonOutcome(
+                id=person.id,
+                name=person.name,
+                tier=person.tier,
+                renews=False,
+                path=None,
+                items=(),
+                reasons=(_NO_PLAN_IN_TIME,),
+                priority=person.priority,
+                expires=person.expires,
+            )
+            for person in roster.people
+        ),
+        budget_uses=tuple(
+            BudgetUse(b.name, b.start, b.end, money_value(cents_down(catalog, b.amount)), 0.0)
+            for b in roster.budgets
+        ),
+        fund_uses=tuple(
+            FundUse(
+                name=f.name,
+                amount=money_value(cents_down(catalog, f.amount, f.currency)),
+                currency=f.currency or catalog.currency,
+                given=f.amount,
+                expires=f.expires,
+                pays_for=f.pays_for,
+                used=0.0,
+            )
+            for f in roster.funds
+        ),
+    )
+
+
+_NO_PLAN_IN_TIME = "no plan was found before the time limit"
+
+
 def _team_plan(
     catalog: Catalog,
     roster: Roster,
     model: TeamModel,
     solution: TeamSolution,
     today: dt.date,
-    time_limit: float | None,
-    alone: Callable[[Person], Plan] | None = None,
+    finish: Deadline,
+    alone: Callable[[Person], Plan],
 ) -> TeamPlan:
-    if alone is None:
-        alone = _alone_plans(catalog, today)
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
     outcomes = []
@@ -138,9 +227,9 @@ def _team_plan(
         if renews:
             reasons: tuple[str, ...] = ()
         elif solution.status == "unknown":
-            reasons = ("no plan was found before the time limit",)
+            reasons = (_NO_PLAN_IN_TIME,)
         else:
-            reasons = _reasons(catalog, roster, person, today, solution, time_limit, alone)
+            reasons = _reasons(catalog, roster, model, person, solution, finish, alone)
         outcomes.append(
             PersonOutcome(
                 id=person.id,
@@ -150,7 +239,7 @@ def _team_plan(
                 path=rules[path].describe() if renews and path is not None else None,
                 items=tuple(items),
                 reasons=reasons,
-                priority=float(person.priority),
+                priority=person.priority,
                 expires=person.expires,
             )
         )
@@ -187,62 +276,152 @@ def _team_plan(
 def _reasons(
     catalog: Catalog,
     roster: Roster,
-    person: Any,
-    today: dt.date,
+    model: TeamModel,
+    person: Person,
     solution: TeamSolution,
-    time_limit: float | None,
+    finish: Deadline,
     plan_alone: Callable[[Person], Plan],
 ) -> tuple[str, ...]:
-    """Why a person is at risk, in words a manager can act on."""
+    """Why a person is at risk, in words a manager can act on.
+
+    A period is said to be spent by other renewals only when they spent in it; when the
+    person's own plan needs more of a period than it holds, the reason says the budget is too
+    small instead.
+    """
     alone = plan_alone(person)
+    if alone.status == "unknown":
+        return ("no plan of their own was found before the time limit",)
     if not alone.found:
         return tuple(alone.reasons) or ("no plan renews this certification in time",)
+    own = format_money(alone.total_cost, catalog.currency)
     if solution.status != "optimal":
         # Not proved: how much more money would renew them is measured against a plan that
         # may not be the best, so say only what is known.
         return (
-            "not renewed in the plan found before the time limit; their own cheapest plan "
-            f"costs {format_money(alone.total_cost, catalog.currency)}",
+            f"not renewed in the plan found before the time limit; their own cheapest plan "
+            f"costs {own}",
         )
-    extra = _extra_needed(catalog, roster, person.id, today, solution, time_limit)
+    try:
+        extra = _extra_needed(catalog, roster, model, person.id, solution, finish)
+    except OutOfTime:
+        extra = None
     if extra is None:
+        if finish.expired:
+            return (
+                "what more money would renew them was not worked out before the time limit; "
+                f"their own cheapest plan costs {own}",
+            )
         return ("the budgets and funds cannot renew this person alongside the others",)
-    money, spent = extra
-    where = " and ".join(spent) or "the budgets"
-    verb = "are" if len(spent) > 1 else "is"
-    return (
-        f"{where} {verb} spent by higher-priority renewals; "
-        f"{format_money(money, catalog.currency)} more would renew {person.name}",
-    )
+    money, spends, added = extra
+    causes = [
+        cause
+        for n in sorted(set(spends) | set(added))
+        if (cause := _cause(roster, model, person, solution, n, spends.get(n, 0.0), catalog))
+    ]
+    if not causes:  # their plan fits what is left; the others' must move to make room
+        causes = ["the budgets cannot renew them alongside the others as the plan stands"]
+    more = f"{format_money(money, catalog.currency)} more would renew {person.name}"
+    return ("; ".join([*causes, more]),)
+
+
+def _cause(
+    roster: Roster,
+    model: TeamModel,
+    person: Person,
+    solution: TeamSolution,
+    period: int,
+    own_cents: float,
+    catalog: Catalog,
+) -> str | None:
+    """Why budget period ``period`` does not pay for ``person``'s plan, in words (or ``None``).
+
+    ``own_cents`` is what the person's plan (with the money that renews them) would spend in
+    it. A period holding less than that is too small, whoever spent in it; one whose amount
+    would do but not what the others left is spent by them, and the words say whose priority
+    they have; one with enough left is no cause at all.
+    """
+    budget = roster.budgets[period]
+    if own_cents > model.budget_cents[period] + 0.5:
+        amount = format_money(money_value(model.budget_cents[period]), catalog.currency)
+        return f"{budget.name}'s budget ({amount}) is less than their plan needs in it"
+    spent: dict[str, float] = {}
+    for other in roster.people:
+        for taken in solution.taken[other.id]:
+            if other.id != person.id and taken.period == period:
+                out = taken.cents - sum(taken.paid_by_fund.values())
+                spent[other.id] = spent.get(other.id, 0.0) + out
+    spenders = [other for other in roster.people if spent.get(other.id, 0.0) > 0.5]
+    left = model.budget_cents[period] - sum(spent.values())
+    if own_cents <= left + 0.5 or not spenders:
+        return None
+    least = min(other.priority for other in spenders)
+    if least > person.priority:
+        whose = "higher-priority renewals"
+    elif least == person.priority:
+        whose = "renewals of the same or higher priority"
+    else:
+        whose = "other renewals"
+    return f"{budget.name} is spent by {whose}"
 
 
 def _extra_needed(
     catalog: Catalog,
     roster: Roster,
+    model: TeamModel,
     person_id: str,
-    today: dt.date,
     solution: TeamSolution,
-    time_limit: float | None,
-) -> tuple[float, list[str]] | None:
+    finish: Deadline,
+) -> tuple[float, dict[int, float], list[int]] | None:
     """The least money added to the budget periods that renews ``person_id``.
 
-    Everyone who renews still does. Returns the amount and the periods it goes to; ``None`` if
-    no money would do.
+    Everyone who renews still does. Returns the amount, what the person's plan then spends
+    out of pocket in each period (cents), and the periods the money goes to; ``None`` if no
+    money would do (or none was found in time).
     """
     from ceplan.solving import make_solver
 
-    model = build_team(catalog, roster, today=today, extra_money=True)
-    problem, extra = model.problem, model.extra
+    extended = build_team(
+        catalog,
+        roster,
+        today=next(iter(model.requests.values())).today,
+        extra_money=True,
+        requests=model.requests,
+        deadline=finish,
+    )
+    problem, extra = extended.problem, extended.extra
     for other, renews in solution.renews.items():
         if renews or other == person_id:
-            problem += model.renew[other] == 1, f"keep_{other}"
+            problem += extended.renew[other] == 1, f"keep_{extended.tags[other]}"
     problem.setObjective(pulp.lpSum(extra.values()))
-    run = make_solver("highs").run(problem, time_limit, 0.0)
+    left = finish.remaining()
+    if left is not None and left <= 0:
+        return None
+    run = make_solver("highs").run(problem, left, 0.0)
     if run.status not in ("optimal", "feasible"):
         return None
     added = {n: float(var.value() or 0) for n, var in extra.items()}
-    periods = [roster.budgets[n].name for n, cents in added.items() if cents > 0.5]
-    return money_value(sum(added.values())), periods
+    periods = [n for n, cents in sorted(added.items()) if cents > 0.5]
+    return money_value(sum(added.values())), _own_spend(extended, person_id), periods
+
+
+def _own_spend(model: TeamModel, person_id: str) -> dict[int, float]:
+    """What the answer in ``model`` has ``person_id`` spend out of pocket, by budget period."""
+    block = model.blocks[person_id]
+    spent: dict[int, float] = {}
+    for virtual, take in block.take.items():
+        if (take.value() or 0) < 0.5:
+            continue
+        item, n = model.origin[person_id, virtual]
+        period = model.segments[n].period
+        if period is None:
+            continue
+        paid = sum(
+            float(var.value() or 0)
+            for (who, copy, _), var in model.pay.items()
+            if who == person_id and copy == virtual
+        )
+        spent[period] = spent.get(period, 0.0) + item.cents - paid
+    return spent
 
 
 @dataclass(frozen=True)
@@ -351,32 +530,25 @@ def _change(before: bool, after: bool) -> str:
 
 
 def what_if(
-    catalog: Catalog,
-    roster: Roster,
+    catalog: Catalog | str | os.PathLike[str],
+    roster: Roster | str | os.PathLike[str] | Mapping[str, Any],
     *,
-    budget_factor: float | None = None,
+    budget_factor: Any = None,
     budgets: Sequence[Budget | Mapping[str, Any]] | None = None,
     funds: Sequence[Fund | Mapping[str, Any]] | None = None,
     today: Any = None,
-    time_limit: float | None = None,
+    time_limit: Any = None,
 ) -> TeamComparison:
     """The team planned as it is and again with other budgets or funds, side by side.
 
     ``budget_factor`` scales every budget period (``0.7`` is a 30% cut); ``budgets`` and
-    ``funds`` replace the roster's (models or plain data, as in the YAML).
+    ``funds`` replace the roster's (models or plain data, as in the YAML), checked by the
+    roster's own rules (periods that overlap or end before they start are refused). The other
+    inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans.
     """
-    before = plan_team(catalog, roster, today=today, time_limit=time_limit)
-    changed: dict[str, Any] = {}
-    given = roster.budgets
-    if budgets is not None:
-        given = tuple(Budget.model_validate(b) for b in budgets)
-    if budget_factor is not None:
-        if not (budget_factor >= 0):
-            raise PlanInputError(f"budget_factor must be 0 or more, not {budget_factor!r}")
-        given = tuple(b.model_copy(update={"amount": b.amount * budget_factor}) for b in given)
-    changed["budgets"] = given
-    if funds is not None:
-        changed["funds"] = tuple(Fund.model_validate(f) for f in funds)
-    other = Roster.model_validate({**roster.model_dump(by_alias=True), **changed})
-    after = plan_team(catalog, other, today=today, time_limit=time_limit)
-    return TeamComparison(before, after)
+    request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
+    other = roster_with(request, budgets=budgets, funds=funds, budget_factor=budget_factor)
+    changed = make_team_request(
+        request.catalog, other, today=request.today, time_limit=request.time_limit
+    )
+    return TeamComparison(_plan(request), _plan(changed))

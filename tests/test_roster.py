@@ -88,7 +88,8 @@ def test_every_problem_of_a_yaml_roster_is_named_with_its_line(tmp_path: Path) -
         "team.yaml:12: people[1] 'ann': field 'id': is used by people[0] too (got 'ann')",
         "team.yaml:16: people[2] 'bo': field 'expires': is not a date in YYYY-MM-DD form"
         " (got '2027-02-30')",
-        "team.yaml:17: people[2] 'bo': field 'priority': Input should be greater than 0 (got 0)",
+        "team.yaml:17: people[2] 'bo': field 'priority': must be a whole number from 1 to"
+        " 1,000,000 (got 0)",
         "team.yaml:18: people[2] 'bo': field 'exams': Input should be a valid boolean"
         " (got 'maybe')",
     ]
@@ -209,7 +210,7 @@ PEOPLE = st.fixed_dictionaries(
         "completed": st.lists(st.sampled_from(["a1", "rev-up"]), max_size=2),
         "hours_per_week": st.sampled_from([0.5, 4, 10]),
         "exams": st.booleans(),
-        "priority": st.sampled_from([1, 2, 0.5]),
+        "priority": st.sampled_from([1, 2, 1_000_000]),
     },
 )
 

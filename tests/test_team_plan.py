@@ -76,7 +76,27 @@ def test_a_cut_budget_puts_people_at_risk_with_money_that_would_renew_them() -> 
     priority = sum(o.priority for o in plan.outcomes if o.renews)
     for outcome in plan.at_risk:
         (reason,) = outcome.reasons
-        assert reason.startswith("all is spent by higher-priority renewals; ")
+        # Whose spending it names, read from the plan itself: who paid out of pocket.
+        spenders = {
+            o.priority
+            for o in plan.outcomes
+            if o.id != outcome.id and any(i.out_of_pocket > 0 for i in o.items)
+        }
+        assert spenders, "the period was spent by somebody"
+        whose = (
+            "higher-priority renewals"
+            if min(spenders) > outcome.priority
+            else "renewals of the same or higher priority"
+            if min(spenders) == outcome.priority
+            else "other renewals"
+        )
+        person = tight.person(outcome.id)
+        own = ceplan.optimise(catalog, person.tier, today="2026-11-29", **person.inputs())
+        if own.total_cost > single.amount:  # their plan alone is more than the whole budget
+            expected = "all's budget (1,500.00 GBP) is less than their plan needs in it; "
+        else:
+            expected = f"all is spent by {whose}; "
+        assert reason.startswith(expected), reason
         more = float(reason.split("; ")[1].split(" GBP")[0].replace(",", ""))
         richer = single.model_copy(update={"amount": single.amount + more})
         again = ceplan.plan_team(
@@ -93,8 +113,10 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     import dataclasses
     import datetime as dt
 
+    from ceplan.status import Deadline
     from ceplan.team import build_team, solve_team
-    from ceplan.team_planning import _team_plan
+    from ceplan.team_planning import _alone_plans, _team_plan
+    from ceplan.team_request import make_team_request
     from ceplan.units import format_money
 
     catalog = ceplan.load_catalog()
@@ -102,9 +124,11 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     single = ceplan.Budget(name="all", start="2026-11-29", end="2028-12-31", amount=1500)
     tight = roster.model_copy(update={"budgets": (single,)})
     today = dt.date(2026, 11, 29)
+    request = make_team_request(catalog, tight, today=today)
     model = build_team(catalog, tight, today=today)
     solution = dataclasses.replace(solve_team(model), status="feasible", termination="time_limit")
-    plan = _team_plan(catalog, tight, model, solution, today, 1.0)
+    finish = Deadline(10.0)
+    plan = _team_plan(catalog, tight, model, solution, today, finish, _alone_plans(request, finish))
     assert plan.status == "feasible" and plan.at_risk
     for outcome in plan.at_risk:
         person = next(p for p in tight.people if p.id == outcome.id)
