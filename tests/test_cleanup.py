@@ -12,6 +12,8 @@ import os
 import random
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 import textwrap
 import threading
@@ -248,3 +250,130 @@ def test_an_interrupted_cbc_is_stopped_and_leaves_nothing(
         leftovers.append(pid)
     assert not running(pid)
     assert os.listdir(scratch) == []
+
+
+PROGRAM = """\
+import sys
+
+import pulp
+
+from ceplan._signals import Terminated, terminate_as_interrupt
+from ceplan.solving import CbcSolver
+from tests.test_cleanup import market_split
+
+try:
+    with terminate_as_interrupt():
+        CbcSolver(sys.argv[1]).run(market_split(), None, 0.0)
+except Terminated as exc:
+    print("terminated", flush=True)
+    sys.exit(exc.exit_status)
+"""
+
+
+@pytest.mark.slow
+def test_sigterm_stops_cbc_and_leaves_nothing(tmp_path: Path, leftovers: list[int]) -> None:
+    """A program that turns SIGTERM into an interrupt (as the command line does) is sent
+    SIGTERM while the real CBC works: it exits 143, CBC is gone and ``$TMPDIR`` is empty."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    pid_file = tmp_path / "cbc.pid"
+    wrapper = script(tmp_path / "cbc", f'echo $$ > "{pid_file}"\nexec "{_cbc_path()}" "$@"\n')
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, TMPDIR=str(folder), PYTHONPATH=str(root))
+    env.pop("TMP", None)
+    env.pop("TEMP", None)
+    program = subprocess.Popen(
+        [sys.executable, "-c", PROGRAM, wrapper],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pid = pid_in(pid_file)
+        leftovers.append(pid)
+        program.send_signal(signal.SIGTERM)
+        out, err = program.communicate(timeout=30)
+    finally:
+        if program.poll() is None:
+            program.kill()
+            program.wait()
+    assert (program.returncode, out) == (143, "terminated\n"), err
+    assert not running(pid)
+    assert os.listdir(folder) == []
+
+
+# -- SIGTERM as an interrupt --------------------------------------------------------------------
+
+
+def test_sigterm_is_only_taken_over_where_it_would_end_the_process() -> None:
+    """The handler is installed in the main thread over the default action, and the default
+    put back after; SIGTERM ignored or handled by the program, or a block in another thread,
+    is left as it was."""
+    from ceplan._signals import terminate_as_interrupt
+
+    def handled(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    with terminate_as_interrupt():
+        installed = signal.getsignal(signal.SIGTERM)
+    assert callable(installed) and installed is not handled
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+    seen: list[object] = []
+
+    def in_a_thread() -> None:
+        with terminate_as_interrupt():
+            seen.append(signal.getsignal(signal.SIGTERM))
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert seen == [signal.SIG_DFL]
+    for other in (signal.SIG_IGN, handled):
+        signal.signal(signal.SIGTERM, other)
+        try:
+            with terminate_as_interrupt():
+                seen.append(signal.getsignal(signal.SIGTERM))
+            seen.append(signal.getsignal(signal.SIGTERM))
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert seen == [signal.SIG_DFL, signal.SIG_IGN, signal.SIG_IGN, handled, handled]
+
+
+TWICE = """\
+import os
+import signal
+import time
+
+from ceplan._signals import Terminated, terminate_as_interrupt
+
+with terminate_as_interrupt():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)
+    except Terminated:
+        print("first", flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)
+        print("second", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_second_sigterm_ends_the_process() -> None:
+    """The first SIGTERM is an interrupt; a second one, while it is handled, ends the process
+    as SIGTERM does by default (a cleanup that hangs cannot keep it alive)."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", TWICE],
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (-signal.SIGTERM, "first\n"), result.stderr
