@@ -25,6 +25,7 @@ import functools
 import math
 import os
 import re
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -243,6 +244,10 @@ class CbcSolver(Solver):
     CBC's preprocessing is turned off: on some infeasible models (the tie-break stages make
     such models on purpose) the CBC build that ``pulp[cbc]`` installs loops forever while
     post-processing a solution its preprocessing found, whatever the time limit.
+
+    Each run leaves nothing behind: its files (model, solution, log) are in a temporary folder
+    of its own, removed however the run ends, and CBC is stopped if the run is interrupted
+    (see :func:`_run_cbc`).
     """
 
     name = "cbc"
@@ -262,23 +267,20 @@ class CbcSolver(Solver):
 
         ``start`` is not used here.
         """
-        with _scratch_file(".log") as log:
-            solver = pulp.COIN_CMD(
-                msg=False,
-                path=self.path,
-                timeLimit=seconds,
-                gapRel=0.0,
-                gapAbs=gap,
-                logPath=log,
-                options=["preprocess off"],
-            )
-            _solve(problem, solver)
-            try:
-                with open(log, encoding="utf-8", errors="replace") as stream:
-                    text = stream.read()
-            except OSError:
-                text = ""
-        run = _from_pulp(problem, solver)
+        command = pulp.COIN_CMD(
+            msg=False,
+            path=self.path,
+            timeLimit=seconds,
+            gapRel=0.0,
+            gapAbs=gap,
+            options=["preprocess off"],
+        )
+        with (
+            tempfile.TemporaryDirectory(prefix="ceplan-", ignore_cleanup_errors=True) as folder,
+            _solver_failures(),
+        ):
+            text = _run_cbc(problem, command, folder)
+        run = _from_pulp(problem, command)
         result = re.search(r"^Result - (.*)$", text, re.MULTILINE)
         if result and "time limit" in result.group(1).lower():
             run = Run(
@@ -293,15 +295,75 @@ class CbcSolver(Solver):
         return run
 
 
-@contextlib.contextmanager
-def _scratch_file(suffix: str) -> Iterator[str]:
-    fd, name = tempfile.mkstemp(prefix="ceplan-", suffix=suffix)
-    os.close(fd)
+def _run_cbc(problem: pulp.LpProblem, command: Any, folder: str) -> str:
+    """Solve ``problem`` with CBC as PuLP's ``COIN_CMD.solve_CBC`` does, in ``folder``.
+
+    The same model file, command line (from ``command``, a ``pulp.COIN_CMD``) and reading of
+    the answer as PuLP's, so the answers are the same; but CBC is started here, to be stopped
+    (:func:`_stop`) when anything, an interrupt above all, ends the wait for it. PuLP's own
+    run leaves CBC running then, and its files behind. Returns the text of CBC's log.
+    """
+    model, answer, log = (os.path.join(folder, name) for name in ("model.mps", "model.sol", "log"))
+    no_objective, dummy = problem.fixObjective()
     try:
-        yield name
+        variables, variable_names, row_names, _ = problem.writeMPS(model, rename=1)
+        arguments = _cbc_arguments(problem, command, model, answer)
+        with open(log, "w", encoding="utf-8") as output:
+            cbc = subprocess.Popen(
+                arguments, stdin=subprocess.DEVNULL, stdout=output, stderr=output
+            )
+            try:
+                code = cbc.wait()
+            finally:
+                _stop(cbc)
+        if code != 0:
+            ended = f"was stopped by signal {-code}" if code < 0 else f"exited with status {code}"
+            raise pulp.PulpSolverError(f"CBC {ended}")
+        if not os.path.exists(answer):
+            raise pulp.PulpSolverError("CBC wrote no solution")
+        status, values, costs, prices, slacks, solution = command.readsol_MPS(
+            answer, problem, variables, variable_names, row_names
+        )
+        problem.assignVarsVals(values)
+        problem.assignVarsDj(costs)
+        problem.assignConsPi(prices)
+        problem.assignConsSlack(slacks, activity=True)
+        problem.assignStatus(status, solution)
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
+        problem.restoreObjective(no_objective, dummy)
+    with open(log, encoding="utf-8", errors="replace") as stream:
+        return stream.read()
+
+
+def _cbc_arguments(problem: pulp.LpProblem, command: Any, model: str, answer: str) -> list[str]:
+    """CBC's command line as ``COIN_CMD.solve_CBC`` builds it, for ``model`` and ``answer``."""
+    arguments = [command.path, model]
+    if problem.sense == pulp.LpMaximize:
+        arguments.append("-max")
+    if command.timeLimit is not None:
+        arguments += ["-sec", f"{command.timeLimit}"]
+    for option in [*command.options, *command.getOptions()]:
+        arguments += f"-{option}".split()
+    return [*arguments, "-solve", "-printingOptions", "all", "-solution", answer]
+
+
+_CBC_GRACE = 1.0
+"""Seconds CBC gets to end after SIGTERM before it is killed."""
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Make sure ``process`` has ended and is reaped: terminated, then killed after a grace."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(_CBC_GRACE)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:  # also when a second interrupt cuts the grace short
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def _number(text: str) -> float | None:
@@ -317,8 +379,15 @@ def _finite(value: float | None) -> float | None:
 
 def _solve(problem: pulp.LpProblem, solver: Any) -> None:
     """Run the solver; anything it breaks on becomes one :class:`SolverError`."""
-    try:
+    with _solver_failures():
         problem.solve(solver)
+
+
+@contextlib.contextmanager
+def _solver_failures() -> Iterator[None]:
+    """Any exception of a solver's run as one :class:`SolverError` line (interrupts go on up)."""
+    try:
+        yield
     except (KeyboardInterrupt, SolverError, _Abandoned):
         raise
     except Exception as exc:  # a solver's failure can surface as any exception

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -398,3 +400,49 @@ def test_a_start_never_makes_a_worse_plan_optimal(
     assert run.status == "optimal"
     assert pulp.value(problem.objective) == pytest.approx(best)
     assert run.objective == pytest.approx(best)
+
+
+def test_cbc_is_run_as_pulp_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ceplan starts CBC itself (to stop it when interrupted), with the model file and command
+    line that PuLP's ``COIN_CMD`` would give it, so the answers are PuLP's. (Here "CBC" is
+    ``false``: both runs fail, after the command line is recorded.)"""
+    import subprocess
+
+    import pulp
+
+    from ceplan.solving import CbcSolver, _cbc_path
+
+    problem = pulp.LpProblem("cover", pulp.LpMinimize)
+    x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(4)]
+    problem += pulp.lpSum((i + 1) * v for i, v in enumerate(x)) >= 4, "cover"
+    problem.setObjective(pulp.lpSum((5 - i) * v for i, v in enumerate(x)))
+    started: list[tuple[list[str], str]] = []
+    real = subprocess.Popen
+
+    def record(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        files = (args[1], args[args.index("-solution") + 1])
+        with open(args[1], encoding="utf-8") as model:
+            started.append(([a if a not in files else "FILE" for a in args], model.read()))
+        return real(["false"], **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", record)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where PuLP's failed run leaves its model
+    monkeypatch.delenv("TMP", raising=False)
+    path = _cbc_path()
+    for seconds, gap in ((None, 0.5), (2.5, 0.0)):
+        with pytest.raises(pulp.PulpSolverError):
+            problem.solve(
+                pulp.COIN_CMD(
+                    msg=False,
+                    path=path,
+                    timeLimit=seconds,
+                    gapRel=0.0,
+                    gapAbs=gap,
+                    options=["preprocess off"],
+                )
+            )
+        with pytest.raises(ceplan.SolverError, match="CBC exited with status 1"):
+            CbcSolver(path).run(problem, seconds, gap)
+    assert len(started) == 4
+    assert started[0] == started[1] and started[2] == started[3]
+    assert "-sec" not in started[0][0] and started[2][0][2:4] == ["-sec", "2.5"]
