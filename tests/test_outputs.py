@@ -1,0 +1,143 @@
+"""What ceplan writes never lets what a user typed act: no formula or link in a workbook or a
+CSV, no escape code reaching the terminal from a table, and ``--out``/``--ics`` never replacing
+a file they must not (a read-only file, an input of the command, a folder).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+
+from ceplan.cli import main
+from tests.conftest import catalog_data
+
+TODAY = "2026-11-29"
+NOBODY = 65534
+
+LONG = "x" * 40_000
+NAMES = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    '=HYPERLINK("http://x","y")',
+    "http://x",
+    "mailto:a@b",
+    "external:x",
+    "file:///etc",
+    "\t=1+1",
+    "\r=1+1",
+    "a\r=1+1",
+    LONG,
+    "http://" + "a" * 293,
+]
+"""Names and titles a spreadsheet could take for formulas or links, or cut short."""
+TEAM = '=HYPERLINK("http://team","t")'
+BUDGET = "=SUM(A1:A9)"
+FUND = "http://fund"
+CUT = "… [cut: 40,000 characters]"
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What must not reach a terminal raw: C0 and C1 controls (but the line feed), bidi controls."""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_refused(code: int, out: str, err: str, *mentions: str) -> None:
+    """Exit 2, nothing on stdout, exactly one line on stderr, saying each of ``mentions``."""
+    assert (code, out) == (2, ""), (code, out, err)
+    assert len(err.splitlines()) == 1 and err.endswith("\n"), err
+    for text in mentions:
+        assert text in err, (text, err)
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def team_files(tmp_path: Path) -> list[str]:
+    """``ROSTER --catalog FILE --today ...``: a person named after each of :data:`NAMES`, each
+    renewing with the one activity titled alike (the others excluded), a budget and a fund."""
+    ids = [f"a{index:02}" for index in range(len(NAMES))]
+    activities = [
+        {"id": ids[i], "title": name, "type": "course", "credits": 80, "cost": 10 + i}
+        for i, name in enumerate(NAMES)
+    ]
+    catalog = write_yaml(tmp_path / "catalog.yaml", catalog_data(activities=activities))
+    people = [
+        {
+            "id": f"p{i:02}",
+            "name": name,
+            "tier": "pro",
+            "expires": dt.date(2028, 6, 30),
+            "exclude": [other for other in ids if other != ids[i]],
+        }
+        for i, name in enumerate(NAMES)
+    ]
+    budget = {"name": BUDGET, "start": dt.date(2026, 1, 1), "end": dt.date(2030, 12, 31)}
+    roster = {
+        "schema": 1,
+        "team": TEAM,
+        "budgets": [{**budget, "amount": 100_000}],
+        "funds": [{"name": FUND, "amount": 15, "expires": dt.date(2027, 6, 30)}],
+        "people": people,
+    }
+    path = write_yaml(tmp_path / "team.yaml", roster)
+    return [str(path), "--catalog", str(catalog), "--today", TODAY]
+
+
+# -- the workbook --------------------------------------------------------------------------------
+
+
+def test_every_text_in_the_workbook_is_text_and_a_cut_one_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, team_files: list[str]
+) -> None:
+    target = tmp_path / "plan.xlsx"
+    code, out, err = run(capsys, "team", *team_files, "--format", "xlsx", "--out", str(target))
+    assert (code, out, err) == (0, "", "")  # no warning of the library's either
+    book = openpyxl.load_workbook(target)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert cell.hyperlink is None, (sheet.title, cell.coordinate, cell.value)
+
+    def column(sheet: str, name: str) -> list[str]:
+        values = list(book[sheet].iter_rows(values_only=True))
+        at = values[0].index(name)
+        # The workbook escapes a carriage return as Excel does; openpyxl leaves it so.
+        return [str(row[at]).replace("_x000D_", "\r") for row in values[1:]]
+
+    shown = [name if name != LONG else LONG[: 32_767 - len(CUT)] + CUT for name in NAMES]
+    assert column("People", "name") == shown
+    assert column("Items", "title") == shown
+    assert len(shown[NAMES.index(LONG)]) == 32_767
+    assert column("Budgets", "name") == [BUDGET]
+    assert column("Funds", "name") == [FUND]
+    assert book["Summary"]["A1"].value == f"Team {TEAM}"
+    assert book.properties.title == f"Team plan: {TEAM}"
+    again = tmp_path / "again.xlsx"
+    assert main(["team", *team_files, "--format", "xlsx", "--out", str(again)]) == 0
+    assert again.read_bytes() == target.read_bytes()
+
+
+def test_a_cell_cut_to_size_counts_as_excel_does() -> None:
+    """Excel counts UTF-16 code units: a character outside the BMP is two of them."""
+    from ceplan.xlsx import CELL_LIMIT, cell_text
+
+    wide = "\U0001f600" * 20_000  # 40,000 units
+    cell = cell_text(wide)
+    assert cell.endswith("… [cut: 20,000 characters]")
+    assert len(cell.encode("utf-16-le")) // 2 <= CELL_LIMIT
+    assert cell_text("\U0001f600" * 16_383) == "\U0001f600" * 16_383  # 32,766 units: kept
