@@ -26,7 +26,7 @@ from ceplan.errors import CatalogError, CeplanError
 from ceplan.ics import plan_to_ics
 from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
-from ceplan.render import plan_csv, plan_table
+from ceplan.render import plan_csv, plan_table, team_csv
 from ceplan.results import Plan
 from ceplan.status import SOLVERS
 from ceplan.units import quantity
@@ -331,7 +331,7 @@ def _team(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = plan.to_json() + "\n"
     elif args.format == "csv":
-        text = plan.people.to_csv(index=False, date_format="%Y-%m-%d")
+        text = team_csv(plan)
     else:
         text = "\n".join(plan.lines()) + "\n"
     if args.out is not None:

@@ -5,7 +5,9 @@ a file they must not (a read-only file, an input of the command, a folder).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -141,3 +143,46 @@ def test_a_cell_cut_to_size_counts_as_excel_does() -> None:
     assert cell.endswith("… [cut: 20,000 characters]")
     assert len(cell.encode("utf-16-le")) // 2 <= CELL_LIMIT
     assert cell_text("\U0001f600" * 16_383) == "\U0001f600" * 16_383  # 32,766 units: kept
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def marked(text: str) -> str:
+    """``text`` as the CSV holds it (OWASP: a leading ``'`` before a formula's first sign)."""
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+def test_team_csv_marks_formulas_as_text_and_leaves_numbers_alone(
+    capsys: pytest.CaptureFixture[str], team_files: list[str]
+) -> None:
+    code, out, err = run(capsys, "team", *team_files, "--format", "csv")
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [row["name"] for row in rows] == [marked(name) for name in NAMES]
+    assert rows[0]["name"] == "'=1+1" and rows[5]["name"] == "http://x"
+    assert rows[11]["name"] == "a\r=1+1"  # a row of its own in the file, quoted
+    # What ceplan formats itself is as it was.
+    for index, row in enumerate(rows):
+        assert (row["id"], row["tier"], row["status"]) == (f"p{index:02}", "pro", "renews")
+        assert (row["expires"], row["priority"], row["items"]) == ("2028-06-30", "1.0", "1")
+        assert (row["cost"], row["reasons"]) == (f"{10 + index}.0", "")
+
+
+def test_optimise_csv_marks_formulas_as_text_and_quotes_a_row_break(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    activities = [
+        {"id": "a", "title": "a\r=1+1", "type": "@course", "credits": 40, "cost": 10},
+        {"id": "b", "title": '=HYPERLINK("http://x","y")', "type": "-", "credits": 40, "cost": 5},
+    ]
+    catalog = write_yaml(tmp_path / "catalog.yaml", catalog_data(activities=activities))
+    argv = ["--tier", "pro", "--catalog", str(catalog), "--today", TODAY, "--format", "csv"]
+    code, out, err = run(capsys, "optimise", *argv)
+    assert code == 0, err
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out, newline=""))}
+    assert (rows["a"]["title"], rows["a"]["type"]) == ("a\r=1+1", "'@course")
+    assert (rows["b"]["title"], rows["b"]["type"]) == ('\'=HYPERLINK("http://x","y")', "'-")
+    assert (rows["b"]["credits"], rows["b"]["cost"]) == ("40", "5.00")
