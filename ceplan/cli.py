@@ -29,7 +29,6 @@ from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table, team_csv
 from ceplan.results import Plan
 from ceplan.status import SOLVERS
-from ceplan.units import quantity
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
 
@@ -456,11 +455,12 @@ def _check(args: argparse.Namespace) -> int:
         "exams": len(catalog.exams),
         "activities": len(catalog.activities),
     }
+    one = {"tiers": "tier", "exams": "exam", "activities": "activity"}
     if args.format == "json":
         report.update(valid=True, **counts, problems=[])
         _emit(json.dumps(report, indent=2) + "\n")
     else:
-        sizes = ", ".join(quantity(counts[key], key.removesuffix("s")) for key in counts)
+        sizes = ", ".join(f"{n} {one[key] if n == 1 else key}" for key, n in counts.items())
         _emit(f"{name}: valid ({catalog.programme}: {sizes})\n")
     return EXIT_PLAN
 

@@ -186,3 +186,28 @@ def test_optimise_csv_marks_formulas_as_text_and_quotes_a_row_break(
     assert (rows["a"]["title"], rows["a"]["type"]) == ("a\r=1+1", "'@course")
     assert (rows["b"]["title"], rows["b"]["type"]) == ('\'=HYPERLINK("http://x","y")', "'-")
     assert (rows["b"]["credits"], rows["b"]["cost"]) == ("40", "5.00")
+
+
+# -- ceplan check ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 tier, 1 exam, 1 activity"), (2, "2 tiers, 2 exams, 2 activities")]
+)
+def test_check_counts_in_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, count: int, words: str
+) -> None:
+    data = catalog_data(
+        activities=[
+            {"id": f"a{n}", "title": "A", "type": "course", "credits": 1, "cost": 1}
+            for n in range(count)
+        ],
+        exams=[{"id": f"e{n}", "title": "E", "kind": "pro", "cost": 1} for n in range(count)],
+        paths=[{"credits": 80}, {"credits": 0, "exams": {"pro": 1}}],
+    )
+    for n in range(1, count):
+        data["tiers"][f"tier{n}"] = {"paths": [{"credits": 1}]}
+    catalog = write_yaml(tmp_path / "catalog.yaml", data)
+    code, out, err = run(capsys, "check", "--catalog", str(catalog))
+    assert (code, err) == (0, "")
+    assert out == f"{catalog}: valid (Test programme: {words})\n"
