@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from ceplan._files import write_output
 from ceplan._version import __version__
-from ceplan.errors import CatalogError, CeplanError
+from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
 from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
@@ -461,7 +461,7 @@ def _check(args: argparse.Namespace) -> int:
         _emit(json.dumps(report, indent=2) + "\n")
     else:
         sizes = ", ".join(f"{n} {one[key] if n == 1 else key}" for key, n in counts.items())
-        _emit(f"{name}: valid ({catalog.programme}: {sizes})\n")
+        _emit(one_line(f"{name}: valid ({catalog.programme}: {sizes})") + "\n")
     return EXIT_PLAN
 
 
@@ -490,7 +490,7 @@ def _complain(message: str, *, prefix: str = "ceplan: error: ") -> None:
         return
     try:
         for line in message.splitlines() or [""]:
-            stream.write(f"{prefix}{line}\n")
+            stream.write(f"{prefix}{one_line(line)}\n")
         stream.flush()
     except (OSError, ValueError):
         pass

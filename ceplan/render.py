@@ -1,6 +1,7 @@
 """Plans as text for people (a table) and for spreadsheets (CSV).
 
-Text from a catalogue or a roster never acts on the spreadsheet: in CSV, a cell that a
+Text from a catalogue or a roster never acts on the terminal or the spreadsheet: in a table,
+control characters are escaped (:func:`ceplan.errors.one_line`); in CSV, a cell that a
 spreadsheet would take for a formula is marked as text (:func:`csv_cell`).
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ceplan.catalog import Catalog
+from ceplan.errors import one_line
 from ceplan.results import PathComparison, Plan
 from ceplan.units import format_money, format_number, quantity
 
@@ -199,7 +201,7 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
         lines.append(f"Exchange rates as of {plan.rates_as_of}.")
     for warning in plan.warnings:
         lines.append(f"Warning: {warning}")
-    return "\n".join(lines) + "\n"
+    return "".join(one_line(line) + "\n" for line in lines)
 
 
 def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
@@ -239,7 +241,7 @@ def _items_table(plan: Plan) -> list[str]:
         [
             "exam" if item.is_exam else "activity",
             item.id,
-            _truncate(item.title, 44),
+            _truncate(one_line(item.title), 44),
             "-" if item.is_exam else format_number(item.credits),
             item.cost_text(plan.currency),
             format_number(item.hours),

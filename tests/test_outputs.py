@@ -188,6 +188,60 @@ def test_optimise_csv_marks_formulas_as_text_and_quotes_a_row_break(
     assert (rows["b"]["credits"], rows["b"]["cost"]) == ("40", "5.00")
 
 
+# -- terminals ------------------------------------------------------------------------------------
+
+
+def test_team_table_escapes_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    red = "\x1b[31mRED\x1b[0m\r"
+    expires = dt.date(2027, 5, 31)
+    roster = {
+        "schema": 1,
+        "team": f"Team{red}",
+        "budgets": [{"name": "B\x07", "start": dt.date(2026, 1, 1), "end": expires, "amount": 300}],
+        "funds": [{"name": "F\u202e", "amount": 1, "expires": dt.date(2027, 6, 30)}],
+        "people": [
+            {"id": "ann", "name": "Ann", "tier": "associate", "expires": expires, "priority": 2},
+            {"id": "bo", "name": red, "tier": "associate", "expires": expires},
+        ],
+    }
+    path = write_yaml(tmp_path / "team.yaml", roster)
+    code, out, err = run(capsys, "team", str(path), "--today", TODAY)
+    assert code == 1, err  # Bo is at risk, and the reason names Bo
+    assert not CONTROLS.search(out), out
+    escaped = "\\x1b[31mRED\\x1b[0m\\r"
+    assert f"Team Team{escaped}: " in out
+    assert f"more would renew {escaped}" in out
+    assert "budget B\\x07: " in out and "fund F\\u202e: " in out
+    assert len(out.splitlines()) == 7
+
+
+def test_optimise_and_check_escape_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    title = "\x1b]0;title\x07"
+    activity = {"id": "a", "title": title, "type": "course", "credits": 80, "cost": 10}
+    data = catalog_data(activities=[activity], programme="P\x1b[2J\u202e")
+    data["tiers"]["pro"]["label"] = "Pro\x08\x9b"
+    catalog = write_yaml(tmp_path / "catalog.yaml", data)
+    argv = ["--tier", "pro", "--catalog", str(catalog), "--today", TODAY]
+    code, out, err = run(capsys, "optimise", *argv)
+    assert code == 0, err
+    assert not CONTROLS.search(out), out
+    assert out.startswith("Pro\\x08\\x9b: P\\x1b[2J\\u202e\n")
+    assert "\\x1b]0;title\\x07" in out
+    code, out, err = run(capsys, "check", "--catalog", str(catalog))
+    assert code == 0 and not CONTROLS.search(out), out
+    assert "(P\\x1b[2J\\u202e: 1 tier, 0 exams, 1 activity)" in out
+    # And on stderr.
+    target = str(tmp_path / "\x1b[31m.ics")
+    too_dear = ["--budget", "1", "--ics", target, "--format", "csv"]
+    code, out, err = run(capsys, "optimise", *argv, *too_dear)
+    assert code == 1 and not CONTROLS.search(err), err
+    assert "\\x1b[31m.ics" in err
+
+
 # -- ceplan check ---------------------------------------------------------------------------------
 
 
