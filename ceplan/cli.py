@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ceplan._files import write_output
+from ceplan._files import check_output, write_output
 from ceplan._version import __version__
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
@@ -93,9 +93,14 @@ def _range(text: str) -> tuple[dt.date, dt.date]:
 
 
 def _file(text: str) -> Path:
+    return Path(_file_name(text))
+
+
+def _file_name(text: str) -> str:
+    """A file to write, as typed: a :class:`~pathlib.Path` would drop a trailing separator."""
     if not text:
         raise argparse.ArgumentTypeError("an empty file name")
-    return Path(text)
+    return text
 
 
 def _days(text: str) -> int:
@@ -207,7 +212,7 @@ def _add_optimise(commands: Any) -> None:
     )
     opt.add_argument(
         "--ics",
-        type=_file,
+        type=_file_name,
         metavar="FILE",
         help="also write the plan as an iCalendar file: study time, classes, exam preparation "
         "and sittings on their planned days, with reminders before them (written only when a "
@@ -296,7 +301,7 @@ def _add_team(commands: Any) -> None:
         "timeline; needs --out)",
     )
     team.add_argument(
-        "--out", type=_file, metavar="FILE", help="write the output to FILE instead of stdout"
+        "--out", type=_file_name, metavar="FILE", help="write the output to FILE instead of stdout"
     )
 
 
@@ -313,6 +318,10 @@ def _team(args: argparse.Namespace) -> int:
         roster = roster.model_copy(update={"budgets": (single,)})
     if args.format == "xlsx" and args.out is None:
         raise _UsageError("--format xlsx writes a workbook: give --out FILE")
+    what = "workbook" if args.format == "xlsx" else "team plan"
+    sources = [args.roster, *([args.catalog] if args.catalog else [])]
+    if args.out is not None:  # a file that cannot be written is refused before the solve
+        check_output(args.out, what, sources)
     stream = sys.stderr
     shown = stream is not None and stream.isatty()
     plan = plan_team(
@@ -325,7 +334,7 @@ def _team(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from ceplan.xlsx import team_workbook
 
-        write_output(args.out, team_workbook(plan), "workbook")
+        write_output(args.out, team_workbook(plan), what, inputs=sources)
         return _team_exit(plan)
     if args.format == "json":
         text = plan.to_json() + "\n"
@@ -334,7 +343,7 @@ def _team(args: argparse.Namespace) -> int:
     else:
         text = "\n".join(plan.lines()) + "\n"
     if args.out is not None:
-        write_output(args.out, text.encode("utf-8"), "team plan")
+        write_output(args.out, text.encode("utf-8"), what, inputs=sources)
     else:
         _emit(text)
     return _team_exit(plan)
@@ -391,6 +400,9 @@ def _optimise(args: argparse.Namespace) -> int:
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
+    sources = [args.catalog] if args.catalog else []
+    if args.ics is not None:  # a file that cannot be written is refused before the solve
+        check_output(args.ics, "calendar", sources)
     started = time.perf_counter()
     plan = optimise(catalog, args.tier, **inputs)
     if args.format == "table":
@@ -407,7 +419,8 @@ def _optimise(args: argparse.Namespace) -> int:
         output = plan_csv(plan)
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
-        write_output(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
+        calendar = plan_to_ics(plan, programme=catalog.programme)
+        write_output(args.ics, calendar, "calendar", inputs=sources)
     elif args.ics is not None:
         _complain(f"no plan, so no calendar written to '{args.ics}'", prefix="ceplan: ")
     try:

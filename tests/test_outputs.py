@@ -8,7 +8,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import os
 import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +24,7 @@ import openpyxl
 import pytest
 import yaml
 
+import ceplan
 from ceplan.cli import main
 from tests.conftest import catalog_data
 
@@ -265,3 +274,212 @@ def test_check_counts_in_words(
     code, out, err = run(capsys, "check", "--catalog", str(catalog))
     assert (code, err) == (0, "")
     assert out == f"{catalog}: valid (Test programme: {words})\n"
+
+
+# -- --out and --ics -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_person(tmp_path: Path) -> tuple[Path, Path]:
+    """A catalogue and a roster of one person, quick to plan."""
+    activity = {"id": "a", "title": "A", "type": "course", "credits": 80, "cost": 10}
+    catalog = write_yaml(tmp_path / "catalog.yaml", catalog_data(activities=[activity]))
+    person = {"id": "ann", "name": "Ann", "tier": "pro", "expires": dt.date(2028, 6, 30)}
+    roster = write_yaml(tmp_path / "team.yaml", {"schema": 1, "team": "T", "people": [person]})
+    return catalog, roster
+
+
+def writing(command: str, catalog: Path, roster: Path, target: str) -> list[str]:
+    """The command line that writes ``target``: ``team ... --out`` or ``optimise ... --ics``."""
+    if command == "team":
+        return ["team", str(roster), "--catalog", str(catalog), "--today", TODAY, "--out", target]
+    return [
+        "optimise",
+        "--tier",
+        "pro",
+        "--catalog",
+        str(catalog),
+        "--today",
+        TODAY,
+        "--ics",
+        target,
+    ]
+
+
+def assert_untouched(path: Path, data: bytes, mode: int) -> None:
+    assert path.read_bytes() == data
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+@pytest.mark.parametrize("command", ["team", "optimise"])
+def test_a_read_only_file_is_not_replaced(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    one_person: tuple[Path, Path],
+    command: str,
+) -> None:
+    target = tmp_path / "plan.out"
+    target.write_bytes(b"keep me\n")
+    target.chmod(0o444)
+    code, out, err = run(capsys, *writing(command, *one_person, str(target)))
+    assert_refused(code, out, err, f"'{target}'", "is read-only")
+    assert_untouched(target, b"keep me\n", 0o444)
+
+
+@pytest.mark.parametrize("command", ["team", "optimise"])
+def test_a_writable_file_is_still_replaced(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    one_person: tuple[Path, Path],
+    command: str,
+) -> None:
+    target = tmp_path / "plan.out"
+    target.write_bytes(b"old\n")
+    target.chmod(0o640)
+    code, _, err = run(capsys, *writing(command, *one_person, str(target)))
+    assert code == 0, err
+    assert target.read_bytes() != b"old\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("command", "which"),
+    [
+        ("team", "roster"),
+        ("team", "catalogue"),
+        ("team", "roster, by a hard link"),
+        ("team", "roster, given by a symbolic link"),
+        ("optimise", "catalogue"),
+    ],
+)
+def test_an_input_of_the_command_is_not_written(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    one_person: tuple[Path, Path],
+    command: str,
+    which: str,
+) -> None:
+    catalog, roster = one_person
+    victim = roster if which.startswith("roster") else catalog
+    target = victim
+    if which.endswith("hard link"):
+        target = tmp_path / "linked.yaml"
+        os.link(victim, target)
+    elif which.endswith("symbolic link"):
+        roster = tmp_path / "link.yaml"
+        roster.symlink_to(victim)
+    data, mode = victim.read_bytes(), stat.S_IMODE(victim.stat().st_mode)
+    code, out, err = run(capsys, *writing(command, catalog, roster, str(target)))
+    assert_refused(code, out, err, f"'{target}'", "is the input file")
+    assert_untouched(victim, data, mode)
+    assert_untouched(target, data, mode)
+
+
+@pytest.mark.parametrize("command", ["team", "optimise"])
+@pytest.mark.parametrize("name", ["new/", "old/", "new/.", "old/.."])
+def test_a_name_that_names_a_folder_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    one_person: tuple[Path, Path],
+    command: str,
+    name: str,
+) -> None:
+    (tmp_path / "old").mkdir()
+    before = sorted(path.name for path in tmp_path.iterdir())
+    target = f"{tmp_path}{os.sep}{name}"
+    code, out, err = run(capsys, *writing(command, *one_person, target))
+    assert_refused(code, out, err, f"'{target}'", "names a folder; give a file name")
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    assert list((tmp_path / "old").iterdir()) == []
+
+
+# Root writes a file whatever its mode, so the refusal of a file the user cannot write is
+# checked as uid 65534 ("nobody"). The process starts as root and plans once (every module it
+# needs is then loaded: the checkout may be in a folder nobody cannot read), then drops its
+# rights and writes each target, saying how each run ended.
+AS_NOBODY = f"""\
+import contextlib, io, json, os, sys
+from ceplan.cli import main
+
+argv, warm_up, targets = json.loads(sys.argv[1])
+
+def run(target):
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main([*argv, "--out", target])
+    return code, err.getvalue()
+
+code, err = run(warm_up)
+if code != 0:
+    print(json.dumps({{"skip": err}}))
+    sys.exit()
+os.setgroups([])
+os.setgid({NOBODY})
+os.setuid({NOBODY})
+print(json.dumps({{"runs": [run(target) for target in targets]}}))
+"""
+
+
+SOURCE = str(Path(ceplan.__file__).resolve().parent.parent)
+"""The folder holding the ``ceplan`` under test, for the new process to import the same one."""
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder every user can enter (pytest's own are root's only when run by root)."""
+    with tempfile.TemporaryDirectory() as name:
+        base = Path(name)
+        base.chmod(0o755)
+        yield base
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="as any other user, test_a_read_only_file_is_not_replaced runs as that user",
+)
+def test_a_file_another_user_cannot_write_is_not_replaced_by_them(
+    shared_folder: Path, one_person: tuple[Path, Path]
+) -> None:
+    inputs = []
+    for source in one_person:  # where nobody can read them
+        inputs.append(shared_folder / source.name)
+        shutil.copyfile(source, inputs[-1])
+        inputs[-1].chmod(0o644)
+    catalog, roster = inputs
+    folder = shared_folder / "nobody"  # theirs: they may create and rename files in it
+    folder.mkdir()
+    os.chown(folder, NOBODY, NOBODY)
+    folder.chmod(0o700)
+    theirs, roots, new = folder / "theirs.txt", folder / "roots.txt", folder / "new.txt"
+    for path, owner, mode in ((theirs, NOBODY, 0o444), (roots, 0, 0o644)):
+        path.write_bytes(b"keep me\n")
+        os.chown(path, owner, owner)
+        path.chmod(mode)
+    argv = ["team", str(roster), "--catalog", str(catalog), "--today", TODAY]
+    request = [argv, str(shared_folder / "warm-up.txt"), [str(new), str(theirs), str(roots)]]
+    done = subprocess.run(
+        [sys.executable, "-c", AS_NOBODY, json.dumps(request)],
+        cwd=shared_folder,
+        env={
+            **os.environ,
+            "CEPLAN_CACHE_DIR": "",
+            "HOME": str(shared_folder),
+            "PYTHONPATH": SOURCE,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    if "skip" in report:
+        pytest.skip(f"cannot plan in a new process here: {report['skip']}")
+    (new_code, new_err), *refused = report["runs"]
+    if new_code != 0:  # as nobody, even a new file cannot be written: not what is tested
+        pytest.skip(f"uid {NOBODY} cannot plan here: {new_err}")
+    assert new.stat().st_uid == NOBODY
+    for (code, err), path, mode in zip(refused, (theirs, roots), (0o444, 0o644), strict=True):
+        assert_refused(code, "", err, f"'{path}'", "is read-only")
+        assert_untouched(path, b"keep me\n", mode)
