@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ceplan.errors import CeplanError
 
-__all__ = ["write_atomic", "write_output"]
+__all__ = ["check_output", "write_atomic", "write_output"]
 
 
 def write_atomic(
@@ -61,35 +62,90 @@ def _new_file(target: Path, mode: int) -> tuple[int, Path]:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def write_output(target: Path, data: bytes, what: str) -> None:
+def check_output(
+    target: str | os.PathLike[str], what: str, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> os.stat_result | None:
+    """Refuse a file the user asked for (``--ics FILE``, ``--out FILE``) that must not be written.
+
+    Refused, each as one :class:`~ceplan.errors.CeplanError` naming the file: a name that ends
+    in a path separator, ``.`` or ``..`` (it names a folder; checked on the text as typed,
+    which a :class:`~pathlib.Path` no longer holds); a symbolic link (not followed either: in
+    a shared folder it could point anywhere), a directory, a device or a FIFO; a file the user
+    could not write in place (read-only; for root, one with no write bit at all), which the
+    rename that replaces it would not ask about; and one of the ``inputs`` (the same file,
+    links followed), which would be lost. Returns what ``lstat`` says of an existing target.
+
+    Examples
+    --------
+    >>> check_output("plans/", "team plan")
+    Traceback (most recent call last):
+    ceplan.errors.CeplanError: cannot write team plan 'plans/': it names a folder; give a file name
+    """
+    text = os.fspath(target)
+    if re.split(_SEPARATORS, text)[-1] in ("", ".", ".."):
+        raise CeplanError(f"cannot write {what} '{text}': it names a folder; give a file name")
+    try:
+        info = os.lstat(text)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CeplanError(f"cannot write {what} '{text}': {exc.strerror or exc}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise CeplanError(
+            f"cannot write {what} '{text}': it is a symbolic link (give the real path)"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise CeplanError(f"cannot write {what} '{text}': it exists and is not a regular file")
+    if _read_only(text, info):
+        raise CeplanError(f"cannot write {what} '{text}': it is read-only")
+    for source in inputs:
+        try:
+            same = os.path.samestat(info, os.stat(source))
+        except OSError:
+            continue
+        if same:
+            raise CeplanError(
+                f"cannot write {what} '{text}': it is the input file '{os.fspath(source)}'"
+            )
+    return info
+
+
+_SEPARATORS = "|".join(re.escape(sep) for sep in (os.sep, os.altsep) if sep)
+
+
+def _is_root() -> bool:
+    return getattr(os, "geteuid", lambda: -1)() == 0
+
+
+def _read_only(target: str, info: os.stat_result) -> bool:
+    """Whether the user could not write ``target`` in place (root can, given any write bit)."""
+    if _is_root():
+        return info.st_mode & 0o222 == 0
+    return not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def write_output(
+    target: str | os.PathLike[str],
+    data: bytes,
+    what: str,
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> None:
     """Write a file the user asked for (``--ics FILE``, ``--out FILE``), safely.
 
-    Only a regular file is ever replaced, and it keeps its permissions; a symbolic link, a
-    directory, a device or a FIFO at ``target`` is refused rather than replaced by a file (a
-    link is not followed either: in a shared folder it could point anywhere). Any failure is
+    What :func:`check_output` refuses is refused (``inputs`` are the files the command
+    reads). Only a regular file is ever replaced, and it keeps its permissions. Any failure is
     one :class:`~ceplan.errors.CeplanError` naming the file.
     """
+    info = check_output(target, what, inputs)
     mode: int | None = None
     owner: tuple[int, int] | None = None
-    try:
-        info = target.lstat()
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise CeplanError(f"cannot write {what} '{target}': {exc.strerror or exc}") from None
     if info is not None:
-        if stat.S_ISLNK(info.st_mode):
-            raise CeplanError(
-                f"cannot write {what} '{target}': it is a symbolic link (give the real path)"
-            )
-        if not stat.S_ISREG(info.st_mode):
-            raise CeplanError(
-                f"cannot write {what} '{target}': it exists and is not a regular file"
-            )
         mode = stat.S_IMODE(info.st_mode) & 0o777  # never carry set-id bits over
-        if getattr(os, "geteuid", lambda: -1)() == 0:  # root replacing a file: it stays theirs
+        if _is_root():  # root replacing a file: it stays theirs
             owner = (info.st_uid, info.st_gid)
     try:
-        write_atomic(target, data, mode=mode, owner=owner)
+        write_atomic(Path(target), data, mode=mode, owner=owner)
     except OSError as exc:
-        raise CeplanError(f"cannot write {what} '{target}': {exc.strerror or exc}") from None
+        text = os.fspath(target)
+        raise CeplanError(f"cannot write {what} '{text}': {exc.strerror or exc}") from None

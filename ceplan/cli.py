@@ -20,16 +20,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ceplan._files import write_output
+from ceplan._files import check_output, write_output
 from ceplan._version import __version__
-from ceplan.errors import CatalogError, CeplanError
+from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
 from ceplan.loading import load_catalog
 from ceplan.planning import compare_paths, optimise
-from ceplan.render import plan_csv, plan_table
+from ceplan.render import plan_csv, plan_table, team_csv
 from ceplan.results import Plan
 from ceplan.status import SOLVERS
-from ceplan.units import quantity
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
 
@@ -94,9 +93,14 @@ def _range(text: str) -> tuple[dt.date, dt.date]:
 
 
 def _file(text: str) -> Path:
+    return Path(_file_name(text))
+
+
+def _file_name(text: str) -> str:
+    """A file to write, as typed: a :class:`~pathlib.Path` would drop a trailing separator."""
     if not text:
         raise argparse.ArgumentTypeError("an empty file name")
-    return Path(text)
+    return text
 
 
 def _days(text: str) -> int:
@@ -208,7 +212,7 @@ def _add_optimise(commands: Any) -> None:
     )
     opt.add_argument(
         "--ics",
-        type=_file,
+        type=_file_name,
         metavar="FILE",
         help="also write the plan as an iCalendar file: study time, classes, exam preparation "
         "and sittings on their planned days, with reminders before them (written only when a "
@@ -297,7 +301,7 @@ def _add_team(commands: Any) -> None:
         "timeline; needs --out)",
     )
     team.add_argument(
-        "--out", type=_file, metavar="FILE", help="write the output to FILE instead of stdout"
+        "--out", type=_file_name, metavar="FILE", help="write the output to FILE instead of stdout"
     )
 
 
@@ -314,6 +318,10 @@ def _team(args: argparse.Namespace) -> int:
         roster = roster.model_copy(update={"budgets": (single,)})
     if args.format == "xlsx" and args.out is None:
         raise _UsageError("--format xlsx writes a workbook: give --out FILE")
+    what = "workbook" if args.format == "xlsx" else "team plan"
+    sources = [args.roster, *([args.catalog] if args.catalog else [])]
+    if args.out is not None:  # a file that cannot be written is refused before the solve
+        check_output(args.out, what, sources)
     stream = sys.stderr
     shown = stream is not None and stream.isatty()
     plan = plan_team(
@@ -326,16 +334,16 @@ def _team(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from ceplan.xlsx import team_workbook
 
-        write_output(args.out, team_workbook(plan), "workbook")
+        write_output(args.out, team_workbook(plan), what, inputs=sources)
         return _team_exit(plan)
     if args.format == "json":
         text = plan.to_json() + "\n"
     elif args.format == "csv":
-        text = plan.people.to_csv(index=False, date_format="%Y-%m-%d")
+        text = team_csv(plan)
     else:
         text = "\n".join(plan.lines()) + "\n"
     if args.out is not None:
-        write_output(args.out, text.encode("utf-8"), "team plan")
+        write_output(args.out, text.encode("utf-8"), what, inputs=sources)
     else:
         _emit(text)
     return _team_exit(plan)
@@ -392,6 +400,9 @@ def _optimise(args: argparse.Namespace) -> int:
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
+    sources = [args.catalog] if args.catalog else []
+    if args.ics is not None:  # a file that cannot be written is refused before the solve
+        check_output(args.ics, "calendar", sources)
     started = time.perf_counter()
     plan = optimise(catalog, args.tier, **inputs)
     if args.format == "table":
@@ -408,7 +419,8 @@ def _optimise(args: argparse.Namespace) -> int:
         output = plan_csv(plan)
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
-        write_output(args.ics, plan_to_ics(plan, programme=catalog.programme), "calendar")
+        calendar = plan_to_ics(plan, programme=catalog.programme)
+        write_output(args.ics, calendar, "calendar", inputs=sources)
     elif args.ics is not None:
         _complain(f"no plan, so no calendar written to '{args.ics}'", prefix="ceplan: ")
     try:
@@ -456,12 +468,13 @@ def _check(args: argparse.Namespace) -> int:
         "exams": len(catalog.exams),
         "activities": len(catalog.activities),
     }
+    one = {"tiers": "tier", "exams": "exam", "activities": "activity"}
     if args.format == "json":
         report.update(valid=True, **counts, problems=[])
         _emit(json.dumps(report, indent=2) + "\n")
     else:
-        sizes = ", ".join(quantity(counts[key], key.removesuffix("s")) for key in counts)
-        _emit(f"{name}: valid ({catalog.programme}: {sizes})\n")
+        sizes = ", ".join(f"{n} {one[key] if n == 1 else key}" for key, n in counts.items())
+        _emit(one_line(f"{name}: valid ({catalog.programme}: {sizes})") + "\n")
     return EXIT_PLAN
 
 
@@ -490,7 +503,7 @@ def _complain(message: str, *, prefix: str = "ceplan: error: ") -> None:
         return
     try:
         for line in message.splitlines() or [""]:
-            stream.write(f"{prefix}{line}\n")
+            stream.write(f"{prefix}{one_line(line)}\n")
         stream.flush()
     except (OSError, ValueError):
         pass

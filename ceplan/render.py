@@ -1,16 +1,68 @@
-"""Plans as text for people (a table) and for spreadsheets (CSV)."""
+"""Plans as text for people (a table) and for spreadsheets (CSV).
+
+Text from a catalogue or a roster never acts on the terminal or the spreadsheet: in a table,
+control characters are escaped (:func:`ceplan.errors.one_line`); in CSV, a cell that a
+spreadsheet would take for a formula is marked as text (:func:`csv_cell`).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ceplan.catalog import Catalog
+from ceplan.errors import one_line
 from ceplan.results import PathComparison, Plan
 from ceplan.units import format_money, format_number, quantity
 
-__all__ = ["CSV_COLUMNS", "plan_csv", "plan_table"]
+if TYPE_CHECKING:
+    from ceplan.team_results import TeamPlan
+
+__all__ = ["CSV_COLUMNS", "csv_cell", "plan_csv", "plan_table", "team_csv"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP, "CSV injection")."""
+
+
+def csv_cell(text: str) -> str:
+    """``text`` for a CSV cell: with a leading ``'`` if a spreadsheet could run it as a formula.
+
+    The rule of every CSV ceplan writes, for text from a catalogue or a roster (not for the
+    numbers and dates ceplan formats itself). ``--format json`` gives the text as it is.
+
+    Examples
+    --------
+    >>> csv_cell("=1+1"), csv_cell("-1"), csv_cell("@SUM(A1)"), csv_cell("Ann")
+    ("'=1+1", "'-1", "'@SUM(A1)", 'Ann')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    r"""``rows`` as CSV, a line each ending in ``\n``; a cell holding ``\r`` is quoted too.
+
+    Python's writer quotes a line break only if it is in the line terminator, and an unquoted
+    ``\r`` would start a new row in a spreadsheet: each row is written with ``\r\n`` and
+    given ``\n`` instead.
+
+    Examples
+    --------
+    >>> _csv([["a", "b\rc"], ["d,e", ""]])
+    'a,"b\rc"\n"d,e",\n'
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        writer.writerow(row)
+        lines.append(out.getvalue().removesuffix("\r\n") + "\n")
+        out.seek(0)
+        out.truncate()
+    return "".join(lines)
+
 
 CSV_COLUMNS = [
     "item",
@@ -32,18 +84,19 @@ CSV_COLUMNS = [
 
 
 def plan_csv(plan: Plan) -> str:
-    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``.
+
+    The catalogue's text goes through :func:`csv_cell`.
+    """
+    rows = [CSV_COLUMNS]
     for item in plan.planned:
-        writer.writerow(
+        rows.append(
             [
                 "exam" if item.is_exam else "activity",
-                item.id,
-                item.title,
-                item.type,
-                item.kind or "",
+                csv_cell(item.id),
+                csv_cell(item.title),
+                csv_cell(item.type),
+                csv_cell(item.kind or ""),
                 format_number(item.credits),
                 f"{item.cents / 100:.2f}",
                 plan.currency,
@@ -55,7 +108,30 @@ def plan_csv(plan: Plan) -> str:
                 item.price_currency,
             ]
         )
-    return out.getvalue()
+    return _csv(rows)
+
+
+def team_csv(plan: TeamPlan) -> str:
+    """One CSV row per person (the columns of :attr:`TeamPlan.people <ceplan.TeamPlan.people>`).
+
+    Text goes through :func:`csv_cell`; dates are ``YYYY-MM-DD``, numbers as pandas writes
+    them, a missing value an empty cell.
+    """
+    import pandas as pd
+
+    frame = plan.people
+    rows = [[str(column) for column in frame.columns]]
+    for record in frame.itertuples(index=False):
+        rows.append(["" if pd.isna(value) else _team_cell(value) for value in record])
+    return _csv(rows)
+
+
+def _team_cell(value: Any) -> str:
+    if isinstance(value, str):
+        return csv_cell(value)
+    if isinstance(value, dt.date):  # a pandas Timestamp is one
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 def _truncate(text: str, width: int) -> str:
@@ -125,7 +201,7 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
         lines.append(f"Exchange rates as of {plan.rates_as_of}.")
     for warning in plan.warnings:
         lines.append(f"Warning: {warning}")
-    return "\n".join(lines) + "\n"
+    return "".join(one_line(line) + "\n" for line in lines)
 
 
 def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
@@ -165,7 +241,7 @@ def _items_table(plan: Plan) -> list[str]:
         [
             "exam" if item.is_exam else "activity",
             item.id,
-            _truncate(item.title, 44),
+            _truncate(one_line(item.title), 44),
             "-" if item.is_exam else format_number(item.credits),
             item.cost_text(plan.currency),
             format_number(item.hours),

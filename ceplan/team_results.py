@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ceplan.errors import one_line
 from ceplan.units import format_money
 
 __all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
@@ -312,7 +313,11 @@ class TeamPlan:
         )
 
     def lines(self) -> list[str]:
-        """The plan as text for a person: the summary, each person, each period and fund."""
+        """The plan as text for a person: the summary, each person, each period and fund.
+
+        Control characters from the roster or the catalogue are escaped in it
+        (:func:`ceplan.errors.one_line`), so that printing it never acts on the terminal.
+        """
         money = self.currency
         out = [f"Team {self.team}: {self.summary()}", ""]
         for o in self.outcomes:
@@ -337,10 +342,10 @@ class TeamPlan:
                 f"{format_money(f.amount, money)} used by {f.expires}, "
                 f"{format_money(f.lost, money)} lost at expiry"
             )
-        return out
+        return [one_line(line) for line in out]
 
     def __repr__(self) -> str:
-        return f"<TeamPlan {self.team} {self.summary()}>"
+        return one_line(f"<TeamPlan {self.team} {self.summary()}>")
 
     def _repr_html_(self) -> str:
         head = f"<p><strong>{html.escape(self.team)}</strong>: {html.escape(self.summary())}</p>"

@@ -5,19 +5,27 @@ and a monthly Timeline of what starts and what it costs. Money in the catalogue'
 code, dates as dates, header rows frozen and filterable, columns wide enough to read. Written
 with XlsxWriter; the same plan gives the same bytes (the workbook's creation time is the plan's
 ``today``).
+
+Every string is written as text, by one function: a name such as ``=1+1`` or ``http://x`` stays
+those characters, never a formula or a link, and one longer than a cell holds is cut with a
+marker saying so (:func:`cell_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import numbers
 from typing import Any
 
 import pandas as pd
 
 from ceplan.team_results import TeamPlan
 
-__all__ = ["team_workbook"]
+__all__ = ["CELL_LIMIT", "cell_text", "team_workbook"]
+
+CELL_LIMIT = 32_767
+"""The most characters (UTF-16 code units, as Excel counts them) a cell holds."""
 
 _MONEY_COLUMNS = {"cost", "out_of_pocket", "paid_by_funds", "amount", "spent", "left", "used"}
 _MONEY_COLUMNS |= {"lost_at_expiry", "starting_cost"}
@@ -43,14 +51,62 @@ def timeline(plan: TeamPlan) -> pd.DataFrame:
     return frame[columns]
 
 
+def cell_text(text: str) -> str:
+    """``text`` as a cell holds it: if too long, cut, ending in a marker that says so.
+
+    Examples
+    --------
+    >>> cell = cell_text("x" * 40_000)
+    >>> len(cell), cell[-27:]
+    (32767, 'x… [cut: 40,000 characters]')
+    >>> cell_text("short")
+    'short'
+    """
+    if _units(text) <= CELL_LIMIT:
+        return text
+    marker = f"… [cut: {len(text):,} characters]"
+    room, end = CELL_LIMIT - _units(marker), 0
+    for char in text:
+        room -= 2 if ord(char) > 0xFFFF else 1
+        if room < 0:
+            break
+        end += 1
+    return text[:end] + marker
+
+
+def _units(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _text(sheet: Any, row: int, col: int, text: str, cell: Any = None) -> None:
+    """Write ``text`` into a cell as text (the workbook turns no string into anything else).
+
+    An empty text leaves the cell blank.
+    """
+    if text:
+        sheet.write_string(row, col, cell_text(text), cell)
+    else:
+        sheet.write_blank(row, col, None, cell)
+
+
 def team_workbook(plan: TeamPlan) -> bytes:
     """The workbook's bytes."""
     import xlsxwriter  # type: ignore[import-untyped]
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    options = {
+        "in_memory": True,
+        "remove_timezone": True,
+        # A string is text: never turned into a formula, a link or a number.
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    workbook = xlsxwriter.Workbook(buffer, options)
     created = dt.datetime.combine(plan.today, dt.time())
-    workbook.set_properties({"title": f"Team plan: {plan.team}", "created": created})
+    title = cell_text(f"Team plan: {plan.team}")
+    workbook.set_properties({"title": title, "created": created})
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
         "money": workbook.add_format({"num_format": f'#,##0.00 "{plan.currency}"'}),
@@ -59,9 +115,9 @@ def team_workbook(plan: TeamPlan) -> bytes:
         "title": workbook.add_format({"bold": True, "font_size": 13}),
     }
     summary = workbook.add_worksheet("Summary")
-    summary.write(0, 0, f"Team {plan.team}", formats["title"])
-    summary.write(1, 0, plan.summary())
-    summary.write(2, 0, f"Planned on {plan.today.isoformat()}; status {plan.status}")
+    _text(summary, 0, 0, f"Team {plan.team}", formats["title"])
+    _text(summary, 1, 0, plan.summary())
+    _text(summary, 2, 0, f"Planned on {plan.today.isoformat()}; status {plan.status}")
     summary.set_column(0, 0, 100)
     sheets = [
         ("People", plan.people),
@@ -82,7 +138,7 @@ def _sheet(
     sheet = workbook.add_worksheet(name)
     columns = list(frame.columns)
     for col, column in enumerate(columns):
-        sheet.write(0, col, column, formats["header"])
+        _text(sheet, 0, col, str(column), formats["header"])
     for row, record in enumerate(frame.itertuples(index=False), start=1):
         at_risk = risk and getattr(record, "status", "") == "at_risk"
         for col, (column, value) in enumerate(zip(columns, record, strict=True)):
@@ -95,8 +151,10 @@ def _sheet(
                 sheet.write_blank(row, col, None, cell)
             elif isinstance(value, pd.Timestamp):
                 sheet.write_datetime(row, col, value.to_pydatetime(), cell)
+            elif isinstance(value, numbers.Real):
+                sheet.write_number(row, col, float(value), cell)
             else:
-                sheet.write(row, col, value.item() if hasattr(value, "item") else value, cell)
+                _text(sheet, row, col, str(value), cell)
         if at_risk:
             sheet.set_row(row, None, formats["risk"])
     for col, column in enumerate(columns):
