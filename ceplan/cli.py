@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ceplan._files import check_output, write_output
+from ceplan._signals import Terminated, terminate_as_interrupt
 from ceplan._version import __version__
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
@@ -306,16 +307,17 @@ def _add_team(commands: Any) -> None:
 
 
 def _team(args: argparse.Namespace) -> int:
-    from ceplan.roster import Budget, load_roster
+    from ceplan.roster import load_roster
     from ceplan.team_planning import plan_team
+    from ceplan.team_request import roster_with
 
     catalog = load_catalog(args.catalog)
-    roster = load_roster(args.roster, catalog=catalog)
+    today = args.today or dt.date.today()
+    roster = load_roster(args.roster, catalog=catalog, today=today)
     if args.budget is not None:
-        today = args.today or dt.date.today()
         last = max([today, *(person.expires for person in roster.people)])
-        single = Budget(name="budget", start=today, end=last, amount=args.budget)
-        roster = roster.model_copy(update={"budgets": (single,)})
+        single = {"name": "budget", "start": today, "end": last, "amount": args.budget}
+        roster = roster_with(roster, catalog, today, budgets=[single], name="--budget")
     if args.format == "xlsx" and args.out is None:
         raise _UsageError("--format xlsx writes a workbook: give --out FILE")
     what = "workbook" if args.format == "xlsx" else "team plan"
@@ -327,7 +329,7 @@ def _team(args: argparse.Namespace) -> int:
     plan = plan_team(
         catalog,
         roster,
-        today=args.today,
+        today=today,
         time_limit=args.time_limit,
         progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
     )
@@ -358,6 +360,11 @@ def _team_exit(plan: Any) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _tolerate_narrow_encodings()
+    with terminate_as_interrupt():  # SIGTERM cleans up as Ctrl-C does (a solver, its files)
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         try:
             args = build_parser().parse_args(argv)
@@ -375,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()  # the reader went away (e.g. `| head`); nothing more to say
         return EXIT_PLAN
+    except Terminated as exc:
+        _complain("terminated")
+        return exc.exit_status
     except KeyboardInterrupt:
         _complain("interrupted")
         return 130

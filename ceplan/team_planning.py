@@ -547,7 +547,14 @@ def what_if(
     inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans.
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
-    other = roster_with(request, budgets=budgets, funds=funds, budget_factor=budget_factor)
+    other = roster_with(
+        request.roster,
+        request.catalog,
+        request.today,
+        budgets=budgets,
+        funds=funds,
+        budget_factor=budget_factor,
+    )
     changed = make_team_request(
         request.catalog, other, today=request.today, time_limit=request.time_limit
     )

@@ -107,19 +107,23 @@ def _as_roster(value: Any, catalog: Catalog, today: dt.date) -> Roster:
 
 
 def roster_with(
-    request: TeamRequest,
+    roster: Roster,
+    catalog: Catalog,
+    today: dt.date,
     *,
     budgets: Any = None,
     funds: Any = None,
     budget_factor: Any = None,
+    name: str = ROSTER_NAME,
 ) -> Roster:
-    """The request's roster with other budgets or funds, checked by the roster's own rules.
+    """``roster`` with other budgets or funds, checked by the roster's own rules.
 
     ``budgets`` and ``funds`` replace the roster's (models or plain data, as in the YAML);
     ``budget_factor`` (a number >= 0) then scales every budget period's amount. Overlapping or
-    reversed periods, amounts out of range and the rest are refused as in a roster file.
+    reversed periods, amounts out of range and the rest are refused as in a roster file, each
+    problem naming ``name`` where a file would be named.
     """
-    data = request.roster.model_dump(by_alias=True)
+    data = roster.model_dump(by_alias=True)
     if budgets is not None:
         data["budgets"] = [_plain(entry) for entry in as_entries(budgets, "budgets")]
     if funds is not None:
@@ -132,7 +136,7 @@ def roster_with(
             else entry
             for entry in data["budgets"]
         ]
-    return check_roster(data, ROSTER_NAME, catalog=request.catalog, today=request.today)
+    return check_roster(data, name, catalog=catalog, today=today)
 
 
 def _plain(entry: Any) -> Any:

@@ -377,3 +377,51 @@ def test_a_second_sigterm_ends_the_process() -> None:
         check=False,
     )
     assert (result.returncode, result.stdout) == (-signal.SIGTERM, "first\n"), result.stderr
+
+
+CLI = """\
+import sys
+
+import ceplan.solving
+
+ceplan.solving._cbc_path = lambda: sys.argv[1]  # a CBC that works until it is stopped
+from ceplan.cli import main
+
+sys.exit(main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "cbc"]))
+"""
+
+
+@pytest.mark.slow
+def test_the_command_line_sent_sigterm_stops_cbc_and_leaves_nothing(
+    tmp_path: Path, leftovers: list[int]
+) -> None:
+    """``ceplan optimise --solver cbc`` sent SIGTERM mid-solve: one line, exit 143, CBC gone,
+    ``$TMPDIR`` empty (the command line turns SIGTERM into an interrupt)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    pid_file = tmp_path / "cbc.pid"
+    fake = script(tmp_path / "cbc", f'echo $$ > "{pid_file}"\nexec sleep 60\n')
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, TMPDIR=str(folder), PYTHONPATH=str(root), CEPLAN_CACHE_DIR="")
+    env.pop("TMP", None)
+    env.pop("TEMP", None)
+    program = subprocess.Popen(
+        [sys.executable, "-c", CLI, fake],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pid = pid_in(pid_file)
+        leftovers.append(pid)
+        program.send_signal(signal.SIGTERM)
+        out, err = program.communicate(timeout=30)
+    finally:
+        if program.poll() is None:
+            program.kill()
+            program.wait()
+    assert (program.returncode, out, err) == (143, "", "ceplan: error: terminated\n")
+    assert not running(pid)
+    assert os.listdir(folder) == []
