@@ -25,8 +25,10 @@ import functools
 import math
 import os
 import re
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -309,10 +311,9 @@ def _run_cbc(problem: pulp.LpProblem, command: Any, folder: str) -> str:
         variables, variable_names, row_names, _ = problem.writeMPS(model, rename=1)
         arguments = _cbc_arguments(problem, command, model, answer)
         with open(log, "w", encoding="utf-8") as output:
-            cbc = subprocess.Popen(
-                arguments, stdin=subprocess.DEVNULL, stdout=output, stderr=output
-            )
+            cbc, held = _start(arguments, output)
             try:
+                _release(held)  # an interrupt that came while CBC started is raised here
                 code = cbc.wait()
             finally:
                 _stop(cbc)
@@ -345,6 +346,47 @@ def _cbc_arguments(problem: pulp.LpProblem, command: Any, model: str, answer: st
     for option in [*command.options, *command.getOptions()]:
         arguments += f"-{option}".split()
     return [*arguments, "-solve", "-printingOptions", "all", "-solution", answer]
+
+
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
+"""The interrupts held while CBC starts (see :func:`_start`)."""
+
+
+def _start(arguments: list[str], output: Any) -> tuple[subprocess.Popen[bytes], Any]:
+    """Start CBC, with the interrupts held until the caller has its handle.
+
+    Ctrl-C (or SIGTERM, see :mod:`ceplan._signals`) that arrives while ``Popen`` is still
+    setting up, after CBC has started, would raise before anyone holds the process to stop it:
+    CBC would run on. So in the main thread (where Python raises them) they are blocked for the
+    start, and the child unblocks them before it becomes CBC, so that CBC can still be stopped.
+    Returns the process and the signal mask to restore (``None`` outside the main thread);
+    the caller restores it with :func:`_release` inside its ``try``.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if main else None
+    try:
+        process = subprocess.Popen(
+            arguments,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            preexec_fn=_unblock if main else None,  # one C call in the child: no locks taken
+        )
+    except BaseException:
+        _release(held)
+        raise
+    return process, held
+
+
+def _unblock() -> None:
+    """In the child, before it becomes CBC: the interrupts as they normally are."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+def _release(held: Any) -> None:
+    """Restore the signal mask :func:`_start` changed; a held interrupt is raised now."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 _CBC_GRACE = 1.0
