@@ -36,11 +36,12 @@ __all__ = ["read"]
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list[Path]]:
-    """The catalogue in ``text``, validated, and the files of activities it names.
+def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list[tuple[str, str]]]:
+    """The catalogue in ``text``, validated, and the files of activities it was read from.
 
     ``name`` names the catalogue in errors; ``base`` is the folder that the files named by
-    ``activities_from`` are in (``None``: the current folder).
+    ``activities_from`` are in (``None``: the current folder). Each file read is given as
+    ``activities_from`` names it, with the SHA-256 of the bytes its rows were read from.
     """
     text = _decode(text, name)
     data = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
@@ -48,7 +49,7 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
         data, root = _load_yaml(text, name)
     else:
         root = None
-    paths, parts = _files_of(data, text, name, base)
+    given, parts = _files_of(data, text, name, base)
     headers = [problem for part in parts for problem in part.problems]
     try:
         catalog = catalog_from_data(data, parts)
@@ -63,7 +64,7 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
         raise CatalogError.from_problems([*headers, *error.problems]) from None
     if headers:
         raise CatalogError.from_problems(headers)
-    return catalog, paths
+    return catalog, [(one, part.digest) for one, part in zip(given, parts, strict=True)]
 
 
 FILES_KEY = "activities_from"
@@ -71,7 +72,7 @@ FILES_KEY = "activities_from"
 
 def _files_of(
     data: dict[str, Any], text: str, name: str, base: Path | None
-) -> tuple[list[Path], list[FileRows]]:
+) -> tuple[list[str], list[FileRows]]:
     """The files named by ``activities_from`` (taken out of ``data``), and their rows."""
     if FILES_KEY not in data:
         return [], []
@@ -94,9 +95,8 @@ def _files_of(
 
     folder = Path.cwd() if base is None else base
     shown = os.path.dirname(name) if base is not None else ""
-    paths = [folder / one for one in names]
     parts = [read_rows(folder / one, os.path.join(shown, one)) for one in names]
-    return paths, parts
+    return names, parts
 
 
 _NOT_ALLOWED = re.compile(

@@ -333,3 +333,68 @@ def test_the_command_line_plans_from_a_csv_and_refuses_a_bad_one(tmp_path: Path)
         "ceplan: error: acts.csv:2: row 1 'a1': field 'cost': Input should be a valid number"
         " (got 'lots')"
     )
+
+
+def costs(path: Path) -> list[float]:
+    """The costs of the activities of the catalogue at ``path``, loaded through the cache."""
+    return [activity.cost for activity in ceplan.load_catalog(path).activities]
+
+
+def test_a_link_pointed_at_another_file_is_read_again(tmp_path: Path) -> None:
+    """The cache checks what the name in the catalogue reads now, not where it led before."""
+    write_csv(tmp_path / "dear.csv", [VALID_ROWS[0] | {"cost": "666"}])
+    write_csv(tmp_path / "free.csv", [VALID_ROWS[0] | {"cost": "0"}])
+    (tmp_path / "acts.csv").symlink_to("dear.csv")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    assert costs(tmp_path / "cat.yaml") == [666.0]
+    (tmp_path / "acts.csv").unlink()
+    (tmp_path / "acts.csv").symlink_to("free.csv")
+    assert costs(tmp_path / "cat.yaml") == [0.0]
+
+
+def write_activities(path: Path, cost: str) -> None:
+    """One activity costing ``cost``, in a CSV or a Parquet file as the suffix of ``path`` says."""
+    rows = [VALID_ROWS[0] | {"cost": cost}]
+    if path.suffix == ".csv":
+        write_csv(path, rows)
+    else:
+        typed_frame(rows).to_parquet(path)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "moment"),
+    [
+        (".csv", "_read_bytes"),  # between reading the bytes and parsing them
+        (".csv", "_read_csv"),  # between parsing the rows and caching them
+        (".parquet", "_read_bytes"),
+        (".parquet", "_read_parquet"),
+    ],
+)
+def test_a_file_replaced_while_it_is_read_leaves_no_stale_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, moment: str
+) -> None:
+    """The load gives what it read; the cache records the hash of those bytes, not of the new
+    file, so the next load reads the new file."""
+    from ceplan import _tableread
+
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    acts = tmp_path / f"acts{suffix}"
+    write_activities(acts, "666")
+    (tmp_path / "cat.yaml").write_text(HEADER + f"activities_from: {acts.name}\n", encoding="utf-8")
+    real = getattr(_tableread, moment)
+    replaced: list[Path] = []
+
+    def then_replace(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not replaced:
+            write_activities(tmp_path / f"new{suffix}", "0")
+            os.replace(tmp_path / f"new{suffix}", acts)
+            replaced.append(acts)
+        return result
+
+    monkeypatch.setattr(_tableread, moment, then_replace)
+    assert costs(tmp_path / "cat.yaml") == [666.0]
+    assert replaced == [acts]
+    assert costs(tmp_path / "cat.yaml") == [0.0]
+    assert costs(tmp_path / "cat.yaml") == [0.0]  # and from the cache
