@@ -17,7 +17,8 @@ A CSV's cells are text. An empty cell leaves its field out; a cell of ``credits`
 that number; every other cell is its text, validated as the same text in the YAML would be (a
 date as ``YYYY-MM-DD``; ``inf``, ``1_000`` or `` 5`` where a number belongs are refused). Parquet
 needs pyarrow (``pip install 'ceplan[parquet]'``); its typed columns are taken as they are (a
-date column as dates, a timestamp at midnight as its date).
+date column as dates, a timestamp at midnight as its date, a decimal column, as databases export
+money, as the numbers its digits say).
 """
 
 from __future__ import annotations
@@ -165,8 +166,25 @@ def _read_parquet(data: bytes, name: str) -> FileRows:
         frame = pd.read_parquet(pa.BufferReader(data), engine="pyarrow", columns=read)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise CatalogError(f"not a valid Parquet file: {exc}", file=name) from None
-    columns = {column: _column(frame[column], column) for column in read}
+    decimals = {field.name for field in schema if pa.types.is_decimal(field.type)}
+    columns = {
+        column: _decimals(frame[column], column)
+        if column in decimals
+        else _column(frame[column], column)
+        for column in read
+    }
     return FileRows(name, columns, len(frame), None, tuple(problems))
+
+
+def _decimals(series: Any, column: str) -> list[Any] | np.ndarray:
+    """A column of decimal numbers (a database's ``decimal(10,2)``) as floats.
+
+    Each is the float its digits written out give, as in the YAML; ``None`` for an empty cell.
+    """
+    values = [None if _missing(value) else float(value) for value in series.tolist()]
+    if column in _NUMBERS and all(value is None or math.isfinite(value) for value in values):
+        return np.array([math.nan if value is None else value for value in values])
+    return values
 
 
 def _column(series: Any, column: str) -> list[Any] | np.ndarray:

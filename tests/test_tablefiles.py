@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,83 @@ def test_timestamps_at_midnight_are_dates_and_others_are_refused(tmp_path: Path)
     frame.to_parquet(tmp_path / "acts.parquet")
     catalog = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
     assert [a.expires for a in catalog.activities] == [dt.date(2027, 12, 31), None]
+
+
+@pytest.mark.parametrize("count", [4, COLUMNS_FROM + 4])
+def test_decimal_columns_are_numbers(tmp_path: Path, count: int) -> None:
+    """A database export keeps money as ``decimal(10,2)``: read as the same number in YAML is."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    decimals = [Decimal("80.38"), Decimal("1.015"), Decimal("0.1"), Decimal("1e3")]
+    rows = [
+        {"id": f"a{n}", "title": f"T{n}", "type": "webinar"}
+        | {"credits": decimals[n % 4] + 1, "cost": decimals[n % 4], "hours": decimals[n % 4] * 3}
+        for n in range(count)
+    ]
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    table = pa.table(
+        columns
+        | {
+            "credits": pa.array(columns["credits"], pa.decimal128(10, 3)),
+            "cost": pa.array(columns["cost"], pa.decimal128(38, 6)),
+            "hours": pa.array(columns["hours"], pa.decimal256(40, 4)),
+        }
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    reference = [
+        {key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+        for row in rows
+    ]
+    (tmp_path / "ref.yaml").write_text(
+        HEADER + yaml.safe_dump({"activities": reference}, sort_keys=False), encoding="utf-8"
+    )
+    got = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert got == ceplan.load_catalog(tmp_path / "ref.yaml", cache=False)
+    assert [a.cost for a in got.activities[:4]] == [80.38, 1.015, 0.1, 1000.0]
+    assert [a.credits for a in got.activities[:4]] == [81.38, 2.015, 1.1, 1001.0]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_decimal_columns_with_empty_cells_and_bad_values(tmp_path: Path, many: bool) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    good = filler(COLUMNS_FROM if many else 1)
+    ids = ["d1", "d2", "d3", *(row["id"] for row in good)]
+    table = pa.table(
+        {
+            "id": ids,
+            "title": [f"T {one}" for one in ids],
+            "type": ["webinar"] * len(ids),
+            "credits": pa.array([Decimal(2)] * len(ids), pa.decimal128(5, 0)),
+            "cost": pa.array(
+                [Decimal("12.50"), None, Decimal(10) ** 70, *[Decimal(5)] * len(good)],
+                pa.decimal256(76, 2),
+            ),
+            "hours": pa.array(
+                [None, Decimal("1.5"), None, *[None] * len(good)], pa.decimal128(5, 1)
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    folder = str(tmp_path) + os.sep
+    assert [str(problem).replace(folder, "") for problem in info.value.problems] == [
+        "acts.parquet: row 2 'd2': field 'cost': is required",
+        "acts.parquet: row 3 'd3': field 'cost': is too large (got 1e+70)",
+    ]
+    table = table.set_column(
+        4, "cost", pa.array([Decimal("12.50")] * len(ids), pa.decimal128(4, 2))
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    catalog = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert [(a.cost, a.hours) for a in catalog.activities[:3]] == [
+        (12.5, None),
+        (12.5, 1.5),
+        (12.5, None),
+    ]
 
 
 def test_parquet_without_pyarrow_says_what_to_install(
