@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ceplan._fastyaml import fast_load, first_match
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
-from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS
+from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS, _cut
 from ceplan.table import catalog_from_data, with_records
 
 if TYPE_CHECKING:
@@ -404,8 +404,7 @@ def _show(value: Any) -> str:
     >>> _show(list(range(100)))
     '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...'
     """
-    text = _render(value, MAX_VALUE_CHARS + 1, depth=3)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+    return _cut(_render(value, MAX_VALUE_CHARS + 1, depth=3))
 
 
 def _render(value: Any, budget: int, depth: int) -> str:

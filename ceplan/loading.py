@@ -76,6 +76,17 @@ MAX_VALUE_CHARS = 60
 """A problem echoes at most this many characters of the offending value."""
 
 
+def _cut(text: str) -> str:
+    """``text`` as a problem echoes it: at most :data:`MAX_VALUE_CHARS` characters.
+
+    Examples
+    --------
+    >>> _cut("a short value"), len(_cut("x" * 2000)), _cut("x" * 2000)[-4:]
+    ('a short value', 60, 'x...')
+    """
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+
+
 def bundled_catalog_path() -> Path:
     """The path of the catalogue shipped with ceplan (the repository's ``catalog.yaml``)."""
     shipped = importlib.resources.files("ceplan") / "catalog.yaml"

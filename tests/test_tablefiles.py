@@ -476,3 +476,32 @@ def test_a_file_replaced_while_it_is_read_leaves_no_stale_entry(
     assert replaced == [acts]
     assert costs(tmp_path / "cat.yaml") == [0.0]
     assert costs(tmp_path / "cat.yaml") == [0.0]  # and from the cache
+
+
+# -- headers that say too much -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["x" * 2000],  # one very long name (a device's header can be one long line)
+        [f"colour{n}" for n in range(500)],  # a great many unknown columns
+        ["id"] * 500,  # a column given a great many times
+        ["a\nb" * 400],  # a name over several lines, quoted
+    ],
+)
+def test_a_header_with_long_or_many_unknown_columns_gives_short_lines(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    header = ["id", "title", "type", "credits", "cost", *extra]
+    write_csv(tmp_path / "acts.csv", [dict.fromkeys(header, "1")], columns=header)
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    folder = str(tmp_path) + os.sep
+    lines = str(info.value).replace(folder, "").split("\n")
+    assert len(lines) == len(info.value.problems) <= 11
+    assert all(len(line) < 300 for line in lines), max(lines, key=len)
+    assert lines[0].startswith("acts.csv:1: field '"), lines[0]
+    if len(extra) > 10:
+        assert lines[-1] == f"acts.csv:1: {len(extra) - 10} more columns that cannot be read"
