@@ -339,6 +339,17 @@ def test_files_that_cannot_be_read_are_named(tmp_path: Path, key: str, expected:
     assert problem.startswith(expected), problem
 
 
+def test_a_huge_file_of_activities_is_refused_without_being_read(tmp_path: Path) -> None:
+    from ceplan._tableread import MAX_TABLE_BYTES
+
+    with (tmp_path / "acts.csv").open("wb") as file:
+        file.truncate(MAX_TABLE_BYTES + 1)  # sparse: no real disk space
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert str(info.value) == f"{tmp_path / 'acts.csv'}: is larger than 1024 MiB"
+
+
 def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
     (tmp_path / "acts.csv").write_bytes(b"id,title,type,credits,cost\na,Caf\xe9,w,1,1\n")
     (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
