@@ -100,7 +100,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
     from ceplan.loading import _read_bytes as read_file
 
     try:
-        return read_file(path, name, limit=MAX_ROSTER_BYTES, what="roster")
+        return read_file(path, name, limit=MAX_ROSTER_BYTES, what="roster file")
     except CatalogError as exc:
         raise RosterError.from_problems(exc.problems) from None
 

@@ -17,13 +17,17 @@ A CSV's cells are text. An empty cell leaves its field out; a cell of ``credits`
 that number; every other cell is its text, validated as the same text in the YAML would be (a
 date as ``YYYY-MM-DD``; ``inf``, ``1_000`` or `` 5`` where a number belongs are refused). Parquet
 needs pyarrow (``pip install 'ceplan[parquet]'``); its typed columns are taken as they are (a
-date column as dates, a timestamp at midnight as its date).
+date column as dates, a timestamp at midnight as its date, a decimal column, as databases export
+money, as the numbers its digits say).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
+import io
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -35,9 +39,14 @@ import pandas as pd
 
 from ceplan._columns import DECIMAL, header_problems
 from ceplan.errors import CatalogError
+from ceplan.loading import _read_bytes
 from ceplan.table import FIELDS, REQUIRED
 
-__all__ = ["COLUMNS", "FileRows", "read_rows"]
+__all__ = ["COLUMNS", "MAX_TABLE_BYTES", "FileRows", "read_rows"]
+
+MAX_TABLE_BYTES = 1024 * 1024 * 1024
+"""Files of activities larger than this are refused without being read (a million activities
+take about 90 MiB of CSV)."""
 
 COLUMNS = tuple(name for name in FIELDS if name != "sessions")
 """The columns a file of activities may have."""
@@ -64,6 +73,8 @@ class FileRows:
     cells); else ``None``."""
     problems: tuple[CatalogError.Problem, ...] = ()
     """What is wrong with the header (unknown columns...); the rows were read all the same."""
+    digest: str = ""
+    """The SHA-256 of the bytes the rows were read from."""
 
     def line(self, row: int) -> int | None:
         """The line of row ``row`` (0-based), if known."""
@@ -83,7 +94,10 @@ def _plain(values: list[Any] | np.ndarray) -> list[Any]:
 
 
 def read_rows(path: Path, name: str) -> FileRows:
-    """The activities in the CSV or Parquet file ``path`` (``name`` names it in problems)."""
+    """The activities in the CSV or Parquet file ``path`` (``name`` names it in problems).
+
+    The file is read once: its rows are parsed from the very bytes whose SHA-256 they carry.
+    """
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise CatalogError(
@@ -91,17 +105,10 @@ def read_rows(path: Path, name: str) -> FileRows:
             "give a .csv or .parquet file",
             file=name,
         )
-    if not path.is_file():
-        reason = "is a directory, not a file" if path.is_dir() else "no such file"
-        raise CatalogError(reason, file=name)
-    try:
-        if kind == "csv":
-            return _read_csv(path, name)
-        return _read_parquet(path, name)
-    except PermissionError:
-        raise CatalogError("permission denied", file=name) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot be read: {exc.strerror or exc}", file=name) from None
+    data = _read_bytes(path, name, limit=MAX_TABLE_BYTES, what="file of activities")
+    digest = hashlib.sha256(data).hexdigest()
+    rows = _read_csv(data, name) if kind == "csv" else _read_parquet(data, name)
+    return dataclasses.replace(rows, digest=digest)
 
 
 def _check_header(
@@ -116,15 +123,15 @@ def _check_header(
     return read, problems
 
 
-def _read_csv(path: Path, name: str) -> FileRows:
+def _read_csv(data: bytes, name: str) -> FileRows:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            header = next(csv.reader(stream), None)
-            if header is None:
-                raise CatalogError("the file is empty; expected a header row", file=name, line=1)
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        header = next(csv.reader(stream), None)
+        if header is None:
+            raise CatalogError("the file is empty; expected a header row", file=name, line=1)
         read, problems = _check_header(header, name, 1)
         frame = pd.read_csv(
-            path,
+            io.BytesIO(data),
             usecols=read,
             dtype=str,
             encoding="utf-8-sig",
@@ -135,37 +142,49 @@ def _read_csv(path: Path, name: str) -> FileRows:
         raise CatalogError(f"not UTF-8 (save the file as UTF-8): {exc.reason}", file=name) from None
     except (pd.errors.ParserError, csv.Error) as exc:
         raise CatalogError(f"not a valid CSV file: {exc}", file=name) from None
-    one_line_each = _lines(path) == len(frame) + 1  # no blank lines, no line breaks in cells
+    one_line_each = _lines(data) == len(frame) + 1  # no blank lines, no line breaks in cells
     columns = {column: _column(frame[column], column) for column in read}
     return FileRows(name, columns, len(frame), 2 if one_line_each else None, tuple(problems))
 
 
-def _lines(path: Path) -> int:
-    """How many lines the file has."""
-    count, last = 0, b""
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last not in (b"", b"\n"))
+def _lines(data: bytes) -> int:
+    """How many lines ``data`` has."""
+    return data.count(b"\n") + (data[-1:] not in (b"", b"\n"))
 
 
-def _read_parquet(path: Path, name: str) -> FileRows:
+def _read_parquet(data: bytes, name: str) -> FileRows:
     try:
+        import pyarrow as pa  # type: ignore[import-untyped]
         import pyarrow.parquet as pq  # type: ignore[import-untyped]
     except ImportError:
         raise CatalogError(
             "reading Parquet needs pyarrow: pip install 'ceplan[parquet]'", file=name
         ) from None
     try:
-        read, problems = _check_header(list(pq.read_schema(path).names), name, None)
-        frame = pd.read_parquet(path, engine="pyarrow", columns=read)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, PermissionError):
-            raise
+        schema = pq.read_schema(pa.BufferReader(data))
+        read, problems = _check_header(list(schema.names), name, None)
+        frame = pd.read_parquet(pa.BufferReader(data), engine="pyarrow", columns=read)
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise CatalogError(f"not a valid Parquet file: {exc}", file=name) from None
-    columns = {column: _column(frame[column], column) for column in read}
+    decimals = {field.name for field in schema if pa.types.is_decimal(field.type)}
+    columns = {
+        column: _decimals(frame[column], column)
+        if column in decimals
+        else _column(frame[column], column)
+        for column in read
+    }
     return FileRows(name, columns, len(frame), None, tuple(problems))
+
+
+def _decimals(series: Any, column: str) -> list[Any] | np.ndarray:
+    """A column of decimal numbers (a database's ``decimal(10,2)``) as floats.
+
+    Each is the float its digits written out give, as in the YAML; ``None`` for an empty cell.
+    """
+    values = [None if _missing(value) else float(value) for value in series.tolist()]
+    if column in _NUMBERS and all(value is None or math.isfinite(value) for value in values):
+        return np.array([math.nan if value is None else value for value in values])
+    return values
 
 
 def _column(series: Any, column: str) -> list[Any] | np.ndarray:

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ceplan._fastyaml import fast_load, first_match
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
 from ceplan.errors import CatalogError
-from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS
+from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS, _cut
 from ceplan.table import catalog_from_data, with_records
 
 if TYPE_CHECKING:
@@ -36,11 +36,12 @@ __all__ = ["read"]
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list[Path]]:
-    """The catalogue in ``text``, validated, and the files of activities it names.
+def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list[tuple[str, str]]]:
+    """The catalogue in ``text``, validated, and the files of activities it was read from.
 
     ``name`` names the catalogue in errors; ``base`` is the folder that the files named by
-    ``activities_from`` are in (``None``: the current folder).
+    ``activities_from`` are in (``None``: the current folder). Each file read is given as
+    ``activities_from`` names it, with the SHA-256 of the bytes its rows were read from.
     """
     text = _decode(text, name)
     data = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
@@ -48,7 +49,7 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
         data, root = _load_yaml(text, name)
     else:
         root = None
-    paths, parts = _files_of(data, text, name, base)
+    given, parts = _files_of(data, text, name, base)
     headers = [problem for part in parts for problem in part.problems]
     try:
         catalog = catalog_from_data(data, parts)
@@ -63,7 +64,7 @@ def read(text: str | bytes, name: str, base: Path | None) -> tuple[Catalog, list
         raise CatalogError.from_problems([*headers, *error.problems]) from None
     if headers:
         raise CatalogError.from_problems(headers)
-    return catalog, paths
+    return catalog, [(one, part.digest) for one, part in zip(given, parts, strict=True)]
 
 
 FILES_KEY = "activities_from"
@@ -71,7 +72,7 @@ FILES_KEY = "activities_from"
 
 def _files_of(
     data: dict[str, Any], text: str, name: str, base: Path | None
-) -> tuple[list[Path], list[FileRows]]:
+) -> tuple[list[str], list[FileRows]]:
     """The files named by ``activities_from`` (taken out of ``data``), and their rows."""
     if FILES_KEY not in data:
         return [], []
@@ -94,9 +95,8 @@ def _files_of(
 
     folder = Path.cwd() if base is None else base
     shown = os.path.dirname(name) if base is not None else ""
-    paths = [folder / one for one in names]
     parts = [read_rows(folder / one, os.path.join(shown, one)) for one in names]
-    return paths, parts
+    return names, parts
 
 
 _NOT_ALLOWED = re.compile(
@@ -404,8 +404,7 @@ def _show(value: Any) -> str:
     >>> _show(list(range(100)))
     '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...'
     """
-    text = _render(value, MAX_VALUE_CHARS + 1, depth=3)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+    return _cut(_render(value, MAX_VALUE_CHARS + 1, depth=3))
 
 
 def _render(value: Any, budget: int, depth: int) -> str:

@@ -7,21 +7,31 @@ and says where their problems are. A catalogue that breaks rules gives one
 :func:`ceplan.catalog.broken_rules` for the rules across fields, each with its line, item, field
 and the offending value.
 
+Every input file (a catalogue, a roster, the CSV or Parquet files they name) is read by
+:func:`_read_bytes`, once: opened without waiting, refused unless it is a regular file, read up
+to a limit; what is parsed and what is hashed are those same bytes.
+
 Validated catalogues are cached by the SHA-256 of the file's bytes (see :func:`load_catalog`),
 because parsing a YAML file with 10,000 activities takes about a second even with libyaml, while
-reading the cache takes a few tens of milliseconds. The cache is only speed, so it is used only when
-it can be trusted: its directory must belong to the user and be writable by no one else (or it is
-not used at all); an entry is read only if it is a regular file of the user's, opened without
-following links or waiting (a FIFO), no larger than :data:`MAX_CACHE_BYTES`, whose header names the
-SHA-256 of the catalogue's bytes and of its own payload. Anything else is ignored and rebuilt. The
-payload checksum catches a damaged or edited entry; it is not a signature (the user can write a
-valid entry, as they can edit the catalogue); what keeps other users out is the directory check.
+reading the cache takes a few tens of milliseconds. A catalogue that names files of activities
+(``activities_from``) is cached with its folder and, for each file, the name the catalogue gives
+it (relative to that folder, links not resolved) and the SHA-256 of the bytes its rows were
+parsed from; the entry is used only if each name, read now (links followed), has those bytes.
+The cache is only speed, so it is used only when it can be trusted: its directory must belong to
+the user and be writable by no one else (or it is not used at all); an entry is read only if it
+is a regular file of the user's, opened without following links or waiting (a FIFO), no larger
+than :data:`MAX_CACHE_BYTES`, whose header names the SHA-256 of the catalogue's bytes and of its
+own payload. Anything else is ignored and rebuilt. The payload checksum catches a damaged or
+edited entry; it is not a signature (the user can write a valid entry, as they can edit the
+catalogue); what keeps other users out is the directory check.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.resources
+import io
 import json
 import os
 import stat
@@ -64,6 +74,17 @@ catalogue whose entry would be larger is simply not cached.
 
 MAX_VALUE_CHARS = 60
 """A problem echoes at most this many characters of the offending value."""
+
+
+def _cut(text: str) -> str:
+    """``text`` as a problem echoes it: at most :data:`MAX_VALUE_CHARS` characters.
+
+    Examples
+    --------
+    >>> _cut("a short value"), len(_cut("x" * 2000)), _cut("x" * 2000)[-4:]
+    ('a short value', 60, 'x...')
+    """
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
 
 
 def bundled_catalog_path() -> Path:
@@ -137,8 +158,11 @@ def parse_catalog(
     return _yamlread.read(text, name, Path(base) if base is not None else None)[0]
 
 
-def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[Path]]:
-    """The catalogue file's catalogue, and the files of activities it was read from."""
+def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[tuple[str, str]]]:
+    """The catalogue file's catalogue, and the files of activities it was read from.
+
+    Each file is given as ``activities_from`` names it, with the SHA-256 of the bytes read.
+    """
     from ceplan import _yamlread
 
     return _yamlread.read(text, name, base)
@@ -148,23 +172,70 @@ def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[Path]]:
 
 
 def _read_bytes(
-    file: Path, name: str, *, limit: int = MAX_FILE_BYTES, what: str = "catalogue"
+    file: Path, name: str, *, limit: int = MAX_FILE_BYTES, what: str = "catalogue file"
 ) -> bytes:
-    """The bytes of the ``what`` file ``file`` (at most ``limit``), or one problem naming it."""
+    """The bytes of ``file`` (at most ``limit``), or one problem naming it.
+
+    Every input file is read here, once: a catalogue, a roster and the files they name. Only a
+    regular file is read (see :func:`_open_regular`; ``what`` names what a folder is not).
+    """
+    stream = _open_regular(file, name, what)
     try:
-        if file.is_dir():
-            raise CatalogError(f"is a directory, not a {what} file", file=name)
-        with file.open("rb") as stream:
+        with stream:
             data = _read_at_most(stream, limit)
-        if data is None:
-            raise CatalogError(f"is larger than {limit // 2**20} MiB", file=name)
-        return data
-    except FileNotFoundError:
-        raise CatalogError("no such file", file=name) from None
-    except PermissionError:
-        raise CatalogError("permission denied", file=name) from None
     except OSError as exc:
-        raise CatalogError(f"cannot be read: {exc.strerror or exc}", file=name) from None
+        raise _unreadable(exc, name) from None
+    if data is None:
+        raise CatalogError(f"is larger than {limit // 2**20} MiB", file=name)
+    return data
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+"""What a file that is not a regular file (nor a folder) is, in a problem's words."""
+
+
+def _open_regular(file: Path, name: str, what: str) -> io.BufferedReader:
+    """``file`` open for reading if it is a regular file (links followed); else one problem.
+
+    Opening does not wait (for a FIFO's writer, say), and what is checked is the file that was
+    opened, not the name: a FIFO, a device or a folder is refused at once, even if it took the
+    place of a regular file a moment ago.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(file, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if isinstance(exc, PermissionError | IsADirectoryError) and os.path.isdir(file):
+            raise CatalogError(f"is a directory, not a {what}", file=name) from None
+        raise _unreadable(exc, name, file) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise CatalogError(f"is a directory, not a {what}", file=name)
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode))
+            raise CatalogError(
+                f"is {kind}, not a regular file" if kind else "is not a regular file", file=name
+            )
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _unreadable(exc: OSError, name: str, file: Path | None = None) -> CatalogError:
+    """The problem of a file that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return CatalogError("no such file", file=name)
+    if isinstance(exc, PermissionError):
+        return CatalogError("permission denied", file=name)
+    if file is not None and exc.errno == errno.ENXIO:  # a socket cannot be opened
+        try:
+            if stat.S_ISSOCK(os.stat(file).st_mode):
+                return CatalogError("is a socket, not a regular file", file=name)
+        except OSError:
+            pass
+    return CatalogError(f"cannot be read: {exc.strerror or exc}", file=name)
 
 
 def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
@@ -186,7 +257,7 @@ def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
 # -- the cache ---------------------------------------------------------------------------------
 
 
-_CACHE_FORMAT = b"ceplan-cache 3"
+_CACHE_FORMAT = b"ceplan-cache 4"
 """How a cache entry's header starts: ``ceplan-cache 3 <catalogue sha256> <payload sha256>``.
 
 The payload is JSON: ``{"catalog": ...}``, and ``"table"`` for activities held as columns
@@ -226,7 +297,7 @@ def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
     """The catalogue cached in ``file`` for bytes whose SHA-256 is ``digest``, else ``None``.
 
     An entry for a catalogue that names files of activities holds when the catalogue is in the
-    same folder ``base`` and the files still have the same bytes.
+    same folder ``base`` and the files it names still have the bytes the entry was made from.
     """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
@@ -261,11 +332,12 @@ def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
 
 
 def _write_cache(
-    file: Path, digest: str, catalog: Catalog, base: Path, used: Sequence[Path] = ()
+    file: Path, digest: str, catalog: Catalog, base: Path, used: Sequence[tuple[str, str]] = ()
 ) -> None:
     """Cache ``catalog`` in ``file`` for bytes whose SHA-256 is ``digest``, if that can be done.
 
-    ``used`` are the files of activities it was read from (the catalogue being in ``base``).
+    ``used`` are the files of activities it was read from, the catalogue being in ``base``: each
+    as the catalogue names it, with the SHA-256 of the bytes it was read from.
     """
     if catalog._table is None:
         content: dict[str, Any] = {"catalog": catalog.model_dump(mode="json", by_alias=True)}
@@ -278,9 +350,7 @@ def _write_cache(
             "table": table_to_data(catalog._table),
         }
     if used:
-        hashes = [[str(path.resolve()), _file_digest(path)] for path in used]
-        if any(file_hash is None for _, file_hash in hashes):
-            return
+        hashes = [[given, file_hash] for given, file_hash in used]
         content["files"] = {"base": str(base.resolve()), "hashes": hashes}
     pieces = _json_pieces(content)
     if sum(map(len, pieces)) > MAX_CACHE_BYTES - 200:
@@ -296,18 +366,21 @@ def _write_cache(
 
 
 def _same_files(files: Any, base: Path) -> bool:
-    """Whether the files of activities an entry was made from are as they were."""
+    """Whether the files of activities an entry was made from still read as they did.
+
+    Each is found as the catalogue names it, now: a link that points elsewhere is followed.
+    """
     if files["base"] != str(base.resolve()):
         return False  # the same catalogue elsewhere names other files
-    return all(_file_digest(Path(path)) == digest for path, digest in files["hashes"])
+    return all(_file_digest(base / given) == digest for given, digest in files["hashes"])
 
 
 def _file_digest(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or ``None`` if it cannot be read."""
+    """The SHA-256 of the bytes of the regular file ``path``, or ``None`` if it cannot be read."""
     try:
-        with path.open("rb") as stream:
+        with _open_regular(path, str(path), "file") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError:
+    except (CatalogError, OSError):
         return None
 
 

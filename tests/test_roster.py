@@ -140,6 +140,21 @@ def test_a_csv_header_is_checked_before_its_rows(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "extra", [["x" * 2000], [f"colour{n}" for n in range(500)], ["name"] * 500]
+)
+def test_a_csv_header_with_long_or_many_unknown_columns_gives_short_lines(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    header = ",".join(["id", "name", "tier", "expires", *extra])
+    (tmp_path / "team.csv").write_text(header + "\n", encoding="utf-8")
+    lines = problems_of(tmp_path / "team.csv")
+    assert len(lines) <= 11
+    assert all(len(line) < 300 for line in lines), max(lines, key=len)
+    if len(extra) > 10:
+        assert lines[-1] == f"team.csv:1: {len(extra) - 10} more columns that cannot be read"
+
+
 def test_people_may_come_from_a_csv_beside_the_yaml(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text(
         "id,name,tier,expires\nann,Ann,professional,2027-09-30\nbo,Bo,associate,2027-13-01\n",

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,83 @@ def test_timestamps_at_midnight_are_dates_and_others_are_refused(tmp_path: Path)
     assert [a.expires for a in catalog.activities] == [dt.date(2027, 12, 31), None]
 
 
+@pytest.mark.parametrize("count", [4, COLUMNS_FROM + 4])
+def test_decimal_columns_are_numbers(tmp_path: Path, count: int) -> None:
+    """A database export keeps money as ``decimal(10,2)``: read as the same number in YAML is."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    decimals = [Decimal("80.38"), Decimal("1.015"), Decimal("0.1"), Decimal("1e3")]
+    rows = [
+        {"id": f"a{n}", "title": f"T{n}", "type": "webinar"}
+        | {"credits": decimals[n % 4] + 1, "cost": decimals[n % 4], "hours": decimals[n % 4] * 3}
+        for n in range(count)
+    ]
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    table = pa.table(
+        columns
+        | {
+            "credits": pa.array(columns["credits"], pa.decimal128(10, 3)),
+            "cost": pa.array(columns["cost"], pa.decimal128(38, 6)),
+            "hours": pa.array(columns["hours"], pa.decimal256(40, 4)),
+        }
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    reference = [
+        {key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+        for row in rows
+    ]
+    (tmp_path / "ref.yaml").write_text(
+        HEADER + yaml.safe_dump({"activities": reference}, sort_keys=False), encoding="utf-8"
+    )
+    got = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert got == ceplan.load_catalog(tmp_path / "ref.yaml", cache=False)
+    assert [a.cost for a in got.activities[:4]] == [80.38, 1.015, 0.1, 1000.0]
+    assert [a.credits for a in got.activities[:4]] == [81.38, 2.015, 1.1, 1001.0]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_decimal_columns_with_empty_cells_and_bad_values(tmp_path: Path, many: bool) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    good = filler(COLUMNS_FROM if many else 1)
+    ids = ["d1", "d2", "d3", *(row["id"] for row in good)]
+    table = pa.table(
+        {
+            "id": ids,
+            "title": [f"T {one}" for one in ids],
+            "type": ["webinar"] * len(ids),
+            "credits": pa.array([Decimal(2)] * len(ids), pa.decimal128(5, 0)),
+            "cost": pa.array(
+                [Decimal("12.50"), None, Decimal(10) ** 70, *[Decimal(5)] * len(good)],
+                pa.decimal256(76, 2),
+            ),
+            "hours": pa.array(
+                [None, Decimal("1.5"), None, *[None] * len(good)], pa.decimal128(5, 1)
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.parquet\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    folder = str(tmp_path) + os.sep
+    assert [str(problem).replace(folder, "") for problem in info.value.problems] == [
+        "acts.parquet: row 2 'd2': field 'cost': is required",
+        "acts.parquet: row 3 'd3': field 'cost': is too large (got 1e+70)",
+    ]
+    table = table.set_column(
+        4, "cost", pa.array([Decimal("12.50")] * len(ids), pa.decimal128(4, 2))
+    )
+    pq.write_table(table, tmp_path / "acts.parquet")
+    catalog = ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert [(a.cost, a.hours) for a in catalog.activities[:3]] == [
+        (12.5, None),
+        (12.5, 1.5),
+        (12.5, None),
+    ]
+
+
 def test_parquet_without_pyarrow_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -261,6 +339,17 @@ def test_files_that_cannot_be_read_are_named(tmp_path: Path, key: str, expected:
     assert problem.startswith(expected), problem
 
 
+def test_a_huge_file_of_activities_is_refused_without_being_read(tmp_path: Path) -> None:
+    from ceplan._tableread import MAX_TABLE_BYTES
+
+    with (tmp_path / "acts.csv").open("wb") as file:
+        file.truncate(MAX_TABLE_BYTES + 1)  # sparse: no real disk space
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    assert str(info.value) == f"{tmp_path / 'acts.csv'}: is larger than 1024 MiB"
+
+
 def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
     (tmp_path / "acts.csv").write_bytes(b"id,title,type,credits,cost\na,Caf\xe9,w,1,1\n")
     (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
@@ -333,3 +422,97 @@ def test_the_command_line_plans_from_a_csv_and_refuses_a_bad_one(tmp_path: Path)
         "ceplan: error: acts.csv:2: row 1 'a1': field 'cost': Input should be a valid number"
         " (got 'lots')"
     )
+
+
+def costs(path: Path) -> list[float]:
+    """The costs of the activities of the catalogue at ``path``, loaded through the cache."""
+    return [activity.cost for activity in ceplan.load_catalog(path).activities]
+
+
+def test_a_link_pointed_at_another_file_is_read_again(tmp_path: Path) -> None:
+    """The cache checks what the name in the catalogue reads now, not where it led before."""
+    write_csv(tmp_path / "dear.csv", [VALID_ROWS[0] | {"cost": "666"}])
+    write_csv(tmp_path / "free.csv", [VALID_ROWS[0] | {"cost": "0"}])
+    (tmp_path / "acts.csv").symlink_to("dear.csv")
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    assert costs(tmp_path / "cat.yaml") == [666.0]
+    (tmp_path / "acts.csv").unlink()
+    (tmp_path / "acts.csv").symlink_to("free.csv")
+    assert costs(tmp_path / "cat.yaml") == [0.0]
+
+
+def write_activities(path: Path, cost: str) -> None:
+    """One activity costing ``cost``, in a CSV or a Parquet file as the suffix of ``path`` says."""
+    rows = [VALID_ROWS[0] | {"cost": cost}]
+    if path.suffix == ".csv":
+        write_csv(path, rows)
+    else:
+        typed_frame(rows).to_parquet(path)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "moment"),
+    [
+        (".csv", "_read_bytes"),  # between reading the bytes and parsing them
+        (".csv", "_read_csv"),  # between parsing the rows and caching them
+        (".parquet", "_read_bytes"),
+        (".parquet", "_read_parquet"),
+    ],
+)
+def test_a_file_replaced_while_it_is_read_leaves_no_stale_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, moment: str
+) -> None:
+    """The load gives what it read; the cache records the hash of those bytes, not of the new
+    file, so the next load reads the new file."""
+    from ceplan import _tableread
+
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    acts = tmp_path / f"acts{suffix}"
+    write_activities(acts, "666")
+    (tmp_path / "cat.yaml").write_text(HEADER + f"activities_from: {acts.name}\n", encoding="utf-8")
+    real = getattr(_tableread, moment)
+    replaced: list[Path] = []
+
+    def then_replace(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not replaced:
+            write_activities(tmp_path / f"new{suffix}", "0")
+            os.replace(tmp_path / f"new{suffix}", acts)
+            replaced.append(acts)
+        return result
+
+    monkeypatch.setattr(_tableread, moment, then_replace)
+    assert costs(tmp_path / "cat.yaml") == [666.0]
+    assert replaced == [acts]
+    assert costs(tmp_path / "cat.yaml") == [0.0]
+    assert costs(tmp_path / "cat.yaml") == [0.0]  # and from the cache
+
+
+# -- headers that say too much -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["x" * 2000],  # one very long name (a device's header can be one long line)
+        [f"colour{n}" for n in range(500)],  # a great many unknown columns
+        ["id"] * 500,  # a column given a great many times
+        ["a\nb" * 400],  # a name over several lines, quoted
+    ],
+)
+def test_a_header_with_long_or_many_unknown_columns_gives_short_lines(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    header = ["id", "title", "type", "credits", "cost", *extra]
+    write_csv(tmp_path / "acts.csv", [dict.fromkeys(header, "1")], columns=header)
+    (tmp_path / "cat.yaml").write_text(HEADER + "activities_from: acts.csv\n", encoding="utf-8")
+    with pytest.raises(ceplan.CatalogError) as info:
+        ceplan.load_catalog(tmp_path / "cat.yaml", cache=False)
+    folder = str(tmp_path) + os.sep
+    lines = str(info.value).replace(folder, "").split("\n")
+    assert len(lines) == len(info.value.problems) <= 11
+    assert all(len(line) < 300 for line in lines), max(lines, key=len)
+    assert lines[0].startswith("acts.csv:1: field '"), lines[0]
+    if len(extra) > 10:
+        assert lines[-1] == f"acts.csv:1: {len(extra) - 10} more columns that cannot be read"
