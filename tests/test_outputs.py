@@ -176,7 +176,11 @@ def test_team_csv_marks_formulas_as_text_and_leaves_numbers_alone(
     # What ceplan formats itself is as it was.
     for index, row in enumerate(rows):
         assert (row["id"], row["tier"], row["status"]) == (f"p{index:02}", "pro", "renews")
-        assert (row["expires"], row["priority"], row["items"]) == ("2028-06-30", "1.0", "1")
+        assert (row["expires"], row["priority"], row["items"]) == (
+            "2028-06-30",
+            "1",
+            "1",
+        )  # a whole number (SPEC 7)
         assert (row["cost"], row["reasons"]) == (f"{10 + index}.0", "")
 
 
