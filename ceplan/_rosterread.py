@@ -49,21 +49,24 @@ def read_roster(
     funds: Sequence[Any] = (),
     catalog: Catalog | None = None,
     today: dt.date | None = None,
-) -> Roster:
-    """The roster in ``path`` (YAML, or a CSV of people); ``name`` names it in problems.
+) -> tuple[Roster, tuple[Path, ...]]:
+    """The roster in ``path`` (YAML, or a CSV of people) and the files it was read from.
 
-    ``budgets`` and ``funds`` (models or plain data) are added to those of the file. With a
-    ``catalog`` (and ``today``) the roster is checked against them too (see
-    :func:`~ceplan.roster.roster_problems`).
+    ``name`` names it in problems. ``budgets`` and ``funds`` (models or plain data) are added
+    to those of the file. With a ``catalog`` (and ``today``) the roster is checked against them
+    too (see :func:`~ceplan.roster.roster_problems`). The files are ``path``, then the CSV of
+    people it names (``people_from``), as named.
     """
     data = _read_bytes(path, name)
+    files = [path]
     if path.suffix.lower() == ".csv":
         people, where = _people_csv(data, name)
         content: dict[str, Any] = {"schema": 1, "team": path.stem, "people": people}
         origins: dict[str, Any] = {"people": where}
         root = None
     else:
-        content, root, origins = _read_yaml(data, name, path.parent)
+        content, root, origins, named = _read_yaml(data, name, path.parent)
+        files += named
     extra = {"budgets": list(budgets), "funds": list(funds)}
     for key, added in extra.items():
         if added:
@@ -71,7 +74,7 @@ def read_roster(
             content[key] = [*(given if isinstance(given, list) else [given]), *added]
     roster, problems = roster_problems(content, catalog, today)
     if roster is not None:
-        return roster
+        return roster, tuple(files)
     raise RosterError.from_problems(
         _placed(problem, content, name, root, origins) for problem in problems
     )
@@ -105,8 +108,13 @@ def _read_bytes(path: Path, name: str) -> bytes:
         raise RosterError.from_problems(exc.problems) from None
 
 
-def _read_yaml(data: bytes, name: str, folder: Path) -> tuple[dict[str, Any], Any, dict[str, Any]]:
-    """The roster's data, its YAML nodes (for lines) and where people from a CSV came from."""
+def _read_yaml(
+    data: bytes, name: str, folder: Path
+) -> tuple[dict[str, Any], Any, dict[str, Any], list[Path]]:
+    """The roster's data, its YAML nodes (for lines), where people from a CSV came from.
+
+    And the files it names (``people_from``).
+    """
     from ceplan import _yamlread
     from ceplan._fastyaml import fast_load
     from ceplan.loading import MAX_EXPANDED_NODES
@@ -126,6 +134,7 @@ def _read_yaml(data: bytes, name: str, folder: Path) -> tuple[dict[str, Any], An
     except CatalogError as exc:  # the YAML itself: the same problems as a catalogue's
         raise RosterError.from_problems(exc.problems) from None
     origins: dict[str, Any] = {}
+    named: list[Path] = []
     if FILES_KEY in content:
         given = content.pop(FILES_KEY)
         if not isinstance(given, str) or not given.strip():
@@ -138,10 +147,11 @@ def _read_yaml(data: bytes, name: str, folder: Path) -> tuple[dict[str, Any], An
             )
         shown = os.path.join(os.path.dirname(name), given)
         people, where = _people_csv(_read_bytes(folder / given, shown), shown)
+        named.append(folder / given)
         inline = content.get("people", [])
         content["people"] = [*(inline if isinstance(inline, list) else []), *people]
         origins["people"] = [None] * (len(inline) if isinstance(inline, list) else 0) + where
-    return content, root, origins
+    return content, root, origins, named
 
 
 def _people_csv(

@@ -25,7 +25,7 @@ from ceplan._signals import Terminated, terminate_as_interrupt
 from ceplan._version import __version__
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
-from ceplan.loading import load_catalog
+from ceplan.loading import load_catalog, load_catalog_with_files
 from ceplan.planning import compare_paths, optimise
 from ceplan.render import plan_csv, plan_table, team_csv
 from ceplan.results import Plan
@@ -307,13 +307,14 @@ def _add_team(commands: Any) -> None:
 
 
 def _team(args: argparse.Namespace) -> int:
-    from ceplan.roster import load_roster
+    from ceplan.roster import load_roster_with_files
     from ceplan.team_planning import plan_team
     from ceplan.team_request import roster_with
 
-    catalog = load_catalog(args.catalog)
+    catalog, read = load_catalog_with_files(args.catalog)
     today = args.today or dt.date.today()
-    roster = load_roster(args.roster, catalog=catalog, today=today)
+    roster, named = load_roster_with_files(args.roster, catalog=catalog, today=today)
+    sources = [*read, *named]  # never written over
     if args.budget is not None:
         last = max([today, *(person.expires for person in roster.people)])
         single = {"name": "budget", "start": today, "end": last, "amount": args.budget}
@@ -321,7 +322,6 @@ def _team(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and args.out is None:
         raise _UsageError("--format xlsx writes a workbook: give --out FILE")
     what = "workbook" if args.format == "xlsx" else "team plan"
-    sources = [args.roster, *([args.catalog] if args.catalog else [])]
     if args.out is not None:  # a file that cannot be written is refused before the solve
         check_output(args.out, what, sources)
     stream = sys.stderr
@@ -394,7 +394,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _optimise(args: argparse.Namespace) -> int:
-    catalog = load_catalog(args.catalog)
+    catalog, sources = load_catalog_with_files(args.catalog)  # never written over
     inputs = {
         "expires": args.expires,
         "today": args.today,
@@ -410,7 +410,6 @@ def _optimise(args: argparse.Namespace) -> int:
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
-    sources = [args.catalog] if args.catalog else []
     if args.ics is not None:  # a file that cannot be written is refused before the solve
         check_output(args.ics, "calendar", sources)
     started = time.perf_counter()

@@ -50,6 +50,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "bundled_catalog_path",
     "load_catalog",
+    "load_catalog_with_files",
     "parse_catalog",
 ]
 
@@ -122,20 +123,40 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     >>> sorted(catalog.tiers)
     ['associate', 'expert', 'professional', 'specialist']
     """
+    return load_catalog_with_files(path, cache=cache)[0]
+
+
+def load_catalog_with_files(
+    path: str | os.PathLike[str] | None = None, *, cache: bool = True
+) -> tuple[Catalog, tuple[Path, ...]]:
+    """:func:`load_catalog`, and the files the catalogue was read from.
+
+    The catalogue file first, then the files of activities it names (``activities_from``), as
+    named (links not followed): what the command line never writes an output over.
+
+    Examples
+    --------
+    >>> catalog, files = load_catalog_with_files()
+    >>> [file.name for file in files]
+    ['catalog.yaml']
+    """
     file = Path(path) if path is not None else bundled_catalog_path()
     name = str(path) if path is not None else "catalog.yaml (bundled)"
     data = _read_bytes(file, name)
     directory = _cache_dir() if cache else None
-    if directory is None:
-        return _parse(data, name, file.parent)[0]
-    digest = hashlib.sha256(data).hexdigest()
-    entry = _cache_file(directory, digest)
-    cached = _read_cache(entry, digest, file.parent)
+    cached = None
+    if directory is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        entry = _cache_file(directory, digest)
+        cached = _read_cache(entry, digest, file.parent)
     if cached is not None:
-        return cached
-    catalog, used = _parse(data, name, file.parent)
-    _write_cache(entry, digest, catalog, file.parent, used)
-    return catalog
+        catalog, names = cached
+    else:
+        catalog, used = _parse(data, name, file.parent)
+        if directory is not None:
+            _write_cache(entry, digest, catalog, file.parent, used)
+        names = [given for given, _ in used]
+    return catalog, (file, *(file.parent / given for given in names))
 
 
 def parse_catalog(
@@ -293,11 +314,12 @@ def _cache_file(directory: Path, digest: str) -> Path:
     return directory / f"catalog-{__version__}-{digest}.cache"
 
 
-def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
+def _read_cache(file: Path, digest: str, base: Path) -> tuple[Catalog, list[str]] | None:
     """The catalogue cached in ``file`` for bytes whose SHA-256 is ``digest``, else ``None``.
 
     An entry for a catalogue that names files of activities holds when the catalogue is in the
-    same folder ``base`` and the files it names still have the bytes the entry was made from.
+    same folder ``base`` and the files it names still have the bytes the entry was made from;
+    those files' names come with the catalogue.
     """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
@@ -326,7 +348,8 @@ def _read_cache(file: Path, digest: str, base: Path) -> Catalog | None:
             from ceplan.table import table_from_data
 
             catalog = Catalog.with_table(catalog, table_from_data(data["table"]))
-        return catalog
+        names = [str(given) for given, _ in data.get("files", {}).get("hashes", [])]
+        return catalog, names
     except (ValueError, TypeError, KeyError, AttributeError):
         return None  # an entry of another shape (an older ceplan): parse the file again
 

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -58,6 +59,7 @@ __all__ = [
     "Roster",
     "RosterProblem",
     "load_roster",
+    "load_roster_with_files",
     "roster_problems",
 ]
 
@@ -427,6 +429,24 @@ def load_roster(
     ...     {"name": "FY27", "start": "2026-04-01", "end": "2027-03-31", "amount": 12000}])
     >>> roster.team, roster.people[0].passed, roster.budgets[0].amount
     ('team', ('core', 'professional'), 12000.0)
+    """
+    return load_roster_with_files(path, budgets=budgets, funds=funds, catalog=catalog, today=today)[
+        0
+    ]
+
+
+def load_roster_with_files(
+    path: str | os.PathLike[str],
+    *,
+    budgets: Iterable[Budget | Mapping[str, Any]] = (),
+    funds: Iterable[Fund | Mapping[str, Any]] = (),
+    catalog: Catalog | str | os.PathLike[str] | None = None,
+    today: Any = None,
+) -> tuple[Roster, tuple[Path, ...]]:
+    """:func:`load_roster`, and the files the roster was read from.
+
+    The roster file first, then the CSV of people it names (``people_from``), as named: what
+    the command line never writes an output over.
     """
     from ceplan._rosterread import read_roster
 

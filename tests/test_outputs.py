@@ -379,6 +379,38 @@ def test_an_input_of_the_command_is_not_written(
     assert_untouched(target, data, mode)
 
 
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [("team", "activities_from"), ("team", "people_from"), ("optimise", "activities_from")],
+)
+@pytest.mark.parametrize("loads", [1, 2])
+def test_a_file_an_input_names_is_not_written(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: str,
+    named: str,
+    loads: int,
+) -> None:
+    """The CSV of activities a catalogue names, or of people a roster names, is an input too;
+    so it is when the catalogue comes from the cache (the second load)."""
+    activities = tmp_path / "acts.csv"
+    activities.write_text("id,title,type,credits,cost\na,A,course,80,10\n", encoding="utf-8")
+    catalog = write_yaml(
+        tmp_path / "catalog.yaml", {**catalog_data(), "activities_from": "acts.csv"}
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,tier,expires\nann,Ann,pro,2028-06-30\n", encoding="utf-8")
+    roster = write_yaml(
+        tmp_path / "team.yaml", {"schema": 1, "team": "T", "people_from": "people.csv"}
+    )
+    victim = activities if named == "activities_from" else people
+    data, mode = victim.read_bytes(), stat.S_IMODE(victim.stat().st_mode)
+    for _ in range(loads):
+        code, out, err = run(capsys, *writing(command, catalog, roster, str(victim)))
+        assert_refused(code, out, err, f"'{victim}'", "is the input file")
+        assert_untouched(victim, data, mode)
+
+
 @pytest.mark.parametrize("command", ["team", "optimise"])
 @pytest.mark.parametrize("name", ["new/", "old/", "new/.", "old/.."])
 def test_a_name_that_names_a_folder_is_refused(
