@@ -37,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from ceplan.limits import MAX_CREDITS, MAX_HOURS, MAX_MONEY, describe
+from ceplan.limits import MAX_CREDITS, MAX_HOURS, MAX_MONEY, MAX_PROCESSING_DAYS, describe
 from ceplan.units import plain_number, quantity
 
 if TYPE_CHECKING:
@@ -277,7 +277,7 @@ class Catalog(_Model):
     ] = Field(default_factory=lambda: MappingProxyType({}))
     rates_as_of: Date | None = None
     as_of: Date | None = None
-    processing_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    processing_days: Annotated[int, Field(ge=0, le=MAX_PROCESSING_DAYS)] = 0
     tiers: Annotated[
         Mapping[Annotated[str, StringConstraints(pattern=TIER_PATTERN)], Tier],
         Field(min_length=1),
