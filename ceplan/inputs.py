@@ -160,8 +160,11 @@ def date_problem(
     'is more than 50 years after today (2026-11-29): check the date'
     >>> date_problem(dt.date(2026, 11, 29), dt.date(1, 1, 3), 7, 3)
     'leaves the calendar: its do-by date, 7 days before, is before the year 1'
+    >>> date_problem(dt.date(9990, 1, 1), dt.date(2027, 9, 30), 7, 3) is None  # too late
+    True
     """
-    if expires > add_years(today, HORIZON_YEARS):
+    fits = today.year + HORIZON_YEARS <= dt.MAXYEAR
+    if fits and expires > add_years(today, HORIZON_YEARS):
         return f"is more than {HORIZON_YEARS} years after today ({today}): check the date"
     if expires.toordinal() <= processing_days:
         return (

@@ -430,3 +430,61 @@ def test_the_time_limit_covers_building_the_model(catalog: ceplan.Catalog) -> No
     assert {o.reasons for o in plan.outcomes} == {("no plan was found before the time limit",)}
     assert [b.spent for b in plan.budget_uses] == [0.0, 0.0]
     assert [f.amount for f in plan.funds.itertuples()] == [7900.0]
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--today", "9999-12-31"], "field 'expires': leaves the calendar"),
+        (["--today", "0001-01-01"], "field 'expires': is more than 50 years after today"),
+        (["--budget", "1e307"], "--budget: budgets[0] 'budget': field 'amount'"),
+        (["--time-limit", "nan"], "argument --time-limit"),
+        (["--time-limit", "-1"], "argument --time-limit"),
+    ],
+)
+def test_bad_team_input_on_the_command_line_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], words: str
+) -> None:
+    """Before: "internal error" for a day near the end of the calendar and for --budget 1e307."""
+    from ceplan.cli import main
+
+    roster = tmp_path / "team.yaml"
+    roster.write_text(
+        "schema: 1\nteam: T\npeople:\n"
+        "  - {id: ann, name: Ann, tier: associate, expires: 2027-09-30}\n",
+        encoding="utf-8",
+    )
+    code = main(["team", str(roster), *argv])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1 and words in err and "internal error" not in err, err
+
+
+def test_a_roster_too_large_to_plan_is_one_line_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The issue's roster: 1,200 funds and 20 people, 7.5 GB and a MemoryError before."""
+    from ceplan.cli import main
+
+    lines = ["schema: 1", "team: Big", "funds:"]
+    for n in range(1200):
+        day = TODAY + dt.timedelta(days=n + 1)
+        lines.append(
+            f"  - {{name: F{n}, amount: 100, currency: USD, expires: {day}, "
+            "pays_for: [activities, exams]}"
+        )
+    lines.append("people:")
+    tiers = ["professional", "associate", "expert", "specialist"]
+    for n in range(20):
+        lines.append(f"  - {{id: p{n}, name: P{n}, tier: {tiers[n % 4]}, expires: 2028-09-30}}")
+    roster = tmp_path / "big.yaml"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert roster.stat().st_size > 90_000
+    code = main(["team", str(roster), "--today", TODAY.isoformat(), "--time-limit", "30"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.startswith("ceplan: error: the team's model would need more than 1,500,000")
+    assert len(err.splitlines()) == 1
