@@ -167,12 +167,17 @@ class OutOfTime(Exception):
 
 def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
     """The segments of the days ``first..last`` (see the module's docstring)."""
-    cuts = {first, last + dt.timedelta(days=1)}
+    stop = last + dt.timedelta(days=1)  # a planned day is never the calendar's last
+
+    def after(day: dt.date) -> dt.date:  # the day after ``day``, or past the plan's days
+        return day + dt.timedelta(days=1) if day < last else stop
+
+    cuts = {first, stop}
     for budget in roster.budgets:
-        cuts |= {budget.start, budget.end + dt.timedelta(days=1)}
+        cuts |= {budget.start, after(budget.end)}
     for fund in roster.funds:
-        cuts.add(fund.expires + dt.timedelta(days=1))
-    days = sorted(day for day in cuts if first <= day <= last + dt.timedelta(days=1))
+        cuts.add(after(fund.expires))
+    days = sorted(day for day in cuts if first <= day <= stop)
     found = []
     for start, after in zip(days, days[1:], strict=False):
         end = after - dt.timedelta(days=1)

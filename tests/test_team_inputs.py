@@ -262,6 +262,22 @@ def test_numbers_out_of_range_name_the_field_and_its_range(
     assert f"field '{field}'" in text and words in text and "\n" not in text
 
 
+@pytest.mark.parametrize("where", ["budgets", "funds"])
+def test_a_period_or_fund_up_to_the_calendars_last_day_plans(
+    catalog: ceplan.Catalog, where: str
+) -> None:
+    """Before: an internal error (the day after 9999-12-31)."""
+    entry = (
+        {"name": "B", "start": "2026-01-01", "end": "9999-12-31", "amount": 500}
+        if where == "budgets"
+        else {"name": "F", "amount": 500, "expires": "9999-12-31", "pays_for": ["exams"]}
+    )
+    data = team([person("ann")], **{where: [entry]})
+    plan = ceplan.plan_team(catalog, data, today=TODAY)
+    assert plan.status == "optimal" and not plan.at_risk
+    assert plan.out_of_pocket == (237.0 if where == "budgets" else 0.0)
+
+
 def test_a_fund_too_large_once_converted_is_refused(catalog: ceplan.Catalog) -> None:
     fund = {"name": "F", "amount": 9e12, "currency": "USD", "expires": "2027-06-30"}
     rich = ceplan.Catalog.model_validate(
