@@ -139,6 +139,7 @@ class HighsSolver(Solver):
             msg=False, timeLimit=seconds, gapRel=0.0, gapAbs=gap, **options
         )
         solver.start = start
+        solver.began = time.perf_counter()  # handing the model over counts against the limit
         try:
             _solve(problem, solver)
         except _Abandoned:
@@ -171,10 +172,11 @@ def overdue(seconds: float) -> float:
     """When a solve with a time limit of ``seconds`` is stopped from outside HiGHS.
 
     HiGHS checks its own limit between steps; on a large model one step (on a team of 1,000)
-    has run for many minutes past it. Past the limit and this grace, the solve is interrupted
-    (and reported as stopped by the time limit); if it has not stopped a few seconds later
-    either, it is left to end in its own thread and the run is ``unknown``, stopped by the time
-    limit.
+    has run for many minutes past it (on a team of 100, 11 s past a 3 s limit). Past the limit
+    and this grace, the solve is interrupted (and reported as stopped by the time limit); if it
+    has not stopped a second later either, it is left to end in its own thread and the run is
+    ``unknown``, stopped by the time limit. The time taken to hand the model over counts
+    against the limit.
     """
     return seconds + max(1.0, 0.1 * seconds)
 
@@ -204,6 +206,9 @@ def _highs_with_start() -> type:
 
     class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc]
         start: Mapping[str, float] | None = None
+        began: float | None = None
+        """When the solve was asked for: what handing the model to HiGHS took (on a large
+        team, seconds) comes off HiGHS's own limit."""
 
         def callSolver(self, lp: pulp.LpProblem) -> None:
             import numpy as np
@@ -220,8 +225,12 @@ def _highs_with_start() -> type:
                 return
             # Run in HiGHS's own thread; interrupt it when it overruns its limit, and leave it
             # if it does not stop either (its thread then ends in the background).
+            left = float(self.timeLimit)
+            if self.began is not None:
+                left = max(0.0, left - (time.perf_counter() - self.began))
+                model.setOptionValue("time_limit", left)
             model.HandleUserInterrupt = True
-            stop = time.perf_counter() + overdue(float(self.timeLimit))
+            stop = time.perf_counter() + overdue(left)
             model.startSolve()
             while not model.wait(0.1)[0]:
                 if time.perf_counter() > stop:
@@ -232,7 +241,7 @@ def _highs_with_start() -> type:
     return HiGHSWithStart
 
 
-_ABANDON_AFTER = 5.0
+_ABANDON_AFTER = 1.0
 """Seconds an interrupted HiGHS solve gets to stop before it is left to end on its own."""
 
 

@@ -169,14 +169,14 @@ def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
     """The segments of the days ``first..last`` (see the module's docstring)."""
     stop = last + dt.timedelta(days=1)  # a planned day is never the calendar's last
 
-    def after(day: dt.date) -> dt.date:  # the day after ``day``, or past the plan's days
+    def day_after(day: dt.date) -> dt.date:  # the day after ``day``, or past the plan's days
         return day + dt.timedelta(days=1) if day < last else stop
 
     cuts = {first, stop}
     for budget in roster.budgets:
-        cuts |= {budget.start, after(budget.end)}
+        cuts |= {budget.start, day_after(budget.end)}
     for fund in roster.funds:
-        cuts.add(after(fund.expires))
+        cuts.add(day_after(fund.expires))
     days = sorted(day for day in cuts if first <= day <= stop)
     found = []
     for start, after in zip(days, days[1:], strict=False):
@@ -476,7 +476,7 @@ def solve_team(
             run = _smallest_ids(search)
         else:
             expression = _expression(model, stage)
-            run = None if expression is None else search.solve(expression, first=number == 1)
+            run = None if expression is None else search.solve(expression)
         if progress is not None:
             said = "optimal" if run is None else run.status
             progress(
@@ -567,7 +567,7 @@ class _Search:
         self.deadline = deadline
         self.best: dict[str, float] = {}
 
-    def solve(self, expression: Any, *, first: bool = False) -> Run:
+    def solve(self, expression: Any) -> Run:
         """Minimise ``expression``; remember the answer when there is one.
 
         With weekly hours, the rows an answer breaks are added and the problem solved again
@@ -577,7 +577,7 @@ class _Search:
         problem.setObjective(expression)
         while True:
             seconds = self.deadline.remaining()
-            if seconds is not None and seconds <= 0 and not first:
+            if seconds is not None and seconds <= 0:  # nothing left, not even to hand it over
                 return Run("unknown", "time_limit")
             # No start from the answer in hand: given one on this model, HiGHS 1.16 has
             # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
@@ -596,7 +596,6 @@ class _Search:
             if not added:
                 self.best = {v.name: v.varValue for v in problem.variables()}
                 return run
-            first = False
 
     def restore(self) -> None:
         """Put the best answer so far back into the variables (a later call may have none)."""

@@ -133,7 +133,7 @@ def _own_plans(
     for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
         own = alone(person)
         if own.found:
-            plans.append((person.id, tuple(str(i) for i in own.items["id"])))
+            plans.append((person.id, tuple(item.id for item in own.planned)))
     return plans
 
 
