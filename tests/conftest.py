@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,7 @@ import pytest
 import yaml
 
 import ceplan
-
-TODAY = dt.date(2026, 11, 29)
+from tests.generators import TODAY
 
 
 @pytest.fixture(autouse=True)
