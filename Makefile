@@ -1,10 +1,12 @@
-# Two entry points: `make run` plans a renewal with the bundled catalogue, `make test` runs the suite.
-# Both build a local virtual environment in .venv first (Python 3.11 or newer).
+# `make run` plans a renewal with the bundled catalogue; `make test` runs the checks and the suite,
+# its property tests on the same examples every run (Hypothesis's `ci` profile, see
+# tests/conftest.py); `make test-nightly` runs the suite with ten times the examples, fresh ones
+# each run. Each builds a local virtual environment in .venv first (Python 3.11 or newer).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test test-nightly bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,10 @@ test: $(BIN)/.installed
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+
+test-nightly: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_all.py

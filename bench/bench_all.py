@@ -10,7 +10,7 @@ Each case runs in a fresh Python process, so that its peak memory (the largest r
 from ``wait4``) and its imports are its own. Times are medians over repetitions. Every plan of
 the one-person cases is checked against the exact dynamic programme of ``bench/dp.py`` (the
 same cost) and counts the MILP solver calls it made. Catalogues come from
-``bench/catalogs.py`` (seed 0), shaped like the Cisco programme.
+``tests/generators.py`` (seed 0), shaped like the Cisco programme.
 
 The table says, per case: ceplan's median, the baseline's, their ratio, the target, the peak
 memory, and notes (solver calls per plan, the plan's cost matched, sizes).
@@ -68,10 +68,11 @@ def _count_solver_calls() -> dict[str, int]:
 
 def case_untimed(size: int, repeat: int) -> dict[str, Any]:
     sys.path.insert(0, str(HERE))
-    import catalogs
+    sys.path.insert(0, str(ROOT))
     import dp
 
     import ceplan
+    from tests import generators as catalogs
 
     data = catalogs.catalog_data(size, 0)
     catalog = ceplan.Catalog.model_validate(data)
@@ -99,10 +100,11 @@ def case_untimed(size: int, repeat: int) -> dict[str, Any]:
 
 def case_small(calls: int) -> dict[str, Any]:
     sys.path.insert(0, str(HERE))
-    import catalogs
+    sys.path.insert(0, str(ROOT))
     import dp
 
     import ceplan
+    from tests import generators as catalogs
 
     data = catalogs.catalog_data(100, 0)
     catalog = ceplan.Catalog.model_validate(data)
@@ -127,10 +129,9 @@ def case_small(calls: int) -> dict[str, Any]:
 
 
 def case_timed(size: int, repeat: int) -> dict[str, Any]:
-    sys.path.insert(0, str(HERE))
-    import catalogs
-
+    sys.path.insert(0, str(ROOT))
     import ceplan
+    from tests import generators as catalogs
 
     catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(size, 0))
     inputs: dict[str, Any] = {"today": catalogs.TODAY, "expires": dt.date(2028, 11, 29)}
@@ -160,11 +161,11 @@ def case_timed(size: int, repeat: int) -> dict[str, Any]:
 def case_load(size: int, repeat: int, *, aliases: bool = False) -> dict[str, Any]:
     """Load a YAML catalogue without the cache and from it; ``aliases``: written by
     ``yaml.safe_dump`` as it is, shared dates as anchors and aliases."""
-    sys.path.insert(0, str(HERE))
-    import catalogs
+    sys.path.insert(0, str(ROOT))
     import yaml
 
     import ceplan
+    from tests import generators as catalogs
 
     folder = Path(tempfile.mkdtemp(prefix="ceplan-bench-"))
     try:
@@ -204,10 +205,12 @@ def write_million(folder: Path) -> None:
     """A catalogue of 1,000,000 activities in ``folder``: ``cat.yaml`` naming ``acts.csv``, and
     ``expected.json`` with the DP's cheapest cost (made here, outside the measured process)."""
     sys.path.insert(0, str(HERE))
-    import catalogs
+    sys.path.insert(0, str(ROOT))
     import dp
     import pandas as pd
     import yaml
+
+    from tests import generators as catalogs
 
     data = catalogs.catalog_data(1_000_000, 0)
     header = {key: value for key, value in data.items() if key != "activities"}
@@ -220,10 +223,9 @@ def write_million(folder: Path) -> None:
 
 def case_million(folder: Path) -> dict[str, Any]:
     """Load the million catalogue of ``folder`` (through its cache directory) and plan."""
-    sys.path.insert(0, str(HERE))
-    import catalogs
-
+    sys.path.insert(0, str(ROOT))
     import ceplan
+    from tests import generators as catalogs
 
     os.environ["CEPLAN_CACHE_DIR"] = str(folder / "cache")
     cached = (folder / "cache").is_dir() and any((folder / "cache").iterdir())
@@ -350,9 +352,10 @@ def case_import(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def case_cli_100k(args: argparse.Namespace) -> dict[str, Any]:
-    sys.path.insert(0, str(HERE))
-    import catalogs
+    sys.path.insert(0, str(ROOT))
     import yaml
+
+    from tests import generators as catalogs
 
     folder = Path(tempfile.mkdtemp(prefix="ceplan-bench-"))
     try:

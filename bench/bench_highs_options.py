@@ -24,10 +24,10 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import bench_degenerate  # noqa: E402
-import catalogs  # noqa: E402
 
 import ceplan  # noqa: E402
 import ceplan.solving  # noqa: E402
+from tests import generators as catalogs  # noqa: E402
 
 OPTION_SETS: dict[str, dict[str, Any]] = {
     "presolve on": {"presolve": "on"},

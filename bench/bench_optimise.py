@@ -6,9 +6,9 @@ Not part of the test run (pytest collects ``tests/`` only). Run from the reposit
     .venv/bin/python bench/bench_optimise.py --quick    # a smoke run, seconds
     .venv/bin/python bench/bench_optimise.py --sizes 10000 --seeds 1 --profile  # where time goes
 
-For each catalogue size, several seeded catalogues are generated (:mod:`catalogs`) and loaded;
-then, per tier (the bundled ``professional`` shape with five paths, and ``ce-only``: 80 credits
-alone), ``ceplan.optimise`` is timed with CBC and with HiGHS, next to the baseline of
+For each catalogue size, several seeded catalogues are generated (``tests/generators.py``) and
+loaded; then, per tier (the bundled ``professional`` shape with five paths, and ``ce-only``: 80
+credits alone), ``ceplan.optimise`` is timed with CBC and with HiGHS, next to the baseline of
 :mod:`dp`. Every plan is checked: its cost must equal the baseline's (exactness), it must meet
 its path with usable items, and the same input must give the same plan every time. A second
 table times loading a 10,000-activity YAML file, without the cache and with it.
@@ -34,13 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import catalogs
 import dp
 import pulp
 import yaml
 
 import ceplan
 from ceplan.candidates import shrink, usable_items
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tests.generators
+from tests import generators as catalogs  # noqa: E402
 
 SOLVERS = ("cbc", "highs")
 TIERS = ("professional", "ce-only")

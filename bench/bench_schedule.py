@@ -7,7 +7,7 @@ Not part of the test run (pytest collects ``tests/`` only). Run from the reposit
     .venv/bin/python bench/bench_schedule.py --profile             # also: where the time goes
 
 One person renews the ``professional`` tier (five paths) from a generated catalogue of
-``--size`` activities (:mod:`catalogs`), with ``today`` 2026-11-29 and an expiry two years
+``--size`` activities (``tests/generators.py``), with ``today`` 2026-11-29 and an expiry two years
 later, so the plan has about 104 weekly buckets. For each seed, ``ceplan.optimise`` is timed
 with ``hours_per_week`` (default 4) and without it (the section 3 model), with CBC and HiGHS.
 
@@ -38,9 +38,9 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import catalogs
 import pulp
 import yaml
 from bench_optimise import Report
@@ -50,6 +50,9 @@ from ceplan.candidates import shrink, usable_items
 from ceplan.formulation import build_formulation
 from ceplan.planning import make_request
 from ceplan.scheduling import greedy_fitting_plan, schedule
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tests.generators
+from tests import generators as catalogs  # noqa: E402
 
 SOLVERS = ("cbc", "highs")
 TIER = "professional"

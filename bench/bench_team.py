@@ -5,7 +5,7 @@ Run from the repository's root (not part of the tests)::
     .venv/bin/python bench/bench_team.py                       # 10, 100, 1,000 people
     .venv/bin/python bench/bench_team.py --people 10,100 --repeat 3
 
-One catalogue of 500 activities (``bench/catalogs.py``, seed 0), two fiscal-year budget periods
+One catalogue of 500 activities (``tests/generators.py``, seed 0), two fiscal-year budget periods
 and one fund of Learning Credits (activities only, expiring after seven months). People get
 tiers, expiry dates over two years and priorities from a fixed seed; the budgets are set to
 about 60% of what renewing everyone at their own cheapest would cost, so that they bind. Each
@@ -20,10 +20,8 @@ memory.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -32,52 +30,17 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-TODAY = dt.date(2026, 11, 29)
+sys.path.insert(0, str(HERE.parent))  # the repository's root, for tests.generators
 
-
-def roster_data(people: int, seed: int = 0) -> dict[str, Any]:
-    rng = random.Random(seed)
-    members = []
-    for n in range(people):
-        members.append(
-            {
-                "id": f"p{n:04d}",
-                "name": f"Person {n}",
-                "tier": rng.choice(["associate", "professional", "professional", "ce-only"]),
-                "expires": TODAY + dt.timedelta(days=rng.randint(150, 760)),
-                "earned": rng.choice([0, 0, 10, 24]),
-                "priority": rng.choice([1, 1, 2, 3]),
-            }
-        )
-    return {
-        "schema": 1,
-        "team": f"Benchmark team of {people}",
-        "budgets": [
-            {"name": "FY1", "start": dt.date(2026, 4, 1), "end": dt.date(2027, 3, 31), "amount": 0},
-            {"name": "FY2", "start": dt.date(2027, 4, 1), "end": dt.date(2028, 3, 31), "amount": 0},
-        ],
-        "funds": [
-            {
-                "name": "CLC",
-                "amount": 100 * people,
-                "currency": "USD",
-                "expires": dt.date(2027, 6, 30),
-                "pays_for": ["activities"],
-            }
-        ],
-        "people": members,
-    }
+from tests.generators import TODAY, catalog_data, roster_data  # noqa: E402
 
 
 def child(people: int, limit: float, repeat: int) -> dict[str, Any]:
-    sys.path.insert(0, str(HERE))
-    import catalogs
-
     import ceplan
     from ceplan.roster import Roster
     from ceplan.team import build_team, solve_team
 
-    catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(500, 0))
+    catalog = ceplan.Catalog.model_validate(catalog_data(500, 0))
     data = roster_data(people)
     # Budgets: about 60% of everyone's own cheapest plan, split over the two years.
     alone = 0.0

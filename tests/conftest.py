@@ -1,18 +1,78 @@
-"""Shared fixtures: a private catalogue cache per test, and a builder of small catalogues."""
+"""Shared fixtures, and the Hypothesis profiles the property tests run under.
+
+``$HYPOTHESIS_PROFILE`` picks the profile (default ``dev``); ``make test`` (and so CI) runs
+``ci``, ``make test-nightly`` runs ``nightly``:
+
+- ``ci``: the same examples on every run (``derandomize``), no shrinking, each failure printed
+  with the ``@reproduce_failure`` line that replays it;
+- ``dev``: fresh random examples on each run, shrunk to a small one when a test fails, failures
+  kept in ``.hypothesis/`` and tried first on the next run;
+- ``nightly``: like ``dev``, with :data:`NIGHTLY_FACTOR` times the examples of every property
+  test (those that set their own count too).
+
+Every profile has no deadline (the property tests call solvers, whose time varies with the
+machine's load) and ignores Hypothesis's "too slow" health check, the one that depends on time.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, Phase, is_hypothesis_test, settings
 
 import ceplan
+from tests.generators import TODAY
 
-TODAY = dt.date(2026, 11, 29)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+NIGHTLY_FACTOR = 10
+"""Under ``nightly``, each property test runs this many times the examples it runs under ``ci``."""
+
+# Built on Hypothesis's own "default" profile, not on whichever is active: with $CI set,
+# Hypothesis starts with its own "ci" profile.
+_ANY_MACHINE = settings(
+    settings.get_profile("default"), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    _ANY_MACHINE,
+    derandomize=True,
+    max_examples=100,  # Hypothesis's default: what a test that sets no count ran before
+    print_blob=True,
+    # No shrinking: Hypothesis bounds it only by an internal five minutes per test, so a failure
+    # found in CI is reported at once, as found. It stays reportable and reproducible: the
+    # example is printed with the ``@reproduce_failure`` line that replays it, and
+    # ``derandomize`` finds it again on every ``ci`` run.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
+)
+settings.register_profile("dev", _ANY_MACHINE, derandomize=False, max_examples=100, print_blob=True)
+settings.register_profile("nightly", settings.get_profile("dev"))
+settings.load_profile(PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``nightly``, give every property test :data:`NIGHTLY_FACTOR` times its examples.
+
+    A test's own ``@settings(max_examples=...)`` outranks any profile, so the count is scaled
+    here, on the settings Hypothesis keeps on the test, once per test function.
+    """
+    if settings.get_current_profile_name() != "nightly":
+        return
+    done: set[int] = set()
+    for item in items:
+        test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if not is_hypothesis_test(test) or id(test) in done:
+            continue
+        done.add(id(test))
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if not isinstance(own, settings):  # Hypothesis keeps them elsewhere: say so, do not run
+            raise pytest.UsageError(f"cannot scale the examples of {item.nodeid}")
+        scaled = settings(own, max_examples=own.max_examples * NIGHTLY_FACTOR)
+        test._hypothesis_internal_use_settings = scaled  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

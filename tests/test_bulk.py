@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import ceplan
-from bench import catalogs
 from ceplan import planning
 from ceplan.bulk import Usable, columns_of
 from ceplan.candidates import shrink, usable_items
+from tests import generators
 from tests.test_properties import Scenario, chosen_ids, oracle, scenarios
 
 CASES: list[dict[str, Any]] = [
@@ -36,11 +36,11 @@ CASES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("case", CASES, ids=[",".join(case) or "plain" for case in CASES])
 def test_the_arrays_keep_what_the_objects_keep(seed: int, case: dict[str, Any]) -> None:
-    catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(3000, seed))
-    today = case.get("today", catalogs.TODAY)
+    catalog = ceplan.Catalog.model_validate(generators.catalog_data(3000, seed))
+    today = case.get("today", generators.TODAY)
     common: dict[str, Any] = {
         "today": today,
-        "complete_by": catalogs.EXPIRES - dt.timedelta(days=7),
+        "complete_by": generators.EXPIRES - dt.timedelta(days=7),
         "unavailable_ids": case.get("exclude", ()),
         "allow_exams": case.get("allow_exams", True),
     }
@@ -56,7 +56,7 @@ def test_the_arrays_keep_what_the_objects_keep(seed: int, case: dict[str, Any]) 
 
 
 def test_the_arrays_are_built_once_per_catalogue() -> None:
-    catalog = ceplan.Catalog.model_validate(catalogs.catalog_data(200, 0))
+    catalog = ceplan.Catalog.model_validate(generators.catalog_data(200, 0))
     assert columns_of(catalog) is columns_of(catalog)
 
 

@@ -747,9 +747,9 @@ def test_a_catalogue_rebuilt_from_its_own_dump_without_validation_is_the_same() 
     """The cache's fast path: model_construct from the JSON dump, rules run again for cents."""
     import json
 
-    from bench import catalogs
+    from tests import generators
 
-    data = catalogs.catalog_data(500, 3)
+    data = generators.catalog_data(500, 3)
     data["activities"][0]["sessions"] = [
         {"start": dt.date(2027, 2, 1), "end": dt.date(2027, 2, 5), "cost": 100},
         {"start": dt.date(2027, 5, 1), "end": dt.date(2027, 5, 3)},

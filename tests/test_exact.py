@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from bench import catalogs
 from ceplan import exact
 from ceplan.candidates import usable_items
+from tests import generators
 from tests.conftest import TODAY, make_catalog
 
 
@@ -32,10 +32,14 @@ def without_solver(plan: ceplan.Plan) -> str:
 def test_the_same_plan_as_the_integer_programme_on_generated_catalogues(
     seed: int, tier: str
 ) -> None:
-    data = catalogs.catalog_data(400, seed)
+    data = generators.catalog_data(400, seed)
     catalog = ceplan.Catalog.model_validate(data)
     for inputs in ({}, {"earned": 23.5}, {"passed": ["core"]}, {"budget": 150}):
-        common: dict[str, Any] = {"today": catalogs.TODAY, "expires": catalogs.EXPIRES, **inputs}
+        common: dict[str, Any] = {
+            "today": generators.TODAY,
+            "expires": generators.EXPIRES,
+            **inputs,
+        }
         fast = ceplan.optimise(catalog, tier, **common)
         assert fast.solver in ("dp", None), fast.solver
         mip = ceplan.optimise(catalog, tier, solver="highs", **common)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from hypothesis import strategies as st
 import ceplan
 from ceplan.cli import main
 from ceplan.ics import REMINDER_DAYS, SITTING_REMINDER_DAYS, START_REMINDER_DAYS, item_uid
+from ceplan.loading import bundled_catalog_path
 from tests.conftest import make_catalog
 
 TODAY = dt.date(2026, 11, 29)
@@ -778,7 +780,9 @@ def test_cli_unwritable_calendar_is_one_error_line(
 # Root is not stopped by a read-only folder, so as root the command drops to uid and gid
 # 65534 ("nobody") before it writes. It cannot start as nobody: the Python interpreter may be
 # installed where only root can read, so it runs once as root first (every module it needs
-# is then loaded) and drops its rights for the run that counts.
+# is then loaded) and drops its rights for the run that counts. The run that counts reads the
+# bundled catalogue again, so ceplan and its catalogue are copied where nobody can read them
+# (the checkout may be in a folder only root may enter).
 AS_USER = f"""\
 import contextlib, io, os, sys
 from ceplan.cli import main
@@ -795,16 +799,32 @@ sys.exit(main(argv))
 """
 
 
-SOURCE = str(Path(ceplan.__file__).resolve().parent.parent)
-"""The folder holding the ``ceplan`` under test, for the new process to import the same one."""
+def copy_for_everyone(base: Path) -> Path:
+    """A copy of the ``ceplan`` under test and of its bundled catalogue in ``base``, that every
+    user can read; the folder to put on the new process's ``PYTHONPATH``."""
+    source = base / "source"
+    package = Path(ceplan.__file__).resolve().parent
+    shutil.copytree(package, source / "ceplan", ignore=shutil.ignore_patterns("__pycache__"))
+    bundled = bundled_catalog_path()
+    if not bundled.is_relative_to(package):  # a checkout: at the top, beside the package
+        shutil.copyfile(bundled, source / bundled.name)
+    for folder, _, files in os.walk(source):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return source
 
 
 def run_as_user(base: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """``ceplan`` in a new process, as nobody when run by root, with the catalogue cache off."""
+    """``ceplan`` in a new process, as nobody when run by root, with the catalogue cache off.
+
+    The process imports the copy :func:`copy_for_everyone` made in ``base``.
+    """
+    source = str(base / "source")
     return subprocess.run(
         [sys.executable, "-c", AS_USER, str(base / "warm-up.ics"), *argv],
         cwd=base,
-        env={**os.environ, "CEPLAN_CACHE_DIR": "", "HOME": str(base), "PYTHONPATH": SOURCE},
+        env={**os.environ, "CEPLAN_CACHE_DIR": "", "HOME": str(base), "PYTHONPATH": source},
         capture_output=True,
         text=True,
         timeout=120,
@@ -814,10 +834,12 @@ def run_as_user(base: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def shared_folder() -> Iterator[Path]:
-    """A folder every user can enter (pytest's own are root's only when run by root)."""
+    """A folder every user can enter (pytest's own are root's only when run by root), with a
+    copy of ceplan they can read."""
     with tempfile.TemporaryDirectory() as name:
         base = Path(name)
         base.chmod(0o755)
+        copy_for_everyone(base)
         yield base
 
 

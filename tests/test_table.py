@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import ceplan
-from bench import catalogs
 from ceplan.catalog import Catalog
 from ceplan.table import COLUMNS_FROM, Activities, catalog_from_data, table_from_records
+from tests import generators
 
 HEADER: dict[str, Any] = {
     "schema": 1,
@@ -175,14 +175,14 @@ def test_the_table_accepts_only_what_the_models_accept_and_gives_the_same(
 
 def test_plain_valid_records_are_taken_as_a_table() -> None:
     """Declining is allowed, but not for ordinary valid data: that would only be slow."""
-    data = catalogs.catalog_data(COLUMNS_FROM, 0)
+    data = generators.catalog_data(COLUMNS_FROM, 0)
     catalog = catalog_from_data(data)
     assert isinstance(catalog.activities, Activities)
     assert catalog == Catalog.model_validate(data)
 
 
 def test_a_problem_anywhere_leaves_the_records_to_the_models() -> None:
-    data = catalogs.catalog_data(COLUMNS_FROM, 0)
+    data = generators.catalog_data(COLUMNS_FROM, 0)
     data["activities"][1234]["credits"] = -1
     with pytest.raises(ValidationError) as caught:
         catalog_from_data(data)
@@ -218,7 +218,7 @@ def test_prices_on_half_cents_round_as_the_decimal_rule_says() -> None:
 
 
 def test_the_sequence_reads_like_a_tuple() -> None:
-    catalog = catalog_from_data(catalogs.catalog_data(COLUMNS_FROM, 0))
+    catalog = catalog_from_data(generators.catalog_data(COLUMNS_FROM, 0))
     activities = catalog.activities
     assert isinstance(activities, Activities)
     models = tuple(activities)
@@ -242,7 +242,7 @@ def test_a_table_round_trips_through_the_cache(
 ) -> None:
     import yaml
 
-    data = catalogs.catalog_data(COLUMNS_FROM, 1)
+    data = generators.catalog_data(COLUMNS_FROM, 1)
     data["activities"][7]["sessions"] = [
         {"start": dt.date(2027, 3, 1), "end": dt.date(2027, 3, 3), "cost": 99.5}
     ]
@@ -266,10 +266,10 @@ def test_a_table_round_trips_through_the_cache(
 
 
 def test_plans_from_a_table_are_the_plans_from_models() -> None:
-    data = catalogs.catalog_data(3000, 2)
+    data = generators.catalog_data(3000, 2)
     table, models = catalog_from_data(data), Catalog.model_validate(data)
     assert isinstance(table.activities, Activities)
-    inputs: dict[str, Any] = {"today": catalogs.TODAY, "expires": catalogs.EXPIRES}
+    inputs: dict[str, Any] = {"today": generators.TODAY, "expires": generators.EXPIRES}
     for tier in ("professional", "associate", "ce-only"):
         for extra in ({}, {"hours_per_week": 3.0}, {"solver": "highs"}):
             a = ceplan.optimise(table, tier, **inputs, **extra)

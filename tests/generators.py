@@ -1,4 +1,7 @@
-"""Synthetic but realistic CE catalogues for the benchmark, from a fixed seed.
+"""Synthetic but realistic CE catalogues and team rosters, from a fixed seed.
+
+Shared by the tests and the benchmarks (``bench/``, which import this module from the
+repository's root).
 
 The shape follows the bundled ``catalog.yaml`` and the Cisco programme it describes:
 
@@ -14,6 +17,10 @@ The shape follows the bundled ``catalog.yaml`` and the Cisco programme it descri
 Free items are a small pool (Cisco's own free webinars) that never adds up to a renewal on its
 own, so the cheapest plan always has to combine free, cheap and paid items; cheap on-demand
 videos are the most common kind of item.
+
+:func:`roster_data` makes a team for those catalogues: people of the three tiers with expiry
+dates over two years, two fiscal-year budget periods (amounts left to the caller) and one
+fund of Learning Credits.
 """
 
 from __future__ import annotations
@@ -105,6 +112,7 @@ def _exams(rng: random.Random) -> list[dict[str, Any]]:
 
 def catalog_data(n: int, seed: int) -> dict[str, Any]:
     """A schema-1 catalogue with ``n`` activities, as plain data (dates as ``datetime.date``)."""
+    # The seed's text is the one the benchmark figures in the README were made with: kept.
     rng = random.Random(f"ceplan-bench-{n}-{seed}")
     activities: list[dict[str, Any]] = []
     free = min(FREE_POOL, max(1, n // 25))
@@ -167,4 +175,39 @@ def catalog_data(n: int, seed: int) -> dict[str, Any]:
         },
         "exams": _exams(rng),
         "activities": activities,
+    }
+
+
+def roster_data(people: int, seed: int = 0) -> dict[str, Any]:
+    """A schema-1 roster of ``people`` people, as plain data (budget amounts 0: set them)."""
+    rng = random.Random(seed)
+    members = []
+    for n in range(people):
+        members.append(
+            {
+                "id": f"p{n:04d}",
+                "name": f"Person {n}",
+                "tier": rng.choice(["associate", "professional", "professional", "ce-only"]),
+                "expires": TODAY + dt.timedelta(days=rng.randint(150, 760)),
+                "earned": rng.choice([0, 0, 10, 24]),
+                "priority": rng.choice([1, 1, 2, 3]),
+            }
+        )
+    return {
+        "schema": 1,
+        "team": f"Benchmark team of {people}",
+        "budgets": [
+            {"name": "FY1", "start": dt.date(2026, 4, 1), "end": dt.date(2027, 3, 31), "amount": 0},
+            {"name": "FY2", "start": dt.date(2027, 4, 1), "end": dt.date(2028, 3, 31), "amount": 0},
+        ],
+        "funds": [
+            {
+                "name": "CLC",
+                "amount": 100 * people,
+                "currency": "USD",
+                "expires": dt.date(2027, 6, 30),
+                "pays_for": ["activities"],
+            }
+        ],
+        "people": members,
     }
