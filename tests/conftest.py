@@ -8,7 +8,7 @@
 - ``dev``: fresh random examples on each run, shrunk to a small one when a test fails, failures
   kept in ``.hypothesis/`` and tried first on the next run;
 - ``nightly``: like ``dev``, with :data:`NIGHTLY_FACTOR` times the examples of every property
-  test (those that set their own count too).
+  test (those that set their own count through :func:`examples` too).
 
 Every profile has no deadline (the property tests call solvers, whose time varies with the
 machine's load) and ignores Hypothesis's "too slow" health check, the one that depends on time.
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, is_hypothesis_test, settings
+from hypothesis import HealthCheck, Phase, settings
 
 import ceplan
 from tests.generators import TODAY
@@ -50,29 +50,18 @@ settings.register_profile(
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
 )
 settings.register_profile("dev", _ANY_MACHINE, derandomize=False, max_examples=100, print_blob=True)
-settings.register_profile("nightly", settings.get_profile("dev"))
+settings.register_profile("nightly", settings.get_profile("dev"), max_examples=100 * NIGHTLY_FACTOR)
 settings.load_profile(PROFILE)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``nightly``, give every property test :data:`NIGHTLY_FACTOR` times its examples.
+def examples(count: int) -> int:
+    """How many examples a property test that asks for ``count`` runs under this profile.
 
-    A test's own ``@settings(max_examples=...)`` outranks any profile, so the count is scaled
-    here, on the settings Hypothesis keeps on the test, once per test function.
+    ``count`` under ``ci`` and ``dev``, :data:`NIGHTLY_FACTOR` times as many under ``nightly``.
+    A test's own ``@settings(max_examples=...)`` outranks any profile, so every property test
+    that sets its count says ``@settings(max_examples=examples(N))``.
     """
-    if settings.get_current_profile_name() != "nightly":
-        return
-    done: set[int] = set()
-    for item in items:
-        test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
-        if not is_hypothesis_test(test) or id(test) in done:
-            continue
-        done.add(id(test))
-        own = getattr(test, "_hypothesis_internal_use_settings", None)
-        if not isinstance(own, settings):  # Hypothesis keeps them elsewhere: say so, do not run
-            raise pytest.UsageError(f"cannot scale the examples of {item.nodeid}")
-        scaled = settings(own, max_examples=own.max_examples * NIGHTLY_FACTOR)
-        test._hypothesis_internal_use_settings = scaled  # type: ignore[attr-defined]
+    return count * NIGHTLY_FACTOR if PROFILE == "nightly" else count
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.cli import main
-from tests.conftest import TODAY
+from tests.conftest import TODAY, examples
 from tests.test_schedule import constrained
 
 
@@ -41,7 +41,7 @@ def table_ids(table: str) -> list[str]:
     ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40))
 @given(case=constrained(), solver=st.sampled_from(["cbc", "highs"]))
 def test_table_json_csv_and_library_give_the_same_plan(case: dict[str, Any], solver: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

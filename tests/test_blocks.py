@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pulp
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceplan.candidates import Candidate, meets
 from ceplan.catalog import PathRule
 from ceplan.formulation import add_person, build_formulation
+from tests.conftest import examples
 
 DAY = dt.date(2027, 6, 30)
 PATHS = {0: PathRule(credits=8), 1: PathRule(credits=4, exams={"core": 1})}
@@ -78,7 +79,7 @@ def solve(problem: pulp.LpProblem) -> None:
     assert pulp.LpStatus[status] == "Optimal"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(ITEMS, ITEMS, st.integers(0, 2000))
 def test_a_shared_budget_renews_whom_it_can_and_the_others_take_nothing(
     first: list[Candidate], second: list[Candidate], budget: int

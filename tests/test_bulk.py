@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 import ceplan
 from ceplan import planning
 from ceplan.bulk import Usable, columns_of
 from ceplan.candidates import shrink, usable_items
 from tests import generators
+from tests.conftest import examples
 from tests.test_properties import Scenario, chosen_ids, oracle, scenarios
 
 CASES: list[dict[str, Any]] = [
@@ -71,7 +72,7 @@ def through_arrays() -> Iterator[None]:
         planning.BULK_ITEMS = original
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(scenario=scenarios())
 def test_plans_through_the_arrays_agree_with_exhaustive_search(scenario: Scenario) -> None:
     with through_arrays():

@@ -13,14 +13,14 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan import exact
 from ceplan.candidates import usable_items
 from tests import generators
-from tests.conftest import TODAY, make_catalog
+from tests.conftest import TODAY, examples, make_catalog
 
 
 def without_solver(plan: ceplan.Plan) -> str:
@@ -46,7 +46,7 @@ def test_the_same_plan_as_the_integer_programme_on_generated_catalogues(
         assert without_solver(fast) == without_solver(mip), (tier, seed, inputs)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(
     credits=st.lists(st.sampled_from([1, 2, 2.5, 3, 4, 8, 0.25]), min_size=3, max_size=14),
     costs=st.lists(st.sampled_from([0, 5, 10, 10, 20]), min_size=14, max_size=14),

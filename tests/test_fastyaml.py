@@ -32,10 +32,11 @@ from ceplan import _fastyaml, _yamlread
 from ceplan._fastyaml import fast_load
 from ceplan.errors import CatalogError
 from ceplan.loading import MAX_EXPANDED_NODES
+from tests.conftest import examples
 
 EXAMPLES = int(os.environ.get("FASTYAML_EXAMPLES", "120"))
 FUZZ = settings(
-    max_examples=EXAMPLES,
+    max_examples=examples(EXAMPLES),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -35,14 +35,14 @@ from typing import Any
 
 import icalendar
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.cli import main
 from ceplan.ics import REMINDER_DAYS, SITTING_REMINDER_DAYS, START_REMINDER_DAYS, item_uid
 from ceplan.loading import bundled_catalog_path
-from tests.conftest import make_catalog
+from tests.conftest import examples, make_catalog
 
 TODAY = dt.date(2026, 11, 29)
 EXPIRES = dt.date(2028, 6, 30)
@@ -646,7 +646,7 @@ def hand_plans(draw: st.DrawFn) -> ceplan.Plan:
     return hand_plan(*items, today=today)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200))
 @given(hand_plans())
 def test_hand_built_plans_check_out(made: ceplan.Plan) -> None:
     data = ceplan.plan_to_ics(made)

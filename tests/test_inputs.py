@@ -37,9 +37,9 @@ from ceplan.inputs import (
     as_whole,
 )
 from ceplan.loading import bundled_catalog_path
-from tests.conftest import make_catalog
+from tests.conftest import examples, make_catalog
 
-FAST = settings(max_examples=40, deadline=None)
+FAST = settings(max_examples=examples(40))
 
 SECONDS: dict[str, int | Fraction] = {
     "W": 7 * 86_400,
@@ -270,7 +270,7 @@ OTHER_DATE_STRINGS: dict[str, Callable[[dt.date], str]] = {
 
 
 @pytest.mark.parametrize("form", sorted(OTHER_DATE_STRINGS))
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20))
 @given(day=st.dates())
 def test_other_date_strings_are_rejected(form: str, day: dt.date) -> None:
     text = OTHER_DATE_STRINGS[form](day)
@@ -297,7 +297,7 @@ def test_impossible_days_and_times_are_rejected(text: str) -> None:
 DATEISH = st.text(alphabet="0123456789-T:+Z. W/\n", max_size=34)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(text=DATEISH | st.text(max_size=34))
 def test_an_accepted_string_is_iso_and_gives_its_leading_day(text: str) -> None:
     """Any string is either refused with a PlanInputError, or is plain ASCII ISO text: the date

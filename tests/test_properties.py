@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.candidates import Candidate, reduce_dominated, shrink
-from tests.conftest import TODAY, catalog_data
+from tests.conftest import TODAY, catalog_data, examples
 
 KINDS = ("professional", "expert")
 SOLVERS = ("auto", "cbc", "highs")
@@ -330,7 +330,7 @@ def chosen_ids(plan: ceplan.Plan) -> tuple[str, ...]:
 # -- the properties ----------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300))
 @given(scenario=scenarios(), solver=st.sampled_from(SOLVERS))
 def test_optimise_agrees_with_exhaustive_search(scenario: Scenario, solver: str) -> None:
     """(1) status, (2) cost, hours, item count and ids, (3) every rule, (6) reasons."""
@@ -355,7 +355,7 @@ def test_optimise_agrees_with_exhaustive_search(scenario: Scenario, solver: str)
     check_plan_obeys_rules(scenario, plan)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(scenario=scenarios(), solver=st.sampled_from(SOLVERS))
 def test_optimise_is_the_best_of_compare_paths(scenario: Scenario, solver: str) -> None:
     """(4): ``optimise`` gives ``compare_paths(...).best``; each path's plan is its best."""
@@ -384,7 +384,7 @@ def test_optimise_is_the_best_of_compare_paths(scenario: Scenario, solver: str) 
             check_plan_obeys_rules(scenario, one)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(scenario=scenarios())
 def test_same_input_gives_the_same_json(scenario: Scenario) -> None:
     """(5): the same input twice gives the same bytes; every solver gives the same plan (a total
@@ -438,7 +438,7 @@ def infeasible_scenarios(draw: st.DrawFn) -> Scenario:
     return Scenario(data=data, inputs=inputs, budget_cents=budget_cents)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200))
 @given(scenario=infeasible_scenarios(), solver=st.sampled_from(SOLVERS))
 def test_infeasible_input_gives_reasons_not_exceptions(scenario: Scenario, solver: str) -> None:
     """(6): when the search finds nothing, the status is infeasible with one reason per path."""
@@ -507,7 +507,7 @@ EARNED = st.sampled_from([0, 0, 0.25, 1.5, 4.75, 10])
 PASSED = st.dictionaries(st.sampled_from(KINDS), st.integers(0, 2))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(case=candidate_sets(), earned=EARNED, passed=PASSED, slack=st.none() | st.integers(0, 500))
 def test_reduce_dominated_keeps_the_best_plan(
     case: Case, earned: float, passed: dict[str, int], slack: int | None
@@ -538,7 +538,7 @@ def test_reduce_dominated_keeps_the_best_plan(
         assert reduced.key == everything.key
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(case=candidate_sets(), earned=EARNED, passed=PASSED)
 def test_shrink_keeps_the_best_plan(case: Case, earned: float, passed: dict[str, int]) -> None:
     """``shrink`` (dominated items and items dearer than a greedy plan dropped) keeps the best

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -238,7 +239,7 @@ def as_cell(value: Any) -> str:
     return str(value)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(st.lists(PEOPLE, min_size=1, max_size=5, unique_by=lambda p: p["id"]))
 def test_a_csv_roster_gives_the_people_its_yaml_twin_gives(people: list[dict[str, Any]]) -> None:
     import tempfile

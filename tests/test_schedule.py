@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.candidates import shrink, usable_items
 from ceplan.cli import main
 from ceplan.weeks import Calendar
+from tests.conftest import examples
 
 from .conftest import TODAY, catalog_data
 
@@ -779,7 +780,7 @@ def small_catalogues(draw: st.DrawFn) -> tuple[dict[str, Any], dt.date]:
     return catalog_data(activities=activities, exams=exams, paths=paths), expires
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200))
 @given(scenario=small_catalogues(), solver=st.sampled_from(SOLVERS))
 def test_hours_that_never_bind_give_the_section_3_plan(
     scenario: tuple[dict[str, Any], dt.date], solver: str
@@ -858,7 +859,7 @@ def constrained(draw: st.DrawFn) -> dict[str, Any]:
     return {"data": data, "expires": expires, "unavailable": ranges, "hours": hours_per_week}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(case=constrained(), solver=st.sampled_from(SOLVERS))
 def test_random_plans_over_time_keep_every_rule(case: dict[str, Any], solver: str) -> None:
     """Random catalogues, weekly hours and holidays: the cheapest plan that fits in time (then
@@ -1323,7 +1324,7 @@ def with_twins(draw: st.DrawFn) -> dict[str, Any]:
     return case
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(case=constrained() | with_twins(), slack=st.none() | st.integers(0, 5000))
 def test_timed_pruning_keeps_the_first_plan(case: dict[str, Any], slack: int | None) -> None:
     """``shrink`` for plans over time (dominance in time, a price ceiling at least the best

@@ -14,6 +14,7 @@ import ceplan
 from ceplan.candidates import Candidate, shrink
 from ceplan.catalog import PathRule
 from ceplan.formulation import build_formulation
+from tests.conftest import examples
 
 from .conftest import TODAY, make_catalog
 
@@ -214,7 +215,7 @@ PATHS = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(ITEMS, PATHS, st.sampled_from([0, 0, 2.5]), st.sampled_from([{}, {"pro": 1}]))
 def test_shrinking_keeps_the_best_plan(
     raw: list[tuple[bool, str, float, int, float]],
@@ -246,7 +247,7 @@ def test_shrinking_keeps_the_best_plan(
 # -- bounds and solver plumbing behind the speed work --------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(
     st.lists(st.sampled_from([0.25, 0.5, 1, 2, 3, 5, 8, 10, 20, 40]), min_size=1, max_size=9),
     st.sampled_from([1, 5, 10, 40, 80]),

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ import ceplan
 from ceplan.catalog import Catalog
 from ceplan.table import COLUMNS_FROM, Activities, catalog_from_data, table_from_records
 from tests import generators
+from tests.conftest import examples
 
 HEADER: dict[str, Any] = {
     "schema": 1,
@@ -119,7 +120,7 @@ def course(item_id: str, **extra: Any) -> dict[str, Any]:
     return {"id": item_id, "title": "A", "type": "t", "credits": 1, "cost": 1, **extra}
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500))
 @given(records())
 @example([course("a", available_from=dt.date(2028, 1, 1), expires=dt.date(2027, 6, 30))])
 @example([course("a", available_from="2027-07-01", expires="2027-06-30")])

@@ -20,11 +20,12 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.table import COLUMNS_FROM
+from tests.conftest import examples
 
 HEADER = (
     "schema: 1\n"
@@ -90,7 +91,7 @@ def load(path: Path) -> tuple[ceplan.Catalog | None, list[tuple[str | None, str]
         return None, sorted((p.field, p.message) for p in error.problems)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80))
 @given(
     st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=4),
     st.booleans(),

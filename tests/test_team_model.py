@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from ceplan.roster import Roster
 from ceplan.team import TeamSolution, build_team, solve_team
+from tests.conftest import examples
 
 TODAY = dt.date(2026, 11, 29)
 TOLERANCE = 0.01
@@ -263,7 +264,7 @@ def rate(catalog: ceplan.Catalog, currency: str | None) -> float:
     return 1.0 if currency in (None, catalog.currency) else catalog.exchange_rates[currency]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150))
 @given(teams())
 def test_the_team_plan_is_the_first_in_the_order_of_an_exhaustive_search(
     team: tuple[ceplan.Catalog, Roster],
@@ -278,7 +279,7 @@ def test_the_team_plan_is_the_first_in_the_order_of_an_exhaustive_search(
     assert found[2:] == expected[2:]  # hours, then who renews with which items
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40))
 @given(teams(ample=True), st.sampled_from([None, None, 0.3, 2.0]))
 def test_with_ample_budgets_everyone_gets_their_one_person_plan(
     team: tuple[ceplan.Catalog, Roster], hours_per_week: float | None
@@ -341,7 +342,7 @@ def test_a_fund_pays_even_when_a_dearer_start_is_found_first() -> None:
     assert [t.item for t in solution.taken["p0"]] == ["a2"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30))
 @given(teams(), st.sampled_from([0.05, 0.2, 80.0]))
 def test_weekly_hours_keep_every_plan_in_time(
     team: tuple[ceplan.Catalog, Roster], hours_per_week: float
@@ -446,7 +447,7 @@ def own_plans(catalog: ceplan.Catalog, roster: Roster) -> list[tuple[str, tuple[
     return plans
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(teams())
 def test_a_first_come_plan_keeps_every_rule(team: tuple[ceplan.Catalog, Roster]) -> None:
     """The plan made without the solver (for when a limit leaves the solver with none): the

@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
+from tests.conftest import examples
 
 TODAY = dt.date(2026, 11, 29)
 PERIODS = [
@@ -74,7 +75,7 @@ def tight_teams(draw: st.DrawFn) -> tuple[ceplan.Catalog, dict[str, Any]]:
     return catalog, {"schema": 1, "team": "T", "budgets": budgets, "people": people}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(tight_teams())
 def test_a_reason_blames_only_spending_that_happened(
     team: tuple[ceplan.Catalog, dict[str, Any]],
