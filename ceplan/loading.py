@@ -91,7 +91,10 @@ def _cut(text: str) -> str:
 def bundled_catalog_path() -> Path:
     """The path of the catalogue shipped with ceplan (the repository's ``catalog.yaml``)."""
     shipped = importlib.resources.files("ceplan") / "catalog.yaml"
-    if shipped.is_file():
+    try:
+        if shipped.is_file():
+            return Path(str(shipped))
+    except OSError:  # a folder we may not look into: reading it says so, as one problem
         return Path(str(shipped))
     # A source checkout or an editable install: the one copy lives at the top of the repository.
     return Path(__file__).resolve().parent.parent / "catalog.yaml"

@@ -937,3 +937,18 @@ def test_every_name_in_all_can_be_imported() -> None:
     for name in ("load_catalog", "parse_catalog", "Catalog", "CatalogError", "optimise"):
         assert name in ceplan.__all__
     assert issubclass(ceplan.CatalogError, ceplan.CeplanError)
+
+
+def test_a_package_folder_that_cannot_be_read_is_one_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Looking into a folder we may not enter raises PermissionError: one problem, not an
+    internal error of the command line."""
+
+    def refused(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_file", refused)
+    monkeypatch.setattr("os.open", lambda *args, **kwargs: refused(Path(args[0])))
+    with pytest.raises(ceplan.CatalogError, match="catalog.yaml \\(bundled\\): permission denied"):
+        ceplan.load_catalog()
