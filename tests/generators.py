@@ -29,6 +29,8 @@ import datetime as dt
 import random
 from typing import Any
 
+import pulp
+
 TODAY = dt.date(2026, 11, 29)
 EXPIRES = dt.date(2028, 6, 30)
 USD_RATE = 0.79
@@ -211,3 +213,22 @@ def roster_data(people: int, seed: int = 0) -> dict[str, Any]:
         ],
         "people": members,
     }
+
+
+def market_split() -> pulp.LpProblem:
+    """A market-split problem (40 binaries, 5 rows): CBC searches it for far longer than 10 s."""
+    rng = random.Random(7)
+    problem = pulp.LpProblem("market_split", pulp.LpMinimize)
+    x = [problem.add_variable(f"x{j}", 0, 1, cat=pulp.LpBinary) for j in range(40)]
+    slack = []
+    for i in range(5):
+        a = [rng.randint(0, 99) for _ in x]
+        over = problem.add_variable(f"over{i}", 0, None)
+        under = problem.add_variable(f"under{i}", 0, None)
+        slack += [over, under]
+        problem += (
+            pulp.lpSum(c * v for c, v in zip(a, x, strict=True)) + over - under == sum(a) // 2,
+            f"split{i}",
+        )
+    problem.setObjective(pulp.lpSum(slack))
+    return problem

@@ -9,7 +9,6 @@ outside that folder, then runs the real CBC or stands in for it.
 from __future__ import annotations
 
 import os
-import random
 import signal
 import stat
 import subprocess
@@ -21,11 +20,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pulp
 import pytest
 
 import ceplan
 from ceplan.solving import CbcSolver, HighsSolver, _cbc_path
+from tests.generators import market_split
 
 from .conftest import TODAY, make_catalog
 
@@ -49,25 +48,6 @@ def script(path: Path, body: str) -> str:
     path.write_text("#!/bin/sh\n" + textwrap.dedent(body))
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return str(path)
-
-
-def market_split() -> pulp.LpProblem:
-    """A market-split problem (40 binaries, 5 rows): CBC searches it for far longer than 10 s."""
-    rng = random.Random(7)
-    problem = pulp.LpProblem("market_split", pulp.LpMinimize)
-    x = [problem.add_variable(f"x{j}", 0, 1, cat=pulp.LpBinary) for j in range(40)]
-    slack = []
-    for i in range(5):
-        a = [rng.randint(0, 99) for _ in x]
-        over = problem.add_variable(f"over{i}", 0, None)
-        under = problem.add_variable(f"under{i}", 0, None)
-        slack += [over, under]
-        problem += (
-            pulp.lpSum(c * v for c, v in zip(a, x, strict=True)) + over - under == sum(a) // 2,
-            f"split{i}",
-        )
-    problem.setObjective(pulp.lpSum(slack))
-    return problem
 
 
 def running(pid: int) -> bool:
@@ -259,7 +239,7 @@ import pulp
 
 from ceplan._signals import Terminated, terminate_as_interrupt
 from ceplan.solving import CbcSolver
-from tests.test_cleanup import market_split
+from tests.generators import market_split
 
 try:
     with terminate_as_interrupt():
@@ -270,21 +250,25 @@ except Terminated as exc:
 """
 
 
-@pytest.mark.slow
-def test_sigterm_stops_cbc_and_leaves_nothing(tmp_path: Path, leftovers: list[int]) -> None:
-    """A program that turns SIGTERM into an interrupt (as the command line does) is sent
-    SIGTERM while the real CBC works: it exits 143, CBC is gone and ``$TMPDIR`` is empty."""
+def terminated_midway(
+    tmp_path: Path, program: str, body: str, leftovers: list[int], cwd: Path
+) -> tuple[int, str, str, int, Path]:
+    """Run ``program`` (Python, given a fake CBC whose shell ``body`` may use ``$PID_FILE``)
+    with ``$TMPDIR`` an empty folder, and send it SIGTERM once CBC has started.
+
+    Returns the exit status, stdout, stderr, CBC's process id and the temporary folder.
+    """
     folder = tmp_path / "tmp"
     folder.mkdir()
     pid_file = tmp_path / "cbc.pid"
-    wrapper = script(tmp_path / "cbc", f'echo $$ > "{pid_file}"\nexec "{_cbc_path()}" "$@"\n')
+    fake = script(tmp_path / "cbc", body.replace("$PID_FILE", str(pid_file)))
     root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, TMPDIR=str(folder), PYTHONPATH=str(root))
+    env = dict(os.environ, TMPDIR=str(folder), PYTHONPATH=str(root), CEPLAN_CACHE_DIR="")
     env.pop("TMP", None)
     env.pop("TEMP", None)
-    program = subprocess.Popen(
-        [sys.executable, "-c", PROGRAM, wrapper],
-        cwd=root,
+    process = subprocess.Popen(
+        [sys.executable, "-c", program, fake],
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -293,13 +277,23 @@ def test_sigterm_stops_cbc_and_leaves_nothing(tmp_path: Path, leftovers: list[in
     try:
         pid = pid_in(pid_file)
         leftovers.append(pid)
-        program.send_signal(signal.SIGTERM)
-        out, err = program.communicate(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
     finally:
-        if program.poll() is None:
-            program.kill()
-            program.wait()
-    assert (program.returncode, out) == (143, "terminated\n"), err
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, out, err, pid, folder
+
+
+@pytest.mark.slow
+def test_sigterm_stops_cbc_and_leaves_nothing(tmp_path: Path, leftovers: list[int]) -> None:
+    """A program that turns SIGTERM into an interrupt (as the command line does) is sent
+    SIGTERM while the real CBC works: it exits 143, CBC is gone and ``$TMPDIR`` is empty."""
+    body = f'echo $$ > "$PID_FILE"\nexec "{_cbc_path()}" "$@"\n'
+    root = Path(__file__).resolve().parent.parent
+    code, out, err, pid, folder = terminated_midway(tmp_path, PROGRAM, body, leftovers, root)
+    assert (code, out) == (143, "terminated\n"), err
     assert not running(pid)
     assert os.listdir(folder) == []
 
@@ -397,31 +391,8 @@ def test_the_command_line_sent_sigterm_stops_cbc_and_leaves_nothing(
 ) -> None:
     """``ceplan optimise --solver cbc`` sent SIGTERM mid-solve: one line, exit 143, CBC gone,
     ``$TMPDIR`` empty (the command line turns SIGTERM into an interrupt)."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    pid_file = tmp_path / "cbc.pid"
-    fake = script(tmp_path / "cbc", f'echo $$ > "{pid_file}"\nexec sleep 60\n')
-    root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, TMPDIR=str(folder), PYTHONPATH=str(root), CEPLAN_CACHE_DIR="")
-    env.pop("TMP", None)
-    env.pop("TEMP", None)
-    program = subprocess.Popen(
-        [sys.executable, "-c", CLI, fake],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        pid = pid_in(pid_file)
-        leftovers.append(pid)
-        program.send_signal(signal.SIGTERM)
-        out, err = program.communicate(timeout=30)
-    finally:
-        if program.poll() is None:
-            program.kill()
-            program.wait()
-    assert (program.returncode, out, err) == (143, "", "ceplan: error: terminated\n")
+    body = 'echo $$ > "$PID_FILE"\nexec sleep 60\n'
+    code, out, err, pid, folder = terminated_midway(tmp_path, CLI, body, leftovers, tmp_path)
+    assert (code, out, err) == (143, "", "ceplan: error: terminated\n")
     assert not running(pid)
     assert os.listdir(folder) == []

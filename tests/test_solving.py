@@ -15,6 +15,7 @@ from ceplan.candidates import Candidate, shrink
 from ceplan.catalog import PathRule
 from ceplan.formulation import build_formulation
 from tests.conftest import examples
+from tests.generators import market_split
 
 from .conftest import TODAY, make_catalog
 
@@ -319,27 +320,11 @@ def test_a_solve_that_overruns_its_limit_is_interrupted(monkeypatch: pytest.Monk
     """HiGHS is stopped from outside once past its limit and the grace of ``overdue`` (here
     made 0.3 s): the run says the time limit stopped it. The model is a market-split problem,
     which branch and bound takes far longer than that to prove."""
-    import random
     import time
-
-    import pulp
 
     import ceplan.solving as solving
 
-    rng = random.Random(7)
-    problem = pulp.LpProblem("market_split", pulp.LpMinimize)
-    x = [problem.add_variable(f"x{j}", 0, 1, cat=pulp.LpBinary) for j in range(40)]
-    slack = []
-    for i in range(5):
-        a = [rng.randint(0, 99) for _ in x]
-        over = problem.add_variable(f"over{i}", 0, None)
-        under = problem.add_variable(f"under{i}", 0, None)
-        slack += [over, under]
-        problem += (
-            pulp.lpSum(c * v for c, v in zip(a, x, strict=True)) + over - under == sum(a) // 2,
-            f"split{i}",
-        )
-    problem.setObjective(pulp.lpSum(slack))
+    problem = market_split()
     monkeypatch.setattr(solving, "overdue", lambda seconds: 0.3)
     began = time.perf_counter()
     run = solving.HighsSolver().run(problem, 60.0, 0.0)

@@ -65,7 +65,9 @@ def roster_of(
 
 
 @st.composite
-def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Roster]:
+def teams(
+    draw: st.DrawFn, *, ample: bool = False, most_people: int = 2
+) -> tuple[ceplan.Catalog, Roster]:
     days = st.sampled_from([None, dt.date(2027, 2, 1), dt.date(2027, 5, 15), dt.date(2027, 9, 1)])
     activities = []
     for n in range(draw(st.integers(1, 4))):
@@ -92,6 +94,7 @@ def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Rost
     if exams:
         paths.append({"credits": 2, "exams": {"core": 1}})
     catalog = catalog_of(activities, exams, paths)
+    sizes = st.sampled_from([1, 2, 2]) if most_people == 2 else st.integers(2, most_people)
     people = [
         {
             "id": f"p{n}",
@@ -102,7 +105,7 @@ def teams(draw: st.DrawFn, *, ample: bool = False) -> tuple[ceplan.Catalog, Rost
             "priority": draw(st.sampled_from([1, 2, 3])),
             "exams": draw(st.booleans()),
         }
-        for n in range(draw(st.sampled_from([1, 2, 2])))
+        for n in range(draw(sizes))
     ]
     amounts = (
         [10**6, 10**6] if ample else [draw(st.sampled_from([0, 100, 250, 500])) for _ in PERIODS]
