@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from ceplan.errors import InputFileError, one_line
-from ceplan.loading import _cut
+from ceplan.errors import InputFileError, one_line, shorten
 
 __all__ = ["DECIMAL", "MAX_COLUMN_PROBLEMS", "header_problems"]
 
@@ -61,7 +60,7 @@ def header_problems(
         if len(problems) == MAX_COLUMN_PROBLEMS:
             more += 1
             continue
-        field = _cut(one_line(column))
+        field = shorten(one_line(column))
         problems.append(InputFileError.Problem(file=file, line=line, field=field, message=message))
     if more:
         problems.append(

@@ -1,17 +1,113 @@
-"""Writing files atomically: a temporary file beside the target, renamed into place."""
+"""Reading input files safely, and writing outputs atomically.
+
+Every input file (a catalogue, a roster, the files they name) is read by :func:`read_file`,
+once, and only if it is a regular file; every output by :func:`write_output`, a temporary file
+beside the target renamed into place.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
 import secrets
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from ceplan.errors import CeplanError
+from ceplan.errors import CatalogError, CeplanError
 
-__all__ = ["check_output", "write_atomic", "write_output"]
+__all__ = [
+    "check_output",
+    "open_regular",
+    "read_at_most",
+    "read_file",
+    "write_atomic",
+    "write_output",
+]
+
+
+def read_file(file: Path, name: str, *, limit: int, what: str) -> bytes:
+    """The bytes of ``file`` (at most ``limit``), or one problem naming it.
+
+    Every input file is read here, once: a catalogue, a roster and the files they name. Only a
+    regular file is read (see :func:`open_regular`; ``what`` names what a folder is not).
+    """
+    stream = open_regular(file, name, what)
+    try:
+        with stream:
+            data = read_at_most(stream, limit)
+    except OSError as exc:
+        raise _unreadable(exc, name) from None
+    if data is None:
+        raise CatalogError(f"is larger than {limit // 2**20} MiB", file=name)
+    return data
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+"""What a file that is not a regular file (nor a folder) is, in a problem's words."""
+
+
+def open_regular(file: Path, name: str, what: str) -> io.BufferedReader:
+    """``file`` open for reading if it is a regular file (links followed); else one problem.
+
+    Opening does not wait (for a FIFO's writer, say), and what is checked is the file that was
+    opened, not the name: a FIFO, a device or a folder is refused at once, even if it took the
+    place of a regular file a moment ago.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(file, flags | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if isinstance(exc, PermissionError | IsADirectoryError) and os.path.isdir(file):
+            raise CatalogError(f"is a directory, not a {what}", file=name) from None
+        raise _unreadable(exc, name, file) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise CatalogError(f"is a directory, not a {what}", file=name)
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode))
+            raise CatalogError(
+                f"is {kind}, not a regular file" if kind else "is not a regular file", file=name
+            )
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _unreadable(exc: OSError, name: str, file: Path | None = None) -> CatalogError:
+    """The problem of a file that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return CatalogError("no such file", file=name)
+    if isinstance(exc, PermissionError):
+        return CatalogError("permission denied", file=name)
+    if file is not None and exc.errno == errno.ENXIO:  # a socket cannot be opened
+        try:
+            if stat.S_ISSOCK(os.stat(file).st_mode):
+                return CatalogError("is a socket, not a regular file", file=name)
+        except OSError:
+            pass
+    return CatalogError(f"cannot be read: {exc.strerror or exc}", file=name)
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
+    """The rest of ``stream``, or ``None`` if it holds more than ``limit`` bytes.
+
+    A regular file's size says how much to read (a larger one is refused unread); a device or a
+    pipe reports none, so at most ``limit + 1`` bytes are read from it.
+    """
+    info = os.fstat(stream.fileno())
+    expected = info.st_size if stat.S_ISREG(info.st_mode) else limit
+    if expected > limit:
+        return None
+    data = stream.read(expected + 1)
+    if len(data) > expected:  # a file that grew while being read
+        data += stream.read(limit + 1 - len(data))
+    return data if len(data) <= limit else None
 
 
 def write_atomic(

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ceplan._columns import DECIMAL, header_problems
+from ceplan._files import read_file
 from ceplan.catalog import Catalog
 from ceplan.errors import CatalogError, RosterError
+from ceplan.limits import MAX_EXPANDED_NODES
 from ceplan.roster import Person, Roster, RosterProblem, roster_problems
 
 __all__ = ["read_roster"]
@@ -100,8 +102,7 @@ def check_roster(
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
-    from ceplan.loading import _read_bytes as read_file
-
+    """The bytes of a roster file (or of the CSV of people it names), or its problem."""
     try:
         return read_file(path, name, limit=MAX_ROSTER_BYTES, what="roster file")
     except CatalogError as exc:
@@ -117,7 +118,6 @@ def _read_yaml(
     """
     from ceplan import _yamlread
     from ceplan._fastyaml import fast_load
-    from ceplan.loading import MAX_EXPANDED_NODES
 
     try:
         text = _yamlread._decode(data, name)

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from ceplan._columns import DECIMAL, header_problems
+from ceplan._files import read_file
 from ceplan.errors import CatalogError
-from ceplan.loading import _read_bytes
 from ceplan.table import FIELDS, REQUIRED
 
 __all__ = ["COLUMNS", "MAX_TABLE_BYTES", "FileRows", "read_rows"]
@@ -105,7 +105,7 @@ def read_rows(path: Path, name: str) -> FileRows:
             "give a .csv or .parquet file",
             file=name,
         )
-    data = _read_bytes(path, name, limit=MAX_TABLE_BYTES, what="file of activities")
+    data = read_file(path, name, limit=MAX_TABLE_BYTES, what="file of activities")
     digest = hashlib.sha256(data).hexdigest()
     rows = _read_csv(data, name) if kind == "csv" else _read_parquet(data, name)
     return dataclasses.replace(rows, digest=digest)

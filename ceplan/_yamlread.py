@@ -3,7 +3,7 @@
 PyYAML's safe loader (the C loader where libyaml is present) reads what the fast reader of
 :mod:`ceplan._fastyaml` leaves to it. Before any Python object is built, the node graph is
 measured: a document whose aliases would add more than
-:data:`~ceplan.loading.MAX_EXPANDED_NODES` nodes to it is refused, so an alias bomb costs
+:data:`~ceplan.limits.MAX_EXPANDED_NODES` nodes to it is refused, so an alias bomb costs
 milliseconds. The fast reader counts the same way and steps aside for such a document.
 Validation problems are turned into :class:`~ceplan.errors.CatalogError` problems with the file,
 line, item, field and value. :mod:`ceplan.loading` imports this module only when it parses a
@@ -24,8 +24,8 @@ from pydantic import ValidationError
 
 from ceplan._fastyaml import fast_load, first_match
 from ceplan.catalog import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
-from ceplan.errors import CatalogError
-from ceplan.loading import MAX_EXPANDED_NODES, MAX_VALUE_CHARS, _cut
+from ceplan.errors import MAX_VALUE_CHARS, CatalogError, shorten
+from ceplan.limits import MAX_EXPANDED_NODES
 from ceplan.table import catalog_from_data, with_records
 
 if TYPE_CHECKING:
@@ -404,7 +404,7 @@ def _show(value: Any) -> str:
     >>> _show(list(range(100)))
     '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16...'
     """
-    return _cut(_render(value, MAX_VALUE_CHARS + 1, depth=3))
+    return shorten(_render(value, MAX_VALUE_CHARS + 1, depth=3))
 
 
 def _render(value: Any, budget: int, depth: int) -> str:

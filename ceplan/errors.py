@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import ClassVar, Self
 
 __all__ = [
+    "MAX_VALUE_CHARS",
     "CatalogError",
     "CeplanError",
     "InputFileError",
@@ -35,6 +36,21 @@ def one_line(text: str) -> str:
         char if char.isprintable() or unicodedata.category(char) == "Zs" else repr(char)[1:-1]
         for char in text
     )
+
+
+MAX_VALUE_CHARS = 60
+"""A problem echoes at most this many characters of the offending value."""
+
+
+def shorten(text: str) -> str:
+    """``text`` as a problem echoes it: at most :data:`MAX_VALUE_CHARS` characters.
+
+    Examples
+    --------
+    >>> shorten("a short value"), len(shorten("x" * 2000)), shorten("x" * 2000)[-4:]
+    ('a short value', 60, 'x...')
+    """
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
 
 
 class CeplanError(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "HORIZON_YEARS",
     "MAX_CREDITS",
+    "MAX_EXPANDED_NODES",
     "MAX_HOURS",
     "MAX_HOURS_PER_WEEK",
     "MAX_MONEY",
@@ -50,6 +51,15 @@ built, in about the time it takes to count them (see :func:`ceplan.team.build_te
 Built with PuLP, a team model takes about 4 KiB of memory a variable with its rows (the
 1,000-person benchmark: 1,214,830 variables and 736,733 rows, 4.9 GiB at its peak), so the
 largest allowed takes about 6 GiB. Larger organisations need the decomposition of SPEC 8."""
+
+
+MAX_EXPANDED_NODES = 2_000_000
+"""The most YAML nodes that aliases may add to a catalogue.
+
+Each alias adds the nodes of what it stands for, its own aliases followed: a catalogue of
+100,000 activities that share their dates through aliases adds about 100,000; an alias bomb adds
+billions. Both readers count the same way.
+"""
 
 
 def describe(number: float) -> str:

@@ -28,21 +28,20 @@ catalogue); what keeps other users out is the directory check.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import importlib.resources
-import io
 import json
 import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from ceplan._files import write_atomic
+from ceplan._files import open_regular, read_at_most, read_file, write_atomic
 from ceplan._version import __version__
 from ceplan.catalog import Catalog
 from ceplan.errors import CatalogError
+from ceplan.limits import MAX_EXPANDED_NODES
 
 __all__ = [
     "MAX_CACHE_BYTES",
@@ -54,14 +53,6 @@ __all__ = [
     "parse_catalog",
 ]
 
-MAX_EXPANDED_NODES = 2_000_000
-"""The most YAML nodes that aliases may add to a catalogue.
-
-Each alias adds the nodes of what it stands for, its own aliases followed: a catalogue of
-100,000 activities that share their dates through aliases adds about 100,000; an alias bomb adds
-billions. Both readers count the same way.
-"""
-
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Catalogue files larger than this are refused without being parsed."""
 
@@ -72,20 +63,6 @@ An entry holds the validated catalogue as JSON with every field written out: abo
 times the size of block-style YAML, more for terse flow-style YAML or YAML with aliases. A
 catalogue whose entry would be larger is simply not cached.
 """
-
-MAX_VALUE_CHARS = 60
-"""A problem echoes at most this many characters of the offending value."""
-
-
-def _cut(text: str) -> str:
-    """``text`` as a problem echoes it: at most :data:`MAX_VALUE_CHARS` characters.
-
-    Examples
-    --------
-    >>> _cut("a short value"), len(_cut("x" * 2000)), _cut("x" * 2000)[-4:]
-    ('a short value', 60, 'x...')
-    """
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
 
 
 def bundled_catalog_path() -> Path:
@@ -145,7 +122,7 @@ def load_catalog_with_files(
     """
     file = Path(path) if path is not None else bundled_catalog_path()
     name = str(path) if path is not None else "catalog.yaml (bundled)"
-    data = _read_bytes(file, name)
+    data = read_file(file, name, limit=MAX_FILE_BYTES, what="catalogue file")
     directory = _cache_dir() if cache else None
     cached = None
     if directory is not None:
@@ -193,89 +170,6 @@ def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[tuple[str,
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-def _read_bytes(
-    file: Path, name: str, *, limit: int = MAX_FILE_BYTES, what: str = "catalogue file"
-) -> bytes:
-    """The bytes of ``file`` (at most ``limit``), or one problem naming it.
-
-    Every input file is read here, once: a catalogue, a roster and the files they name. Only a
-    regular file is read (see :func:`_open_regular`; ``what`` names what a folder is not).
-    """
-    stream = _open_regular(file, name, what)
-    try:
-        with stream:
-            data = _read_at_most(stream, limit)
-    except OSError as exc:
-        raise _unreadable(exc, name) from None
-    if data is None:
-        raise CatalogError(f"is larger than {limit // 2**20} MiB", file=name)
-    return data
-
-
-_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
-"""What a file that is not a regular file (nor a folder) is, in a problem's words."""
-
-
-def _open_regular(file: Path, name: str, what: str) -> io.BufferedReader:
-    """``file`` open for reading if it is a regular file (links followed); else one problem.
-
-    Opening does not wait (for a FIFO's writer, say), and what is checked is the file that was
-    opened, not the name: a FIFO, a device or a folder is refused at once, even if it took the
-    place of a regular file a moment ago.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(file, flags | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        if isinstance(exc, PermissionError | IsADirectoryError) and os.path.isdir(file):
-            raise CatalogError(f"is a directory, not a {what}", file=name) from None
-        raise _unreadable(exc, name, file) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise CatalogError(f"is a directory, not a {what}", file=name)
-        if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode))
-            raise CatalogError(
-                f"is {kind}, not a regular file" if kind else "is not a regular file", file=name
-            )
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _unreadable(exc: OSError, name: str, file: Path | None = None) -> CatalogError:
-    """The problem of a file that cannot be opened or read."""
-    if isinstance(exc, FileNotFoundError):
-        return CatalogError("no such file", file=name)
-    if isinstance(exc, PermissionError):
-        return CatalogError("permission denied", file=name)
-    if file is not None and exc.errno == errno.ENXIO:  # a socket cannot be opened
-        try:
-            if stat.S_ISSOCK(os.stat(file).st_mode):
-                return CatalogError("is a socket, not a regular file", file=name)
-        except OSError:
-            pass
-    return CatalogError(f"cannot be read: {exc.strerror or exc}", file=name)
-
-
-def _read_at_most(stream: BinaryIO, limit: int) -> bytes | None:
-    """The rest of ``stream``, or ``None`` if it holds more than ``limit`` bytes.
-
-    A regular file's size says how much to read (a larger one is refused unread); a device or a
-    pipe reports none, so at most ``limit + 1`` bytes are read from it.
-    """
-    info = os.fstat(stream.fileno())
-    expected = info.st_size if stat.S_ISREG(info.st_mode) else limit
-    if expected > limit:
-        return None
-    data = stream.read(expected + 1)
-    if len(data) > expected:  # a file that grew while being read
-        data += stream.read(limit + 1 - len(data))
-    return data if len(data) <= limit else None
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -334,7 +228,7 @@ def _read_cache(file: Path, digest: str, base: Path) -> tuple[Catalog, list[str]
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
                 return None
-            raw = _read_at_most(stream, MAX_CACHE_BYTES)
+            raw = read_at_most(stream, MAX_CACHE_BYTES)
     except OSError:
         return None
     if raw is None:
@@ -404,7 +298,7 @@ def _same_files(files: Any, base: Path) -> bool:
 def _file_digest(path: Path) -> str | None:
     """The SHA-256 of the bytes of the regular file ``path``, or ``None`` if it cannot be read."""
     try:
-        with _open_regular(path, str(path), "file") as stream:
+        with open_regular(path, str(path), "file") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except (CatalogError, OSError):
         return None

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from ceplan import _fastyaml, _yamlread
 from ceplan._fastyaml import fast_load
 from ceplan.errors import CatalogError
-from ceplan.loading import MAX_EXPANDED_NODES
+from ceplan.limits import MAX_EXPANDED_NODES
 from tests.conftest import examples
 
 EXAMPLES = int(os.environ.get("FASTYAML_EXAMPLES", "120"))

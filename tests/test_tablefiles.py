@@ -455,9 +455,9 @@ def write_activities(path: Path, cost: str) -> None:
 @pytest.mark.parametrize(
     ("suffix", "moment"),
     [
-        (".csv", "_read_bytes"),  # between reading the bytes and parsing them
+        (".csv", "read_file"),  # between reading the bytes and parsing them
         (".csv", "_read_csv"),  # between parsing the rows and caching them
-        (".parquet", "_read_bytes"),
+        (".parquet", "read_file"),
         (".parquet", "_read_parquet"),
     ],
 )
