@@ -1,12 +1,12 @@
 # `make run` plans a renewal with the bundled catalogue; `make test` runs the checks and the suite,
 # its property tests on the same examples every run (Hypothesis's `ci` profile, see
-# tests/conftest.py); `make test-nightly` runs the suite with ten times the examples, fresh ones
-# each run. Each builds a local virtual environment in .venv first (Python 3.11 or newer).
+# tests/conftest.py); `make test-fast` is the quick inner loop (a tenth of the examples, no
+# slow tests); `make test-nightly` runs the suite with ten times the examples, fresh ones each run. Each builds a local virtual environment in .venv first (Python 3.11 or newer).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-nightly bench clean
+.PHONY: run test test-fast test-nightly bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(BIN)/.installed
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -q -x -m "not slow"
 
 test-nightly: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest

@@ -8,7 +8,10 @@
 - ``dev``: fresh random examples on each run, shrunk to a small one when a test fails, failures
   kept in ``.hypothesis/`` and tried first on the next run;
 - ``nightly``: like ``dev``, with :data:`NIGHTLY_FACTOR` times the examples of every property
-  test (those that set their own count through :func:`examples` too).
+  test (those that set their own count through :func:`examples` too);
+- ``fast``: like ``ci`` (the same examples each run), with a tenth of its examples (at least
+  :data:`FAST_LEAST`), for the inner loop (``make test-fast``, which also leaves out the tests
+  marked ``slow``).
 
 Every profile has no deadline (the property tests call solvers, whose time varies with the
 machine's load) and ignores Hypothesis's "too slow" health check, the one that depends on time.
@@ -31,6 +34,8 @@ from tests.generators import TODAY
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 NIGHTLY_FACTOR = 10
 """Under ``nightly``, each property test runs this many times the examples it runs under ``ci``."""
+FAST_LEAST = 5
+"""Under ``fast``, each property test runs a tenth of its ``ci`` examples, and at least this many."""
 
 # Built on Hypothesis's own "default" profile, not on whichever is active: with $CI set,
 # Hypothesis starts with its own "ci" profile.
@@ -51,17 +56,23 @@ settings.register_profile(
 )
 settings.register_profile("dev", _ANY_MACHINE, derandomize=False, max_examples=100, print_blob=True)
 settings.register_profile("nightly", settings.get_profile("dev"), max_examples=100 * NIGHTLY_FACTOR)
+settings.register_profile("fast", settings.get_profile("ci"), max_examples=100 // 10)
 settings.load_profile(PROFILE)
 
 
 def examples(count: int) -> int:
     """How many examples a property test that asks for ``count`` runs under this profile.
 
-    ``count`` under ``ci`` and ``dev``, :data:`NIGHTLY_FACTOR` times as many under ``nightly``.
+    ``count`` under ``ci`` and ``dev``, :data:`NIGHTLY_FACTOR` times as many under ``nightly``,
+    a tenth (at least :data:`FAST_LEAST`) under ``fast``.
     A test's own ``@settings(max_examples=...)`` outranks any profile, so every property test
     that sets its count says ``@settings(max_examples=examples(N))``.
     """
-    return count * NIGHTLY_FACTOR if PROFILE == "nightly" else count
+    if PROFILE == "nightly":
+        return count * NIGHTLY_FACTOR
+    if PROFILE == "fast":
+        return max(FAST_LEAST, count // 10)
+    return count
 
 
 @pytest.fixture(autouse=True)
