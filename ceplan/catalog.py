@@ -79,7 +79,7 @@ _NOT_A_DATE = "is not a date in YYYY-MM-DD form"
 UNKNOWN_SCHEMA = "unknown schema: this ceplan reads schema 1"
 
 
-def _iso_date(value: Any) -> Any:
+def iso_date(value: Any) -> Any:
     """Accept a date or an ISO ``YYYY-MM-DD`` string; refuse numbers and datetimes."""
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
@@ -123,13 +123,13 @@ def _default_labels(value: Any) -> Any:
     }
 
 
-def _schema_number(value: Any) -> Any:
+def schema_number(value: Any) -> Any:
     if type(value) is not int:  # True == 1 and 1.0 == 1, but neither is schema 1
         raise ValueError(UNKNOWN_SCHEMA)
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Date = Annotated[dt.date, BeforeValidator(iso_date)]
 Text = Annotated[str, AfterValidator(_non_blank)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
 Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN, max_length=50)]
@@ -269,7 +269,7 @@ class Catalog(_Model):
     :attr:`exchange_rates` and rounded to cents; :meth:`cost_of` gives the converted cost.
     """
 
-    schema_: Annotated[Literal[1], BeforeValidator(_schema_number)] = Field(alias="schema")
+    schema_: Annotated[Literal[1], BeforeValidator(schema_number)] = Field(alias="schema")
     programme: Text
     currency: Currency
     exchange_rates: Annotated[
@@ -299,16 +299,16 @@ class Catalog(_Model):
     """The row of each activity of :attr:`_table`, by id, built on the first lookup."""
 
     @classmethod
-    def with_table(cls, header: Catalog, table: Any) -> Catalog:
+    def with_table(cls, header: Catalog, table: Any, activities: Sequence[Activity]) -> Catalog:
         """``header`` (a valid catalogue without activities) with ``table``'s activities.
 
         ``table`` is a :class:`ceplan.table.ActivityTable` that
-        :func:`~ceplan.table.table_from_records` accepted for this catalogue.
+        :func:`~ceplan.table.table_from_records` accepted for this catalogue, and
+        ``activities`` the sequence that makes its models as they are read
+        (:func:`ceplan.table.with_table` gives both).
         """
-        from ceplan.table import Activities
-
         fields = {name: getattr(header, name) for name in cls.model_fields}
-        catalog = cls.model_construct(**{**fields, "activities": Activities(table)})
+        catalog = cls.model_construct(**{**fields, "activities": activities})
         catalog._table = table
         catalog._cents = {**header._cents, **table.session_cents}
         catalog._by_id = dict(header._by_id)
@@ -335,7 +335,7 @@ class Catalog(_Model):
                 {name: _trusted_tier(tier) for name, tier in data["tiers"].items()}
             ),
             exams=tuple(_trusted_exam(exam) for exam in data["exams"]),
-            activities=tuple(_trusted_activity(activity) for activity in data["activities"]),
+            activities=tuple(trusted_activity(activity) for activity in data["activities"]),
         )
         catalog._apply_rules()
         return catalog
@@ -382,7 +382,7 @@ class Catalog(_Model):
     def cents_of(self, item_id: str, session: int | None = None) -> int:
         """The cost of an item (or of one of its sessions) in cents of the catalogue currency."""
         if session is not None:
-            own = self._cents.get(_session_key(item_id, session))
+            own = self._cents.get(session_key(item_id, session))
             if own is not None:
                 return own
         cents = self._cents.get(item_id)
@@ -550,7 +550,7 @@ def _trusted_exam(data: Mapping[str, Any]) -> Exam:
     )
 
 
-def _trusted_activity(data: Mapping[str, Any]) -> Activity:
+def trusted_activity(data: Mapping[str, Any]) -> Activity:
     sessions = tuple(
         Session.model_construct(start=_day(s["start"]), end=_day(s["end"]), cost=s["cost"])
         for s in data["sessions"]
@@ -564,7 +564,7 @@ def _trusted_activity(data: Mapping[str, Any]) -> Activity:
     )
 
 
-def _session_key(item_id: str, number: int) -> str:
+def session_key(item_id: str, number: int) -> str:
     return f"{item_id}#session{number}"  # "#" never occurs in an id
 
 
@@ -667,7 +667,7 @@ def _item_rules(parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
                 (*loc, "available_from"), f"is after {last_field} {last}", item.available_from
             )
         if isinstance(item, Activity):
-            yield from _session_rules(item, loc)
+            yield from session_rules(item, loc)
         rate = _rate_of(item, parts)
         if isinstance(rate, BrokenRule):
             yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
@@ -695,9 +695,9 @@ def _costs(
         for number, session in enumerate(item.sessions):
             if session.cost is not None:
                 where = (*loc, "sessions", number, "cost")
-                priced.append((_session_key(item.id, number), where, session.cost))
+                priced.append((session_key(item.id, number), where, session.cost))
     for key, where, cost in priced:
-        amount = _to_cents(cost, rate)
+        amount = to_cents(cost, rate)
         if amount is None:
             yield BrokenRule(
                 where,
@@ -708,7 +708,7 @@ def _costs(
             cents[key] = amount
 
 
-def _to_cents(cost: float, rate: float) -> int | None:
+def to_cents(cost: float, rate: float) -> int | None:
     """``cost * rate`` in cents, rounded half to even; ``None`` if it is too large."""
     amount = Decimal(repr(cost)) * Decimal(repr(rate)) * 100
     if not math.isfinite(float(amount)) or amount > MAX_MONEY * 100:
@@ -716,7 +716,7 @@ def _to_cents(cost: float, rate: float) -> int | None:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def _session_rules(item: Activity, loc: tuple[str | int, ...]) -> Iterator[BrokenRule]:
+def session_rules(item: Activity, loc: tuple[str | int, ...]) -> Iterator[BrokenRule]:
     """Sessions fall within the activity's dates and do not repeat each other's dates."""
     seen: dict[tuple[dt.date, dt.date], int] = {}
     for number, session in enumerate(item.sessions):

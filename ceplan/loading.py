@@ -242,9 +242,9 @@ def _read_cache(file: Path, digest: str, base: Path) -> tuple[Catalog, list[str]
             return None
         catalog = Catalog.from_trusted(data["catalog"])
         if "table" in data:
-            from ceplan.table import table_from_data
+            from ceplan.table import table_from_data, with_table
 
-            catalog = Catalog.with_table(catalog, table_from_data(data["table"]))
+            catalog = with_table(catalog, table_from_data(data["table"]))
         names = [str(given) for given, _ in data.get("files", {}).get("hashes", [])]
         return catalog, names
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -42,7 +42,7 @@ from ceplan.catalog import (
     Catalog,
     Date,
     Text,
-    _schema_number,
+    schema_number,
 )
 from ceplan.inputs import as_catalog, as_entries, as_optional_date, as_path, date_problem
 from ceplan.limits import (
@@ -165,7 +165,7 @@ class Person(_Model):
 class Roster(_Model):
     """A team: its people, its budget periods and its funds."""
 
-    schema_: Annotated[Literal[1], BeforeValidator(_schema_number)] = Field(alias="schema")
+    schema_: Annotated[Literal[1], BeforeValidator(schema_number)] = Field(alias="schema")
     team: Text
     budgets: Annotated[tuple[Budget, ...], Field(strict=False)] = ()
     funds: Annotated[tuple[Fund, ...], Field(strict=False)] = ()

@@ -36,10 +36,10 @@ from ceplan.catalog import (
     ID_PATTERN,
     Activity,
     Catalog,
-    _iso_date,
-    _session_key,
-    _session_rules,
-    _to_cents,
+    iso_date,
+    session_key,
+    session_rules,
+    to_cents,
 )
 from ceplan.limits import MAX_CREDITS, MAX_HOURS
 
@@ -51,6 +51,7 @@ __all__ = [
     "ActivityTable",
     "catalog_from_data",
     "table_from_records",
+    "with_table",
 ]
 
 COLUMNS_FROM = 2_000
@@ -257,7 +258,7 @@ def catalog_from_data(data: Any, parts: Sequence[Part] = ()) -> Catalog:
                 parts=parts,
             )
             if table is not None:
-                return Catalog.with_table(header, table)
+                return with_table(header, table)
     return Catalog.model_validate(with_records(data, parts))
 
 
@@ -352,15 +353,15 @@ def _table(
         raise _Declined
     session_cents: dict[str, int] = {}
     for row, model in modelled.items():
-        if next(_session_rules(model, ("activities", row)), None) is not None:
+        if next(session_rules(model, ("activities", row)), None) is not None:
             raise _Declined
         rate = _rate(model.currency, currency, rates)
         for number, session in enumerate(model.sessions):
             if session.cost is not None:
-                cents = _to_cents(session.cost, rate)
+                cents = to_cents(session.cost, rate)
                 if cents is None:
                     raise _Declined
-                session_cents[_session_key(model.id, number)] = cents
+                session_cents[session_key(model.id, number)] = cents
     rate_of = {code: _rate(code, currency, rates) for code in set(currencies)}
     row_rates = np.array([rate_of[code] for code in currencies], dtype=np.float64)
     return ActivityTable(
@@ -470,7 +471,7 @@ def _days(values: Sequence[Any]) -> np.ndarray:
             day = NO_DAY
         else:
             try:
-                parsed = _iso_date(value)
+                parsed = iso_date(value)
             except ValueError:
                 raise _Declined from None
             day = parsed.toordinal()
@@ -487,10 +488,10 @@ def _rate(code: str | None, currency: str, rates: Mapping[str, float]) -> float:
 
 
 def _cents_of(costs: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """``costs * rates`` in whole cents, rounded half to even as :func:`_to_cents` rounds.
+    """``costs * rates`` in whole cents, rounded half to even as :func:`to_cents` rounds.
 
     In floating point where that is exact (see :data:`_EXACT_CENTS`), by the decimal rule of
-    :func:`~ceplan.catalog._to_cents` elsewhere.
+    :func:`~ceplan.catalog.to_cents` elsewhere.
 
     Examples
     --------
@@ -503,7 +504,7 @@ def _cents_of(costs: np.ndarray, rates: np.ndarray) -> np.ndarray:
     doubtful = np.flatnonzero((np.abs(amounts) >= _EXACT_CENTS) | (fraction < _NEAR_HALF))
     result: np.ndarray = cents.astype(np.int64)
     for row in doubtful:
-        exact = _to_cents(float(costs[row]), float(rates[row]))
+        exact = to_cents(float(costs[row]), float(rates[row]))
         if exact is None:
             raise _Declined
         result[row] = exact
@@ -586,6 +587,14 @@ def _decoded(data: Mapping[str, Any]) -> list[Any]:
 
 
 def _trusted_model(data: Mapping[str, Any]) -> Activity:
-    from ceplan.catalog import _trusted_activity
+    from ceplan.catalog import trusted_activity
 
-    return _trusted_activity(data)
+    return trusted_activity(data)
+
+
+def with_table(header: Catalog, table: ActivityTable) -> Catalog:
+    """``header`` (a valid catalogue without activities) with ``table``'s activities as columns.
+
+    The catalogue makes each activity's model when it is read (:class:`Activities`).
+    """
+    return Catalog.with_table(header, table, Activities(table))

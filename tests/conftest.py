@@ -35,7 +35,7 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 NIGHTLY_FACTOR = 10
 """Under ``nightly``, each property test runs this many times the examples it runs under ``ci``."""
 FAST_LEAST = 5
-"""Under ``fast``, each property test runs a tenth of its ``ci`` examples, and at least this many."""
+"""Under ``fast``, each property test runs a tenth of its ``ci`` examples, at least this many."""
 
 # Built on Hypothesis's own "default" profile, not on whichever is active: with $CI set,
 # Hypothesis starts with its own "ci" profile.

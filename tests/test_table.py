@@ -20,7 +20,13 @@ from pydantic import ValidationError
 
 import ceplan
 from ceplan.catalog import Catalog
-from ceplan.table import COLUMNS_FROM, Activities, catalog_from_data, table_from_records
+from ceplan.table import (
+    COLUMNS_FROM,
+    Activities,
+    catalog_from_data,
+    table_from_records,
+    with_table,
+)
 from tests import generators
 from tests.conftest import examples
 
@@ -163,7 +169,7 @@ def test_the_table_accepts_only_what_the_models_accept_and_gives_the_same(
         assert expected is None, "valid records of these kinds are taken as a table"
         return
     assert expected is not None, "the table accepted records the models refuse"
-    catalog = Catalog.with_table(header, table)
+    catalog = with_table(header, table)
     assert catalog == expected
     assert list(catalog.activities) == list(expected.activities)
     for activity in expected.activities:
