@@ -659,10 +659,10 @@ class _Planner:
                 else ": a cheaper plan may exist"
             )
             return f"not proven cheapest: the solver stopped {why}{bound}"
-        undone = [s.goal for s in self.objective.stages if s.name not in solution.proven]
+        undone = Objective(tuple(s for s in self.objective.stages if s.name not in solution.proven))
         return (
             f"the cost is proven least, but the solver stopped {why} before settling the "
-            f"ties ({', then '.join(undone)})"
+            f"ties ({undone.describe()})"
         )
 
     def _items(

@@ -577,9 +577,12 @@ class _Stages:
         self.holds: list[Hold] = []
         self.proven: list[str] = []
         self.ids: list[str] = []
+        """Every item's id in the problem, sorted (for the id tie-break)."""
         self.incumbent: _Plan | None = None
-        self.probes: list[tuple[str, ...]] = []
         """The last plan read: it keeps every hold, so each later problem may start from it."""
+        self.probes: list[tuple[str, ...]] = []
+        """Plans known not to fit the weekly hours: the next problem gets rows for the stretches
+        of weeks they overfill (added to :attr:`stretches`), and the list is emptied."""
         self.stretches: set[tuple[int, int]] = set()
         """Stretches of weeks whose hours rows an answer needed: every later problem has them."""
 
@@ -686,10 +689,11 @@ def _run(
 ) -> Run:
     """Solve within what is left of ``deadline``; with no time left, say so without solving.
 
-    Under a weekly limit, the stretches of weeks in ``stretches`` (and each item's own window)
-    get their rows first; while an answer overfills another stretch, its row is added and the
-    problem solved again. The stretches found are added to ``stretches``, for the next problem.
-    The ``first`` solve of a plan (the cheapest plan) always gets a short try.
+    Under a weekly limit, the stretches of weeks in ``stretches`` and the stretch of all the
+    runs (:meth:`~ceplan.formulation.Weekly.first_stretches`) get their rows first; while an
+    answer overfills another stretch, its row is added and the problem solved again. The
+    stretches found are added to ``stretches``, for the next problem. The ``first`` solve of a
+    plan (the cheapest plan) always gets a short try.
     """
     weekly = formulation.weekly
     if weekly is None:

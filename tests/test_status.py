@@ -156,6 +156,12 @@ def test_a_limit_in_a_tie_break_stage_keeps_the_best_plan_found(
     if "count" in proven:
         assert len(plan.planned) == 2
     assert any("cost is proven least" in w for w in plan.warnings), plan.warnings
+    unsettled = {
+        ("cost",): "the fewest hours, then the fewest items, then the smallest ids in sort order",
+        ("cost", "hours"): "the fewest items, then the smallest ids in sort order",
+        ("cost", "hours", "count"): "the smallest ids in sort order",
+    }[proven]
+    assert any(w.endswith(f"before settling the ties ({unsettled})") for w in plan.warnings)
     credits = sum(item.credits for item in plan.planned)
     assert credits >= 80 and all(item.id != "x" for item in plan.planned)
 
