@@ -259,7 +259,8 @@ def optimise(
     solver
         ``"auto"`` (default: the exact dynamic programme of :mod:`ceplan.exact` for plans
         without dates where it applies, else HiGHS), ``"highs"``, ``"cbc"``, a
-        :class:`~ceplan.solving.Solver` or a PuLP solver.
+        :class:`~ceplan.solving.Solver` or a PuLP solver object (each solve runs a copy of it
+        with the time left and no relative gap, see :func:`~ceplan.solving.make_solver`).
     time_limit
         Seconds the whole call may take; when they run out, the best plan found so far is
         returned with ``status`` ``"feasible"`` (or ``"unknown"`` if none was found).

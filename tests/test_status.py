@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import stat
 import time
 from collections.abc import Mapping
@@ -293,6 +294,72 @@ def test_a_pulp_solver_object_is_used_as_is() -> None:
     plan = plan_with(pulp.HiGHS(msg=False))
     assert plan.status == "optimal"
     assert [item.id for item in plan.planned] == ["b", "d"]
+
+
+class Recording(pulp.HiGHS):  # type: ignore[misc]
+    """PuLP's HiGHS, noting the time limit and gaps of each solve it is asked for."""
+
+    def __init__(self, seen: list[tuple[float | None, float | None, float | None]]) -> None:
+        super().__init__(msg=False)
+        self.seen = seen
+
+    def actualSolve(self, lp: pulp.LpProblem, **kwargs: Any) -> int:
+        self.seen.append((self.timeLimit, self.gapRel, self.gapAbs))
+        return int(super().actualSolve(lp, **kwargs))
+
+
+@pytest.mark.parametrize("limit", [None, 30.0])
+def test_a_pulp_solver_object_gets_the_time_left_and_no_relative_gap(limit: float | None) -> None:
+    """Before, a PuLP solver object ran as it came: no time limit (a slow model ran to the end
+    whatever ``time_limit`` said) and its own relative gap. Each solve now runs a copy with
+    the time left and a relative gap of 0; the object given is left as it was."""
+    seen: list[tuple[float | None, float | None, float | None]] = []
+    solver = Recording(seen)
+    plan = plan_with(solver, time_limit=limit)
+    assert plan.status == "optimal" and [item.id for item in plan.planned] == ["b", "d"]
+    assert len(seen) >= 6  # the tied catalogue takes every stage
+    first = seen[0][0]  # the cheapest plan: all the time there is
+    assert first is None if limit is None else first == pytest.approx(limit, abs=5)
+    for seconds, relative, absolute in seen:
+        assert (relative, absolute) == (0.0, 0.5)
+        if limit is not None:
+            assert seconds is not None and 0 < seconds <= limit
+    # Proving the plan is the only one left gets a share of the time, limit or not.
+    assert any(seconds is not None and seconds < 1 for seconds, _, _ in seen)
+    assert (solver.timeLimit, solver.gapRel, solver.gapAbs) == (None, None, None)
+
+
+def test_a_pulp_solver_objects_own_time_limit_is_kept_when_shorter() -> None:
+    seen: list[tuple[float | None, float | None, float | None]] = []
+    solver = Recording(seen)
+    solver.timeLimit = 20.0
+    for limit in (60, None):
+        seen.clear()
+        plan_with(solver, time_limit=limit)
+        assert seen[0][0] == 20.0
+        assert all(seconds is not None and seconds <= 20.0 for seconds, _, _ in seen)
+    assert solver.timeLimit == 20.0
+
+
+def subset_sum_catalog() -> ceplan.Catalog:
+    """16 courses whose prices are their credits (1,000 to 10,000) plus 10 cents: close to a
+    subset-sum problem, where a plan a few cents dearer is within 0.01% of the cheapest."""
+    rng = random.Random(9)
+    credits = [rng.randint(1000, 10000) for _ in range(16)]
+    activities = [act(f"a{n:02d}", c, (c + 10) / 100) for n, c in enumerate(credits)]
+    return make_catalog(activities=activities, paths=[{"credits": sum(credits) // 2}])
+
+
+def test_a_pulp_solver_object_finds_the_cheapest_plan() -> None:
+    """PuLP's HiGHS stops at a relative gap of 0.01% by default: with it as it came, ceplan
+    called a plan of 459.01 optimal where one of 458.98 exists."""
+    catalog = subset_sum_catalog()
+    inputs: dict[str, Any] = {"today": TODAY, "expires": EXPIRES}
+    exact = ceplan.optimise(catalog, "pro", **inputs)
+    assert exact.solver == "dp" and exact.total_cost == 458.98
+    plan = ceplan.optimise(catalog, "pro", solver=pulp.HiGHS(msg=False), **inputs)
+    assert (plan.status, plan.total_cost) == ("optimal", 458.98)
+    assert {**plan.to_dict(), "solver": None} == {**exact.to_dict(), "solver": None}
 
 
 def test_no_stray_files_are_left_by_cbc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
