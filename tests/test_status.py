@@ -180,6 +180,33 @@ def test_a_check_for_other_plans_that_gives_up_early_leaves_the_ties_to_the_stag
     assert [item.id for item in plan.planned] == ["b", "d"]
 
 
+def test_the_verdict_is_the_plans_status_record_with_the_stage_it_stopped_in() -> None:
+    """One record: status, termination, gap, the stages proved and where the search stopped
+    (the first stage not proved), for every way a plan can end; the JSON is left as it was."""
+    from ceplan.status import Verdict
+
+    cases = [
+        (plan_with("highs"), Verdict("optimal", "solved", 0.0, ("cost", "hours", "count", "ids"))),
+        (plan_with(StopsAt(1, bound=1500.0)), Verdict("feasible", "time_limit", 0.25, (), "cost")),
+        (
+            plan_with(StopsAt(4, keep=True, sleep=0.5), time_limit=0.5),
+            Verdict("feasible", "time_limit", 0.0, ("cost", "hours"), "count"),
+        ),
+        (
+            plan_with(StopsAt(2, keep=False), hours_per_week=10),
+            Verdict("feasible", "time_limit", 0.0, ("cost",), "hours"),
+        ),
+        (plan_with(StopsAt(1, keep=False)), Verdict("unknown", "time_limit", None, (), "cost")),
+        (plan_with("highs", budget=1), Verdict("infeasible", "solved", None, ())),
+    ]
+    for plan, verdict in cases:
+        assert plan.verdict == verdict
+        assert plan.verdict.found == plan.found == (plan.status in ("optimal", "feasible"))
+        out = plan.to_dict()
+        assert (out["status"], out["termination"]) == (verdict.status, verdict.termination)
+        assert "stopped_in" not in out and "proven" not in out
+
+
 def test_no_plan_before_the_limit_is_unknown_not_infeasible() -> None:
     plan = plan_with(StopsAt(1, keep=False))
     assert (plan.status, plan.termination, plan.gap) == ("unknown", "time_limit", None)
