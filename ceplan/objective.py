@@ -48,7 +48,8 @@ __all__ = [
 class Outcome:
     """What the objective compares about one plan.
 
-    ``renewal`` is the day the chosen path is met, ``None`` when it already is.
+    ``renewal`` is the day the chosen path is met, ``None`` when it already is (the planner
+    also leaves it ``None`` for a plan without dates, whose order has no renewal stage).
     """
 
     cents: int

@@ -1003,7 +1003,10 @@ def _least_of(
 def cheapest_plan(
     build: Callable[[], Formulation], solver: Solver, deadline: Deadline
 ) -> tuple[int, tuple[str, ...]] | None:
-    """A cheapest plan's cost in cents and its items, without tie-breaks (``None``: no plan)."""
+    """A cheapest plan's cost in cents and its items, without tie-breaks.
+
+    ``None``: no plan, or none proved cheapest in the time left.
+    """
     formulation = _least_of(build, solver, deadline, lambda f: f.cost, _WHOLE_GAP)
     if formulation is None:
         return None
