@@ -1119,6 +1119,7 @@ def test_a_fault_of_ceplan_is_one_line_not_a_traceback(
         raise RuntimeError("something ceplan did not expect")
 
     monkeypatch.setattr("ceplan.cli.optimise", broken)
+    monkeypatch.setattr("ceplan.cli.optimise_and_compare", broken)  # the table's
     code, out, err = run(capsys, "optimise", "--tier", "professional")
     assert (code, out) == (2, "")
     assert err == (
