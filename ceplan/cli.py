@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,7 +25,7 @@ from ceplan._version import __version__
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.ics import plan_to_ics
 from ceplan.loading import load_catalog, load_catalog_with_files
-from ceplan.planning import compare_paths, optimise
+from ceplan.planning import optimise, optimise_and_compare
 from ceplan.render import plan_csv, plan_table, team_csv
 from ceplan.results import Plan
 from ceplan.status import SOLVERS
@@ -412,20 +411,12 @@ def _optimise(args: argparse.Namespace) -> int:
     }
     if args.ics is not None:  # a file that cannot be written is refused before the solve
         check_output(args.ics, "calendar", sources)
-    started = time.perf_counter()
-    plan = optimise(catalog, args.tier, **inputs)
-    if args.format == "table":
-        comparison = None
-        if plan.found and not plan.already_met and len(plan.paths) > 1:
-            if args.time_limit is not None:  # what is left, and never less than a tenth
-                spent = time.perf_counter() - started
-                inputs["time_limit"] = max(args.time_limit - spent, args.time_limit / 10)
-            comparison = compare_paths(catalog, args.tier, **inputs)
+    if args.format == "table":  # the other paths too, from the same planner
+        plan, comparison = optimise_and_compare(catalog, args.tier, **inputs)
         output = plan_table(plan, comparison, catalog)
-    elif args.format == "json":
-        output = plan.to_json() + "\n"
     else:
-        output = plan_csv(plan)
+        plan = optimise(catalog, args.tier, **inputs)
+        output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
         calendar = plan_to_ics(plan, programme=catalog.programme)

@@ -338,7 +338,11 @@ class Weekly:
     _ends: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict, repr=False)
 
     def first_stretches(self) -> set[tuple[int, int]]:
-        """Stretches worth a row from the start: each item's own window, and all the runs."""
+        """Stretches worth a row from the start: one, all the runs together (none without runs).
+
+        Other stretches get their rows when an answer overfills them
+        (:meth:`Formulation.broken_stretches`).
+        """
         return {(0, len(self.capacity) - 1)} if self.capacity else set()
 
     def end(self, item: Candidate, run: int) -> dt.date:

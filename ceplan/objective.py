@@ -2,13 +2,14 @@
 
 A plan is better than another if it is better in the first stage where they differ. The
 solver (:mod:`ceplan.solving`) walks the same stages to find the best plan, the results
-(:mod:`ceplan.results`) use them to rank plans side by side, and the renderers to explain.
+(:mod:`ceplan.results`) use them to rank plans side by side, and a plan not proved best says in
+their words which stages are left unsettled (:meth:`Objective.describe`).
 
 For one person (SPEC sections 3 and 6):
 
 =============  ========================================================================
 ``cost``       least total cost (whole cents)
-``hours``      fewest total hours (compared to :data:`~ceplan.units.HOURS_TOLERANCE`)
+``hours``      fewest total hours (rounded to :data:`~ceplan.units.DECIMALS` places)
 ``renewal``    plans over time only: the latest renewal date (the day the path is met);
                a path already met needs no renewal date and ranks first
 ``count``      fewest items
@@ -47,7 +48,8 @@ __all__ = [
 class Outcome:
     """What the objective compares about one plan.
 
-    ``renewal`` is the day the chosen path is met, ``None`` when it already is.
+    ``renewal`` is the day the chosen path is met, ``None`` when it already is (the planner
+    also leaves it ``None`` for a plan without dates, whose order has no renewal stage).
     """
 
     cents: int
@@ -69,7 +71,6 @@ class Stage:
     name: str
     goal: str
     """What the stage prefers, in words (``"the least cost"``)."""
-    maximise: bool
     rank: Callable[[Outcome], Any]
     """A value that is smaller for the preferred plan."""
 
@@ -80,18 +81,15 @@ class Stage:
 
 _ALREADY_MET = -(10**8)  # below every -date.toordinal(): nothing left to do ranks first
 
-COST = Stage("cost", "the least cost", maximise=False, rank=lambda o: o.cents)
-HOURS = Stage("hours", "the fewest hours", maximise=False, rank=lambda o: round(o.hours, DECIMALS))
+COST = Stage("cost", "the least cost", rank=lambda o: o.cents)
+HOURS = Stage("hours", "the fewest hours", rank=lambda o: round(o.hours, DECIMALS))
 RENEWAL = Stage(
     "renewal",
     "the latest renewal date",
-    maximise=True,
     rank=lambda o: _ALREADY_MET if o.renewal is None else -o.renewal.toordinal(),
 )
-COUNT = Stage("count", "the fewest items", maximise=False, rank=lambda o: o.count)
-IDS = Stage(
-    "ids", "the smallest ids in sort order", maximise=False, rank=lambda o: tuple(sorted(o.ids))
-)
+COUNT = Stage("count", "the fewest items", rank=lambda o: o.count)
+IDS = Stage("ids", "the smallest ids in sort order", rank=lambda o: tuple(sorted(o.ids)))
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,13 @@ class Objective:
         return (*(stage.key(outcome) for stage in self.stages), outcome.path_index)
 
     def describe(self) -> str:
-        """The order in words."""
+        """The order in words.
+
+        Examples
+        --------
+        >>> Objective((COST, HOURS)).describe()
+        'the least cost, then the fewest hours'
+        """
         return ", then ".join(stage.goal for stage in self.stages)
 
     def after(self, stage: Stage) -> tuple[Stage, ...]:

@@ -1,4 +1,4 @@
-"""Planning one person's renewal: :func:`optimise` and :func:`compare_paths`.
+"""Planning one person's renewal: :func:`optimise`, :func:`compare_paths`, and both at once.
 
 The flow is one way: inputs as a notebook has them -> a checked :class:`PlanRequest` -> usable
 items (dates, completed, excluded) -> items that can never be in the best plan dropped ->
@@ -64,9 +64,11 @@ __all__ = [
     "MAX_PROCESSING_DAYS",
     "PlanRequest",
     "add_years",
+    "COMPARISON_SHARE",
     "compare_paths",
     "make_request",
     "optimise",
+    "optimise_and_compare",
 ]
 
 BULK_ITEMS = 500
@@ -259,7 +261,8 @@ def optimise(
     solver
         ``"auto"`` (default: the exact dynamic programme of :mod:`ceplan.exact` for plans
         without dates where it applies, else HiGHS), ``"highs"``, ``"cbc"``, a
-        :class:`~ceplan.solving.Solver` or a PuLP solver.
+        :class:`~ceplan.solving.Solver` or a PuLP solver object (each solve runs a copy of it
+        with the time left and no relative gap, see :func:`~ceplan.solving.make_solver`).
     time_limit
         Seconds the whole call may take; when they run out, the best plan found so far is
         returned with ``status`` ``"feasible"`` (or ``"unknown"`` if none was found).
@@ -278,24 +281,25 @@ def optimise(
     >>> plan.status, plan.path.describe(), plan.total_cost
     ('optimal', '1 associate exam', 237.0)
     """
-    loaded = as_catalog(catalog)
-    request = make_request(
-        loaded,
+    planner = _planner(
+        catalog,
         tier,
-        expires=expires,
-        today=today,
-        earned=earned,
-        passed=passed,
-        completed=completed,
-        exclude=exclude,
-        budget=budget,
-        allow_exams=allow_exams,
-        processing_days=processing_days,
-        hours_per_week=hours_per_week,
-        unavailable=unavailable,
+        solver,
+        time_limit,
+        {
+            "expires": expires,
+            "today": today,
+            "earned": earned,
+            "passed": passed,
+            "completed": completed,
+            "exclude": exclude,
+            "budget": budget,
+            "allow_exams": allow_exams,
+            "processing_days": processing_days,
+            "hours_per_week": hours_per_week,
+            "unavailable": unavailable,
+        },
     )
-    deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
-    planner = _Planner(loaded, request, solver, deadline)
     return planner.plan(range(len(planner.rules)))
 
 
@@ -321,12 +325,69 @@ def compare_paths(
     >>> list(table.to_frame().columns)[:3]
     ['path', 'path_index', 'status']
     """
+    planner = _planner(catalog, tier, solver, time_limit, inputs)
+    plans = tuple(planner.plan([index]) for index in range(len(planner.rules)))
+    return planner.comparison(plans)
+
+
+COMPARISON_SHARE = 0.1
+"""With a time limit, :func:`optimise_and_compare` gives the other paths what the plan left of
+it, and never less than this share of it."""
+
+
+def optimise_and_compare(
+    catalog: Catalog | str | Any,
+    tier: str,
+    *,
+    solver: str | Solver | Any | None = None,
+    time_limit: Any = None,
+    **inputs: Any,
+) -> tuple[Plan, PathComparison | None]:
+    """:func:`optimise`'s plan and, beside it, each other path's best on its own, planned once.
+
+    What ``ceplan optimise --format table`` shows. Takes the inputs of :func:`optimise`, and
+    gives the very plan it gives. One planner makes both: the usable items are worked out
+    once, and the chosen path is not planned again on its own (its entry in the comparison is
+    the plan itself; each other path's is what :func:`compare_paths` gives it). The comparison
+    is ``None`` when the plan has no other paths to compare: none was found, the tier is
+    already met, or the tier has one path. With ``time_limit``, the other paths get what the
+    plan left of it, and never less than :data:`COMPARISON_SHARE` of it.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> catalog = ceplan.load_catalog()
+    >>> plan, comparison = optimise_and_compare(catalog, "professional", today="2026-11-29")
+    >>> plan.path.describe(), [other.total_cost for other in comparison.plans][1:3]
+    ('1 core exam', [2737.0, 2816.0])
+    """
+    planner = _planner(catalog, tier, solver, time_limit, inputs)
+    chosen = planner.plan(range(len(planner.rules)))
+    if not chosen.found or chosen.already_met or len(planner.rules) < 2:
+        return chosen, None
+    limit = planner.deadline.seconds
+    if limit is not None:  # what is left, and never less than the share
+        left = planner.deadline.remaining() or 0.0
+        planner.deadline = Deadline(max(left, limit * COMPARISON_SHARE))
+    plans = tuple(
+        chosen if index == chosen.path_index else planner.plan([index])
+        for index in range(len(planner.rules))
+    )
+    return chosen, planner.comparison(plans)
+
+
+def _planner(
+    catalog: Catalog | str | Any,
+    tier: str,
+    solver: str | Solver | Any | None,
+    time_limit: Any,
+    inputs: Mapping[str, Any],
+) -> _Planner:
+    """The planner of one request: the catalogue loaded, the inputs checked, the clock started."""
     loaded = as_catalog(catalog)
     request = make_request(loaded, tier, **inputs)
     deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
-    planner = _Planner(loaded, request, solver, deadline)
-    plans = tuple(planner.plan([index]) for index in range(len(planner.rules)))
-    return PathComparison(tier=tier, currency=loaded.currency, paths=planner.rules, plans=plans)
+    return _Planner(loaded, request, solver, deadline)
 
 
 # -- one request -------------------------------------------------------------------------------
@@ -420,6 +481,15 @@ class _Planner:
         )
 
     # -- the plan --------------------------------------------------------------------------
+
+    def comparison(self, plans: Sequence[Plan]) -> PathComparison:
+        """``plans``, one per path of the tier in order, side by side."""
+        return PathComparison(
+            tier=self.request.tier,
+            currency=self.catalog.currency,
+            paths=self.rules,
+            plans=tuple(plans),
+        )
 
     def plan(self, paths: Iterable[int]) -> Plan:
         """The best plan meeting one of ``paths`` (positions in the tier), or why there is none."""
@@ -659,10 +729,10 @@ class _Planner:
                 else ": a cheaper plan may exist"
             )
             return f"not proven cheapest: the solver stopped {why}{bound}"
-        undone = [s.goal for s in self.objective.stages if s.name not in solution.proven]
+        undone = Objective(tuple(s for s in self.objective.stages if s.name not in solution.proven))
         return (
             f"the cost is proven least, but the solver stopped {why} before settling the "
-            f"ties ({', then '.join(undone)})"
+            f"ties ({undone.describe()})"
         )
 
     def _items(

@@ -145,9 +145,10 @@ def _truncate(text: str, width: int) -> str:
 def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
     """The plan as a short report for people.
 
-    It shows the path, the items with credits, cost and do-by date (and planned dates for a
-    plan over time), the totals, and the other paths with their best cost or why they are
-    impossible (from ``comparison``, when given).
+    It shows the path, the items with credits, cost, hours and do-by date (and planned dates
+    for a plan over time), the totals, and the other paths with their best cost and hours, or
+    why they have no plan (from ``comparison``, when given; the chosen path's own entry there
+    is not shown).
     """
     tier = catalog.tiers[plan.tier]
     lines = [f"{tier.label}: {catalog.programme}"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ceplan.catalog import PathRule
 from ceplan.objective import Objective, Outcome, objective_for
-from ceplan.status import Status, Termination
+from ceplan.status import Status, Termination, Verdict
 from ceplan.units import format_money, format_number, money_value, plain_number
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ __all__ = [
     "PlannedItem",
     "Status",
     "Termination",
+    "Verdict",
 ]
 
 Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
@@ -223,7 +224,20 @@ class Plan:
     @property
     def found(self) -> bool:
         """Whether the plan holds a way to renew (``optimal`` or ``feasible``)."""
-        return self.status in ("optimal", "feasible")
+        return self.verdict.found
+
+    @property
+    def verdict(self) -> Verdict:
+        """How far the plan is known to be right, as one record.
+
+        ``status``, ``termination``, ``gap`` and ``proven``, and the stage of :attr:`objective`
+        the search stopped in: for a plan ``feasible`` or ``unknown``, the first not proved.
+        """
+        stopped = None
+        if self.status in ("feasible", "unknown"):
+            left = (stage.name for stage in self.objective.stages if stage.name not in self.proven)
+            stopped = next(left, None)
+        return Verdict(self.status, self.termination, self.gap, self.proven, stopped)
 
     @property
     def over_time(self) -> bool:

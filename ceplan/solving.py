@@ -20,6 +20,7 @@ runs out in a tie-break stage, the best plan found so far is returned, marked ``
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import functools
 import math
@@ -79,12 +80,22 @@ activities under a binding weekly limit, against 1x and no limit."""
 
 
 class Solver:
-    """A MILP solver: builds its PuLP solver object for each call and reads how it ended."""
+    """A MILP solver: builds a PuLP solver object for each call and reads how it ended.
+
+    This class runs a PuLP solver object given to :func:`make_solver`: each call gets a copy of
+    it with the call's time limit and gaps (:func:`_limited`), the object itself is left as it
+    was. Subclasses (HiGHS, CBC) build their own.
+    """
 
     name = "custom"
 
     def __init__(self, pulp_solver: Any = None) -> None:
         self.pulp_solver = pulp_solver
+        if isinstance(pulp_solver, pulp.HiGHS):  # it would print HiGHS's banner on stdout
+            with contextlib.suppress(ImportError):
+                import highspy
+
+                _silence_highs_banner(highspy)
 
     def run(
         self,
@@ -98,11 +109,33 @@ class Solver:
         ``start`` is part of a solution (variable name -> value) known to be feasible, which a
         solver may complete and use as its first incumbent; it may also ignore it.
         """
-        _solve(problem, self.pulp_solver)
-        return _from_pulp(problem, self.pulp_solver)
+        solver = _limited(self.pulp_solver, seconds, gap)
+        _solve(problem, solver)
+        return _from_pulp(problem, solver)
 
     def __repr__(self) -> str:
         return f"<ceplan solver {self.name}>"
+
+
+def _limited(pulp_solver: Any, seconds: float | None, gap: float) -> Any:
+    """A copy of a PuLP solver object that stops within ``seconds``, at absolute gap ``gap``.
+
+    The time limit is the shorter of ``seconds`` and the object's own; the relative gap is 0,
+    as for HiGHS and CBC: each stage's optimum must be exact, and PuLP's solvers stop at a
+    relative gap of their own by default (HiGHS at 0.01%, which has passed off a plan 3 cents
+    dearer than the cheapest as optimal). ``pulp.HiGHS`` reads its gaps from attributes, the
+    other PuLP solvers from their ``optionsDict``.
+    """
+    solver = copy.copy(pulp_solver)
+    own = getattr(pulp_solver, "timeLimit", None)
+    if seconds is not None:
+        solver.timeLimit = seconds if own is None else min(float(own), seconds)
+    if isinstance(pulp_solver, pulp.HiGHS):
+        solver.gapRel, solver.gapAbs = 0.0, gap
+    else:
+        options = getattr(pulp_solver, "optionsDict", None) or {}
+        solver.optionsDict = {**options, "gapRel": 0.0, "gapAbs": gap}
+    return solver
 
 
 class HighsSolver(Solver):
@@ -468,9 +501,10 @@ def make_solver(solver: str | Solver | Any | None = None) -> Solver:
     ----------
     solver
         ``"highs"`` (default, and what ``"auto"`` means here: HiGHS in this process, from the
-        ``highspy`` package), ``"cbc"``
-        (CBC, installed with ``pip install 'ceplan[cbc]'``), a :class:`Solver`, or a PuLP
-        solver object, used as is (ceplan then cannot tell why it stopped or its gap).
+        ``highspy`` package), ``"cbc"`` (CBC, installed with ``pip install 'ceplan[cbc]'``), a
+        :class:`Solver`, or a PuLP solver object: each solve then runs a copy of it, given the
+        time left and a relative gap of 0 (its other settings kept); ceplan cannot tell why it
+        stopped short of a proof, beyond the time limit, nor its gap.
     """
     if solver is None or solver in ("auto", "highs"):
         try:
@@ -577,9 +611,12 @@ class _Stages:
         self.holds: list[Hold] = []
         self.proven: list[str] = []
         self.ids: list[str] = []
+        """Every item's id in the problem, sorted (for the id tie-break)."""
         self.incumbent: _Plan | None = None
-        self.probes: list[tuple[str, ...]] = []
         """The last plan read: it keeps every hold, so each later problem may start from it."""
+        self.probes: list[tuple[str, ...]] = []
+        """Plans known not to fit the weekly hours: the next problem gets rows for the stretches
+        of weeks they overfill (added to :attr:`stretches`), and the list is emptied."""
         self.stretches: set[tuple[int, int]] = set()
         """Stretches of weeks whose hours rows an answer needed: every later problem has them."""
 
@@ -686,10 +723,11 @@ def _run(
 ) -> Run:
     """Solve within what is left of ``deadline``; with no time left, say so without solving.
 
-    Under a weekly limit, the stretches of weeks in ``stretches`` (and each item's own window)
-    get their rows first; while an answer overfills another stretch, its row is added and the
-    problem solved again. The stretches found are added to ``stretches``, for the next problem.
-    The ``first`` solve of a plan (the cheapest plan) always gets a short try.
+    Under a weekly limit, the stretches of weeks in ``stretches`` and the stretch of all the
+    runs (:meth:`~ceplan.formulation.Weekly.first_stretches`) get their rows first; while an
+    answer overfills another stretch, its row is added and the problem solved again. The
+    stretches found are added to ``stretches``, for the next problem. The ``first`` solve of a
+    plan (the cheapest plan) always gets a short try.
     """
     weekly = formulation.weekly
     if weekly is None:
@@ -965,7 +1003,10 @@ def _least_of(
 def cheapest_plan(
     build: Callable[[], Formulation], solver: Solver, deadline: Deadline
 ) -> tuple[int, tuple[str, ...]] | None:
-    """A cheapest plan's cost in cents and its items, without tie-breaks (``None``: no plan)."""
+    """A cheapest plan's cost in cents and its items, without tie-breaks.
+
+    ``None``: no plan, or none proved cheapest in the time left.
+    """
     formulation = _least_of(build, solver, deadline, lambda f: f.cost, _WHOLE_GAP)
     if formulation is None:
         return None

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SOLVERS", "Deadline", "Run", "Solution", "Status", "Termination"]
+__all__ = ["SOLVERS", "Deadline", "Run", "Solution", "Status", "Termination", "Verdict"]
 
 SOLVERS = ("auto", "highs", "cbc")
 """The solver names a plan may ask for. ``auto`` (the default): the exact dynamic programme of
@@ -83,3 +83,30 @@ class Solution:
     gap: float | None = None
     proven: tuple[str, ...] = ()
     solver: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How far a plan is known to be right, in one record: what a plan says of its search.
+
+    ``status`` and ``termination`` as :data:`Status` and :data:`Termination` say; ``gap`` the
+    relative gap on the stage a limit stopped (``0.0`` once the cost is proved least, ``None``
+    when unknown); ``proven`` the stages of the order proved, in order; ``stopped_in`` the
+    stage the search stopped in before it was proved (``None`` when none was left unproved).
+
+    Examples
+    --------
+    >>> Verdict("feasible", "time_limit", 0.0, ("cost",), "hours").found
+    True
+    """
+
+    status: Status
+    termination: Termination = "solved"
+    gap: float | None = None
+    proven: tuple[str, ...] = ()
+    stopped_in: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a plan (``optimal`` or ``feasible``)."""
+        return self.status in ("optimal", "feasible")

@@ -3,9 +3,10 @@
 - Money is exact: costs are whole cents of the catalogue currency (see :mod:`ceplan.catalog`),
   shown as ``2,737.00 GBP`` everywhere people read it (:func:`format_money`) and as a number
   rounded to cents in JSON and CSV (:func:`money_value`).
-- Credits and hours are real numbers: sums are compared with :data:`CREDIT_TOLERANCE` and
-  :data:`HOURS_TOLERANCE` and written rounded to :data:`DECIMALS` places, whole numbers without a
-  fraction (:func:`plain_number`), so ``0.1 + 0.2`` hours print as ``0.3``.
+- Credits and hours are real numbers: sums of credits are compared with
+  :data:`CREDIT_TOLERANCE`, hours are counted to :data:`DECIMALS` places, and both are written
+  rounded to :data:`DECIMALS` places, whole numbers without a fraction (:func:`plain_number`),
+  so ``0.1 + 0.2`` hours print as ``0.3``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Iterable
 __all__ = [
     "CREDIT_TOLERANCE",
     "DECIMALS",
-    "HOURS_TOLERANCE",
     "format_money",
     "format_number",
     "hours_scale",
@@ -32,10 +32,6 @@ DECIMALS = 6
 """Credits and hours are written rounded to this many decimal places; hours are also counted
 to this many (an item's hours are rounded so when it becomes a candidate), so two plans take
 equally long exactly when their hours, rounded so, are equal."""
-
-HOURS_TOLERANCE = 0.5 * 10**-DECIMALS
-"""Half a step of :data:`DECIMALS`: sums of hours counted to that step that lie closer than
-this are the same number of hours (how the solver holds the fewest hours it found)."""
 
 _EXACT_INTEGERS = 2**53
 _HUGE_MONEY = 1e15  # no catalogue price is this large: such amounts are shown in short

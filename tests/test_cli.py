@@ -503,6 +503,95 @@ def test_no_plan_json_is_deterministic_too(
     assert run(capsys, "optimise", *small, "--budget", "10", "--format", "json") == first
 
 
+# -- the table: the plan and the other paths from one planner ----------------------------------
+
+
+def count_planner_work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count, from now on, how often the usable items are worked out and a search is run."""
+    import ceplan.bulk
+    import ceplan.planning
+    import ceplan.solving
+
+    counts = {"usable items": 0, "usable arrays": 0, "searches": 0}
+
+    def counting(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def count(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        return count
+
+    for module, attribute, name in (
+        (ceplan.planning, "usable_items", "usable items"),
+        (ceplan.bulk, "Usable", "usable arrays"),
+        (ceplan.solving, "solve_in_stages", "searches"),
+    ):
+        monkeypatch.setattr(module, attribute, counting(name, getattr(module, attribute)))
+    return counts
+
+
+def test_the_table_plans_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the table planned twice: after ``optimise``, ``compare_paths`` planned every
+    path again with a planner of its own (the usable items worked out twice, the chosen path
+    searched twice)."""
+    counts = count_planner_work(monkeypatch)
+    argv = ["optimise", "--tier", "professional", "--today", TODAY, "--solver", "highs"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "Cheapest plan: 1 core exam" in out and "Other paths:" in out
+    # One search for the plan (all paths at once), one for each other path with a plan to
+    # find (80 credits and 2 professional exams are ruled out without a search).
+    assert counts == {"usable items": 1, "usable arrays": 0, "searches": 3}
+
+
+def test_the_table_works_out_a_large_catalogues_usable_items_once(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    write_catalog: WriteCatalog,
+) -> None:
+    from tests.generators import catalog_data as generated
+
+    path = write_catalog(generated(600, 0))
+    counts = count_planner_work(monkeypatch)
+    code, out, _ = run(capsys, "optimise", "--tier", "professional", "--catalog", str(path))
+    assert code == 0 and "Other paths:" in out
+    assert counts == {"usable items": 0, "usable arrays": 1, "searches": 0}  # no solver: dp
+
+
+TABLE_CASES = [
+    ({}, []),
+    ({"solver": "highs"}, ["--solver", "highs"]),
+    ({"hours_per_week": 10}, ["--hours-per-week", "10"]),
+    ({"budget": 2750}, ["--budget", "2750"]),  # one other path over the budget
+    ({"passed": "professional"}, ["--passed", "professional"]),  # chosen: 2 professional exams
+    (
+        {"expires": "2027-06-30", "hours_per_week": 4},
+        ["--expires", "2027-06-30", "--hours-per-week", "4"],
+    ),
+    ({"earned": 80}, ["--earned", "80"]),  # already met: no other paths
+    ({"budget": 1}, ["--budget", "1"]),  # no plan
+]
+
+
+@pytest.mark.parametrize(("inputs", "argv"), TABLE_CASES)
+def test_the_table_is_optimise_beside_compare_paths(
+    capsys: pytest.CaptureFixture[str], inputs: dict[str, Any], argv: list[str]
+) -> None:
+    """Planned once, the table is what it was: the plan of ``optimise`` and, for each other
+    path, its plan from ``compare_paths``."""
+    from ceplan.render import plan_table
+
+    catalog = ceplan.load_catalog()
+    given = {"today": TODAY, **inputs}
+    plan = ceplan.optimise(catalog, "professional", **given)
+    others = None
+    if plan.found and not plan.already_met:
+        others = ceplan.compare_paths(catalog, "professional", **given)
+    _, out, _ = run(capsys, "optimise", "--tier", "professional", "--today", TODAY, *argv)
+    assert out == plan_table(plan, others, catalog)
+
+
 # -- no plan (exit 1) ----------------------------------------------------------------------------
 
 
@@ -1030,6 +1119,7 @@ def test_a_fault_of_ceplan_is_one_line_not_a_traceback(
         raise RuntimeError("something ceplan did not expect")
 
     monkeypatch.setattr("ceplan.cli.optimise", broken)
+    monkeypatch.setattr("ceplan.cli.optimise_and_compare", broken)  # the table's
     code, out, err = run(capsys, "optimise", "--tier", "professional")
     assert (code, out) == (2, "")
     assert err == (

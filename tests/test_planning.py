@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -966,6 +967,108 @@ def test_compare_paths_when_nothing_works(solver: str) -> None:
     assert ids(best) == []
     assert len(best.reasons) == 1 and best.reasons[0].startswith("too late")
     assert best.reasons == plan_for(catalog, solver, expires=day(-1)).reasons
+
+
+def test_optimise_and_compare_is_optimise_beside_compare_paths(solver: str) -> None:
+    """The SPEC's example: the plan is optimise's (path 2, 399.00); path 1's entry is its plan
+    from compare_paths (449.00); path 2's entry is the plan itself."""
+    from ceplan.planning import optimise_and_compare
+
+    catalog = make_catalog(
+        activities=[act("course", 48, 99, hours=14), act("more", 40, 350, hours=30)],
+        exams=[exam("enarsi", 300, hours=80)],
+        paths=PRO_PATHS,
+    )
+    inputs: dict[str, Any] = {"today": TODAY, "expires": day(365), "solver": solver}
+    plan, comparison = optimise_and_compare(catalog, "pro", **inputs)
+    assert plan.to_json() == ceplan.optimise(catalog, "pro", **inputs).to_json()
+    assert comparison is not None
+    alone = ceplan.compare_paths(catalog, "pro", **inputs)
+    assert comparison.paths == alone.paths and comparison.currency == alone.currency
+    assert comparison.plans[0].to_json() == alone.plans[0].to_json()
+    assert comparison.plans[0].total_cost == pytest.approx(449.0)
+    assert comparison.plans[1] is plan and plan.path_index == 1
+    assert comparison.best is plan
+
+
+@pytest.mark.parametrize(
+    ("inputs", "paths"),
+    [
+        ({"earned": 80}, PRO_PATHS),  # already met
+        ({"budget": 10}, PRO_PATHS),  # no plan
+        ({}, PRO_PATHS[1:]),  # a tier of one path
+    ],
+)
+def test_optimise_and_compare_with_nothing_to_compare(
+    inputs: dict[str, Any], paths: list[dict[str, Any]]
+) -> None:
+    from ceplan.planning import optimise_and_compare
+
+    catalog = make_catalog(
+        activities=[act("course", 48, 99), act("more", 40, 350)],
+        exams=[exam("enarsi", 300)],
+        paths=paths,
+    )
+    given = {"today": TODAY, "expires": day(365), **inputs}
+    plan, comparison = optimise_and_compare(catalog, "pro", **given)
+    assert comparison is None
+    assert plan.to_json() == ceplan.optimise(catalog, "pro", **given).to_json()
+
+
+@pytest.mark.parametrize(("limit", "spend"), [(1.0, True), (60.0, False)])
+def test_optimise_and_compare_leaves_the_other_paths_what_is_left_and_a_tenth_at_least(
+    monkeypatch: pytest.MonkeyPatch, limit: float, spend: bool
+) -> None:
+    """With a first search that takes all of the 1 s, the plan is not proved best and the
+    other paths get a tenth of the limit (0.1 s), each of their searches no more. With a quick
+    plan, they get what it left."""
+    import ceplan.planning as planning
+    from ceplan.solving import HighsSolver, Run, Solver
+
+    class SpendsTheTime(Solver):
+        name = "spends-the-time"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = HighsSolver()
+            self.given: list[float | None] = []
+
+        def run(self, problem: Any, seconds: float | None, gap: float, start: Any = None) -> Run:
+            self.given.append(seconds)
+            if spend and len(self.given) == 1 and seconds is not None:
+                time.sleep(seconds)
+            return self.inner.run(problem, seconds, gap, start)
+
+    made: list[float | None] = []
+
+    class Recorded(planning.Deadline):
+        def __init__(self, seconds: float | None = None) -> None:
+            made.append(seconds)
+            super().__init__(seconds)
+
+    monkeypatch.setattr(planning, "Deadline", Recorded)
+    catalog = make_catalog(
+        activities=[act("course", 48, 99, hours=14), act("more", 40, 350, hours=30)],
+        exams=[exam("enarsi", 300, hours=80)],
+        paths=PRO_PATHS,
+    )
+    solver = SpendsTheTime()
+    plan, comparison = planning.optimise_and_compare(
+        catalog, "pro", today=TODAY, expires=day(365), solver=solver, time_limit=limit
+    )
+    assert plan.path_index == 1 and plan.total_cost == pytest.approx(399.0)
+    assert comparison is not None and comparison.plans[1] is plan
+    assert made[0] == limit and len(made) == 2
+    if spend:
+        assert (plan.status, plan.termination) == ("feasible", "time_limit")
+        assert made[1] == pytest.approx(0.1)
+        searches = solver.given[1:]
+        assert searches and all(s is not None and s <= 0.1 for s in searches)
+    else:
+        assert plan.status == "optimal"
+        assert made[1] is not None and limit / 10 < made[1] <= limit
+        other = comparison.plans[0]
+        assert (other.status, other.total_cost) == ("optimal", pytest.approx(449.0))
 
 
 # -- tables and JSON ---------------------------------------------------------------------------

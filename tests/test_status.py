@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import stat
 import time
 from collections.abc import Mapping
@@ -156,6 +157,12 @@ def test_a_limit_in_a_tie_break_stage_keeps_the_best_plan_found(
     if "count" in proven:
         assert len(plan.planned) == 2
     assert any("cost is proven least" in w for w in plan.warnings), plan.warnings
+    unsettled = {
+        ("cost",): "the fewest hours, then the fewest items, then the smallest ids in sort order",
+        ("cost", "hours"): "the fewest items, then the smallest ids in sort order",
+        ("cost", "hours", "count"): "the smallest ids in sort order",
+    }[proven]
+    assert any(w.endswith(f"before settling the ties ({unsettled})") for w in plan.warnings)
     credits = sum(item.credits for item in plan.planned)
     assert credits >= 80 and all(item.id != "x" for item in plan.planned)
 
@@ -171,6 +178,33 @@ def test_a_check_for_other_plans_that_gives_up_early_leaves_the_ties_to_the_stag
     assert (plan.status, plan.termination, plan.gap) == ("optimal", "solved", 0.0)
     assert plan.proven == ("cost", "hours", "count", "ids")
     assert [item.id for item in plan.planned] == ["b", "d"]
+
+
+def test_the_verdict_is_the_plans_status_record_with_the_stage_it_stopped_in() -> None:
+    """One record: status, termination, gap, the stages proved and where the search stopped
+    (the first stage not proved), for every way a plan can end; the JSON is left as it was."""
+    from ceplan.status import Verdict
+
+    cases = [
+        (plan_with("highs"), Verdict("optimal", "solved", 0.0, ("cost", "hours", "count", "ids"))),
+        (plan_with(StopsAt(1, bound=1500.0)), Verdict("feasible", "time_limit", 0.25, (), "cost")),
+        (
+            plan_with(StopsAt(4, keep=True, sleep=0.5), time_limit=0.5),
+            Verdict("feasible", "time_limit", 0.0, ("cost", "hours"), "count"),
+        ),
+        (
+            plan_with(StopsAt(2, keep=False), hours_per_week=10),
+            Verdict("feasible", "time_limit", 0.0, ("cost",), "hours"),
+        ),
+        (plan_with(StopsAt(1, keep=False)), Verdict("unknown", "time_limit", None, (), "cost")),
+        (plan_with("highs", budget=1), Verdict("infeasible", "solved", None, ())),
+    ]
+    for plan, verdict in cases:
+        assert plan.verdict == verdict
+        assert plan.verdict.found == plan.found == (plan.status in ("optimal", "feasible"))
+        out = plan.to_dict()
+        assert (out["status"], out["termination"]) == (verdict.status, verdict.termination)
+        assert "stopped_in" not in out and "proven" not in out
 
 
 def test_no_plan_before_the_limit_is_unknown_not_infeasible() -> None:
@@ -287,6 +321,72 @@ def test_a_pulp_solver_object_is_used_as_is() -> None:
     plan = plan_with(pulp.HiGHS(msg=False))
     assert plan.status == "optimal"
     assert [item.id for item in plan.planned] == ["b", "d"]
+
+
+class Recording(pulp.HiGHS):  # type: ignore[misc]
+    """PuLP's HiGHS, noting the time limit and gaps of each solve it is asked for."""
+
+    def __init__(self, seen: list[tuple[float | None, float | None, float | None]]) -> None:
+        super().__init__(msg=False)
+        self.seen = seen
+
+    def actualSolve(self, lp: pulp.LpProblem, **kwargs: Any) -> int:
+        self.seen.append((self.timeLimit, self.gapRel, self.gapAbs))
+        return int(super().actualSolve(lp, **kwargs))
+
+
+@pytest.mark.parametrize("limit", [None, 30.0])
+def test_a_pulp_solver_object_gets_the_time_left_and_no_relative_gap(limit: float | None) -> None:
+    """Before, a PuLP solver object ran as it came: no time limit (a slow model ran to the end
+    whatever ``time_limit`` said) and its own relative gap. Each solve now runs a copy with
+    the time left and a relative gap of 0; the object given is left as it was."""
+    seen: list[tuple[float | None, float | None, float | None]] = []
+    solver = Recording(seen)
+    plan = plan_with(solver, time_limit=limit)
+    assert plan.status == "optimal" and [item.id for item in plan.planned] == ["b", "d"]
+    assert len(seen) >= 6  # the tied catalogue takes every stage
+    first = seen[0][0]  # the cheapest plan: all the time there is
+    assert first is None if limit is None else first == pytest.approx(limit, abs=5)
+    for seconds, relative, absolute in seen:
+        assert (relative, absolute) == (0.0, 0.5)
+        if limit is not None:
+            assert seconds is not None and 0 < seconds <= limit
+    # Proving the plan is the only one left gets a share of the time, limit or not.
+    assert any(seconds is not None and seconds < 1 for seconds, _, _ in seen)
+    assert (solver.timeLimit, solver.gapRel, solver.gapAbs) == (None, None, None)
+
+
+def test_a_pulp_solver_objects_own_time_limit_is_kept_when_shorter() -> None:
+    seen: list[tuple[float | None, float | None, float | None]] = []
+    solver = Recording(seen)
+    solver.timeLimit = 20.0
+    for limit in (60, None):
+        seen.clear()
+        plan_with(solver, time_limit=limit)
+        assert seen[0][0] == 20.0
+        assert all(seconds is not None and seconds <= 20.0 for seconds, _, _ in seen)
+    assert solver.timeLimit == 20.0
+
+
+def subset_sum_catalog() -> ceplan.Catalog:
+    """16 courses whose prices are their credits (1,000 to 10,000) plus 10 cents: close to a
+    subset-sum problem, where a plan a few cents dearer is within 0.01% of the cheapest."""
+    rng = random.Random(9)
+    credits = [rng.randint(1000, 10000) for _ in range(16)]
+    activities = [act(f"a{n:02d}", c, (c + 10) / 100) for n, c in enumerate(credits)]
+    return make_catalog(activities=activities, paths=[{"credits": sum(credits) // 2}])
+
+
+def test_a_pulp_solver_object_finds_the_cheapest_plan() -> None:
+    """PuLP's HiGHS stops at a relative gap of 0.01% by default: with it as it came, ceplan
+    called a plan of 459.01 optimal where one of 458.98 exists."""
+    catalog = subset_sum_catalog()
+    inputs: dict[str, Any] = {"today": TODAY, "expires": EXPIRES}
+    exact = ceplan.optimise(catalog, "pro", **inputs)
+    assert exact.solver == "dp" and exact.total_cost == 458.98
+    plan = ceplan.optimise(catalog, "pro", solver=pulp.HiGHS(msg=False), **inputs)
+    assert (plan.status, plan.total_cost) == ("optimal", 458.98)
+    assert {**plan.to_dict(), "solver": None} == {**exact.to_dict(), "solver": None}
 
 
 def test_no_stray_files_are_left_by_cbc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
