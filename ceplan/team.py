@@ -608,13 +608,12 @@ def solve_team(
     plan stopped in the first stage is measured against the best priority the bound allows.
     """
     search = _Search(model, make_solver("highs"), deadline or Deadline(seconds))
-    floors: dict[str, dt.date] = {}
+    renewals: dict[str, Any] = {}
     for number, stage in enumerate(STAGES, start=1):
         began = time.perf_counter()
-        renewals: dict[str, Any] = {}
         expression = None
         if stage == "ids":
-            run = _each_person(search, floors)
+            run = _each_person(search, renewals)
         else:
             if stage == "renewal":
                 renewals = _renewals(model)
@@ -663,9 +662,6 @@ def solve_team(
             # to a tolerance.
             slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
             model.problem += expression <= value + slack, f"hold_{stage}"
-        for person, days in renewals.items():
-            later = round(float(pulp.value(days) or 0))
-            floors[person] = model.requests[person].today + dt.timedelta(days=later)
     return _solution(model, "optimal", "solved", 0.0, None)
 
 
@@ -810,20 +806,21 @@ class _Search:
         )
 
 
-def _each_person(search: _Search, floors: Mapping[str, dt.date]) -> Run | None:
+def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
     """Stage 5: each person who renews on their own, their one-person tie-break.
 
     First, for the whole team, who pays how much in which period and from which fund: the
     plan of stages 1 to 4 paid as early as it can be (the fewest days, in total, that items
     are paid later than they could be; one call, no call when none is late). Then, with what
     that gives each person held (their out-of-pocket money in each budget period, what each
-    fund pays for them, their hours and, with weekly hours, their renewal day no earlier:
-    ``floors``), people no longer touch each other, so each is solved alone (:func:`_alone`,
-    :func:`_tie_break`), in any order, and the answers put together keep every row of the
-    team's problem. What the periods and funds have left is shared out evenly among the
-    people who renew, so that a person may also move money between periods when there is
-    room: with ample budgets each then gets their one-person plan, dates included. Returns
-    the run that failed, if one did (the people solved before it keep their answers).
+    fund pays for them, their hours and, with weekly hours, their renewal day no earlier: the
+    days of ``renewals``), people no longer touch each other, so each is solved alone
+    (:func:`_alone`, :func:`_tie_break`), in any order, and the answers put together keep
+    every row of the team's problem. What the periods and funds have left is shared out
+    evenly among the people who renew, so that a person may also move money between periods
+    when there is room: with ample budgets each then gets their one-person plan, dates
+    included. Returns the run that failed, if one did (the people solved before it keep their
+    answers).
     """
     model = search.model
     renewing = [p for p in sorted(model.members) if (model.renew[p].value() or 0) > 0.5]
@@ -861,7 +858,7 @@ def _each_person(search: _Search, floors: Mapping[str, dt.date]) -> Run | None:
             funds={n: cents + share * fund_left[n] for n, cents in used[person].items()},
             out_of_pocket=value(member.out_of_pocket),
             hours=value(member.hours),
-            renewal=floors.get(person),
+            renewal=_renewal_day(model, person, renewals),
         )
         alone = _Search(_alone(model, person, held), search.solver, search.deadline)
         mine = _variables(alone.model.members[person])
@@ -875,6 +872,14 @@ def _each_person(search: _Search, floors: Mapping[str, dt.date]) -> Run | None:
         search.best.update((variable.name, variable.varValue) for variable in mine)
     search.restore()
     return None
+
+
+def _renewal_day(model: TeamModel, person: str, renewals: Mapping[str, Any]) -> dt.date | None:
+    """The day ``person`` renews in the answer in hand (weekly hours only, else ``None``)."""
+    if person not in renewals:
+        return None
+    later = round(float(pulp.value(renewals[person]) or 0))
+    return model.requests[person].today + dt.timedelta(days=later)
 
 
 def _fix_items(search: _Search) -> None:
@@ -1224,6 +1229,7 @@ def _solution(
     taken: dict[str, tuple[Taken, ...]] = {}
     spent: dict[int, float] = {}
     used: dict[int, float] = {}
+    out_of_pocket = 0.0
     for person, block in model.blocks.items():
         renews[person] = (model.renew[person].value() or 0) > 0.5
         if not renews[person]:
@@ -1260,8 +1266,9 @@ def _solution(
             )
             for f, cents in funds.items():
                 used[f] = used.get(f, 0.0) + cents
+            out = item.cents - sum(funds.values())
+            out_of_pocket += out
             if segment.period is not None:
-                out = item.cents - sum(funds.values())
                 spent[segment.period] = spent.get(segment.period, 0.0) + out
         taken[person] = tuple(sorted(rows, key=lambda t: t.item))
     return TeamSolution(
@@ -1274,7 +1281,7 @@ def _solution(
         taken=taken,
         spent=spent,
         used=used,
-        out_of_pocket=sum(spent.values()),
+        out_of_pocket=out_of_pocket,
         priority=float(pulp.value(model.priority) or 0),
     )
 
