@@ -235,6 +235,16 @@ def test_the_workbook_reads_back_as_the_json_says(tmp_path: Path) -> None:
     ]
     timeline = rows("Timeline")
     assert sum(m["out_of_pocket"] for m in timeline) == pytest.approx(plan.out_of_pocket)
+    # Each item is paid in one month (its paid_on) and due in one (its finish).
+    frame = plan.items
+    assert sum(m["items_paid"] for m in timeline) == sum(m["items_due"] for m in timeline)
+    assert sum(m["items_due"] for m in timeline) == len(frame)
+    assert sum(m["cost_due"] for m in timeline) == pytest.approx(frame["cost"].sum())
+    by_month = {m["month"]: m for m in timeline}
+    for month, group in frame.groupby(frame["finish"].dt.strftime("%Y-%m")):
+        assert by_month[month]["items_due"] == len(group)
+    for month, group in frame.groupby(frame["paid_on"].dt.strftime("%Y-%m")):
+        assert by_month[month]["items_paid"] == len(group)
     sheet = book["People"]
     money = sheet.cell(row=2, column=list(plan.people.columns).index("cost") + 1)
     assert money.number_format == '#,##0.00 "GBP"'
