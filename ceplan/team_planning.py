@@ -15,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pulp
 
-from ceplan.catalog import Catalog
+from ceplan.catalog import Catalog, _to_cents
 from ceplan.roster import Budget, Fund, Person, Roster
 from ceplan.status import Deadline
-from ceplan.team import OutOfTime, TeamModel, TeamSolution, build_team, cents_down, solve_team
+from ceplan.team import (
+    OutOfTime,
+    Taken,
+    TeamModel,
+    TeamSolution,
+    build_team,
+    least_money,
+    money_cents,
+    solve_team,
+)
 from ceplan.team_request import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.team_results import (
     BudgetUse,
@@ -168,15 +177,15 @@ def _unplanned(request: TeamRequest) -> TeamPlan:
             for person in roster.people
         ),
         budget_uses=tuple(
-            BudgetUse(b.name, b.start, b.end, money_value(cents_down(catalog, b.amount)), 0.0)
+            BudgetUse(b.name, b.start, b.end, money_value(money_cents(catalog, b.amount)), 0.0)
             for b in roster.budgets
         ),
         fund_uses=tuple(
             FundUse(
                 name=f.name,
-                amount=money_value(cents_down(catalog, f.amount, f.currency)),
+                amount=money_value(money_cents(catalog, f.amount, f.currency)),
                 currency=f.currency or catalog.currency,
-                given=f.amount,
+                given=_given(f),
                 expires=f.expires,
                 pays_for=f.pays_for,
                 used=0.0,
@@ -200,25 +209,32 @@ def _team_plan(
 ) -> TeamPlan:
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
+    spent = dict.fromkeys(periods, 0)
+    used = dict.fromkeys(names, 0)
     outcomes = []
     for person in roster.people:
         items = []
         for taken in solution.taken[person.id]:
             item = catalog.item(taken.item)
+            paid = _fund_cents(taken)
+            for f, cents in paid:
+                used[f] += cents
+            if taken.period is not None:
+                spent[taken.period] += taken.cents - sum(cents for _, cents in paid)
             items.append(
                 TeamItem(
                     person=person.id,
                     id=taken.item,
                     title=item.title,
                     kind="exam" if hasattr(item, "kind") else "activity",
-                    start=taken.start,
-                    cost=money_value(taken.cents),
+                    hours=taken.hours,
+                    cents=taken.cents,
+                    paid_on=taken.paid_on,
                     period=periods.get(taken.period) if taken.period is not None else None,
-                    paid_by_funds=tuple(
-                        (names[f], money_value(cents))
-                        for f, cents in sorted(taken.paid_by_fund.items())
-                        if round(cents) > 0
-                    ),
+                    fund_cents=tuple((names[f], cents) for f, cents in paid),
+                    start=taken.start,
+                    finish=taken.finish,
+                    complete_by=taken.complete_by,
                 )
             )
         renews = solution.renews[person.id]
@@ -236,7 +252,7 @@ def _team_plan(
                 name=person.name,
                 tier=person.tier,
                 renews=renews,
-                path=rules[path].describe() if renews and path is not None else None,
+                path=rules[path] if renews and path is not None else None,
                 items=tuple(items),
                 reasons=reasons,
                 priority=person.priority,
@@ -244,7 +260,7 @@ def _team_plan(
             )
         )
     budget_uses = tuple(
-        BudgetUse(b.name, b.start, b.end, b.amount, money_value(solution.spent.get(n, 0.0)))
+        BudgetUse(b.name, b.start, b.end, money_value(model.budget_cents[n]), money_value(spent[n]))
         for n, b in enumerate(roster.budgets)
     )
     fund_uses = tuple(
@@ -252,10 +268,10 @@ def _team_plan(
             name=f.name,
             amount=money_value(model.fund_cents[n]),
             currency=f.currency or catalog.currency,
-            given=f.amount,
+            given=_given(f),
             expires=f.expires,
             pays_for=f.pays_for,
-            used=money_value(solution.used.get(n, 0.0)),
+            used=money_value(used[n]),
         )
         for n, f in enumerate(roster.funds)
     )
@@ -271,6 +287,28 @@ def _team_plan(
         budget_uses=budget_uses,
         fund_uses=fund_uses,
     )
+
+
+def _fund_cents(taken: Taken) -> tuple[tuple[int, int], ...]:
+    """What each fund (position) paid toward an item, in whole cents.
+
+    The solver's payments are continuous; each is rounded to the cent, and cut where they
+    would come to more than the item costs.
+    """
+    paid: list[tuple[int, int]] = []
+    left = taken.cents
+    for f, amount in sorted(taken.paid_by_fund.items()):
+        cents = min(round(amount), left)
+        if cents > 0:
+            paid.append((f, cents))
+            left -= cents
+    return tuple(paid)
+
+
+def _given(fund: Fund) -> float:
+    """A fund's amount in its own currency, to the cent."""
+    cents = _to_cents(fund.amount, 1.0)
+    return fund.amount if cents is None else money_value(cents)
 
 
 def _reasons(
@@ -312,7 +350,7 @@ def _reasons(
                 f"their own cheapest plan costs {own}",
             )
         return ("the budgets and funds cannot renew this person alongside the others",)
-    money, spends, added = extra
+    added, spends = extra
     causes = [
         cause
         for n in sorted(set(spends) | set(added))
@@ -320,8 +358,34 @@ def _reasons(
     ]
     if not causes:  # their plan fits what is left; the others' must move to make room
         causes = ["the budgets cannot renew them alongside the others as the plan stands"]
-    more = f"{format_money(money, catalog.currency)} more would renew {person.name}"
-    return ("; ".join([*causes, more]),)
+    return ("; ".join([*causes, _more(roster, added, catalog.currency, person.name)]),)
+
+
+def _more(roster: Roster, added: Mapping[int, int], currency: str, name: str) -> str:
+    """How much more money, in which budget periods, would renew ``name``: words to check.
+
+    Examples
+    --------
+    >>> from ceplan.roster import Roster
+    >>> roster = Roster.model_validate({"schema": 1, "team": "T", "people": [
+    ...     {"id": "bo", "name": "Bo", "tier": "pro", "expires": "2028-01-31"}], "budgets": [
+    ...     {"name": "FY1", "start": "2026-04-01", "end": "2027-03-31", "amount": 0},
+    ...     {"name": "FY2", "start": "2027-04-01", "end": "2028-03-31", "amount": 0}]})
+    >>> _more(roster, {1: 31600}, "GBP", "Bo")
+    '316.00 GBP more in FY2 would renew Bo'
+    >>> _more(roster, {0: 10000, 1: 25000}, "GBP", "Bo")
+    '350.00 GBP more (100.00 GBP in FY1, 250.00 GBP in FY2) would renew Bo'
+    """
+    total = format_money(money_value(sum(added.values())), currency)
+    parts = [
+        f"{format_money(money_value(cents), currency)} in {roster.budgets[n].name}"
+        for n, cents in sorted(added.items())
+    ]
+    if len(parts) == 1:
+        where = " in " + parts[0].split(" in ", 1)[1]
+    else:
+        where = f" ({', '.join(parts)})"
+    return f"{total} more{where} would renew {name}"
 
 
 def _cause(
@@ -371,15 +435,15 @@ def _extra_needed(
     person_id: str,
     solution: TeamSolution,
     finish: Deadline,
-) -> tuple[float, dict[int, float], list[int]] | None:
+) -> tuple[dict[int, int], dict[int, float]] | None:
     """The least money added to the budget periods that renews ``person_id``.
 
-    Everyone who renews still does. Returns the amount, what the person's plan then spends
-    out of pocket in each period (cents), and the periods the money goes to; ``None`` if no
-    money would do (or none was found in time).
+    Everyone who renews still does. Solved as the plan's stages are
+    (:func:`ceplan.team.least_money`: weekly hours included), so that the team planned again
+    with that money renews them. Returns the whole cents added to each period the money goes
+    to, and what the person's plan then spends out of pocket in each period (cents); ``None``
+    if no money would do (or none was found in time).
     """
-    from ceplan.solving import make_solver
-
     extended = build_team(
         catalog,
         roster,
@@ -388,40 +452,15 @@ def _extra_needed(
         requests=model.requests,
         deadline=finish,
     )
-    problem, extra = extended.problem, extended.extra
-    for other, renews in solution.renews.items():
-        if renews or other == person_id:
-            problem += extended.renew[other] == 1, f"keep_{extended.tags[other]}"
-    problem.setObjective(pulp.lpSum(extra.values()))
-    left = finish.remaining()
-    if left is not None and left <= 0:
-        return None
-    run = make_solver("highs").run(problem, left, 0.0)
+    keep = [other for other, renews in solution.renews.items() if renews or other == person_id]
+    run = least_money(extended, keep, finish)
     if run.status not in ("optimal", "feasible"):
         return None
-    added = {n: float(var.value() or 0) for n, var in extra.items()}
-    periods = [n for n, cents in sorted(added.items()) if cents > 0.5]
-    return money_value(sum(added.values())), _own_spend(extended, person_id), periods
-
-
-def _own_spend(model: TeamModel, person_id: str) -> dict[int, float]:
-    """What the answer in ``model`` has ``person_id`` spend out of pocket, by budget period."""
-    block = model.blocks[person_id]
-    spent: dict[int, float] = {}
-    for virtual, take in block.take.items():
-        if (take.value() or 0) < 0.5:
-            continue
-        item, n = model.origin[person_id, virtual]
-        period = model.segments[n].period
-        if period is None:
-            continue
-        paid = sum(
-            float(var.value() or 0)
-            for (who, copy, _), var in model.pay.items()
-            if who == person_id and copy == virtual
-        )
-        spent[period] = spent.get(period, 0.0) + item.cents - paid
-    return spent
+    added = {n: round(var.value() or 0) for n, var in extended.extra.items()}
+    spends = {
+        n: float(pulp.value(spend) or 0) for n, spend in extended.members[person_id].spend.items()
+    }
+    return {n: cents for n, cents in added.items() if cents > 0}, spends
 
 
 @dataclass(frozen=True)
@@ -462,10 +501,10 @@ class TeamComparison:
 
     @property
     def items(self) -> pd.DataFrame:
-        """Per person and item planned in either: the budget period and start day in each."""
+        """Per person and item planned in either: the day it is paid and its period in each."""
         keys = ["person", "id"]
-        before = self.before.items[[*keys, "start", "period"]]
-        after = self.after.items[[*keys, "start", "period"]]
+        before = self.before.items[[*keys, "paid_on", "period"]]
+        after = self.after.items[[*keys, "paid_on", "period"]]
         merged = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
         return merged.sort_values(keys, kind="stable").reset_index(drop=True)
 

@@ -16,32 +16,60 @@ from typing import Any
 
 import pandas as pd
 
+from ceplan.catalog import PathRule
 from ceplan.errors import one_line
-from ceplan.units import format_money
+from ceplan.units import format_money, money_value, plain_number
 
 __all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
 
 
 @dataclass(frozen=True)
 class TeamItem:
-    """An item in one person's plan, the day it starts (and is paid) and who paid for it."""
+    """An item in one person's plan: when it is paid and who paid, when it is done.
+
+    Money is held in whole cents of the catalogue's currency; the amounts are read from them
+    (:func:`~ceplan.units.money_value`).
+    """
 
     person: str
     id: str
     title: str
     kind: str
     """``"activity"`` or ``"exam"``."""
-    start: dt.date
-    cost: float
+    hours: float
+    cents: int
+    """What it costs."""
+    paid_on: dt.date
+    """The day it is paid: its out-of-pocket part falls in the budget period holding it."""
     period: str | None
-    """The budget period its out-of-pocket part falls in."""
-    paid_by_funds: tuple[tuple[str, float], ...]
-    """Fund names and the amounts they paid."""
+    """The budget period holding :attr:`paid_on`."""
+    fund_cents: tuple[tuple[str, int], ...]
+    """Fund names and the cents each paid."""
+    start: dt.date
+    finish: dt.date
+    """When it is done, as in the person's one-person plan (never before it is paid)."""
+    complete_by: dt.date
+    """Its do-by date."""
+
+    @property
+    def cost(self) -> float:
+        """What it costs."""
+        return money_value(self.cents)
+
+    @property
+    def paid_by_funds(self) -> tuple[tuple[str, float], ...]:
+        """Fund names and the amounts they paid."""
+        return tuple((name, money_value(cents)) for name, cents in self.fund_cents)
+
+    @property
+    def out_of_pocket_cents(self) -> int:
+        """What the budget period paid, in cents."""
+        return self.cents - sum(cents for _, cents in self.fund_cents)
 
     @property
     def out_of_pocket(self) -> float:
         """What the budget period paid."""
-        return round(self.cost - sum(amount for _, amount in self.paid_by_funds), 2)
+        return money_value(self.out_of_pocket_cents)
 
     def to_dict(self) -> dict[str, Any]:
         """The item as plain data."""
@@ -49,11 +77,15 @@ class TeamItem:
             "id": self.id,
             "title": self.title,
             "kind": self.kind,
-            "start": self.start.isoformat(),
+            "hours": plain_number(self.hours),
             "cost": self.cost,
+            "paid_on": self.paid_on.isoformat(),
+            "period": self.period,
             "paid_by_funds": dict(self.paid_by_funds),
             "out_of_pocket": self.out_of_pocket,
-            "period": self.period,
+            "start": self.start.isoformat(),
+            "finish": self.finish.isoformat(),
+            "complete_by": self.complete_by.isoformat(),
         }
 
 
@@ -65,10 +97,11 @@ class PersonOutcome:
     name: str
     tier: str
     renews: bool
-    path: str | None
+    path: PathRule | None
+    """The path their items meet (``None`` when at risk)."""
     items: tuple[TeamItem, ...]
     reasons: tuple[str, ...]
-    priority: float
+    priority: int
     expires: dt.date
 
     @property
@@ -77,14 +110,29 @@ class PersonOutcome:
         return "renews" if self.renews else "at_risk"
 
     @property
+    def path_words(self) -> str | None:
+        """The path in words, e.g. ``"40 credits + 1 professional exam"``."""
+        return None if self.path is None else self.path.describe()
+
+    @property
+    def hours(self) -> float:
+        """The hours their items take."""
+        return float(plain_number(sum(item.hours for item in self.items)))
+
+    @property
+    def cents(self) -> int:
+        """What the person's items cost, in cents."""
+        return sum(item.cents for item in self.items)
+
+    @property
     def cost(self) -> float:
         """What the person's items cost."""
-        return round(sum(item.cost for item in self.items), 2)
+        return money_value(self.cents)
 
     @property
     def out_of_pocket(self) -> float:
         """What the budget periods pay of it."""
-        return round(sum(item.out_of_pocket for item in self.items), 2)
+        return money_value(sum(item.out_of_pocket_cents for item in self.items))
 
     def to_dict(self) -> dict[str, Any]:
         """The person's outcome as plain data."""
@@ -95,7 +143,8 @@ class PersonOutcome:
             "status": self.status,
             "expires": self.expires.isoformat(),
             "priority": self.priority,
-            "path": self.path,
+            "path": None if self.path is None else self.path.to_dict(),
+            "hours": plain_number(self.hours),
             "cost": self.cost,
             "out_of_pocket": self.out_of_pocket,
             "items": [item.to_dict() for item in self.items],
@@ -116,7 +165,7 @@ class BudgetUse:
     @property
     def left(self) -> float:
         """What the plan leaves unspent."""
-        return round(self.amount - self.spent, 2)
+        return money_value(round(self.amount * 100) - round(self.spent * 100))
 
     def to_dict(self) -> dict[str, Any]:
         """The period as plain data."""
@@ -149,7 +198,7 @@ class FundUse:
     @property
     def lost(self) -> float:
         """What is left at expiry, and so lost."""
-        return round(self.amount - self.used, 2)
+        return money_value(round(self.amount * 100) - round(self.used * 100))
 
     def to_dict(self) -> dict[str, Any]:
         """The fund as plain data."""
@@ -172,11 +221,13 @@ class TeamPlan:
     currency: str
     today: dt.date
     status: str
-    """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped it."""
+    """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped the
+    search with a plan, ``"unknown"`` when it stopped before any plan was found (nobody is
+    then planned)."""
     termination: str
     gap: float | None
-    """The relative gap of the stage a limit stopped (``0.0`` when every stage was proved,
-    ``None`` when unknown)."""
+    """The relative gap, from 0 to 1, of the stage a limit stopped (``0.0`` when every stage
+    was proved, ``None`` when the solver gave none)."""
     stopped_in: str | None
     """The stage of the order a limit stopped, if one did."""
     outcomes: tuple[PersonOutcome, ...]
@@ -191,16 +242,25 @@ class TeamPlan:
     @property
     def out_of_pocket(self) -> float:
         """What the budget periods pay in all."""
-        return round(sum(outcome.out_of_pocket for outcome in self.outcomes), 2)
+        return money_value(
+            sum(item.out_of_pocket_cents for outcome in self.outcomes for item in outcome.items)
+        )
 
     @property
     def paid_by_funds(self) -> float:
         """What the funds pay in all."""
-        return round(sum(use.used for use in self.fund_uses), 2)
+        return money_value(
+            sum(
+                cents
+                for outcome in self.outcomes
+                for item in outcome.items
+                for _, cents in item.fund_cents
+            )
+        )
 
     @property
     def people(self) -> pd.DataFrame:
-        """One row per person."""
+        """One row per person (the path in words)."""
         rows = [
             {
                 "id": o.id,
@@ -209,41 +269,45 @@ class TeamPlan:
                 "status": o.status,
                 "expires": pd.Timestamp(o.expires),
                 "priority": o.priority,
-                "path": o.path,
+                "path": o.path_words,
                 "items": len(o.items),
+                "hours": o.hours,
                 "cost": o.cost,
                 "out_of_pocket": o.out_of_pocket,
                 "reasons": "; ".join(o.reasons),
             }
             for o in self.outcomes
         ]
-        columns = ["id", "name", "tier", "status", "expires", "priority", "path", "items"]
-        frame = pd.DataFrame(rows, columns=[*columns, "cost", "out_of_pocket", "reasons"])
+        frame = pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
         frame["expires"] = pd.to_datetime(frame["expires"])
         return frame
 
     @property
     def items(self) -> pd.DataFrame:
-        """One row per item planned, with what paid for it."""
+        """One row per item planned: when it is paid and what paid for it, when it is done."""
         rows = [
             {
                 "person": item.person,
                 "id": item.id,
                 "title": item.title,
                 "kind": item.kind,
-                "start": pd.Timestamp(item.start),
+                "hours": item.hours,
                 "cost": item.cost,
-                "paid_by_funds": round(sum(a for _, a in item.paid_by_funds), 2),
-                "funds": ", ".join(name for name, _ in item.paid_by_funds),
-                "out_of_pocket": item.out_of_pocket,
+                "paid_on": pd.Timestamp(item.paid_on),
                 "period": item.period,
+                "paid_by_funds": money_value(sum(cents for _, cents in item.fund_cents)),
+                "funds": ", ".join(name for name, _ in item.fund_cents),
+                "out_of_pocket": item.out_of_pocket,
+                "start": pd.Timestamp(item.start),
+                "finish": pd.Timestamp(item.finish),
+                "complete_by": pd.Timestamp(item.complete_by),
             }
             for outcome in self.outcomes
             for item in outcome.items
         ]
-        columns = ["person", "id", "title", "kind", "start", "cost", "paid_by_funds", "funds"]
-        frame = pd.DataFrame(rows, columns=[*columns, "out_of_pocket", "period"])
-        frame["start"] = pd.to_datetime(frame["start"])
+        frame = pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))
+        for column in _ITEM_DATES:
+            frame[column] = pd.to_datetime(frame[column])
         return frame
 
     @property
@@ -322,9 +386,9 @@ class TeamPlan:
         out = [f"Team {self.team}: {self.summary()}", ""]
         for o in self.outcomes:
             if o.renews:
-                what = ", ".join(f"{i.id} (starts {i.start})" for i in o.items) or "already met"
+                what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"
                 out.append(
-                    f"  {o.id:<12} renews   {o.path}: {what}; "
+                    f"  {o.id:<12} renews   {o.path_words}: {what}; "
                     f"{format_money(o.out_of_pocket, money)} out of pocket"
                 )
             else:
@@ -352,3 +416,43 @@ class TeamPlan:
         return "\n".join(
             [head, self.people.to_html(index=False), self.budgets.to_html(index=False)]
         )
+
+
+def _when(item: TeamItem) -> str:
+    """When an item is paid and done, in words: ``paid 2026-11-29, done 2028-02-08``."""
+    done = f"{item.finish}" if item.start == item.finish else f"{item.start} to {item.finish}"
+    return f"paid {item.paid_on}, done {done}"
+
+
+_PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "tier",
+    "status",
+    "expires",
+    "priority",
+    "path",
+    "items",
+    "hours",
+    "cost",
+    "out_of_pocket",
+    "reasons",
+)
+
+_ITEM_COLUMNS = (
+    "person",
+    "id",
+    "title",
+    "kind",
+    "hours",
+    "cost",
+    "paid_on",
+    "period",
+    "paid_by_funds",
+    "funds",
+    "out_of_pocket",
+    "start",
+    "finish",
+    "complete_by",
+)
+_ITEM_DATES = ("paid_on", "start", "finish", "complete_by")

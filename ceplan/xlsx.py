@@ -1,10 +1,10 @@
 """A team's plan as a workbook a manager can forward (``ceplan team --format xlsx``).
 
-Sheets: Summary, People (the at-risk rows marked), Items (what paid for each), Budgets, Funds
-and a monthly Timeline of what starts and what it costs. Money in the catalogue's currency with its
-code, dates as dates, header rows frozen and filterable, columns wide enough to read. Written
-with XlsxWriter; the same plan gives the same bytes (the workbook's creation time is the plan's
-``today``).
+Sheets: Summary, People (the at-risk rows marked), Items (when each is paid and done, what paid
+for it), Budgets, Funds and a monthly Timeline of what is paid and what is due. Money in the
+catalogue's currency with its code, dates as dates, header rows frozen and filterable, columns
+wide enough to read. Written with XlsxWriter; the same plan gives the same bytes (the
+workbook's creation time is the plan's ``today``).
 
 Every string is written as text, by one function: a name such as ``=1+1`` or ``http://x`` stays
 those characters, never a formula or a link, and one longer than a cell holds is cut with a
@@ -28,27 +28,43 @@ CELL_LIMIT = 32_767
 """The most characters (UTF-16 code units, as Excel counts them) a cell holds."""
 
 _MONEY_COLUMNS = {"cost", "out_of_pocket", "paid_by_funds", "amount", "spent", "left", "used"}
-_MONEY_COLUMNS |= {"lost_at_expiry", "starting_cost"}
-_DATE_COLUMNS = {"expires", "start", "end"}
+_MONEY_COLUMNS |= {"lost_at_expiry", "cost_paid", "cost_due"}
+_DATE_COLUMNS = {"expires", "start", "end", "paid_on", "finish", "complete_by"}
 
 
 def timeline(plan: TeamPlan) -> pd.DataFrame:
-    """By month: how many items start, what they cost, what funds and budgets pay."""
+    """By month: what is paid (items, their cost, what funds and budgets pay) and what is due.
+
+    An item is paid in the month of its ``paid_on`` and due in the month it is planned to
+    finish (its ``finish``, on or before its do-by date).
+    """
     items = plan.items
-    columns = ["month", "items_starting", "starting_cost", "paid_by_funds", "out_of_pocket"]
+    columns = [
+        "month",
+        "items_paid",
+        "cost_paid",
+        "paid_by_funds",
+        "out_of_pocket",
+        "items_due",
+        "cost_due",
+    ]
     if items.empty:
         return pd.DataFrame(columns=columns)
-    months = items["start"].dt.strftime("%Y-%m")
-    grouped = items.assign(month=months).groupby("month", sort=True)
+    paid = items.assign(month=items["paid_on"].dt.strftime("%Y-%m")).groupby("month", sort=True)
+    due = items.assign(month=items["finish"].dt.strftime("%Y-%m")).groupby("month", sort=True)
     frame = pd.DataFrame(
         {
-            "items_starting": grouped.size(),
-            "starting_cost": grouped["cost"].sum().round(2),
-            "paid_by_funds": grouped["paid_by_funds"].sum().round(2),
-            "out_of_pocket": grouped["out_of_pocket"].sum().round(2),
+            "items_paid": paid.size(),
+            "cost_paid": paid["cost"].sum().round(2),
+            "paid_by_funds": paid["paid_by_funds"].sum().round(2),
+            "out_of_pocket": paid["out_of_pocket"].sum().round(2),
+            "items_due": due.size(),
+            "cost_due": due["cost"].sum().round(2),
         }
-    ).reset_index()
-    return frame[columns]
+    ).fillna(0)
+    for column in ("items_paid", "items_due"):
+        frame[column] = frame[column].astype(int)
+    return frame.rename_axis("month").reset_index()[columns]
 
 
 def cell_text(text: str) -> str:

@@ -225,7 +225,7 @@ def test_team_table_escapes_control_characters(
     assert not CONTROLS.search(out), out
     escaped = "\\x1b[31mRED\\x1b[0m\\r"
     assert f"Team Team{escaped}: " in out
-    assert f"more would renew {escaped}" in out
+    assert f" would renew {escaped}" in out
     assert "budget B\\x07: " in out and "fund F\\u202e: " in out
     assert len(out.splitlines()) == 7
 

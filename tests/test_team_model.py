@@ -1,9 +1,13 @@
 """The team model (ceplan/team.py) against SPEC section 7, checked independently.
 
 On small random teams (no weekly hours): every answer keeps the budgets and the funds' rules
-(a checker written from the SPEC), its first two stages (priority renewed, out-of-pocket spend)
-equal an exhaustive search over every item set and every start day, and with ample budgets
-every person pays what their one-person plan costs.
+(a checker written from the SPEC: each item paid on a day of its window in the period that
+holds it, no later than it starts, and done by its do-by date); its first three stages
+(priority renewed, out-of-pocket spend, hours) equal an exhaustive search over every item set
+and every day to pay; and each person's items are their own tie-break (fewest items, then the
+smallest ids) among all the ways they could renew with the same money from each period and
+fund and the same hours. With ample budgets every person gets their one-person plan, dates
+included.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from ceplan.team import TeamSolution, build_team, solve_team
 from tests.conftest import examples
 
 TODAY = dt.date(2026, 11, 29)
+YESTERDAY = TODAY - dt.timedelta(days=1)
+"""An expiry already past: too late to renew (SPEC 3), whatever was earned."""
 TOLERANCE = 0.01
 """In cents: fund payments are continuous, solved to the solver's feasibility tolerance."""
 PERIODS = [
@@ -100,8 +106,10 @@ def teams(
             "id": f"p{n}",
             "name": f"P{n}",
             "tier": "pro",
-            "expires": draw(st.sampled_from([dt.date(2027, 6, 30), dt.date(2028, 1, 31)])),
-            "earned": draw(st.sampled_from([0, 2])),
+            "expires": draw(
+                st.sampled_from([dt.date(2027, 6, 30), dt.date(2028, 1, 31)] * 4 + [YESTERDAY])
+            ),
+            "earned": draw(st.sampled_from([0, 2, 0, 2, 6])),
             "priority": draw(st.sampled_from([1, 2, 3])),
             "exams": draw(st.booleans()),
         }
@@ -128,13 +136,22 @@ def teams(
 # -- the reference, from SPEC 7 ----------------------------------------------------------------
 
 
+def do_by(person: Any, catalog: ceplan.Catalog) -> dt.date:
+    """The person's do-by date: expiry less the processing days."""
+    return person.expires - dt.timedelta(days=catalog.processing_days)
+
+
 def window(item: Any, person: Any, catalog: ceplan.Catalog) -> list[dt.date]:
-    """The days the item can start for the person: from today or its first day to its last
-    day or the person's do-by date (expiry less processing days)."""
-    do_by = person.expires - dt.timedelta(days=catalog.processing_days)
+    """The days the item can be paid for the person: from today or its first day to its last
+    day or the person's do-by date (an item of these catalogues starts no earlier than that,
+    and can start as late as that)."""
     first = max(TODAY, item.available_from or TODAY)
-    last = min(do_by, getattr(item, "expires", None) or getattr(item, "retires", None) or do_by)
+    last = min(do_by(person, catalog), last_day(item) or do_by(person, catalog))
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def last_day(item: Any) -> dt.date | None:
+    return getattr(item, "expires", None) or getattr(item, "retires", None)
 
 
 def period_of(day: dt.date, roster: Roster) -> int | None:
@@ -158,11 +175,13 @@ def meets(items: tuple[Any, ...], person: Any, catalog: ceplan.Catalog) -> bool:
 
 def options(person: Any, catalog: ceplan.Catalog, roster: Roster) -> set[tuple[Any, ...]]:
     """Every way the person can go: (renews, ids, hours, ((cents, period, fund may pay) per
-    item))."""
-    usable = [a for a in catalog.activities] + ([e for e in catalog.exams] if person.exams else [])
+    item)). Past their do-by date, nobody renews (SPEC 3: too late), whatever they earned."""
     found: set[tuple[Any, ...]] = {(False, (), 0.0, ())}
+    if do_by(person, catalog) < TODAY:
+        return found
+    usable = [a for a in catalog.activities] + ([e for e in catalog.exams] if person.exams else [])
     fund = roster.funds[0] if roster.funds else None
-    for size in range(1, len(usable) + 1):
+    for size in range(0, len(usable) + 1):
         for chosen in itertools.combinations(usable, size):
             if not meets(chosen, person, catalog):
                 continue
@@ -185,11 +204,8 @@ def options(person: Any, catalog: ceplan.Catalog, roster: Roster) -> set[tuple[A
 
 
 def best(catalog: ceplan.Catalog, roster: Roster) -> tuple[Any, ...]:
-    """The first team plan in SPEC 7's order, by searching all (people without weekly hours).
-
-    The order: the largest priority renewed, the least out-of-pocket cents, the fewest hours,
-    then person by person in id order: renews, the fewest items, the smallest ids.
-    """
+    """The first three stages of SPEC 7's order, by searching all (people without weekly
+    hours): the largest priority renewed, the least out-of-pocket cents, the fewest hours."""
     fund = round(roster.funds[0].amount * 100) if roster.funds else 0
     budgets = [round(b.amount * 100) for b in roster.budgets]
     answer: tuple[Any, ...] | None = None
@@ -210,8 +226,7 @@ def best(catalog: ceplan.Catalog, roster: Roster) -> tuple[Any, ...]:
             p.priority for p, (renews, *_) in zip(people, combination, strict=True) if renews
         )
         hours = round(sum(hours for _, _, hours, _ in combination), 6)
-        ties = tuple((not renews, len(ids), ids) for renews, ids, _, _ in combination)
-        key = (-priority, sum(spend) - paid, hours, ties)
+        key = (-priority, sum(spend) - paid, hours)
         answer = key if answer is None else min(answer, key)
     assert answer is not None  # nobody renewing is always possible
     return answer
@@ -223,11 +238,53 @@ def order_key(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -
     hours = round(
         sum(by_id[t.item].hours or 0 for p in roster.people for t in solution.taken[p.id]), 6
     )
-    ties = []
-    for person in sorted(roster.people, key=lambda p: p.id):
+    return (-solution.priority, solution.out_of_pocket, hours)
+
+
+def money_of(solution: TeamSolution, person: str) -> tuple[dict[int, float], float]:
+    """What the person's plan spends out of pocket in each period, and takes from the fund."""
+    spend: dict[int, float] = {}
+    fund = 0.0
+    for taken in solution.taken[person]:
+        paid = sum(taken.paid_by_fund.values())
+        fund += paid
+        assert taken.period is not None
+        spend[taken.period] = spend.get(taken.period, 0.0) + taken.cents - paid
+    return spend, fund
+
+
+def same_money(way: tuple[Any, ...], spend: dict[int, float], fund: float, periods: int) -> bool:
+    """Whether a way to go (as :func:`options` gives it) can spend exactly ``spend`` out of
+    pocket in each period and take exactly ``fund`` from the fund (to a cent)."""
+    total = [0] * periods
+    eligible = [0] * periods
+    for cents, period, may in way:
+        total[period] += cents
+        eligible[period] += cents if may else 0
+    from_fund = 0.0
+    for n in range(periods):
+        covered = total[n] - spend.get(n, 0.0)  # what the fund must pay in this period
+        if covered < -1 or covered > eligible[n] + 1:
+            return False
+        from_fund += covered
+    return abs(from_fund - fund) <= 1
+
+
+def check_ties(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> None:
+    """SPEC 7 (5): each person's items are, among every way they could renew with the same
+    money from each period and fund and the same hours, the fewest, then the smallest ids."""
+    by_id = {item.id: item for item in [*catalog.activities, *catalog.exams]}
+    for person in roster.people:
+        if not solution.renews[person.id]:
+            continue
         ids = tuple(sorted(t.item for t in solution.taken[person.id]))
-        ties.append((not solution.renews[person.id], len(ids), ids))
-    return (-solution.priority, solution.out_of_pocket, hours, tuple(ties))
+        hours = round(sum(by_id[i].hours or 0 for i in ids), 6)
+        spend, fund = money_of(solution, person.id)
+        for renews, other, other_hours, way in options(person, catalog, roster):
+            if not renews or other_hours != hours:
+                continue
+            if same_money(way, spend, fund, len(roster.budgets)):
+                assert (len(ids), ids) <= (len(other), other), (person.id, ids, other)
 
 
 def check(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> None:
@@ -240,18 +297,23 @@ def check(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> No
         if not solution.renews[person.id]:
             assert items == ()
             continue
+        assert do_by(person, catalog) >= TODAY  # not too late (SPEC 3)
         assert meets(tuple(by_id[t.item] for t in items), person, catalog)
         for taken in items:
             item = by_id[taken.item]
-            assert taken.start in window(item, person, catalog)
-            period = period_of(taken.start, roster)
+            assert taken.paid_on in window(item, person, catalog)
+            complete_by = min(do_by(person, catalog), last_day(item) or do_by(person, catalog))
+            assert taken.complete_by == complete_by
+            assert taken.paid_on <= taken.start <= taken.finish <= taken.complete_by
+            period = period_of(taken.paid_on, roster)
             assert period is not None and period == taken.period
             for f, cents in taken.paid_by_fund.items():
                 fund = roster.funds[f]
                 kind = "exams" if hasattr(item, "kind") else "activities"
-                assert taken.start <= fund.expires and kind in fund.pays_for
+                assert taken.paid_on <= fund.expires and kind in fund.pays_for
                 used[f] += cents
             cents = item.cost * rate(catalog, item.currency) * 100
+            assert taken.cents == round(cents)
             assert sum(taken.paid_by_fund.values()) <= cents + 1
             spent[period] += cents - sum(taken.paid_by_fund.values())
     # Prices in another currency are converted to whole cents: a cent's rounding each.
@@ -259,7 +321,7 @@ def check(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> No
     for n, budget in enumerate(roster.budgets):
         assert spent[n] <= budget.amount * 100 + slack
     for n, fund in enumerate(roster.funds):
-        assert used[n] <= fund.amount * rate(catalog, fund.currency) * 100 + TOLERANCE
+        assert used[n] <= fund.amount * rate(catalog, fund.currency) * 100 + slack
 
 
 def rate(catalog: ceplan.Catalog, currency: str | None) -> float:
@@ -274,12 +336,18 @@ def test_the_team_plan_is_the_first_in_the_order_of_an_exhaustive_search(
 ) -> None:
     catalog, roster = team
     solution = solve_team(build_team(catalog, roster, today=TODAY))
+    assert solution.status == "optimal"
     check(solution, catalog, roster)
     expected = best(catalog, roster)
     found = order_key(solution, catalog, roster)
     assert abs(found[0] - expected[0]) < 1e-6  # priority renewed
     assert abs(found[1] - expected[1]) < 1e-3  # out-of-pocket cents
-    assert found[2:] == expected[2:]  # hours, then who renews with which items
+    assert found[2] == expected[2]  # hours
+    check_ties(solution, catalog, roster)  # then each person's own tie-break
+
+
+def alone(catalog: ceplan.Catalog, person: Any) -> ceplan.Plan:
+    return ceplan.optimise(catalog, person.tier, today=TODAY, **person.inputs())
 
 
 @settings(max_examples=examples(40))
@@ -287,9 +355,9 @@ def test_the_team_plan_is_the_first_in_the_order_of_an_exhaustive_search(
 def test_with_ample_budgets_everyone_gets_their_one_person_plan(
     team: tuple[ceplan.Catalog, Roster], hours_per_week: float | None
 ) -> None:
-    """Item for item: the same ids, path and cost as ``optimise`` gives each person alone
-    (with weekly hours, the latest-renewal stage decides among plans of equal cost and hours).
-    """
+    """Item for item and date for date: the same ids, path, cost, start and finish as
+    ``optimise`` gives each person alone (with weekly hours, the latest-renewal stage decides
+    among plans of equal cost and hours), and whether they renew at all (too late or not)."""
     catalog, roster = team
     if hours_per_week is not None:
         people = [p.model_copy(update={"hours_per_week": hours_per_week}) for p in roster.people]
@@ -297,23 +365,19 @@ def test_with_ample_budgets_everyone_gets_their_one_person_plan(
     solution = solve_team(build_team(catalog, roster, today=TODAY))
     check(solution, catalog, roster)
     for person in roster.people:
-        alone = ceplan.optimise(
-            catalog,
-            person.tier,
-            today=TODAY,
-            expires=person.expires,
-            earned=person.earned,
-            allow_exams=person.exams,
-            hours_per_week=person.hours_per_week,
-        )
-        assert solution.renews[person.id] == (alone.status == "optimal")
+        own = alone(catalog, person)
+        assert solution.renews[person.id] == (own.status == "optimal")
         taken = solution.taken[person.id]
-        if alone.status == "optimal":
-            assert sorted(t.item for t in taken) == sorted(alone.items["id"])
-            assert sum(t.cents for t in taken) == round(alone.total_cost * 100)
+        if own.status == "optimal":
+            assert sorted(t.item for t in taken) == sorted(own.items["id"])
+            assert sum(t.cents for t in taken) == round(own.total_cost * 100)
+            dates = {t.item: (t.start, t.finish, t.complete_by) for t in taken}
+            assert dates == {
+                item.id: (item.start, item.finish, item.complete_by) for item in own.planned
+            }
             rules = catalog.tiers[person.tier].paths
             if taken:
-                assert rules[solution.paths[person.id]].describe() == alone.path.describe()
+                assert rules[solution.paths[person.id]].describe() == own.path.describe()
 
 
 def test_a_fund_pays_even_when_a_dearer_start_is_found_first() -> None:
@@ -533,3 +597,183 @@ def test_a_first_come_plan_replaces_a_worse_plan_found_before_the_limit(
     worse = solve_team(build_team(catalog, roster, today=TODAY), seconds=1.0, fallback=lambda: [])
     # Nobody has a plan of their own (says the fallback): renewing nobody is then the best.
     assert worse.status == "feasible" and worse.priority == 0 and worse.gap == 0.0
+
+
+def test_with_ample_budgets_a_person_may_pay_in_another_period_to_get_their_own_plan() -> None:
+    """``a1`` and ``a2`` are alike but for their ids and the day they open: ``a2`` now (paid in
+    FY0), ``a1`` in May (paid in FY1). With the money from each period held exactly as the
+    stages before gave it, a plan found with ``a2`` paid in FY0 kept ``a2``; what FY1 has left
+    (all of it) lets the tie-break take ``a1``, as the person's own plan does, dates and all."""
+    course = {"type": "course", "credits": 2, "cost": 40, "hours": 1}
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "type": "course", "credits": 4, "cost": 0, "hours": 0},
+            {"id": "a1", "title": "A1", "available_from": dt.date(2027, 5, 15)} | course,
+            {"id": "a2", "title": "A2"} | course,
+        ]
+    )
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 0.3, "exams": False}], [10**6, 10**6])
+    solution = solve_team(build_team(catalog, roster, today=TODAY))
+    check(solution, catalog, roster)
+    own = alone(catalog, roster.people[0])
+    assert [item.id for item in own.planned] == ["a0", "a1"]
+    assert {t.item: (t.start, t.finish) for t in solution.taken["p0"]} == {
+        item.id: (item.start, item.finish) for item in own.planned
+    }
+
+
+def path_met(items: Any, person: Any, catalog: ceplan.Catalog, index: int) -> bool:
+    """Whether ``items`` (catalogue items) meet the person's path number ``index``."""
+    path = catalog.tiers[person.tier].paths[index]
+    credits = person.earned + sum(i.credits for i in items if not hasattr(i, "kind"))
+    kinds: dict[str, int] = {}
+    for item in items:
+        if hasattr(item, "kind"):
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    return credits >= path.credits - 1e-9 and all(
+        kinds.get(k, 0) >= n for k, n in path.exams.items()
+    )
+
+
+def check_irredundant(solution: TeamSolution, catalog: ceplan.Catalog, roster: Roster) -> None:
+    """SPEC 3 and 7: no item of a plan can be dropped with its path still met."""
+    by_id = {item.id: item for item in [*catalog.activities, *catalog.exams]}
+    for person in roster.people:
+        if not solution.renews[person.id]:
+            continue
+        items = [by_id[t.item] for t in solution.taken[person.id]]
+        path = solution.paths[person.id]
+        assert path is not None and path_met(items, person, catalog, path)
+        for item in items:
+            rest = [other for other in items if other is not item]
+            assert not path_met(rest, person, catalog, path), (person.id, item.id)
+
+
+class StopsOnce:
+    """HiGHS, except that call number ``at`` ends as a time limit would: ``feasible``, with
+    a bound below the answer's (-103,600 when ``bound`` is not given, else the answer's less
+    ``bound``), and the answer ``then`` makes of HiGHS's."""
+
+    name = "stops-once"
+
+    def __init__(self, at: int, then: Any, bound: float | None = None) -> None:
+        from ceplan.solving import HighsSolver
+
+        self.highs, self.at, self.then, self.calls = HighsSolver(), at, then, 0
+        self.bound = bound
+
+    def run(self, problem: Any, seconds: Any, gap: float, *args: Any, **kwargs: Any) -> Any:
+        from ceplan.status import Run
+
+        run = self.highs.run(problem, seconds, gap, *args, **kwargs)
+        self.calls += 1
+        if self.calls != self.at or run.status not in ("optimal", "feasible"):
+            return run
+        self.then(problem)
+        value = run.objective
+        if self.bound is None or value is None:
+            return Run("feasible", "time_limit", value, -103600.0)
+        return Run("feasible", "time_limit", value, value - self.bound)
+
+
+def keeps_rows(problem: Any) -> bool:
+    """Whether the variables' values keep every row of ``problem`` (to 1e-6)."""
+    import pulp
+
+    for row in problem.constraints():
+        lhs = sum(a * (v.varValue or 0.0) for v, a in row.items()) + row.constant
+        if row.sense == pulp.LpConstraintEQ and abs(lhs) > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintLE and lhs > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintGE and lhs < -1e-6:
+            return False
+    return True
+
+
+def padding(model: Any) -> Any:
+    """What a stopped search may hand over: in the team's problem, each person who renews
+    also takes every free item that takes no time, where the answer still keeps every row."""
+
+    def pad(problem: Any) -> None:
+        if problem is not model.problem:
+            return  # a person's own problem, in stage 5: left as it is
+        added = []
+        for person, block in model.blocks.items():
+            if (model.renew[person].varValue or 0) < 0.5:
+                continue
+            for ids in model.copies[person].values():
+                c = block.candidates[ids[0]]
+                taken = any((block.take[i].varValue or 0) > 0.5 for i in ids)
+                if c.cents == 0 and c.hours == 0 and not c.is_exam and not taken:
+                    block.take[ids[0]].varValue = 1.0
+                    added.append(block.take[ids[0]])
+        if not keeps_rows(model.problem):
+            for variable in added:
+                variable.varValue = 0.0
+
+    return pad
+
+
+def test_a_plan_stopped_by_the_limit_holds_no_padding_and_a_gap_one_can_read(
+    monkeypatch: Any,
+) -> None:
+    """The out-of-pocket stage stops (the second call) with an answer that gives Bob ``a2``
+    on top of ``a0``, which meets his path alone, and a bound of -103,600 cents: Bob gets
+    ``a0`` only, and the gap is a number from 0 to 1 (it was 1.036e14). Nothing is spent, so
+    nothing can be spent less: 0."""
+    import ceplan.team as team_module
+
+    free = {"type": "course", "cost": 0, "hours": 0}
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "credits": 6} | free,
+            {"id": "a2", "title": "A2", "credits": 2} | free,
+        ]
+    )
+    people = [
+        {"id": "ann", "name": "Ann", "tier": "pro", "expires": dt.date(2027, 6, 30)},
+        {"id": "bob", "name": "Bob", "tier": "pro", "expires": dt.date(2027, 6, 30)},
+    ]
+    roster = roster_of(people, [100, 100])
+    model = build_team(catalog, roster, today=TODAY)
+    block = model.blocks["bob"]
+
+    def pad(problem: Any) -> None:
+        block.take[model.copies["bob"]["a2"][0]].varValue = 1.0
+
+    solver = StopsOnce(2, pad)
+    monkeypatch.setattr(team_module, "make_solver", lambda name: solver)
+    solution = solve_team(model, seconds=60)
+    assert (solution.status, solution.stopped_in) == ("feasible", "out_of_pocket")
+    assert [t.item for t in solution.taken["bob"]] == ["a0"]
+    check(solution, catalog, roster)
+    check_irredundant(solution, catalog, roster)
+    assert solution.gap is not None and 0.0 <= solution.gap <= 1.0
+
+
+@settings(max_examples=examples(60))
+@given(teams(most_people=3), st.sampled_from([None, 0.3]), st.integers(1, 12))
+def test_a_plan_stopped_by_the_limit_is_irredundant_with_a_gap_from_0_to_1(
+    team: tuple[ceplan.Catalog, Roster], hours_per_week: float | None, at: int
+) -> None:
+    """The solver's call number ``at`` (in whichever stage it falls) stops as a time limit
+    would, with an answer padded where it can be (:func:`padding`) and a weak bound; with the
+    first-come plan to fall back on. The plan still keeps the rules, no item pads a path, and
+    the gap is from 0 to 1 or not given."""
+    import ceplan.team as team_module
+
+    catalog, roster = team
+    if hours_per_week is not None:
+        people = [p.model_copy(update={"hours_per_week": hours_per_week}) for p in roster.people]
+        roster = roster.model_copy(update={"people": tuple(people)})
+    plans = own_plans(catalog, roster)
+    model = build_team(catalog, roster, today=TODAY)
+    solver = StopsOnce(at, padding(model), bound=1000.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(team_module, "make_solver", lambda name: solver)
+        solution = solve_team(model, fallback=lambda: plans)
+    check(solution, catalog, roster)
+    check_irredundant(solution, catalog, roster)
+    assert solution.gap is None or 0.0 <= solution.gap <= 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -47,19 +48,29 @@ def test_the_example_team_renews_within_its_budgets_and_fund(plan: ceplan.TeamPl
     assert round(items["out_of_pocket"].sum(), 2) == plan.out_of_pocket
     assert round(plan.budgets["spent"].sum(), 2) == plan.out_of_pocket
     assert round(items["paid_by_funds"].sum(), 2) == plan.paid_by_funds == fund.used
-    # The fund pays only for activities started on or before it expires.
+    # The fund pays only for activities paid on or before it expires.
     paid = items[items["paid_by_funds"] > 0]
     assert set(paid["kind"]) <= {"activity"}
-    assert (paid["start"] <= pd.Timestamp(fund.expires)).all()
+    assert (paid["paid_on"] <= pd.Timestamp(fund.expires)).all()
+    # Each item is paid in the period holding the day it is paid, and done after that.
+    for row in items.itertuples():
+        budget = next(b for b in plan.budget_uses if b.name == row.period)
+        assert pd.Timestamp(budget.start) <= row.paid_on <= pd.Timestamp(budget.end)
+        assert row.paid_on <= row.start <= row.finish <= row.complete_by
 
 
 def test_the_tables_have_their_columns_and_types(plan: ceplan.TeamPlan) -> None:
     assert list(plan.people.columns) == [
-        "id", "name", "tier", "status", "expires", "priority", "path", "items", "cost",
+        "id", "name", "tier", "status", "expires", "priority", "path", "items", "hours", "cost",
         "out_of_pocket", "reasons",
     ]  # fmt: skip
     assert str(plan.people["expires"].dtype).startswith("datetime64")
-    assert str(plan.items["start"].dtype).startswith("datetime64")
+    assert list(plan.items.columns) == [
+        "person", "id", "title", "kind", "hours", "cost", "paid_on", "period", "paid_by_funds",
+        "funds", "out_of_pocket", "start", "finish", "complete_by",
+    ]  # fmt: skip
+    for column in ("paid_on", "start", "finish", "complete_by"):
+        assert str(plan.items[column].dtype).startswith("datetime64"), column
     assert list(plan.funds.columns) == [
         "name", "amount", "expires", "pays_for", "used", "lost_at_expiry"
     ]  # fmt: skip
@@ -224,6 +235,16 @@ def test_the_workbook_reads_back_as_the_json_says(tmp_path: Path) -> None:
     ]
     timeline = rows("Timeline")
     assert sum(m["out_of_pocket"] for m in timeline) == pytest.approx(plan.out_of_pocket)
+    # Each item is paid in one month (its paid_on) and due in one (its finish).
+    frame = plan.items
+    assert sum(m["items_paid"] for m in timeline) == sum(m["items_due"] for m in timeline)
+    assert sum(m["items_due"] for m in timeline) == len(frame)
+    assert sum(m["cost_due"] for m in timeline) == pytest.approx(frame["cost"].sum())
+    by_month = {m["month"]: m for m in timeline}
+    for month, group in frame.groupby(frame["finish"].dt.strftime("%Y-%m")):
+        assert by_month[month]["items_due"] == len(group)
+    for month, group in frame.groupby(frame["paid_on"].dt.strftime("%Y-%m")):
+        assert by_month[month]["items_paid"] == len(group)
     sheet = book["People"]
     money = sheet.cell(row=2, column=list(plan.people.columns).index("cost") + 1)
     assert money.number_format == '#,##0.00 "GBP"'
@@ -257,8 +278,10 @@ def test_what_if_a_cut_budget_moves_items_to_the_next_year_or_puts_people_at_ris
     cut = ceplan.what_if(catalog, roster, budget_factor=0.7, today="2026-11-29")
     assert list(cut.budgets["amount_after"]) == [2100.0, 2100.0]
     assert (cut.budgets["spent_after"] <= cut.budgets["amount_after"] + 0.005).all()
-    moved = cut.items[cut.items["period_before"] != cut.items["period_after"]]
-    assert set(moved["period_after"].dropna()) == {"FY2027-28"}  # moved to the next year
+    both = cut.items.dropna(subset=["period_before", "period_after"])  # planned in both
+    moved = both[both["period_before"] != both["period_after"]]
+    assert set(moved["period_after"]) == {"FY2027-28"}  # moved to the next year
+    assert (moved["paid_on_after"] > moved["paid_on_before"]).all()
     deep = ceplan.what_if(catalog, roster, budget_factor=0.2, funds=[], today="2026-11-29")
     before = {o.id for o in deep.before.outcomes if o.renews}
     after = {o.id for o in deep.after.outcomes if o.renews}
@@ -301,3 +324,133 @@ def test_progress_is_told_stage_by_stage() -> None:
         for n, name in enumerate(["priority", "out of pocket", "hours", "renewal", "ids"], 1)
     ]
     assert all(" optimal in " in line for line in lines)
+
+
+# -- dates, the too-late rule, conversion, the JSON (issue 13) -----------------------------------
+
+
+def test_team_dates_are_each_persons_one_person_dates(plan: ceplan.TeamPlan) -> None:
+    """An item is paid on one day and done on others: Tom's exam is paid in the first fiscal
+    year and sat on 2028-02-08, as in his own plan (it was dated on the day it was paid,
+    2026-11-29). Whoever renews with their own plan's items has their own plan's dates."""
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(TEAM, catalog=catalog)
+    (tom,) = [o for o in plan.outcomes if o.id == "tom"]
+    (exam,) = tom.items
+    assert (exam.id, exam.start, exam.finish) == (
+        "encor-350-401",
+        dt.date(2028, 2, 8),
+        dt.date(2028, 2, 8),
+    )
+    assert exam.paid_on < exam.start and exam.period == "FY2026-27"
+    compared = 0
+    for outcome in plan.outcomes:
+        person = roster.person(outcome.id)
+        own = ceplan.optimise(catalog, person.tier, today="2026-11-29", **person.inputs())
+        if sorted(i.id for i in outcome.items) != sorted(i.id for i in own.planned):
+            continue  # a team plan may give them other items, at the same money
+        compared += 1
+        assert {i.id: (i.start, i.finish, i.complete_by) for i in outcome.items} == {
+            i.id: (i.start, i.finish, i.complete_by) for i in own.planned
+        }, outcome.id
+    assert compared >= 8
+
+
+def test_a_person_past_their_do_by_date_is_too_late_whatever_they_earned() -> None:
+    """Their certification expired yesterday and what they earned meets a path: alone, the
+    plan says "too late" (SPEC 3); in a team they are at risk, for that reason."""
+    catalog = ceplan.load_catalog()
+    yesterday = dt.date(2026, 11, 28)
+    people = [
+        {"id": "ann", "name": "Ann", "tier": "associate", "expires": "2027-09-30"},
+        {"id": "bo", "name": "Bo", "tier": "associate", "expires": yesterday.isoformat()}
+        | {"earned": 30},
+    ]
+    roster = {"schema": 1, "team": "T", "people": people}
+    alone = ceplan.optimise(catalog, "associate", today="2026-11-29", expires=yesterday, earned=30)
+    assert alone.status == "infeasible" and alone.reasons[0].startswith("too late")
+    plan = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    assert [o.id for o in plan.at_risk] == ["bo"]
+    assert plan.at_risk[0].reasons == alone.reasons
+
+
+def test_a_fund_pays_exactly_for_an_item_of_its_own_amount_and_currency() -> None:
+    """12.50 USD at 0.79 is 9.875 GBP: the price is 9.88 (half to even), and the fund, converted
+    the same way, pays all of it (rounded down, it was 9.87, and Bo was at risk "for 0.01 GBP
+    more")."""
+    catalog = ceplan.Catalog.model_validate(
+        {
+            "schema": 1,
+            "programme": "P",
+            "currency": "GBP",
+            "exchange_rates": {"USD": 0.79},
+            "rates_as_of": "2026-11-01",
+            "tiers": {"pro": {"paths": [{"credits": 6}]}},
+            "activities": [
+                {"id": "a", "title": "A", "type": "course", "credits": 6, "cost": 12.5}
+                | {"currency": "USD"}
+            ],
+        }
+    )
+    roster = {
+        "schema": 1,
+        "team": "T",
+        "budgets": [{"name": "FY", "start": "2026-04-01", "end": "2028-03-31", "amount": 0}],
+        "funds": [{"name": "CLC", "amount": 12.5, "currency": "USD", "expires": "2027-06-30"}],
+        "people": [{"id": "bo", "name": "Bo", "tier": "pro", "expires": "2027-09-30"}],
+    }
+    plan = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    assert not plan.at_risk, plan.outcomes[0].reasons
+    (fund,) = plan.fund_uses
+    assert fund.amount == fund.used == plan.outcomes[0].cost == 9.88
+    assert (fund.lost, plan.out_of_pocket) == (0.0, 0.0)
+
+
+MONEY = {"cost", "out_of_pocket", "amount", "spent", "left", "used", "lost_at_expiry"}
+MONEY |= {"paid_by_funds"}
+
+
+def money_values(data: Any, key: str = "") -> list[Any]:
+    """Every amount of money in a plan's JSON, found by its key."""
+    found = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k in MONEY and not isinstance(v, dict):
+                found.append(v)
+            elif k == "paid_by_funds" and isinstance(v, dict):
+                found.extend(v.values())
+            elif k == "given":
+                found.append(v["amount"])
+            else:
+                found.extend(money_values(v, k))
+    elif isinstance(data, list):
+        for v in data:
+            found.extend(money_values(v, key))
+    return found
+
+
+def test_the_json_names_paths_as_optimise_does_and_gives_hours_and_money_alike() -> None:
+    """The path is the object ``optimise`` gives (``{"credits": ..., "exams": {...}}``), each
+    item and person has its hours, every amount of money is a float (an at-risk person's cost
+    was the whole number 0), and each item says when it is paid and done."""
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(PEOPLE)
+    single = ceplan.Budget(name="all", start="2026-11-29", end="2028-12-31", amount=1500)
+    plan = ceplan.plan_team(
+        catalog, roster.model_copy(update={"budgets": (single,)}), today="2026-11-29"
+    )
+    assert plan.at_risk
+    data = json.loads(plan.to_json())
+    amounts = money_values(data)
+    assert len(amounts) > 30 and all(type(a) is float for a in amounts)
+    for person, outcome in zip(data["people"], plan.outcomes, strict=True):
+        if person["status"] == "renews":
+            assert person["path"] == outcome.path.to_dict()
+            assert set(person["path"]) == {"credits", "exams"}
+        else:
+            assert person["path"] is None and person["cost"] == 0.0
+        assert person["hours"] == sum(item["hours"] for item in person["items"])
+        for item in person["items"]:
+            assert set(item) >= {"paid_on", "start", "finish", "complete_by", "hours"}
+            assert item["paid_on"] <= item["start"] <= item["finish"] <= item["complete_by"]
+    assert plan.people["path"].dropna().map(type).eq(str).all()  # the table keeps the words
