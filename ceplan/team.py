@@ -71,7 +71,7 @@ from typing import Any
 import pulp
 
 from ceplan.candidates import Candidate, drop_redundant, meets, reduce_dominated, usable_items
-from ceplan.catalog import Catalog, PathRule, _to_cents
+from ceplan.catalog import Catalog, PathRule, to_cents
 from ceplan.errors import PlanInputError
 from ceplan.formulation import Formulation, _name, add_person
 from ceplan.limits import MAX_MONEY, MAX_TEAM_VARIABLES, describe
@@ -578,7 +578,7 @@ def money_cents(catalog: Catalog, amount: float, currency: str | None = None) ->
     PlanInputError
         For an amount beyond :data:`~ceplan.limits.MAX_MONEY` once converted.
     """
-    cents = _to_cents(amount, catalog.rate(currency))
+    cents = to_cents(amount, catalog.rate(currency))
     if cents is None:
         raise PlanInputError(
             f"{amount} {currency or catalog.currency} is too large: at most "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pulp
 
-from ceplan.catalog import Catalog, _to_cents
+from ceplan.catalog import Catalog, to_cents
 from ceplan.roster import Budget, Fund, Person, Roster
 from ceplan.status import Deadline
 from ceplan.team import (
@@ -307,7 +307,7 @@ def _fund_cents(taken: Taken) -> tuple[tuple[int, int], ...]:
 
 def _given(fund: Fund) -> float:
     """A fund's amount in its own currency, to the cent."""
-    cents = _to_cents(fund.amount, 1.0)
+    cents = to_cents(fund.amount, 1.0)
     return fund.amount if cents is None else money_value(cents)
 
 
