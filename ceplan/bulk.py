@@ -20,6 +20,7 @@ import numpy as np
 
 from ceplan.candidates import Candidate, candidate_for, max_plan_size, still_needed
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.objective import item_columns
 from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
 
@@ -268,7 +269,7 @@ class Usable:
         for k in kinds:
             count = max(exams.get(k, 0) for _, exams in needs)
             group = np.flatnonzero(keep & is_exam & (kind == k))
-            order = group[np.lexsort((rank[group], hours[group], cents[group]))]
+            order = _in_order(group, cents, hours, rank)
             kept = np.concatenate([kept, order[: max(0, count)]])
         return self.candidates(np.sort(kept))
 
@@ -323,7 +324,7 @@ class Usable:
         limit = max_plan_size(credits[pool].tolist(), need)
         if limit == 0 or len(pool) == 0:
             return np.empty(0, dtype=np.int64)
-        order = pool[np.lexsort((rank[pool], hours[pool], cents[pool]))]
+        order = _in_order(pool, cents, hours, rank)
         ordered = credits[order]
         beaten = np.zeros(len(order), dtype=np.int64)
         for value in np.unique(ordered):
@@ -332,6 +333,22 @@ class Usable:
             beaten[here] = at_least[here] - 1  # the earlier ones, not itself
         enough = np.minimum(limit, _most_at_least(ordered, need))
         return np.asarray(order[beaten < enough], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Items:
+    """Items as arrays, as :func:`~ceplan.objective.item_columns` reads them."""
+
+    cents: np.ndarray
+    hours: np.ndarray
+    id: np.ndarray
+    """Each id's place in sort order."""
+
+
+def _in_order(positions: np.ndarray, cents: np.ndarray, hours: np.ndarray, rank: np.ndarray) -> Any:
+    """``positions`` sorted by their items' place in the order (see :func:`item_columns`)."""
+    items = _Items(cents[positions], hours[positions], rank[positions])
+    return positions[np.lexsort(item_columns(items))]
 
 
 def _most_at_least(credits: np.ndarray, need: float) -> np.ndarray:

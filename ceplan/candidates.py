@@ -15,8 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.objective import item_key
 from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
 
@@ -78,9 +80,9 @@ class Candidate:
         return self.session is None
 
     @property
-    def key(self) -> tuple[int, float, str]:
-        """The order in which equally useful items are preferred: cheaper, shorter, smaller id."""
-        return (self.cents, self.hours, self.id)
+    def key(self) -> tuple[Any, ...]:
+        """Its place in the order (:func:`~ceplan.objective.item_key`): cost, hours, id."""
+        return item_key(self)
 
     @property
     def profile(self) -> tuple[object, ...]:
