@@ -47,7 +47,7 @@ from ceplan.limits import (
     MAX_HOURS_PER_WEEK,
     MAX_PROCESSING_DAYS,
 )
-from ceplan.objective import COST, Objective, Outcome, objective_for
+from ceplan.objective import CHEAPEST, COST, Objective, Outcome, objective_for
 from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
 from ceplan.scheduling import Scheduled, greedy_fitting_plan, schedule
 from ceplan.status import Deadline, Solution
@@ -565,17 +565,17 @@ class _Planner:
             return None
         budget = self.request.budget_cents
         affordable = [
-            (plan.key, index, plan)
+            plan.outcome(index)
             for index, plan in best.items()
             if plan is not None and (budget is None or plan.cents <= budget)
         ]
         if not affordable:
             return Solution("infeasible", solver="dp")
-        _, index, plan = min(affordable, key=lambda found: (found[0], found[1]))
+        first = min(affordable, key=self.objective.key)
         return Solution(
             status="optimal",
-            path=index,
-            chosen=plan.ids,
+            path=first.path_index,
+            chosen=first.ids,
             gap=0.0,
             proven=tuple(stage.name for stage in self.objective.stages),
             solver="dp",
@@ -764,14 +764,8 @@ class _Planner:
     # -- the objective's view --------------------------------------------------------------
 
     def _evaluate(self, path: int, chosen: tuple[str, ...]) -> Outcome:
-        items = self._chosen(chosen)
-        return Outcome(
-            cents=sum(c.cents for c in items),
-            hours=sum(c.hours for c in items),
-            renewal=self._completion(chosen) if self.request.timed else None,
-            ids=tuple(sorted(chosen)),
-            path_index=path,
-        )
+        renewal = self._completion(chosen) if self.request.timed else None
+        return Outcome.of(self._chosen(chosen), renewal=renewal, path_index=path)
 
     def _completion(self, chosen: tuple[str, ...]) -> dt.date:
         """The latest day the items ``chosen`` can complete, within every limit."""
@@ -847,15 +841,12 @@ class _Planner:
                 still_needed(self.rules[i], self.request.earned, self.passed) for i in paths
             )
         ]
-        fitting = [
-            (sum(c.cents for c in plan), tuple(sorted(c.id for c in plan)))
-            for plan in plans
-            if plan is not None
-        ]
-        within = [p for p in fitting if budget_cents is None or p[0] <= budget_cents]
+        fitting = [Outcome.of(plan) for plan in plans if plan is not None]
+        within = [p for p in fitting if budget_cents is None or p.cents <= budget_cents]
         if within:
-            self._fallbacks[tuple(paths), budget_cents] = _Fallback(min(within)[1], proven=False)
-        return min((cents for cents, _ in fitting), default=None)
+            ids = min(within, key=CHEAPEST.key).ids
+            self._fallbacks[tuple(paths), budget_cents] = _Fallback(ids, proven=False)
+        return min((plan.cents for plan in fitting), default=None)
 
     def _cheapest_without_limit(
         self, paths: Sequence[int], budget_cents: int | None
@@ -876,11 +867,12 @@ class _Planner:
                     kept, {i: self.rules[i] for i in paths}, earned, self.passed, scale
                 )
                 affordable = [
-                    (plan.cents, plan.ids)
-                    for plan in best.values()
+                    plan.outcome(index)
+                    for index, plan in best.items()
                     if plan is not None and (budget_cents is None or plan.cents <= budget_cents)
                 ]
-                return min(affordable, default=None)
+                cheapest = min(affordable, key=CHEAPEST.key, default=None)
+                return None if cheapest is None else (cheapest.cents, cheapest.ids)
         from ceplan.solving import cheapest_plan
 
         return cheapest_plan(
