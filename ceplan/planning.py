@@ -152,40 +152,16 @@ def make_request(
         For an unknown tier, exam kind or item id, a value of the wrong kind, a negative or
         non-finite number, or dates out of range; the message names the argument.
     """
-    if not isinstance(tier, str):
-        raise PlanInputError(f"tier must be a tier name, not {tier!r}")
-    if tier not in catalog.tiers:
-        raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
+    _check_tier(catalog, tier)
     day = as_optional_date(today, "today") or dt.date.today()
     expiry = as_optional_date(expires, "expires")
-    days = catalog.processing_days
-    if processing_days is not None:
-        days = as_whole(processing_days, "processing_days")
-        if days > MAX_PROCESSING_DAYS:
-            raise PlanInputError(
-                f"processing_days must be at most {MAX_PROCESSING_DAYS} (ten years)"
-            )
-    counts = as_passed(passed)
-    kinds = {kind for t in catalog.tiers.values() for p in t.paths for kind in p.exams}
-    for kind in counts:
-        if kind not in kinds:
-            known = ", ".join(sorted(kinds)) or "none"
-            raise PlanInputError(f"unknown exam kind '{kind}': the catalogue's kinds are {known}")
+    days = _processing_days(catalog, processing_days)
+    counts = _passed_kinds(catalog, passed)
     completed_ids = frozenset(as_names(completed, "completed"))
     excluded_ids = frozenset(as_names(exclude, "exclude"))
-    for label, ids in (("completed", completed_ids), ("exclude", excluded_ids)):
-        unknown = sorted(i for i in ids if not catalog.has(i))
-        if unknown:
-            raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
-    period = catalog.tiers[tier].period_years
+    _check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
     expires_given = expiry is not None
-    if expiry is None:
-        if day.year + period > dt.MAXYEAR:
-            raise PlanInputError(f"today {day} leaves no room for a {period}-year certification")
-        expiry = add_years(day, period)
-    problem = date_problem(day, expiry, days, period)
-    if problem is not None:
-        raise PlanInputError(f"expires {expiry} {problem}")
+    expiry = _expiry(day, expiry, days, catalog.tiers[tier].period_years)
     return PlanRequest(
         tier=tier,
         today=day,
@@ -203,6 +179,53 @@ def make_request(
         ),
         unavailable=as_ranges(unavailable, "unavailable"),
     )
+
+
+def _check_tier(catalog: Catalog, tier: Any) -> None:
+    if not isinstance(tier, str):
+        raise PlanInputError(f"tier must be a tier name, not {tier!r}")
+    if tier not in catalog.tiers:
+        raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
+
+
+def _processing_days(catalog: Catalog, processing_days: Any) -> int:
+    """The processing days asked for, or the catalogue's."""
+    if processing_days is None:
+        return catalog.processing_days
+    days = as_whole(processing_days, "processing_days")
+    if days > MAX_PROCESSING_DAYS:
+        raise PlanInputError(f"processing_days must be at most {MAX_PROCESSING_DAYS} (ten years)")
+    return days
+
+
+def _passed_kinds(catalog: Catalog, passed: Any) -> dict[str, int]:
+    """Exams passed by kind, each kind one the catalogue's paths ask for."""
+    counts = as_passed(passed)
+    kinds = {kind for t in catalog.tiers.values() for p in t.paths for kind in p.exams}
+    for kind in counts:
+        if kind not in kinds:
+            known = ", ".join(sorted(kinds)) or "none"
+            raise PlanInputError(f"unknown exam kind '{kind}': the catalogue's kinds are {known}")
+    return counts
+
+
+def _check_ids(catalog: Catalog, ids_by_argument: Mapping[str, frozenset[str]]) -> None:
+    for label, ids in ids_by_argument.items():
+        unknown = sorted(i for i in ids if not catalog.has(i))
+        if unknown:
+            raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
+
+
+def _expiry(day: dt.date, expiry: dt.date | None, days: int, period: int) -> dt.date:
+    """The expiry given, or ``period`` years from ``day``; checked against ``day``."""
+    if expiry is None:
+        if day.year + period > dt.MAXYEAR:
+            raise PlanInputError(f"today {day} leaves no room for a {period}-year certification")
+        expiry = add_years(day, period)
+    problem = date_problem(day, expiry, days, period)
+    if problem is not None:
+        raise PlanInputError(f"expires {expiry} {problem}")
+    return expiry
 
 
 def optimise(
