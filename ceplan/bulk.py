@@ -240,7 +240,11 @@ class Usable:
 
     def candidates(self, positions: Iterable[int] | None = None) -> list[Candidate]:
         """Candidates for the usable items at ``positions`` (default: all), sorted by id."""
-        chosen = self.index if positions is None else self.index[np.asarray(list(positions))]
+        chosen = (
+            self.index
+            if positions is None
+            else self.index[np.asarray(list(positions), dtype=np.int64)]
+        )
         result = []
         for i in chosen:
             found = self._dated.get(int(i)) if int(i) in self._dated else self._candidate(int(i))

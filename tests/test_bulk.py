@@ -190,3 +190,14 @@ def test_usable_now_gives_arrays_what_it_gives_each_item(
     ]
     assert arrays.tolist() == each
     assert all(isinstance(value, bool) for value in each)
+
+
+def test_the_arrays_keep_nothing_as_the_objects_do_for_a_path_already_met() -> None:
+    """Before, the arrays failed (an empty list of positions read as floats) where the
+    objects keep nothing: 80 credits earned already meet ``ce-only``."""
+    catalog = ceplan.Catalog.model_validate(generators.catalog_data(600, 0))
+    common: dict[str, Any] = {"today": generators.TODAY, "complete_by": generators.EXPIRES}
+    rules = list(catalog.tiers["ce-only"].paths)
+    objects = usable_items(catalog, **common)
+    assert shrink(objects, rules, 80.0, {}) == []
+    assert Usable(catalog, **common).shrunk(rules, 80.0, {}) == []
