@@ -306,7 +306,7 @@ class _Offer:
 
     @cached_property
     def by_cost_per_credit(self) -> CostPerCredit:
-        """The activities by cost per credit, then id (the id's place in sort order)."""
+        """The activities by cost per credit, then id (as ``cost_per_credit_key`` orders them)."""
         activity, credits, cents = self.activity, self.credits, self.cents
         order = activity[np.lexsort((self.rank[activity], cents[activity] / credits[activity]))]
         reach = np.cumsum(credits[order])

@@ -37,6 +37,7 @@ __all__ = [
     "Offer",
     "candidate_for",
     "ceiling_cost",
+    "cost_per_credit_key",
     "drop_redundant",
     "enough_to_drop",
     "greedy_cost",
@@ -350,6 +351,11 @@ class Offer(Protocol):
         """The usable activities taken by cost per credit."""
 
 
+def cost_per_credit_key(activity: Candidate) -> tuple[float, str]:
+    """The order of quick plans and of the fractional bound: cost per credit, then id."""
+    return (activity.cents / activity.credits, activity.id)
+
+
 class CostPerCredit:
     """Activities taken by cost per credit (then id), as running totals.
 
@@ -374,7 +380,7 @@ class CostPerCredit:
     @classmethod
     def of(cls, activities: Iterable[Candidate]) -> CostPerCredit:
         """The running totals of ``activities`` (candidates) taken by cost per credit, then id."""
-        ordered = sorted(activities, key=lambda c: (c.cents / c.credits, c.id))
+        ordered = sorted(activities, key=cost_per_credit_key)
         reach = list(accumulate(c.credits for c in ordered))
         return cls(
             reach,
