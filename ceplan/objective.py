@@ -44,6 +44,7 @@ __all__ = [
     "HOURS",
     "IDS",
     "ITEM_STAGES",
+    "Item",
     "ONE_PERSON",
     "ONE_PERSON_OVER_TIME",
     "RENEWAL",
