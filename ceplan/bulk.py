@@ -5,8 +5,11 @@ search itself. This module does the same work as :func:`ceplan.candidates.usable
 :func:`ceplan.candidates.shrink` (for plans without dates) on numpy arrays of the catalogue
 (:class:`Columns`, built once per catalogue), and makes
 :class:`~ceplan.candidates.Candidate` objects only for the items that can be in a best plan.
-The rules and their proofs are those of :mod:`ceplan.candidates`; the tests check that both
-give the same items.
+The rules are :mod:`ceplan.candidates`'s own functions, applied to arrays
+(:func:`~ceplan.candidates.usable_now`, :func:`~ceplan.candidates.ceiling_cost`,
+:class:`~ceplan.candidates.CostPerCredit`, :func:`~ceplan.candidates.within_ceiling`,
+:func:`~ceplan.candidates.enough_to_drop`); what is here is the bookkeeping of arrays (orders,
+running totals, counts). The tests check that both give the same items.
 """
 
 from __future__ import annotations
@@ -14,12 +17,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ceplan.candidates import Candidate, candidate_for, max_plan_size, still_needed
+from ceplan.candidates import (
+    Candidate,
+    CostPerCredit,
+    candidate_for,
+    ceiling_cost,
+    enough_to_drop,
+    max_plan_size,
+    price_floors,
+    still_needed,
+    targets,
+    usable_now,
+    within_ceiling,
+)
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.objective import item_columns
 from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
 
@@ -170,12 +187,21 @@ class Usable:
         self.complete_by = complete_by
         self.calendar = Calendar(today=today, end=complete_by)
         columns = self.columns = columns_of(catalog)
-        mask = (columns.closes >= today.toordinal()) & (columns.opens <= complete_by.toordinal())
-        if not allow_exams:
-            mask &= ~columns.is_exam
         skip = list(unavailable_ids)
-        if skip:
-            mask &= ~np.isin(columns.ids, np.array(skip, dtype=object))
+        excluded = (
+            np.isin(columns.ids, np.array(skip, dtype=object))
+            if skip
+            else np.zeros(len(columns.ids), dtype=bool)
+        )
+        mask = usable_now(
+            opens=columns.opens,
+            closes=columns.closes,
+            excluded=excluded,
+            is_exam=columns.is_exam,
+            today=today.toordinal(),
+            complete_by=complete_by.toordinal(),
+            allow_exams=allow_exams,
+        )
         # An activity with sessions is usable only if one can be attended: decide those alone.
         dated = np.flatnonzero(mask & columns.sessions)
         self._dated = {int(i): self._candidate(int(i)) for i in dated}
@@ -214,7 +240,11 @@ class Usable:
 
     def candidates(self, positions: Iterable[int] | None = None) -> list[Candidate]:
         """Candidates for the usable items at ``positions`` (default: all), sorted by id."""
-        chosen = self.index if positions is None else self.index[np.asarray(list(positions))]
+        chosen = (
+            self.index
+            if positions is None
+            else self.index[np.asarray(list(positions), dtype=np.int64)]
+        )
         result = []
         for i in chosen:
             found = self._dated.get(int(i)) if int(i) in self._dated else self._candidate(int(i))
@@ -232,131 +262,97 @@ class Usable:
 
         The same as :func:`ceplan.candidates.shrink` over all usable items.
         """
-        columns, index = self.columns, self.index
-        is_exam = columns.is_exam[index]
-        credits = columns.credits[index]
-        cents = self.cents
-        hours = columns.hours[index]
-        rank = columns.rank[index]
-        kind = columns.kind[index]
+        offer = _Offer(self)
         needs = [still_needed(rule, earned, passed) for rule in paths]
-        kinds = {k for _, exams in needs for k in exams}
-        activity = np.flatnonzero(~is_exam)
-        ratio_order = activity[np.lexsort((rank[activity], cents[activity] / credits[activity]))]
-        known = [
-            self._greedy(c, e, ratio_order, activity, is_exam, kind, credits, cents)
-            for c, e in needs
-        ]
+        known = [ceiling_cost(offer, credits, exams) for credits, exams in needs]
         ceiling = min((cost for cost in known if cost is not None), default=None)
-        keep = np.ones(len(index), dtype=bool)
+        keep = np.ones(len(self.index), dtype=bool)
         if ceiling is not None:
-            keep &= cents <= ceiling
-            useful = is_exam.copy()
-            floors = [
-                (c, self._greedy(0.0, e, ratio_order, activity, is_exam, kind, credits, cents))
-                for c, e in needs
-            ]
-            bound = _Bound(credits[ratio_order], cents[ratio_order])
-            for need, floor in floors:
-                if floor is None or need <= CREDIT_TOLERANCE:
-                    continue
-                total = floor + cents + bound(need - credits)
-                useful |= ~is_exam & (total <= ceiling + 1e-6)
-            keep &= useful
-        need = max(c for c, _ in needs)
-        kept = self._undominated(keep & ~is_exam, credits, cents, hours, rank, need)
-        for k in kinds:
-            count = max(exams.get(k, 0) for _, exams in needs)
-            group = np.flatnonzero(keep & is_exam & (kind == k))
-            order = group[np.lexsort((rank[group], hours[group], cents[group]))]
-            kept = np.concatenate([kept, order[: max(0, count)]])
+            floors = price_floors(offer, needs)
+            with np.errstate(invalid="ignore"):  # 0 * inf where no credits are missing
+                useful = within_ceiling(
+                    floors, offer.by_cost_per_credit.bound, ceiling, offer.credits, offer.cents
+                )
+            keep &= (offer.cents <= ceiling) & (offer.is_exam | (~offer.is_exam & useful))
+        credits_needed, exams_needed = targets(needs)
+        kept = offer.undominated(keep & ~offer.is_exam, credits_needed)
+        for kind, count in exams_needed.items():
+            group = np.flatnonzero(keep & offer.is_exam & (offer.kind == kind))
+            kept = np.concatenate([kept, offer.in_order(group)[: max(0, count)]])
         return self.candidates(np.sort(kept))
 
-    @staticmethod
-    def _greedy(
-        need: float,
-        exams_needed: Mapping[str, int],
-        ratio_order: np.ndarray,
-        activity: np.ndarray,
-        is_exam: np.ndarray,
-        kind: np.ndarray,
-        credits: np.ndarray,
-        cents: np.ndarray,
-    ) -> int | None:
-        """As :func:`ceplan.candidates.greedy_cost`, over arrays."""
-        total = 0
-        for k, count in exams_needed.items():
-            if count <= 0:
-                continue
-            prices = np.sort(cents[is_exam & (kind == k)])
-            if len(prices) < count:
-                return None
-            total += int(prices[:count].sum())
-        if need <= CREDIT_TOLERANCE:
-            return total
-        options = []
-        single = cents[activity][credits[activity] >= need - CREDIT_TOLERANCE]
-        if len(single):
-            options.append(int(single.min()))
-        earned = np.cumsum(credits[ratio_order])
-        enough = np.flatnonzero(earned >= need - CREDIT_TOLERANCE)
-        if len(enough):
-            options.append(int(np.cumsum(cents[ratio_order])[enough[0]]))
-        return total + min(options) if options else None
 
-    @staticmethod
-    def _undominated(
-        keep: np.ndarray,
-        credits: np.ndarray,
-        cents: np.ndarray,
-        hours: np.ndarray,
-        rank: np.ndarray,
-        need: float,
-    ) -> np.ndarray:
-        """As :func:`ceplan.candidates.reduce_dominated` for activities, over arrays.
+class _Offer:
+    """The usable items of a :class:`Usable`, as arrays: an :class:`~ceplan.candidates.Offer`."""
 
-        An activity stays unless as many earlier ones in the order (cost, hours, id), earning at
-        least as many credits, as a best plan can hold (of all its activities, or of those
-        earning that much).
+    def __init__(self, usable: Usable) -> None:
+        columns, index = usable.columns, usable.index
+        self.is_exam = columns.is_exam[index]
+        self.credits = columns.credits[index]
+        self.cents = usable.cents
+        self.hours = columns.hours[index]
+        self.rank = columns.rank[index]
+        self.kind = columns.kind[index]
+        self.activity = np.flatnonzero(~self.is_exam)
+
+    def exam_prices(self, kind: str) -> Any:
+        return self.cents[self.is_exam & (self.kind == kind)]
+
+    def cheapest_earning(self, credits: float) -> int | None:
+        single = self.cents[self.activity][
+            self.credits[self.activity] >= credits - CREDIT_TOLERANCE
+        ]
+        return int(single.min()) if len(single) else None
+
+    @cached_property
+    def by_cost_per_credit(self) -> CostPerCredit:
+        """The activities by cost per credit, then id (as ``cost_per_credit_key`` orders them)."""
+        activity, credits, cents = self.activity, self.credits, self.cents
+        order = activity[np.lexsort((self.rank[activity], cents[activity] / credits[activity]))]
+        reach = np.cumsum(credits[order])
+        return CostPerCredit(
+            reach,
+            np.concatenate([[0.0], reach]),
+            np.concatenate([[0], np.cumsum(cents[order])]),
+            np.concatenate([cents[order] / credits[order], [np.inf]]),
+            search=_search,
+        )
+
+    def in_order(self, positions: np.ndarray) -> Any:
+        """``positions`` sorted by their items' place in the order (see :func:`item_columns`)."""
+        items = _Items(self.cents[positions], self.hours[positions], self.rank[positions])
+        return positions[np.lexsort(item_columns(items))]
+
+    def undominated(self, keep: np.ndarray, need: float) -> np.ndarray:
+        """The activities of ``keep`` that :func:`ceplan.candidates.reduce_dominated` keeps.
+
+        An activity stays unless :func:`~ceplan.candidates.enough_to_drop` earlier ones in the
+        order (cost, hours, id) earn at least as many credits.
         """
         pool = np.flatnonzero(keep)
-        limit = max_plan_size(credits[pool].tolist(), need)
+        limit = max_plan_size(self.credits[pool].tolist(), need)
         if limit == 0 or len(pool) == 0:
             return np.empty(0, dtype=np.int64)
-        order = pool[np.lexsort((rank[pool], hours[pool], cents[pool]))]
-        ordered = credits[order]
+        order = self.in_order(pool)
+        ordered = self.credits[order]
         beaten = np.zeros(len(order), dtype=np.int64)
         for value in np.unique(ordered):
             at_least = np.cumsum(ordered >= value - CREDIT_TOLERANCE)
             here = ordered == value
             beaten[here] = at_least[here] - 1  # the earlier ones, not itself
-        enough = np.minimum(limit, _most_at_least(ordered, need))
-        return np.asarray(order[beaten < enough], dtype=np.int64)
+        return np.asarray(order[beaten < enough_to_drop(ordered, need, limit)], dtype=np.int64)
 
 
-def _most_at_least(credits: np.ndarray, need: float) -> np.ndarray:
-    """:func:`ceplan.candidates.most_at_least` for many activities at once."""
-    step = credits - CREDIT_TOLERANCE
-    with np.errstate(divide="ignore", invalid="ignore"):
-        most = np.floor((need - CREDIT_TOLERANCE) / step) + 1.0
-    return np.where(step > 0, most, np.inf)
+def _search(totals: np.ndarray, values: Any) -> Any:
+    """:func:`bisect.bisect_left` for arrays: where each value would go in ``totals``."""
+    return np.searchsorted(totals, values, side="left")
 
 
-class _Bound:
-    """As :class:`ceplan.candidates._FractionalBound`, for many credit needs at once."""
+@dataclass(frozen=True)
+class _Items:
+    """Items as arrays, as :func:`~ceplan.objective.item_columns` reads them."""
 
-    def __init__(self, credits: np.ndarray, cents: np.ndarray) -> None:
-        self.ratios = cents / credits
-        self.credits = np.cumsum(credits)
-        self.cents = np.cumsum(cents)
-
-    def __call__(self, x: np.ndarray) -> Any:
-        if len(self.credits) == 0:
-            return np.where(x <= CREDIT_TOLERANCE, 0.0, np.inf)
-        k = np.searchsorted(self.credits, x - CREDIT_TOLERANCE, side="left")
-        inside = np.minimum(k, len(self.credits) - 1)
-        before = np.where(k > 0, self.credits[np.maximum(k - 1, 0)], 0.0)
-        spent = np.where(k > 0, self.cents[np.maximum(k - 1, 0)], 0)
-        value = spent + np.maximum(0.0, x - before) * self.ratios[inside]
-        value = np.where(k == len(self.credits), np.inf, value)
-        return np.where(x <= CREDIT_TOLERANCE, 0.0, value)
+    cents: np.ndarray
+    hours: np.ndarray
+    id: np.ndarray
+    """Each id's place in sort order."""

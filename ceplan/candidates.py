@@ -4,6 +4,13 @@ This is the bridge between the catalogue and the optimisation model. :func:`usab
 the date rules of the planning rules (SPEC section 3); :func:`reduce_dominated` drops activities
 and exams that can never be in the best plan, which keeps the integer programme small without
 changing its answer.
+
+Each rule is written once, for one item or for arrays of items alike: :func:`usable_now` (dates,
+ids, exam permission), the price ceiling (:func:`ceiling_cost`, :class:`CostPerCredit`,
+:func:`within_ceiling`) and dominance (:func:`enough_to_drop`). :func:`usable_items` and
+:func:`shrink` apply them item by item; :class:`ceplan.bulk.Usable` applies the same functions to
+numpy arrays of a large catalogue. What each side does on its own is only bookkeeping: putting
+items in an order, running totals, counting.
 """
 
 from __future__ import annotations
@@ -12,27 +19,39 @@ import bisect
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
+from typing import Any, Protocol
 
 from ceplan.catalog import Activity, Catalog, Exam, PathRule
+from ceplan.objective import item_key
 from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
 
 __all__ = [
     "CREDIT_TOLERANCE",
     "Candidate",
+    "CostPerCredit",
+    "Offer",
     "candidate_for",
+    "ceiling_cost",
+    "cost_per_credit_key",
     "drop_redundant",
+    "enough_to_drop",
     "greedy_cost",
     "max_plan_size",
-    "most_at_least",
     "meets",
+    "most_at_least",
+    "price_floors",
     "reduce_dominated",
     "shrink",
     "still_needed",
+    "targets",
     "usable_items",
+    "usable_now",
+    "within_ceiling",
 ]
 
 
@@ -78,9 +97,9 @@ class Candidate:
         return self.session is None
 
     @property
-    def key(self) -> tuple[int, float, str]:
-        """The order in which equally useful items are preferred: cheaper, shorter, smaller id."""
-        return (self.cents, self.hours, self.id)
+    def key(self) -> tuple[Any, ...]:
+        """Its place in the order (:func:`~ceplan.objective.item_key`): cost, hours, id."""
+        return item_key(self)
 
     @property
     def profile(self) -> tuple[object, ...]:
@@ -136,12 +155,15 @@ def usable_items(
     ]
     result = []
     for item in items:
-        if item.id in skip:
-            continue
-        last = item.last_day
-        if last is not None and last < today:
-            continue
-        if item.available_from is not None and item.available_from > complete_by:
+        if not usable_now(
+            opens=item.available_from or dt.date.min,
+            closes=item.last_day or dt.date.max,
+            excluded=item.id in skip,
+            is_exam=isinstance(item, Exam),
+            today=today,
+            complete_by=complete_by,
+            allow_exams=allow_exams,
+        ):
             continue
         candidate = candidate_for(
             catalog, item, today=today, complete_by=complete_by, calendar=calendar
@@ -150,6 +172,38 @@ def usable_items(
             result.append(candidate)
     result.sort(key=lambda c: c.id)
     return result
+
+
+def usable_now(
+    *,
+    opens: Any,
+    closes: Any,
+    excluded: Any,
+    is_exam: Any,
+    today: Any,
+    complete_by: Any,
+    allow_exams: bool,
+) -> Any:
+    """Whether items can be used, by their dates, their ids and exam permission (SPEC 3).
+
+    An item is usable iff it is not ``excluded`` (completed or not wanted), it is not an exam
+    when exams are not allowed, its last day (``closes``: ``expires`` or ``retires``) is not
+    before ``today`` and its first (``opens``: ``available_from``) is not after
+    ``complete_by``. For one item (dates, and ``date.min`` / ``date.max`` where there is none)
+    or, element by element, for numpy arrays (day numbers). The calendar and sessions are
+    :func:`candidate_for`'s.
+
+    Examples
+    --------
+    >>> day = dt.date(2027, 1, 1)
+    >>> usable_now(opens=dt.date.min, closes=day, excluded=False, is_exam=True,
+    ...            today=day, complete_by=day, allow_exams=False)
+    False
+    """
+    usable = (closes >= today) & (opens <= complete_by) & (excluded ^ True)
+    if not allow_exams:
+        usable = usable & (is_exam ^ True)
+    return usable
 
 
 def candidate_for(
@@ -237,14 +291,15 @@ def max_plan_size(credits: Sequence[float], need: float) -> int:
     return size
 
 
-def most_at_least(credits: float, need: float) -> float:
+def most_at_least(credits: Any, need: float) -> Any:
     """The most activities earning ``credits`` or more that one best plan can hold.
 
     Without its smallest activity a best plan is short (it is minimal, see
     :func:`max_plan_size`), and at least ``m - 1`` of its ``m`` activities of ``credits`` or
     more are still in it: ``(m - 1) * credits < need``. (Both sides allow for
     :data:`~ceplan.units.CREDIT_TOLERANCE`, so where ``need / credits`` is a whole number the
-    answer is one too large: safe, never too small.)
+    answer is one too large: safe, never too small.) For one activity or, element by element,
+    a numpy array of them.
 
     Examples
     --------
@@ -252,19 +307,139 @@ def most_at_least(credits: float, need: float) -> float:
     (3.0, 3.0, 2.0)
     """
     step = credits - CREDIT_TOLERANCE
-    if step <= 0:
-        return math.inf
-    return math.floor((need - CREDIT_TOLERANCE) / step) + 1.0
+    earns = step > 0
+    return _where(earns, (need - CREDIT_TOLERANCE) / _where(earns, step, 1.0) // 1 + 1.0, math.inf)
 
 
-def greedy_cost(
-    candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: Mapping[str, int]
+def enough_to_drop(credits: Any, need: float, limit: int) -> Any:
+    """How many activities must beat one of ``credits`` for it to go (see :func:`reduce_dominated`).
+
+    As many as a best plan can hold (``limit``, :func:`max_plan_size`), or as many activities
+    of ``credits`` or more as it can hold (:func:`most_at_least`), whichever is fewer: one of
+    them is then always free to take its place. For one activity or, element by element, a
+    numpy array of them.
+
+    Examples
+    --------
+    >>> enough_to_drop(40, need=80, limit=5), enough_to_drop(1, need=80, limit=5)
+    (3.0, 5)
+    """
+    most = most_at_least(credits, need)
+    return _where(most < limit, most, limit)
+
+
+def _where(condition: Any, yes: Any, no: Any) -> Any:
+    """``yes`` where ``condition`` holds, else ``no``: for one value, or numpy arrays."""
+    if isinstance(condition, bool):
+        return yes if condition else no
+    import numpy as np  # arrays were given: numpy is loaded
+
+    return np.where(condition, yes, no)
+
+
+class Offer(Protocol):
+    """The usable items as the price ceiling reads them: objects, or arrays of a catalogue."""
+
+    def exam_prices(self, kind: str) -> Sequence[int]:
+        """The prices (cents) of the usable exams of ``kind``, in any order."""
+
+    def cheapest_earning(self, credits: float) -> int | None:
+        """The least price of one usable activity that earns ``credits`` on its own."""
+
+    @property
+    def by_cost_per_credit(self) -> CostPerCredit:
+        """The usable activities taken by cost per credit."""
+
+
+def cost_per_credit_key(activity: Candidate) -> tuple[float, str]:
+    """The order of quick plans and of the fractional bound: cost per credit, then id."""
+    return (activity.cents / activity.credits, activity.id)
+
+
+class CostPerCredit:
+    """Activities taken by cost per credit (then id), as running totals.
+
+    ``reach[k]`` is the credits of the first ``k + 1`` activities; ``credits_before[k]`` and
+    ``cents_before[k]`` those of the first ``k``, and ``ratios[k]`` the cost per credit of
+    activity ``k`` (infinite past the last). Lists and :func:`bisect.bisect_left` for
+    candidates (:meth:`of`), numpy arrays and ``numpy.searchsorted`` for the arrays of
+    :mod:`ceplan.bulk`: both give the same numbers, and the two rules below are written once.
+    """
+
+    def __init__(
+        self,
+        reach: Any,
+        credits_before: Any,
+        cents_before: Any,
+        ratios: Any,
+        search: Callable[[Any, Any], Any] = bisect.bisect_left,
+    ) -> None:
+        self.reach, self.search = reach, search
+        self.credits_before, self.cents_before, self.ratios = credits_before, cents_before, ratios
+
+    @classmethod
+    def of(cls, activities: Iterable[Candidate]) -> CostPerCredit:
+        """The running totals of ``activities`` (candidates) taken by cost per credit, then id."""
+        ordered = sorted(activities, key=cost_per_credit_key)
+        reach = list(accumulate(c.credits for c in ordered))
+        return cls(
+            reach,
+            [0.0, *reach],
+            [0, *accumulate(c.cents for c in ordered)],
+            [*(c.cents / c.credits for c in ordered), math.inf],
+        )
+
+    def greedy(self, credits: float) -> int | None:
+        """What the activities cost, taken by cost per credit until they earn ``credits``.
+
+        ``None`` when all of them do not earn as much.
+        """
+        k = self.search(self.reach, credits - CREDIT_TOLERANCE)
+        return int(self.cents_before[k + 1]) if k < len(self.reach) else None
+
+    def bound(self, credits: Any) -> Any:
+        """The least any activities can cost to earn ``credits``, items split freely.
+
+        Taking activities by cost per credit, the last one in part, is the optimum of the
+        linear relaxation of the covering knapsack, so no real plan earning ``credits`` costs
+        less. For one amount or, element by element, a numpy array of them.
+        """
+        k = self.search(self.reach, credits - CREDIT_TOLERANCE)
+        value = self.cents_before[k] + (credits - self.credits_before[k]) * self.ratios[k]
+        return _where(credits <= CREDIT_TOLERANCE, 0.0, value)
+
+
+def ceiling_cost(
+    offer: Offer, credits_needed: float, exams_needed: Mapping[str, int]
 ) -> int | None:
     """The cost in cents of a quick plan that meets the need, or ``None`` if none is found.
 
     Exams: the cheapest of each kind. Activities: the cheaper of the cheapest single activity
     that earns enough on its own, and the activities taken by cost per credit until enough.
     No best plan costs more than this, so no item dearer than it can be in one.
+    """
+    total = 0
+    for kind, count in exams_needed.items():
+        if count <= 0:
+            continue
+        prices = sorted(offer.exam_prices(kind))
+        if len(prices) < count:
+            return None
+        total += int(sum(prices[:count]))
+    if credits_needed <= CREDIT_TOLERANCE:
+        return total
+    options = (
+        offer.cheapest_earning(credits_needed),
+        offer.by_cost_per_credit.greedy(credits_needed),
+    )
+    found = [cost for cost in options if cost is not None]
+    return total + min(found) if found else None
+
+
+def greedy_cost(
+    candidates: Sequence[Candidate], *, credits_needed: float, exams_needed: Mapping[str, int]
+) -> int | None:
+    """:func:`ceiling_cost` of ``candidates``.
 
     Examples
     --------
@@ -274,29 +449,73 @@ def greedy_cost(
     >>> greedy_cost(items, credits_needed=3, exams_needed={})
     500
     """
-    total = 0
-    for kind, count in exams_needed.items():
-        if count <= 0:
-            continue
-        prices = sorted(c.cents for c in candidates if c.is_exam and c.kind == kind)
-        if len(prices) < count:
-            return None
-        total += sum(prices[:count])
-    if credits_needed <= CREDIT_TOLERANCE:
-        return total
-    activities = [c for c in candidates if not c.is_exam]
-    options = []
-    single = [c.cents for c in activities if c.credits >= credits_needed - CREDIT_TOLERANCE]
-    if single:
-        options.append(min(single))
-    earned, spent = 0.0, 0
-    for c in sorted(activities, key=lambda c: (c.cents / c.credits, c.id)):
-        earned += c.credits
-        spent += c.cents
-        if earned >= credits_needed - CREDIT_TOLERANCE:
-            options.append(spent)
-            break
-    return total + min(options) if options else None
+    return ceiling_cost(_Candidates(candidates), credits_needed, exams_needed)
+
+
+class _Candidates:
+    """Candidates as an :class:`Offer`."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.candidates = candidates
+        self.activities = [c for c in candidates if not c.is_exam]
+
+    def exam_prices(self, kind: str) -> list[int]:
+        return [c.cents for c in self.candidates if c.is_exam and c.kind == kind]
+
+    def cheapest_earning(self, credits: float) -> int | None:
+        return min(
+            (c.cents for c in self.activities if c.credits >= credits - CREDIT_TOLERANCE),
+            default=None,
+        )
+
+    @cached_property
+    def by_cost_per_credit(self) -> CostPerCredit:
+        return CostPerCredit.of(self.activities)
+
+
+def price_floors(
+    offer: Offer, needs: Sequence[tuple[float, Mapping[str, int]]]
+) -> list[tuple[float, int]]:
+    """For each path still open, its credits still needed and the least its exams cost.
+
+    ``needs`` are the paths' credits and exams still needed (:func:`still_needed`); a path
+    whose exams cannot be had, or that needs no more credits, has no activity to price.
+    """
+    floors = [(credits, ceiling_cost(offer, 0.0, exams)) for credits, exams in needs]
+    return [
+        (credits, floor)
+        for credits, floor in floors
+        if floor is not None and credits > CREDIT_TOLERANCE
+    ]
+
+
+def within_ceiling(
+    floors: Sequence[tuple[float, int]],
+    bound: Callable[[Any], Any],
+    ceiling: int,
+    credits: Any,
+    cents: Any,
+) -> Any:
+    """Whether an activity can be in a plan for some open path that costs at most ``ceiling``.
+
+    On each path (``floors``, :func:`price_floors`) a plan holding it costs at least the
+    path's exams, plus the activity, plus ``bound`` (:meth:`CostPerCredit.bound`) on the
+    credits still missing; costs are never negative. For one activity or, element by
+    element, numpy arrays of them.
+    """
+    useful: Any = False
+    for need, floor in floors:
+        useful = useful | (floor + cents + bound(need - credits) <= ceiling + 1e-6)
+    return useful
+
+
+def targets(needs: Sequence[tuple[float, Mapping[str, int]]]) -> tuple[float, dict[str, int]]:
+    """What a best plan for any of the paths may need: the most credits, and exams by kind."""
+    kinds = {kind for _, exams in needs for kind in exams}
+    return (
+        max(credits for credits, _ in needs),
+        {kind: max(exams.get(kind, 0) for _, exams in needs) for kind in kinds},
+    )
 
 
 def _beats_in_time(a: Candidate, b: Candidate, *, starts: bool = False) -> bool:
@@ -362,7 +581,7 @@ def reduce_dominated(
         equal_only = timed and any(c.cents == 0 and c.hours == 0 for c in activities)
         walked: list[Candidate] = []
         for candidate in sorted(activities, key=lambda c: c.key):
-            enough = min(limit, most_at_least(candidate.credits, credits_needed))
+            enough = enough_to_drop(candidate.credits, credits_needed, limit)
             beaten_by = 0
             for other in walked:
                 if equal_only and other.credits > candidate.credits + CREDIT_TOLERANCE:
@@ -384,7 +603,7 @@ def reduce_dominated(
         for candidate in sorted(activities, key=lambda c: c.key):
             low = bisect.bisect_left(seen_credits, candidate.credits - CREDIT_TOLERANCE)
             beaten_by = len(seen_credits) - low
-            if beaten_by < min(limit, most_at_least(candidate.credits, credits_needed)):
+            if beaten_by < enough_to_drop(candidate.credits, credits_needed, limit):
                 kept.append(candidate)
             bisect.insort(seen_credits, candidate.credits)
     by_kind: dict[str, list[Candidate]] = defaultdict(list)
@@ -407,30 +626,6 @@ def _beats_alike(a: Candidate, b: Candidate) -> bool:
     if a.cents > b.cents:
         return False
     return a.hours < b.hours - 1e-9 or (a.hours <= b.hours + 1e-9 and a.id < b.id)
-
-
-class _FractionalBound:
-    """The least any set of activities can cost to earn ``x`` credits, items split freely.
-
-    Taking activities by cost per credit, the last one in part, is the optimum of the linear
-    relaxation of the covering knapsack, so no real plan earning ``x`` credits costs less.
-    """
-
-    def __init__(self, activities: Sequence[Candidate]) -> None:
-        ordered = sorted(activities, key=lambda c: c.cents / c.credits)
-        self.ratios = [c.cents / c.credits for c in ordered]
-        self.credits = list(accumulate(c.credits for c in ordered))
-        self.cents = list(accumulate(c.cents for c in ordered))
-
-    def __call__(self, x: float) -> float:
-        if x <= CREDIT_TOLERANCE:
-            return 0.0
-        k = bisect.bisect_left(self.credits, x - CREDIT_TOLERANCE)
-        if k == len(self.credits):
-            return math.inf
-        before_credits = self.credits[k - 1] if k else 0.0
-        before_cents = self.cents[k - 1] if k else 0
-        return before_cents + max(0.0, x - before_credits) * self.ratios[k]
 
 
 def still_needed(
@@ -508,40 +703,30 @@ def shrink(
     """The items that can be in the best plan for any of ``paths``.
 
     ``earned`` and ``passed`` are the credits and exams (by kind) a person already has. The
-    cheapest :func:`greedy_cost` over the paths is a ceiling on the best plan's cost. An
-    activity goes when every plan holding it costs more than that ceiling on every path: the
-    path's cheapest exams, plus the activity, plus the :class:`_FractionalBound` on the credits
-    still missing. The rest is cut by :func:`reduce_dominated`. With ``capacity`` (weekly hours
-    limited) the greedy plan may not fit in time, so only ``ceiling``, the cost of a plan known
-    to fit, if any, is used.
+    cheapest :func:`ceiling_cost` over the paths is a ceiling on the best plan's cost. An
+    activity goes when every plan holding it costs more than that ceiling on every path
+    (:func:`within_ceiling`). The rest is cut by :func:`reduce_dominated`. With ``capacity``
+    (weekly hours limited) the greedy plan may not fit in time, so only ``ceiling``, the cost
+    of a plan known to fit, if any, is used.
     """
     needs = [still_needed(rule, earned, passed) for rule in paths]
-    kinds = {kind for _, exams in needs for kind in exams}
-    known = [greedy_cost(candidates, credits_needed=c, exams_needed=e) for c, e in needs]
+    offer = _Candidates(candidates)
     if not capacity:
-        known.append(ceiling)
-        ceiling = min((cost for cost in known if cost is not None), default=None)
+        known = [ceiling_cost(offer, credits, exams) for credits, exams in needs]
+        ceiling = min((cost for cost in (*known, ceiling) if cost is not None), default=None)
     if ceiling is not None:
-        activities = [c for c in candidates if not c.is_exam]
-        bound = _FractionalBound(activities)
-        floors = [
-            (credits, greedy_cost(candidates, credits_needed=0, exams_needed=exams))
-            for credits, exams in needs
+        floors = price_floors(offer, needs)
+        bound = offer.by_cost_per_credit.bound
+        candidates = [
+            c
+            for c in candidates
+            if c.is_exam or within_ceiling(floors, bound, ceiling, c.credits, c.cents)
         ]
-        open_floors = [(credits, floor) for credits, floor in floors if floor is not None]
-
-        def useful(c: Candidate) -> bool:
-            return c.is_exam or any(
-                credits > CREDIT_TOLERANCE
-                and floor + c.cents + bound(credits - c.credits) <= ceiling + 1e-6
-                for credits, floor in open_floors
-            )
-
-        candidates = [c for c in candidates if useful(c)]
+    credits_needed, exams_needed = targets(needs)
     return reduce_dominated(
         candidates,
-        credits_needed=max(credits for credits, _ in needs),
-        exams_needed={kind: max(exams.get(kind, 0) for _, exams in needs) for kind in kinds},
+        credits_needed=credits_needed,
+        exams_needed=exams_needed,
         max_cents=ceiling,
         timed=timed,
     )

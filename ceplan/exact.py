@@ -8,8 +8,10 @@ Without weekly hours or days away, a path's best plan splits into two independen
 - **activities**: a covering knapsack, the least (cost, hours, count) of a set that earns the
   credits still needed, then the smallest ids in sort order.
 
-The order of the rules compares plans by cost, hours, item count, then sorted ids. Cost, hours
-and count add up over the two parts, and the smallest sorted ids of a union of two parts over
+The order of the rules (:data:`~ceplan.objective.ONE_PERSON`) compares plans by cost, hours, item
+count, then sorted ids. Cost, hours and count are its sums (:attr:`Objective.sums
+<ceplan.objective.Objective.sums>`: what each item adds is :func:`_adds`); they add up over the
+two parts, and the smallest sorted ids of a union of two parts over
 different items are the union of each part's smallest, so the path's best plan is the union of
 the two parts' best. The best plan overall is the first of the paths' best plans in the order
 (then the path listed first). A budget only decides whether the cheapest plan is affordable.
@@ -35,7 +37,8 @@ from typing import TYPE_CHECKING
 
 from ceplan.candidates import Candidate, still_needed
 from ceplan.catalog import PathRule
-from ceplan.units import CREDIT_TOLERANCE, DECIMALS, hours_scale
+from ceplan.objective import ONE_PERSON, Outcome, item_key
+from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,8 +57,20 @@ _PYTHON_CELLS = 20_000
 _KEY_BITS = 62
 """Cost, hours and count fit in one int64 key while their product stays below this power."""
 
+_SUMS = ONE_PERSON.sums
+"""What the knapsack adds up, in the order's order: cost, hours, count (the ids come after)."""
+
 _HOURS = 10**DECIMALS  # hours count in whole millionths, exactly as the order compares them
 _NONE = (math.inf, math.inf, math.inf)
+
+
+def _adds(item: Candidate) -> tuple[int, int, int]:
+    """What ``item`` adds to each of the order's sums, as whole numbers.
+
+    Its cents, its hours in millionths, and one: the one place the tables read the order from.
+    """
+    cost, hours, count = (stage.whole(stage.item(item)) for stage in _SUMS if stage.item)
+    return cost, hours, count
 
 
 @dataclass(frozen=True)
@@ -67,10 +82,15 @@ class PathBest:
     hours: int
     """In whole millionths of an hour."""
 
-    @property
-    def key(self) -> tuple[int, int, int, tuple[str, ...]]:
-        """The order of the planning rules: cost, hours, count, sorted ids."""
-        return (self.cents, self.hours, len(self.ids), self.ids)
+    def outcome(self, path_index: int) -> Outcome:
+        """The plan as the objective sees it, met through path ``path_index``."""
+        return Outcome(
+            cents=self.cents,
+            hours=self.hours / _HOURS,
+            renewal=None,
+            ids=self.ids,
+            path_index=path_index,
+        )
 
 
 def credit_scale(values: Sequence[float]) -> int | None:
@@ -140,25 +160,24 @@ def best_by_path(
         if chosen is None:
             result[p] = None
             continue
+        columns = zip((0, 0, 0), *map(_adds, chosen), strict=True)  # each sum's values
+        cents, hours, _ = (sum(values) for values in columns)
         result[p] = PathBest(
             ids=tuple(sorted(c.id for c in chosen)),
-            cents=sum(c.cents for c in chosen),
-            hours=sum(_steps(c.hours) for c in chosen),
+            cents=cents,
+            hours=hours,
         )
     return result
 
 
-def _steps(hours: float) -> int:
-    return int(round(hours * _HOURS))
-
-
 def _exams_by_kind(candidates: Sequence[Candidate]) -> dict[str, list[Candidate]]:
+    """The exams of each kind, in the order (:func:`~ceplan.objective.item_key`)."""
     by_kind: dict[str, list[Candidate]] = {}
     for c in candidates:
         if c.is_exam:
             by_kind.setdefault(c.kind or "", []).append(c)
     for group in by_kind.values():
-        group.sort(key=lambda c: (c.cents, _steps(c.hours), c.id))
+        group.sort(key=item_key)
     return by_kind
 
 
@@ -168,6 +187,7 @@ class _Knapsack:
     def __init__(self, items: Sequence[Candidate], scale: int, capacity: int) -> None:
         self.items = list(items)
         self.weights = [round(c.credits * scale) for c in self.items]
+        self.adds = [_adds(c) for c in self.items]
         self.capacity = capacity
         self.take: list[list[bool]] | np.ndarray
         self.reachable: list[bool]
@@ -196,15 +216,15 @@ class _Knapsack:
         best[0] = (0, 0, 0)
         take: list[list[bool]] = [[]] * len(self.items)
         for i in range(len(self.items) - 1, -1, -1):
-            item, weight = self.items[i], self.weights[i]
-            cents, hours = item.cents, _steps(item.hours)
+            weight = self.weights[i]
+            cost, hours, count = self.adds[i]
             row = [False] * (capacity + 1)
             new = list(best)
             for c in range(1, capacity + 1):
                 before = best[max(0, c - weight)]
                 if before[0] == math.inf:  # from an unreachable state: nothing to take
                     continue
-                candidate = (before[0] + cents, before[1] + hours, before[2] + 1)
+                candidate = (before[0] + cost, before[1] + hours, before[2] + count)
                 if candidate <= best[c]:
                     new[c] = candidate
                     row[c] = True
@@ -216,16 +236,11 @@ class _Knapsack:
     def _fill_numpy(self) -> None:
         import numpy as np
 
-        size = self.capacity + 1
-        scale = hours_scale(c.hours for c in self.items)
-        cents = [c.cents for c in self.items]
-        steps = [round(c.hours * scale) for c in self.items]
-        # (cost, hours, count) as one whole number when it fits in 62 bits: one array to fill.
-        hours_room, count_room = sum(steps) + 1, len(self.items) + 1
-        if (sum(cents) + 1) * hours_room * count_room >= 2**_KEY_BITS:
+        keys = _packed(self.adds)
+        if keys is None:
             self._fill_numpy_wide()
             return
-        keys = [(c * hours_room + h) * count_room + 1 for c, h in zip(cents, steps, strict=True)]
+        size = self.capacity + 1
         big = np.int64(2**62)
         best = np.full(size, big, dtype=np.int64)
         best[0] = 0
@@ -242,33 +257,44 @@ class _Knapsack:
         self.reachable = (best < big).tolist()
 
     def _fill_numpy_wide(self) -> None:
-        """As :meth:`_fill_numpy`, with cost, hours and count in three arrays (large sums)."""
+        """As :meth:`_fill_numpy`, with each sum in an array of its own (large sums)."""
         import numpy as np
 
-        capacity = self.capacity
-        size = capacity + 1
+        size = self.capacity + 1
         big = np.int64(2**62)
-        cost = np.full(size, big, dtype=np.int64)
-        hours = np.full(size, big, dtype=np.int64)
-        count = np.full(size, big, dtype=np.int64)
-        cost[0] = hours[0] = count[0] = 0
+        sums = [np.full(size, big, dtype=np.int64) for _ in _SUMS]
+        for column in sums:
+            column[0] = 0
         take = np.zeros((len(self.items), size), dtype=np.bool_)
         index = np.arange(size)
         for i in range(len(self.items) - 1, -1, -1):
-            item = self.items[i]
             source = np.maximum(index - self.weights[i], 0)
-            new_cost = cost[source] + item.cents
-            new_hours = hours[source] + _steps(item.hours)
-            new_count = count[source] + 1
-            better = (new_cost < cost) | (
-                (new_cost == cost)
-                & ((new_hours < hours) | ((new_hours == hours) & (new_count <= count)))
-            )
-            better &= cost[source] < big  # from a reachable state only
+            new = [column[source] + add for column, add in zip(sums, self.adds[i], strict=True)]
+            better = new[-1] <= sums[-1]  # as good: the tuples compared, last sum first
+            for now, old in zip(new[-2::-1], sums[-2::-1], strict=True):
+                better = (now < old) | ((now == old) & better)
+            better &= sums[0][source] < big  # from a reachable state only
             better[0] = False  # nothing more to earn: nothing to take
             take[i] = better
-            cost = np.where(better, new_cost, cost)
-            hours = np.where(better, new_hours, hours)
-            count = np.where(better, new_count, count)
+            sums = [np.where(better, now, old) for now, old in zip(new, sums, strict=True)]
         self.take = take
-        self.reachable = [bool(value) for value in cost < big]
+        self.reachable = [bool(value) for value in sums[0] < big]
+
+
+def _packed(adds: Sequence[tuple[int, ...]]) -> list[int] | None:
+    """Each item's sums as one whole number that compares as the tuples do, if all fit.
+
+    Each sum is counted in steps of the largest whole number that divides every item's value
+    (which keeps the order) and takes the room its total needs; ``None`` when the totals
+    together need :data:`_KEY_BITS` bits or more.
+    """
+    columns = list(zip(*adds, strict=True))
+    steps = [max(1, math.gcd(*column)) for column in columns]
+    rooms = [sum(column) // step + 1 for column, step in zip(columns, steps, strict=True)]
+    if math.prod(rooms) >= 2**_KEY_BITS:
+        return None
+    weights = [math.prod(rooms[n + 1 :]) for n in range(len(rooms))]
+    return [
+        sum(value // step * weight for value, step, weight in zip(add, steps, weights, strict=True))
+        for add in adds
+    ]

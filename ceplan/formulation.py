@@ -60,7 +60,7 @@ import pulp
 
 from ceplan.candidates import Candidate, meets
 from ceplan.catalog import PathRule
-from ceplan.objective import COST, COUNT, HOURS, Stage
+from ceplan.objective import COST, COUNT, HOURS, Outcome, Stage
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 from ceplan.weeks import Calendar, last_work
 
@@ -126,9 +126,18 @@ class Formulation:
         return within and self.meets(items, path)
 
     def expression(self, stage: Stage) -> Any:
-        """What the solver minimises for ``stage`` (cost, hours or count)."""
+        """What the solver minimises for ``stage`` (a sum: cost, hours or count)."""
         expressions = {COST: self.cost, HOURS: self.hours, COUNT: self.count}
         return expressions[stage]
+
+    def whole(self, stage: Stage, outcome: Outcome) -> int:
+        """``outcome``'s value of ``stage`` (a sum) in the whole units of :meth:`expression`."""
+        values = {
+            COST: outcome.cents,
+            HOURS: self.scaled_hours(outcome.hours),
+            COUNT: outcome.count,
+        }
+        return values[stage]
 
     def add_renewal(self, floor: dt.date) -> Any:
         """Add the latest-renewal markers, offering only finishes on or after ``floor``.

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ceplan.candidates import CREDIT_TOLERANCE, Candidate
+from ceplan.candidates import CREDIT_TOLERANCE, Candidate, cost_per_credit_key
 from ceplan.errors import SolverError
 from ceplan.weeks import Calendar, Week, last_work
 
@@ -210,7 +210,7 @@ def greedy_fitting_plan(
         return chosen
     earned = 0.0
     activities = [c for c in candidates if not c.is_exam]
-    for activity in sorted(activities, key=lambda c: (c.cents / c.credits, c.id)):
+    for activity in sorted(activities, key=cost_per_credit_key):
         if place(activity):
             chosen.append(activity)
             earned += activity.credits

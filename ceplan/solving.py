@@ -41,7 +41,7 @@ import pulp
 from ceplan.candidates import Candidate, drop_redundant
 from ceplan.errors import SolverError
 from ceplan.formulation import Formulation
-from ceplan.objective import COST, COUNT, HOURS, IDS, RENEWAL, Objective, Outcome, Stage
+from ceplan.objective import Objective, Outcome, Settled, Stage
 from ceplan.status import SOLVERS, Deadline, Run, Solution, Status, Termination
 
 __all__ = [
@@ -817,58 +817,70 @@ def solve_in_stages(
     (needed for the renewal stage). ``probes`` are plans known not to fit the weekly hours
     (the cheapest plan without the limit): the stretches of weeks they overfill get their rows
     from the first solve on.
+
+    The stages are settled in order, each as it says (:class:`~ceplan.objective.Settled`);
+    after the first, and before the ids, the solver is asked whether the plan is the only one
+    left, which settles every stage still open.
     """
     stages = _Stages(build, solver, deadline, evaluate, objective)
     stages.probes = [tuple(probe) for probe in probes]
+    first, *rest = objective.stages
     started = time.perf_counter()
-    run, formulation = stages.solve(lambda f: f.cost, gap=_WHOLE_GAP, first=True)
+    run, formulation = stages.solve(partial(_expression, stage=first), gap=_WHOLE_GAP, first=True)
     effort = max(_LEAST_EFFORT, _EFFORT * (time.perf_counter() - started))
     if run.status in ("infeasible", "unknown"):
         return Solution(run.status, run.termination, solver=solver.name)
     plan = stages.read(formulation)
     if run.status == "feasible":
         return _solution(stages, plan, "feasible", run.termination, run.gap)
-    stages.holds.append(_hold(COST, evaluate(plan.path, plan.chosen)))
-    stages.proven.append(COST.name)
-    unique = stages.unique(plan, effort)
-    if unique is None:
-        return _solution(stages, plan, "feasible", "time_limit", 0.0)
-    if unique:
-        stages.proven.extend(stage.name for stage in objective.after(COST))
-        return _solution(stages, plan, "optimal", "solved", 0.0)
-    for stage in objective.after(COST):
-        if stage is IDS:
-            plan, stopped = _smallest_ids(stages, plan)
-            if stopped is not None:
-                return _solution(stages, plan, "feasible", stopped, 0.0)
-            stages.proven.append(IDS.name)
-            continue
-        if stage is RENEWAL:
-            assert completion is not None, "the renewal stage needs completion()"
-            floor = completion(plan.chosen)
-            run, formulation = stages.solve(partial(_later_renewal, floor=floor), gap=_WHOLE_GAP)
-        else:
-            run, formulation = stages.solve(partial(_expression, stage=stage), gap=_WHOLE_GAP)
-        if run.status != "optimal":
-            if run.status == "feasible":
-                plan = stages.better(plan, stages.read(formulation))
-            termination = run.termination if run.termination != "solved" else "solver_stopped"
-            return _solution(stages, plan, "feasible", termination, 0.0)
-        plan = stages.read(formulation)
-        if stage is RENEWAL:
-            days = round(-float(pulp.value(formulation.problem.objective) or 0.0))
-            stages.holds.append(_hold_renewal(floor + dt.timedelta(days=days)))
-        else:
-            stages.holds.append(_hold(stage, evaluate(plan.path, plan.chosen)))
-        stages.proven.append(stage.name)
-        if stage is COUNT and IDS in objective.stages:
+    stages.holds.append(_hold(first, evaluate(plan.path, plan.chosen)))
+    stages.proven.append(first.name)
+    for n, stage in enumerate(rest):
+        if n == 0 or stage.settled is Settled.IDS:
             unique = stages.unique(plan, effort)
             if unique is None:
                 return _solution(stages, plan, "feasible", "time_limit", 0.0)
             if unique:
-                stages.proven.append(IDS.name)
+                stages.proven.extend(later.name for later in rest[n:])
                 break
+        plan, stopped = _settle(stages, stage, plan, completion)
+        if stopped is not None:
+            return _solution(stages, plan, "feasible", stopped, 0.0)
+        stages.proven.append(stage.name)
     return _solution(stages, plan, "optimal", "solved", 0.0)
+
+
+def _settle(
+    stages: _Stages,
+    stage: Stage,
+    plan: _Plan,
+    completion: Callable[[tuple[str, ...]], dt.date] | None,
+) -> tuple[_Plan, Termination | None]:
+    """Settle ``stage`` from the incumbent ``plan``, and hold it for the stages after it.
+
+    Returns the plan, and why the search stopped short if it did (the plan is then the best
+    found so far).
+    """
+    if stage.settled is Settled.IDS:
+        return _smallest_ids(stages, plan)
+    if stage.settled is Settled.RENEWAL:
+        assert completion is not None, "the renewal stage needs completion()"
+        floor = completion(plan.chosen)
+        goal = partial(_later_renewal, floor=floor)
+    else:
+        goal = partial(_expression, stage=stage)
+    run, formulation = stages.solve(goal, gap=_WHOLE_GAP)
+    if run.status != "optimal":
+        if run.status == "feasible":
+            plan = stages.better(plan, stages.read(formulation))
+        return plan, run.termination if run.termination != "solved" else "solver_stopped"
+    plan = stages.read(formulation)
+    if stage.settled is Settled.RENEWAL:
+        days = round(-float(pulp.value(formulation.problem.objective) or 0.0))
+        stages.holds.append(_hold_renewal(floor + dt.timedelta(days=days)))
+    else:
+        stages.holds.append(_hold(stage, stages.evaluate(plan.path, plan.chosen)))
+    return plan, None
 
 
 def _solution(
@@ -910,12 +922,7 @@ def _hold(stage: Stage, outcome: Outcome) -> Hold:
 
 
 def _hold_whole(formulation: Formulation, *, stage: Stage, outcome: Outcome) -> None:
-    whole = {
-        COST: outcome.cents,
-        HOURS: formulation.scaled_hours(outcome.hours),
-        COUNT: outcome.count,
-    }
-    value = whole[stage]
+    value = formulation.whole(stage, outcome)
     expression = formulation.expression(stage)
     _add(formulation, expression <= value + 0.5, f"hold_{stage.name}")
     _add(formulation, expression >= value - 0.5, f"hold_{stage.name}_least")
