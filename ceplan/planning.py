@@ -115,6 +115,11 @@ class PlanRequest:
         return self.expires - dt.timedelta(days=self.processing_days)
 
     @property
+    def too_late(self) -> bool:
+        """Whether today is past the do-by date: no plan renews (SPEC 3), alone or in a team."""
+        return self.today > self.complete_by
+
+    @property
     def budget_cents(self) -> int | None:
         """The budget in whole cents, rounded down: a plan may cost at most this."""
         if self.budget is None:
@@ -494,8 +499,8 @@ class _Planner:
     def _settled_early(self, indices: Sequence[int]) -> Plan | None:
         """The plan when no search is needed: too late, already met, or away every day."""
         request = self.request
-        if request.today > request.complete_by:
-            return self.report.infeasible([Blocked(_too_late(request), "too_late")])
+        if request.too_late:
+            return self.report.infeasible([Blocked(_too_late_reason(request), "too_late")])
         met = [i for i in indices if meets([], self.rules[i], request.earned, self.passed)]
         if met:
             return self.report.already_met(met[0])
@@ -951,7 +956,7 @@ def _from_fallback(
 # -- reasons -----------------------------------------------------------------------------------
 
 
-def _too_late(request: PlanRequest) -> str:
+def _too_late_reason(request: PlanRequest) -> str:
     return (
         f"too late: everything must be complete by {request.complete_by} "
         f"({request.processing_days} processing days before the expiry on "

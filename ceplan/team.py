@@ -256,11 +256,6 @@ def segments_of(roster: Roster, first: dt.date, last: dt.date) -> list[Segment]:
     return found
 
 
-def _too_late(request: PlanRequest) -> bool:
-    """Whether today is past the person's do-by date: no plan renews them (SPEC 3)."""
-    return request.today > request.complete_by
-
-
 def build_team(
     catalog: Catalog,
     roster: Roster,
@@ -358,7 +353,7 @@ def _add_member(
     origin = {copy.id: where for copy, where in copied}
     renew = problem.add_variable(f"renew_{tag}", 0, 1, cat=pulp.LpBinary)
     used.add(f"renew_{tag}")
-    if _too_late(request):
+    if request.too_late:
         renew.upBound = 0  # past the do-by date: no plan, whatever was earned (SPEC 3)
     block = add_person(
         problem,
@@ -730,7 +725,7 @@ def _renewals(model: TeamModel) -> dict[str, Any]:
     days = {}
     for person, block in sorted(model.blocks.items()):
         request = model.requests[person]
-        if block.weekly is None or _already_met(block) or _too_late(request):
+        if block.weekly is None or _already_met(block) or request.too_late:
             continue
         days[person] = block.add_renewal(request.today)
     return days
