@@ -39,7 +39,7 @@ import pulp
 import yaml
 
 import ceplan
-from ceplan.candidates import shrink, usable_items
+from ceplan.candidates.items import shrink, usable_items
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tests.generators
 from tests import generators as catalogs  # noqa: E402

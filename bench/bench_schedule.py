@@ -46,10 +46,10 @@ import yaml
 from bench_optimise import Report
 
 import ceplan
-from ceplan.candidates import shrink, usable_items
-from ceplan.formulation import build_formulation
-from ceplan.planning import make_request
-from ceplan.scheduling import greedy_fitting_plan, schedule
+from ceplan.candidates.items import shrink, usable_items
+from ceplan.model.block import build_formulation
+from ceplan.model.schedule import greedy_fitting_plan, schedule
+from ceplan.requests.person import make_request
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the root, for tests.generators
 from tests import generators as catalogs  # noqa: E402

@@ -37,8 +37,9 @@ from tests.generators import TODAY, catalog_data, roster_data  # noqa: E402
 
 def child(people: int, limit: float, repeat: int) -> dict[str, Any]:
     import ceplan
-    from ceplan.roster import Roster
-    from ceplan.team import build_team, solve_team
+    from ceplan.model.team import build_team
+    from ceplan.roster.models import Roster
+    from ceplan.solving.team import solve_team
 
     catalog = ceplan.Catalog.model_validate(catalog_data(500, 0))
     data = roster_data(people)

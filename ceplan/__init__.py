@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from ceplan._version import __version__
-from ceplan.catalog import Activity, Catalog, Exam, PathRule, Tier
+from ceplan.catalogue.loading import bundled_catalog_path, load_catalog, parse_catalog
+from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule, Tier
 from ceplan.errors import (
     CatalogError,
     CeplanError,
@@ -24,25 +25,27 @@ from ceplan.errors import (
     RosterError,
     SolverError,
 )
-from ceplan.ics import plan_to_ics
-from ceplan.loading import bundled_catalog_path, load_catalog, parse_catalog
 from ceplan.objective import ONE_PERSON, ONE_PERSON_OVER_TIME, Objective, Outcome, Stage
-from ceplan.planning import PlanRequest, compare_paths, make_request, optimise
-from ceplan.results import Blocked, PathComparison, Plan, PlannedItem
+from ceplan.planning.person import compare_paths, optimise
+from ceplan.rendering.ics import plan_to_ics
+from ceplan.requests.person import PlanRequest, make_request
+from ceplan.results.plan import Blocked, PathComparison, Plan, PlannedItem
 from ceplan.status import SOLVERS
 
 if _TYPE_CHECKING:
-    from ceplan.roster import Budget, Fund, Person, Roster, load_roster
-    from ceplan.solving import Solver, make_solver
-    from ceplan.team_planning import TeamComparison, plan_team, what_if
-    from ceplan.team_results import TeamPlan
+    from ceplan.planning.team import TeamComparison, plan_team, what_if
+    from ceplan.results.team import TeamPlan
+    from ceplan.roster.models import Budget, Fund, Person, Roster
+    from ceplan.roster.read import load_roster
+    from ceplan.solving.stages import Solver, make_solver
 
 _LAZY = {
-    "Solver": "ceplan.solving",
-    "make_solver": "ceplan.solving",
-    **dict.fromkeys(["Budget", "Fund", "Person", "Roster", "load_roster"], "ceplan.roster"),
-    **dict.fromkeys(["plan_team", "what_if", "TeamComparison"], "ceplan.team_planning"),
-    "TeamPlan": "ceplan.team_results",
+    "Solver": "ceplan.solving.stages",
+    "make_solver": "ceplan.solving.stages",
+    **dict.fromkeys(["Budget", "Fund", "Person", "Roster"], "ceplan.roster.models"),
+    "load_roster": "ceplan.roster.read",
+    **dict.fromkeys(["plan_team", "what_if", "TeamComparison"], "ceplan.planning.team"),
+    "TeamPlan": "ceplan.results.team",
 }
 """Names that load with what they need (PuLP, a solver) when first asked for, so that
 ``import ceplan`` stays quick."""

@@ -2,6 +2,6 @@
 
 import sys
 
-from ceplan.cli import main
+from ceplan.cli.main import main
 
 sys.exit(main())

@@ -8,7 +8,6 @@ value (a :class:`datetime.date`, a ``float``, an ``int``, a tuple of ``str``, ..
   ``numpy.datetime64`` of any unit, or an ISO string (``YYYY-MM-DD`` or a full date-time);
 - numbers: any real number (int, float, Decimal, Fraction, numpy scalars), never a bool or a string;
 - ids and exam kinds: any iterable of strings, and a single string as one id, never its characters;
-- a catalogue: a :class:`~ceplan.catalog.Catalog` or the path of a catalogue file.
 
 numpy and pandas are never imported here (``import ceplan`` must not pay for them): a numpy or
 pandas object can only exist once its library is loaded, so they are looked up in ``sys.modules``.
@@ -26,17 +25,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ceplan.errors import PlanInputError
 from ceplan.limits import HORIZON_YEARS
 
-if TYPE_CHECKING:
-    from ceplan.catalog import Catalog
-
 __all__ = [
     "add_years",
-    "as_catalog",
     "as_date",
     "as_entries",
     "as_flag",
@@ -49,6 +44,7 @@ __all__ = [
     "as_ranges",
     "as_whole",
     "date_problem",
+    "show_value",
 ]
 
 _DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -177,7 +173,7 @@ def date_problem(
 
 
 def _not_a_date(value: object, name: str, why: str = "") -> PlanInputError:
-    return PlanInputError(f"{name} must be a date (YYYY-MM-DD), not {_show(value)}{why}")
+    return PlanInputError(f"{name} must be a date (YYYY-MM-DD), not {show_value(value)}{why}")
 
 
 def _parse_date(text: str, name: str) -> dt.date:
@@ -254,7 +250,7 @@ def as_number(
     """
     value = _scalar(value)
     if not _is_real(value):
-        raise PlanInputError(f"{name} must be a number, not {_show(value)}")
+        raise PlanInputError(f"{name} must be a number, not {show_value(value)}")
     least = "> 0" if positive else ">= 0"
     try:
         number = float(value)  # type: ignore[arg-type]
@@ -263,11 +259,11 @@ def as_number(
     except ValueError:  # a signalling NaN
         number = math.nan
     if math.isinf(number) and value != number:  # finite, but beyond a float
-        raise PlanInputError(f"{name} is too large for a float: {_show(value)}")
+        raise PlanInputError(f"{name} is too large for a float: {show_value(value)}")
     if not math.isfinite(number) or value < 0 or (positive and number == 0):  # type: ignore[operator]
-        raise PlanInputError(f"{name} must be a finite number {least}, not {_show(value)}")
+        raise PlanInputError(f"{name} must be a finite number {least}, not {show_value(value)}")
     if most is not None and number > most:
-        raise PlanInputError(f"{name} must be at most {most:,}, not {_show(value)}")
+        raise PlanInputError(f"{name} must be at most {most:,}, not {show_value(value)}")
     return number + 0.0  # -0.0 -> 0.0
 
 
@@ -316,7 +312,7 @@ def as_whole(value: object, name: str) -> int:
                 whole = None
         if whole is not None and whole == value and whole >= 0:
             return whole
-    raise PlanInputError(f"{name} must be a whole number >= 0, not {_show(value)}")
+    raise PlanInputError(f"{name} must be a whole number >= 0, not {show_value(value)}")
 
 
 def _is_real(value: object) -> bool:
@@ -364,16 +360,16 @@ def as_names(value: object, name: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (str.__str__(value),)
     if isinstance(value, Mapping):  # its keys would be taken silently, whatever the values say
-        raise PlanInputError(f"{name} must be ids or kinds, not a mapping: {_show(value)}")
+        raise PlanInputError(f"{name} must be ids or kinds, not a mapping: {show_value(value)}")
     elements = _iterable(value)
     if elements is None:
         raise PlanInputError(
-            f"{name} must be a string or an iterable of strings, not {_show(value)}"
+            f"{name} must be a string or an iterable of strings, not {show_value(value)}"
         )
     names = []
     for index, element in enumerate(elements):
         if not isinstance(element, str):
-            raise PlanInputError(f"{name}[{index}] must be a string, not {_show(element)}")
+            raise PlanInputError(f"{name}[{index}] must be a string, not {show_value(element)}")
         names.append(str.__str__(element))  # numpy.str_ and other subclasses -> plain str
     return tuple(names)
 
@@ -409,9 +405,9 @@ def as_passed(value: object, name: str = "passed") -> dict[str, int]:
     for kind, count in pairs:
         if not isinstance(kind, str):
             raise PlanInputError(
-                f"{name} must map exam kinds (strings) to counts, not {_show(kind)}"
+                f"{name} must map exam kinds (strings) to counts, not {show_value(kind)}"
             )
-        whole = as_whole(count, f"{name}[{_show(kind)}]")
+        whole = as_whole(count, f"{name}[{show_value(kind)}]")
         if whole:
             counts[str.__str__(kind)] = whole
     return counts
@@ -444,7 +440,7 @@ def as_flag(value: object, name: str) -> bool:
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.bool_):
         return bool(value)
-    raise PlanInputError(f"{name} must be True or False, not {_show(value)}")
+    raise PlanInputError(f"{name} must be True or False, not {show_value(value)}")
 
 
 # -- date ranges -------------------------------------------------------------------------------
@@ -489,13 +485,13 @@ def as_ranges(value: object, name: str) -> tuple[tuple[dt.date, dt.date], ...]:
         pairs = None if isinstance(value, Mapping) else _iterable(value)
         if pairs is None:
             raise PlanInputError(
-                f"{name} must be a list of (first, last) pairs, not {_show(value)}"
+                f"{name} must be a list of (first, last) pairs, not {show_value(value)}"
             )
         elements = list(pairs)
         if len(elements) == 2 and all(_is_date(element) for element in elements):
             raise PlanInputError(
                 f"{name} must be a list of (first, last) pairs, not one pair on its own: "
-                f"wrap it in a list, [(first, last)] (got {_show(value)})"
+                f"wrap it in a list, [(first, last)] (got {show_value(value)})"
             )
     return tuple(sorted(_range(element, f"{name}[{i}]") for i, element in enumerate(elements)))
 
@@ -522,7 +518,7 @@ def _range(element: object, label: str) -> tuple[dt.date, dt.date]:
     if days is None or len(days) != 2:
         raise PlanInputError(
             f"{label} must be a (first, last) pair of dates or a 'YYYY-MM-DD:YYYY-MM-DD' string, "
-            f"not {_show(element)}"
+            f"not {show_value(element)}"
         )
     first, last = (as_date(day, f"{label}[{i}]") for i, day in enumerate(days))
     if last < first:
@@ -572,11 +568,11 @@ def as_entries(value: object, name: str) -> list[Any]:
     if single:
         raise PlanInputError(
             f"{name} must be a list of entries, not one on its own: wrap it in a list "
-            f"(got {_show(value)})"
+            f"(got {show_value(value)})"
         )
     elements = None if isinstance(value, str) else _iterable(value)
     if elements is None:
-        raise PlanInputError(f"{name} must be a list of entries, not {_show(value)}")
+        raise PlanInputError(f"{name} must be a list of entries, not {show_value(value)}")
     return list(elements)
 
 
@@ -594,59 +590,14 @@ def as_path(value: object, name: str) -> Path:
     """
     path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
     if not isinstance(path, str) or not path:
-        raise PlanInputError(f"{name} must be the path of a file, not {_show(value)}")
+        raise PlanInputError(f"{name} must be the path of a file, not {show_value(value)}")
     return Path(path)
-
-
-# -- catalogues --------------------------------------------------------------------------------
-
-
-def as_catalog(value: object, name: str = "catalog") -> Catalog:
-    """A catalogue given as itself or as the path of a catalogue file.
-
-    Parameters
-    ----------
-    value
-        A :class:`~ceplan.catalog.Catalog`, or a ``str`` or ``os.PathLike`` path, which is
-        loaded with :func:`ceplan.loading.load_catalog`.
-    name
-        The argument's name, for the error message.
-
-    Raises
-    ------
-    PlanInputError
-        For anything else.
-    CatalogError
-        When the file cannot be read or is not a valid catalogue.
-
-    Examples
-    --------
-    >>> from ceplan.loading import bundled_catalog_path
-    >>> sorted(as_catalog(bundled_catalog_path()).tiers)
-    ['associate', 'expert', 'professional', 'specialist']
-    >>> as_catalog(None)
-    Traceback (most recent call last):
-    ...
-    ceplan.errors.PlanInputError: catalog must be a Catalog or a path to a catalogue file, not None
-    """
-    from ceplan.catalog import Catalog
-
-    if isinstance(value, Catalog):
-        return value
-    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
-    if not isinstance(path, str):
-        raise PlanInputError(
-            f"{name} must be a Catalog or a path to a catalogue file, not {_show(value)}"
-        )
-    from ceplan.loading import load_catalog
-
-    return load_catalog(path)
 
 
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
     """``repr(value)``, cut short, for an error message."""
     try:
         text = repr(value)

@@ -46,7 +46,7 @@ HORIZON_YEARS = 50
 
 MAX_TEAM_VARIABLES = 1_500_000
 """The most variables a team model may have; a roster beyond it is refused before anything is
-built, in about the time it takes to count them (see :func:`ceplan.team.build_team`).
+built, in about the time it takes to count them (see :func:`ceplan.solving.team.build_team`).
 
 Built with PuLP, a team model takes about 4 KiB of memory a variable with its rows (the
 1,000-person benchmark: 1,214,830 variables and 736,733 rows, 4.9 GiB at its peak), so the

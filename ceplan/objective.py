@@ -1,8 +1,8 @@
 """The order plans are ranked in, defined once: an ordered list of stages, as data.
 
 A plan is better than another if it is better in the first stage where they differ. The
-solver (:mod:`ceplan.solving`) walks the same stages to find the best plan, the results
-(:mod:`ceplan.results`) use them to rank plans side by side, and a plan not proved best says in
+solver (:mod:`ceplan.solving.stages`) walks the same stages to find the best plan, the results
+(:mod:`ceplan.results.plan`) use them to rank plans side by side, and a plan not proved best says in
 their words which stages are left unsettled (:meth:`Objective.describe`).
 
 For one person (SPEC sections 3 and 6):
@@ -21,8 +21,8 @@ When two paths are met by the very same items, the path listed first in the tier
 
 Each stage also says how it is settled (:class:`Settled`): cost, hours and count are sums over
 the plan's items (:attr:`Stage.item` says what one item adds), which the solver minimises and the
-exact search of :mod:`ceplan.exact` adds up; the renewal is settled with the solver's renewal
-markers; the ids position by position. Whoever needs the order reads it from here: a plan's
+exact search of :mod:`ceplan.solving.exact` adds up; the renewal is settled with the solver's
+renewal markers; the ids position by position. Whoever needs the order reads it from here: a plan's
 place is :meth:`Objective.key` of its :meth:`Outcome.of`, an item's is :func:`item_key` (the
 order of the plans that hold one item each), and arrays of items sort by :func:`item_columns`.
 """
@@ -267,7 +267,7 @@ def item_key(item: Item) -> tuple[Any, ...]:
     The stages every one-item plan shares (the count; the renewal, which is not the item's
     own) are left out, so it is ``(cents, hours, id)``; items (and their plans) sort alike by
     it and by :meth:`Objective.key` (``tests/test_objective.py``). Dominance
-    (:func:`ceplan.candidates.reduce_dominated`) and the exams a best plan takes walk items in
+    (:func:`ceplan.candidates.items.reduce_dominated`) and the exams a best plan takes walk items in
     this order.
 
     Examples

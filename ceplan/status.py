@@ -1,7 +1,7 @@
 """What a planning call found out, kept apart: the status, why the solver stopped, the gap.
 
-These light types are shared by the solvers (:mod:`ceplan.solving`, :mod:`ceplan.exact`), the
-planner and the results, without importing any solver.
+These light types are shared by the solvers (:mod:`ceplan.solving.stages`,
+:mod:`ceplan.solving.exact`), the planner and the results, without importing any solver.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ __all__ = ["SOLVERS", "Deadline", "Run", "Solution", "Status", "Termination", "V
 
 SOLVERS = ("auto", "highs", "cbc")
 """The solver names a plan may ask for. ``auto`` (the default): the exact dynamic programme of
-:mod:`ceplan.exact` for plans without dates where it applies, else HiGHS; ``highs`` and ``cbc``:
+:mod:`ceplan.solving.exact` for plans without dates where it applies, else HiGHS; ``highs`` and
+``cbc``:
 that MILP solver for every stage."""
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]

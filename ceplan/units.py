@@ -1,6 +1,7 @@
 """Numbers as ceplan compares, rounds and writes them: one rule each, used by every entry point.
 
-- Money is exact: costs are whole cents of the catalogue currency (see :mod:`ceplan.catalog`),
+- Money is exact: costs are whole cents of the catalogue currency (see
+:mod:`ceplan.catalogue.models`),
   shown as ``2,737.00 GBP`` everywhere people read it (:func:`format_money`) and as a number
   rounded to cents in JSON and CSV (:func:`money_value`).
 - Credits and hours are real numbers: sums of credits are compared with

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.cli import main
+from ceplan.cli.main import main
 from tests.conftest import TODAY, examples
 from tests.test_schedule import constrained
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ceplan.candidates import Candidate, meets
-from ceplan.catalog import PathRule
-from ceplan.formulation import add_person, build_formulation
+from ceplan.candidates.items import Candidate, meets
+from ceplan.catalogue.models import PathRule
+from ceplan.model.block import add_person, build_formulation
 from tests.conftest import examples
 
 DAY = dt.date(2027, 6, 30)

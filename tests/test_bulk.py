@@ -1,8 +1,8 @@
 """Large catalogues as arrays (ceplan/bulk.py) keep exactly the items the object path keeps.
 
-:class:`ceplan.bulk.Usable` does for plans without dates what ``usable_items`` and ``shrink`` do
-one item at a time. The two are compared on generated catalogues, with exclusions, credits
-earned, exams passed and no exams; and plans made through the arrays are checked against the
+:class:`ceplan.candidates.arrays.Usable` does for plans without dates what ``usable_items`` and
+``shrink`` do one item at a time. The two are compared on generated catalogues, with exclusions,
+credits earned, exams passed and no exams; and plans made through the arrays are checked against the
 exhaustive search of the property tests.
 """
 
@@ -19,10 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan import bulk as bulk_module
-from ceplan import planning
-from ceplan.bulk import Usable, columns_of
-from ceplan.candidates import (
+from ceplan.candidates import arrays as bulk_module
+from ceplan.candidates.arrays import Usable, columns_of
+from ceplan.candidates.items import (
     Candidate,
     CostPerCredit,
     enough_to_drop,
@@ -31,6 +30,7 @@ from ceplan.candidates import (
     usable_now,
     within_ceiling,
 )
+from ceplan.planning import person as planning
 from tests import generators
 from tests.conftest import TODAY, catalog_data, examples
 from tests.test_properties import Scenario, chosen_ids, oracle, scenarios
@@ -74,7 +74,7 @@ def test_the_arrays_are_built_once_per_catalogue() -> None:
 
 @contextmanager
 def through_arrays() -> Iterator[None]:
-    """Plans without dates go through :mod:`ceplan.bulk` whatever the catalogue's size."""
+    """Plans without dates go through :mod:`ceplan.candidates.arrays` whatever their size."""
     original = planning.BULK_ITEMS
     planning.BULK_ITEMS = 0
     try:

@@ -18,7 +18,7 @@ import pydantic
 import pytest
 
 import ceplan
-from ceplan.catalog import CatalogRuleError
+from ceplan.catalogue.models import CatalogRuleError
 from tests.conftest import catalog_data
 
 WriteCatalog = Callable[..., Path]

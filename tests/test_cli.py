@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 import ceplan
-from ceplan.cli import main
+from ceplan.cli.main import main
 from tests.conftest import catalog_data
 
 WriteCatalog = Callable[..., Path]
@@ -508,9 +508,9 @@ def test_no_plan_json_is_deterministic_too(
 
 def count_planner_work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count, from now on, how often the usable items are worked out and a search is run."""
-    import ceplan.bulk
-    import ceplan.planning
-    import ceplan.solving
+    import ceplan.candidates.arrays
+    import ceplan.planning.person
+    import ceplan.solving.stages
 
     counts = {"usable items": 0, "usable arrays": 0, "searches": 0}
 
@@ -522,9 +522,9 @@ def count_planner_work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return count
 
     for module, attribute, name in (
-        (ceplan.planning, "usable_items", "usable items"),
-        (ceplan.bulk, "Usable", "usable arrays"),
-        (ceplan.solving, "solve_in_stages", "searches"),
+        (ceplan.planning.person, "usable_items", "usable items"),
+        (ceplan.candidates.arrays, "Usable", "usable arrays"),
+        (ceplan.solving.stages, "solve_in_stages", "searches"),
     ):
         monkeypatch.setattr(module, attribute, counting(name, getattr(module, attribute)))
     return counts
@@ -580,7 +580,7 @@ def test_the_table_is_optimise_beside_compare_paths(
 ) -> None:
     """Planned once, the table is what it was: the plan of ``optimise`` and, for each other
     path, its plan from ``compare_paths``."""
-    from ceplan.render import plan_table
+    from ceplan.rendering.text import plan_table
 
     catalog = ceplan.load_catalog()
     given = {"today": TODAY, **inputs}
@@ -1118,8 +1118,8 @@ def test_a_fault_of_ceplan_is_one_line_not_a_traceback(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("something ceplan did not expect")
 
-    monkeypatch.setattr("ceplan.cli.optimise", broken)
-    monkeypatch.setattr("ceplan.cli.optimise_and_compare", broken)  # the table's
+    monkeypatch.setattr("ceplan.cli.main.optimise", broken)
+    monkeypatch.setattr("ceplan.cli.main.optimise_and_compare", broken)  # the table's
     code, out, err = run(capsys, "optimise", "--tier", "professional")
     assert (code, out) == (2, "")
     assert err == (

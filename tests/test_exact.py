@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan import exact
-from ceplan.candidates import usable_items
+from ceplan.candidates.items import usable_items
+from ceplan.solving import exact
 from tests import generators
 from tests.conftest import TODAY, examples, make_catalog
 

@@ -1,14 +1,14 @@
 """The fast catalogue reader gives exactly ``yaml.safe_load``'s answer, or steps aside.
 
-What :mod:`ceplan._fastyaml` promises: when :func:`fast_load` returns a value, it is the value
-PyYAML gives, type for type; for anything it does not handle it returns ``None``, and the
-catalogue reader (:mod:`ceplan._yamlread`) reads the document with PyYAML instead. Differential
-tests check exactly that on generated documents (written inside the fast reader's subset, dumped
-by PyYAML, assembled from odd lines, or a subset document with a few characters changed): what
-the fast reader returns equals PyYAML's value, and a document it hands over is read by the whole
-reader as PyYAML reads it (or refused with a CatalogError, for PyYAML's errors and ceplan's own
-refusals). That the fast reader does read the documents catalogues are made of is checked on
-fixed examples (the end of this file).
+What :mod:`ceplan.catalogue.fastyaml` promises: when :func:`fast_load` returns a value, it is the
+value PyYAML gives, type for type; for anything it does not handle it returns ``None``, and the
+catalogue reader (:mod:`ceplan.catalogue.yamlread`) reads the document with PyYAML instead.
+Differential tests check exactly that on generated documents (written inside the fast reader's
+subset, dumped by PyYAML, assembled from odd lines, or a subset document with a few characters
+changed): what the fast reader returns equals PyYAML's value, and a document it hands over is read
+by the whole reader as PyYAML reads it (or refused with a CatalogError, for PyYAML's errors and
+ceplan's own refusals). That the fast reader does read the documents catalogues are made of is
+checked on fixed examples (the end of this file).
 
 Each property test runs ``$FASTYAML_EXAMPLES`` examples (default 120, a few seconds; ten times
 as many under the ``nightly`` profile, see ``tests/conftest.py``). For a long run::
@@ -28,8 +28,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ceplan import _fastyaml, _yamlread
-from ceplan._fastyaml import fast_load
+from ceplan.catalogue import fastyaml as _fastyaml
+from ceplan.catalogue import yamlread as _yamlread
+from ceplan.catalogue.fastyaml import fast_load
 from ceplan.errors import CatalogError
 from ceplan.limits import MAX_EXPANDED_NODES
 from tests.conftest import examples
@@ -63,16 +64,16 @@ OWN_REFUSALS = (
     "is not allowed in a catalogue",
     "refused: ",
 )
-"""What ceplan's reader refuses although PyYAML reads it (see :mod:`ceplan._yamlread`)."""
+"""What ceplan's reader refuses although PyYAML reads it (see :mod:`ceplan.catalogue.yamlread`)."""
 
 
 def full_read(text: str) -> Any:
     """What ceplan's catalogue reader makes of ``text`` before validating it, the way
     ``_yamlread.read`` does: the fast reader's value, or else PyYAML's."""
-    text = _yamlread._decode(text, NAME)
+    text = _yamlread.decode(text, NAME)
     data = fast_load(text, max_alias_nodes=MAX_EXPANDED_NODES)
     if data is None:
-        data, _ = _yamlread._load_yaml(text, NAME)
+        data, _ = _yamlread.load_yaml(text, NAME)
     return data
 
 
@@ -98,7 +99,7 @@ def check_agreement(text: str, *, refusals: tuple[str, ...] = OWN_REFUSALS) -> A
             assert same(got, expected), (text, got, expected)
             return got
     try:
-        fallback = yaml.load(text, Loader=_yamlread._Loader)
+        fallback = yaml.load(text, Loader=_yamlread.Loader)
     except PYYAML_ERRORS:
         with pytest.raises(CatalogError):
             full_read(text)

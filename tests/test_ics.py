@@ -39,9 +39,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.cli import main
-from ceplan.ics import REMINDER_DAYS, SITTING_REMINDER_DAYS, START_REMINDER_DAYS, item_uid
-from ceplan.loading import bundled_catalog_path
+from ceplan.catalogue.loading import bundled_catalog_path
+from ceplan.cli.main import main
+from ceplan.rendering.ics import REMINDER_DAYS, SITTING_REMINDER_DAYS, START_REMINDER_DAYS, item_uid
 from tests.conftest import examples, make_catalog
 
 TODAY = dt.date(2026, 11, 29)
@@ -349,7 +349,8 @@ def checked(plan: ceplan.Plan) -> list[tuple[Entry, icalendar.Event]]:
 
 
 def test_the_documented_reminder_days() -> None:
-    # The rules check_calendar writes out; the constants are part of ceplan.ics's interface.
+    # The rules check_calendar writes out; the constants are part of ceplan.rendering.ics's
+    # interface.
     assert REMINDER_DAYS == (90, 60, 30, 7)
     assert START_REMINDER_DAYS == (1,)
     assert SITTING_REMINDER_DAYS == (7, 1)
@@ -785,7 +786,7 @@ def test_cli_unwritable_calendar_is_one_error_line(
 # (the checkout may be in a folder only root may enter).
 AS_USER = f"""\
 import contextlib, io, os, sys
-from ceplan.cli import main
+from ceplan.cli.main import main
 
 warm_up, argv = sys.argv[1], sys.argv[2:]
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

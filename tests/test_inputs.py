@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
+from ceplan.catalogue.loading import as_catalog, bundled_catalog_path
 from ceplan.errors import CatalogError, PlanInputError
 from ceplan.inputs import (
-    as_catalog,
     as_date,
     as_flag,
     as_names,
@@ -36,7 +36,6 @@ from ceplan.inputs import (
     as_ranges,
     as_whole,
 )
-from ceplan.loading import bundled_catalog_path
 from tests.conftest import examples, make_catalog
 
 FAST = settings(max_examples=examples(40))

@@ -15,10 +15,9 @@ import pulp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ceplan import exact
-from ceplan.candidates import Candidate
-from ceplan.catalog import PathRule
-from ceplan.formulation import build_formulation
+from ceplan.candidates.items import Candidate
+from ceplan.catalogue.models import PathRule
+from ceplan.model.block import build_formulation
 from ceplan.objective import (
     CHEAPEST,
     COST,
@@ -33,6 +32,7 @@ from ceplan.objective import (
     item_columns,
     item_key,
 )
+from ceplan.solving import exact
 from tests.conftest import examples
 
 DAY = dt.date(2027, 1, 1)

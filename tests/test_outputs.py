@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 import ceplan
-from ceplan.cli import main
+from ceplan.cli.main import main
 from tests.conftest import catalog_data
 
 TODAY = "2026-11-29"
@@ -145,7 +145,7 @@ def test_every_text_in_the_workbook_is_text_and_a_cut_one_says_so(
 
 def test_a_cell_cut_to_size_counts_as_excel_does() -> None:
     """Excel counts UTF-16 code units: a character outside the BMP is two of them."""
-    from ceplan.xlsx import CELL_LIMIT, cell_text
+    from ceplan.rendering.xlsx import CELL_LIMIT, cell_text
 
     wide = "\U0001f600" * 20_000  # 40,000 units
     cell = cell_text(wide)
@@ -435,7 +435,7 @@ def test_a_name_that_names_a_folder_is_refused(
 # rights and writes each target, saying how each run ended.
 AS_NOBODY = f"""\
 import contextlib, io, json, os, sys
-from ceplan.cli import main
+from ceplan.cli.main import main
 
 argv, warm_up, targets = json.loads(sys.argv[1])
 

@@ -972,7 +972,7 @@ def test_compare_paths_when_nothing_works(solver: str) -> None:
 def test_optimise_and_compare_is_optimise_beside_compare_paths(solver: str) -> None:
     """The SPEC's example: the plan is optimise's (path 2, 399.00); path 1's entry is its plan
     from compare_paths (449.00); path 2's entry is the plan itself."""
-    from ceplan.planning import optimise_and_compare
+    from ceplan.planning.person import optimise_and_compare
 
     catalog = make_catalog(
         activities=[act("course", 48, 99, hours=14), act("more", 40, 350, hours=30)],
@@ -1002,7 +1002,7 @@ def test_optimise_and_compare_is_optimise_beside_compare_paths(solver: str) -> N
 def test_optimise_and_compare_with_nothing_to_compare(
     inputs: dict[str, Any], paths: list[dict[str, Any]]
 ) -> None:
-    from ceplan.planning import optimise_and_compare
+    from ceplan.planning.person import optimise_and_compare
 
     catalog = make_catalog(
         activities=[act("course", 48, 99), act("more", 40, 350)],
@@ -1022,8 +1022,8 @@ def test_optimise_and_compare_leaves_the_other_paths_what_is_left_and_a_tenth_at
     """With a first search that takes all of the 1 s, the plan is not proved best and the
     other paths get a tenth of the limit (0.1 s), each of their searches no more. With a quick
     plan, they get what it left."""
-    import ceplan.planning as planning
-    from ceplan.solving import HighsSolver, Run, Solver
+    import ceplan.planning.person as planning
+    from ceplan.solving.stages import HighsSolver, Run, Solver
 
     class SpendsTheTime(Solver):
         name = "spends-the-time"

@@ -20,7 +20,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.candidates import Candidate, reduce_dominated, shrink
+from ceplan.candidates.items import Candidate, reduce_dominated, shrink
 from tests.conftest import TODAY, catalog_data, examples
 
 KINDS = ("professional", "expert")

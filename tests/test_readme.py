@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ceplan.cli import main
+from ceplan.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

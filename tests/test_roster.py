@@ -260,7 +260,9 @@ def test_a_csv_roster_gives_the_people_its_yaml_twin_gives(people: list[dict[str
 
 
 def test_the_public_names_load_lazily() -> None:
-    code = "import sys, ceplan; print('ceplan.roster' in sys.modules, ceplan.Roster.__name__)"
+    code = (
+        "import sys, ceplan; print('ceplan.roster.models' in sys.modules, ceplan.Roster.__name__)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )

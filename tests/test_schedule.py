@@ -31,8 +31,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.candidates import shrink, usable_items
-from ceplan.cli import main
+from ceplan.candidates.items import shrink, usable_items
+from ceplan.cli.main import main
 from ceplan.weeks import Calendar
 from tests.conftest import examples
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.candidates import Candidate, shrink
-from ceplan.catalog import PathRule
-from ceplan.formulation import build_formulation
+from ceplan.candidates.items import Candidate, shrink
+from ceplan.catalogue.models import PathRule
+from ceplan.model.block import build_formulation
 from tests.conftest import examples
 from tests.generators import market_split
 
@@ -258,7 +258,7 @@ def test_most_at_least_bounds_every_minimal_plan(credits: list[float], need: flo
     than ``most_at_least(c, need)``: checked on every subset of the activities."""
     from itertools import combinations
 
-    from ceplan.candidates import most_at_least
+    from ceplan.candidates.items import most_at_least
 
     for size in range(1, len(credits) + 1):
         for plan in combinations(credits, size):
@@ -276,7 +276,7 @@ def test_a_start_changes_nothing_but_the_time() -> None:
 
     import pulp
 
-    from ceplan.solving import HighsSolver
+    from ceplan.solving.stages import HighsSolver
 
     credits, cents = [5, 7, 3, 9, 4, 6], [50, 65, 31, 80, 38, 58]
     least = min(
@@ -308,7 +308,7 @@ def test_a_start_changes_nothing_but_the_time() -> None:
 
 
 def test_a_deadline_within_seconds_never_outlasts_its_parent() -> None:
-    from ceplan.solving import Deadline
+    from ceplan.solving.stages import Deadline
 
     unlimited, short = Deadline(), Deadline(0.0)
     assert unlimited.within(5.0).remaining() == pytest.approx(5.0, abs=0.5)
@@ -322,7 +322,7 @@ def test_a_solve_that_overruns_its_limit_is_interrupted(monkeypatch: pytest.Monk
     which branch and bound takes far longer than that to prove."""
     import time
 
-    import ceplan.solving as solving
+    import ceplan.solving.stages as solving
 
     problem = market_split()
     monkeypatch.setattr(solving, "overdue", lambda seconds: 0.3)
@@ -342,7 +342,7 @@ def test_a_solve_that_ignores_the_interrupt_is_left_and_called_unknown(
     import highspy
     import pulp
 
-    import ceplan.solving as solving
+    import ceplan.solving.stages as solving
 
     problem = pulp.LpProblem("slow", pulp.LpMinimize)
     x = problem.add_variable("x", 0, 1, cat=pulp.LpBinary)
@@ -375,7 +375,7 @@ def test_a_start_never_makes_a_worse_plan_optimal(
     answer read back must have the reported objective and be the least cost."""
     import pulp
 
-    from ceplan.solving import HighsSolver
+    from ceplan.solving.stages import HighsSolver
 
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(len(cost))]
@@ -396,7 +396,7 @@ def test_cbc_is_run_as_pulp_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     import pulp
 
-    from ceplan.solving import CbcSolver, _cbc_path
+    from ceplan.solving.stages import CbcSolver, _cbc_path
 
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(4)]

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import ceplan
-from ceplan.catalog import Catalog
-from ceplan.table import (
+from ceplan.catalogue.models import Catalog
+from ceplan.catalogue.table import (
     COLUMNS_FROM,
     Activities,
     catalog_from_data,

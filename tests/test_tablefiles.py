@@ -24,7 +24,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.table import COLUMNS_FROM
+from ceplan.catalogue.table import COLUMNS_FROM
 from tests.conftest import examples
 
 HEADER = (
@@ -342,7 +342,7 @@ def test_files_that_cannot_be_read_are_named(tmp_path: Path, key: str, expected:
 
 
 def test_a_huge_file_of_activities_is_refused_without_being_read(tmp_path: Path) -> None:
-    from ceplan._tableread import MAX_TABLE_BYTES
+    from ceplan.catalogue.tableread import MAX_TABLE_BYTES
 
     with (tmp_path / "acts.csv").open("wb") as file:
         file.truncate(MAX_TABLE_BYTES + 1)  # sparse: no real disk space
@@ -386,7 +386,7 @@ def test_files_are_found_beside_the_catalogue_and_named_as_the_user_named_it(
 def test_the_cache_holds_while_the_files_are_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ceplan import loading
+    from ceplan.catalogue import loading
 
     parses: list[str] = []
     real = loading._parse
@@ -466,7 +466,7 @@ def test_a_file_replaced_while_it_is_read_leaves_no_stale_entry(
 ) -> None:
     """The load gives what it read; the cache records the hash of those bytes, not of the new
     file, so the next load reads the new file."""
-    from ceplan import _tableread
+    from ceplan.catalogue import tableread as _tableread
 
     if suffix == ".parquet":
         pytest.importorskip("pyarrow")

@@ -209,7 +209,7 @@ def test_a_priority_is_a_whole_number_from_one_to_a_million(value: Any, ok: bool
         roster = ceplan.Roster.model_validate(data)
         assert roster.people[0].priority == value and type(roster.people[0].priority) is int
         return
-    roster, problems = ceplan.roster.roster_problems(data)
+    roster, problems = ceplan.roster.models.roster_problems(data)
     assert roster is None
     assert [(p.loc, p.message) for p in problems] == [
         (("people", 0, "priority"), "must be a whole number from 1 to 1,000,000")
@@ -465,7 +465,7 @@ def test_bad_team_input_on_the_command_line_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], words: str
 ) -> None:
     """Before: "internal error" for a day near the end of the calendar and for --budget 1e307."""
-    from ceplan.cli import main
+    from ceplan.cli.main import main
 
     roster = tmp_path / "team.yaml"
     roster.write_text(
@@ -483,7 +483,7 @@ def test_a_roster_too_large_to_plan_is_one_line_on_the_command_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """The issue's roster: 1,200 funds and 20 people, 7.5 GB and a MemoryError before."""
-    from ceplan.cli import main
+    from ceplan.cli.main import main
 
     lines = ["schema: 1", "team: Big", "funds:"]
     for n in range(1200):

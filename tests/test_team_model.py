@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.roster import Roster
-from ceplan.team import TeamSolution, build_team, solve_team
+from ceplan.model.team import build_team
+from ceplan.roster.models import Roster
+from ceplan.solving.team import TeamSolution, solve_team
 from tests.conftest import examples
 
 TODAY = dt.date(2026, 11, 29)
@@ -416,7 +417,7 @@ def test_weekly_hours_keep_every_plan_in_time(
 ) -> None:
     """People with a weekly limit: each plan's hours fit their weeks (scheduled week by week),
     the budgets and funds still hold, and a limit that never binds changes nothing."""
-    from ceplan.scheduling import schedule
+    from ceplan.model.schedule import schedule
 
     catalog, roster = team
     data = catalog.model_dump(by_alias=True)
@@ -520,7 +521,7 @@ def test_a_first_come_plan_keeps_every_rule(team: tuple[ceplan.Catalog, Roster])
     """The plan made without the solver (for when a limit leaves the solver with none): the
     SPEC's rules hold, each person renewed takes their own plan, and it renews no more
     priority than the best plan does."""
-    from ceplan.team import _solution, first_come_plan
+    from ceplan.solving.team import _solution, first_come_plan
 
     catalog, roster = team
     model = build_team(catalog, roster, today=TODAY)
@@ -539,7 +540,7 @@ def test_when_the_limit_leaves_no_plan_the_first_come_plan_is_the_answer(
 ) -> None:
     """A solver that finds nothing in time (only a bound): the answer is the first-come plan,
     feasible, stopped in the first stage, with the gap to the bound."""
-    import ceplan.team as team_module
+    import ceplan.solving.team as team_module
     from ceplan.status import Run
 
     class Nothing:
@@ -571,7 +572,7 @@ def test_a_first_come_plan_replaces_a_worse_plan_found_before_the_limit(
 ) -> None:
     """The solver stops with a plan renewing nobody: the first-come plan renews more, so it
     is the answer; a solver's plan that renews more than the first-come one would be kept."""
-    import ceplan.team as team_module
+    import ceplan.solving.team as team_module
     from ceplan.status import Run
 
     class Nobody:
@@ -658,7 +659,7 @@ class StopsOnce:
     name = "stops-once"
 
     def __init__(self, at: int, then: Any, bound: float | None = None) -> None:
-        from ceplan.solving import HighsSolver
+        from ceplan.solving.stages import HighsSolver
 
         self.highs, self.at, self.then, self.calls = HighsSolver(), at, then, 0
         self.bound = bound
@@ -723,7 +724,7 @@ def test_a_plan_stopped_by_the_limit_holds_no_padding_and_a_gap_one_can_read(
     on top of ``a0``, which meets his path alone, and a bound of -103,600 cents: Bob gets
     ``a0`` only, and the gap is a number from 0 to 1 (it was 1.036e14). Nothing is spent, so
     nothing can be spent less: 0."""
-    import ceplan.team as team_module
+    import ceplan.solving.team as team_module
 
     free = {"type": "course", "cost": 0, "hours": 0}
     catalog = catalog_of(
@@ -762,7 +763,7 @@ def test_a_plan_stopped_by_the_limit_is_irredundant_with_a_gap_from_0_to_1(
     would, with an answer padded where it can be (:func:`padding`) and a weak bound; with the
     first-come plan to fall back on. The plan still keeps the rules, no item pads a path, and
     the gap is from 0 to 1 or not given."""
-    import ceplan.team as team_module
+    import ceplan.solving.team as team_module
 
     catalog, roster = team
     if hours_per_week is not None:

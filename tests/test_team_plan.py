@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import ceplan
-from ceplan.cli import main
+from ceplan.cli.main import main
 from tests import generators
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,10 +125,11 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     import dataclasses
     import datetime as dt
 
+    from ceplan.model.team import build_team
+    from ceplan.planning.team import _alone_plans, _team_plan
+    from ceplan.requests.team import make_team_request
+    from ceplan.solving.team import solve_team
     from ceplan.status import Deadline
-    from ceplan.team import build_team, solve_team
-    from ceplan.team_planning import _alone_plans, _team_plan
-    from ceplan.team_request import make_team_request
     from ceplan.units import format_money
 
     catalog = ceplan.load_catalog()

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceplan
-from ceplan.roster import Roster
+from ceplan.roster.models import Roster
 from tests.conftest import examples
 from tests.test_team_model import TODAY, catalog_of, roster_of, teams
 

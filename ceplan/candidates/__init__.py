@@ -1,0 +1,5 @@
+"""The items a person can use, and those that can be in a best plan.
+
+``items`` (each rule, with its proof, on one item at a time) and ``arrays`` (the same rules on
+numpy arrays, for large catalogues).
+"""

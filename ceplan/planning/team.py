@@ -1,0 +1,586 @@
+"""Planning a team (SPEC section 7).
+
+The model (:mod:`ceplan.solving.team`), then a :class:`~ceplan.results.team.TeamPlan` with the
+reasons a manager can act on for each person at risk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pulp
+
+from ceplan.catalogue.models import Catalog, to_cents
+from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
+from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
+from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
+from ceplan.roster.models import Budget, Fund, Person, Roster
+from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
+from ceplan.status import Deadline
+from ceplan.units import format_money, money_value
+
+if TYPE_CHECKING:
+    from ceplan.results.plan import Plan
+
+__all__ = ["TeamComparison", "plan_team", "what_if"]
+
+
+def plan_team(
+    catalog: Catalog | str | os.PathLike[str],
+    roster: Roster | str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    today: Any = None,
+    time_limit: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> TeamPlan:
+    """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
+
+    Inputs are checked as :func:`ceplan.optimise` checks its own (SPEC 5): anything of the
+    wrong kind raises a ceplan error naming the argument.
+
+    Parameters
+    ----------
+    catalog
+        The catalogue (see :func:`ceplan.load_catalog`), or the path of a catalogue file.
+    roster
+        The team: a :class:`~ceplan.roster.models.Roster` (see :func:`ceplan.load_roster`), the path
+        of a roster file, or roster data as in the YAML. It is checked against the catalogue
+        (tiers, exam kinds, item ids, fund currencies) and ``today`` (expiries that can be
+        planned), every problem named.
+    today
+        The first day of the plan (default: today).
+    time_limit
+        Seconds for the whole call: building the model, every stage of the solve and the
+        reasons for the people at risk. A plan found when the limit stops the search is
+        ``"feasible"``, never ``"optimal"``; with no plan in time the status is ``"unknown"``.
+        The work that follows a stopped search (each person's own plan, the reasons) gets a
+        grace of a tenth of the limit (at least a second) past it.
+    progress
+        Called with a line of text as each stage of the solve ends.
+
+    Raises
+    ------
+    RosterError
+        For a roster that breaks a rule or does not fit the catalogue or ``today``.
+    PlanInputError
+        For arguments of the wrong kind, and for a team whose model would be too large to
+        build (:data:`~ceplan.limits.MAX_TEAM_VARIABLES`).
+    """
+    request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
+    return _plan(request, as_progress(progress))
+
+
+def _plan(request: TeamRequest, progress: Callable[[str], None] | None = None) -> TeamPlan:
+    catalog, roster, day = request.catalog, request.roster, request.today
+    limit = request.time_limit
+    deadline = Deadline(limit)
+    finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
+    alone = _alone_plans(request, finish)
+    try:
+        model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
+    except OutOfTime:
+        if progress is not None:
+            progress("the time limit ran out while the model was being built")
+        return _unplanned(request)
+    solution = solve_team(
+        model, deadline=deadline, progress=progress, fallback=lambda: _own_plans(roster, alone)
+    )
+    return _team_plan(catalog, roster, model, solution, day, finish, alone)
+
+
+def _alone_plans(request: TeamRequest, finish: Deadline) -> Callable[[Person], Plan]:
+    """Each person's one-person plan, made once however often it is asked for.
+
+    Each takes at most what is left of ``finish``.
+    """
+    from ceplan.planning.person import optimise
+
+    made: dict[str, Plan] = {}
+
+    def alone(person: Person) -> Plan:
+        if person.id not in made:
+            left = finish.remaining()
+            made[person.id] = optimise(
+                request.catalog,
+                person.tier,
+                today=request.today,
+                time_limit=None if left is None else max(left, _LEAST_SECONDS),
+                **person.inputs(),
+            )
+        return made[person.id]
+
+    return alone
+
+
+def _own_plans(
+    roster: Roster, alone: Callable[[Person], Plan]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Each person's one-person plan, highest priority first (then by id).
+
+    What a plan made without the solver tries to pay for, in that order.
+    """
+    plans = []
+    for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
+        own = alone(person)
+        if own.found:
+            plans.append((person.id, tuple(item.id for item in own.planned)))
+    return plans
+
+
+_LEAST_SECONDS = 0.05
+"""The least time a one-person plan is given once the limit has run out (it then says
+``unknown`` unless its exact answer is at hand)."""
+
+
+def _unplanned(request: TeamRequest) -> TeamPlan:
+    """The plan when the time limit ran out before the model was built: status ``unknown``."""
+    catalog, roster = request.catalog, request.roster
+    return TeamPlan(
+        team=roster.team,
+        currency=catalog.currency,
+        today=request.today,
+        status="unknown",
+        termination="time_limit",
+        gap=None,
+        stopped_in="building the model",
+        outcomes=tuple(
+            PersonOutcome(
+                id=person.id,
+                name=person.name,
+                tier=person.tier,
+                renews=False,
+                path=None,
+                items=(),
+                reasons=(_NO_PLAN_IN_TIME,),
+                priority=person.priority,
+                expires=person.expires,
+            )
+            for person in roster.people
+        ),
+        budget_uses=tuple(
+            BudgetUse(b.name, b.start, b.end, money_value(money_cents(catalog, b.amount)), 0.0)
+            for b in roster.budgets
+        ),
+        fund_uses=tuple(
+            FundUse(
+                name=f.name,
+                amount=money_value(money_cents(catalog, f.amount, f.currency)),
+                currency=f.currency or catalog.currency,
+                given=_given(f),
+                expires=f.expires,
+                pays_for=f.pays_for,
+                used=0.0,
+            )
+            for f in roster.funds
+        ),
+    )
+
+
+_NO_PLAN_IN_TIME = "no plan was found before the time limit"
+
+
+def _team_plan(
+    catalog: Catalog,
+    roster: Roster,
+    model: TeamModel,
+    solution: TeamSolution,
+    today: dt.date,
+    finish: Deadline,
+    alone: Callable[[Person], Plan],
+) -> TeamPlan:
+    names = {n: fund.name for n, fund in enumerate(roster.funds)}
+    periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
+    spent = dict.fromkeys(periods, 0)
+    used = dict.fromkeys(names, 0)
+    outcomes = []
+    for person in roster.people:
+        items = []
+        for taken in solution.taken[person.id]:
+            item = catalog.item(taken.item)
+            paid = _fund_cents(taken)
+            for f, cents in paid:
+                used[f] += cents
+            if taken.period is not None:
+                spent[taken.period] += taken.cents - sum(cents for _, cents in paid)
+            items.append(
+                TeamItem(
+                    person=person.id,
+                    id=taken.item,
+                    title=item.title,
+                    kind="exam" if hasattr(item, "kind") else "activity",
+                    hours=taken.hours,
+                    cents=taken.cents,
+                    paid_on=taken.paid_on,
+                    period=periods.get(taken.period) if taken.period is not None else None,
+                    fund_cents=tuple((names[f], cents) for f, cents in paid),
+                    start=taken.start,
+                    finish=taken.finish,
+                    complete_by=taken.complete_by,
+                )
+            )
+        renews = solution.renews[person.id]
+        path = solution.paths[person.id]
+        rules = catalog.tiers[person.tier].paths
+        if renews:
+            reasons: tuple[str, ...] = ()
+        elif solution.status == "unknown":
+            reasons = (_NO_PLAN_IN_TIME,)
+        else:
+            reasons = _reasons(catalog, roster, model, person, solution, finish, alone)
+        outcomes.append(
+            PersonOutcome(
+                id=person.id,
+                name=person.name,
+                tier=person.tier,
+                renews=renews,
+                path=rules[path] if renews and path is not None else None,
+                items=tuple(items),
+                reasons=reasons,
+                priority=person.priority,
+                expires=person.expires,
+            )
+        )
+    budget_uses = tuple(
+        BudgetUse(b.name, b.start, b.end, money_value(model.budget_cents[n]), money_value(spent[n]))
+        for n, b in enumerate(roster.budgets)
+    )
+    fund_uses = tuple(
+        FundUse(
+            name=f.name,
+            amount=money_value(model.fund_cents[n]),
+            currency=f.currency or catalog.currency,
+            given=_given(f),
+            expires=f.expires,
+            pays_for=f.pays_for,
+            used=money_value(used[n]),
+        )
+        for n, f in enumerate(roster.funds)
+    )
+    return TeamPlan(
+        team=roster.team,
+        currency=catalog.currency,
+        today=today,
+        status=solution.status,
+        termination=solution.termination,
+        gap=solution.gap,
+        stopped_in=solution.stopped_in,
+        outcomes=tuple(outcomes),
+        budget_uses=budget_uses,
+        fund_uses=fund_uses,
+    )
+
+
+def _fund_cents(taken: Taken) -> tuple[tuple[int, int], ...]:
+    """What each fund (position) paid toward an item, in whole cents.
+
+    The solver's payments are continuous; each is rounded to the cent, and cut where they
+    would come to more than the item costs.
+    """
+    paid: list[tuple[int, int]] = []
+    left = taken.cents
+    for f, amount in sorted(taken.paid_by_fund.items()):
+        cents = min(round(amount), left)
+        if cents > 0:
+            paid.append((f, cents))
+            left -= cents
+    return tuple(paid)
+
+
+def _given(fund: Fund) -> float:
+    """A fund's amount in its own currency, to the cent."""
+    cents = to_cents(fund.amount, 1.0)
+    return fund.amount if cents is None else money_value(cents)
+
+
+def _reasons(
+    catalog: Catalog,
+    roster: Roster,
+    model: TeamModel,
+    person: Person,
+    solution: TeamSolution,
+    finish: Deadline,
+    plan_alone: Callable[[Person], Plan],
+) -> tuple[str, ...]:
+    """Why a person is at risk, in words a manager can act on.
+
+    A period is said to be spent by other renewals only when they spent in it; when the
+    person's own plan needs more of a period than it holds, the reason says the budget is too
+    small instead.
+    """
+    alone = plan_alone(person)
+    if alone.status == "unknown":
+        return ("no plan of their own was found before the time limit",)
+    if not alone.found:
+        return tuple(alone.reasons) or ("no plan renews this certification in time",)
+    own = format_money(alone.total_cost, catalog.currency)
+    if solution.status != "optimal":
+        # Not proved: how much more money would renew them is measured against a plan that
+        # may not be the best, so say only what is known.
+        return (
+            f"not renewed in the plan found before the time limit; their own cheapest plan "
+            f"costs {own}",
+        )
+    try:
+        extra = _extra_needed(catalog, roster, model, person.id, solution, finish)
+    except OutOfTime:
+        extra = None
+    if extra is None:
+        if finish.expired:
+            return (
+                "what more money would renew them was not worked out before the time limit; "
+                f"their own cheapest plan costs {own}",
+            )
+        return ("the budgets and funds cannot renew this person alongside the others",)
+    added, spends = extra
+    causes = [
+        cause
+        for n in sorted(set(spends) | set(added))
+        if (cause := _cause(roster, model, person, solution, n, spends.get(n, 0.0), catalog))
+    ]
+    if not causes:  # their plan fits what is left; the others' must move to make room
+        causes = ["the budgets cannot renew them alongside the others as the plan stands"]
+    return ("; ".join([*causes, _more(roster, added, catalog.currency, person.name)]),)
+
+
+def _more(roster: Roster, added: Mapping[int, int], currency: str, name: str) -> str:
+    """How much more money, in which budget periods, would renew ``name``: words to check.
+
+    Examples
+    --------
+    >>> from ceplan.roster.models import Roster
+    >>> roster = Roster.model_validate({"schema": 1, "team": "T", "people": [
+    ...     {"id": "bo", "name": "Bo", "tier": "pro", "expires": "2028-01-31"}], "budgets": [
+    ...     {"name": "FY1", "start": "2026-04-01", "end": "2027-03-31", "amount": 0},
+    ...     {"name": "FY2", "start": "2027-04-01", "end": "2028-03-31", "amount": 0}]})
+    >>> _more(roster, {1: 31600}, "GBP", "Bo")
+    '316.00 GBP more in FY2 would renew Bo'
+    >>> _more(roster, {0: 10000, 1: 25000}, "GBP", "Bo")
+    '350.00 GBP more (100.00 GBP in FY1, 250.00 GBP in FY2) would renew Bo'
+    """
+    total = format_money(money_value(sum(added.values())), currency)
+    parts = [
+        f"{format_money(money_value(cents), currency)} in {roster.budgets[n].name}"
+        for n, cents in sorted(added.items())
+    ]
+    if len(parts) == 1:
+        where = " in " + parts[0].split(" in ", 1)[1]
+    else:
+        where = f" ({', '.join(parts)})"
+    return f"{total} more{where} would renew {name}"
+
+
+def _cause(
+    roster: Roster,
+    model: TeamModel,
+    person: Person,
+    solution: TeamSolution,
+    period: int,
+    own_cents: float,
+    catalog: Catalog,
+) -> str | None:
+    """Why budget period ``period`` does not pay for ``person``'s plan, in words (or ``None``).
+
+    ``own_cents`` is what the person's plan (with the money that renews them) would spend in
+    it. A period holding less than that is too small, whoever spent in it; one whose amount
+    would do but not what the others left is spent by them, and the words say whose priority
+    they have; one with enough left is no cause at all.
+    """
+    budget = roster.budgets[period]
+    if own_cents > model.budget_cents[period] + 0.5:
+        amount = format_money(money_value(model.budget_cents[period]), catalog.currency)
+        return f"{budget.name}'s budget ({amount}) is less than their plan needs in it"
+    spent: dict[str, float] = {}
+    for other in roster.people:
+        for taken in solution.taken[other.id]:
+            if other.id != person.id and taken.period == period:
+                out = taken.cents - sum(taken.paid_by_fund.values())
+                spent[other.id] = spent.get(other.id, 0.0) + out
+    spenders = [other for other in roster.people if spent.get(other.id, 0.0) > 0.5]
+    left = model.budget_cents[period] - sum(spent.values())
+    if own_cents <= left + 0.5 or not spenders:
+        return None
+    least = min(other.priority for other in spenders)
+    if least > person.priority:
+        whose = "higher-priority renewals"
+    elif least == person.priority:
+        whose = "renewals of the same or higher priority"
+    else:
+        whose = "other renewals"
+    return f"{budget.name} is spent by {whose}"
+
+
+def _extra_needed(
+    catalog: Catalog,
+    roster: Roster,
+    model: TeamModel,
+    person_id: str,
+    solution: TeamSolution,
+    finish: Deadline,
+) -> tuple[dict[int, int], dict[int, float]] | None:
+    """The least money added to the budget periods that renews ``person_id``.
+
+    Everyone who renews still does. Solved as the plan's stages are
+    (:func:`ceplan.solving.team.least_money`: weekly hours included), so that the team planned again
+    with that money renews them. Returns the whole cents added to each period the money goes
+    to, and what the person's plan then spends out of pocket in each period (cents); ``None``
+    if no money would do (or none was found in time).
+    """
+    extended = build_team(
+        catalog,
+        roster,
+        today=next(iter(model.requests.values())).today,
+        extra_money=True,
+        requests=model.requests,
+        deadline=finish,
+    )
+    keep = [other for other, renews in solution.renews.items() if renews or other == person_id]
+    run = least_money(extended, keep, finish)
+    if run.status not in ("optimal", "feasible"):
+        return None
+    added = {n: round(var.value() or 0) for n, var in extended.extra.items()}
+    spends = {
+        n: float(pulp.value(spend) or 0) for n, spend in extended.members[person_id].spend.items()
+    }
+    return {n: cents for n, cents in added.items() if cents > 0}, spends
+
+
+@dataclass(frozen=True)
+class TeamComparison:
+    """A team planned twice, side by side.
+
+    Who moves to at risk, what moves between periods, what fund money is lost.
+    """
+
+    before: TeamPlan
+    after: TeamPlan
+
+    @property
+    def newly_at_risk(self) -> tuple[str, ...]:
+        """The people who renew before and are at risk after."""
+        was = {o.id for o in self.before.outcomes if o.renews}
+        return tuple(o.id for o in self.after.outcomes if not o.renews and o.id in was)
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """Per person: status and out-of-pocket spend before and after."""
+        after = {o.id: o for o in self.after.outcomes}
+        rows = []
+        for o in self.before.outcomes:
+            a = after[o.id]
+            rows.append(
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "status_before": o.status,
+                    "status_after": a.status,
+                    "out_of_pocket_before": o.out_of_pocket,
+                    "out_of_pocket_after": a.out_of_pocket,
+                    "change": _change(o.renews, a.renews),
+                }
+            )
+        return pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Per person and item planned in either: the day it is paid and its period in each."""
+        keys = ["person", "id"]
+        before = self.before.items[[*keys, "paid_on", "period"]]
+        after = self.after.items[[*keys, "paid_on", "period"]]
+        merged = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
+        return merged.sort_values(keys, kind="stable").reset_index(drop=True)
+
+    @property
+    def budgets(self) -> pd.DataFrame:
+        """Per budget period: amount and spend before and after."""
+        return _side_by_side(self.before.budget_uses, self.after.budget_uses, ("amount", "spent"))
+
+    @property
+    def funds(self) -> pd.DataFrame:
+        """Per fund: used and lost at expiry, before and after."""
+        return _side_by_side(self.before.fund_uses, self.after.fund_uses, ("used", "lost"))
+
+    def summary(self) -> str:
+        """One line: what changes."""
+        risk = ", ".join(self.newly_at_risk) or "nobody"
+        return (
+            f"newly at risk: {risk}; out of pocket {self.before.out_of_pocket:,.2f} -> "
+            f"{self.after.out_of_pocket:,.2f} {self.after.currency}; from funds "
+            f"{self.before.paid_by_funds:,.2f} -> {self.after.paid_by_funds:,.2f}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<TeamComparison {self.summary()}>"
+
+
+_PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "status_before",
+    "status_after",
+    "out_of_pocket_before",
+    "out_of_pocket_after",
+    "change",
+)
+
+
+def _side_by_side(
+    before: Sequence[Any], after: Sequence[Any], fields: Sequence[str]
+) -> pd.DataFrame:
+    """Per entry of ``before`` (by name): each field before, and after where it is still there."""
+    later = {entry.name: entry for entry in after}
+    columns = ["name", *(f"{field}_{when}" for field in fields for when in ("before", "after"))]
+    rows = []
+    for entry in before:
+        row: dict[str, Any] = {"name": entry.name}
+        for field in fields:
+            row[f"{field}_before"] = getattr(entry, field)
+            row[f"{field}_after"] = (
+                getattr(later[entry.name], field) if entry.name in later else None
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _change(before: bool, after: bool) -> str:
+    if before and not after:
+        return "now at risk"
+    if after and not before:
+        return "now renews"
+    return ""
+
+
+def what_if(
+    catalog: Catalog | str | os.PathLike[str],
+    roster: Roster | str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    budget_factor: Any = None,
+    budgets: Sequence[Budget | Mapping[str, Any]] | None = None,
+    funds: Sequence[Fund | Mapping[str, Any]] | None = None,
+    today: Any = None,
+    time_limit: Any = None,
+) -> TeamComparison:
+    """The team planned as it is and again with other budgets or funds, side by side.
+
+    ``budget_factor`` scales every budget period (``0.7`` is a 30% cut); ``budgets`` and
+    ``funds`` replace the roster's (models or plain data, as in the YAML), checked by the
+    roster's own rules (periods that overlap or end before they start are refused). The other
+    inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans.
+    """
+    request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
+    other = roster_with(
+        request.roster,
+        request.catalog,
+        request.today,
+        budgets=budgets,
+        funds=funds,
+        budget_factor=budget_factor,
+    )
+    changed = make_team_request(
+        request.catalog, other, today=request.today, time_limit=request.time_limit
+    )
+    return TeamComparison(_plan(request), _plan(changed))

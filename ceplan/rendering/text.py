@@ -1,0 +1,280 @@
+"""Plans as text for people (a table) and for spreadsheets (CSV).
+
+Text from a catalogue or a roster never acts on the terminal or the spreadsheet: in a table,
+control characters are escaped (:func:`ceplan.errors.one_line`); in CSV, a cell that a
+spreadsheet would take for a formula is marked as text (:func:`csv_cell`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ceplan.catalogue.models import Catalog
+from ceplan.errors import one_line
+from ceplan.results.plan import PathComparison, Plan
+from ceplan.units import format_money, format_number, quantity
+
+if TYPE_CHECKING:
+    from ceplan.results.team import TeamPlan
+
+__all__ = ["CSV_COLUMNS", "csv_cell", "plan_csv", "plan_table", "team_csv"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP, "CSV injection")."""
+
+
+def csv_cell(text: str) -> str:
+    """``text`` for a CSV cell: with a leading ``'`` if a spreadsheet could run it as a formula.
+
+    The rule of every CSV ceplan writes, for text from a catalogue or a roster (not for the
+    numbers and dates ceplan formats itself). ``--format json`` gives the text as it is.
+
+    Examples
+    --------
+    >>> csv_cell("=1+1"), csv_cell("-1"), csv_cell("@SUM(A1)"), csv_cell("Ann")
+    ("'=1+1", "'-1", "'@SUM(A1)", 'Ann')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    r"""``rows`` as CSV, a line each ending in ``\n``; a cell holding ``\r`` is quoted too.
+
+    Python's writer quotes a line break only if it is in the line terminator, and an unquoted
+    ``\r`` would start a new row in a spreadsheet: each row is written with ``\r\n`` and
+    given ``\n`` instead.
+
+    Examples
+    --------
+    >>> _csv([["a", "b\rc"], ["d,e", ""]])
+    'a,"b\rc"\n"d,e",\n'
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        writer.writerow(row)
+        lines.append(out.getvalue().removesuffix("\r\n") + "\n")
+        out.seek(0)
+        out.truncate()
+    return "".join(lines)
+
+
+CSV_COLUMNS = [
+    "item",
+    "id",
+    "title",
+    "type",
+    "kind",
+    "credits",
+    "cost",
+    "currency",
+    "hours",
+    "complete_by",
+    "start",
+    "finish",
+    "price",
+    "price_currency",
+]
+"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed."""
+
+
+def plan_csv(plan: Plan) -> str:
+    """One CSV row per planned item; ``item`` is ``activity`` or ``exam``.
+
+    The catalogue's text goes through :func:`csv_cell`.
+    """
+    rows = [CSV_COLUMNS]
+    for item in plan.planned:
+        rows.append(
+            [
+                "exam" if item.is_exam else "activity",
+                csv_cell(item.id),
+                csv_cell(item.title),
+                csv_cell(item.type),
+                csv_cell(item.kind or ""),
+                format_number(item.credits),
+                f"{item.cents / 100:.2f}",
+                plan.currency,
+                format_number(item.hours),
+                item.complete_by.isoformat(),
+                _iso(item.start),
+                _iso(item.finish),
+                format_number(item.price),
+                item.price_currency,
+            ]
+        )
+    return _csv(rows)
+
+
+def team_csv(plan: TeamPlan) -> str:
+    """One CSV row per person (the columns of :attr:`TeamPlan.people <ceplan.TeamPlan.people>`).
+
+    Text goes through :func:`csv_cell`; dates are ``YYYY-MM-DD``, numbers as pandas writes
+    them, a missing value an empty cell.
+    """
+    import pandas as pd
+
+    frame = plan.people
+    rows = [[str(column) for column in frame.columns]]
+    for record in frame.itertuples(index=False):
+        rows.append(["" if pd.isna(value) else _team_cell(value) for value in record])
+    return _csv(rows)
+
+
+def _team_cell(value: Any) -> str:
+    if isinstance(value, str):
+        return csv_cell(value)
+    if isinstance(value, dt.date):  # a pandas Timestamp is one
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _truncate(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in ``...``.
+
+    Plain ASCII, so that the columns line up on any terminal.
+    """
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
+    """The plan as a short report for people.
+
+    It shows the path, the items with credits, cost, hours and do-by date (and planned dates
+    for a plan over time), the totals, and the other paths with their best cost and hours, or
+    why they have no plan (from ``comparison``, when given; the chosen path's own entry there
+    is not shown).
+    """
+    tier = catalog.tiers[plan.tier]
+    lines = [f"{tier.label}: {catalog.programme}"]
+    expiry = f"expires {plan.expires}"
+    if any(note.startswith("no expiry date given") for note in plan.notes):
+        expiry += f" (assumed: today + {tier.period_years} years; pass --expires)"
+    lines.append(
+        f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}"
+    )
+    facts = []
+    if plan.earned:
+        facts.append(f"{quantity(plan.earned, 'credit')} already earned")
+    if plan.passed:
+        facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
+    if plan.budget is not None:
+        facts.append(f"budget {format_money(plan.budget, plan.currency)}")
+    if plan.hours_per_week is not None:
+        facts.append(f"{quantity(plan.hours_per_week, 'study hour')} a week")
+    for first, last in plan.unavailable:
+        facts.append(f"away {first} to {last}")
+    if facts:
+        lines.append("; ".join(facts))
+    lines.append("")
+    if plan.already_met and plan.path is not None:
+        lines.append(
+            f"Already met: what is earned and passed meets {plan.path.describe()}. "
+            "Recertify now; nothing more to plan."
+        )
+    elif plan.found and plan.path is not None:
+        lines.append(f"Cheapest plan: {plan.path.describe()}")
+        if plan.status == "feasible":
+            lines.append("(not proven best: see the warning below)")
+        lines.append("")
+        lines.extend(_items_table(plan))
+        if plan.renewal_date is not None:
+            lines.append("")
+            lines.append(
+                f"Renewal completes {plan.renewal_date}: the new cycle runs to "
+                f"{plan.new_expires}, giving up {plan.days_given_up} days of the current one."
+            )
+    elif plan.status == "unknown":
+        lines.append("No plan found, and none ruled out:")
+        lines.extend(f"  - {reason}" for reason in plan.reasons)
+    else:
+        lines.append("No plan renews this certification in time:")
+        lines.extend(f"  - {reason}" for reason in plan.reasons)
+    if comparison is not None and plan.found and not plan.already_met:
+        lines.extend(_other_paths(plan, comparison))
+    if plan.rates_as_of is not None:
+        lines.append("")
+        lines.append(f"Exchange rates as of {plan.rates_as_of}.")
+    for warning in plan.warnings:
+        lines.append(f"Warning: {warning}")
+    return "".join(one_line(line) + "\n" for line in lines)
+
+
+def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
+    others = [
+        (rule, other)
+        for index, (rule, other) in enumerate(zip(comparison.paths, comparison.plans, strict=True))
+        if index != plan.path_index
+    ]
+    if not others:
+        return []
+    lines = ["", "Other paths:"]
+    width = max(len(rule.describe()) for rule, _ in others)
+    for rule, other in others:
+        if other.found:
+            outcome = f"best {format_money(other.total_cost, other.currency)}"
+            outcome += f", {format_number(other.total_hours)} h"
+        else:
+            prefix = f"{rule.describe()}: "
+            words = "impossible" if other.status == "infeasible" else "not settled"
+            outcome = f"{words}: " + "; ".join(
+                reason.removeprefix(prefix) for reason in other.reasons
+            )
+        lines.append(f"  {rule.describe():<{width}}  {outcome}")
+    return lines
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _items_table(plan: Plan) -> list[str]:
+    timed = plan.over_time
+    header = ["item", "id", "title", "credits", "cost", "hours", "do by"]
+    if timed:
+        header += ["start", "finish"]
+    rows = [
+        [
+            "exam" if item.is_exam else "activity",
+            item.id,
+            _truncate(one_line(item.title), 44),
+            "-" if item.is_exam else format_number(item.credits),
+            item.cost_text(plan.currency),
+            format_number(item.hours),
+            item.complete_by.isoformat(),
+            *([_iso(item.start), _iso(item.finish)] if timed else []),
+        ]
+        for item in plan.planned
+    ]
+    total_credits = format_number(plan.total_credits)
+    if plan.earned:
+        total_credits += f" (+{format_number(plan.earned)} earned)"
+    count = len(plan.planned)
+    totals = [
+        "total",
+        "",
+        f"{count} item{'s' if count != 1 else ''}",
+        total_credits,
+        format_money(plan.total_cost, plan.currency),
+        format_number(plan.total_hours),
+        "",
+        *(["", ""] if timed else []),
+    ]
+    table = [header, *rows, totals]
+    widths = [max(len(row[c]) for row in table) for c in range(len(header))]
+    right = {3, 4, 5}
+
+    def fmt(row: list[str]) -> str:
+        cells = [
+            cell.rjust(widths[c]) if c in right else cell.ljust(widths[c])
+            for c, cell in enumerate(row)
+        ]
+        return ("  " + "  ".join(cells)).rstrip()
+
+    rule = "  " + "  ".join("-" * w for w in widths)
+    return [fmt(header), rule, *(fmt(row) for row in rows), rule, fmt(totals)]

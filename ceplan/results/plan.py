@@ -1,0 +1,483 @@
+"""Plans as typed, immutable objects, with pandas tables, JSON and a notebook view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from ceplan.catalogue.models import PathRule
+from ceplan.objective import Objective, Outcome, objective_for
+from ceplan.status import Status, Termination, Verdict
+from ceplan.units import format_money, format_number, money_value, plain_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Blocked",
+    "PathComparison",
+    "Plan",
+    "PlannedItem",
+    "Status",
+    "Termination",
+    "Verdict",
+]
+
+Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
+
+ITEM_COLUMNS = [
+    "id",
+    "item",
+    "title",
+    "type",
+    "kind",
+    "credits",
+    "cost",
+    "hours",
+    "start",
+    "finish",
+    "complete_by",
+    "session",
+    "price",
+    "price_currency",
+]
+ACTIVITY_COLUMNS = [
+    "id",
+    "title",
+    "type",
+    "credits",
+    "cost",
+    "hours",
+    "complete_by",
+    "start",
+    "finish",
+    "price",
+    "price_currency",
+]
+EXAM_COLUMNS = [
+    "id",
+    "title",
+    "kind",
+    "cost",
+    "hours",
+    "complete_by",
+    "start",
+    "finish",
+    "price",
+    "price_currency",
+]
+_DATES = ("start", "finish", "complete_by", "week")
+_NUMBERS = ("credits", "cost", "hours", "price")
+_TEXTS = ("id", "item", "title", "type", "kind", "price_currency")
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An activity or exam in a plan.
+
+    ``cost`` is in the catalogue currency, rounded to cents; ``price`` and ``price_currency``
+    are as the catalogue lists them. ``start`` and ``finish`` are the planned first and last
+    day: for an exam, the start of its preparation and the sitting day.
+    """
+
+    id: str
+    title: str
+    is_exam: bool
+    type: str
+    kind: str | None
+    credits: float
+    cost: float
+    hours: float
+    complete_by: dt.date
+    price: float
+    price_currency: str
+    start: dt.date | None = None
+    finish: dt.date | None = None
+    session: int | None = None
+
+    @property
+    def cents(self) -> int:
+        """The cost in whole cents."""
+        return round(self.cost * 100)
+
+    def cost_text(self, currency: str) -> str:
+        """The cost for people, and the listed price when it is in another currency.
+
+        For example ``'316.00 GBP (400.00 USD)'``.
+        """
+        text = format_money(self.cost, currency)
+        if self.price_currency != currency:
+            text += f" ({format_money(self.price, self.price_currency)})"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as in the JSON output."""
+        what: dict[str, Any] = (
+            {"kind": self.kind}
+            if self.is_exam
+            else {"type": self.type, "credits": plain_number(self.credits)}
+        )
+        return {
+            "id": self.id,
+            "title": self.title,
+            **what,
+            "cost": money_value(self.cents),
+            "hours": plain_number(self.hours),
+            "complete_by": self.complete_by.isoformat(),
+            "start": _iso(self.start),
+            "finish": _iso(self.finish),
+        }
+
+    def row(self) -> dict[str, Any]:
+        """The item as a row of :attr:`Plan.items`."""
+        return {
+            "id": self.id,
+            "item": "exam" if self.is_exam else "activity",
+            "title": self.title,
+            "type": self.type,
+            "kind": self.kind,
+            "credits": self.credits,
+            "cost": self.cost,
+            "hours": self.hours,
+            "start": self.start,
+            "finish": self.finish,
+            "complete_by": self.complete_by,
+            "session": self.session,
+            "price": self.price,
+            "price_currency": self.price_currency,
+        }
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why one path (or, with ``path_index`` ``None``, every path) cannot be met.
+
+    ``why`` is one of ``too_late``, ``away``, ``credits``, ``exams``, ``budget``, ``hours`` or
+    ``time_limit``; ``hours_per_week_needed`` is set when the weekly hours are what stops the
+    path, ``cheapest_cost`` when the budget is.
+    """
+
+    text: str
+    why: Why
+    path_index: int | None = None
+    hours_per_week_needed: float | None = None
+    cheapest_cost: float | None = None
+
+    def to_dict(self, paths: tuple[PathRule, ...] = ()) -> dict[str, Any]:
+        """The reason as in the JSON ``blocked`` list."""
+        path = paths[self.path_index].to_dict() if self.path_index is not None and paths else None
+        return {
+            "path": path,
+            "why": self.why,
+            "reason": self.text,
+            "hours_per_week_needed": _number_or_none(self.hours_per_week_needed),
+            "cheapest_cost": self.cheapest_cost,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The cheapest way to renew one person's certification, or why there is none.
+
+    Read ``status`` first: the totals and tables are empty unless a plan was found
+    (``optimal`` or ``feasible``). ``termination`` says why the solver stopped and ``gap`` how
+    far the plan's cost may be from the least (0 once it is proved least).
+    """
+
+    status: Status
+    tier: str
+    currency: str
+    today: dt.date
+    expires: dt.date
+    complete_by: dt.date
+    path: PathRule | None
+    planned: tuple[PlannedItem, ...] = ()
+    earned: float = 0.0
+    passed: tuple[tuple[str, int], ...] = ()
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    rates_as_of: dt.date | None = None
+    budget: float | None = None
+    hours_per_week: float | None = None
+    unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    renewal_date: dt.date | None = None
+    new_expires: dt.date | None = None
+    days_given_up: int | None = None
+    timeline_rows: tuple[tuple[dt.date, str, float], ...] = field(default=(), repr=False)
+    path_index: int | None = field(default=None, compare=False)
+    termination: Termination = "solved"
+    gap: float | None = None
+    proven: tuple[str, ...] = ()
+    blocked: tuple[Blocked, ...] = ()
+    already_met: bool = False
+    paths: tuple[PathRule, ...] = field(default=(), repr=False, compare=False)
+    solver: str | None = field(default=None, compare=False)
+    """What found the plan: ``"dp"`` (the exact search for plans without dates), ``"highs"``,
+    ``"cbc"`` or another solver's name; ``None`` when no search ran."""
+
+    # -- facts -----------------------------------------------------------------------------
+
+    @property
+    def found(self) -> bool:
+        """Whether the plan holds a way to renew (``optimal`` or ``feasible``)."""
+        return self.verdict.found
+
+    @property
+    def verdict(self) -> Verdict:
+        """How far the plan is known to be right, as one record.
+
+        ``status``, ``termination``, ``gap`` and ``proven``, and the stage of :attr:`objective`
+        the search stopped in: for a plan ``feasible`` or ``unknown``, the first not proved.
+        """
+        stopped = None
+        if self.status in ("feasible", "unknown"):
+            left = (stage.name for stage in self.objective.stages if stage.name not in self.proven)
+            stopped = next(left, None)
+        return Verdict(self.status, self.termination, self.gap, self.proven, stopped)
+
+    @property
+    def over_time(self) -> bool:
+        """Whether this is a plan over time (weekly hours or days away were given)."""
+        return self.hours_per_week is not None or bool(self.unavailable)
+
+    @property
+    def objective(self) -> Objective:
+        """The order this plan was chosen by (see :mod:`ceplan.objective`)."""
+        return objective_for(over_time=self.over_time)
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the objective compares: cost, hours, renewal date, ids, path."""
+        return Outcome(
+            cents=sum(item.cents for item in self.planned),
+            hours=self.total_hours,
+            renewal=self.renewal_date,
+            ids=tuple(sorted(item.id for item in self.planned)),
+            path_index=self.path_index or 0,
+        )
+
+    @property
+    def total_cost(self) -> float:
+        """The cost of the chosen items in the catalogue currency, rounded to cents."""
+        return money_value(sum(item.cents for item in self.planned))
+
+    @property
+    def total_credits(self) -> float:
+        """Credits from the chosen activities (without those already earned)."""
+        return float(plain_number(sum(item.credits for item in self.planned)))
+
+    @property
+    def total_hours(self) -> float:
+        """Hours of the chosen items, exam preparation included."""
+        return float(plain_number(sum(item.hours for item in self.planned)))
+
+    @property
+    def hours_per_week_needed(self) -> float | None:
+        """When only the weekly hours stand in the way: the fewest a week that would do."""
+        needed = [b.hours_per_week_needed for b in self.blocked if b.why == "hours"]
+        return min((n for n in needed if n is not None), default=None)
+
+    # -- tables ----------------------------------------------------------------------------
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Every planned item, activities and exams, one row each (activities first, by id).
+
+        Columns: ``id, item, title, type, kind, credits, cost, hours, start, finish,
+        complete_by, session, price, price_currency``; ``item`` is ``"activity"`` or
+        ``"exam"``; ``cost`` is in the plan's currency; the dates are ``datetime64``.
+        """
+        return _frame([item.row() for item in self.planned], ITEM_COLUMNS)
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """The chosen activities, one row each, sorted by id."""
+        rows = [item.row() for item in self.planned if not item.is_exam]
+        return _frame(rows, ACTIVITY_COLUMNS)
+
+    @property
+    def exams(self) -> pd.DataFrame:
+        """The chosen exams, one row each, sorted by id."""
+        rows = [item.row() for item in self.planned if item.is_exam]
+        return _frame(rows, EXAM_COLUMNS)
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """Self-study hours by week and item: columns ``week``, ``id``, ``hours``.
+
+        Weeks start on ``today`` and are named by their first day; dated sessions take no
+        self-study hours and are not listed.
+        """
+        rows = [{"week": week, "id": i, "hours": hours} for week, i, hours in self.timeline_rows]
+        return _frame(rows, ["week", "id", "hours"])
+
+    def weekly_hours(self) -> list[dict[str, Any]]:
+        """Total self-study hours per week, for the JSON ``timeline``."""
+        totals: dict[dt.date, float] = {}
+        for week, _, hours in self.timeline_rows:
+            totals[week] = totals.get(week, 0.0) + hours
+        return [
+            {"week": week.isoformat(), "hours": plain_number(round(hours, 2))}
+            for week, hours in sorted(totals.items())
+        ]
+
+    # -- JSON ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as the JSON object of ``ceplan optimise --format json``."""
+        found = self.found
+        return {
+            "status": self.status,
+            "solver": self.solver,
+            "termination": self.termination,
+            "gap": None if self.gap is None else round(self.gap, 6),
+            "tier": self.tier,
+            "currency": self.currency,
+            "today": self.today.isoformat(),
+            "expires": self.expires.isoformat(),
+            "complete_by": self.complete_by.isoformat(),
+            "path": self.path.to_dict() if self.path is not None and found else None,
+            "already_met": self.already_met,
+            "activities": [item.to_dict() for item in self.planned if not item.is_exam],
+            "exams": [item.to_dict() for item in self.planned if item.is_exam],
+            "earned": plain_number(self.earned),
+            "passed": dict(self.passed),
+            "budget": _number_or_none(self.budget),
+            "total_cost": self.total_cost,
+            "total_credits": plain_number(self.total_credits),
+            "total_hours": plain_number(self.total_hours),
+            "reasons": list(self.reasons),
+            "blocked": [b.to_dict(self.paths) for b in self.blocked],
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "rates_as_of": _iso(self.rates_as_of),
+            "hours_per_week": _number_or_none(self.hours_per_week),
+            "unavailable": [[a.isoformat(), b.isoformat()] for a, b in self.unavailable],
+            "renewal_date": _iso(self.renewal_date),
+            "new_expires": _iso(self.new_expires),
+            "days_given_up": self.days_given_up,
+            "timeline": self.weekly_hours(),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    # -- for people --------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """One line: status, path and totals, or why there is no plan."""
+        if self.already_met and self.path is not None:
+            return f"{self.status}: already met ({self.path.describe()}): recertify now"
+        if self.found and self.path is not None:
+            count = len(self.planned)
+            text = (
+                f"{self.status}: {self.path.describe()}: {count} item{'s' if count != 1 else ''}, "
+                f"{format_money(self.total_cost, self.currency)}, "
+                f"{format_number(self.total_hours)} h"
+            )
+            if self.renewal_date is not None:
+                text += f", renews {self.renewal_date}"
+            return text
+        return f"{self.status}: " + ("; ".join(self.reasons) or "no plan")
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.tier} {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        """The plan in a notebook: status, path, totals and the items table."""
+        head = f"<p><strong>{html.escape(self.tier)}</strong>: {html.escape(self.summary())}</p>"
+        parts = [head]
+        if self.found and self.planned:
+            parts.append(self.items.to_html(index=False, na_rep=""))
+        extra = [*self.reasons, *self.warnings, *self.notes]
+        if extra:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in extra) + "</ul>")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class PathComparison:
+    """The best plan for each path of a tier, side by side."""
+
+    tier: str
+    currency: str
+    paths: tuple[PathRule, ...]
+    plans: tuple[Plan, ...]
+
+    @property
+    def best(self) -> Plan:
+        """The plan the rules choose, by the plans' own order (:mod:`ceplan.objective`)."""
+        found = [plan for plan in self.plans if plan.found]
+        if not found:
+            first = self.plans[0]
+            # What stops every path (too late, away) is said once; the rest path by path.
+            every = [b for plan in self.plans for b in plan.blocked]
+            shared = [b for b in every if b.path_index is None]
+            blocked = (*dict.fromkeys(shared), *(b for b in every if b.path_index is not None))
+            reasons = tuple(b.text for b in blocked)
+            status: Status = (
+                "unknown" if any(p.status == "unknown" for p in self.plans) else "infeasible"
+            )
+            return replace(
+                first,
+                status=status,
+                path=None,
+                path_index=None,
+                planned=(),
+                reasons=reasons,
+                blocked=blocked,
+            )
+        objective = found[0].objective
+        return min(found, key=lambda plan: objective.key(plan.outcome))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path: its best cost, credits, hours and items, or why it is impossible."""
+        import pandas as pd
+
+        rows = []
+        for index, (rule, plan) in enumerate(zip(self.paths, self.plans, strict=True)):
+            rows.append(
+                {
+                    "path": rule.describe(),
+                    "path_index": index,
+                    "status": plan.status,
+                    "total_cost": plan.total_cost if plan.found else float("nan"),
+                    "total_credits": plan.total_credits if plan.found else float("nan"),
+                    "total_hours": plan.total_hours if plan.found else float("nan"),
+                    "items": ", ".join(item.id for item in plan.planned),
+                    "reason": "; ".join(plan.reasons),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number_or_none(value: float | None) -> int | float | None:
+    return None if value is None else plain_number(value)
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A table with fixed columns and types, empty or not.
+
+    Numbers are float64, text pandas' string type, dates datetime64.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    types: dict[str, str] = {c: "float64" for c in _NUMBERS if c in columns}
+    types.update({c: "string" for c in _TEXTS if c in columns})
+    frame = frame.astype(types)
+    for column in _DATES:
+        if column in columns:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    if "session" in columns:
+        frame["session"] = frame["session"].astype("Int64")
+    return frame

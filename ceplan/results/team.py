@@ -1,0 +1,458 @@
+"""A team's plan (SPEC section 7): who renews how, what each budget period and fund pays.
+
+:class:`TeamPlan` is frozen, gives its tables as pandas DataFrames (:attr:`TeamPlan.people`,
+:attr:`~TeamPlan.items`, :attr:`~TeamPlan.budgets`, :attr:`~TeamPlan.funds`) and the same facts
+as JSON (:meth:`TeamPlan.to_json`, byte-identical for the same plan). Money is in the
+catalogue's currency, rounded to cents by the one rule of :mod:`ceplan.units`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ceplan.catalogue.models import PathRule
+from ceplan.errors import one_line
+from ceplan.units import format_money, money_value, plain_number
+
+__all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
+
+
+@dataclass(frozen=True)
+class TeamItem:
+    """An item in one person's plan: when it is paid and who paid, when it is done.
+
+    Money is held in whole cents of the catalogue's currency; the amounts are read from them
+    (:func:`~ceplan.units.money_value`).
+    """
+
+    person: str
+    id: str
+    title: str
+    kind: str
+    """``"activity"`` or ``"exam"``."""
+    hours: float
+    cents: int
+    """What it costs."""
+    paid_on: dt.date
+    """The day it is paid: its out-of-pocket part falls in the budget period holding it."""
+    period: str | None
+    """The budget period holding :attr:`paid_on`."""
+    fund_cents: tuple[tuple[str, int], ...]
+    """Fund names and the cents each paid."""
+    start: dt.date
+    finish: dt.date
+    """When it is done, as in the person's one-person plan (never before it is paid)."""
+    complete_by: dt.date
+    """Its do-by date."""
+
+    @property
+    def cost(self) -> float:
+        """What it costs."""
+        return money_value(self.cents)
+
+    @property
+    def paid_by_funds(self) -> tuple[tuple[str, float], ...]:
+        """Fund names and the amounts they paid."""
+        return tuple((name, money_value(cents)) for name, cents in self.fund_cents)
+
+    @property
+    def out_of_pocket_cents(self) -> int:
+        """What the budget period paid, in cents."""
+        return self.cents - sum(cents for _, cents in self.fund_cents)
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget period paid."""
+        return money_value(self.out_of_pocket_cents)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as plain data."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "hours": plain_number(self.hours),
+            "cost": self.cost,
+            "paid_on": self.paid_on.isoformat(),
+            "period": self.period,
+            "paid_by_funds": dict(self.paid_by_funds),
+            "out_of_pocket": self.out_of_pocket,
+            "start": self.start.isoformat(),
+            "finish": self.finish.isoformat(),
+            "complete_by": self.complete_by.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    """One person: renews (with which path and items) or at risk (and why)."""
+
+    id: str
+    name: str
+    tier: str
+    renews: bool
+    path: PathRule | None
+    """The path their items meet (``None`` when at risk)."""
+    items: tuple[TeamItem, ...]
+    reasons: tuple[str, ...]
+    priority: int
+    expires: dt.date
+
+    @property
+    def status(self) -> str:
+        """``"renews"`` or ``"at_risk"``."""
+        return "renews" if self.renews else "at_risk"
+
+    @property
+    def path_words(self) -> str | None:
+        """The path in words, e.g. ``"40 credits + 1 professional exam"``."""
+        return None if self.path is None else self.path.describe()
+
+    @property
+    def hours(self) -> float:
+        """The hours their items take."""
+        return float(plain_number(sum(item.hours for item in self.items)))
+
+    @property
+    def cents(self) -> int:
+        """What the person's items cost, in cents."""
+        return sum(item.cents for item in self.items)
+
+    @property
+    def cost(self) -> float:
+        """What the person's items cost."""
+        return money_value(self.cents)
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget periods pay of it."""
+        return money_value(sum(item.out_of_pocket_cents for item in self.items))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The person's outcome as plain data."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "tier": self.tier,
+            "status": self.status,
+            "expires": self.expires.isoformat(),
+            "priority": self.priority,
+            "path": None if self.path is None else self.path.to_dict(),
+            "hours": plain_number(self.hours),
+            "cost": self.cost,
+            "out_of_pocket": self.out_of_pocket,
+            "items": [item.to_dict() for item in self.items],
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    """A budget period: its amount, what the plan spends in it, what is left."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    amount: float
+    spent: float
+
+    @property
+    def left(self) -> float:
+        """What the plan leaves unspent."""
+        return money_value(round(self.amount * 100) - round(self.spent * 100))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The period as plain data."""
+        return {
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "amount": self.amount,
+            "spent": self.spent,
+            "left": self.left,
+        }
+
+
+@dataclass(frozen=True)
+class FundUse:
+    """A prepaid fund: its amount, what the plan uses of it, and what is lost when it expires.
+
+    Amounts are in the catalogue's currency (:attr:`given` is in the fund's own).
+    """
+
+    name: str
+    amount: float
+    currency: str
+    given: float
+    """The amount in the fund's own currency."""
+    expires: dt.date
+    pays_for: tuple[str, ...]
+    used: float
+
+    @property
+    def lost(self) -> float:
+        """What is left at expiry, and so lost."""
+        return money_value(round(self.amount * 100) - round(self.used * 100))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fund as plain data."""
+        return {
+            "name": self.name,
+            "amount": self.amount,
+            "given": {"amount": self.given, "currency": self.currency},
+            "expires": self.expires.isoformat(),
+            "pays_for": list(self.pays_for),
+            "used": self.used,
+            "lost_at_expiry": self.lost,
+        }
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """A team's plan: per person, per budget period, per fund, and how the solver ended."""
+
+    team: str
+    currency: str
+    today: dt.date
+    status: str
+    """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped the
+    search with a plan, ``"unknown"`` when it stopped before any plan was found (nobody is
+    then planned)."""
+    termination: str
+    gap: float | None
+    """The relative gap, from 0 to 1, of the stage a limit stopped (``0.0`` when every stage
+    was proved, ``None`` when the solver gave none)."""
+    stopped_in: str | None
+    """The stage of the order a limit stopped, if one did."""
+    outcomes: tuple[PersonOutcome, ...]
+    budget_uses: tuple[BudgetUse, ...]
+    fund_uses: tuple[FundUse, ...]
+
+    @property
+    def at_risk(self) -> tuple[PersonOutcome, ...]:
+        """The people whose certification would lapse, with the reasons."""
+        return tuple(outcome for outcome in self.outcomes if not outcome.renews)
+
+    @property
+    def out_of_pocket(self) -> float:
+        """What the budget periods pay in all."""
+        return money_value(
+            sum(item.out_of_pocket_cents for outcome in self.outcomes for item in outcome.items)
+        )
+
+    @property
+    def paid_by_funds(self) -> float:
+        """What the funds pay in all."""
+        return money_value(
+            sum(
+                cents
+                for outcome in self.outcomes
+                for item in outcome.items
+                for _, cents in item.fund_cents
+            )
+        )
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """One row per person (the path in words)."""
+        rows = [
+            {
+                "id": o.id,
+                "name": o.name,
+                "tier": o.tier,
+                "status": o.status,
+                "expires": pd.Timestamp(o.expires),
+                "priority": o.priority,
+                "path": o.path_words,
+                "items": len(o.items),
+                "hours": o.hours,
+                "cost": o.cost,
+                "out_of_pocket": o.out_of_pocket,
+                "reasons": "; ".join(o.reasons),
+            }
+            for o in self.outcomes
+        ]
+        frame = pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
+        frame["expires"] = pd.to_datetime(frame["expires"])
+        return frame
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """One row per item planned: when it is paid and what paid for it, when it is done."""
+        rows = [
+            {
+                "person": item.person,
+                "id": item.id,
+                "title": item.title,
+                "kind": item.kind,
+                "hours": item.hours,
+                "cost": item.cost,
+                "paid_on": pd.Timestamp(item.paid_on),
+                "period": item.period,
+                "paid_by_funds": money_value(sum(cents for _, cents in item.fund_cents)),
+                "funds": ", ".join(name for name, _ in item.fund_cents),
+                "out_of_pocket": item.out_of_pocket,
+                "start": pd.Timestamp(item.start),
+                "finish": pd.Timestamp(item.finish),
+                "complete_by": pd.Timestamp(item.complete_by),
+            }
+            for outcome in self.outcomes
+            for item in outcome.items
+        ]
+        frame = pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))
+        for column in _ITEM_DATES:
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    @property
+    def budgets(self) -> pd.DataFrame:
+        """One row per budget period: amount, spent, left."""
+        frame = pd.DataFrame(
+            [use.to_dict() for use in self.budget_uses],
+            columns=["name", "start", "end", "amount", "spent", "left"],
+        )
+        for column in ("start", "end"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    @property
+    def funds(self) -> pd.DataFrame:
+        """One row per fund: amount, used, lost at expiry."""
+        rows = [
+            {
+                "name": use.name,
+                "amount": use.amount,
+                "expires": pd.Timestamp(use.expires),
+                "pays_for": ", ".join(use.pays_for),
+                "used": use.used,
+                "lost_at_expiry": use.lost,
+            }
+            for use in self.fund_uses
+        ]
+        columns = ["name", "amount", "expires", "pays_for", "used", "lost_at_expiry"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["expires"] = pd.to_datetime(frame["expires"])
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain data (the JSON of ``ceplan team --format json``)."""
+        return {
+            "team": self.team,
+            "status": self.status,
+            "termination": self.termination,
+            "gap": self.gap,
+            "stopped_in": self.stopped_in,
+            "currency": self.currency,
+            "today": self.today.isoformat(),
+            "totals": {
+                "people": len(self.outcomes),
+                "renewing": len(self.outcomes) - len(self.at_risk),
+                "at_risk": len(self.at_risk),
+                "out_of_pocket": self.out_of_pocket,
+                "paid_by_funds": self.paid_by_funds,
+            },
+            "people": [outcome.to_dict() for outcome in self.outcomes],
+            "budgets": [use.to_dict() for use in self.budget_uses],
+            "funds": [use.to_dict() for use in self.fund_uses],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """One line: status, who renews, the money."""
+        renewing = len(self.outcomes) - len(self.at_risk)
+        return (
+            f"{self.status}: {renewing} of {len(self.outcomes)} renew, "
+            f"{len(self.at_risk)} at risk; out of pocket "
+            f"{format_money(self.out_of_pocket, self.currency)}, from funds "
+            f"{format_money(self.paid_by_funds, self.currency)}"
+        )
+
+    def lines(self) -> list[str]:
+        """The plan as text for a person: the summary, each person, each period and fund.
+
+        Control characters from the roster or the catalogue are escaped in it
+        (:func:`ceplan.errors.one_line`), so that printing it never acts on the terminal.
+        """
+        money = self.currency
+        out = [f"Team {self.team}: {self.summary()}", ""]
+        for o in self.outcomes:
+            if o.renews:
+                what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"
+                out.append(
+                    f"  {o.id:<12} renews   {o.path_words}: {what}; "
+                    f"{format_money(o.out_of_pocket, money)} out of pocket"
+                )
+            else:
+                out.append(f"  {o.id:<12} AT RISK  " + "; ".join(o.reasons))
+        if self.budget_uses:
+            out.append("")
+            for b in self.budget_uses:
+                out.append(
+                    f"  budget {b.name}: {format_money(b.spent, money)} of "
+                    f"{format_money(b.amount, money)} spent, {format_money(b.left, money)} left"
+                )
+        for f in self.fund_uses:
+            out.append(
+                f"  fund {f.name}: {format_money(f.used, money)} of "
+                f"{format_money(f.amount, money)} used by {f.expires}, "
+                f"{format_money(f.lost, money)} lost at expiry"
+            )
+        return [one_line(line) for line in out]
+
+    def __repr__(self) -> str:
+        return one_line(f"<TeamPlan {self.team} {self.summary()}>")
+
+    def _repr_html_(self) -> str:
+        head = f"<p><strong>{html.escape(self.team)}</strong>: {html.escape(self.summary())}</p>"
+        return "\n".join(
+            [head, self.people.to_html(index=False), self.budgets.to_html(index=False)]
+        )
+
+
+def _when(item: TeamItem) -> str:
+    """When an item is paid and done, in words: ``paid 2026-11-29, done 2028-02-08``."""
+    done = f"{item.finish}" if item.start == item.finish else f"{item.start} to {item.finish}"
+    return f"paid {item.paid_on}, done {done}"
+
+
+_PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "tier",
+    "status",
+    "expires",
+    "priority",
+    "path",
+    "items",
+    "hours",
+    "cost",
+    "out_of_pocket",
+    "reasons",
+)
+
+_ITEM_COLUMNS = (
+    "person",
+    "id",
+    "title",
+    "kind",
+    "hours",
+    "cost",
+    "paid_on",
+    "period",
+    "paid_by_funds",
+    "funds",
+    "out_of_pocket",
+    "start",
+    "finish",
+    "complete_by",
+)
+_ITEM_DATES = ("paid_on", "start", "finish", "complete_by")

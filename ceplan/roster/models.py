@@ -1,0 +1,379 @@
+"""A team for a training manager (SPEC section 7): people, budget periods and prepaid funds.
+
+A roster is a YAML file (``team.yaml``) or a CSV of people (one row per person). It is
+validated as a catalogue is: every problem at once, each naming the file, the line (or the
+CSV row), the person (or budget, or fund) and the field. :func:`load_roster` reads either;
+:func:`roster_from_data` validates data already in hand.
+
+The rules across entries, beyond each field's own:
+
+- person ids are unique, as are budget names and fund names;
+- a budget period ends on or after its start, and no two periods share a day (an item's cost
+  falls in *the* period that holds its start day);
+- a fund pays for ``activities``, ``exams`` or both, each named once.
+
+Whether a person's tier exists, or a fund's currency can be converted, depends on the catalogue,
+and is checked when the team is planned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from ceplan.catalogue.models import (
+    CURRENCY_PATTERN,
+    ID_PATTERN,
+    KIND_PATTERN,
+    TIER_PATTERN,
+    Catalog,
+    Date,
+    Text,
+    schema_number,
+)
+from ceplan.inputs import date_problem
+from ceplan.limits import (
+    MAX_HOURS_PER_WEEK,
+    MAX_MONEY,
+    MAX_PRIORITY,
+    describe,
+)
+
+__all__ = [
+    "Budget",
+    "Fund",
+    "Person",
+    "Roster",
+    "RosterProblem",
+    "roster_problems",
+]
+
+PAYABLE = ("activities", "exams")
+"""What a fund may pay for."""
+
+_Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=200)]
+_Kind = Annotated[str, StringConstraints(pattern=KIND_PATTERN, max_length=50)]
+
+
+def _whole_priority(value: Any) -> Any:
+    """A priority: a whole number from 1 to :data:`~ceplan.limits.MAX_PRIORITY`, as an ``int``.
+
+    A float with no fractional part (``2.0``, as a CSV cell ``2`` is read) is that whole number.
+    """
+    whole = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        whole = value
+    elif isinstance(value, float) and value.is_integer():
+        whole = int(value)
+    if whole is None or not 1 <= whole <= MAX_PRIORITY:
+        raise ValueError(f"must be a whole number from 1 to {describe(MAX_PRIORITY)}")
+    return whole
+
+
+_Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+_Priority = Annotated[int, BeforeValidator(_whole_priority)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True
+    )
+
+
+class Budget(_Model):
+    """Out-of-pocket money for a period (a fiscal year), in the catalogue's currency."""
+
+    name: Text
+    start: Date
+    end: Date
+    amount: _Money
+
+    def holds(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the period."""
+        return self.start <= day <= self.end
+
+
+class Fund(_Model):
+    """Prepaid training money that expires, such as Cisco Learning Credits (1 CLC = 100 USD).
+
+    It pays for items that start on or before :attr:`expires`, of the kinds in :attr:`pays_for`.
+    """
+
+    name: Text
+    amount: _Money
+    currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] | None = None
+    """Default: the catalogue's currency."""
+    expires: Date
+    pays_for: Annotated[
+        tuple[Literal["activities", "exams"], ...], Field(min_length=1, strict=False)
+    ] = ("activities",)
+
+
+class Person(_Model):
+    """One engineer whose certification is to be renewed, and what they bring to the plan."""
+
+    id: _Id
+    name: Text
+    tier: Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
+    expires: Date
+    earned: Annotated[float, Field(ge=0)] = 0.0
+    """CE credits already earned in this cycle."""
+    passed: Annotated[tuple[_Kind, ...], Field(strict=False)] = ()
+    """Exam kinds already passed in this cycle."""
+    completed: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
+    """Items already done (not planned again)."""
+    exclude: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
+    """Items never to plan for this person."""
+    hours_per_week: Annotated[float, Field(gt=0, le=MAX_HOURS_PER_WEEK)] | None = None
+    exams: bool = True
+    """Willing to sit exams."""
+    priority: _Priority = 1
+    """Weight of renewing this person when money is short (larger renews first): a whole
+    number from 1 to :data:`~ceplan.limits.MAX_PRIORITY`."""
+
+    def inputs(self) -> dict[str, Any]:
+        """What the person brings to a plan, as :func:`ceplan.optimise` takes it.
+
+        All but the tier and ``today``.
+        """
+        return {
+            "expires": self.expires,
+            "earned": self.earned,
+            "passed": list(self.passed),
+            "completed": list(self.completed),
+            "exclude": list(self.exclude),
+            "allow_exams": self.exams,
+            "hours_per_week": self.hours_per_week,
+        }
+
+
+class Roster(_Model):
+    """A team: its people, its budget periods and its funds."""
+
+    schema_: Annotated[Literal[1], BeforeValidator(schema_number)] = Field(alias="schema")
+    team: Text
+    budgets: Annotated[tuple[Budget, ...], Field(strict=False)] = ()
+    funds: Annotated[tuple[Fund, ...], Field(strict=False)] = ()
+    people: Annotated[tuple[Person, ...], Field(min_length=1, strict=False)]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    def person(self, person_id: str) -> Person:
+        """The person with this id."""
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        raise KeyError(person_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class RosterProblem:
+    """A problem found in roster data: where (``loc``, as pydantic says it), what, and the value."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    value: Any = None
+    has_value: bool = True
+
+
+_SECTIONS: dict[str, type[_Model]] = {"budgets": Budget, "funds": Fund, "people": Person}
+
+
+def roster_problems(
+    data: Any, catalog: Catalog | None = None, today: dt.date | None = None
+) -> tuple[Roster | None, list[RosterProblem]]:
+    """Validate roster data: the roster, or every problem found (each entry on its own).
+
+    With a ``catalog``, also what the team needs of it: each person's tier, exam kinds passed
+    and items named exist, and each fund's currency can be converted (to at most
+    :data:`~ceplan.limits.MAX_MONEY`). With ``today`` as well, each person's expiry can be
+    planned from that day (:func:`ceplan.inputs.date_problem`).
+
+    Examples
+    --------
+    >>> data = {"schema": 1, "team": "T", "people": [
+    ...     {"id": "ann", "name": "Ann", "tier": "pro", "expires": "2027-01-31"},
+    ...     {"id": "ann", "name": "Ann again", "tier": "pro", "expires": "2027-03-01"},
+    ...     {"id": "bo", "name": "Bo", "tier": "pro", "expires": "2027-13-01"}]}
+    >>> roster, problems = roster_problems(data)
+    >>> roster
+    >>> for problem in problems:
+    ...     print(problem.loc, problem.message)
+    ('people', 1, 'id') is used by people[0] too
+    ('people', 2, 'expires') is not a date in YYYY-MM-DD form
+    """
+    if not isinstance(data, Mapping):
+        return None, [RosterProblem((), "expected a mapping at the top level", type(data).__name__)]
+    problems: list[RosterProblem] = []
+    valid: dict[str, list[tuple[int, Any]]] = {}
+    header = {key: value for key, value in data.items() if key not in _SECTIONS}
+    for key in _SECTIONS:
+        header.setdefault(key, [])
+    try:
+        Roster.model_validate({**header, "people": [_SAMPLE]})
+    except ValidationError as exc:
+        problems += _from_pydantic(exc, ())
+    for section, model in _SECTIONS.items():
+        entries = data.get(section, [] if section != "people" else None)
+        if entries is None and section == "people":
+            problems.append(RosterProblem(("people",), "is required", has_value=False))
+            continue
+        if not isinstance(entries, list | tuple):
+            problems.append(RosterProblem((section,), "expected a list", entries))
+            continue
+        if section == "people" and not entries:
+            problems.append(RosterProblem(("people",), "needs at least one person", entries))
+        valid[section] = []
+        for index, entry in enumerate(entries):
+            try:
+                valid[section].append((index, model.model_validate(entry)))
+            except ValidationError as exc:
+                problems += _from_pydantic(exc, (section, index))
+    problems += _rules(valid)
+    if catalog is not None:
+        problems += _against(valid, catalog, today)
+    if problems:
+        return None, sorted(problems, key=lambda p: [str(part) for part in p.loc])
+    return Roster.model_validate(data), []
+
+
+_SAMPLE = {"id": "x", "name": "x", "tier": "x", "expires": dt.date(2000, 1, 1)}
+"""A valid person, to validate the roster's other keys alone."""
+
+
+def _from_pydantic(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[RosterProblem]:
+    found = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and "[" in part))
+        given, least = error["input"], error.get("ctx", {}).get("min_length")
+        if error["type"] == "too_short" and isinstance(given, list | tuple) and least is not None:
+            if len(given) >= least:
+                continue  # pydantic counts after dropping the entries that failed: said already
+        if error["type"] == "missing":
+            found.append(RosterProblem((*prefix, *loc), "is required", has_value=False))
+        elif error["type"] == "extra_forbidden":
+            found.append(RosterProblem((*prefix, *loc), "unknown key", error["input"]))
+        elif loc == ("schema",):
+            found.append(
+                RosterProblem(loc, "unknown schema: this ceplan reads schema 1", error["input"])
+            )
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            found.append(RosterProblem((*prefix, *loc), message, error["input"]))
+    return found
+
+
+def _against(
+    valid: Mapping[str, Sequence[tuple[int, Any]]], catalog: Catalog, today: dt.date | None
+) -> list[RosterProblem]:
+    """What the valid entries need of the catalogue (and of ``today``) and it does not have."""
+    found: list[RosterProblem] = []
+    tiers = ", ".join(catalog.tiers)
+    kinds = {kind for tier in catalog.tiers.values() for path in tier.paths for kind in path.exams}
+    for index, person in valid.get("people", ()):
+        where = ("people", index)
+        if person.tier not in catalog.tiers:
+            found.append(
+                RosterProblem(
+                    (*where, "tier"), f"is not a tier of the catalogue ({tiers})", person.tier
+                )
+            )
+        elif today is not None:
+            period = catalog.tiers[person.tier].period_years
+            problem = date_problem(today, person.expires, catalog.processing_days, period)
+            if problem is not None:
+                found.append(RosterProblem((*where, "expires"), problem, person.expires))
+        for number, kind in enumerate(person.passed):
+            if kind not in kinds:
+                known = ", ".join(sorted(kinds)) or "none"
+                found.append(
+                    RosterProblem(
+                        (*where, "passed", number),
+                        f"is not an exam kind of the catalogue ({known})",
+                        kind,
+                    )
+                )
+        for key in ("completed", "exclude"):
+            for number, item_id in enumerate(getattr(person, key)):
+                if not catalog.has(item_id):
+                    found.append(
+                        RosterProblem((*where, key, number), "is not in the catalogue", item_id)
+                    )
+    for index, fund in valid.get("funds", ()):
+        code = fund.currency
+        if code is not None and code != catalog.currency and code not in catalog.exchange_rates:
+            found.append(
+                RosterProblem(
+                    ("funds", index, "currency"),
+                    f"has no exchange rate to {catalog.currency} in the catalogue",
+                    code,
+                )
+            )
+        elif fund.amount * catalog.rate(code) > MAX_MONEY:
+            found.append(
+                RosterProblem(
+                    ("funds", index, "amount"),
+                    f"is too large: at most {describe(MAX_MONEY)} {catalog.currency} once "
+                    "converted",
+                    fund.amount,
+                )
+            )
+    return found
+
+
+def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem]:
+    """The rules across entries, over the entries that are valid on their own."""
+    found: list[RosterProblem] = []
+    for section, key in (("people", "id"), ("budgets", "name"), ("funds", "name")):
+        first: dict[str, int] = {}
+        for index, entry in valid.get(section, ()):
+            value = getattr(entry, key)
+            if value in first:
+                found.append(
+                    RosterProblem(
+                        (section, index, key), f"is used by {section}[{first[value]}] too", value
+                    )
+                )
+            else:
+                first[value] = index
+    budgets = valid.get("budgets", ())
+    for index, budget in budgets:
+        if budget.end < budget.start:
+            found.append(
+                RosterProblem(
+                    ("budgets", index, "end"), f"is before start {budget.start}", budget.end
+                )
+            )
+    ordered = sorted(
+        (b for b in budgets if b[1].start <= b[1].end), key=lambda b: (b[1].start, b[0])
+    )
+    widest: Budget | None = None  # of the periods so far, the one that ends last
+    for index, period in ordered:
+        if widest is not None and period.start <= widest.end:
+            found.append(
+                RosterProblem(
+                    ("budgets", index, "start"),
+                    f"falls in budget period '{widest.name}' ({widest.start} to {widest.end}):"
+                    " periods must not overlap",
+                    period.start,
+                )
+            )
+        if widest is None or period.end > widest.end:
+            widest = period
+    for index, fund in valid.get("funds", ()):
+        if len(set(fund.pays_for)) != len(fund.pays_for):
+            found.append(
+                RosterProblem(("funds", index, "pays_for"), "names a kind twice", fund.pays_for)
+            )
+    return found

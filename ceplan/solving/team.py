@@ -1,0 +1,822 @@
+"""Solving the team model (:mod:`ceplan.model.team`) stage by stage, and reading its answer.
+
+The objective (:data:`STAGES`), in order:
+
+1. ``priority``: the largest total priority of the people who renew;
+2. ``out_of_pocket``: the least out-of-pocket spend (fund money is already spent);
+3. ``hours``: the fewest hours in total (counted in one step for the whole team, see
+   :func:`~ceplan.units.hours_scale`);
+4. ``renewal``: the latest renewals, as the sum over the people with weekly hours of the days
+   from today to the day their path is met (the one-person markers of
+   :meth:`~ceplan.model.block.Formulation.add_renewal`). For everyone else the order takes
+   the renewal to be their do-by date whatever they take, as :func:`ceplan.optimise` does
+   (its order for a plan without dates has no renewal stage);
+5. ``ids``: each person on their own (:func:`_each_person`): among the plans that use the
+   same money from each budget period and fund and the same hours (and renew no earlier),
+   their one-person tie-break, the fewest items and then the smallest ids in sort order;
+   last, their items are paid as early as they can be. There is no order by person ids.
+
+Each stage's optimum is held while the next runs. With ample budgets no person's choice
+touches another's, so each stage's best total is every person's own best, and every person's
+plan is their one-person plan (:data:`~ceplan.objective.ONE_PERSON` or, with weekly hours,
+:data:`~ceplan.objective.ONE_PERSON_OVER_TIME`), dates included: once the items are chosen,
+each person's are scheduled as their one-person plan's are (:func:`ceplan.model.schedule.schedule`,
+as late as the do-by date and the weekly hours allow, never before they are paid).
+
+Whatever stops the search, the plan read from an answer is irredundant: what a person's path
+does not need is dropped, and the money it took goes back (:func:`_solution`).
+
+A time limit is for the whole solve (every stage and every call): when it runs out, the best
+plan found so far is returned, ``feasible``, with the stage it stopped in and, where the solver
+gives one, the stage's relative gap (a number from 0 to 1). When it stops the first stage, a
+plan made without the solver (:func:`first_come_plan`: each person's own plan, highest priority
+first, paid while the money lasts) is used if it renews more priority.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulp
+
+from ceplan.candidates.items import drop_redundant, meets
+from ceplan.errors import PlanInputError
+from ceplan.model.block import Formulation, unique_name
+from ceplan.model.schedule import schedule
+from ceplan.model.team import Member, TeamModel, add_member
+from ceplan.solving.stages import HighsSolver, Solver, first_path, make_solver
+from ceplan.status import Deadline, Run
+
+__all__ = ["Taken", "TeamSolution", "first_come_plan", "least_money", "solve_team"]
+
+STAGES = ("priority", "out_of_pocket", "hours", "renewal", "ids")
+"""The team's objective, in order (see the module's docstring)."""
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An item in a person's plan: which one, paid when and how, done when."""
+
+    item: str
+    paid_on: dt.date
+    """The day it is paid: its cost falls in the budget period holding it."""
+    cents: int
+    period: int | None
+    paid_by_fund: Mapping[int, float]
+    """Cents paid by each fund (position), possibly in part."""
+    start: dt.date
+    finish: dt.date
+    """When it is done, as in a one-person plan (``paid_on <= start <= finish``)."""
+    complete_by: dt.date
+    """Its do-by date."""
+    hours: float
+
+
+@dataclass(frozen=True)
+class TeamSolution:
+    """What the solver found: who renews with what, what each period and fund paid."""
+
+    status: str
+    """``"optimal"`` (every stage proved), ``"feasible"``, ``"unknown"``."""
+    termination: str
+    gap: float | None
+    """The relative gap (0 to 1) of the stage the search stopped in (0 when all were proved,
+    ``None`` when the solver gave none)."""
+    stopped_in: str | None
+    """The stage a limit stopped, if one did."""
+    renews: Mapping[str, bool]
+    paths: Mapping[str, int | None]
+    taken: Mapping[str, tuple[Taken, ...]]
+    spent: Mapping[int, float]
+    """Out-of-pocket cents by budget period."""
+    used: Mapping[int, float]
+    """Cents paid by each fund."""
+    out_of_pocket: float
+    priority: float
+
+
+def solve_team(
+    model: TeamModel,
+    *,
+    seconds: float | None = None,
+    progress: Callable[[str], None] | None = None,
+    fallback: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = None,
+    deadline: Deadline | None = None,
+) -> TeamSolution:
+    """Solve the stages in order (:data:`STAGES`), each optimum held while the next runs.
+
+    ``seconds`` limits the whole solve (or ``deadline``, shared with other work).
+    ``progress`` is called with a line of text as each stage ends (the command line shows them
+    on a terminal). When the limit stops the first
+    stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
+    own plan, in the order to try them (people, with the catalogue ids of their items):
+    :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
+    the answer, ``feasible``, with the gap to the solver's bound on the priority renewed. So is
+    it when the limit stops the first stage with a plan that renews less priority. The gap of a
+    plan stopped in the first stage is measured against the best priority the bound allows.
+    """
+    search = _Search(model, make_solver("highs"), deadline or Deadline(seconds))
+    renewals: dict[str, Any] = {}
+    for number, stage in enumerate(STAGES, start=1):
+        began = time.perf_counter()
+        expression = None
+        if stage == "ids":
+            run = _each_person(search, renewals)
+        else:
+            if stage == "renewal":
+                renewals = _renewals(model)
+            expression = _expression(model, stage, renewals)
+            run = None if expression is None else search.solve(expression)
+        if progress is not None:
+            said = "optimal" if run is None else run.status
+            progress(
+                f"stage {number} of {len(STAGES)} ({stage.replace('_', ' ')}): {said} "
+                f"in {time.perf_counter() - began:.1f} s"
+            )
+        if run is None:
+            continue
+        if stage == STAGES[0] and run.status != "optimal":
+            if run.status == "infeasible":  # nobody renewing is always possible
+                raise PlanInputError("the team model has no answer (infeasible)")
+            found = float(pulp.value(model.priority) or 0) if run.status == "feasible" else None
+            ceiling = None
+            if fallback is not None:
+                # The first-come plan, when the solver has none or a worse one.
+                kept = dict(search.best)
+                plans = fallback()
+                # Nobody without a plan of their own can renew: a bound on the priority.
+                ceiling = sum(model.priority.get(model.renew[p], 0.0) for p, _ in plans)
+                if first_come_plan(model, plans):
+                    priority = float(pulp.value(model.priority) or 0)
+                    if found is None or priority > found + 1e-9:
+                        gap = _gap(run, priority, ceiling)
+                        return _solution(model, "feasible", run.termination, gap, stage)
+                search.best = kept
+                search.restore()
+            if found is None:
+                return _nothing(model, run.termination, stage)
+            gap = _gap(run, found, ceiling)
+            return _solution(model, "feasible", run.termination, gap, stage)
+        if run.status != "optimal":
+            if run.status == "infeasible":  # the held optima keep the last answer feasible
+                raise PlanInputError(f"the team model lost its answer in stage {stage}")
+            search.restore()
+            gap = _stage_gap(run, stage) if run.status == "feasible" else None
+            termination = run.termination if run.termination != "solved" else "solver_stopped"
+            return _solution(model, "feasible", termination, gap, stage)
+        if expression is not None:
+            value = pulp.value(expression)
+            # Hold the optimum: whole numbers (hours steps, days) exactly, money and priority
+            # to a tolerance.
+            slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
+            model.problem += expression <= value + slack, f"hold_{stage}"
+    return _solution(model, "optimal", "solved", 0.0, None)
+
+
+def least_money(model: TeamModel, keep: Sequence[str], deadline: Deadline) -> Run:
+    """Solve a model built with ``extra_money`` for the least money added to the periods.
+
+    The people in ``keep`` (ids) renew. Solved as the stages are (weekly hours included,
+    their rows added as answers break them), so that the team planned again with that money
+    added can renew them all. The answer is left in the variables.
+    """
+    for person in keep:
+        model.problem += model.renew[person] == 1, f"keep_{model.tags[person]}"
+    search = _Search(model, make_solver("highs"), deadline)
+    return search.solve(pulp.lpSum(model.extra.values()))
+
+
+def _gap(run: Run, priority: float, ceiling: float | None = None) -> float | None:
+    """How far ``priority`` (renewed) may be from the best, relative to the best possible.
+
+    The best possible is the solver's bound, or ``ceiling`` (the priority of everyone who has a
+    plan of their own) when that is lower or the solver has no bound.
+    """
+    bounds = [b for b in (None if run.bound is None else -run.bound, ceiling) if b is not None]
+    if not bounds:
+        return None
+    best = max(min(bounds), priority)
+    return (best - priority) / max(best, 1e-9)
+
+
+def _stage_gap(run: Run, stage: str) -> float | None:
+    """The relative gap of a later stage the limit stopped with a plan (``None``: no bound).
+
+    Out-of-pocket money and hours are never below 0, whatever bound the solver gives.
+    """
+    if run.objective is None or run.bound is None:
+        return None
+    bound = max(run.bound, 0.0) if stage in ("out_of_pocket", "hours") else run.bound
+    return relative_gap(run.objective, bound)
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """How far a minimum ``value`` may be from the ``bound`` proved below it, from 0 to 1.
+
+    The difference over the larger of the two in size: 0 when they meet, 1 when nothing is
+    known (a bound of the other sign).
+
+    Examples
+    --------
+    >>> relative_gap(120.0, 100.0), relative_gap(-80.0, -100.0), relative_gap(0.0, -1036.0)
+    (0.16666666666666666, 0.2, 1.0)
+    >>> relative_gap(5.0, 5.0), relative_gap(5.0, 6.0)
+    (0.0, 0.0)
+    """
+    difference = value - bound
+    size = max(abs(value), abs(bound))
+    if difference <= 1e-9 * max(1.0, size):
+        return 0.0
+    return min(1.0, difference / size)
+
+
+def _renewals(model: TeamModel) -> dict[str, Any]:
+    """Each person with weekly hours and a path still to meet: the days to their renewal.
+
+    Everyone else's renewal is taken to be their do-by date, as for one person without dates.
+    """
+    days = {}
+    for person, block in sorted(model.blocks.items()):
+        request = model.requests[person]
+        if block.weekly is None or _already_met(block) or request.too_late:
+            continue
+        days[person] = block.add_renewal(request.today)
+    return days
+
+
+def _expression(model: TeamModel, stage: str, renewals: Mapping[str, Any]) -> Any:
+    """What ``stage`` minimises (``None``: nothing to choose in it)."""
+    if stage == "priority":
+        return -model.priority
+    if stage == "out_of_pocket":
+        return model.out_of_pocket
+    if stage == "hours":
+        return model.hours
+    return -pulp.lpSum(renewals.values()) if renewals else None
+
+
+def _already_met(block: Formulation) -> bool:
+    """Whether what the person earned and passed meets a path (nothing to renew by)."""
+    return any(block.meets([], path) for path in block.paths)
+
+
+class _Search:
+    """A problem solved call after call: the deadline, the best answer so far."""
+
+    def __init__(self, model: TeamModel, solver: Solver, deadline: Deadline) -> None:
+        self.model = model
+        self.solver = solver
+        self.deadline = deadline
+        self.best: dict[str, float] = {}
+
+    def solve(self, expression: Any) -> Run:
+        """Minimise ``expression``; remember the answer when there is one.
+
+        With weekly hours, the rows an answer breaks are added and the problem solved again
+        (each person's apart, as for one person: see :mod:`ceplan.model.block`).
+        """
+        problem = self.model.problem
+        problem.setObjective(expression)
+        while True:
+            seconds = self.deadline.remaining()
+            if seconds is not None and seconds <= 0:  # nothing left, not even to hand it over
+                return Run("unknown", "time_limit")
+            # No start from the answer in hand: given one on this model, HiGHS 1.16 has
+            # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
+            run = self.solver.run(problem, seconds, 0.0)
+            if run.status == "infeasible" and self.best and isinstance(self.solver, HighsSolver):
+                # The answer in hand keeps every row so far, so this is the solver's mistake
+                # (HiGHS 1.16's presolve has made it): ask again without presolve.
+                run = self.solver.run(problem, self.deadline.remaining(), 0.0, presolve=False)
+            if run.status not in ("optimal", "feasible"):
+                return run
+            added = False
+            for block in self.model.blocks.values():
+                for first_run, last_run in block.broken_stretches():
+                    block.add_stretch(first_run, last_run)
+                    added = True
+            if not added:
+                self.best = {v.name: v.varValue for v in problem.variables()}
+                return run
+
+    def restore(self) -> None:
+        """Put the best answer so far back into the variables (a later call may have none)."""
+        for variable in self.model.problem.variables():
+            variable.varValue = self.best.get(variable.name)
+
+    def chosen(self, person: str) -> list[str]:
+        """The catalogue ids the answer gives ``person``."""
+        block = self.model.blocks[person]
+        return sorted(
+            item
+            for item, ids in self.model.copies[person].items()
+            if any((block.take[i].value() or 0) > 0.5 for i in ids)
+        )
+
+
+def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
+    """Stage 5: each person who renews on their own, their one-person tie-break.
+
+    First, for the whole team, who pays how much in which period and from which fund: the
+    plan of stages 1 to 4 paid as early as it can be (the fewest days, in total, that items
+    are paid later than they could be; one call, no call when none is late). Then, with what
+    that gives each person held (their out-of-pocket money in each budget period, what each
+    fund pays for them, their hours and, with weekly hours, their renewal day no earlier: the
+    days of ``renewals``), people no longer touch each other, so each is solved alone
+    (:func:`_alone`, :func:`_tie_break`), in any order, and the answers put together keep
+    every row of the team's problem. What the periods and funds have left is shared out
+    evenly among the people who renew, so that a person may also move money between periods
+    when there is room: with ample budgets each then gets their one-person plan, dates
+    included. Returns the run that failed, if one did (the people solved before it keep their
+    answers).
+    """
+    model = search.model
+    renewing = [p for p in sorted(model.members) if (model.renew[p].value() or 0) > 0.5]
+    if not renewing:
+        return None
+    late = _lateness(model, renewing)
+    if any((take.value() or 0) > 0.5 for _, take in late):
+        # Who pays how much in which period: the plan in hand paid as early as it can be.
+        _fix_items(search)
+        run = search.solve(pulp.lpSum(days * take for days, take in late))
+        if run.status != "optimal":
+            return run
+    members = {person: model.members[person] for person in renewing}
+
+    def value(expression: Any) -> float:
+        return float(pulp.value(expression) or 0.0)
+
+    spent = {p: {n: value(e) for n, e in m.spend.items()} for p, m in members.items()}
+    used = {p: {n: value(e) for n, e in m.funds.items()} for p, m in members.items()}
+    period_left = {
+        n: max(0.0, cents - sum(spend.get(n, 0.0) for spend in spent.values()))
+        for n, cents in enumerate(model.budget_cents)
+    }
+    fund_left = {
+        n: max(0.0, cents - sum(use.get(n, 0.0) for use in used.values()))
+        for n, cents in enumerate(model.fund_cents)
+    }
+    share = 1.0 / len(renewing)
+    for person in renewing:
+        if not search.chosen(person):
+            continue  # a path already met: nothing to take, nothing to choose
+        member = members[person]
+        held = _Held(
+            spend={n: cents + share * period_left[n] for n, cents in spent[person].items()},
+            funds={n: cents + share * fund_left[n] for n, cents in used[person].items()},
+            out_of_pocket=value(member.out_of_pocket),
+            hours=value(member.hours),
+            renewal=_renewal_day(model, person, renewals),
+        )
+        alone = _Search(_alone(model, person, held), search.solver, search.deadline)
+        mine = _variables(alone.model.members[person])
+        for variable in mine:
+            variable.varValue = search.best.get(variable.name)
+        alone.best = {variable.name: variable.varValue for variable in mine}
+        failed = _tie_break(alone, person)
+        if failed is not None:
+            return failed
+        alone.restore()
+        search.best.update((variable.name, variable.varValue) for variable in mine)
+    search.restore()
+    return None
+
+
+def _renewal_day(model: TeamModel, person: str, renewals: Mapping[str, Any]) -> dt.date | None:
+    """The day ``person`` renews in the answer in hand (weekly hours only, else ``None``)."""
+    if person not in renewals:
+        return None
+    later = round(float(pulp.value(renewals[person]) or 0))
+    return model.requests[person].today + dt.timedelta(days=later)
+
+
+def _fix_items(search: _Search) -> None:
+    """Hold every person's items (and who renews) as they are in the answer in hand.
+
+    Only the segments they are paid in, and who pays, are then left to choose.
+    """
+    model = search.model
+    for person, block in model.blocks.items():
+        renew = model.renew[person]
+        renew.lowBound = renew.upBound = round(renew.value() or 0)
+        chosen = set(search.chosen(person))
+        for item, ids in model.copies[person].items():
+            if item not in chosen:
+                for i in ids:
+                    block.take[i].upBound = 0
+            elif len(ids) == 1:
+                block.take[ids[0]].lowBound = 1
+            else:
+                name = unique_name(f"{model.tags[person]}__paid_once", item, block.used)
+                model.problem += pulp.lpSum(block.take[i] for i in ids) == 1, name
+
+
+def _lateness(model: TeamModel, people: Sequence[str]) -> list[tuple[int, Any]]:
+    """The days each item could be paid later than it can be at the earliest, with its ``take``.
+
+    Only the ways to pay that are late (more than 0 days) are listed.
+    """
+    found = []
+    for person in people:
+        today = model.requests[person].today
+        earliest: dict[str, dt.date] = {}
+        for copy, (item, _) in model.copied[person]:
+            day = copy.first or today
+            earliest[item.id] = min(earliest.get(item.id, day), day)
+        block = model.blocks[person]
+        for copy, (item, _) in model.copied[person]:
+            days = ((copy.first or today) - earliest[item.id]).days
+            if days > 0:
+                found.append((days, block.take[copy.id]))
+    return found
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What stages 1 to 4 gave one person, held while their tie-break runs.
+
+    The most they may spend out of pocket in each budget period and take from each fund
+    (cents), the most out of pocket in all, the most hours (in the team's steps), and the day
+    they renew on or after (weekly hours only).
+    """
+
+    spend: Mapping[int, float]
+    funds: Mapping[int, float]
+    out_of_pocket: float
+    hours: float
+    renewal: dt.date | None
+
+
+def _variables(member: Member) -> list[Any]:
+    """A person's choices in a problem: items, path, payments, and whether they renew."""
+    block = member.block
+    return [
+        *block.take.values(),
+        *block.choose_path.values(),
+        *member.pay.values(),
+        member.renew,
+    ]
+
+
+def _alone(model: TeamModel, person: str, held: _Held) -> TeamModel:
+    """``person`` alone, renewing with what the team's plan gave them held (see :class:`_Held`).
+
+    Their variables have the names they have in the team's problem.
+    """
+    tag = model.tags[person]
+    problem = pulp.LpProblem(f"ceplan_team_{tag}", pulp.LpMinimize)
+    team_block = model.blocks[person]
+    member = add_member(
+        problem,
+        set(),
+        model.roster,
+        model.roster.person(person),
+        model.requests[person],
+        team_block.paths,
+        model.copied[person],
+        model.segments,
+        tag,
+        model.hours_scale,
+    )
+    member.renew.lowBound = 1
+    for n, spend in member.spend.items():
+        problem += spend <= held.spend.get(n, 0.0), f"{tag}__period_{n}"
+    for n, paid in member.funds.items():
+        problem += paid <= held.funds.get(n, 0.0), f"{tag}__fund_{n}"
+    problem += member.out_of_pocket <= held.out_of_pocket + 1e-6, f"{tag}__hold_out_of_pocket"
+    problem += member.hours <= held.hours + 0.5, f"{tag}__hold_hours"
+    block = member.block
+    if held.renewal is not None:
+        block.add_renewal(held.renewal)
+    for first, last in sorted(team_block.stretches):
+        block.add_stretch(first, last)
+    return TeamModel(
+        problem=problem,
+        roster=model.roster,
+        members={person: member},
+        origin={(person, copy.id): origin for copy, origin in model.copied[person]},
+        segments=model.segments,
+        requests={person: model.requests[person]},
+        copied={person: model.copied[person]},
+        hours_scale=model.hours_scale,
+        fund_cents=model.fund_cents,
+        budget_cents=model.budget_cents,
+        tags={person: tag},
+    )
+
+
+def _tie_break(search: _Search, person: str) -> Run | None:
+    """One person's tie-break: the fewest items, the smallest ids; then paid as early as can be.
+
+    Each step asks the solver only when the answer in hand might not be the best: one item is
+    the fewest a renewal not already met can take. For the ids, with ``L`` the person's ids in
+    the answer in hand, a set of as many ids comes first in sort order exactly when the
+    smallest id in one set but not both is its own. So one call asks for a tied plan whose
+    first such id is as small as possible (:func:`_first_difference`); if there is none, ``L``
+    is the smallest; if there is, the ids up to that one are settled, the plan found is the
+    new ``L``, and the question is asked again. The items are then fixed, and paid on the
+    fewest days from today in total (:func:`_pay_early`). Returns the run that failed, if one
+    did.
+    """
+    model = search.model
+    problem = model.problem
+    block = model.blocks[person]
+    tag = model.tags[person]
+    copies = model.copies[person]
+    taken = {i: pulp.lpSum(block.take[v] for v in ids) for i, ids in copies.items()}
+    chosen = search.chosen(person)
+    # Fewer items may be possible (and come first) unless one item renews what is not met.
+    fewer = len(chosen) > 1 or (len(chosen) == 1 and _already_met(block))
+    if not fewer:
+        problem += block.count <= len(chosen), unique_name(f"{tag}__count", "fixed", block.used)
+    settled: set[str] = set()
+    while chosen:
+        count = block.count if fewer else None
+        found, last = _first_difference(search, person, taken, chosen, settled, count)
+        if last is not None and last.status != "optimal":
+            return last
+        if fewer:
+            fewer = False
+            now = search.chosen(person)
+            problem += block.count <= len(now), unique_name(f"{tag}__count", "fixed", block.used)
+            if len(now) < len(chosen):
+                chosen = now  # fewer items: ``found`` was about the old plan
+                continue
+        if found is None:
+            break
+        plan = set(chosen)
+        for i in sorted(copies):
+            if i <= found and i not in settled:
+                settled.add(i)
+                value = int(i in plan or i == found)
+                problem += taken[i] == value, unique_name(f"{tag}__fix", i, block.used)
+        chosen = search.chosen(person)
+    for i in sorted(copies):
+        if i not in settled:
+            value = int(i in chosen)
+            problem += taken[i] == value, unique_name(f"{tag}__fix", i, block.used)
+    return _pay_early(search, person)
+
+
+def _pay_early(search: _Search, person: str) -> Run | None:
+    """With the items fixed: each paid as early as it can be, within what the person may spend.
+
+    That is the fewest days, in total, that items are paid later than they could be. No call
+    is made when each item is already paid on the first day it can be.
+    """
+    late = _lateness(search.model, [person])
+    if not any((take.value() or 0) > 0.5 for _, take in late):
+        return None
+    run = search.solve(pulp.lpSum(days * take for days, take in late))
+    return None if run.status == "optimal" else run
+
+
+def _first_difference(
+    search: _Search,
+    person: str,
+    taken: Mapping[str, Any],
+    chosen: Sequence[str],
+    settled: set[str],
+    count: Any = None,
+) -> tuple[str | None, Run | None]:
+    """Where a tied plan first differs from ``chosen`` by holding a smaller id (``None``: none).
+
+    That is the smallest id a tied plan can hold that ``chosen`` does not, below which it holds
+    every id of ``chosen``; when no tied plan has one, ``chosen`` comes first. With ``count``
+    (the person's number of items), the same call first finds the fewest items: a plan with
+    fewer comes first whatever its ids (the caller then reads it from the answer).
+
+    Binaries ``z_i`` (``i`` not in ``chosen``, and smaller than its largest id: a plan holding
+    every id of ``chosen`` and one more has more items) mark that first difference; the answer
+    in hand (no mark) is always allowed, at a cost above every mark. They live only for this
+    call: the switch that allows a mark is closed afterwards (its bounds set to 0), which
+    leaves their rows inert.
+    """
+    model = search.model
+    problem = model.problem
+    block = model.blocks[person]
+    plan = set(chosen)
+    largest = max(chosen)
+    offered = [i for i in sorted(taken) if i not in plan and i not in settled and i < largest]
+    if not offered and count is None:
+        return None, None
+    family = f"{model.tags[person]}__smaller"
+    call = len(block.used)
+    switch = problem.add_variable(unique_name(family, f"{call}_on", block.used), 1, 1)
+    marks = {}
+    for n, i in enumerate(offered):
+        name = unique_name(family, f"{call}_{n}", block.used)
+        marks[i] = problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
+        problem += marks[i] - taken[i] <= 0, f"{name}_in_plan"
+        below = [taken[j] for j in chosen if j < i]
+        if below:
+            problem += pulp.lpSum(below) - len(below) * marks[i] >= 0, f"{name}_keeps"
+    marked = pulp.lpSum(marks.values())
+    problem += marked - switch <= 0, unique_name(family, f"{call}_one", block.used)
+    none = len(offered)  # the cost of no mark: above every mark's rank
+    objective = pulp.lpSum(rank * marks[i] for rank, i in enumerate(offered)) - none * marked
+    if count is not None:
+        objective += (2 * none + 1) * count
+    before = dict(search.best)
+    run = search.solve(objective + none)
+    found = next((i for i in offered if (marks[i].value() or 0) > 0.5), None)
+    switch.lowBound = switch.upBound = 0
+    fewer = count is not None and len(search.chosen(person)) < len(chosen)
+    if run.status != "optimal" or (found is None and not fewer):
+        # The answer in hand stays: the solver's may be another tied plan, not a better one.
+        search.best = before
+        search.restore()
+    return (found if run.status == "optimal" else None), run
+
+
+def first_come_plan(model: TeamModel, plans: Sequence[tuple[str, Sequence[str]]]) -> bool:
+    """Set the model's variables to a plan made without the solver: first come, first paid.
+
+    ``plans`` gives people in the order to try and the catalogue ids of each one's own plan.
+    Each item is paid in the first segment (in order of days) where the money is there: the
+    funds that may pay first, as much as they have left, then the period's budget. A person
+    whose items cannot all be paid, or whose weekly hours the items would overfill, is left
+    out. Returns whether the plan keeps every row of the model (checked row by row); if not,
+    the variables are left as they were and the plan is not used.
+    """
+    values: dict[str, float] = {v.name: 0.0 for v in model.problem.variables()}
+    period_left = {n: float(cents) for n, cents in enumerate(model.budget_cents)}
+    fund_left = {n: float(cents) for n, cents in enumerate(model.fund_cents)}
+    pays = _payers(model)
+    for person, items in plans:
+        block = model.blocks.get(person)
+        if block is None or not items:
+            continue
+        periods, funds = dict(period_left), dict(fund_left)
+        chosen: list[str] = []
+        paid: dict[str, float] = {}
+        for item in items:
+            for virtual in model.copies[person].get(item, []):
+                c, n = model.origin[person, virtual]
+                period = model.segments[n].period
+                rest = float(c.cents)  # what the funds have not covered yet
+                split: list[tuple[int, Any, float]] = []
+                for f, variable in sorted(pays.get((person, virtual), [])):
+                    share = min(funds[f], rest)
+                    if share > 0:
+                        split.append((f, variable, share))
+                        rest -= share
+                if rest > 0.5 and (period is None or periods[period] < rest):
+                    continue  # no money in this segment
+                for f, variable, share in split:
+                    funds[f] -= share
+                    paid[variable.name] = share
+                if period is not None:
+                    periods[period] -= rest
+                chosen.append(virtual)
+                break
+            else:
+                break  # an item with no money anywhere: this person is left out
+        if len(chosen) < len(items) or block.broken_stretches(chosen):
+            continue
+        path = next((p for p in sorted(block.paths) if block.meets(chosen, p)), None)
+        if path is None:
+            continue
+        period_left, fund_left = periods, funds
+        values.update(paid)
+        values[model.renew[person].name] = 1.0
+        values[block.choose_path[path].name] = 1.0
+        values.update((block.take[v].name, 1.0) for v in chosen)
+    for row in model.problem.constraints():
+        lhs = sum(a * values.get(v.name, 0.0) for v, a in row.items()) + row.constant
+        if row.sense == pulp.LpConstraintEQ and abs(lhs) > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintLE and lhs > 1e-6:
+            return False
+        if row.sense == pulp.LpConstraintGE and lhs < -1e-6:
+            return False
+    for variable in model.problem.variables():
+        variable.varValue = values.get(variable.name, 0.0)
+    return True
+
+
+def _payers(model: TeamModel) -> dict[tuple[str, str], list[tuple[int, Any]]]:
+    """By person and virtual item id: each fund that may pay toward it, with its variable."""
+    found: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    for (person, virtual, f), variable in model.pay.items():
+        found.setdefault((person, virtual), []).append((f, variable))
+    return found
+
+
+def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:
+    """No answer found before the limit: status ``unknown``, nobody planned."""
+    return TeamSolution(
+        status="unknown",
+        termination=termination,
+        gap=None,
+        stopped_in=stage,
+        renews=dict.fromkeys(model.blocks, False),
+        paths=dict.fromkeys(model.blocks),
+        taken={person: () for person in model.blocks},
+        spent={},
+        used={},
+        out_of_pocket=0.0,
+        priority=0.0,
+    )
+
+
+def _solution(
+    model: TeamModel, status: str, termination: str, gap: float | None, stopped: str | None
+) -> TeamSolution:
+    """The plan in the variables' values: each person's needed items, dated and paid for.
+
+    Whatever stopped the search, what a person's path does not need is dropped
+    (:func:`_needed`), with what was paid for it: that money goes back to its period or fund.
+    Each person's items are then scheduled as their one-person plan's would be
+    (:func:`ceplan.model.schedule.schedule`, with their calendar), each started no earlier than
+    it is paid.
+    """
+    paying = _payers(model)
+    renews: dict[str, bool] = {}
+    paths: dict[str, int | None] = {}
+    taken: dict[str, tuple[Taken, ...]] = {}
+    spent: dict[int, float] = {}
+    used: dict[int, float] = {}
+    out_of_pocket = 0.0
+    for person, block in model.blocks.items():
+        renews[person] = (model.renew[person].value() or 0) > 0.5
+        if not renews[person]:
+            paths[person], taken[person] = None, ()
+            continue
+        virtual = sorted(i for i, var in block.take.items() if (var.value() or 0) > 0.5)
+        paths[person], kept = _needed(model, person, virtual)
+        items = {
+            v: dataclasses.replace(block.candidates[v], id=model.origin[person, v][0].id)
+            for v in kept
+        }
+        dates = schedule(list(items.values()), model.requests[person].calendar)
+        rows = []
+        for virtual_id, item in items.items():
+            segment = model.segments[model.origin[person, virtual_id][1]]
+            funds = {
+                f: float(pay.value() or 0)
+                for f, pay in paying.get((person, virtual_id), [])
+                if (pay.value() or 0) > 1e-6
+            }
+            when = dates[item.id]
+            rows.append(
+                Taken(
+                    item=item.id,
+                    paid_on=item.first or model.requests[person].today,
+                    cents=item.cents,
+                    period=segment.period,
+                    paid_by_fund=funds,
+                    start=when.start,
+                    finish=when.finish,
+                    complete_by=item.do_by,
+                    hours=item.hours,
+                )
+            )
+            for f, cents in funds.items():
+                used[f] = used.get(f, 0.0) + cents
+            out = item.cents - sum(funds.values())
+            out_of_pocket += out
+            if segment.period is not None:
+                spent[segment.period] = spent.get(segment.period, 0.0) + out
+        taken[person] = tuple(sorted(rows, key=lambda t: t.item))
+    return TeamSolution(
+        status=status,
+        termination=termination,
+        gap=gap,
+        stopped_in=stopped,
+        renews=renews,
+        paths=paths,
+        taken=taken,
+        spent=spent,
+        used=used,
+        out_of_pocket=out_of_pocket,
+        priority=float(pulp.value(model.priority) or 0),
+    )
+
+
+def _needed(model: TeamModel, person: str, virtual: Sequence[str]) -> tuple[int | None, list[str]]:
+    """The path ``person``'s items are reported under, and the items that path needs.
+
+    The items less what the path the solver chose does not need (the largest id first, as for
+    one person: :func:`~ceplan.candidates.items.drop_redundant`); then reported under the first path
+    in the tier they meet with each needed, as for one person.
+    """
+    block = model.blocks[person]
+    item_of = {model.origin[person, v][0].id: v for v in virtual}
+    items = [dataclasses.replace(block.candidates[v], id=i) for i, v in item_of.items()]
+    chosen = [p for p, var in block.choose_path.items() if (var.value() or 0) > 0.5]
+    met = [
+        p for p in sorted(block.paths) if meets(items, block.paths[p], block.earned, block.passed)
+    ]
+    path = next((p for p in chosen if p in met), met[0] if met else None)
+    if path is None:
+        return (chosen[0] if chosen else None), list(virtual)
+    kept = drop_redundant(items, block.paths[path], block.earned, block.passed)
+    needed = sorted(item_of[c.id] for c in kept)
+    first = first_path(block, [block.candidates[v] for v in needed])
+    return (path if first is None else first), needed
