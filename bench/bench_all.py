@@ -52,7 +52,7 @@ def _median(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def _count_solver_calls() -> dict[str, int]:
     """Count every MILP solve from now on (the exact search makes none)."""
-    from ceplan.solving import stages as solving
+    from ceplan.solving import backends as solving
 
     calls = {"n": 0}
     for cls in (solving.HighsSolver, solving.CbcSolver, solving.Solver):

@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 import bench_degenerate  # noqa: E402
 
 import ceplan  # noqa: E402
-import ceplan.solving.stages  # noqa: E402
+import ceplan.solving.backends  # noqa: E402
 from tests import generators as catalogs  # noqa: E402
 
 OPTION_SETS: dict[str, dict[str, Any]] = {
@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
-    options = ceplan.solving.stages.HIGHS_OPTIONS
+    options = ceplan.solving.backends.HIGHS_OPTIONS
     saved = dict(options)
     print(f"{platform.platform()}, {platform.python_version()}; {args.seeds} seeds each\n")
     print("| scenario | " + " | ".join(OPTION_SETS) + " |")

@@ -37,11 +37,11 @@ if _TYPE_CHECKING:
     from ceplan.results.team import TeamPlan
     from ceplan.roster.models import Budget, Fund, Person, Roster
     from ceplan.roster.read import load_roster
-    from ceplan.solving.stages import Solver, make_solver
+    from ceplan.solving.backends import Solver, make_solver
 
 _LAZY = {
-    "Solver": "ceplan.solving.stages",
-    "make_solver": "ceplan.solving.stages",
+    "Solver": "ceplan.solving.backends",
+    "make_solver": "ceplan.solving.backends",
     **dict.fromkeys(["Budget", "Fund", "Person", "Roster"], "ceplan.roster.models"),
     "load_roster": "ceplan.roster.read",
     **dict.fromkeys(["plan_team", "what_if", "TeamComparison"], "ceplan.planning.team"),

@@ -19,6 +19,11 @@ For one person (SPEC sections 3 and 6):
 
 When two paths are met by the very same items, the path listed first in the tier wins.
 
+For a team (SPEC 7), :data:`TEAM`: the largest total priority renewed, the least out-of-pocket
+spend, the fewest hours, the latest renewals, then each person's own tie-break
+(:class:`TeamStage`). The team solver (:mod:`ceplan.solving.team`) walks it; a team plan's
+verdict names its stages.
+
 Each stage also says how it is settled (:class:`Settled`): cost, hours and count are sums over
 the plan's items (:attr:`Stage.item` says what one item adds), which the solver minimises and the
 exact search of :mod:`ceplan.solving.exact` adds up; the renewal is settled with the solver's
@@ -40,6 +45,12 @@ from ceplan.units import DECIMALS
 __all__ = [
     "CHEAPEST",
     "COST",
+    "EACH_PERSON",
+    "OUT_OF_POCKET",
+    "PRIORITY",
+    "TEAM",
+    "TEAM_HOURS",
+    "TEAM_RENEWALS",
     "COUNT",
     "HOURS",
     "IDS",
@@ -52,6 +63,7 @@ __all__ = [
     "Outcome",
     "Settled",
     "Stage",
+    "TeamStage",
     "item_columns",
     "item_key",
     "objective_for",
@@ -125,6 +137,7 @@ class Settled(enum.Enum):
     SUM = "a sum over the plan's items: the solver minimises it, the exact search adds it up"
     RENEWAL = "the latest renewal: the solver's renewal markers, maximised"
     IDS = "the smallest sorted ids: position by position, with no search over equal plans"
+    EACH_PERSON = "in a team, each person's own tie-break, one person at a time"
 
 
 @dataclass(frozen=True)
@@ -286,3 +299,53 @@ def item_columns(items: Item) -> list[Any]:
     ``lexsort`` sorts by its last key first, so the columns come last stage first.
     """
     return [value(items) for value in reversed(_ITEM_VALUES)]
+
+
+# -- a team's order (SPEC 7) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamStage:
+    """One level of a team's order: what it prefers, how it is settled and held.
+
+    A team's stages are not ranks of one plan's :class:`Outcome` but sums over the whole team's
+    model (or, last, a walk over its people), so they are a type of their own.
+    """
+
+    name: str
+    goal: str
+    """What the stage prefers, in words."""
+    settled: Settled
+    held_within: float | None = None
+    """How closely the optimum is held while later stages run: one row, the expression at most
+    the optimum rounded to a whole number plus ``held_within``. Every team stage's optimum is
+    a whole number (priorities are whole; money is in whole cents, and with the items fixed
+    the most the funds can pay is a flow with whole capacities; hours count in whole steps,
+    renewals in days), so rounding takes off a solver's own tolerance (CBC's answers are read
+    back to a few decimals). Whole numbers of items' own (hours, days) are held within 0.5;
+    priority and money, whose continuous payments could otherwise drift by fractions of a
+    cent, within 1e-6. ``None``: not held by a row (the last stage fixes each person's items
+    instead)."""
+    at_least_zero: bool = False
+    """Whether the stage's value is never below 0 (money, hours), whatever bound a solver
+    proves: a gap is measured against 0 then."""
+
+
+PRIORITY = TeamStage(
+    "priority", "the largest total priority renewed", Settled.SUM, held_within=1e-6
+)
+OUT_OF_POCKET = TeamStage(
+    "out_of_pocket",
+    "the least out-of-pocket spend",
+    Settled.SUM,
+    held_within=1e-6,
+    at_least_zero=True,
+)
+TEAM_HOURS = TeamStage(
+    "hours", "the fewest hours in total", Settled.SUM, held_within=0.5, at_least_zero=True
+)
+TEAM_RENEWALS = TeamStage("renewal", "the latest renewals", Settled.RENEWAL, held_within=0.5)
+EACH_PERSON = TeamStage("ids", "each person's own tie-break", Settled.EACH_PERSON)
+
+TEAM = (PRIORITY, OUT_OF_POCKET, TEAM_HOURS, TEAM_RENEWALS, EACH_PERSON)
+"""A team's order, in turn (SPEC 7; see :mod:`ceplan.solving.team` for how each is solved)."""

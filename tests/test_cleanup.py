@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import ceplan
-from ceplan.solving.stages import CbcSolver, HighsSolver, _cbc_path
+from ceplan.solving.backends import CbcSolver, HighsSolver, _cbc_path
 from tests.generators import market_split
 
 from .conftest import TODAY, make_catalog
@@ -116,7 +116,7 @@ def test_every_file_of_a_cbc_solve_is_in_one_private_folder(
         exec "{_cbc_path()}" "$@"
         """,
     )
-    monkeypatch.setattr("ceplan.solving.stages._cbc_path", lambda: wrapper)
+    monkeypatch.setattr("ceplan.solving.backends._cbc_path", lambda: wrapper)
     plan = ceplan.optimise(plan_catalog(), "pro", today=TODAY, solver="cbc")
     assert plan.status == "optimal"
     assert [item.id for item in plan.planned] == ["item-2", "item-3"]
@@ -172,7 +172,7 @@ def test_a_failing_cbc_leaves_nothing(
 ) -> None:
     """Whatever way CBC fails: one :class:`~ceplan.SolverError` line, and ``$TMPDIR`` empty."""
     fake = script(tmp_path / "cbc", FAILURES[failure])
-    monkeypatch.setattr("ceplan.solving.stages._cbc_path", lambda: fake)
+    monkeypatch.setattr("ceplan.solving.backends._cbc_path", lambda: fake)
     with pytest.raises(ceplan.SolverError, match="^the solver failed") as caught:
         ceplan.optimise(plan_catalog(), "pro", today=TODAY, solver="cbc")
     assert len(str(caught.value).splitlines()) == 1
@@ -217,7 +217,7 @@ def test_an_interrupted_cbc_is_stopped_and_leaves_nothing(
     if cbc == "real":
         body = f'echo $$ > "{pid_file}"\nexec "{_cbc_path()}" "$@"\n'
     else:
-        monkeypatch.setattr("ceplan.solving.stages._CBC_GRACE", 0.2, raising=False)
+        monkeypatch.setattr("ceplan.solving.backends._CBC_GRACE", 0.2, raising=False)
         body = f"trap '' TERM\necho $$ > \"{pid_file}\"\nexec sleep 60\n"
     solver = CbcSolver(script(tmp_path / "cbc", body))
     thread = interrupt_when_written(pid_file)
@@ -238,7 +238,7 @@ import sys
 import pulp
 
 from ceplan.cli.signals import Terminated, terminate_as_interrupt
-from ceplan.solving.stages import CbcSolver
+from ceplan.solving.backends import CbcSolver
 from tests.generators import market_split
 
 try:
@@ -376,9 +376,9 @@ def test_a_second_sigterm_ends_the_process() -> None:
 CLI = """\
 import sys
 
-import ceplan.solving.stages
+import ceplan.solving.backends
 
-ceplan.solving.stages._cbc_path = lambda: sys.argv[1]  # a CBC that works until it is stopped
+ceplan.solving.backends._cbc_path = lambda: sys.argv[1]  # a CBC that works until it is stopped
 from ceplan.cli.main import main
 
 sys.exit(main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "cbc"]))

@@ -1023,7 +1023,8 @@ def test_optimise_and_compare_leaves_the_other_paths_what_is_left_and_a_tenth_at
     other paths get a tenth of the limit (0.1 s), each of their searches no more. With a quick
     plan, they get what it left."""
     import ceplan.planning.person as planning
-    from ceplan.solving.stages import HighsSolver, Run, Solver
+    from ceplan.solving.backends import HighsSolver, Solver
+    from ceplan.status import Run
 
     class SpendsTheTime(Solver):
         name = "spends-the-time"

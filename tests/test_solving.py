@@ -276,7 +276,7 @@ def test_a_start_changes_nothing_but_the_time() -> None:
 
     import pulp
 
-    from ceplan.solving.stages import HighsSolver
+    from ceplan.solving.backends import HighsSolver
 
     credits, cents = [5, 7, 3, 9, 4, 6], [50, 65, 31, 80, 38, 58]
     least = min(
@@ -308,7 +308,7 @@ def test_a_start_changes_nothing_but_the_time() -> None:
 
 
 def test_a_deadline_within_seconds_never_outlasts_its_parent() -> None:
-    from ceplan.solving.stages import Deadline
+    from ceplan.status import Deadline
 
     unlimited, short = Deadline(), Deadline(0.0)
     assert unlimited.within(5.0).remaining() == pytest.approx(5.0, abs=0.5)
@@ -322,7 +322,7 @@ def test_a_solve_that_overruns_its_limit_is_interrupted(monkeypatch: pytest.Monk
     which branch and bound takes far longer than that to prove."""
     import time
 
-    import ceplan.solving.stages as solving
+    import ceplan.solving.backends as solving
 
     problem = market_split()
     monkeypatch.setattr(solving, "overdue", lambda seconds: 0.3)
@@ -342,7 +342,7 @@ def test_a_solve_that_ignores_the_interrupt_is_left_and_called_unknown(
     import highspy
     import pulp
 
-    import ceplan.solving.stages as solving
+    import ceplan.solving.backends as solving
 
     problem = pulp.LpProblem("slow", pulp.LpMinimize)
     x = problem.add_variable("x", 0, 1, cat=pulp.LpBinary)
@@ -372,17 +372,20 @@ def test_a_start_never_makes_a_worse_plan_optimal(
 ) -> None:
     """Two small covering problems (6 credits at least, least cost) on which HiGHS 1.16, handed
     a feasible start, returned that start as "optimal" while reporting another objective: the
-    answer read back must have the reported objective and be the least cost."""
+    answer read back through the solve loop (which owns that guard) must have the reported
+    objective and be the least cost."""
     import pulp
 
-    from ceplan.solving.stages import HighsSolver
+    from ceplan.solving import loop
+    from ceplan.solving.backends import HighsSolver
+    from ceplan.status import Deadline
 
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(len(cost))]
     problem += pulp.lpSum(c * v for c, v in zip(credits, x, strict=True)) >= 6, "cover"
     problem.setObjective(pulp.lpSum(c * v for c, v in zip(cost, x, strict=True)))
     values = {f"x{i}": float(v) for i, v in enumerate(start)}
-    run = HighsSolver().run(problem, None, 0.0, start=values)
+    run = loop.solve(problem, [], HighsSolver(), Deadline(), 0.0, start=values, feasible=True)
     assert run.status == "optimal"
     assert pulp.value(problem.objective) == pytest.approx(best)
     assert run.objective == pytest.approx(best)
@@ -396,7 +399,7 @@ def test_cbc_is_run_as_pulp_runs_it(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     import pulp
 
-    from ceplan.solving.stages import CbcSolver, _cbc_path
+    from ceplan.solving.backends import CbcSolver, _cbc_path
 
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(4)]

@@ -22,7 +22,8 @@ import pytest
 
 import ceplan
 from ceplan.cli.main import EXIT_UNKNOWN, main
-from ceplan.solving.stages import HighsSolver, Run, Solver
+from ceplan.solving.backends import HighsSolver, Solver
+from ceplan.status import Run
 from tests.conftest import TODAY, catalog_data, make_catalog
 
 EXPIRES = dt.date(2027, 6, 30)
@@ -224,7 +225,9 @@ def test_a_solver_that_stops_on_its_own_is_not_said_to_hit_a_time_limit() -> Non
 def test_the_command_line_exits_3_when_no_plan_was_found_in_time(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("ceplan.solving.stages.make_solver", lambda solver: StopsAt(1, keep=False))
+    monkeypatch.setattr(
+        "ceplan.solving.backends.make_solver", lambda solver: StopsAt(1, keep=False)
+    )
     argv = ["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "highs"]
     code = main([*argv, "--format", "json"])
     out, err = capsys.readouterr()
@@ -272,7 +275,7 @@ def test_a_solver_that_writes_a_garbage_answer_is_one_line(
         "done\n"
     )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr("ceplan.solving.stages._cbc_path", lambda: str(fake))
+    monkeypatch.setattr("ceplan.solving.backends._cbc_path", lambda: str(fake))
     code = main(["optimise", "--tier", "professional", "--today", "2026-11-29", "--solver", "cbc"])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""

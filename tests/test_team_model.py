@@ -659,7 +659,7 @@ class StopsOnce:
     name = "stops-once"
 
     def __init__(self, at: int, then: Any, bound: float | None = None) -> None:
-        from ceplan.solving.stages import HighsSolver
+        from ceplan.solving.backends import HighsSolver
 
         self.highs, self.at, self.then, self.calls = HighsSolver(), at, then, 0
         self.bound = bound

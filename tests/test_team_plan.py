@@ -128,6 +128,7 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     from ceplan.model.team import build_team
     from ceplan.planning.team import _alone_plans, _team_plan
     from ceplan.requests.team import make_team_request
+    from ceplan.solving.backends import make_solver
     from ceplan.solving.team import solve_team
     from ceplan.status import Deadline
     from ceplan.units import format_money
@@ -141,7 +142,8 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     model = build_team(catalog, tight, today=today)
     solution = dataclasses.replace(solve_team(model), status="feasible", termination="time_limit")
     finish = Deadline(10.0)
-    plan = _team_plan(catalog, tight, model, solution, today, finish, _alone_plans(request, finish))
+    alone = _alone_plans(request, finish, "auto")
+    plan = _team_plan(catalog, tight, model, solution, today, finish, alone, make_solver("highs"))
     assert plan.status == "feasible" and plan.at_risk
     for outcome in plan.at_risk:
         person = next(p for p in tight.people if p.id == outcome.id)

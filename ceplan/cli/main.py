@@ -225,12 +225,10 @@ def _add_optimise(commands: Any) -> None:
         help="table (for people, default), json (one object) or csv (one row per item; "
         "warnings, notes and reasons go to stderr)",
     )
-    opt.add_argument(
-        "--solver",
-        choices=SOLVERS,
-        default="auto",
-        help="auto (default): an exact dynamic programme for plans without dates where it "
-        "applies, else HiGHS; highs or cbc (needs pip install 'ceplan[cbc]'): that MILP solver",
+    _add_solver(
+        opt,
+        "auto (default): an exact dynamic programme for plans without dates where it applies, "
+        "else HiGHS",
     )
     opt.add_argument(
         "--time-limit",
@@ -239,6 +237,16 @@ def _add_optimise(commands: Any) -> None:
         help="stop planning after this long and give the best plan found so far, marked as not "
         "proven (exit 3 if none was found); the table's summary of other paths gets what is "
         "left (at least a tenth)",
+    )
+
+
+def _add_solver(parser: Any, auto: str) -> None:
+    """The ``--solver`` option, alike for every command that plans (``auto`` said by each)."""
+    parser.add_argument(
+        "--solver",
+        choices=SOLVERS,
+        default="auto",
+        help=f"{auto}; highs or cbc (needs pip install 'ceplan[cbc]'): that MILP solver",
     )
 
 
@@ -303,6 +311,11 @@ def _add_team(commands: Any) -> None:
     team.add_argument(
         "--out", type=_file_name, metavar="FILE", help="write the output to FILE instead of stdout"
     )
+    _add_solver(
+        team,
+        "auto (default): HiGHS for the team, and each person's own plan (for the reasons) as "
+        "optimise makes it",
+    )
 
 
 def _team(args: argparse.Namespace) -> int:
@@ -331,6 +344,7 @@ def _team(args: argparse.Namespace) -> int:
         today=today,
         time_limit=args.time_limit,
         progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
+        solver=args.solver,
     )
     if args.format == "xlsx":
         from ceplan.rendering.xlsx import team_workbook

@@ -45,7 +45,7 @@ from ceplan.weeks import Calendar
 if TYPE_CHECKING:  # the integer programme, its solvers and numpy load only when needed
     from ceplan.candidates.arrays import Usable
     from ceplan.model.block import Formulation
-    from ceplan.solving.stages import Solver
+    from ceplan.solving.backends import Solver
 
 __all__ = ["COMPARISON_SHARE", "compare_paths", "optimise", "optimise_and_compare"]
 
@@ -110,8 +110,9 @@ def optimise(
     solver
         ``"auto"`` (default: the exact dynamic programme of :mod:`ceplan.solving.exact` for plans
         without dates where it applies, else HiGHS), ``"highs"``, ``"cbc"``, a
-        :class:`~ceplan.solving.stages.Solver` or a PuLP solver object (each solve runs a copy of it
-        with the time left and no relative gap, see :func:`~ceplan.solving.stages.make_solver`).
+        :class:`~ceplan.solving.backends.Solver` or a PuLP solver object (each solve runs a copy
+        of it with the time left and no relative gap, see
+        :func:`~ceplan.solving.backends.make_solver`).
     time_limit
         Seconds the whole call may take; when they run out, the best plan found so far is
         returned with ``status`` ``"feasible"`` (or ``"unknown"`` if none was found).
@@ -276,7 +277,7 @@ class _Planner:
     @cached_property
     def solver(self) -> Solver:
         """The MILP solver: the one asked for, or HiGHS when the choice is ``"auto"``."""
-        from ceplan.solving.stages import make_solver
+        from ceplan.solving.backends import make_solver
 
         return make_solver("highs" if self.choice == "auto" else self.choice)
 

@@ -20,6 +20,7 @@ from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
 from ceplan.roster.models import Budget, Fund, Person, Roster
+from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
 from ceplan.status import Deadline
 from ceplan.units import format_money, money_value
@@ -37,6 +38,7 @@ def plan_team(
     today: Any = None,
     time_limit: Any = None,
     progress: Callable[[str], None] | None = None,
+    solver: str | Solver | Any | None = None,
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
@@ -62,6 +64,12 @@ def plan_team(
         grace of a tenth of the limit (at least a second) past it.
     progress
         Called with a line of text as each stage of the solve ends.
+    solver
+        As for :func:`ceplan.optimise`: ``"auto"`` (default) or ``"highs"`` solve the team's
+        model with HiGHS, ``"cbc"`` with CBC (``pip install 'ceplan[cbc]'``); a
+        :class:`~ceplan.solving.backends.Solver` or a PuLP solver object is used as given. Each
+        person's own plan (for the fallback and the reasons) is made as :func:`ceplan.optimise`
+        makes it with the same choice.
 
     Raises
     ------
@@ -70,30 +78,52 @@ def plan_team(
     PlanInputError
         For arguments of the wrong kind, and for a team whose model would be too large to
         build (:data:`~ceplan.limits.MAX_TEAM_VARIABLES`).
+    SolverError
+        For a solver that is unknown or not installed (before anything is built).
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
-    return _plan(request, as_progress(progress))
+    return _plan(request, _Solvers.of(solver), as_progress(progress))
 
 
-def _plan(request: TeamRequest, progress: Callable[[str], None] | None = None) -> TeamPlan:
+@dataclass(frozen=True)
+class _Solvers:
+    """The solver choice as asked (for each person's own plan) and the MILP solver it means."""
+
+    choice: Any
+    milp: Solver
+
+    @classmethod
+    def of(cls, choice: Any) -> _Solvers:
+        """Check ``choice`` now: an unknown or missing solver is an error before any work."""
+        choice = "auto" if choice is None else choice
+        return cls(choice, make_solver("highs" if choice == "auto" else choice))
+
+
+def _plan(
+    request: TeamRequest, solvers: _Solvers, progress: Callable[[str], None] | None = None
+) -> TeamPlan:
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
     deadline = Deadline(limit)
     finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
-    alone = _alone_plans(request, finish)
+    alone = _alone_plans(request, finish, solvers.choice)
     try:
         model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
     except OutOfTime:
         if progress is not None:
             progress("the time limit ran out while the model was being built")
-        return _unplanned(request)
+        return _unplanned(request, solvers.milp.name)
     solution = solve_team(
-        model, deadline=deadline, progress=progress, fallback=lambda: _own_plans(roster, alone)
+        model,
+        deadline=deadline,
+        progress=progress,
+        fallback=lambda: _own_plans(roster, alone),
+        solver=solvers.milp,
     )
-    return _team_plan(catalog, roster, model, solution, day, finish, alone)
+    return _team_plan(catalog, roster, model, solution, day, finish, alone, solvers.milp)
 
 
-def _alone_plans(request: TeamRequest, finish: Deadline) -> Callable[[Person], Plan]:
+def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callable[[Person], Plan]:
     """Each person's one-person plan, made once however often it is asked for.
 
     Each takes at most what is left of ``finish``.
@@ -110,6 +140,7 @@ def _alone_plans(request: TeamRequest, finish: Deadline) -> Callable[[Person], P
                 person.tier,
                 today=request.today,
                 time_limit=None if left is None else max(left, _LEAST_SECONDS),
+                solver=solver,
                 **person.inputs(),
             )
         return made[person.id]
@@ -137,7 +168,7 @@ _LEAST_SECONDS = 0.05
 ``unknown`` unless its exact answer is at hand)."""
 
 
-def _unplanned(request: TeamRequest) -> TeamPlan:
+def _unplanned(request: TeamRequest, solver: str) -> TeamPlan:
     """The plan when the time limit ran out before the model was built: status ``unknown``."""
     catalog, roster = request.catalog, request.roster
     return TeamPlan(
@@ -148,6 +179,7 @@ def _unplanned(request: TeamRequest) -> TeamPlan:
         termination="time_limit",
         gap=None,
         stopped_in="building the model",
+        solver=solver,
         outcomes=tuple(
             PersonOutcome(
                 id=person.id,
@@ -192,6 +224,7 @@ def _team_plan(
     today: dt.date,
     finish: Deadline,
     alone: Callable[[Person], Plan],
+    solver: Solver,
 ) -> TeamPlan:
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
@@ -231,7 +264,7 @@ def _team_plan(
         elif solution.status == "unknown":
             reasons = (_NO_PLAN_IN_TIME,)
         else:
-            reasons = _reasons(catalog, roster, model, person, solution, finish, alone)
+            reasons = _reasons(catalog, roster, model, person, solution, finish, alone, solver)
         outcomes.append(
             PersonOutcome(
                 id=person.id,
@@ -269,6 +302,7 @@ def _team_plan(
         termination=solution.termination,
         gap=solution.gap,
         stopped_in=solution.stopped_in,
+        solver=solver.name,
         outcomes=tuple(outcomes),
         budget_uses=budget_uses,
         fund_uses=fund_uses,
@@ -305,6 +339,7 @@ def _reasons(
     solution: TeamSolution,
     finish: Deadline,
     plan_alone: Callable[[Person], Plan],
+    solver: Solver,
 ) -> tuple[str, ...]:
     """Why a person is at risk, in words a manager can act on.
 
@@ -326,7 +361,7 @@ def _reasons(
             f"costs {own}",
         )
     try:
-        extra = _extra_needed(catalog, roster, model, person.id, solution, finish)
+        extra = _extra_needed(catalog, roster, model, person.id, solution, finish, solver)
     except OutOfTime:
         extra = None
     if extra is None:
@@ -421,6 +456,7 @@ def _extra_needed(
     person_id: str,
     solution: TeamSolution,
     finish: Deadline,
+    solver: Solver,
 ) -> tuple[dict[int, int], dict[int, float]] | None:
     """The least money added to the budget periods that renews ``person_id``.
 
@@ -439,7 +475,7 @@ def _extra_needed(
         deadline=finish,
     )
     keep = [other for other, renews in solution.renews.items() if renews or other == person_id]
-    run = least_money(extended, keep, finish)
+    run = least_money(extended, keep, finish, solver)
     if run.status not in ("optimal", "feasible"):
         return None
     added = {n: round(var.value() or 0) for n, var in extended.extra.items()}
@@ -563,6 +599,7 @@ def what_if(
     funds: Sequence[Fund | Mapping[str, Any]] | None = None,
     today: Any = None,
     time_limit: Any = None,
+    solver: str | Solver | Any | None = None,
 ) -> TeamComparison:
     """The team planned as it is and again with other budgets or funds, side by side.
 
@@ -571,6 +608,7 @@ def what_if(
     roster's own rules (periods that overlap or end before they start are refused). The other
     inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans.
     """
+    solvers = _Solvers.of(solver)
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
     other = roster_with(
         request.roster,
@@ -583,4 +621,4 @@ def what_if(
     changed = make_team_request(
         request.catalog, other, today=request.today, time_limit=request.time_limit
     )
-    return TeamComparison(_plan(request), _plan(changed))
+    return TeamComparison(_plan(request, solvers), _plan(changed, solvers))

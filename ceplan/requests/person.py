@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError
@@ -34,9 +34,6 @@ from ceplan.limits import (
 )
 from ceplan.units import money_value
 from ceplan.weeks import Calendar
-
-if TYPE_CHECKING:  # the integer programme, its solvers and numpy load only when needed
-    pass
 
 __all__ = ["PlanRequest", "make_request"]
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from ceplan.catalogue.models import PathRule
 from ceplan.errors import one_line
+from ceplan.objective import TEAM
+from ceplan.status import Status, Termination, Verdict
 from ceplan.units import format_money, money_value, plain_number
 
 __all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
@@ -220,19 +222,46 @@ class TeamPlan:
     team: str
     currency: str
     today: dt.date
-    status: str
+    status: Status
     """``"optimal"`` when every stage was proved, ``"feasible"`` when a limit stopped the
     search with a plan, ``"unknown"`` when it stopped before any plan was found (nobody is
     then planned)."""
-    termination: str
+    termination: Termination
     gap: float | None
     """The relative gap, from 0 to 1, of the stage a limit stopped (``0.0`` when every stage
     was proved, ``None`` when the solver gave none)."""
     stopped_in: str | None
-    """The stage of the order a limit stopped, if one did."""
+    """The stage of the order (:data:`~ceplan.objective.TEAM`) a limit stopped, if one did, or
+    ``"building the model"`` when the limit ran out before there was a model to solve."""
     outcomes: tuple[PersonOutcome, ...]
     budget_uses: tuple[BudgetUse, ...]
     fund_uses: tuple[FundUse, ...]
+    solver: str = ""
+    """What solved the team's model (``"highs"``, ``"cbc"`` or another solver's name)."""
+
+    @property
+    def verdict(self) -> Verdict:
+        """How far the plan is known to be right, as one record (as a one-person plan's).
+
+        ``proven`` names the stages of :data:`~ceplan.objective.TEAM` proved, in order: all of
+        them for an ``optimal`` plan, those before :attr:`stopped_in` otherwise.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> plan = TeamPlan("T", "GBP", dt.date(2026, 12, 7), "feasible", "time_limit", 0.25,
+        ...                 "hours", (), (), ())
+        >>> plan.verdict.proven, plan.verdict.stopped_in, plan.verdict.found
+        (('priority', 'out_of_pocket'), 'hours', True)
+        """
+        names = [stage.name for stage in TEAM]
+        if self.status == "optimal":
+            proven = tuple(names)
+        elif self.stopped_in in names:
+            proven = tuple(names[: names.index(self.stopped_in)])
+        else:
+            proven = ()
+        return Verdict(self.status, self.termination, self.gap, proven, self.stopped_in)
 
     @property
     def at_risk(self) -> tuple[PersonOutcome, ...]:
@@ -345,9 +374,11 @@ class TeamPlan:
         return {
             "team": self.team,
             "status": self.status,
+            "solver": self.solver,
             "termination": self.termination,
             "gap": self.gap,
             "stopped_in": self.stopped_in,
+            "proven": list(self.verdict.proven),
             "currency": self.currency,
             "today": self.today.isoformat(),
             "totals": {

@@ -1,5 +1,6 @@
-"""Solving: the solvers, and the stages of the order walked one after another.
+"""Solving: the solvers, the one solve loop, and the stages of the order walked in turn.
 
-``stages`` (the solvers and the one-person stages), ``exact`` (the exact dynamic programme)
-and ``team`` (the team's stages).
+``backends`` (the MILP solvers: HiGHS, CBC, a PuLP solver), ``loop`` (solve, add the weekly-hours
+rows an answer breaks, solve again; the solvers' known faults guarded), ``stages`` (one
+person's stages), ``exact`` (the exact dynamic programme) and ``team`` (the team's stages).
 """

@@ -1,6 +1,6 @@
 """Solving the team model (:mod:`ceplan.model.team`) stage by stage, and reading its answer.
 
-The objective (:data:`STAGES`), in order:
+The objective (:data:`ceplan.objective.TEAM`), in order:
 
 1. ``priority``: the largest total priority of the people who renew;
 2. ``out_of_pocket``: the least out-of-pocket spend (fund money is already spent);
@@ -49,13 +49,13 @@ from ceplan.errors import PlanInputError
 from ceplan.model.block import Formulation, unique_name
 from ceplan.model.schedule import schedule
 from ceplan.model.team import Member, TeamModel, add_member
-from ceplan.solving.stages import HighsSolver, Solver, first_path, make_solver
-from ceplan.status import Deadline, Run
+from ceplan.objective import OUT_OF_POCKET, PRIORITY, TEAM, TEAM_HOURS, Settled, TeamStage
+from ceplan.solving import loop
+from ceplan.solving.backends import Solver, make_solver
+from ceplan.solving.stages import first_path
+from ceplan.status import Deadline, Run, Status, Termination
 
 __all__ = ["Taken", "TeamSolution", "first_come_plan", "least_money", "solve_team"]
-
-STAGES = ("priority", "out_of_pocket", "hours", "renewal", "ids")
-"""The team's objective, in order (see the module's docstring)."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ class Taken:
 class TeamSolution:
     """What the solver found: who renews with what, what each period and fund paid."""
 
-    status: str
+    status: Status
     """``"optimal"`` (every stage proved), ``"feasible"``, ``"unknown"``."""
-    termination: str
+    termination: Termination
     gap: float | None
     """The relative gap (0 to 1) of the stage the search stopped in (0 when all were proved,
     ``None`` when the solver gave none)."""
@@ -107,12 +107,13 @@ def solve_team(
     progress: Callable[[str], None] | None = None,
     fallback: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = None,
     deadline: Deadline | None = None,
+    solver: Solver | None = None,
 ) -> TeamSolution:
-    """Solve the stages in order (:data:`STAGES`), each optimum held while the next runs.
+    """Solve the stages of :data:`~ceplan.objective.TEAM` in turn, each optimum held after.
 
-    ``seconds`` limits the whole solve (or ``deadline``, shared with other work).
-    ``progress`` is called with a line of text as each stage ends (the command line shows them
-    on a terminal). When the limit stops the first
+    ``seconds`` limits the whole solve (or ``deadline``, shared with other work); ``solver``
+    solves every stage (HiGHS by default). ``progress`` is called with a line of text as each
+    stage ends (the command line shows them on a terminal). When the limit stops the first
     stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
     own plan, in the order to try them (people, with the catalogue ids of their items):
     :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
@@ -120,27 +121,27 @@ def solve_team(
     it when the limit stops the first stage with a plan that renews less priority. The gap of a
     plan stopped in the first stage is measured against the best priority the bound allows.
     """
-    search = _Search(model, make_solver("highs"), deadline or Deadline(seconds))
+    search = _Search(model, solver or make_solver("highs"), deadline or Deadline(seconds))
     renewals: dict[str, Any] = {}
-    for number, stage in enumerate(STAGES, start=1):
+    for number, stage in enumerate(TEAM, start=1):
         began = time.perf_counter()
         expression = None
-        if stage == "ids":
+        if stage.settled is Settled.EACH_PERSON:
             run = _each_person(search, renewals)
         else:
-            if stage == "renewal":
+            if stage.settled is Settled.RENEWAL:
                 renewals = _renewals(model)
             expression = _expression(model, stage, renewals)
             run = None if expression is None else search.solve(expression)
         if progress is not None:
             said = "optimal" if run is None else run.status
             progress(
-                f"stage {number} of {len(STAGES)} ({stage.replace('_', ' ')}): {said} "
+                f"stage {number} of {len(TEAM)} ({stage.name.replace('_', ' ')}): {said} "
                 f"in {time.perf_counter() - began:.1f} s"
             )
         if run is None:
             continue
-        if stage == STAGES[0] and run.status != "optimal":
+        if stage is TEAM[0] and run.status != "optimal":
             if run.status == "infeasible":  # nobody renewing is always possible
                 raise PlanInputError("the team model has no answer (infeasible)")
             found = float(pulp.value(model.priority) or 0) if run.status == "feasible" else None
@@ -155,30 +156,29 @@ def solve_team(
                     priority = float(pulp.value(model.priority) or 0)
                     if found is None or priority > found + 1e-9:
                         gap = _gap(run, priority, ceiling)
-                        return _solution(model, "feasible", run.termination, gap, stage)
+                        return _solution(model, "feasible", run.termination, gap, stage.name)
                 search.best = kept
                 search.restore()
             if found is None:
-                return _nothing(model, run.termination, stage)
+                return _nothing(model, run.termination, stage.name)
             gap = _gap(run, found, ceiling)
-            return _solution(model, "feasible", run.termination, gap, stage)
+            return _solution(model, "feasible", run.termination, gap, stage.name)
         if run.status != "optimal":
             if run.status == "infeasible":  # the held optima keep the last answer feasible
-                raise PlanInputError(f"the team model lost its answer in stage {stage}")
+                raise PlanInputError(f"the team model lost its answer in stage {stage.name}")
             search.restore()
             gap = _stage_gap(run, stage) if run.status == "feasible" else None
             termination = run.termination if run.termination != "solved" else "solver_stopped"
-            return _solution(model, "feasible", termination, gap, stage)
-        if expression is not None:
-            value = pulp.value(expression)
-            # Hold the optimum: whole numbers (hours steps, days) exactly, money and priority
-            # to a tolerance.
-            slack = 1e-6 if stage in ("priority", "out_of_pocket") else 0.5
-            model.problem += expression <= value + slack, f"hold_{stage}"
+            return _solution(model, "feasible", termination, gap, stage.name)
+        if expression is not None and stage.held_within is not None:
+            value = round(float(pulp.value(expression) or 0.0))
+            model.problem += expression <= value + stage.held_within, f"hold_{stage.name}"
     return _solution(model, "optimal", "solved", 0.0, None)
 
 
-def least_money(model: TeamModel, keep: Sequence[str], deadline: Deadline) -> Run:
+def least_money(
+    model: TeamModel, keep: Sequence[str], deadline: Deadline, solver: Solver | None = None
+) -> Run:
     """Solve a model built with ``extra_money`` for the least money added to the periods.
 
     The people in ``keep`` (ids) renew. Solved as the stages are (weekly hours included,
@@ -187,7 +187,7 @@ def least_money(model: TeamModel, keep: Sequence[str], deadline: Deadline) -> Ru
     """
     for person in keep:
         model.problem += model.renew[person] == 1, f"keep_{model.tags[person]}"
-    search = _Search(model, make_solver("highs"), deadline)
+    search = _Search(model, solver or make_solver("highs"), deadline)
     return search.solve(pulp.lpSum(model.extra.values()))
 
 
@@ -204,14 +204,14 @@ def _gap(run: Run, priority: float, ceiling: float | None = None) -> float | Non
     return (best - priority) / max(best, 1e-9)
 
 
-def _stage_gap(run: Run, stage: str) -> float | None:
+def _stage_gap(run: Run, stage: TeamStage) -> float | None:
     """The relative gap of a later stage the limit stopped with a plan (``None``: no bound).
 
     Out-of-pocket money and hours are never below 0, whatever bound the solver gives.
     """
     if run.objective is None or run.bound is None:
         return None
-    bound = max(run.bound, 0.0) if stage in ("out_of_pocket", "hours") else run.bound
+    bound = max(run.bound, 0.0) if stage.at_least_zero else run.bound
     return relative_gap(run.objective, bound)
 
 
@@ -249,13 +249,13 @@ def _renewals(model: TeamModel) -> dict[str, Any]:
     return days
 
 
-def _expression(model: TeamModel, stage: str, renewals: Mapping[str, Any]) -> Any:
+def _expression(model: TeamModel, stage: TeamStage, renewals: Mapping[str, Any]) -> Any:
     """What ``stage`` minimises (``None``: nothing to choose in it)."""
-    if stage == "priority":
+    if stage is PRIORITY:
         return -model.priority
-    if stage == "out_of_pocket":
+    if stage is OUT_OF_POCKET:
         return model.out_of_pocket
-    if stage == "hours":
+    if stage is TEAM_HOURS:
         return model.hours
     return -pulp.lpSum(renewals.values()) if renewals else None
 
@@ -277,32 +277,20 @@ class _Search:
     def solve(self, expression: Any) -> Run:
         """Minimise ``expression``; remember the answer when there is one.
 
-        With weekly hours, the rows an answer breaks are added and the problem solved again
-        (each person's apart, as for one person: see :mod:`ceplan.model.block`).
+        Through the one solve loop (:func:`ceplan.solving.loop.solve`): with weekly hours, the
+        rows an answer breaks are added (each person's apart, as for one person) and the
+        problem solved again. The answer in hand, if any, keeps every row so far, so the loop
+        is told an answer exists. No start is handed over: on this model HiGHS 1.16, given the
+        answer in hand, has returned it as "optimal" with a wrong objective
+        (``tests/test_team_model.py``).
         """
         problem = self.model.problem
         problem.setObjective(expression)
-        while True:
-            seconds = self.deadline.remaining()
-            if seconds is not None and seconds <= 0:  # nothing left, not even to hand it over
-                return Run("unknown", "time_limit")
-            # No start from the answer in hand: given one on this model, HiGHS 1.16 has
-            # returned it as "optimal" with a wrong objective (see tests/test_team_model.py).
-            run = self.solver.run(problem, seconds, 0.0)
-            if run.status == "infeasible" and self.best and isinstance(self.solver, HighsSolver):
-                # The answer in hand keeps every row so far, so this is the solver's mistake
-                # (HiGHS 1.16's presolve has made it): ask again without presolve.
-                run = self.solver.run(problem, self.deadline.remaining(), 0.0, presolve=False)
-            if run.status not in ("optimal", "feasible"):
-                return run
-            added = False
-            for block in self.model.blocks.values():
-                for first_run, last_run in block.broken_stretches():
-                    block.add_stretch(first_run, last_run)
-                    added = True
-            if not added:
-                self.best = {v.name: v.varValue for v in problem.variables()}
-                return run
+        blocks = self.model.blocks.values()
+        run = loop.solve(problem, blocks, self.solver, self.deadline, 0.0, feasible=bool(self.best))
+        if run.status in ("optimal", "feasible"):
+            self.best = {v.name: v.varValue for v in problem.variables()}
+        return run
 
     def restore(self) -> None:
         """Put the best answer so far back into the variables (a later call may have none)."""
@@ -708,7 +696,7 @@ def _payers(model: TeamModel) -> dict[tuple[str, str], list[tuple[int, Any]]]:
     return found
 
 
-def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:
+def _nothing(model: TeamModel, termination: Termination, stage: str) -> TeamSolution:
     """No answer found before the limit: status ``unknown``, nobody planned."""
     return TeamSolution(
         status="unknown",
@@ -726,7 +714,11 @@ def _nothing(model: TeamModel, termination: str, stage: str) -> TeamSolution:
 
 
 def _solution(
-    model: TeamModel, status: str, termination: str, gap: float | None, stopped: str | None
+    model: TeamModel,
+    status: Status,
+    termination: Termination,
+    gap: float | None,
+    stopped: str | None,
 ) -> TeamSolution:
     """The plan in the variables' values: each person's needed items, dated and paid for.
 
