@@ -1,8 +1,9 @@
-"""One person's block of the model, alone or beside others (ceplan/formulation.py, add_person).
+"""One person's block of the model, alone or beside others (ceplan/model/block.py).
 
 A team problem is made of one block per person plus shared rows. A block must be the
 one-person model under other names, never collide with another block, and, given a ``renew``
-variable, either meet a path (renew = 1) or take nothing (renew = 0).
+variable, either meet a path (renew = 1) or take nothing (renew = 0). Its parts are fixed once
+built; only its own methods add to what it records of the rows it has added.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from hypothesis import strategies as st
 
 from ceplan.candidates.items import Candidate, meets
 from ceplan.catalogue.models import PathRule
-from ceplan.model.block import add_person, build_formulation
+from ceplan.model.block import (
+    BlockOptions,
+    Placement,
+    add_person,
+    build_formulation,
+)
+from ceplan.weeks import Calendar
 from tests.conftest import examples
 
 DAY = dt.date(2027, 6, 30)
@@ -47,9 +54,10 @@ def lp_text(problem: pulp.LpProblem, folder: Path, name: str) -> str:
 
 def test_a_block_is_the_one_person_model_under_its_prefix(tmp_path: Path) -> None:
     items = [item(1, 4, 100), item(2, 8, 300), item(3, 0, 200, exam=True)]
-    alone = build_formulation(items, PATHS, earned=1, passed={})
+    options = BlockOptions(earned=1, passed={})
+    alone = build_formulation(items, PATHS, options)
     problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
-    block = add_person(problem, items, PATHS, earned=1, prefix="ann__")
+    block = add_person(problem, items, PATHS, options, Placement(prefix="ann__"))
     problem.setObjective(block.cost)
     prefixed = lp_text(problem, tmp_path, "prefixed")
     assert "ann__take_a1" in prefixed
@@ -63,9 +71,8 @@ def test_blocks_side_by_side_never_share_a_name() -> None:
     blocks = []
     for person in ("ann", "bo", "ann_"):  # "ann_" + "_take" must not meet "ann" + "__take"
         renew = problem.add_variable(f"renew_{person}", 0, 1, cat=pulp.LpBinary)
-        blocks.append(
-            add_person(problem, items, PATHS, prefix=f"{person}__", renew=renew, used=used)
-        )
+        place = Placement(prefix=f"{person}__", renew=renew, used=used)
+        blocks.append(add_person(problem, items, PATHS, place=place))
     names = [v.name for v in problem.variables()]
     assert len(names) == len(set(names)) == 3 * (len(items) + len(PATHS) + 1)
     rows = [row.name for row in problem.constraints()]
@@ -91,9 +98,8 @@ def test_a_shared_budget_renews_whom_it_can_and_the_others_take_nothing(
     blocks = []
     for person, items in (("p1", first), ("p2", second)):
         renew = problem.add_variable(f"renew_{person}", 0, 1, cat=pulp.LpBinary)
-        blocks.append(
-            add_person(problem, items, PATHS, prefix=f"{person}__", renew=renew, used=used)
-        )
+        place = Placement(prefix=f"{person}__", renew=renew, used=used)
+        blocks.append(add_person(problem, items, PATHS, place=place))
     problem += pulp.lpSum(b.cost for b in blocks) <= budget, "budget"
     # More people renewed first, then less money: renewing is worth more than any cost.
     weight = 1 + sum(c.cents for c in first + second)
@@ -132,8 +138,37 @@ def test_a_block_told_to_renew_or_not_obeys(renewed: int) -> None:
     problem = pulp.LpProblem("team", pulp.LpMinimize)
     renew = problem.add_variable("renew", 0, 1, cat=pulp.LpBinary)
     problem += renew == renewed, "told"  # PuLP resets a binary's bounds to 0..1
-    block = add_person(problem, items, PATHS, prefix="x__", renew=renew)
+    block = add_person(problem, items, PATHS, place=Placement(prefix="x__", renew=renew))
     problem.setObjective(block.cost)
     solve(problem)
     taken = sorted(i for i, var in block.take.items() if round(var.value()) == 1)
     assert taken == (["a2"] if renewed else [])
+
+
+START = dt.date(2027, 1, 4)
+
+
+def row_names(problem: pulp.LpProblem) -> list[str]:
+    return [row.name for row in problem.constraints()]
+
+
+def test_one_options_record_builds_the_same_rows_alone_and_in_a_team(tmp_path: Path) -> None:
+    """Every option (a calendar with free weekly hours, a budget, exams passed, items not
+    taken in id order) reaches both entry points the same way."""
+    items = [item(1, 4, 100), item(2, 4, 100), item(3, 8, 300), item(4, 0, 200, exam=True)]
+    options = BlockOptions(
+        earned=1,
+        passed={"core": 1},
+        budget_cents=350,
+        calendar=Calendar(START, DAY, hours_per_week=3),
+        weekly_hours_free=True,
+        interchangeable=False,
+    )
+    alone = build_formulation(items, PATHS, options)
+    problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
+    block = add_person(problem, items, PATHS, options, Placement(prefix="ann__"))
+    problem.setObjective(block.cost)
+    assert block.weekly_hours is not None and block.budget_cents == 350
+    assert not any(name.startswith("ann__same_") for name in row_names(problem))
+    prefixed = lp_text(problem, tmp_path, "prefixed")
+    assert prefixed.replace("ann__", "") == lp_text(alone.problem, tmp_path, "alone")

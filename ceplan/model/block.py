@@ -66,7 +66,9 @@ from ceplan.weeks import Calendar, last_work
 
 __all__ = [
     "NEEDED_MARGIN",
+    "BlockOptions",
     "Formulation",
+    "Placement",
     "Weekly",
     "add_person",
     "build_formulation",
@@ -77,6 +79,52 @@ NEEDED_MARGIN = 1e-4
 """An item counts as needed when without it the path would be short by more than
 :data:`~ceplan.units.CREDIT_TOLERANCE` plus this many credits (a margin the solver's own
 tolerances cannot blur; credits come in steps far larger)."""
+
+
+@dataclass(frozen=True)
+class BlockOptions:
+    """What one person's block is built from, alone or in a team.
+
+    Examples
+    --------
+    >>> BlockOptions(earned=40.0).budget_cents is None
+    True
+    """
+
+    earned: float = 0.0
+    """Credits already earned in this period."""
+    passed: Mapping[str, int] = field(default_factory=dict)
+    """Exams already passed in this period, by kind."""
+    budget_cents: int | None = None
+    """The most the plan may cost, in cents (``None``: no budget)."""
+    calendar: Calendar | None = None
+    """Weeks and their study-hour capacity; without one (or without ``hours_per_week``) there
+    is no weekly limit."""
+    weekly_hours_free: bool = False
+    """Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
+    calendar's ``hours_per_week``."""
+    interchangeable: bool = True
+    """Take items of one profile in id order (``same_<id>`` rows). ``False`` for items that
+    stand for one catalogue item in several ways (a team's item in each budget period), where
+    that order would be wrong."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a block sits in a problem shared with others (a team's).
+
+    A block alone has the default placement: no prefix, one path must be met, and names of
+    its own.
+    """
+
+    prefix: str = ""
+    """What every name of the block starts with (a person's, in a team)."""
+    renew: Any = None
+    """The binary variable that says this person renews: one path is met when it is 1, nothing
+    is taken when it is 0 (``None``: one path must be met)."""
+    used: set[str] = field(default_factory=set)
+    """The names given so far in the problem. The problem's, not the placement's: every block
+    of a team shares it, and it grows with each name given (:func:`unique_name`)."""
 
 
 @dataclass(frozen=True)
@@ -459,14 +507,9 @@ def _first_of_each_profile(candidates: Iterable[Candidate]) -> list[Candidate]:
 def build_formulation(
     candidates: Sequence[Candidate],
     paths: Mapping[int, PathRule],
-    *,
-    earned: float = 0.0,
-    passed: Mapping[str, int] | None = None,
-    budget_cents: int | None = None,
-    calendar: Calendar | None = None,
-    weekly_hours_free: bool = False,
+    options: BlockOptions | None = None,
 ) -> Formulation:
-    """Build the problem of choosing one path and the items that meet it.
+    """Build the problem of choosing one path and the items that meet it: one block alone.
 
     Parameters
     ----------
@@ -474,32 +517,13 @@ def build_formulation(
         The usable items (see :func:`ceplan.candidates.items.usable_items`).
     paths
         The paths that may be chosen, keyed by their position in the tier.
-    earned
-        Credits already earned in this period.
-    passed
-        Exams already passed in this period, by kind.
-    budget_cents
-        The most the plan may cost, in cents.
-    calendar
-        Weeks and their study-hour capacity; without one (or without ``hours_per_week``) there
-        is no weekly limit.
-    weekly_hours_free
-        Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
-        calendar's ``hours_per_week``.
+    options
+        What the block is built from (``None``: nothing earned or passed, no limits).
 
     The objective is left at total cost; :mod:`ceplan.solving.stages` sets it for each stage.
     """
     problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
-    block = add_person(
-        problem,
-        candidates,
-        paths,
-        earned=earned,
-        passed=passed,
-        budget_cents=budget_cents,
-        calendar=calendar,
-        weekly_hours_free=weekly_hours_free,
-    )
+    block = add_person(problem, candidates, paths, options)
     problem.setObjective(block.cost)
     return block
 
@@ -508,30 +532,22 @@ def add_person(
     problem: pulp.LpProblem,
     candidates: Sequence[Candidate],
     paths: Mapping[int, PathRule],
-    *,
-    earned: float = 0.0,
-    passed: Mapping[str, int] | None = None,
-    budget_cents: int | None = None,
-    calendar: Calendar | None = None,
-    weekly_hours_free: bool = False,
-    prefix: str = "",
-    renew: Any = None,
-    used: set[str] | None = None,
-    interchangeable: bool = True,
+    options: BlockOptions | None = None,
+    place: Placement | None = None,
 ) -> Formulation:
-    """Add one person's block to ``problem``: their variables and rows, named with ``prefix``.
+    """Add one person's block to ``problem``: their variables and rows, named at ``place``.
 
-    Alone (``renew`` is ``None``) the person must meet one path; in a team, ``renew`` is a
-    binary variable, one path is met when it is 1, and nothing is taken when it is 0. ``used``
-    holds the names given so far in ``problem`` (blocks share it, so that names stay unique).
-    ``interchangeable=False`` leaves out the ``same_<id>`` rows: for items that stand for one
-    catalogue item in several ways (a team's item in each budget period), taking them in id
-    order would be wrong. See :func:`build_formulation` for the other parameters.
+    Alone (``place`` is ``None``, or has no ``renew``) the person must meet one path; with a
+    ``renew`` variable, one path is met when it is 1 and nothing is taken when it is 0. See
+    :func:`build_formulation` for the other parameters.
     """
-    passed = dict(passed or {})
+    options = options or BlockOptions()
+    place = place or Placement()
+    prefix, renew, used = place.prefix, place.renew, place.used
+    budget_cents, calendar = options.budget_cents, options.calendar
+    passed = dict(options.passed)
     # Credits beyond the most any path asks for change nothing; keep the numbers sane.
-    earned = min(float(earned), max(rule.credits for rule in paths.values()))
-    used = set() if used is None else used
+    earned = min(float(options.earned), max(rule.credits for rule in paths.values()))
     ordered = sorted(candidates, key=lambda c: c.id)
     take = {
         c.id: problem.add_variable(
@@ -585,7 +601,7 @@ def add_person(
     cost = pulp.lpSum(c.cents * take[c.id] for c in ordered)
     if budget_cents is not None and budget_cents < sum(c.cents for c in ordered):
         problem += cost <= budget_cents, f"{prefix}budget"
-    for group in _profiles(ordered) if interchangeable else []:
+    for group in _profiles(ordered) if options.interchangeable else []:
         for before, after in zip(group, group[1:], strict=False):
             problem += (
                 take[before.id] - take[after.id] >= 0,
@@ -593,9 +609,10 @@ def add_person(
             )
     weekly_hours = None
     weekly = None
-    limited = calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free)
+    free = options.weekly_hours_free
+    limited = calendar is not None and (calendar.hours_per_week is not None or free)
     if calendar is not None and limited:
-        if weekly_hours_free:
+        if free:
             weekly_hours = problem.add_variable(f"{prefix}weekly_hours", 0, None)
         weekly = _weekly(ordered, calendar)
     scale = hours_scale(c.hours for c in ordered)
@@ -621,7 +638,7 @@ def add_person(
         count=count,
         prefix=prefix,
         renew=renew,
-        interchangeable=interchangeable,
+        interchangeable=options.interchangeable,
         used=used,
     )
 
