@@ -21,6 +21,7 @@ from ceplan.candidates.items import Candidate, meets
 from ceplan.catalogue.models import PathRule
 from ceplan.model.block import (
     BlockOptions,
+    Formulation,
     Placement,
     add_person,
     build_formulation,
@@ -145,7 +146,19 @@ def test_a_block_told_to_renew_or_not_obeys(renewed: int) -> None:
     assert taken == (["a2"] if renewed else [])
 
 
+# -- a block under a weekly limit: what it records of the rows it adds ----------------------------
+
 START = dt.date(2027, 1, 4)
+
+
+def timed_block() -> Formulation:
+    """Two self-paced items of 5 hours, one open all along and one from February: 3 runs."""
+    calendar = Calendar(START, DAY, hours_per_week=3)
+    items = [
+        Candidate("a1", False, None, 4, 100, 5.0, DAY),
+        Candidate("a2", False, None, 4, 100, 5.0, dt.date(2027, 3, 1), first=dt.date(2027, 2, 1)),
+    ]
+    return build_formulation(items, {0: PathRule(credits=8)}, BlockOptions(calendar=calendar))
 
 
 def row_names(problem: pulp.LpProblem) -> list[str]:
@@ -172,3 +185,59 @@ def test_one_options_record_builds_the_same_rows_alone_and_in_a_team(tmp_path: P
     assert not any(name.startswith("ann__same_") for name in row_names(problem))
     prefixed = lp_text(problem, tmp_path, "prefixed")
     assert prefixed.replace("ann__", "") == lp_text(alone.problem, tmp_path, "alone")
+
+
+def test_a_stretch_asked_for_twice_has_one_row() -> None:
+    block = timed_block()
+    problem = block.problem
+    before = len(row_names(problem))
+    block.add_stretch(0, 1)
+    block.add_stretch(0, 1)
+    assert len(row_names(problem)) == before + 1
+    assert "hours_runs_0_1" in row_names(problem)
+    assert block.stretches == {(0, 1)}
+
+
+def test_renewal_markers_add_the_stretches_rows_again_with_their_hours() -> None:
+    block = timed_block()
+    problem = block.problem
+    assert block.weekly is not None and len(block.weekly.capacity) == 3
+    block.add_stretch(0, 2)
+    block.add_stretch(1, 1)
+    assert block.markers == ()
+    block.add_renewal(START)
+    rows = {row.name: row for row in problem.constraints()}
+    assert {"hours_runs_0_2_marked", "hours_runs_1_1_marked"} <= rows.keys()
+    # a1 (window: every run) finishing in run 1 does some of its hours there; a2's hours count
+    # in run 1 already, marked or not.
+    finishing = {m.variable for m in block.markers if m.run == 1 and m.span == (0, 2)}
+    assert len(finishing) == 1
+    assert finishing <= set(dict(rows["hours_runs_1_1_marked"].items()))
+    assert not finishing & set(dict(rows["hours_runs_1_1"].items()))
+    assert block.stretches == {(0, 2), (1, 1)}
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["problem", "take", "choose_path", "candidates", "paths", "earned", "passed", "weekly"]
+    + ["weekly_hours", "hours_per_week", "budget_cents", "cost", "hours", "hours_scale"]
+    + ["count", "prefix", "renew", "used", "stretches", "markers"],
+)
+def test_a_blocks_parts_cannot_be_reassigned(part: str) -> None:
+    block = timed_block()
+    with pytest.raises(AttributeError):
+        setattr(block, part, {})
+
+
+def test_what_a_block_records_grows_only_through_its_methods() -> None:
+    """The stretches and markers read from a block are copies: only the block adds to them."""
+    block = timed_block()
+    stretches, markers = block.stretches, block.markers
+    with pytest.raises(AttributeError):
+        stretches.add((1, 1))  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        markers.append(markers)  # type: ignore[attr-defined]
+    block.add_stretch(1, 1)
+    block.add_renewal(START)
+    assert (stretches, markers) == (frozenset(), ())
+    assert block.stretches == {(1, 1)} and block.markers
