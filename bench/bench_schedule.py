@@ -47,7 +47,7 @@ from bench_optimise import Report
 
 import ceplan
 from ceplan.candidates.items import shrink, usable_items
-from ceplan.model.block import build_formulation
+from ceplan.model.block import BlockOptions, build_formulation
 from ceplan.model.schedule import greedy_fitting_plan, schedule
 from ceplan.requests.person import make_request
 
@@ -268,7 +268,8 @@ def model_size(
                 ceiling = min(costs, default=None)
             continue
         instance.kept_timed = len(kept)
-        formulation = build_formulation(kept, dict(enumerate(paths)), calendar=request.calendar)
+        options = BlockOptions(calendar=request.calendar)
+        formulation = build_formulation(kept, dict(enumerate(paths)), options)
         instance.constraints = len(formulation.problem.constraints())
 
 

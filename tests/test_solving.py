@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import ceplan
 from ceplan.candidates.items import Candidate, shrink
 from ceplan.catalogue.models import PathRule
-from ceplan.model.block import build_formulation
+from ceplan.model.block import BlockOptions, build_formulation
 from tests.conftest import examples
 from tests.generators import market_split
 
@@ -36,7 +36,7 @@ def test_constraint_families_are_named_from_the_data() -> None:
     formulation = build_formulation(
         [candidate("course.a", 10), candidate("encor", kind="core")],
         {0: PathRule(credits=80), 1: PathRule(credits=40, exams={"core": 1})},
-        budget_cents=150,
+        BlockOptions(budget_cents=150),
     )
     names = {c.name for c in formulation.problem.constraints()}
     assert names == {"one_path", "credits_needed", "exam_kind_core", "exams_needed_core", "budget"}
@@ -55,7 +55,7 @@ def test_a_budget_no_plan_can_reach_adds_no_row() -> None:
     paths = {0: PathRule(credits=1)}
     for cents, row in ((199, True), (200, False), (10**20, False)):
         items = [candidate("a", 1), candidate("b", 1)]
-        formulation = build_formulation(items, paths, budget_cents=cents)
+        formulation = build_formulation(items, paths, BlockOptions(budget_cents=cents))
         assert ("budget" in {c.name for c in formulation.problem.constraints()}) == row, cents
 
 
@@ -75,7 +75,7 @@ def test_irredundancy_rows_limit_exams_and_activities_to_what_the_path_needs() -
     formulation = build_formulation(
         [candidate("course", 10), candidate("encor", kind="core")],
         {0: PathRule(credits=80), 1: PathRule(credits=40, exams={"core": 1})},
-        earned=80,
+        BlockOptions(earned=80),
     )
     rows = {c.name: c for c in formulation.problem.constraints()}
     take, path = formulation.take, formulation.choose_path

@@ -1,5 +1,14 @@
 """The integer programme for one person: pure model building, no solving and no I/O.
 
+A person's block is one object, alone or in a team: a :class:`Formulation`, built from a
+:class:`BlockOptions` (what was earned and passed, the budget, the calendar). Alone,
+:func:`build_formulation` puts it in a problem of its own; in a team, :func:`add_person` adds
+it to a shared problem at a :class:`Placement` (its names' prefix, the ``renew`` variable, the
+problem's names). Its variables and rows are those of the person alone under the prefix, but
+for ``renew`` (see ``one_path``). A block's parts are fixed once built; what grows, as rows are
+added, is its own record of the stretches that have hours rows and of the renewal markers,
+and the problem's names given, which the blocks of a team share.
+
 Decision variables (binary):
 
 - ``take[i]``: item ``i`` (an activity or an exam) is in the plan;
@@ -7,7 +16,8 @@ Decision variables (binary):
 
 Constraint families, named from the data:
 
-- ``one_path``: exactly one path is chosen;
+- ``one_path``: exactly one path is chosen (given ``renew``: one when it is 1, none when it is
+  0, and ``only_if_renewed``: no item is taken when it is 0);
 - ``credits_needed``: ``earned + sum(credits[i] * take[i]) >= sum(credits[p] * choose_path[p])``;
 - ``exam_kind_<kind>``: ``passed[kind] + sum(take[e] for exams e of kind) >=
   sum(exams[p][kind] * choose_path[p])``;
@@ -66,7 +76,9 @@ from ceplan.weeks import Calendar, last_work
 
 __all__ = [
     "NEEDED_MARGIN",
+    "BlockOptions",
     "Formulation",
+    "Placement",
     "Weekly",
     "add_person",
     "build_formulation",
@@ -80,8 +92,54 @@ tolerances cannot blur; credits come in steps far larger)."""
 
 
 @dataclass(frozen=True)
-class Formulation:
-    """A built problem and the maps from the data to its variables and expressions."""
+class BlockOptions:
+    """What one person's block is built from, alone or in a team.
+
+    Examples
+    --------
+    >>> BlockOptions(earned=40.0).budget_cents is None
+    True
+    """
+
+    earned: float = 0.0
+    """Credits already earned in this period."""
+    passed: Mapping[str, int] = field(default_factory=dict)
+    """Exams already passed in this period, by kind."""
+    budget_cents: int | None = None
+    """The most the plan may cost, in cents (``None``: no budget)."""
+    calendar: Calendar | None = None
+    """Weeks and their study-hour capacity; without one (or without ``hours_per_week``) there
+    is no weekly limit."""
+    weekly_hours_free: bool = False
+    """Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
+    calendar's ``hours_per_week``."""
+    interchangeable: bool = True
+    """Take items of one profile in id order (``same_<id>`` rows). ``False`` for items that
+    stand for one catalogue item in several ways (a team's item in each budget period), where
+    that order would be wrong."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a block sits in a problem shared with others (a team's).
+
+    A block alone has the default placement: no prefix, one path must be met, and names of
+    its own.
+    """
+
+    prefix: str = ""
+    """What every name of the block starts with (a person's, in a team)."""
+    renew: Any = None
+    """The binary variable that says this person renews: one path is met when it is 1, nothing
+    is taken when it is 0 (``None``: one path must be met)."""
+    used: set[str] = field(default_factory=set)
+    """The names given so far in the problem. The problem's, not the placement's: every block
+    of a team shares it, and it grows with each name given (:func:`unique_name`)."""
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A block's fixed parts: what :class:`Formulation` reads, set once when it is built."""
 
     problem: pulp.LpProblem
     take: dict[str, Any]
@@ -91,27 +149,142 @@ class Formulation:
     earned: float
     passed: dict[str, int]
     weekly: Weekly | None
-    """The self-study hours under a weekly limit, by runs of weeks; ``None`` without one."""
-    markers: list[_Marker]
-    """The renewal markers of self-paced items under a weekly limit."""
-    stretches: set[tuple[int, int]]
-    """The stretches of runs ``(first, last)`` whose hours rows the problem has."""
     weekly_hours: Any
     hours_per_week: float | None
     budget_cents: int | None
     cost: Any
     hours: Any
-    """Total hours in whole steps of ``1 / hours_scale`` hours: an exact integer objective."""
     hours_scale: int
     count: Any
-    prefix: str = ""
-    """What every name of this block starts with (a person's, in a team)."""
-    renew: Any = None
-    """In a team: the binary variable that says this person renews (``None``: one must)."""
-    interchangeable: bool = True
-    """Whether items of one profile are taken in id order (``same_<id>`` rows)."""
-    used: set[str] = field(default_factory=set)
-    """The names given so far in :attr:`problem` (shared by the blocks of a team)."""
+    place: Placement
+    interchangeable: bool
+
+
+class Formulation:
+    """One person's block: its variables and rows in a problem, and the maps from the data to them.
+
+    Built by :func:`build_formulation` (alone) or :func:`add_person` (in a shared problem).
+    Its parts are fixed once built and read-only: the problem, the variables, the sums the
+    stages minimise and the data they stand for. What grows is the block's own record of the
+    rows it has added, changed only by the methods named (and read as copies):
+
+    - :attr:`stretches`, the stretches of runs whose hours rows the problem has
+      (:meth:`add_stretch`);
+    - :attr:`markers`, the renewal markers of self-paced items under a weekly limit
+      (:meth:`add_renewal`).
+
+    :attr:`used`, the names given in the problem, grows too, but is the problem's: every block
+    of a team and the code that adds rows to the problem name them with it
+    (:func:`unique_name`).
+    """
+
+    def __init__(self, parts: _Parts) -> None:
+        self._parts = parts
+        self._stretches: set[tuple[int, int]] = set()
+        self._markers: list[_Marker] = []
+
+    @property
+    def problem(self) -> pulp.LpProblem:
+        """The problem the block's variables and rows are in (a team's, in a team)."""
+        return self._parts.problem
+
+    @property
+    def take(self) -> dict[str, Any]:
+        """By item id: the binary variable that says the item is in the plan."""
+        return self._parts.take
+
+    @property
+    def choose_path(self) -> dict[int, Any]:
+        """By path: the binary variable that says the plan meets that path."""
+        return self._parts.choose_path
+
+    @property
+    def candidates(self) -> dict[str, Candidate]:
+        """The items, by id."""
+        return self._parts.candidates
+
+    @property
+    def paths(self) -> dict[int, PathRule]:
+        """The paths that may be chosen, by their position in the tier."""
+        return self._parts.paths
+
+    @property
+    def earned(self) -> float:
+        """Credits already earned, at most the most any path asks for."""
+        return self._parts.earned
+
+    @property
+    def passed(self) -> dict[str, int]:
+        """Exams already passed, by kind."""
+        return self._parts.passed
+
+    @property
+    def weekly(self) -> Weekly | None:
+        """The self-study hours under a weekly limit, by runs of weeks; ``None`` without one."""
+        return self._parts.weekly
+
+    @property
+    def weekly_hours(self) -> Any:
+        """The variable weekly hours (``weekly_hours_free``); ``None`` when they are given."""
+        return self._parts.weekly_hours
+
+    @property
+    def hours_per_week(self) -> float | None:
+        """The calendar's weekly hours under a weekly limit; ``None`` without one."""
+        return self._parts.hours_per_week
+
+    @property
+    def budget_cents(self) -> int | None:
+        """The most the plan may cost, in cents."""
+        return self._parts.budget_cents
+
+    @property
+    def cost(self) -> Any:
+        """Total cost in cents."""
+        return self._parts.cost
+
+    @property
+    def hours(self) -> Any:
+        """Total hours in whole steps of ``1 / hours_scale`` hours: an exact integer objective."""
+        return self._parts.hours
+
+    @property
+    def hours_scale(self) -> int:
+        """How many steps :attr:`hours` counts in an hour."""
+        return self._parts.hours_scale
+
+    @property
+    def count(self) -> Any:
+        """How many items the plan takes."""
+        return self._parts.count
+
+    @property
+    def prefix(self) -> str:
+        """What every name of this block starts with (a person's, in a team)."""
+        return self._parts.place.prefix
+
+    @property
+    def renew(self) -> Any:
+        """In a team: the binary variable that says this person renews (``None``: one must)."""
+        return self._parts.place.renew
+
+    @property
+    def used(self) -> set[str]:
+        """The names given so far in :attr:`problem` (shared by the blocks of a team).
+
+        The very set: who adds a row to the problem names it with :func:`unique_name` and it.
+        """
+        return self._parts.place.used
+
+    @property
+    def stretches(self) -> frozenset[tuple[int, int]]:
+        """The stretches of runs ``(first, last)`` whose hours rows the problem has."""
+        return frozenset(self._stretches)
+
+    @property
+    def markers(self) -> tuple[_Marker, ...]:
+        """The renewal markers of self-paced items under a weekly limit (:meth:`add_renewal`)."""
+        return tuple(self._markers)
 
     def scaled_hours(self, hours: float) -> int:
         """``hours`` in the whole steps :attr:`hours` counts in."""
@@ -157,9 +330,12 @@ class Formulation:
         self-paced items under a weekly limit, in the same run of weeks, with the same window
         and the same finishing hours (the hours rows cannot tell such items apart). An item
         that costs nothing and takes no time keeps a marker of its own, to say it is needed.
+        The markers of self-paced items under a weekly limit are recorded in :attr:`markers`,
+        and the hours rows of :attr:`stretches` added before them are added again with their
+        hours (``hours_runs_<first>_<last>_marked``).
         """
         problem, take, weekly = self.problem, self.take, self.weekly
-        if self.interchangeable:
+        if self._parts.interchangeable:
             pool = _first_of_each_profile(self.candidates.values())
         else:
             pool = sorted(self.candidates.values(), key=lambda c: c.id)
@@ -185,16 +361,16 @@ class Formulation:
             if finish.alone is not None:
                 self._needed(self.candidates[finish.alone], marker, f"{prefix}last_needed_{n}")
             if finish.span is not None:
-                self.markers.append(_Marker(marker, finish.span, finish.run, finish.least))
+                self._markers.append(_Marker(marker, finish.span, finish.run, finish.least))
             ends.append((marker, finish.day))
         marked = pulp.lpSum(marker for marker, _ in ends)
         if self.renew is None:
             problem += marked == 1, f"{self.prefix}one_last"
         else:  # one marker when the person renews, none when not
             problem += marked - self.renew == 0, f"{self.prefix}one_last"
-        if any(finish.span is not None for finish in groups) and self.stretches:
+        if any(finish.span is not None for finish in groups) and self._stretches:
             # Rows added before the markers lack their hours: add them again, with them.
-            for first, last in sorted(self.stretches):
+            for first, last in sorted(self._stretches):
                 name = unique_name(f"{self.prefix}hours_runs", f"{first}_{last}_marked", self.used)
                 problem.addConstraint(self._stretch_row(first, last), name)
         return pulp.lpSum((day - floor).days * marker for marker, day in ends)
@@ -210,12 +386,15 @@ class Formulation:
         return c.free if self.renew is None else c.hours == 0
 
     def add_stretch(self, first: int, last: int) -> None:
-        """Row ``hours_runs_<first>_<last>``: the hours the runs ``first..last`` must hold."""
+        """Row ``hours_runs_<first>_<last>``: the hours the runs ``first..last`` must hold.
+
+        Added once: the stretch is recorded in :attr:`stretches`, and asking again adds nothing.
+        """
         weekly = self.weekly
         assert weekly is not None
-        if (first, last) in self.stretches:
+        if (first, last) in self._stretches:
             return
-        self.stretches.add((first, last))
+        self._stretches.add((first, last))
         row = self._stretch_row(first, last)
         self.problem.addConstraint(row, f"{self.prefix}hours_runs_{first}_{last}")
 
@@ -227,7 +406,7 @@ class Formulation:
         for (a, b), ids in weekly.by_span.items():
             if first <= a and b <= last:
                 terms.extend((take[i], hours[i]) for i in ids)
-        for m in self.markers:
+        for m in self._markers:
             a, b = m.span
             if first <= m.run <= last and not (first <= a and b <= last):
                 terms.append((m.variable, m.least))
@@ -255,7 +434,7 @@ class Formulation:
             return []
         if taken is None:
             chosen = {i for i, var in self.take.items() if (var.value() or 0) > 0.5}
-            marked = [m for m in self.markers if (m.variable.value() or 0) > 0.5]
+            marked = [m for m in self._markers if (m.variable.value() or 0) > 0.5]
             hours = self.weekly_hours
             per_week = None if hours is None else float(hours.value() or 0)
         else:
@@ -285,7 +464,7 @@ class Formulation:
             first, last = divmod(int(flat), size)
             if over[first, last] <= 1e-6:
                 break
-            if (first, last) not in self.stretches:
+            if (first, last) not in self._stretches:
                 found.append((first, last))
         return found
 
@@ -459,14 +638,9 @@ def _first_of_each_profile(candidates: Iterable[Candidate]) -> list[Candidate]:
 def build_formulation(
     candidates: Sequence[Candidate],
     paths: Mapping[int, PathRule],
-    *,
-    earned: float = 0.0,
-    passed: Mapping[str, int] | None = None,
-    budget_cents: int | None = None,
-    calendar: Calendar | None = None,
-    weekly_hours_free: bool = False,
+    options: BlockOptions | None = None,
 ) -> Formulation:
-    """Build the problem of choosing one path and the items that meet it.
+    """Build the problem of choosing one path and the items that meet it: one block alone.
 
     Parameters
     ----------
@@ -474,32 +648,13 @@ def build_formulation(
         The usable items (see :func:`ceplan.candidates.items.usable_items`).
     paths
         The paths that may be chosen, keyed by their position in the tier.
-    earned
-        Credits already earned in this period.
-    passed
-        Exams already passed in this period, by kind.
-    budget_cents
-        The most the plan may cost, in cents.
-    calendar
-        Weeks and their study-hour capacity; without one (or without ``hours_per_week``) there
-        is no weekly limit.
-    weekly_hours_free
-        Make the weekly hours a variable ``weekly_hours`` (to minimise) instead of the
-        calendar's ``hours_per_week``.
+    options
+        What the block is built from (``None``: nothing earned or passed, no limits).
 
     The objective is left at total cost; :mod:`ceplan.solving.stages` sets it for each stage.
     """
     problem = pulp.LpProblem("ceplan_renewal", pulp.LpMinimize)
-    block = add_person(
-        problem,
-        candidates,
-        paths,
-        earned=earned,
-        passed=passed,
-        budget_cents=budget_cents,
-        calendar=calendar,
-        weekly_hours_free=weekly_hours_free,
-    )
+    block = add_person(problem, candidates, paths, options)
     problem.setObjective(block.cost)
     return block
 
@@ -508,30 +663,22 @@ def add_person(
     problem: pulp.LpProblem,
     candidates: Sequence[Candidate],
     paths: Mapping[int, PathRule],
-    *,
-    earned: float = 0.0,
-    passed: Mapping[str, int] | None = None,
-    budget_cents: int | None = None,
-    calendar: Calendar | None = None,
-    weekly_hours_free: bool = False,
-    prefix: str = "",
-    renew: Any = None,
-    used: set[str] | None = None,
-    interchangeable: bool = True,
+    options: BlockOptions | None = None,
+    place: Placement | None = None,
 ) -> Formulation:
-    """Add one person's block to ``problem``: their variables and rows, named with ``prefix``.
+    """Add one person's block to ``problem``: their variables and rows, named at ``place``.
 
-    Alone (``renew`` is ``None``) the person must meet one path; in a team, ``renew`` is a
-    binary variable, one path is met when it is 1, and nothing is taken when it is 0. ``used``
-    holds the names given so far in ``problem`` (blocks share it, so that names stay unique).
-    ``interchangeable=False`` leaves out the ``same_<id>`` rows: for items that stand for one
-    catalogue item in several ways (a team's item in each budget period), taking them in id
-    order would be wrong. See :func:`build_formulation` for the other parameters.
+    Alone (``place`` is ``None``, or has no ``renew``) the person must meet one path; with a
+    ``renew`` variable, one path is met when it is 1 and nothing is taken when it is 0. See
+    :func:`build_formulation` for the other parameters.
     """
-    passed = dict(passed or {})
+    options = options or BlockOptions()
+    place = place or Placement()
+    prefix, renew, used = place.prefix, place.renew, place.used
+    budget_cents, calendar = options.budget_cents, options.calendar
+    passed = dict(options.passed)
     # Credits beyond the most any path asks for change nothing; keep the numbers sane.
-    earned = min(float(earned), max(rule.credits for rule in paths.values()))
-    used = set() if used is None else used
+    earned = min(float(options.earned), max(rule.credits for rule in paths.values()))
     ordered = sorted(candidates, key=lambda c: c.id)
     take = {
         c.id: problem.add_variable(
@@ -585,7 +732,7 @@ def add_person(
     cost = pulp.lpSum(c.cents * take[c.id] for c in ordered)
     if budget_cents is not None and budget_cents < sum(c.cents for c in ordered):
         problem += cost <= budget_cents, f"{prefix}budget"
-    for group in _profiles(ordered) if interchangeable else []:
+    for group in _profiles(ordered) if options.interchangeable else []:
         for before, after in zip(group, group[1:], strict=False):
             problem += (
                 take[before.id] - take[after.id] >= 0,
@@ -593,15 +740,16 @@ def add_person(
             )
     weekly_hours = None
     weekly = None
-    limited = calendar is not None and (calendar.hours_per_week is not None or weekly_hours_free)
+    free = options.weekly_hours_free
+    limited = calendar is not None and (calendar.hours_per_week is not None or free)
     if calendar is not None and limited:
-        if weekly_hours_free:
+        if free:
             weekly_hours = problem.add_variable(f"{prefix}weekly_hours", 0, None)
         weekly = _weekly(ordered, calendar)
     scale = hours_scale(c.hours for c in ordered)
     hours = pulp.lpSum(round(c.hours * scale) * take[c.id] for c in ordered)
     count = pulp.lpSum(take.values())
-    return Formulation(
+    parts = _Parts(
         problem=problem,
         take=take,
         choose_path=choose_path,
@@ -610,8 +758,6 @@ def add_person(
         earned=earned,
         passed=passed,
         weekly=weekly,
-        markers=[],
-        stretches=set(),
         weekly_hours=weekly_hours,
         hours_per_week=calendar.hours_per_week if calendar is not None and limited else None,
         budget_cents=budget_cents,
@@ -619,11 +765,10 @@ def add_person(
         hours=hours,
         hours_scale=scale,
         count=count,
-        prefix=prefix,
-        renew=renew,
-        interchangeable=interchangeable,
-        used=used,
+        place=place,
+        interchangeable=options.interchangeable,
     )
+    return Formulation(parts)
 
 
 def _kinds(paths: Mapping[int, PathRule]) -> set[str]:

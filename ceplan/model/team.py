@@ -38,7 +38,7 @@ from ceplan.candidates.items import Candidate, reduce_dominated, usable_items
 from ceplan.catalogue.models import Catalog, PathRule, to_cents
 from ceplan.errors import PlanInputError
 from ceplan.limits import MAX_MONEY, MAX_TEAM_VARIABLES, describe
-from ceplan.model.block import Formulation, add_person, unique_name
+from ceplan.model.block import BlockOptions, Formulation, Placement, add_person, unique_name
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Person, Roster
 from ceplan.status import Deadline
@@ -260,18 +260,14 @@ def add_member(
     used.add(f"renew_{tag}")
     if request.too_late:
         renew.upBound = 0  # past the do-by date: no plan, whatever was earned (SPEC 3)
-    block = add_person(
-        problem,
-        virtual,
-        rules,
+    options = BlockOptions(
         earned=request.earned,
         passed=dict(request.passed),
         calendar=request.calendar if request.timed else None,
-        prefix=f"{tag}__",
-        renew=renew,
-        used=used,
         interchangeable=False,  # copies of one item per segment are not interchangeable
     )
+    place = Placement(prefix=f"{tag}__", renew=renew, used=used)
+    block = add_person(problem, virtual, rules, options, place)
     if block.weekly is not None:
         for first, last_run in block.weekly.first_stretches():
             block.add_stretch(first, last_run)

@@ -412,18 +412,16 @@ class _Planner:
             capacity=capacity or free_hours,
             ceiling=ceiling,
         )
-        from ceplan.model.block import build_formulation
+        from ceplan.model.block import BlockOptions, build_formulation
 
-        return partial(
-            build_formulation,
-            kept,
-            self._paths(paths),
+        options = BlockOptions(
             earned=self.request.earned,
             passed=self.passed,
             budget_cents=budget_cents,
             calendar=self.calendar if capacity or free_hours else None,
             weekly_hours_free=free_hours,
         )
+        return partial(build_formulation, kept, self._paths(paths), options)
 
     def _ceiling(self, paths: Sequence[int], budget_cents: int | None) -> _Ceiling:
         """The cost of a plan known to fit the weekly hours: a ceiling for the timed model.
