@@ -414,14 +414,14 @@ def command(args: argparse.Namespace) -> str:
 
 STAGES: list[tuple[str, str, str]] = [
     # (label, file the function is in ("~" for built-ins), function name or built-in's text)
-    ("  of which building the PuLP models", "ceplan/formulation.py", "build_formulation"),
+    ("  of which building the PuLP models", "ceplan/model/block.py", "build_formulation"),
     ("  of which PuLP writes the MPS file (CBC)", "pulp/pulp.py", "writeMPS"),
     ("  of which waiting for the CBC process", "~", "posix.waitpid"),
     ("  of which PuLP reads the CBC solution", "pulp/apis/coin_api.py", "readsol_MPS"),
     ("  of which PuLP copies the model to HiGHS", "pulp/apis/highs_api.py", "buildSolverModel"),
     ("  of which HiGHS solves", "~", "highspy._core.run"),
-    ("dropping items before the model (shrink)", "ceplan/candidates.py", "shrink"),
-    ("dates and weekly hours of the plan (schedule)", "ceplan/scheduling.py", "schedule"),
+    ("dropping items before the model (shrink)", "ceplan/candidates/items.py", "shrink"),
+    ("dates and weekly hours of the plan (schedule)", "ceplan/model/schedule.py", "schedule"),
 ]
 
 
@@ -457,9 +457,9 @@ def profile(args: argparse.Namespace) -> None:
         except ceplan.CeplanError as exc:
             print(f"(the profiled call raised {exc})")
         stats = pstats.Stats(profiler, stream=sys.stdout)
-        whole = cumulative(stats, "ceplan/planning.py", "optimise")
-        solves = cumulative(stats, "ceplan/solving.py", "solve")
-        unique = cumulative(stats, "ceplan/solving.py", "unique")
+        whole = cumulative(stats, "ceplan/planning/person.py", "optimise")
+        solves = cumulative(stats, "ceplan/solving/stages.py", "solve")
+        unique = cumulative(stats, "ceplan/solving/stages.py", "unique")
         rows = [
             ("the whole call", whole),
             ("solver stages: least cost (and tie-breaks, if any)", solves - unique),

@@ -251,8 +251,8 @@ def add_member(
 ) -> Member:
     """Add one person's block, payments and sums to ``problem`` (names under ``tag``).
 
-    The same call builds the person in the team's problem and alone (:func:`_alone`), so the
-    variables of both have the same names.
+    The same call builds the person in the team's problem and alone (for stage 5, see
+    :mod:`ceplan.solving.team`), so the variables of both have the same names.
     """
     virtual = [copy for copy, _ in copied]
     origin = {copy.id: where for copy, where in copied}

@@ -26,20 +26,25 @@ from ceplan.candidates.items import (
     usable_items,
 )
 from ceplan.catalogue.loading import as_catalog
-from ceplan.catalogue.models import Activity, Catalog, PathRule
+from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.errors import SolverError
 from ceplan.inputs import (
-    add_years,
     as_optional_number,
 )
-from ceplan.model.schedule import Scheduled, greedy_fitting_plan, schedule
+from ceplan.model.schedule import greedy_fitting_plan, schedule
 from ceplan.objective import CHEAPEST, COST, Objective, Outcome, objective_for
+from ceplan.planning.report import (
+    Report,
+    set_aside_exams,
+    shortfall,
+    too_few_hours,
+    too_late_reason,
+)
 from ceplan.requests.person import PlanRequest, make_request
-from ceplan.results.plan import Blocked, PathComparison, Plan, PlannedItem, Why
+from ceplan.results.plan import Blocked, PathComparison, Plan, Why
 from ceplan.solving import exact
 from ceplan.solving.exact import PathBest
 from ceplan.status import Deadline, Solution
-from ceplan.units import CREDIT_TOLERANCE, format_money, format_number, quantity
 from ceplan.weeks import Calendar
 
 if TYPE_CHECKING:  # the integer programme, its solvers and numpy load only when needed
@@ -246,9 +251,9 @@ class _Planner:
     It holds the request, the catalogue, the deadline and the solver, and what the person can
     use (:class:`_Usable`, worked out once). Each step takes its inputs and returns its value:
     the plan settled without a search (:meth:`_settled_early`), what rules a path out whatever
-    the money (:func:`_shortfall`), the exact answer (:func:`_exact_answer`), the price ceiling
+    the money (:meth:`_shortfall`), the exact answer (:func:`_exact_answer`), the price ceiling
     and the plan to fall back on (:meth:`_ceiling`), the model (:meth:`_builder`), why an open
-    path has no plan (:meth:`_why_not`), and the plan itself (:class:`_Report`).
+    path has no plan (:meth:`_why_not`), and the plan itself (:class:`Report`).
     """
 
     def __init__(
@@ -270,7 +275,7 @@ class _Planner:
         self.limited = request.hours_per_week is not None
         self.objective: Objective = objective_for(over_time=request.timed)
         self.usable = _Usable(catalog, request, self.calendar)
-        self.report = _Report(catalog, request, self.rules, self.objective, self.calendar)
+        self.report = Report(catalog, request, self.rules, self.objective, self.calendar)
         self._exact: dict[tuple[int, ...], _Exact | None] = {}
         """Each set of paths' exact answer, once :meth:`exact` has worked it out."""
 
@@ -319,7 +324,7 @@ class _Planner:
         """The plan when no search is needed: too late, already met, or away every day."""
         request = self.request
         if request.too_late:
-            return self.report.infeasible([Blocked(_too_late_reason(request), "too_late")])
+            return self.report.infeasible([Blocked(too_late_reason(request), "too_late")])
         met = [i for i in indices if meets([], self.rules[i], request.earned, self.passed)]
         if met:
             return self.report.already_met(met[0])
@@ -497,8 +502,8 @@ class _Planner:
     def _shortfall(self, index: int) -> Blocked | None:
         """Why path ``index`` cannot be met whatever the money, or ``None`` if it can."""
         request, rule = self.request, self.rules[index]
-        aside = _set_aside(self.catalog, request)
-        found = _shortfall(rule, self.usable.available(), request, aside)
+        aside = set_aside_exams(self.catalog, request)
+        found = shortfall(rule, self.usable.available(), request, aside)
         if found is None:
             return None
         text, why = found
@@ -516,10 +521,10 @@ class _Planner:
             answer = self.exact((index,))
             best = None if answer is None else answer.best[index]
             if best is not None:
-                return _over_budget(self.report, index, best.cents)
+                return self.report.over_budget(index, best.cents)
             cheapest = self._cheapest([index], None, capacity=False)
             if cheapest is not None:
-                return _over_budget(self.report, index, cheapest)
+                return self.report.over_budget(index, cheapest)
         text = f"{self.rules[index].describe()}: not worked out before the time limit ran out"
         return Blocked(text, "time_limit", index)
 
@@ -527,21 +532,21 @@ class _Planner:
         """Under a weekly limit: the budget, the weekly hours or both (``None``: no time left)."""
         fitting = self._cheapest([index], None, capacity=True)
         if fitting is not None:
-            return _over_budget(self.report, index, fitting)
+            return self.report.over_budget(index, fitting)
         if self.deadline.expired:
             return None
         hours = self.request.hours_per_week or 0
         needed = self._weekly_hours_needed(index, self.request.budget_cents)
         if needed is not None:
-            text = f"{self.rules[index].describe()}: {_too_few_hours(hours, needed)}"
+            text = f"{self.rules[index].describe()}: {too_few_hours(hours, needed)}"
             return Blocked(text, "hours", path_index=index, hours_per_week_needed=needed)
         cheapest = self._cheapest([index], None, capacity=False)
         needed = self._weekly_hours_needed(index, None)
         if cheapest is None or needed is None:
             return None
-        over = _over_budget(self.report, index, cheapest)
+        over = self.report.over_budget(index, cheapest)
         return Blocked(
-            f"{over.text}; and {_too_few_hours(hours, needed)}",
+            f"{over.text}; and {too_few_hours(hours, needed)}",
             "budget",
             path_index=index,
             hours_per_week_needed=needed,
@@ -765,24 +770,6 @@ def _from_fallback(
     )
 
 
-def _too_late_reason(request: PlanRequest) -> str:
-    return (
-        f"too late: everything must be complete by {request.complete_by} "
-        f"({request.processing_days} processing days before the expiry on "
-        f"{request.expires}), and today is {request.today}"
-    )
-
-
-def _set_aside(catalog: Catalog, request: PlanRequest) -> dict[str, list[str]]:
-    """Exams the person marked completed or excluded, by kind."""
-    ids = request.completed | request.excluded
-    aside: dict[str, list[str]] = {}
-    for exam in catalog.exams:
-        if exam.id in ids:
-            aside.setdefault(exam.kind, []).append(exam.id)
-    return aside
-
-
 def _because_of_limits(
     catalog: Catalog,
     request: PlanRequest,
@@ -816,263 +803,10 @@ def _met_with(
 ) -> bool:
     """Whether ``rule`` could be met, money aside, with the usable items of ``calendar``."""
     usable = _totals(_usable(catalog, request, calendar))
-    return _shortfall(rule, usable, request, set_aside) is None
-
-
-def _over_budget(report: _Report, index: int, cents: int) -> Blocked:
-    currency = report.catalog.currency
-    budget = report.request.budget_amount or 0.0
-    text = (
-        f"{report.rules[index].describe()}: cheapest plan costs "
-        f"{format_money(cents / 100, currency)}, budget is {format_money(budget, currency)}"
-    )
-    return Blocked(text, "budget", path_index=index, cheapest_cost=cents / 100)
-
-
-def _too_few_hours(given: float, needed: float) -> str:
-    have = f"{quantity(given, 'hour')} a week"
-    have += " is" if given == 1 else " are"
-    return (
-        f"{have} not enough to finish in time; this path needs at least "
-        f"{format_number(needed)} hours a week"
-    )
-
-
-def _shortfall(
-    rule: PathRule,
-    usable: tuple[float, Mapping[str, int]],
-    request: PlanRequest,
-    set_aside: Mapping[str, Sequence[str]],
-) -> tuple[str, Why] | None:
-    """Why ``rule`` cannot be met whatever the money, and what stops it.
-
-    ``usable`` holds the credits of every usable activity and the usable exams by kind.
-    """
-    problems: list[str] = []
-    why: Why | None = None
-    available, offered_by_kind = usable
-    if request.earned + available < rule.credits - CREDIT_TOLERANCE:
-        problems.append(_too_few_credits(rule, available, request))
-        why = "credits"
-    passed = dict(request.passed)
-    for kind, count in sorted(rule.exams.items()):
-        missing = count - passed.get(kind, 0)
-        if missing <= 0:
-            continue
-        why = why or "exams"
-        if not request.allow_exams:
-            problems.append(
-                f"{quantity(missing, f'more {kind} exam')} needed, and new exams are not allowed"
-            )
-            continue
-        offered = offered_by_kind.get(kind, 0)
-        aside = f" ({', '.join(sorted(set_aside[kind]))} set aside)" if kind in set_aside else ""
-        if offered == 0:
-            problems.append(f"no {kind} exam can be taken by {request.complete_by}{aside}")
-        elif offered < missing:
-            problems.append(
-                f"only {quantity(offered, f'{kind} exam')} can be taken by "
-                f"{request.complete_by}{aside}; {missing} are needed"
-            )
-    if not problems or why is None:
-        return None
-    return "; ".join(problems), why
-
-
-def _too_few_credits(rule: PathRule, available: float, request: PlanRequest) -> str:
-    most = request.earned + available
-    text = f"at most {_fmt_credits(most)} credits can be earned by {request.complete_by}"
-    if request.earned:
-        text += f" ({_fmt_credits(request.earned)} already earned)"
-    text += f"; {format_number(rule.credits)} are needed"
-    if request.completed:
-        text += " (completed items are not planned again: count their credits in earned)"
-    return text
-
-
-def _fmt_credits(value: float) -> str:
-    return format_number(round(value, 2))
-
-
-@dataclass(frozen=True)
-class _Report:
-    """The plans of one request: what every plan says, then the plan found or why none was."""
-
-    catalog: Catalog
-    request: PlanRequest
-    rules: tuple[PathRule, ...]
-    objective: Objective
-    calendar: Calendar
-
-    def header(self) -> dict[str, Any]:
-        """What every plan of the request says: inputs as applied, warnings and notes."""
-        catalog, request = self.catalog, self.request
-        warnings: list[str] = []
-        if catalog.as_of is not None and add_years(catalog.as_of, 1) < request.today:
-            warnings.append(
-                f"the catalogue was last checked on {catalog.as_of}, more than a year before "
-                f"{request.today}: prices, credits and dates may have changed"
-            )
-        notes: list[str] = []
-        if not request.expires_given:
-            period = catalog.tiers[request.tier].period_years
-            notes.append(
-                f"no expiry date given: assuming {request.expires}, {period} years from "
-                f"{request.today} (pass the real date with --expires / expires=)"
-            )
-        return {
-            "tier": request.tier,
-            "currency": catalog.currency,
-            "today": request.today,
-            "expires": request.expires,
-            "complete_by": request.complete_by,
-            "path": None,
-            "earned": request.earned,
-            "passed": request.passed,
-            "warnings": tuple(warnings),
-            "notes": tuple(notes),
-            "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
-            "budget": request.budget_amount,
-            "hours_per_week": request.hours_per_week,
-            "unavailable": request.unavailable,
-            "paths": self.rules,
-        }
-
-    def infeasible(self, blocked: Sequence[Blocked]) -> Plan:
-        """No plan: one reason per path (or one for them all)."""
-        return Plan(
-            status="infeasible",
-            reasons=tuple(b.text for b in blocked),
-            blocked=tuple(blocked),
-            **self.header(),
-        )
-
-    def unknown(self, solution: Solution, seconds: float) -> Plan:
-        """No plan found, and none ruled out.
-
-        The time limit of ``seconds`` ran out, or the solver stopped.
-        """
-        if solution.termination == "time_limit":
-            text = (
-                f"no plan was found before the time limit ({format_number(seconds)} s) "
-                "ran out: one may exist (allow more time)"
-            )
-        else:
-            text = "the solver stopped without finding a plan or proving that none exists"
-        return Plan(
-            status="unknown",
-            termination=solution.termination,
-            reasons=(text,),
-            blocked=(Blocked(text, "time_limit"),),
-            **self.header(),
-        )
-
-    def already_met(self, index: int) -> Plan:
-        """What is earned and passed already meets path ``index``: nothing to plan."""
-        header = self.header()
-        rule = self.rules[index]
-        header["path"] = rule
-        header["notes"] = (
-            *header["notes"],
-            f"already met: recertify now (what is earned and passed meets {rule.describe()})",
-        )
-        return Plan(
-            status="optimal",
-            path_index=index,
-            already_met=True,
-            proven=tuple(stage.name for stage in self.objective.stages),
-            gap=0.0,
-            **header,
-        )
-
-    def found(self, solution: Solution, items: Mapping[str, Candidate]) -> Plan:
-        """The plan of ``solution`` (its items among ``items``), with its dates."""
-        assert solution.path is not None
-        header = self.header()
-        header["path"] = self.rules[solution.path]
-        warning = _not_proven(solution, self.objective)
-        if warning:
-            header["warnings"] = (*header["warnings"], warning)
-        chosen = [items[i] for i in solution.chosen]
-        dates = schedule(chosen, self.calendar)
-        planned = _planned_items(self.catalog, chosen, dates)
-        renewal = max(item.finish for item in planned if item.finish is not None)
-        period = self.catalog.tiers[self.request.tier].period_years
-        return Plan(
-            status=solution.status,
-            termination=solution.termination,
-            gap=solution.gap,
-            proven=solution.proven,
-            solver=solution.solver or None,
-            path_index=solution.path,
-            planned=planned,
-            renewal_date=renewal,
-            new_expires=add_years(renewal, period),
-            days_given_up=max(0, (self.request.expires - renewal).days),
-            timeline_rows=_timeline(dates),
-            **header,
-        )
+    return shortfall(rule, usable, request, set_aside) is None
 
 
 def _completion(items: Sequence[Candidate], calendar: Calendar, today: dt.date) -> dt.date:
     """The latest day ``items`` can complete, within every limit of ``calendar``."""
     dates = schedule(items, calendar)
     return max((d.finish for d in dates.values()), default=today)
-
-
-def _timeline(dates: Mapping[str, Scheduled]) -> tuple[tuple[dt.date, str, float], ...]:
-    """Self-study hours by week and item, in order."""
-    return tuple(
-        sorted(
-            (week, item_id, hours)
-            for item_id, scheduled in dates.items()
-            for week, hours in scheduled.hours_by_week.items()
-        )
-    )
-
-
-def _not_proven(solution: Solution, objective: Objective) -> str | None:
-    """A warning that says how far the plan is proved, when it is not proved best."""
-    if solution.status == "optimal":
-        return None
-    why = "at the time limit" if solution.termination == "time_limit" else "early"
-    if COST.name not in solution.proven:
-        bound = (
-            f": the cheapest possible plan costs at most {solution.gap:.2%} less"
-            if solution.gap is not None
-            else ": a cheaper plan may exist"
-        )
-        return f"not proven cheapest: the solver stopped {why}{bound}"
-    undone = Objective(tuple(s for s in objective.stages if s.name not in solution.proven))
-    return (
-        f"the cost is proven least, but the solver stopped {why} before settling the "
-        f"ties ({undone.describe()})"
-    )
-
-
-def _planned_items(
-    catalog: Catalog, chosen: Sequence[Candidate], dates: Mapping[str, Scheduled]
-) -> tuple[PlannedItem, ...]:
-    """The chosen items as the plan lists them (activities first, each by id), with dates."""
-    items = []
-    for candidate in chosen:
-        source = catalog.item(candidate.id)
-        items.append(
-            PlannedItem(
-                id=candidate.id,
-                title=source.title,
-                is_exam=candidate.is_exam,
-                type=source.type if isinstance(source, Activity) else "exam",
-                kind=candidate.kind,
-                credits=candidate.credits,
-                cost=candidate.cents / 100,
-                hours=candidate.hours,
-                complete_by=candidate.do_by,
-                price=source.cost,
-                price_currency=source.currency or catalog.currency,
-                start=dates[candidate.id].start,
-                finish=dates[candidate.id].finish,
-                session=candidate.session,
-            )
-        )
-    return tuple(sorted(items, key=lambda item: (item.is_exam, item.id)))
