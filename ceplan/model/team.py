@@ -44,7 +44,17 @@ from ceplan.roster.models import Person, Roster
 from ceplan.status import Deadline
 from ceplan.units import hours_scale
 
-__all__ = ["Member", "OutOfTime", "Segment", "TeamModel", "build_team", "money_cents"]
+__all__ = [
+    "Member",
+    "OutOfTime",
+    "Segment",
+    "TeamModel",
+    "build_team",
+    "copies_of",
+    "money_cents",
+    "segments_of",
+    "who_may_pay",
+]
 
 
 @dataclass(frozen=True)
@@ -187,7 +197,7 @@ def build_team(
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
     people = sorted(roster.people, key=lambda p: p.id)
-    copied = _copies(catalog, roster, people, requests, segments, deadline)
+    copied = copies_of(catalog, roster, people, requests, segments, deadline)
     problem = pulp.LpProblem("ceplan_team", pulp.LpMinimize)
     used: set[str] = set()
     tags = {person.id: f"p{n}" for n, person in enumerate(people)}
@@ -314,7 +324,7 @@ def _check_time(deadline: Deadline | None) -> None:
         raise OutOfTime
 
 
-def _copies(
+def copies_of(
     catalog: Catalog,
     roster: Roster,
     people: Sequence[Any],
@@ -356,7 +366,7 @@ def _copies(
                     # Without weekly hours the day it is paid matters only for who pays: one
                     # copy per period and set of funds that may pay (one in all for a free
                     # item), the earliest.
-                    way = _who_may_pay(c, segment, roster)
+                    way = who_may_pay(c, segment, roster)
                     if way in alike:
                         continue
                     alike.add(way)
@@ -382,7 +392,7 @@ def _paying(c: Candidate, segment: Segment, roster: Roster) -> list[int]:
     return [f for f in segment.funds if kind in roster.funds[f].pays_for]
 
 
-def _who_may_pay(c: Candidate, segment: Segment, roster: Roster) -> tuple[Any, ...]:
+def who_may_pay(c: Candidate, segment: Segment, roster: Roster) -> tuple[Any, ...]:
     """The budget period and the funds that would pay for ``c`` paid in ``segment``."""
     if c.cents == 0:
         return ()
