@@ -53,6 +53,7 @@ __all__ = [
     "copies_of",
     "money_cents",
     "segments_of",
+    "ways_to_pay",
     "who_may_pay",
 ]
 
@@ -331,8 +332,16 @@ def copies_of(
     requests: Mapping[str, PlanRequest],
     segments: Sequence[Segment],
     deadline: Deadline | None,
+    *,
+    undominated: bool = True,
+    most: int | None = MAX_TEAM_VARIABLES,
 ) -> dict[str, list[tuple[Candidate, tuple[Candidate, int]]]]:
     """Each person's items, one copy per segment it may be paid in, with the item and segment.
+
+    With ``undominated``, items a best team plan never needs are left out first (see
+    :func:`_undominated`); without, every usable item is kept (pricing by columns weighs them
+    afresh under each set of prices). ``most`` is the size of model refused (``None``: no
+    limit, for callers that build no such model).
 
     Counted before anything is built: a team whose model would need more than
     :data:`~ceplan.limits.MAX_TEAM_VARIABLES` variables is refused here, in about the time it
@@ -352,28 +361,18 @@ def copies_of(
             calendar=request.calendar if request.timed else None,
         )
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
-        items = _undominated(items, rules, request, segments, roster)
+        if undominated:
+            items = _undominated(items, rules, request, segments, roster)
         copies: list[tuple[Candidate, tuple[Candidate, int]]] = []
         variables += 1 + len(rules)
         for c in items:
             opens = c.first or request.today
-            alike: set[tuple[Any, ...]] = set()
-            for n in _starts_in(c, request.today, segments):
+            for n, _ in ways_to_pay(c, request, segments, roster):
                 segment = segments[n]
-                if roster.budgets and segment.period is None:
-                    continue  # it could be paid from no period
-                if not request.timed:
-                    # Without weekly hours the day it is paid matters only for who pays: one
-                    # copy per period and set of funds that may pay (one in all for a free
-                    # item), the earliest.
-                    way = who_may_pay(c, segment, roster)
-                    if way in alike:
-                        continue
-                    alike.add(way)
                 copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
                 copies.append((copy, (c, n)))
                 variables += 1 + len(_paying(copy, segment, roster))
-            if variables > MAX_TEAM_VARIABLES:
+            if most is not None and variables > most:
                 raise PlanInputError(
                     f"the team's model would need more than {describe(MAX_TEAM_VARIABLES)} "
                     "variables (people x items x the days that budget periods and fund expiries "
@@ -381,6 +380,31 @@ def copies_of(
                     "item): plan fewer people at once, or fewer funds and budget periods"
                 )
         found[person.id] = copies
+    return found
+
+
+def ways_to_pay(
+    c: Candidate, request: PlanRequest, segments: Sequence[Segment], roster: Roster
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """The segments ``c`` may be paid in, each with who would pay (:func:`who_may_pay`).
+
+    Segments in no budget period are left out when the roster has budgets (the item could be
+    paid from none). Without weekly hours the day an item is paid matters only for who pays:
+    one segment per period and set of funds that may pay (one in all for a free item), the
+    earliest.
+    """
+    found: list[tuple[int, tuple[Any, ...]]] = []
+    alike: set[tuple[Any, ...]] = set()
+    for n in _starts_in(c, request.today, segments):
+        segment = segments[n]
+        if roster.budgets and segment.period is None:
+            continue
+        way = who_may_pay(c, segment, roster)
+        if not request.timed:
+            if way in alike:
+                continue
+            alike.add(way)
+        found.append((n, way))
     return found
 
 

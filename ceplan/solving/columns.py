@@ -43,19 +43,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ceplan.candidates.items import Candidate, drop_redundant
+from ceplan.candidates.items import Candidate, drop_redundant, usable_items
 from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.errors import PlanInputError
-from ceplan.model.team import Segment, copies_of, money_cents, segments_of, who_may_pay
+from ceplan.model.team import Segment, money_cents, segments_of, ways_to_pay
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
-from ceplan.solving.exact import credit_scale
-from ceplan.units import CREDIT_TOLERANCE, hours_scale
+from ceplan.solving.exact import credit_scale, units_needed
+from ceplan.units import hours_scale
 
 __all__ = ["Column", "ColumnStage", "ColumnsSolution", "price", "solve_by_columns"]
 
@@ -114,43 +114,39 @@ class ColumnsSolution:
     """Cents each fund pays."""
     columns: int
     """How many columns were generated in all."""
+    hours_scale: int
+    """The hours stage counts in whole steps of ``1 / hours_scale`` hours."""
 
 
 # -- the people as the pricing sees them ---------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Option:
-    """One way to take an item: paid in segment ``segment``, in payment class ``klass``."""
-
-    segment: int
-    klass: int
-
-
-@dataclass
 class _Person:
-    """What pricing needs of one person: their items, each with its ways to be paid."""
+    """A person as the master sees them, with the pricer of everyone alike."""
 
     id: str
     priority: int
-    rules: tuple[PathRule, ...]
-    earned: float
-    passed: Mapping[str, int]
-    items: list[Candidate]
-    options: dict[str, list[_Option]]
     too_late: bool
-    signature: tuple[Any, ...] = field(default=())
-    """Inputs that decide the person's columns (people alike are priced once)."""
+    pricer: _Pricer
 
 
 def _people(
     catalog: Catalog, roster: Roster, today: dt.date, requests: Mapping[str, PlanRequest]
 ) -> tuple[list[_Person], list[tuple[int | None, tuple[int, ...]]], list[Segment]]:
+    """The people, the payment classes and the segments of days.
+
+    People alike in tier, what they earned and passed, and what decides their usable items
+    (their do-by date, the items set aside, whether they sit exams) share one pricer: their
+    columns are alike.
+    """
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
     people = sorted(roster.people, key=lambda p: p.id)
-    copied = copies_of(catalog, roster, people, requests, segments, None)
     classes: dict[tuple[Any, ...], int] = {}
+    pricers: dict[tuple[Any, ...], _Pricer] = {}
+    usable: dict[tuple[Any, ...], tuple[list[Candidate], list[Any], tuple[Any, ...]]] = {}
+    ways: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     found = []
     for person in people:
         request = requests[person.id]
@@ -159,41 +155,157 @@ def _people(
                 "planning by columns does not yet take weekly hours or days away "
                 f"(person '{person.id}')"
             )
-        items: dict[str, Candidate] = {}
-        options: dict[str, list[_Option]] = {}
-        for copy, (item, n) in copied[person.id]:
-            way = who_may_pay(copy, segments[n], roster)
-            key = way if way else (None, ())
-            klass = classes.setdefault(key, len(classes))
-            items.setdefault(item.id, item)
-            options.setdefault(item.id, []).append(_Option(n, klass))
-        rules = tuple(catalog.tiers[person.tier].paths)
-        signature = (
-            person.tier,
-            request.earned,
-            tuple(sorted(request.passed)),
-            request.complete_by,
-            request.too_late,
-            tuple((i, tuple((o.segment, o.klass) for o in options[i])) for i in sorted(items)),
-        )
-        found.append(
-            _Person(
-                id=person.id,
-                priority=person.priority,
-                rules=rules,
-                earned=request.earned,
-                passed=dict(request.passed),
-                items=[items[i] for i in sorted(items)],
-                options=options,
-                too_late=request.too_late,
-                signature=signature,
+        # People alike in what decides their usable items share them and their ways to pay;
+        # alike in those and in their rules, they share a pricer.
+        key = (request.complete_by, request.completed | request.excluded, request.allow_exams)
+        if key not in usable:
+            items, options = [], []
+            found_items = usable_items(
+                catalog,
+                today=request.today,
+                complete_by=request.complete_by,
+                unavailable_ids=request.completed | request.excluded,
+                allow_exams=request.allow_exams,
             )
-        )
+            for c in sorted(found_items, key=lambda c: c.id):
+                way_key = (c.id, c.first, c.finish_by, c.work_until)
+                if way_key not in ways:
+                    ways[way_key] = [
+                        (n, classes.setdefault(way or (None, ()), len(classes)))
+                        for n, way in ways_to_pay(c, request, segments, roster)
+                    ]
+                if ways[way_key]:
+                    items.append(c)
+                    options.append(ways[way_key])
+            content = tuple((c.id, tuple(o)) for c, o in zip(items, options, strict=True))
+            usable[key] = (items, options, content)
+        items, options, content = usable[key]
+        signature = (person.tier, request.earned, request.passed, content)
+        if signature not in pricers:
+            pricers[signature] = _Pricer(
+                items,
+                options,
+                tuple(catalog.tiers[person.tier].paths),
+                request.earned,
+                dict(request.passed),
+            )
+        found.append(_Person(person.id, person.priority, request.too_late, pricers[signature]))
     ordered = sorted(classes, key=lambda k: classes[k])
     return found, [(k[0], tuple(k[1])) for k in ordered], segments
 
 
 # -- pricing -------------------------------------------------------------------------------
+
+
+class _Pricer:
+    """One person's pricing problem (or that of everyone alike), its arrays made once.
+
+    Under each set of prices, :meth:`best` finds the cheapest plan: each item at its cheapest
+    way to be paid, the exams of each kind a path needs (the cheapest, ties by id), and the
+    activities by a covering knapsack (:func:`_cover`).
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Candidate],
+        options: Sequence[Sequence[tuple[int, int]]],
+        rules: Sequence[PathRule],
+        earned: float,
+        passed: Mapping[str, int],
+    ) -> None:
+        self.items = list(items)
+        self.rules = list(rules)
+        self.earned, self.passed = earned, dict(passed)
+        self.starts = np.cumsum([0] + [len(o) for o in options[:-1]]).astype(np.int64)
+        flat = [(n, segment, klass) for n, o in enumerate(options) for segment, klass in o]
+        self.option_item = np.array([f[0] for f in flat], dtype=np.int64)
+        self.option_segment = np.array([f[1] for f in flat], dtype=np.int64)
+        self.option_klass = np.array([f[2] for f in flat], dtype=np.int64)
+        self.cents = np.array([c.cents for c in self.items], dtype=np.float64)
+        self.hours = np.array([c.hours for c in self.items], dtype=np.float64)
+        self.activities = np.array(
+            [n for n, c in enumerate(self.items) if not c.is_exam], dtype=np.int64
+        )
+        credits = [self.items[n].credits for n in self.activities]
+        scale = credit_scale([*credits, *(rule.credits - earned for rule in rules)])
+        if scale is None:
+            raise PlanInputError(
+                "planning by columns needs credits in steps of at least 1/10,000 of a credit"
+            )
+        self.units = np.array([round(c * scale) for c in credits], dtype=np.int64)
+        self.goals = [units_needed(rule.credits - earned, scale) for rule in rules]
+        self.exams: dict[str, list[int]] = {}
+        for n, c in enumerate(self.items):
+            if c.is_exam and c.kind:
+                self.exams.setdefault(c.kind, []).append(n)
+
+    def best(
+        self, u: np.ndarray, v: float, step: int
+    ) -> tuple[float, tuple[tuple[str, int], ...], tuple[tuple[int, int], ...], int] | None:
+        """The cheapest plan under class prices ``u`` and ``v`` an hour step, as a column's data.
+
+        Its price, its items with their segments, its cents by class, and its hours in steps of
+        ``1 / step`` hours.
+        """
+        if not self.items:
+            way = np.zeros(0, dtype=np.int64)
+            cost = np.zeros(0)
+        else:
+            price = self.cents[self.option_item] * u[self.option_klass]
+            order = np.lexsort((self.option_segment, price, self.option_item))
+            way = order[self.starts]  # each item's cheapest way (then the earliest segment)
+            cost = price[way] + self.hours * step * v
+        found = self.cheapest(cost)
+        if found is None:
+            return None
+        picked = found[1]
+        items = tuple((self.items[n].id, int(self.option_segment[way[n]])) for n in picked)
+        cents: dict[int, int] = {}
+        for n in picked:
+            if self.items[n].cents:
+                klass = int(self.option_klass[way[n]])
+                cents[klass] = cents.get(klass, 0) + self.items[n].cents
+        hours = sum(round(self.items[n].hours * step) for n in picked)
+        return float(sum(cost[n] for n in picked)), items, tuple(sorted(cents.items())), hours
+
+    def cheapest(self, cost: np.ndarray) -> tuple[float, list[int]] | None:
+        """The least ``cost`` (one per item, at least 0) of an irredundant plan, and its items.
+
+        The items are places in :attr:`items`, in order; ``None`` when no path can be met.
+        """
+        best: tuple[float, int, list[int]] | None = None
+        for index, rule in enumerate(self.rules):
+            chosen: list[int] = []
+            value = 0.0
+            for kind, count in sorted(rule.exams.items()):
+                missing = count - self.passed.get(kind, 0)
+                if missing <= 0:
+                    continue
+                offered = self.exams.get(kind, [])
+                if len(offered) < missing:
+                    break
+                picked = sorted(offered, key=lambda n: (cost[n], n))[:missing]
+                chosen += picked
+                value += float(sum(cost[n] for n in picked))
+            else:
+                goal = self.goals[index]
+                if goal > 0:
+                    found = _cover(self.units, cost[self.activities], goal)
+                    if found is None:
+                        continue
+                    value += found[0]
+                    chosen += [int(self.activities[n]) for n in found[1]]
+                if best is None or value < best[0] - 1e-9 * max(1.0, abs(value)):
+                    best = (value, index, chosen)
+        if best is None:
+            return None
+        _, index, chosen = best
+        kept = drop_redundant(
+            [self.items[n] for n in chosen], self.rules[index], self.earned, self.passed
+        )
+        place = {c.id: n for n, c in enumerate(self.items)}
+        picked = sorted(place[c.id] for c in kept)
+        return float(sum(cost[n] for n in picked)), picked
 
 
 def price(
@@ -202,14 +314,11 @@ def price(
     earned: float,
     passed: Mapping[str, int],
     cost: Mapping[str, float],
-) -> tuple[float, int, list[Candidate]] | None:
-    """The least ``cost`` of a plan that meets one of ``rules``, its path and items.
+) -> tuple[float, list[str]] | None:
+    """The least ``cost`` of an irredundant plan that meets one of ``rules``, and its items.
 
-    ``cost`` gives each item's price (at least 0). Exams: of each kind, the cheapest the path
-    still needs (ties by id); activities: a covering knapsack over their credits by dynamic
-    programming, exact over the credits counted in whole units
-    (:func:`~ceplan.solving.exact.credit_scale`). The plan is made irredundant. ``None``
-    when no path can be met.
+    ``cost`` gives each item's price (at least 0); each item has one way to be paid. ``None``
+    when no path can be met. (:class:`_Pricer` is the same search over arrays.)
 
     Examples
     --------
@@ -217,72 +326,54 @@ def price(
     >>> day = dt.date(2027, 1, 1)
     >>> a, b, c = (Candidate(i, False, None, k, 0, 0.0, day) for i, k in
     ...            (("a", 20), ("b", 30), ("c", 50)))
-    >>> value, path, chosen = price([a, b, c], [PathRule(credits=50)], 0.0, {},
-    ...                             {"a": 1.0, "b": 1.5, "c": 3.0})
-    >>> value, path, [x.id for x in chosen]
-    (2.5, 0, ['a', 'b'])
+    >>> price([a, b, c], [PathRule(credits=50)], 0.0, {}, {"a": 1.0, "b": 1.5, "c": 3.0})
+    (2.5, ['a', 'b'])
     """
-    best: tuple[float, int, list[Candidate]] | None = None
-    activities = [c for c in items if not c.is_exam]
-    for index, rule in enumerate(rules):
-        chosen: list[Candidate] = []
-        value = 0.0
-        feasible = True
-        for kind, count in sorted(rule.exams.items()):
-            missing = count - passed.get(kind, 0)
-            if missing <= 0:
-                continue
-            offered = sorted(
-                (c for c in items if c.is_exam and c.kind == kind), key=lambda c: (cost[c.id], c.id)
-            )
-            if len(offered) < missing:
-                feasible = False
-                break
-            chosen += offered[:missing]
-            value += sum(cost[c.id] for c in offered[:missing])
-        if not feasible:
-            continue
-        need = rule.credits - earned
-        if need > CREDIT_TOLERANCE:
-            found = _knapsack(activities, need, cost)
-            if found is None:
-                continue
-            value += found[0]
-            chosen += found[1]
-        if best is None or value < best[0] - 1e-12:
-            kept = drop_redundant(chosen, rule, earned, passed)
-            best = (sum(cost[c.id] for c in kept), index, kept)
-    return best
-
-
-def _knapsack(
-    activities: Sequence[Candidate], need: float, cost: Mapping[str, float]
-) -> tuple[float, list[Candidate]] | None:
-    """The least cost of activities earning at least ``need`` credits, and which."""
-    scale = credit_scale([c.credits for c in activities] + [need]) or 100
-    units = [round(c.credits * scale) for c in activities]
-    goal = math.ceil(need * scale - CREDIT_TOLERANCE * scale)
-    if sum(units) < goal:
+    ordered = sorted(items, key=lambda c: c.id)
+    pricer = _Pricer(ordered, [[(0, 0)] for _ in ordered], rules, earned, passed)
+    found = pricer.cheapest(np.array([cost[c.id] for c in ordered], dtype=np.float64))
+    if found is None:
         return None
+    return found[0], [ordered[n].id for n in found[1]]
+
+
+def _cover(units: np.ndarray, cost: np.ndarray, goal: int) -> tuple[float, list[int]] | None:
+    """The least ``cost`` of items whose ``units`` add up to ``goal`` or more, and which.
+
+    A covering knapsack by dynamic programming over the units (``best[j]``: the least cost of
+    ``j`` units or more from the items so far); only items that could be in a cheapest cover
+    are walked: of each size, the cheapest ``ceil(goal / size)``.
+    """
+    if int(units.sum()) < goal:
+        return None
+    # Of each size, more than ceil(goal / size) items are never needed: keep the cheapest.
+    order = np.lexsort((np.arange(len(units)), cost, units))
+    keep = []
+    size, taken = -1, 0
+    for n in order:
+        if units[n] != size:
+            size, taken = int(units[n]), 0
+        if size > 0 and taken < -(-goal // size):
+            keep.append(int(n))
+            taken += 1
+    keep.sort()
     best = np.full(goal + 1, np.inf)
     best[0] = 0.0
     reach = np.arange(goal + 1)
-    took = np.zeros((len(activities), goal + 1), dtype=bool)
-    for n, c in enumerate(activities):
-        if units[n] <= 0:
-            continue
-        before = best[np.maximum(reach - units[n], 0)] + cost[c.id]
+    took = np.zeros((len(keep), goal + 1), dtype=bool)
+    for row, n in enumerate(keep):
+        before = best[np.maximum(reach - units[n], 0)] + cost[n]
         better = before < best - 1e-12
-        took[n] = better
+        took[row] = better
         best = np.where(better, before, best)
     if not math.isfinite(best[goal]):
         return None
     chosen, left = [], goal
-    for n in range(len(activities) - 1, -1, -1):
-        if left > 0 and took[n, left]:
-            chosen.append(activities[n])
-            left = max(0, left - units[n])
-    return float(best[goal]), chosen[::-1]
+    for row in range(len(keep) - 1, -1, -1):
+        if left > 0 and took[row, left]:
+            chosen.append(keep[row])
+            left = max(0, left - int(units[keep[row]]))
+    return float(best[goal]), sorted(chosen)
 
 
 # -- the master ----------------------------------------------------------------------------
@@ -451,7 +542,7 @@ def solve_by_columns(
             for person in roster.people
         }
     people, classes, segments = _people(catalog, roster, today, requests)
-    scale = hours_scale(c.hours for p in people for c in p.items)
+    scale = hours_scale(c.hours for p in people for c in p.pricer.items)
     budget = [money_cents(catalog, b.amount) for b in roster.budgets]
     funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
     master = _Master(people, classes, budget, funds)
@@ -473,7 +564,8 @@ def solve_by_columns(
         elif kind == "pay" and values[j] > 1e-6:
             f, _ = master.pays[j]
             paid[f] = paid.get(f, 0.0) + float(values[j])
-    return ColumnsSolution(tuple(stages), chosen, paid, sum(1 for k in master.kind if k == "plan"))
+    columns = sum(1 for k in master.kind if k == "plan")
+    return ColumnsSolution(tuple(stages), chosen, paid, columns, scale)
 
 
 def _stage_value(name: str, minimised: float) -> float:
@@ -494,14 +586,15 @@ def _generate(
     for _ in range(_MAX_ROUNDS):
         value, _, duals = master.solve(name, integer=False)
         u, v, constants = _weights(master, name, duals)
-        priced: dict[tuple[Any, ...], Any] = {}
+        priced: dict[int, Any] = {}
         added = 0
         for person in people:
             if person.too_late:
                 continue
-            if person.signature not in priced:
-                priced[person.signature] = _best_column(person, u, v, scale)
-            found = priced[person.signature]
+            pricer = id(person.pricer)
+            if pricer not in priced:
+                priced[pricer] = person.pricer.best(u, v, scale)
+            found = priced[pricer]
             if found is None:
                 continue
             cost, items, cents, hours = found
@@ -516,28 +609,3 @@ def _generate(
         if not added:
             return value
     return value
-
-
-def _best_column(
-    person: _Person, u: np.ndarray, v: float, scale: int
-) -> tuple[float, tuple[tuple[str, int], ...], tuple[tuple[int, int], ...], int] | None:
-    """The person's cheapest plan under the prices, as a column's data."""
-    best_option: dict[str, _Option] = {}
-    cost: dict[str, float] = {}
-    for c in person.items:
-        options = person.options[c.id]
-        option = min(options, key=lambda o: (c.cents * u[o.klass], o.segment))
-        best_option[c.id] = option
-        # A hair of the real cost: among plans alike in price, the cheaper and shorter.
-        cost[c.id] = c.cents * u[option.klass] + c.hours * scale * v
-    found = price(person.items, person.rules, person.earned, person.passed, cost)
-    if found is None:
-        return None
-    value, _, chosen = found
-    items = tuple(sorted((c.id, best_option[c.id].segment) for c in chosen))
-    cents: dict[int, int] = {}
-    for c in chosen:
-        k = best_option[c.id].klass
-        cents[k] = cents.get(k, 0) + c.cents
-    hours = sum(round(c.hours * scale) for c in chosen)
-    return value, items, tuple(sorted(cents.items())), hours

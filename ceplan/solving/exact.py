@@ -43,7 +43,15 @@ from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["MAX_CELLS", "MAX_SCALE", "PathBest", "applies", "best_by_path", "credit_scale"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_SCALE",
+    "PathBest",
+    "applies",
+    "best_by_path",
+    "credit_scale",
+    "units_needed",
+]
 
 MAX_SCALE = 10_000
 """The finest credit unit the exact search counts in: a ten-thousandth of a credit."""
@@ -114,7 +122,7 @@ def credit_scale(values: Sequence[float]) -> int | None:
     return scale
 
 
-def _units(need: float, scale: int) -> int:
+def units_needed(need: float, scale: int) -> int:
     """The credit units a path still needs: met iff earned units reach this."""
     if need <= CREDIT_TOLERANCE:
         return 0
@@ -129,7 +137,7 @@ def applies(
     scale = credit_scale(activities)
     if scale is None:
         return None
-    capacity = max((_units(rule.credits - earned, scale) for rule in rules), default=0)
+    capacity = max((units_needed(rule.credits - earned, scale) for rule in rules), default=0)
     if (len(activities) + 1) * (capacity + 1) > MAX_CELLS:
         return None
     return scale
@@ -146,7 +154,7 @@ def best_by_path(
     exams = _exams_by_kind(candidates)
     activities = sorted((c for c in candidates if not c.is_exam), key=lambda c: c.id)
     needs = {p: still_needed(rule, earned, passed) for p, rule in rules.items()}
-    units = {p: _units(credits, scale) for p, (credits, _) in needs.items()}
+    units = {p: units_needed(credits, scale) for p, (credits, _) in needs.items()}
     table = _Knapsack(activities, scale, max(units.values(), default=0))
     result: dict[int, PathBest | None] = {}
     for p, (_, exams_needed) in needs.items():
