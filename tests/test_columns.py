@@ -7,18 +7,23 @@ import datetime as dt
 from pathlib import Path
 
 import pulp
+import pytest
 from hypothesis import given, settings
 
 import ceplan
 from ceplan.candidates.items import Candidate, meets
 from ceplan.catalogue.models import PathRule
 from ceplan.model.team import build_team
+from ceplan.planning.columns import ByColumns, plan_by_columns
 from ceplan.requests.person import make_request
+from ceplan.requests.team import make_team_request
 from ceplan.roster.models import Roster
+from ceplan.solving.backends import make_solver
 from ceplan.solving.columns import ColumnsSolution, price, solve_by_columns
 from ceplan.solving.team import solve_team
+from ceplan.status import Deadline
 from tests.conftest import examples
-from tests.test_team_model import TODAY, teams
+from tests.test_team_model import TODAY, check, check_irredundant, teams
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "team.yaml"
 
@@ -37,7 +42,7 @@ def check_rules(solution: ColumnsSolution, catalog: ceplan.Catalog, roster: Rost
         column = solution.chosen.get(person.id)
         if column is None:
             continue
-        chosen = [items[i] for i, _ in column.items]
+        chosen = [items[taking.id] for taking in column.items]
         candidates = [
             Candidate(
                 c.id,
@@ -117,3 +122,105 @@ def test_each_stage_brackets_the_single_models_optimum(team: tuple[ceplan.Catalo
         if abs(stage.value - best) >= tolerance:
             break  # the later stages hold another value: nothing to compare
     check_rules(solution, catalog, roster)
+
+
+# -- the whole plan by columns (ceplan/planning/columns.py, plan_team(method="columns")) ------
+
+
+def by_columns(catalog: ceplan.Catalog, roster: Roster) -> ByColumns:
+    from ceplan.planning.team import _alone_plans
+
+    request = make_team_request(catalog, roster, today=TODAY)
+    alone = _alone_plans(request, Deadline(), "auto")
+    return plan_by_columns(request, make_solver("highs"), Deadline(), alone)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(teams(most_people=4))
+def test_a_plan_by_columns_keeps_every_rule_and_matches_the_single_model_where_proved(
+    team: tuple[ceplan.Catalog, Roster],
+) -> None:
+    """Every rule of SPEC 7 (the single model's independent checker), irredundant plans, and:
+    the priority renewed never above the optimum; a plan called optimal has the single model's
+    priority, out-of-pocket spend and hours; one not called optimal names a stage, its gap."""
+    catalog, roster = team
+    found = by_columns(catalog, roster)
+    solution = found.solution
+    check(solution, catalog, roster)
+    check_irredundant(solution, catalog, roster)
+    model = build_team(catalog, roster, today=TODAY)
+    single = solve_team(model)
+    assert solution.priority <= single.priority + 1e-6
+    hours = sum(t.hours for taken in solution.taken.values() for t in taken)
+    single_hours = sum(t.hours for taken in single.taken.values() for t in taken)
+    if solution.status == "optimal":
+        assert solution.priority == pytest.approx(single.priority)
+        assert solution.out_of_pocket == pytest.approx(single.out_of_pocket, abs=0.01)
+        assert hours == pytest.approx(single_hours)
+    else:
+        assert solution.stopped_in in ("out_of_pocket", "hours", "priority")
+        assert solution.gap is not None and 0.0 < solution.gap <= 1.0
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(teams(ample=True))
+def test_by_columns_with_ample_budgets_everyone_gets_their_one_person_plan(
+    team: tuple[ceplan.Catalog, Roster],
+) -> None:
+    catalog, roster = team
+    solution = by_columns(catalog, roster).solution
+    check(solution, catalog, roster)
+    for person in roster.people:
+        own = ceplan.optimise(catalog, person.tier, today=TODAY, **person.inputs())
+        assert solution.renews[person.id] == (own.status == "optimal")
+        taken = solution.taken[person.id]
+        if own.status == "optimal":
+            assert sorted(t.item for t in taken) == sorted(own.items["id"])
+            dates = {t.item: (t.start, t.finish, t.complete_by) for t in taken}
+            assert dates == {
+                item.id: (item.start, item.finish, item.complete_by) for item in own.planned
+            }
+
+
+def test_plan_team_by_columns_says_what_is_proved(capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = ceplan.load_catalog()
+    roster = untimed(ceplan.load_roster(EXAMPLE, catalog=catalog, today="2026-11-29"))
+    plan = ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
+    single = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    assert plan.out_of_pocket == single.out_of_pocket and not plan.at_risk
+    verdict = plan.verdict
+    assert verdict.proven[0] == "priority"
+    if verdict.status != "optimal":
+        assert verdict.stopped_in == "out_of_pocket" and verdict.gap is not None
+    with pytest.raises(ceplan.PlanInputError, match="method must be one of single, columns"):
+        ceplan.plan_team(catalog, roster, today="2026-11-29", method="fast")
+    timed = ceplan.load_roster(EXAMPLE, catalog=catalog, today="2026-11-29")
+    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
+        ceplan.plan_team(catalog, timed, today="2026-11-29", method="columns")
+
+
+def test_the_team_command_plans_by_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import yaml
+
+    from ceplan.cli.main import main
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for person in data["people"]:
+        person.pop("hours_per_week", None)
+        person.pop("unavailable", None)
+    roster = tmp_path / "team.yaml"
+    roster.write_text(yaml.safe_dump(data), encoding="utf-8")
+    argv = ["team", str(roster), "--today", "2026-11-29", "--format", "json"]
+    assert main([*argv, "--method", "columns"]) == 0
+    by_columns = json.loads(capsys.readouterr().out)
+    assert main(argv) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert by_columns["totals"] == single["totals"]
+    assert by_columns["proven"][0] == "priority"
+    assert main(["team", str(EXAMPLE), "--today", "2026-11-29", "--method", "columns"]) == 2
+    err = capsys.readouterr().err
+    assert "does not yet take weekly hours" in err and len(err.splitlines()) == 1

@@ -126,7 +126,7 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     import datetime as dt
 
     from ceplan.model.team import build_team
-    from ceplan.planning.team import _alone_plans, _team_plan
+    from ceplan.planning.team import _alone_plans, _reasons, _team_plan
     from ceplan.requests.team import make_team_request
     from ceplan.solving.backends import make_solver
     from ceplan.solving.team import solve_team
@@ -143,7 +143,13 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     solution = dataclasses.replace(solve_team(model), status="feasible", termination="time_limit")
     finish = Deadline(10.0)
     alone = _alone_plans(request, finish, "auto")
-    plan = _team_plan(catalog, tight, model, solution, today, finish, alone, make_solver("highs"))
+    highs = make_solver("highs")
+    amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
+
+    def why(person: ceplan.Person) -> tuple[str, ...]:
+        return _reasons(catalog, tight, model, person, solution, finish, alone, highs)
+
+    plan = _team_plan(catalog, tight, solution, today, alone, highs, amounts, why)
     assert plan.status == "feasible" and plan.at_risk
     for outcome in plan.at_risk:
         person = next(p for p in tight.people if p.id == outcome.id)

@@ -316,6 +316,14 @@ def _add_team(commands: Any) -> None:
         "auto (default): HiGHS for the team, and each person's own plan (for the reasons) as "
         "optimise makes it",
     )
+    team.add_argument(
+        "--method",
+        choices=["single", "columns"],
+        default="single",
+        help="single (default): one integer programme for the whole team; columns: column "
+        "generation for large teams (people without weekly hours or days away), each stage's "
+        "bound reported",
+    )
 
 
 def _team(args: argparse.Namespace) -> int:
@@ -345,6 +353,7 @@ def _team(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
         solver=args.solver,
+        method=args.method,
     )
     if args.format == "xlsx":
         from ceplan.rendering.xlsx import team_workbook

@@ -180,8 +180,12 @@ def build_team(
     extra_money: bool = False,
     requests: Mapping[str, PlanRequest] | None = None,
     deadline: Deadline | None = None,
+    cents: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> TeamModel:
     """The team's integer programme (pure: no solving, no I/O).
+
+    ``cents`` replaces what the budget periods and funds hold (whole cents of the catalogue's
+    currency, in the roster's order): a person planned alone with what a team's plan gave them.
 
     With ``extra_money``, each budget period gets a whole variable ``extra_<n>`` (cents added
     to its amount), to learn how much more money would renew someone. ``requests`` are the
@@ -230,8 +234,16 @@ def build_team(
         requests=dict(requests),
         copied=copied,
         hours_scale=scale,
-        fund_cents=[money_cents(catalog, fund.amount, fund.currency) for fund in roster.funds],
-        budget_cents=[money_cents(catalog, budget.amount) for budget in roster.budgets],
+        fund_cents=(
+            [money_cents(catalog, fund.amount, fund.currency) for fund in roster.funds]
+            if cents is None
+            else list(cents[1])
+        ),
+        budget_cents=(
+            [money_cents(catalog, budget.amount) for budget in roster.budgets]
+            if cents is None
+            else list(cents[0])
+        ),
         tags=tags,
     )
     for n in range(len(roster.budgets)):

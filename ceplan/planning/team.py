@@ -16,6 +16,7 @@ import pandas as pd
 import pulp
 
 from ceplan.catalogue.models import Catalog, to_cents
+from ceplan.errors import PlanInputError
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
@@ -39,6 +40,7 @@ def plan_team(
     time_limit: Any = None,
     progress: Callable[[str], None] | None = None,
     solver: str | Solver | Any | None = None,
+    method: str = "single",
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
@@ -70,6 +72,13 @@ def plan_team(
         :class:`~ceplan.solving.backends.Solver` or a PuLP solver object is used as given. Each
         person's own plan (for the fallback and the reasons) is made as :func:`ceplan.optimise`
         makes it with the same choice.
+    method
+        ``"single"`` (default): one integer programme for the whole team, every stage proved
+        (or the gap said). ``"columns"`` (SPEC 8, for large teams; people without weekly hours
+        or days away for now): the first three stages by column generation
+        (:mod:`ceplan.solving.columns`), each reporting its value and bound, then each person
+        alone (:mod:`ceplan.planning.columns`). A stage whose bound is not met is reported as
+        not proved, with its gap.
 
     Raises
     ------
@@ -82,7 +91,17 @@ def plan_team(
         For a solver that is unknown or not installed (before anything is built).
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
-    return _plan(request, _Solvers.of(solver), as_progress(progress))
+    return _plan(request, _Solvers.of(solver), as_progress(progress), _method(method))
+
+
+METHODS = ("single", "columns")
+"""How a team may be planned (see :func:`plan_team`)."""
+
+
+def _method(method: Any) -> str:
+    if method not in METHODS:
+        raise PlanInputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    return str(method)
 
 
 @dataclass(frozen=True)
@@ -100,13 +119,28 @@ class _Solvers:
 
 
 def _plan(
-    request: TeamRequest, solvers: _Solvers, progress: Callable[[str], None] | None = None
+    request: TeamRequest,
+    solvers: _Solvers,
+    progress: Callable[[str], None] | None = None,
+    method: str = "single",
 ) -> TeamPlan:
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
     deadline = Deadline(limit)
     finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
     alone = _alone_plans(request, finish, solvers.choice)
+    if method == "columns":
+        from ceplan.planning.columns import plan_by_columns
+
+        found = plan_by_columns(request, solvers.milp, deadline, alone, progress)
+        amounts = (found.budget_cents, found.fund_cents)
+
+        def own_cost(person: Person) -> tuple[str, ...]:
+            return _not_renewed(catalog, alone(person))
+
+        return _team_plan(
+            catalog, roster, found.solution, day, alone, solvers.milp, amounts, own_cost
+        )
     try:
         model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
     except OutOfTime:
@@ -120,7 +154,12 @@ def _plan(
         fallback=lambda: _own_plans(roster, alone),
         solver=solvers.milp,
     )
-    return _team_plan(catalog, roster, model, solution, day, finish, alone, solvers.milp)
+    amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
+
+    def why(person: Person) -> tuple[str, ...]:
+        return _reasons(catalog, roster, model, person, solution, finish, alone, solvers.milp)
+
+    return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
 
 
 def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callable[[Person], Plan]:
@@ -219,13 +258,18 @@ _NO_PLAN_IN_TIME = "no plan was found before the time limit"
 def _team_plan(
     catalog: Catalog,
     roster: Roster,
-    model: TeamModel,
     solution: TeamSolution,
     today: dt.date,
-    finish: Deadline,
     alone: Callable[[Person], Plan],
     solver: Solver,
+    amounts: tuple[Sequence[int], Sequence[int]],
+    why: Callable[[Person], tuple[str, ...]],
 ) -> TeamPlan:
+    """The plan as a manager reads it.
+
+    ``amounts`` are the budget periods' and funds' cents; ``why`` gives the reasons of a
+    person at risk.
+    """
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
     spent = dict.fromkeys(periods, 0)
@@ -264,7 +308,7 @@ def _team_plan(
         elif solution.status == "unknown":
             reasons = (_NO_PLAN_IN_TIME,)
         else:
-            reasons = _reasons(catalog, roster, model, person, solution, finish, alone, solver)
+            reasons = why(person)
         outcomes.append(
             PersonOutcome(
                 id=person.id,
@@ -279,13 +323,13 @@ def _team_plan(
             )
         )
     budget_uses = tuple(
-        BudgetUse(b.name, b.start, b.end, money_value(model.budget_cents[n]), money_value(spent[n]))
+        BudgetUse(b.name, b.start, b.end, money_value(amounts[0][n]), money_value(spent[n]))
         for n, b in enumerate(roster.budgets)
     )
     fund_uses = tuple(
         FundUse(
             name=f.name,
-            amount=money_value(model.fund_cents[n]),
+            amount=money_value(amounts[1][n]),
             currency=f.currency or catalog.currency,
             given=_given(f),
             expires=f.expires,
@@ -622,3 +666,13 @@ def what_if(
         request.catalog, other, today=request.today, time_limit=request.time_limit
     )
     return TeamComparison(_plan(request, solvers), _plan(changed, solvers))
+
+
+def _not_renewed(catalog: Catalog, alone: Plan) -> tuple[str, ...]:
+    """Why a person is at risk in a plan by columns: what is known without more solving."""
+    if alone.status == "unknown":
+        return ("no plan of their own was found before the time limit",)
+    if not alone.found:
+        return tuple(alone.reasons) or ("no plan renews this certification in time",)
+    own = format_money(alone.total_cost, catalog.currency)
+    return (f"not renewed in this plan; their own cheapest plan costs {own}",)

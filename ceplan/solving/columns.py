@@ -40,6 +40,7 @@ reasons are to follow; until then :func:`ceplan.plan_team` solves the single mod
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -57,7 +58,7 @@ from ceplan.roster.models import Roster
 from ceplan.solving.exact import credit_scale, units_needed
 from ceplan.units import hours_scale
 
-__all__ = ["Column", "ColumnStage", "ColumnsSolution", "price", "solve_by_columns"]
+__all__ = ["Column", "ColumnStage", "ColumnsSolution", "Taking", "price", "solve_by_columns"]
 
 _NOISE = 1e-9
 """Duals and reduced costs within this of 0 (relative to 1) are 0."""
@@ -69,11 +70,24 @@ STAGE_NAMES = ("priority", "out_of_pocket", "hours")
 
 
 @dataclass(frozen=True)
+class Taking:
+    """An item in a column: which, paid in which segment and payment class, at what cost."""
+
+    id: str
+    segment: int
+    klass: int
+    cents: int
+    item: Candidate
+    earliest: bool
+    """Whether it is paid in the first segment it can be paid in at all."""
+
+
+@dataclass(frozen=True)
 class Column:
     """One person's plan: items (catalogue id, segment), cents by payment class, hours."""
 
     person: str
-    items: tuple[tuple[str, int], ...]
+    items: tuple[Taking, ...]
     cents: tuple[tuple[int, int], ...]
     """By payment class (position): the cents the plan's items cost in it."""
     hours: int
@@ -112,6 +126,12 @@ class ColumnsSolution:
     """By person id: the column chosen (people without one are at risk)."""
     fund_paid: Mapping[int, float]
     """Cents each fund pays."""
+    payments: Mapping[tuple[int, int], int]
+    """Whole cents each fund (position) pays toward each payment class (position)."""
+    classes: tuple[tuple[int | None, tuple[int, ...]], ...]
+    """Each payment class: its budget period and the funds that may pay in it."""
+    segments: tuple[Segment, ...]
+    """The segments of days the columns' items are paid in."""
     columns: int
     """How many columns were generated in all."""
     hours_scale: int
@@ -129,6 +149,9 @@ class _Person:
     priority: int
     too_late: bool
     pricer: _Pricer
+    own: Mapping[str, Candidate]
+    """The person's own items by id: a pricer shared with others holds another's, whose
+    dates (the do-by date above all) may differ."""
 
 
 def _people(
@@ -146,6 +169,7 @@ def _people(
     classes: dict[tuple[Any, ...], int] = {}
     pricers: dict[tuple[Any, ...], _Pricer] = {}
     usable: dict[tuple[Any, ...], tuple[list[Candidate], list[Any], tuple[Any, ...]]] = {}
+    owned: dict[tuple[Any, ...], dict[str, Candidate]] = {}
     ways: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     found = []
     for person in people:
@@ -179,6 +203,7 @@ def _people(
                     options.append(ways[way_key])
             content = tuple((c.id, tuple(o)) for c, o in zip(items, options, strict=True))
             usable[key] = (items, options, content)
+            owned[key] = {c.id: c for c in items}
         items, options, content = usable[key]
         signature = (person.tier, request.earned, request.passed, content)
         if signature not in pricers:
@@ -189,7 +214,9 @@ def _people(
                 request.earned,
                 dict(request.passed),
             )
-        found.append(_Person(person.id, person.priority, request.too_late, pricers[signature]))
+        found.append(
+            _Person(person.id, person.priority, request.too_late, pricers[signature], owned[key])
+        )
     ordered = sorted(classes, key=lambda k: classes[k])
     return found, [(k[0], tuple(k[1])) for k in ordered], segments
 
@@ -221,6 +248,7 @@ class _Pricer:
         self.option_item = np.array([f[0] for f in flat], dtype=np.int64)
         self.option_segment = np.array([f[1] for f in flat], dtype=np.int64)
         self.option_klass = np.array([f[2] for f in flat], dtype=np.int64)
+        self.first_segment = np.array([min(o)[0] for o in options], dtype=np.int64)
         self.cents = np.array([c.cents for c in self.items], dtype=np.float64)
         self.hours = np.array([c.hours for c in self.items], dtype=np.float64)
         self.activities = np.array(
@@ -241,7 +269,7 @@ class _Pricer:
 
     def best(
         self, u: np.ndarray, v: float, step: int
-    ) -> tuple[float, tuple[tuple[str, int], ...], tuple[tuple[int, int], ...], int] | None:
+    ) -> tuple[float, tuple[Taking, ...], tuple[tuple[int, int], ...], int] | None:
         """The cheapest plan under class prices ``u`` and ``v`` an hour step, as a column's data.
 
         Its price, its items with their segments, its cents by class, and its hours in steps of
@@ -259,7 +287,17 @@ class _Pricer:
         if found is None:
             return None
         picked = found[1]
-        items = tuple((self.items[n].id, int(self.option_segment[way[n]])) for n in picked)
+        items = tuple(
+            Taking(
+                self.items[n].id,
+                int(self.option_segment[way[n]]),
+                int(self.option_klass[way[n]]),
+                self.items[n].cents,
+                self.items[n],
+                int(self.option_segment[way[n]]) == int(self.first_segment[n]),
+            )
+            for n in picked
+        )
         cents: dict[int, int] = {}
         for n in picked:
             if self.items[n].cents:
@@ -546,7 +584,7 @@ def solve_by_columns(
     budget = [money_cents(catalog, b.amount) for b in roster.budgets]
     funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
     master = _Master(people, classes, budget, funds)
-    seen: set[tuple[str, tuple[tuple[str, int], ...]]] = set()
+    seen: set[tuple[str, tuple[Taking, ...]]] = set()
     stages: list[ColumnStage] = []
     for name in STAGE_NAMES:
         bound = _generate(master, people, name, scale, seen)
@@ -558,14 +596,26 @@ def solve_by_columns(
     _, values, _ = master.solve(STAGE_NAMES[-1], integer=True)
     chosen = {}
     paid: dict[int, float] = {}
+    payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
         if kind == "plan" and values[j] > 0.5:
             chosen[column.person] = column
         elif kind == "pay" and values[j] > 1e-6:
-            f, _ = master.pays[j]
+            f, k = master.pays[j]
             paid[f] = paid.get(f, 0.0) + float(values[j])
+            # Whole cents: with the plans fixed the payments are a flow with whole capacities.
+            payments[f, k] = round(float(values[j]))
     columns = sum(1 for k in master.kind if k == "plan")
-    return ColumnsSolution(tuple(stages), chosen, paid, columns, scale)
+    return ColumnsSolution(
+        stages=tuple(stages),
+        chosen=chosen,
+        fund_paid=paid,
+        payments=payments,
+        classes=tuple(classes),
+        segments=tuple(segments),
+        columns=columns,
+        hours_scale=scale,
+    )
 
 
 def _stage_value(name: str, minimised: float) -> float:
@@ -597,7 +647,8 @@ def _generate(
             found = priced[pricer]
             if found is None:
                 continue
-            cost, items, cents, hours = found
+            cost, shared, cents, hours = found
+            items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
             if constants[person.id] + cost >= -_NOISE * max(1.0, abs(cost)):
                 continue
             key = (person.id, items)

@@ -1,0 +1,245 @@
+"""A team planned by columns (SPEC 8): the first stages for everyone, then each person alone.
+
+:func:`ceplan.solving.columns.solve_by_columns` settles who renews, the out-of-pocket spend
+and the hours for the whole team (stages 1 to 3 of :data:`~ceplan.objective.TEAM`). What that
+gives each person is then held, and each person is planned alone, as the single model's last
+stage does (:mod:`ceplan.solving.team`): their out-of-pocket money in each budget period and
+what each fund pays for them (the master's payments to each class shared out by person id,
+then item id, in whole cents), and an even share of what the periods and funds have left, so
+that with ample budgets each person gets their one-person plan. Alone, a person's plan is the
+single model's answer for a team of one with those amounts: no worse in any stage than the
+column (which fits them), with their own tie-break and dates. People do not touch each other
+then, so the answers put together keep every budget period and fund.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ceplan.model.schedule import schedule
+from ceplan.model.team import build_team, money_cents
+from ceplan.requests.person import PlanRequest
+from ceplan.requests.team import TeamRequest
+from ceplan.results.plan import Plan
+from ceplan.roster.models import Person, Roster
+from ceplan.solving.backends import Solver
+from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
+from ceplan.solving.team import Taken, TeamSolution, solve_team
+from ceplan.status import Deadline, Status
+
+__all__ = ["ByColumns", "plan_by_columns"]
+
+
+@dataclass(frozen=True)
+class ByColumns:
+    """A team's plan by columns: the merged solution and what the team's money was."""
+
+    solution: TeamSolution
+    stages: tuple[ColumnStage, ...]
+    """The first three stages' values and bounds."""
+    budget_cents: tuple[int, ...]
+    fund_cents: tuple[int, ...]
+
+
+def plan_by_columns(
+    request: TeamRequest,
+    solver: Solver,
+    deadline: Deadline,
+    alone: Callable[[Person], Plan],
+    progress: Callable[[str], None] | None = None,
+) -> ByColumns:
+    """Plan ``request``'s team by columns, then each person alone (see the module)."""
+    catalog, roster, today = request.catalog, request.roster, request.today
+    budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
+    funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
+    found = solve_by_columns(catalog, roster, today=today, requests=request.requests)
+    if progress is not None:
+        for stage in found.stages:
+            state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
+            progress(f"{stage.name.replace('_', ' ')}: {stage.value:g} ({state})")
+    held, shares, spare_funds = _held(found, budget, funds)
+    solutions: dict[str, TeamSolution] = {}
+    for person in sorted(roster.people, key=lambda p: p.id):
+        if person.id not in held:
+            continue
+        column = found.chosen[person.id]
+        own = alone(person)
+        ids = sorted(t.id for t in column.items)
+        if (
+            not spare_funds
+            and own.found
+            and ids == sorted(item.id for item in own.planned)
+            and all(t.earliest for t in column.items)
+        ):
+            # Their own one-person plan, paid as early as it can be, with no fund money to
+            # spare: nothing else within what they hold is better in any stage (the module).
+            request_of = request.requests[person.id]
+            solutions[person.id] = _own(
+                person.id,
+                person.priority,
+                own.path_index,
+                column,
+                shares[person.id],
+                found,
+                request_of,
+            )
+            continue
+        spend, paid = held[person.id]
+        team_of_one = roster.model_copy(update={"people": (person,)})
+        model = build_team(
+            catalog,
+            team_of_one,
+            today=today,
+            requests={person.id: request.requests[person.id]},
+            cents=(spend, paid),
+            deadline=deadline,
+        )
+        solutions[person.id] = solve_team(model, deadline=deadline, solver=solver)
+    return ByColumns(_merged(roster, found, solutions), found.stages, budget, funds)
+
+
+def _held(
+    found: ColumnsSolution, budget: Sequence[int], funds: Sequence[int]
+) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, dict[str, dict[int, int]]], bool]:
+    """What each person with a column may spend in each period and take from each fund.
+
+    Their own (the master's payments to each class shared out by person id, then item id),
+    and an even share (whole cents, rounded down) of what is left. Also each person's items'
+    fund payments (by item id, then fund), and whether any fund has money to share out.
+    """
+    left = dict(found.payments)
+    spent: dict[str, list[int]] = {}
+    used: dict[str, list[int]] = {}
+    shares: dict[str, dict[str, dict[int, int]]] = {}
+    for person in sorted(found.chosen):
+        spend, paid = [0] * len(budget), [0] * len(funds)
+        mine: dict[str, dict[int, int]] = {}
+        for taking in sorted(found.chosen[person].items, key=lambda t: t.id):
+            period, payers = found.classes[taking.klass]
+            rest = taking.cents
+            for f in sorted(payers):
+                share = min(left.get((f, taking.klass), 0), rest)
+                if share > 0:
+                    left[f, taking.klass] -= share
+                    paid[f] += share
+                    mine.setdefault(taking.id, {})[f] = share
+                    rest -= share
+            if period is not None:
+                spend[period] += rest
+        spent[person], used[person], shares[person] = spend, paid, mine
+    people = len(spent) or 1
+    period_left = [
+        max(0, cents - sum(s[n] for s in spent.values())) // people
+        for n, cents in enumerate(budget)
+    ]
+    fund_left = [
+        max(0, cents - sum(u[n] for u in used.values())) // people for n, cents in enumerate(funds)
+    ]
+    held = {
+        person: (
+            [s + extra for s, extra in zip(spent[person], period_left, strict=True)],
+            [u + extra for u, extra in zip(used[person], fund_left, strict=True)],
+        )
+        for person in spent
+    }
+    return held, shares, any(fund_left)
+
+
+def _own(
+    person: str,
+    priority: int,
+    path: int | None,
+    column: Column,
+    shares: Mapping[str, Mapping[int, int]],
+    found: ColumnsSolution,
+    request: PlanRequest,
+) -> TeamSolution:
+    """A person's answer when their column is their own plan (see :func:`plan_by_columns`)."""
+    rows = []
+    items = []
+    for taking in sorted(column.items, key=lambda t: t.id):
+        segment = found.segments[taking.segment]
+        paid_on = max(taking.item.first or request.today, segment.start)
+        items.append((taking, segment, dataclasses.replace(taking.item, first=paid_on)))
+    dates = schedule([item for _, _, item in items], request.calendar)
+    spent: dict[int, float] = {}
+    used: dict[int, float] = {}
+    out_of_pocket = 0.0
+    for taking, segment, item in items:
+        funds = {f: float(cents) for f, cents in shares.get(taking.id, {}).items()}
+        rows.append(
+            Taken(
+                item=taking.id,
+                paid_on=item.first or request.today,
+                cents=taking.cents,
+                period=segment.period,
+                paid_by_fund=funds,
+                start=dates[taking.id].start,
+                finish=dates[taking.id].finish,
+                complete_by=item.do_by,
+                hours=item.hours,
+            )
+        )
+        for f, cents in funds.items():
+            used[f] = used.get(f, 0.0) + cents
+        out = taking.cents - sum(funds.values())
+        out_of_pocket += out
+        if segment.period is not None:
+            spent[segment.period] = spent.get(segment.period, 0.0) + out
+    return TeamSolution(
+        status="optimal",
+        termination="solved",
+        gap=0.0,
+        stopped_in=None,
+        renews={person: True},
+        paths={person: path},
+        taken={person: tuple(rows)},
+        spent=spent,
+        used=used,
+        out_of_pocket=out_of_pocket,
+        priority=float(priority),
+    )
+
+
+def _merged(
+    roster: Roster, found: ColumnsSolution, solutions: Mapping[str, TeamSolution]
+) -> TeamSolution:
+    """Everyone's answers as one team solution; proved only if every part was."""
+    renews: dict[str, bool] = {}
+    paths: dict[str, int | None] = {}
+    taken: dict[str, tuple[Taken, ...]] = {}
+    spent: dict[int, float] = {}
+    used: dict[int, float] = {}
+    out_of_pocket = priority = 0.0
+    for person in roster.people:
+        alone = solutions.get(person.id)
+        if alone is None:
+            renews[person.id], paths[person.id], taken[person.id] = False, None, ()
+            continue
+        renews[person.id] = alone.renews[person.id]
+        paths[person.id] = alone.paths[person.id]
+        taken[person.id] = alone.taken[person.id]
+        for n, cents in alone.spent.items():
+            spent[n] = spent.get(n, 0.0) + cents
+        for n, cents in alone.used.items():
+            used[n] = used.get(n, 0.0) + cents
+        out_of_pocket += alone.out_of_pocket
+        priority += alone.priority
+    unproved = next((stage for stage in found.stages if not stage.proved), None)
+    parts_proved = all(s.status == "optimal" for s in solutions.values())
+    status: Status = "optimal" if unproved is None and parts_proved else "feasible"
+    return TeamSolution(
+        status=status,
+        termination="solved",
+        gap=0.0 if unproved is None else unproved.gap,
+        stopped_in=None if unproved is None else unproved.name,
+        renews=renews,
+        paths=paths,
+        taken=taken,
+        spent=spent,
+        used=used,
+        out_of_pocket=out_of_pocket,
+        priority=priority,
+    )
