@@ -200,10 +200,28 @@ def test_the_checker_finds_budgets_overspent(planned: Any) -> None:
 def test_the_checker_finds_a_path_no_longer_met(planned: Any) -> None:
     plan = copy.deepcopy(planned[2])
     person = renewing(plan)
-    person["items"] = person["items"][1:]  # the plan is irredundant: each item is needed
+    person["items"] = []  # nobody here has earned or passed enough to need nothing
+    assert f"{person['id']}: their items meet no path of tier" in " ".join(
+        problems_of(planned, plan)
+    )
+
+
+def test_the_checker_finds_a_path_named_that_the_items_do_not_meet(planned: Any) -> None:
+    catalog, roster, original = planned
+    plan = copy.deepcopy(original)
+    person = next(
+        p
+        for p in plan["people"]
+        if p["status"] == "renews" and len(catalog.tiers[roster.person(p["id"]).tier].paths) > 1
+    )
+    assert not any(item["id"].startswith("exam-") for item in person["items"])
+    tier = roster.person(person["id"]).tier
+    person["path"] = next(p for p in catalog.tiers[tier].paths if p.exams).to_dict()
     found = problems_of(planned, plan)
-    said = (f"{person['id']}: their items meet no path", f"{person['id']}: their items do not")
-    assert any(p.startswith(said) for p in found)
+    assert f"{person['id']}: their items do not meet the path the plan names" in found
+    person["path"] = {"credits": 7, "exams": {}}
+    found = problems_of(planned, plan)
+    assert f"{person['id']}: the plan names a path tier {tier} does not have" in found
 
 
 def test_the_checker_finds_an_item_the_path_does_not_need(planned: Any) -> None:
@@ -299,3 +317,87 @@ def test_the_checker_finds_people_missing_or_at_risk_with_items(planned: Any) ->
     found = problems_of(planned, plan)
     assert f"{dropped['id']}: not in the plan" in found
     assert any(p.startswith(f"{person['id']}: at risk, yet") for p in found)
+
+
+def item_of(plan: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The first renewing person's first item (in ``plan``, to break), and the person."""
+    person = renewing(plan)
+    return person, person["items"][0]
+
+
+def _unknown_item(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    item["id"] = "no-such-item"
+    return roster, f"{person['id']}: no-such-item: not in the catalogue"
+
+
+def _cost_misread(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    item["cost"] += 1
+    return roster, f"the plan says {item['cost']}"
+
+
+def _period_misnamed(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    item["period"] = "FY9"
+    return roster, f"{person['id']}: {item['id']}: paid in FY"
+
+
+def _paid_in_no_period(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    later = {"start": dt.date(2030, 1, 1), "end": dt.date(2030, 12, 31)}
+    budgets = (roster.budgets[0].model_copy(update=later),)
+    return roster.model_copy(update={"budgets": budgets}), "a day of no budget period"
+
+
+def _unknown_fund(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    item["paid_by_funds"] = {"Nope": 1.0}
+    return roster, "paid by 'Nope', which is not a fund of the roster"
+
+
+def _completed(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    people = tuple(
+        p.model_copy(update={"completed": (item["id"],)}) if p.id == person["id"] else p
+        for p in roster.people
+    )
+    return roster.model_copy(update={"people": people}), "completed or excluded by the person"
+
+
+def _exam_unwilling(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    item["id"] = catalog.exams[0].id
+    people = tuple(
+        p.model_copy(update={"exams": False}) if p.id == person["id"] else p for p in roster.people
+    )
+    return roster.model_copy(update={"people": people}), "an exam, for someone not sitting exams"
+
+
+def _not_yet_available(catalog: Any, roster: Any, plan: Any) -> tuple[Any, str]:
+    person, item = item_of(plan)
+    start = dt.date.fromisoformat(item["start"])
+    item["id"] = next(
+        a.id for a in catalog.activities if a.available_from and a.available_from > start
+    )
+    return roster, f"{person['id']}: {item['id']}: done before it is available"
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        _unknown_item,
+        _cost_misread,
+        _period_misnamed,
+        _paid_in_no_period,
+        _unknown_fund,
+        _completed,
+        _exam_unwilling,
+        _not_yet_available,
+    ],
+)
+def test_the_checker_finds_each_item_rule_broken(planned: Any, breaking: Any) -> None:
+    catalog, roster, original = planned
+    plan = copy.deepcopy(original)
+    broken_roster, said = breaking(catalog, roster, plan)
+    assert any(said in p for p in problems_of(planned, plan, broken_roster)), said
