@@ -1,123 +1,428 @@
-"""Team plans (SPEC section 7) at 10, 100 and 1,000 people: time to a proven optimum, or the gap.
+"""Team plans (SPEC sections 7 and 8) for organisations of 10 to 10,000 people: time, proof, memory.
 
 Run from the repository's root (not part of the tests)::
 
-    .venv/bin/python bench/bench_team.py                       # 10, 100, 1,000 people
-    .venv/bin/python bench/bench_team.py --people 10,100 --repeat 3
+    .venv/bin/python bench/bench_team.py                        # 10, 100, 1,000; ample and tight
+    .venv/bin/python bench/bench_team.py --people 100 --variants hours
+    .venv/bin/python bench/bench_team.py --people 10000 --json runs.json
 
-One catalogue of 500 activities (``tests/generators.py``, seed 0), two fiscal-year budget periods
-and one fund of Learning Credits (activities only, expiring after seven months). People get
-tiers, expiry dates over two years and priorities from a fixed seed; the budgets are set to
-about 60% of what renewing everyone at their own cheapest would cost, so that they bind. Each
-size runs in its own process; the model is built and solved through its five stages, the whole
-solve limited to ``--limit`` seconds (default 60); when the limit leaves the solver with no
-plan, the first-come plan is the answer (as ``plan_team`` does). The table gives the median
-time to build and to solve, the status (``optimal`` when every stage was proved; else the stage
-the limit stopped and that stage's gap), the people renewed, the model's size and the peak
-memory.
+The organisations come from ``tests/generators.py`` (:func:`organisation`, from ``--seed``): a
+catalogue of 500 activities, two fiscal-year budget periods and one fund of Learning Credits
+(activities only, expiring after seven months); people get tiers, expiry dates over two years
+and priorities. The variants set the money from what renewing everyone at their own cheapest
+would cost: ``ample`` (each period 30% of it, the fund 100 USD a head), ``tight`` (each period
+12%, the fund 20 USD a head) and ``hours`` (as ample, with 1.5 to 4 weekly study hours for
+everyone).
+
+``--method`` says what plans them. ``single`` (the default) is the single team model: built
+(:func:`ceplan.model.team.build_team`), then solved through its five stages
+(:func:`ceplan.solving.team.solve_team`), ``--limit`` seconds for the whole solve, with the
+first-come plan to fall back on as :func:`ceplan.plan_team` has; build and solve are timed
+apart. ``plan_team`` is the public :func:`ceplan.plan_team` with ``time_limit=--limit`` (the
+reasons for the people at risk included), timed as a whole. Any other name is handed to
+:func:`ceplan.plan_team` as its ``method`` argument, once the library has one.
+
+Each run is a process of its own (``--repeat`` runs of each size and variant; the table gives
+medians), stopped when it runs past ``--timeout`` seconds or its memory passes ``--memory`` GiB.
+A model the library refuses to build (over :data:`ceplan.limits.MAX_TEAM_VARIABLES`
+variables) is reported as refused. Every plan is checked rule by rule by
+``tests/team_checker.py``, which uses nothing of ceplan's model: a plan that breaks a rule is
+``INVALID`` in the table. ``--json FILE`` writes every run's record: the times, the status,
+termination, gap and the stage a limit stopped, each stage's progress line, the model's size,
+the peak memory, and the checker's verdict and figures (priority renewed, out-of-pocket
+spend, fund money, hours), to compare with other methods.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import inspect
 import json
 import os
+import platform
+import resource
+import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the repository's root, for tests.generators
 
-from tests.generators import TODAY, catalog_data, roster_data  # noqa: E402
+import ceplan  # noqa: E402
+from ceplan.model.team import build_team  # noqa: E402
+from ceplan.objective import TEAM  # noqa: E402
+from ceplan.solving.team import TeamSolution, solve_team  # noqa: E402
+from tests.generators import (  # noqa: E402
+    ORGANISATION_ACTIVITIES,
+    TODAY,
+    VARIANTS,
+    Organisation,
+    organisation,
+)
+from tests.team_checker import check_team_plan  # noqa: E402
+
+BUILT_IN = ("single", "plan_team")
+"""The methods this benchmark knows; any other is passed to :func:`ceplan.plan_team`."""
+PROBLEMS_KEPT = 20
+"""The most broken rules a run's record keeps (the count is kept in full)."""
+
+Runner = Callable[[ceplan.Catalog, ceplan.Roster, Organisation, float], dict[str, Any]]
 
 
-def child(people: int, limit: float, repeat: int) -> dict[str, Any]:
-    import ceplan
-    from ceplan.model.team import build_team
-    from ceplan.roster.models import Roster
-    from ceplan.solving.team import solve_team
+# -- one run, in its own process -----------------------------------------------------------
 
-    catalog = ceplan.Catalog.model_validate(catalog_data(500, 0))
-    data = roster_data(people)
-    # Budgets: about 60% of everyone's own cheapest plan, split over the two years.
-    alone = 0.0
-    own: list[tuple[str, tuple[str, ...]]] = []  # for a plan without the solver, if needed
-    for person in sorted(data["people"], key=lambda p: (-p["priority"], p["id"])):
-        plan = ceplan.optimise(
-            catalog, person["tier"], today=TODAY, expires=person["expires"], earned=person["earned"]
-        )
-        alone += plan.total_cost if plan.found else 0.0
-        if plan.found:
-            own.append((person["id"], tuple(plan.items["id"])))
-    for budget in data["budgets"]:
-        budget["amount"] = round(alone * 0.3, 2)
-    roster = Roster.model_validate(data)
-    builds, times, solution, model = [], [], None, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        model = build_team(catalog, roster, today=TODAY)
-        built = time.perf_counter()
-        solution = solve_team(model, seconds=limit, fallback=lambda: own)
-        builds.append(built - start)
-        times.append(time.perf_counter() - built)
-    assert solution is not None and model is not None
-    import resource
 
-    return {
-        "build": statistics.median(builds),
-        "seconds": statistics.median(times),
-        "gap": solution.gap,
-        "stopped_in": solution.stopped_in,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "status": solution.status,
-        "termination": solution.termination,
-        "renewed": sum(solution.renews.values()),
+def child(
+    people: int, variant: str, *, limit: float, method: str = "single", seed: int = 0
+) -> dict[str, Any]:
+    """One run: the organisation made, planned by ``method``, the plan checked; as a record."""
+    began = time.perf_counter()
+    made = organisation(people, seed, variant)
+    catalog = ceplan.Catalog.model_validate(made.catalog)
+    roster = ceplan.Roster.model_validate(made.roster)
+    record: dict[str, Any] = {
         "people": people,
-        "variables": len(model.problem.variables()),
-        "rows": len(model.problem.constraints()),
-        "budget": round(alone * 0.6, 2),
+        "variant": variant,
+        "method": method,
+        "seed": seed,
+        "limit": limit,
+        "prepare": time.perf_counter() - began,
+        "budget_each_period": made.roster["budgets"][0]["amount"],
+        "fund": made.roster["funds"][0]["amount"],
+        "own_plans": sum(plan is not None for plan in made.own.values()),
+    }
+    run = runner(method)(catalog, roster, made, limit)
+    plan = run.pop("plan", None)
+    record.update(run)
+    if plan is not None:
+        checked = check_team_plan(catalog, roster, plan, TODAY)
+        record["check"] = {
+            "valid": checked.valid,
+            "broken": len(checked.problems),
+            "problems": list(checked.problems[:PROBLEMS_KEPT]),
+            "renewed": checked.renewed,
+            "priority": checked.priority,
+            "out_of_pocket": checked.out_of_pocket,
+            "from_funds": checked.from_funds,
+            "hours": checked.hours,
+        }
+        record["at_risk"] = [p["id"] for p in plan["people"] if p["status"] != "renews"]
+    record["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return record
+
+
+def runner(method: str) -> Runner:
+    """What plans an organisation for ``method`` (see the module's docstring)."""
+    if method == "single":
+        return single
+    if method == "plan_team":
+        return public
+    if "method" not in inspect.signature(ceplan.plan_team).parameters:
+        raise SystemExit(
+            f"method {method!r}: ceplan.plan_team takes no method argument yet; "
+            f"this benchmark knows {', '.join(BUILT_IN)}"
+        )
+
+    def named(
+        catalog: ceplan.Catalog, roster: ceplan.Roster, made: Organisation, limit: float
+    ) -> dict[str, Any]:
+        return public(catalog, roster, made, limit, method=method)
+
+    return named
+
+
+def single(
+    catalog: ceplan.Catalog, roster: ceplan.Roster, made: Organisation, limit: float
+) -> dict[str, Any]:
+    """The single team model, built and then solved, each timed; the plan as plain data."""
+    order = sorted(roster.people, key=lambda p: (-p.priority, p.id))
+    own = [(p.id, plan.items) for p in order if (plan := made.own[p.id]) is not None]
+    began = time.perf_counter()
+    try:
+        model = build_team(catalog, roster, today=TODAY)
+    except ceplan.PlanInputError as exc:
+        seconds = time.perf_counter() - began
+        return {"refused": str(exc), "build": seconds, "solve": None, "total": seconds}
+    build = time.perf_counter() - began
+    size = {"variables": len(model.problem.variables()), "rows": len(model.problem.constraints())}
+    lines: list[str] = []
+    began = time.perf_counter()
+    solution = solve_team(model, seconds=limit, fallback=lambda: own, progress=lines.append)
+    solve = time.perf_counter() - began
+    return {
+        "build": build,
+        "solve": solve,
+        "total": build + solve,
+        **size,
+        **_ending(solution.status, solution.termination, solution.gap, solution.stopped_in),
+        "stages": lines,
+        "plan": as_plan(solution, catalog, roster),
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", default="10,100,1000", help="team sizes, comma-separated")
-    parser.add_argument("--limit", type=float, default=60.0, help="seconds for each solve")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per size (median)")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child is not None:
-        print(json.dumps(child(args.child, args.limit, args.repeat)))
-        return 0
-    print(f"{os.cpu_count()} cores; 500 activities; two budget periods; one fund")
-    print(f"Command: .venv/bin/python bench/bench_team.py {' '.join(sys.argv[1:])}\n")
-    print(
-        "| people | build (s) | solve (s) | status | renewed | variables | rows | peak memory "
-        "| budgets (2 years) |"
-    )
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|")
-    for size in [int(text) for text in args.people.split(",")]:
-        argv = [sys.executable, __file__, "--child", str(size), "--limit", str(args.limit)]
-        argv += ["--repeat", str(args.repeat)]
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"| {size} | failed | {done.stderr.strip().splitlines()[-1:]} | | | | | | |")
-            continue
-        r = json.loads(done.stdout)
-        status = r["status"]
-        if status != "optimal":
-            gap = "" if r["gap"] is None else f", gap {r['gap']:.2%}"
-            status += f" ({r['termination']} in stage {r['stopped_in']}{gap})"
-        print(
-            f"| {size:,} | {r['build']:.1f} | {r['seconds']:.1f} | {status} | {r['renewed']:,} | "
-            f"{r['variables']:,} | {r['rows']:,} | {r['peak_mib']:,.0f} MiB | "
-            f"{r['budget']:,.2f} GBP |",
-            flush=True,
+def public(
+    catalog: ceplan.Catalog,
+    roster: ceplan.Roster,
+    made: Organisation,
+    limit: float,
+    method: str | None = None,
+) -> dict[str, Any]:
+    """:func:`ceplan.plan_team` (with ``method``, if given), timed as a whole."""
+    options: dict[str, Any] = {} if method is None else {"method": method}
+    lines: list[str] = []
+    began = time.perf_counter()
+    try:
+        plan = ceplan.plan_team(
+            catalog, roster, today=TODAY, time_limit=limit, progress=lines.append, **options
         )
+    except ceplan.PlanInputError as exc:
+        seconds = time.perf_counter() - began
+        return {"refused": str(exc), "build": None, "solve": None, "total": seconds}
+    total = time.perf_counter() - began
+    data = plan.to_dict()
+    return {
+        "build": None,
+        "solve": None,
+        "total": total,
+        **_ending(plan.status, plan.termination, plan.gap, plan.stopped_in),
+        # What the plan says of itself beyond its people, budgets and funds (the stages
+        # proven, and whatever a method adds, such as each stage's value and bound).
+        "verdict": {k: v for k, v in data.items() if k not in ("people", "budgets", "funds")},
+        "stages": lines,
+        "plan": data,
+    }
+
+
+def _ending(
+    status: str, termination: str, gap: float | None, stopped: str | None
+) -> dict[str, Any]:
+    names = [stage.name for stage in TEAM]
+    return {
+        "status": status,
+        "termination": termination,
+        "gap": gap,
+        "stopped_in": stopped,
+        "stage": names.index(stopped) + 1 if stopped in names else None,
+        "stage_count": len(names),
+    }
+
+
+def as_plan(
+    solution: TeamSolution, catalog: ceplan.Catalog, roster: ceplan.Roster
+) -> dict[str, Any]:
+    """The model's answer as plain data in the shape of :meth:`ceplan.TeamPlan.to_dict`.
+
+    Only what the checker reads: each person's status, path and items (their ids, cost, when
+    they are paid and done, which period pays and what each fund pays).
+    """
+    people = []
+    for person in roster.people:
+        renews = solution.renews[person.id]
+        index = solution.paths[person.id]
+        path = catalog.tiers[person.tier].paths[index] if renews and index is not None else None
+        items = [
+            {
+                "id": taken.item,
+                "cost": taken.cents / 100,
+                "paid_on": taken.paid_on.isoformat(),
+                "period": None if taken.period is None else roster.budgets[taken.period].name,
+                "paid_by_funds": {
+                    roster.funds[f].name: cents / 100 for f, cents in taken.paid_by_fund.items()
+                },
+                "start": taken.start.isoformat(),
+                "finish": taken.finish.isoformat(),
+                "complete_by": taken.complete_by.isoformat(),
+            }
+            for taken in solution.taken[person.id]
+        ]
+        people.append(
+            {
+                "id": person.id,
+                "status": "renews" if renews else "at_risk",
+                "path": None if path is None else path.to_dict(),
+                "items": items,
+            }
+        )
+    return {"status": solution.status, "people": people}
+
+
+# -- the runs, watched -----------------------------------------------------------------------
+
+
+def watched(argv: Sequence[str], timeout: float, memory_gib: float) -> dict[str, Any]:
+    """Run a child (``argv`` with ``--out FILE`` added) and read its record.
+
+    The child is stopped past ``timeout`` seconds, or when its peak memory (``VmHWM``, read
+    every 0.2 s where ``/proc`` has it) passes ``memory_gib``; the record then says so.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = Path(folder) / "run.json", Path(folder) / "stderr.txt"
+        with err.open("w") as stderr:
+            process = subprocess.Popen(
+                [*argv, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=stderr
+            )
+            began, peak, stopped = time.monotonic(), 0.0, None
+            while process.poll() is None:
+                peak = max(peak, _peak_mib(process.pid))
+                if peak > memory_gib * 1024:
+                    stopped = f"memory past {memory_gib:g} GiB"
+                elif time.monotonic() - began > timeout:
+                    stopped = f"past {timeout:g} s"
+                if stopped is not None:
+                    process.kill()
+                    process.wait()
+                    break
+                time.sleep(0.2)
+        seconds = time.monotonic() - began
+        if stopped is not None:
+            return {"stopped": stopped, "total": seconds, "peak_mib": peak}
+        if process.returncode != 0 or not out.exists():
+            said = err.read_text(errors="replace").strip().splitlines()
+            return {"failed": said[-1] if said else f"exit status {process.returncode}"}
+        record: dict[str, Any] = json.loads(out.read_text())
+        return record
+
+
+def _peak_mib(pid: int) -> float:
+    """The peak resident memory of process ``pid`` so far, in MiB (0 where unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+# -- the table -------------------------------------------------------------------------------
+
+HEADER = (
+    "| people | variant | build (s) | solve (s) | total (s) | status | renewed | variables "
+    "| rows | peak memory | plan check |\n"
+    "|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|"
+)
+
+
+def status_words(run: dict[str, Any]) -> str:
+    """How a run ended, in the table's words."""
+    if "stopped" in run:
+        return f"stopped: {run['stopped']}"
+    if "failed" in run:
+        return f"failed: {run['failed']}"
+    if run.get("refused"):
+        return "refused (too large)"
+    status = run["status"]
+    if status == "optimal":
+        return f"optimal (all {run['stage_count']} stages proven)"
+    where = run["stopped_in"] or "?"
+    if run.get("stage"):
+        where = f"stage {run['stage']} ({where.replace('_', ' ')})"
+    if status == "feasible":
+        gap = "no gap given" if run["gap"] is None else f"gap {100 * run['gap']:.3g}%"
+        return f"feasible: {run['termination'].replace('_', ' ')} in {where}, {gap}"
+    return f"{status}: no plan ({run['termination'].replace('_', ' ')} in {where})"
+
+
+def check_words(runs: Sequence[dict[str, Any]]) -> str:
+    """The checker's verdict over the runs: ``valid``, ``INVALID`` or nothing (no plan)."""
+    checks = [run["check"] for run in runs if "check" in run]
+    if not checks:
+        return ""
+    broken = [c for c in checks if not c["valid"]]
+    if not broken:
+        return "valid"
+    rules = max(c["broken"] for c in broken)
+    runs_said = "" if len(checks) == 1 else f" in {len(broken)} of {len(checks)} runs"
+    return f"INVALID ({rules} broken rules{runs_said})"
+
+
+def row(runs: Sequence[dict[str, Any]], people: int, variant: str) -> str:
+    """One line of the table: the medians of ``runs`` (one size and variant)."""
+
+    def median(key: str, form: str) -> str:
+        values = [run[key] for run in runs if isinstance(run.get(key), int | float)]
+        return "" if not values else format(statistics.median(values), form)
+
+    def median_of(values: list[Any], form: str) -> str:
+        return "" if not values else format(statistics.median(values), form)
+
+    said = list(dict.fromkeys(status_words(run) for run in runs))
+    renewed = [run["check"]["renewed"] for run in runs if "check" in run]
+    peak = median("peak_mib", ",.0f")
+    return (
+        f"| {people:,} | {variant} | {median('build', '.1f')} | {median('solve', '.1f')} | "
+        f"{median('total', '.1f')} | {'; '.join(said)} | {median_of(renewed, ',.0f')} | "
+        f"{median('variables', ',.0f')} | {median('rows', ',.0f')} | "
+        f"{peak + ' MiB' if peak else ''} | {check_words(runs)} |"
+    )
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    versions = {name: importlib.metadata.version(name) for name in ("pulp", "highspy")}
+    return {"cores": os.cpu_count(), "python": platform.python_version(), **versions}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--people", default="10,100,1000", help="sizes, comma-separated")
+    parser.add_argument("--variants", default="ample,tight", help=", ".join(VARIANTS))
+    parser.add_argument("--method", default="single", help="single, plan_team, or another")
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds for each solve")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each (medians)")
+    parser.add_argument("--seed", type=int, default=0, help="of the organisations")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds a run may take")
+    parser.add_argument("--memory", type=float, default=6.0, help="GiB a run may take")
+    parser.add_argument("--json", type=Path, help="write every run's record to this file")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        record = child(
+            args.child, args.variant, limit=args.limit, method=args.method, seed=args.seed
+        )
+        args.out.write_text(json.dumps(record))
+        return 0
+    sizes = [int(text) for text in args.people.split(",")]
+    variants = args.variants.split(",")
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant {unknown[0]!r}: one of {', '.join(VARIANTS)}")
+    runner(args.method)  # an unknown method stops here, before any run
+    given = " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    command = f".venv/bin/python bench/bench_team.py {given}".rstrip()
+    about = machine()
+    print(
+        f"{about['cores']} cores, Python {about['python']}, PuLP {about['pulp']}, highspy "
+        f"{about['highspy']}; {ORGANISATION_ACTIVITIES} activities (seed {args.seed}), two budget "
+        f"periods, one fund; method {args.method}; {args.limit:g} s a solve; "
+        f"medians of {args.repeat} run{'s' if args.repeat != 1 else ''}"
+    )
+    print(f"Command: {command}\n")
+    print(HEADER, flush=True)
+    records: list[dict[str, Any]] = []
+    for size in sizes:
+        for variant in variants:
+            argv_child = [sys.executable, __file__, "--child", str(size), "--variant", variant]
+            argv_child += ["--limit", str(args.limit), "--method", args.method]
+            argv_child += ["--seed", str(args.seed)]
+            runs = []
+            for _ in range(args.repeat):
+                run = watched(argv_child, args.timeout, args.memory)
+                runs.append({"people": size, "variant": variant, **run})
+            records += runs
+            print(row(runs, size, variant), flush=True)
+            if args.json is not None:
+                text = json.dumps({"machine": about, "command": command, "runs": records})
+                args.json.write_text(text, encoding="utf-8")
     return 0
 
 

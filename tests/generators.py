@@ -20,16 +20,22 @@ videos are the most common kind of item.
 
 :func:`roster_data` makes a team for those catalogues: people of the three tiers with expiry
 dates over two years, two fiscal-year budget periods (amounts left to the caller) and one
-fund of Learning Credits.
+fund of Learning Credits. :func:`organisation` makes a whole instance of the team benchmark
+(``bench/bench_team.py``): such a catalogue and roster with the money set as one of
+:data:`VARIANTS` says, and each person's own one-person plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulp
+
+import ceplan
 
 TODAY = dt.date(2026, 11, 29)
 EXPIRES = dt.date(2028, 6, 30)
@@ -232,3 +238,87 @@ def market_split() -> pulp.LpProblem:
         )
     problem.setObjective(pulp.lpSum(slack))
     return problem
+
+
+ORGANISATION_ACTIVITIES = 500
+"""The activities in the catalogue of every :func:`organisation` (the team benchmark's size)."""
+
+VARIANTS = ("ample", "tight", "hours")
+"""The kinds of :func:`organisation`: how much money there is, and whether people have weekly
+hours."""
+
+WEEKLY_HOURS = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
+"""The weekly study hours drawn for each person of an ``hours`` organisation: few enough that
+the weekly limit changes some people's own plans."""
+
+
+@dataclass(frozen=True)
+class OwnPlan:
+    """A person's one-person plan (:func:`ceplan.optimise`): its cost and its items' ids."""
+
+    cost: float
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An instance of the team benchmark, as plain data, with each person's own plan."""
+
+    catalog: dict[str, Any]
+    roster: dict[str, Any]
+    own: dict[str, OwnPlan | None]
+    """By person id: their one-person plan, or ``None`` when they have none."""
+
+
+def own_plans(
+    catalog: ceplan.Catalog, people: Sequence[Mapping[str, Any]], today: dt.date = TODAY
+) -> dict[str, OwnPlan | None]:
+    """Each person's one-person plan, by id; people with the same inputs are planned once.
+
+    ``people`` are roster entries as plain data; everything in an entry but its id, name and
+    priority is an input to the plan.
+    """
+    made: dict[str, OwnPlan | None] = {}
+    found: dict[str, OwnPlan | None] = {}
+    for entry in people:
+        person = ceplan.Person.model_validate(entry)
+        key = person.model_dump_json(exclude={"id", "name", "priority"})
+        if key not in made:
+            plan = ceplan.optimise(catalog, person.tier, today=today, **person.inputs())
+            own = OwnPlan(plan.total_cost, tuple(item.id for item in plan.planned))
+            made[key] = own if plan.found else None
+        found[person.id] = made[key]
+    return found
+
+
+def organisation(people: int, seed: int = 0, variant: str = "ample") -> Organisation:
+    """An organisation of ``people`` for the team benchmark, the same for the same arguments.
+
+    The catalogue is :func:`catalog_data` of :data:`ORGANISATION_ACTIVITIES` activities and the
+    roster :func:`roster_data`, both from ``seed``; the money depends on ``variant``, where
+    "everyone's own cost" is what renewing each person at their own cheapest would cost
+    (:func:`own_plans`):
+
+    - ``ample``: each of the two budget periods holds 30% of everyone's own cost (60% over the
+      two years), and the fund of Learning Credits 100 USD a head (the benchmark's first
+      instances, unchanged);
+    - ``tight``: each period holds 12% of everyone's own cost, and the fund 20 USD a head;
+    - ``hours``: as ``ample``, with weekly study hours for everyone (drawn from
+      :data:`WEEKLY_HOURS`); their own costs are those of their own plans over time.
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}: one of {', '.join(VARIANTS)}")
+    catalog = catalog_data(ORGANISATION_ACTIVITIES, seed)
+    roster = roster_data(people, seed)
+    if variant == "hours":
+        rng = random.Random(f"ceplan-weekly-hours-{seed}")
+        for person in roster["people"]:
+            person["hours_per_week"] = rng.choice(WEEKLY_HOURS)
+    own = own_plans(ceplan.Catalog.model_validate(catalog), roster["people"])
+    everyone = sum(plan.cost for plan in own.values() if plan is not None)
+    share = 0.12 if variant == "tight" else 0.3
+    for budget in roster["budgets"]:
+        budget["amount"] = round(everyone * share, 2)
+    if variant == "tight":
+        roster["funds"][0]["amount"] = 20 * people
+    return Organisation(catalog, roster, own)
