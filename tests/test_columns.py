@@ -224,3 +224,25 @@ def test_the_team_command_plans_by_columns(
     assert main(["team", str(EXAMPLE), "--today", "2026-11-29", "--method", "columns"]) == 2
     err = capsys.readouterr().err
     assert "does not yet take weekly hours" in err and len(err.splitlines()) == 1
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(teams(most_people=4))
+def test_a_plan_by_columns_out_of_time_keeps_every_rule_and_claims_nothing(
+    team: tuple[ceplan.Catalog, Roster],
+) -> None:
+    """With no time at all: still a plan that keeps every rule, never called optimal unless
+    every stage was proved anyway (a team with nothing to choose), and said to be stopped."""
+    from ceplan.planning.team import _alone_plans
+
+    catalog, roster = team
+    request = make_team_request(catalog, roster, today=TODAY)
+    alone = _alone_plans(request, Deadline(), "auto")
+    found = plan_by_columns(request, make_solver("highs"), Deadline(0.0), alone)
+    solution = found.solution
+    check(solution, catalog, roster)
+    check_irredundant(solution, catalog, roster)
+    if solution.status == "optimal":
+        assert all(stage.proved for stage in found.stages)
+    else:
+        assert solution.termination == "time_limit" or solution.stopped_in is not None

@@ -18,8 +18,10 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ceplan.candidates.items import drop_redundant, meets
+from ceplan.catalogue.models import Catalog
 from ceplan.model.schedule import schedule
-from ceplan.model.team import build_team, money_cents
+from ceplan.model.team import OutOfTime, build_team, money_cents
 from ceplan.requests.person import PlanRequest
 from ceplan.requests.team import TeamRequest
 from ceplan.results.plan import Plan
@@ -27,7 +29,7 @@ from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
 from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
 from ceplan.solving.team import Taken, TeamSolution, solve_team
-from ceplan.status import Deadline, Status
+from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "plan_by_columns"]
 
@@ -50,21 +52,30 @@ def plan_by_columns(
     alone: Callable[[Person], Plan],
     progress: Callable[[str], None] | None = None,
 ) -> ByColumns:
-    """Plan ``request``'s team by columns, then each person alone (see the module)."""
+    """Plan ``request``'s team by columns, then each person alone (see the module).
+
+    Past the ``deadline``, the people not yet planned alone keep their column as it is (a
+    plan that keeps every rule, its tie-break not settled: the plan is then ``feasible``,
+    stopped in the last stage).
+    """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
-    found = solve_by_columns(catalog, roster, today=today, requests=request.requests)
+    found = solve_by_columns(
+        catalog, roster, today=today, requests=request.requests, deadline=deadline
+    )
     if progress is not None:
         for stage in found.stages:
             state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
             progress(f"{stage.name.replace('_', ' ')}: {stage.value:g} ({state})")
     held, shares, spare_funds = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
+    unsettled = False
     for person in sorted(roster.people, key=lambda p: p.id):
         if person.id not in held:
             continue
         column = found.chosen[person.id]
+        mine = request.requests[person.id]
         own = alone(person)
         ids = sorted(t.id for t in column.items)
         if (
@@ -75,29 +86,31 @@ def plan_by_columns(
         ):
             # Their own one-person plan, paid as early as it can be, with no fund money to
             # spare: nothing else within what they hold is better in any stage (the module).
-            request_of = request.requests[person.id]
-            solutions[person.id] = _own(
-                person.id,
-                person.priority,
-                own.path_index,
-                column,
-                shares[person.id],
-                found,
-                request_of,
+            solutions[person.id] = _from_column(
+                person, own.path_index, column, shares[person.id], found, mine, catalog
             )
             continue
         spend, paid = held[person.id]
         team_of_one = roster.model_copy(update={"people": (person,)})
-        model = build_team(
-            catalog,
-            team_of_one,
-            today=today,
-            requests={person.id: request.requests[person.id]},
-            cents=(spend, paid),
-            deadline=deadline,
-        )
-        solutions[person.id] = solve_team(model, deadline=deadline, solver=solver)
-    return ByColumns(_merged(roster, found, solutions), found.stages, budget, funds)
+        try:
+            model = build_team(
+                catalog,
+                team_of_one,
+                today=today,
+                requests={person.id: mine},
+                cents=(spend, paid),
+                deadline=deadline,
+            )
+            solution = solve_team(model, deadline=deadline, solver=solver)
+        except OutOfTime:
+            solution = None
+        if solution is None or solution.status != "optimal" or not solution.renews[person.id]:
+            # No time left to settle their tie-break: their column, which keeps every rule.
+            unsettled = True
+            solution = _from_column(person, None, column, shares[person.id], found, mine, catalog)
+        solutions[person.id] = solution
+    merged = _merged(roster, found, solutions, unsettled)
+    return ByColumns(merged, found.stages, budget, funds)
 
 
 def _held(
@@ -147,23 +160,39 @@ def _held(
     return held, shares, any(fund_left)
 
 
-def _own(
-    person: str,
-    priority: int,
+def _from_column(
+    person: Person,
     path: int | None,
     column: Column,
     shares: Mapping[str, Mapping[int, int]],
     found: ColumnsSolution,
     request: PlanRequest,
+    catalog: Catalog,
 ) -> TeamSolution:
-    """A person's answer when their column is their own plan (see :func:`plan_by_columns`)."""
-    rows = []
+    """A person's answer made from their column as it is.
+
+    Its items, each paid in its segment with what the funds pay for it, dated as the single
+    model dates a plan (:func:`~ceplan.model.schedule.schedule`, never started before it is
+    paid). ``path`` is the path it is reported under (``None``: the first it meets with every
+    item needed).
+    """
     items = []
     for taking in sorted(column.items, key=lambda t: t.id):
         segment = found.segments[taking.segment]
         paid_on = max(taking.item.first or request.today, segment.start)
         items.append((taking, segment, dataclasses.replace(taking.item, first=paid_on)))
+    if path is None:
+        rules = catalog.tiers[request.tier].paths
+        chosen = [item for _, _, item in items]
+        passed = dict(request.passed)
+        path = next(
+            n
+            for n, rule in enumerate(rules)
+            if meets(chosen, rule, request.earned, passed)
+            and len(drop_redundant(chosen, rule, request.earned, passed)) == len(chosen)
+        )
     dates = schedule([item for _, _, item in items], request.calendar)
+    rows = []
     spent: dict[int, float] = {}
     used: dict[int, float] = {}
     out_of_pocket = 0.0
@@ -193,20 +222,26 @@ def _own(
         termination="solved",
         gap=0.0,
         stopped_in=None,
-        renews={person: True},
-        paths={person: path},
-        taken={person: tuple(rows)},
+        renews={person.id: True},
+        paths={person.id: path},
+        taken={person.id: tuple(rows)},
         spent=spent,
         used=used,
         out_of_pocket=out_of_pocket,
-        priority=float(priority),
+        priority=float(person.priority),
     )
 
 
 def _merged(
-    roster: Roster, found: ColumnsSolution, solutions: Mapping[str, TeamSolution]
+    roster: Roster,
+    found: ColumnsSolution,
+    solutions: Mapping[str, TeamSolution],
+    unsettled: bool,
 ) -> TeamSolution:
-    """Everyone's answers as one team solution; proved only if every part was."""
+    """Everyone's answers as one team solution; proved only if every part was.
+
+    ``unsettled``: someone's tie-break was left unsettled by the deadline.
+    """
     renews: dict[str, bool] = {}
     paths: dict[str, int | None] = {}
     taken: dict[str, tuple[Taken, ...]] = {}
@@ -228,13 +263,16 @@ def _merged(
         out_of_pocket += alone.out_of_pocket
         priority += alone.priority
     unproved = next((stage for stage in found.stages if not stage.proved), None)
-    parts_proved = all(s.status == "optimal" for s in solutions.values())
-    status: Status = "optimal" if unproved is None and parts_proved else "feasible"
+    status: Status = "optimal" if unproved is None and not unsettled else "feasible"
+    stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
+    termination: Termination = "time_limit" if unsettled else found.termination
+    if status == "optimal":
+        termination = "solved"  # every stage proved, however close the deadline came
     return TeamSolution(
         status=status,
-        termination="solved",
+        termination=termination,
         gap=0.0 if unproved is None else unproved.gap,
-        stopped_in=None if unproved is None else unproved.name,
+        stopped_in=stopped,
         renews=renews,
         paths=paths,
         taken=taken,

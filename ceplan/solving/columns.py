@@ -56,6 +56,7 @@ from ceplan.model.team import Segment, money_cents, segments_of, ways_to_pay
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.exact import credit_scale, units_needed
+from ceplan.status import Deadline, Termination
 from ceplan.units import hours_scale
 
 __all__ = ["Column", "ColumnStage", "ColumnsSolution", "Taking", "price", "solve_by_columns"]
@@ -136,6 +137,8 @@ class ColumnsSolution:
     """How many columns were generated in all."""
     hours_scale: int
     """The hours stage counts in whole steps of ``1 / hours_scale`` hours."""
+    termination: Termination = "solved"
+    """``time_limit`` when the deadline stopped pricing or an integer solve."""
 
 
 # -- the people as the pricing sees them ---------------------------------------------------
@@ -482,7 +485,9 @@ class _Master:
             if coefficient:
                 index.append(row)
                 value.append(coefficient)
-        self.h.addCol(0.0, 0.0, 1.0, len(index), index, value)
+        # No upper bound of its own: ``conv_<i>`` caps it at 1, and a column at a bound of its
+        # own could keep a negative reduced cost at the optimum, hiding others that improve.
+        self.h.addCol(0.0, 0.0, self.highspy.kHighsInf, len(index), index, value)
         self.kind.append("plan")
         self.columns.append(column)
 
@@ -514,25 +519,49 @@ class _Master:
         self.holds[name] = self.rows
         self.rows += 1
 
-    def solve(self, name: str, integer: bool) -> tuple[float, np.ndarray, np.ndarray]:
-        """Solve stage ``name``: its value, the columns' values and the rows' duals."""
+    def solve(
+        self,
+        name: str,
+        integer: bool,
+        seconds: float | None = None,
+        start: np.ndarray | None = None,
+    ) -> tuple[float, np.ndarray, np.ndarray, bool]:
+        """Solve stage ``name``: its value, columns' values, rows' duals, and if it finished.
+
+        An integer solve stopped by ``seconds`` keeps its best answer, or ``start`` (values of
+        the columns so far that keep every row).
+        """
         h = self.h
         n = len(self.columns)
         if n == 0:  # nobody has a plan and no fund can pay: nothing to choose
-            return 0.0, np.zeros(0), np.zeros(self.rows)
-        costs = self.objective(name)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(costs, dtype=np.float64))
+            return 0.0, np.zeros(0), np.zeros(self.rows), True
+        costs = np.asarray(self.objective(name), dtype=np.float64)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
         kind = self.highspy.HighsVarType
         types = [kind.kInteger if integer and k == "plan" else kind.kContinuous for k in self.kind]
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.asarray(types))
+        h.setOptionValue("time_limit", self.highspy.kHighsInf if seconds is None else seconds)
+        if integer and start is not None and len(start):
+            known = np.arange(len(start), dtype=np.int32)
+            h.setSolution(len(start), known, np.asarray(start, dtype=np.float64))
         h.run()
         status = h.getModelStatus()
-        if status != self.highspy.HighsModelStatus.kOptimal:
+        statuses = self.highspy.HighsModelStatus
+        has_plan = h.getInfo().primal_solution_status == 2
+        if status != statuses.kOptimal:
+            stopped = status in (statuses.kTimeLimit, statuses.kInterrupt)
+            if stopped and integer and (has_plan or start is not None):
+                if has_plan:
+                    values = np.asarray(h.getSolution().col_value)
+                else:
+                    assert start is not None
+                    values = np.concatenate([start, np.zeros(n - len(start))])
+                return float(costs @ values), values, np.zeros(self.rows), False
             raise PlanInputError(f"the master problem could not be solved ({status})")
         solution = h.getSolution()
         value = float(h.getInfo().objective_function_value)
         duals = np.asarray(solution.row_dual) if not integer else np.zeros(self.rows)
-        return value, np.asarray(solution.col_value), duals
+        return value, np.asarray(solution.col_value), duals, True
 
 
 def _weights(
@@ -568,12 +597,16 @@ def solve_by_columns(
     *,
     today: dt.date,
     requests: Mapping[str, PlanRequest] | None = None,
+    deadline: Deadline | None = None,
 ) -> ColumnsSolution:
     """The team's first three stages (priority, out-of-pocket, hours) by column generation.
 
     See the module's docstring. People with weekly hours or days away are refused for now
-    (:class:`~ceplan.errors.PlanInputError`).
+    (:class:`~ceplan.errors.PlanInputError`). Past the ``deadline``, pricing stops (the bound
+    said is then the Lagrangian one, still a bound) and the integer solve keeps the best
+    answer it has; the stages not reached keep the last answer, unproved.
     """
+    deadline = deadline or Deadline()
     if requests is None:
         requests = {
             person.id: make_request(catalog, person.tier, today=today, **person.inputs())
@@ -586,18 +619,25 @@ def solve_by_columns(
     master = _Master(people, classes, budget, funds)
     seen: set[tuple[str, tuple[Taking, ...]]] = set()
     stages: list[ColumnStage] = []
+    values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
+    termination: Termination = "solved"
     for name in STAGE_NAMES:
-        bound = _generate(master, people, name, scale, seen)
-        value, values, _ = master.solve(name, integer=True)
+        bound = _generate(master, people, name, scale, seen, deadline)
+        value, values, _, finished = master.solve(
+            name, integer=True, seconds=deadline.remaining(), start=values
+        )
+        if deadline.expired or not finished:
+            termination = "time_limit"
         value, bound = _stage_value(name, value), _stage_value(name, bound)
         proved = abs(value - bound) < 1.0 - 1e-6
         stages.append(ColumnStage(name, value, bound, proved))
         master.hold(name, round(master_value(name, value)))
-    _, values, _ = master.solve(STAGE_NAMES[-1], integer=True)
     chosen = {}
     paid: dict[int, float] = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
+        if j >= len(values):
+            break
         if kind == "plan" and values[j] > 0.5:
             chosen[column.person] = column
         elif kind == "pay" and values[j] > 1e-6:
@@ -615,6 +655,7 @@ def solve_by_columns(
         segments=tuple(segments),
         columns=columns,
         hours_scale=scale,
+        termination=termination,
     )
 
 
@@ -629,15 +670,26 @@ def master_value(name: str, value: float) -> float:
 
 
 def _generate(
-    master: _Master, people: Sequence[_Person], name: str, scale: int, seen: set[Any]
+    master: _Master,
+    people: Sequence[_Person],
+    name: str,
+    scale: int,
+    seen: set[Any],
+    deadline: Deadline,
 ) -> float:
-    """Price until no column improves the relaxation; its value, the stage's bound."""
-    value = math.inf
+    """Price until no column improves the relaxation; the stage's bound (minimised form).
+
+    At the end that is the relaxation's value. Each round also gives the Lagrangian bound
+    (the relaxation's value plus each person's most negative reduced cost: each takes one
+    column at most), which is the bound said when the deadline stops pricing first.
+    """
+    best = -math.inf
     for _ in range(_MAX_ROUNDS):
-        value, _, duals = master.solve(name, integer=False)
+        value, _, duals, _ = master.solve(name, integer=False)
         u, v, constants = _weights(master, name, duals)
         priced: dict[int, Any] = {}
         added = 0
+        lagrangian = value
         for person in people:
             if person.too_late:
                 continue
@@ -648,15 +700,20 @@ def _generate(
             if found is None:
                 continue
             cost, shared, cents, hours = found
-            items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
-            if constants[person.id] + cost >= -_NOISE * max(1.0, abs(cost)):
+            reduced = constants[person.id] + cost
+            lagrangian += min(0.0, reduced)
+            if reduced >= -_NOISE * max(1.0, abs(cost)):
                 continue
+            items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
             key = (person.id, items)
             if key in seen:
                 continue
             seen.add(key)
             master.add(Column(person.id, items, cents, hours))
             added += 1
+        best = max(best, lagrangian)
         if not added:
             return value
-    return value
+        if deadline.expired:
+            return best
+    return best
