@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import inspect
 import json
 import os
 import platform
@@ -124,10 +123,12 @@ def runner(method: str) -> Runner:
         return single
     if method == "plan_team":
         return public
-    if "method" not in inspect.signature(ceplan.plan_team).parameters:
+    from ceplan.planning.team import METHODS
+
+    if method not in METHODS:
         raise SystemExit(
-            f"method {method!r}: ceplan.plan_team takes no method argument yet; "
-            f"this benchmark knows {', '.join(BUILT_IN)}"
+            f"method {method!r}: ceplan.plan_team knows {', '.join(METHODS)}; "
+            f"this benchmark also {', '.join(BUILT_IN)}"
         )
 
     def named(

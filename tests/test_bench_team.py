@@ -124,8 +124,8 @@ def test_a_model_too_large_to_build_is_reported_as_refused(
 
 
 def test_an_unknown_method_stops_before_any_run() -> None:
-    with pytest.raises(SystemExit, match="takes no method argument yet"):
-        bench.main(["--people", "5", "--method", "columns"])
+    with pytest.raises(SystemExit, match="ceplan.plan_team knows single, columns"):
+        bench.main(["--people", "5", "--method", "fastest"])
 
 
 def test_the_table_says_how_each_run_ended() -> None:

@@ -50,7 +50,6 @@ __all__ = [
     "Segment",
     "TeamModel",
     "build_team",
-    "copies_of",
     "money_cents",
     "segments_of",
     "ways_to_pay",
@@ -202,7 +201,7 @@ def build_team(
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
     people = sorted(roster.people, key=lambda p: p.id)
-    copied = copies_of(catalog, roster, people, requests, segments, deadline)
+    copied = _copies(catalog, roster, people, requests, segments, deadline)
     problem = pulp.LpProblem("ceplan_team", pulp.LpMinimize)
     used: set[str] = set()
     tags = {person.id: f"p{n}" for n, person in enumerate(people)}
@@ -337,23 +336,15 @@ def _check_time(deadline: Deadline | None) -> None:
         raise OutOfTime
 
 
-def copies_of(
+def _copies(
     catalog: Catalog,
     roster: Roster,
     people: Sequence[Any],
     requests: Mapping[str, PlanRequest],
     segments: Sequence[Segment],
     deadline: Deadline | None,
-    *,
-    undominated: bool = True,
-    most: int | None = MAX_TEAM_VARIABLES,
 ) -> dict[str, list[tuple[Candidate, tuple[Candidate, int]]]]:
     """Each person's items, one copy per segment it may be paid in, with the item and segment.
-
-    With ``undominated``, items a best team plan never needs are left out first (see
-    :func:`_undominated`); without, every usable item is kept (pricing by columns weighs them
-    afresh under each set of prices). ``most`` is the size of model refused (``None``: no
-    limit, for callers that build no such model).
 
     Counted before anything is built: a team whose model would need more than
     :data:`~ceplan.limits.MAX_TEAM_VARIABLES` variables is refused here, in about the time it
@@ -373,8 +364,7 @@ def copies_of(
             calendar=request.calendar if request.timed else None,
         )
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
-        if undominated:
-            items = _undominated(items, rules, request, segments, roster)
+        items = _undominated(items, rules, request, segments, roster)
         copies: list[tuple[Candidate, tuple[Candidate, int]]] = []
         variables += 1 + len(rules)
         for c in items:
@@ -384,7 +374,7 @@ def copies_of(
                 copy = dataclasses.replace(c, id=f"{c.id}@{n}", first=max(opens, segment.start))
                 copies.append((copy, (c, n)))
                 variables += 1 + len(_paying(copy, segment, roster))
-            if most is not None and variables > most:
+            if variables > MAX_TEAM_VARIABLES:
                 raise PlanInputError(
                     f"the team's model would need more than {describe(MAX_TEAM_VARIABLES)} "
                     "variables (people x items x the days that budget periods and fund expiries "
