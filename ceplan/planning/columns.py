@@ -91,6 +91,12 @@ def plan_by_columns(
             )
             continue
         spend, paid = held[person.id]
+        if roster.budgets:
+            # Every item is paid in a period: no plan within what they hold costs more than
+            # all of it, so dearer items are left out of their problem.
+            most = sum(spend) + sum(paid)
+            dear = {i for i, c in found.items[person.id].items() if c.cents > most}
+            mine = dataclasses.replace(mine, excluded=mine.excluded | dear)
         team_of_one = roster.model_copy(update={"people": (person,)})
         try:
             model = build_team(

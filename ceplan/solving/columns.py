@@ -139,6 +139,8 @@ class ColumnsSolution:
     """The hours stage counts in whole steps of ``1 / hours_scale`` hours."""
     termination: Termination = "solved"
     """``time_limit`` when the deadline stopped pricing or an integer solve."""
+    items: Mapping[str, Mapping[str, Candidate]] = dataclasses.field(default_factory=dict)
+    """By person id: their usable items by id (shared by everyone alike)."""
 
 
 # -- the people as the pricing sees them ---------------------------------------------------
@@ -656,6 +658,7 @@ def solve_by_columns(
         columns=columns,
         hours_scale=scale,
         termination=termination,
+        items={person.id: person.own for person in people},
     )
 
 
