@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PRIORITY",
     "MAX_PROCESSING_DAYS",
     "MAX_TEAM_VARIABLES",
+    "MAX_WORKERS",
     "describe",
 ]
 
@@ -49,9 +50,13 @@ MAX_TEAM_VARIABLES = 1_500_000
 built, in about the time it takes to count them (see :func:`ceplan.solving.team.build_team`).
 
 Built with PuLP, a team model takes about 4 KiB of memory a variable with its rows (the
-1,000-person benchmark: 1,214,830 variables and 736,733 rows, 4.9 GiB at its peak), so the
-largest allowed takes about 6 GiB. Larger organisations need the decomposition of SPEC 8."""
+1,000-person benchmark: 1,214,830 variables and 736,733 rows, 4.3 GiB at its peak), so the
+largest allowed takes about 6 GiB. Larger organisations are planned by columns
+(``plan_team(method="columns")``), whose memory grows with the columns kept."""
 
+
+MAX_WORKERS = 256
+"""The most processes a team's plan may use side by side (``workers``, ``--workers``)."""
 
 MAX_EXPANDED_NODES = 2_000_000
 """The most YAML nodes that aliases may add to a catalogue.

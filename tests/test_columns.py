@@ -246,3 +246,44 @@ def test_a_plan_by_columns_out_of_time_keeps_every_rule_and_claims_nothing(
         assert all(stage.proved for stage in found.stages)
     else:
         assert solution.termination == "time_limit" or solution.stopped_in is not None
+
+
+def test_the_same_plan_whatever_the_number_of_workers() -> None:
+    """Workers plan people alone side by side; the JSON is byte for byte the same."""
+    from tests.generators import catalog_data, roster_data
+
+    catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
+    data = roster_data(12)
+    for budget in data["budgets"]:
+        budget["amount"] = 2000
+    roster = Roster.model_validate(data)
+    one = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    two = ceplan.plan_team(catalog, roster, today=TODAY, method="columns", workers=2)
+    assert one.to_json() == two.to_json()
+    with pytest.raises(ceplan.PlanInputError, match="workers must be from 1 to 256, not 0"):
+        ceplan.plan_team(catalog, roster, today=TODAY, method="columns", workers=0)
+    with pytest.raises(ceplan.PlanInputError, match="only with method 'columns'"):
+        ceplan.plan_team(catalog, roster, today=TODAY, workers=2)
+
+
+def test_the_command_with_workers_gives_the_same_plan(tmp_path: Path) -> None:
+    """``python -m ceplan`` started again in each worker must not run the command again."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for person in data["people"]:
+        person.pop("hours_per_week", None)
+        person.pop("unavailable", None)
+    roster = tmp_path / "team.yaml"
+    roster.write_text(yaml.safe_dump(data), encoding="utf-8")
+    argv = [sys.executable, "-m", "ceplan", "team", str(roster), "--today", "2026-11-29"]
+    argv += ["--format", "json", "--method", "columns"]
+    runs = [
+        subprocess.run([*argv, "--workers", n], capture_output=True, text=True, check=False)
+        for n in ("1", "2")
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith("{")

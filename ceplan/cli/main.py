@@ -80,6 +80,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _positive_whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
+    return value
+
+
 def _range(text: str) -> tuple[dt.date, dt.date]:
     first, sep, last = text.partition(":")
     if not sep:
@@ -324,6 +334,14 @@ def _add_team(commands: Any) -> None:
         "generation for large teams (people without weekly hours or days away), each stage's "
         "bound reported",
     )
+    team.add_argument(
+        "--workers",
+        type=_positive_whole,
+        default=1,
+        metavar="N",
+        help="with --method columns: N processes plan people side by side (the plan is the "
+        "same whatever N)",
+    )
 
 
 def _team(args: argparse.Namespace) -> int:
@@ -354,6 +372,7 @@ def _team(args: argparse.Namespace) -> int:
         progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
         solver=args.solver,
         method=args.method,
+        workers=args.workers,
     )
     if args.format == "xlsx":
         from ceplan.rendering.xlsx import team_workbook

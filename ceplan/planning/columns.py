@@ -14,9 +14,15 @@ then, so the answers put together keep every budget period and fund.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import multiprocessing
+import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
+from typing import Any
 
 from ceplan.candidates.items import drop_redundant, meets
 from ceplan.catalogue.models import Catalog
@@ -51,12 +57,14 @@ def plan_by_columns(
     deadline: Deadline,
     alone: Callable[[Person], Plan],
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> ByColumns:
     """Plan ``request``'s team by columns, then each person alone (see the module).
 
-    Past the ``deadline``, the people not yet planned alone keep their column as it is (a
-    plan that keeps every rule, its tie-break not settled: the plan is then ``feasible``,
-    stopped in the last stage).
+    ``workers`` processes plan the people alone side by side (:func:`_alone_in_workers`);
+    the plan is the same whatever their number. Past the ``deadline``, the people not yet
+    planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
+    settled: the plan is then ``feasible``, stopped in the last stage).
     """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
@@ -70,7 +78,7 @@ def plan_by_columns(
             progress(f"{stage.name.replace('_', ' ')}: {stage.value:g} ({state})")
     held, shares, spare_funds = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
-    unsettled = False
+    tasks: list[_Task] = []
     for person in sorted(roster.people, key=lambda p: p.id):
         if person.id not in held:
             continue
@@ -91,32 +99,117 @@ def plan_by_columns(
             )
             continue
         spend, paid = held[person.id]
+        dear: frozenset[str] = frozenset()
         if roster.budgets:
             # Every item is paid in a period: no plan within what they hold costs more than
             # all of it, so dearer items are left out of their problem.
             most = sum(spend) + sum(paid)
-            dear = {i for i, c in found.items[person.id].items() if c.cents > most}
-            mine = dataclasses.replace(mine, excluded=mine.excluded | dear)
-        team_of_one = roster.model_copy(update={"people": (person,)})
-        try:
-            model = build_team(
-                catalog,
-                team_of_one,
-                today=today,
-                requests={person.id: mine},
-                cents=(spend, paid),
-                deadline=deadline,
-            )
-            solution = solve_team(model, deadline=deadline, solver=solver)
-        except OutOfTime:
-            solution = None
-        if solution is None or solution.status != "optimal" or not solution.renews[person.id]:
+            dear = frozenset(i for i, c in found.items[person.id].items() if c.cents > most)
+        tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear))
+    if progress is not None and tasks:
+        progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
+    if workers > 1 and len(tasks) > 1:
+        answers = _alone_in_workers(request, solver, deadline, tasks, workers)
+    else:
+        answers = {task.person: _solve_alone(request, solver, deadline, task) for task in tasks}
+    unsettled = False
+    for task in tasks:
+        solution = answers[task.person]
+        if solution is None or solution.status != "optimal" or not solution.renews[task.person]:
             # No time left to settle their tie-break: their column, which keeps every rule.
             unsettled = True
-            solution = _from_column(person, None, column, shares[person.id], found, mine, catalog)
-        solutions[person.id] = solution
+            person = roster.person(task.person)
+            mine = request.requests[task.person]
+            column = found.chosen[task.person]
+            solution = _from_column(person, None, column, shares[task.person], found, mine, catalog)
+        solutions[task.person] = solution
     merged = _merged(roster, found, solutions, unsettled)
     return ByColumns(merged, found.stages, budget, funds)
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One person to plan alone.
+
+    What they may spend in each period and take from each fund, and the items dearer than all
+    of it.
+    """
+
+    person: str
+    spend: tuple[int, ...]
+    paid: tuple[int, ...]
+    dear: frozenset[str]
+
+
+def _solve_alone(
+    request: TeamRequest, solver: Solver, deadline: Deadline, task: _Task
+) -> TeamSolution | None:
+    """``task``'s person alone: the single model for a team of one with what they hold."""
+    person = request.roster.person(task.person)
+    mine = request.requests[task.person]
+    if task.dear:
+        mine = dataclasses.replace(mine, excluded=mine.excluded | task.dear)
+    team_of_one = request.roster.model_copy(update={"people": (person,)})
+    try:
+        model = build_team(
+            request.catalog,
+            team_of_one,
+            today=request.today,
+            requests={task.person: mine},
+            cents=(task.spend, task.paid),
+            deadline=deadline,
+        )
+        return solve_team(model, deadline=deadline, solver=solver)
+    except OutOfTime:
+        return None
+
+
+_WORKER: dict[str, Any] = {}
+"""In a worker process: the request, the solver and the wall-clock deadline it plans with."""
+
+
+def _start_worker(request: TeamRequest, solver: Solver, ends: float | None) -> None:
+    _WORKER.update(request=request, solver=solver, ends=ends)
+
+
+def _in_worker(task: _Task) -> TeamSolution | None:
+    ends = _WORKER["ends"]
+    deadline = Deadline(None if ends is None else max(0.0, ends - time.time()))
+    return _solve_alone(_WORKER["request"], _WORKER["solver"], deadline, task)
+
+
+def _mapping(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _read_only, (dict(proxy),)
+
+
+def _read_only(data: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(data)
+
+
+def _alone_in_workers(
+    request: TeamRequest, solver: Solver, deadline: Deadline, tasks: Sequence[_Task], workers: int
+) -> dict[str, TeamSolution | None]:
+    """The people of ``tasks`` planned alone by ``workers`` processes.
+
+    Each process gets the request and the solver once, when it starts (``spawn``: a fresh
+    interpreter, never a copy of this one with the solver's threads), and the deadline as a
+    time of day. Answers are read back in the order of ``tasks``, so the plan does not depend
+    on which process finished first.
+    """
+    left = deadline.remaining()
+    ends = None if left is None else time.time() + left
+    # Catalogues and rosters hold read-only mappings; the processes' pickler takes them as
+    # the dicts they wrap (registered with multiprocessing's own pickler only).
+    ForkingPickler.register(types.MappingProxyType, _mapping)
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(request, solver, ends),
+    ) as pool:
+        answers = list(pool.map(_in_worker, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+    return {task.person: answer for task, answer in zip(tasks, answers, strict=True)}
 
 
 def _held(

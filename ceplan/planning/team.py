@@ -17,6 +17,8 @@ import pulp
 
 from ceplan.catalogue.models import Catalog, to_cents
 from ceplan.errors import PlanInputError
+from ceplan.inputs import as_whole
+from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
@@ -41,6 +43,7 @@ def plan_team(
     progress: Callable[[str], None] | None = None,
     solver: str | Solver | Any | None = None,
     method: str = "single",
+    workers: Any = 1,
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
@@ -79,6 +82,10 @@ def plan_team(
         (:mod:`ceplan.solving.columns`), each reporting its value and bound, then each person
         alone (:mod:`ceplan.planning.columns`). A stage whose bound is not met is reported as
         not proved, with its gap.
+    workers
+        With ``method="columns"``: how many processes plan people alone side by side (a whole
+        number from 1 to :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever
+        the number.
 
     Raises
     ------
@@ -91,7 +98,10 @@ def plan_team(
         For a solver that is unknown or not installed (before anything is built).
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
-    return _plan(request, _Solvers.of(solver), as_progress(progress), _method(method))
+    chosen, count = _method(method), _workers(workers)
+    if count > 1 and chosen != "columns":
+        raise PlanInputError("workers plan people side by side only with method 'columns'")
+    return _plan(request, _Solvers.of(solver), as_progress(progress), chosen, count)
 
 
 METHODS = ("single", "columns")
@@ -99,9 +109,16 @@ METHODS = ("single", "columns")
 
 
 def _method(method: Any) -> str:
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise PlanInputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    return str(method)
+    return method
+
+
+def _workers(workers: Any) -> int:
+    count = as_whole(workers, "workers")
+    if not 1 <= count <= MAX_WORKERS:
+        raise PlanInputError(f"workers must be from 1 to {MAX_WORKERS}, not {count}")
+    return count
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,7 @@ def _plan(
     solvers: _Solvers,
     progress: Callable[[str], None] | None = None,
     method: str = "single",
+    workers: int = 1,
 ) -> TeamPlan:
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
@@ -132,7 +150,7 @@ def _plan(
     if method == "columns":
         from ceplan.planning.columns import plan_by_columns
 
-        found = plan_by_columns(request, solvers.milp, deadline, alone, progress)
+        found = plan_by_columns(request, solvers.milp, deadline, alone, progress, workers)
         amounts = (found.budget_cents, found.fund_cents)
 
         def own_cost(person: Person) -> tuple[str, ...]:

@@ -28,7 +28,15 @@ import pulp
 from ceplan.errors import SolverError
 from ceplan.status import SOLVERS, Run, Termination
 
-__all__ = ["HIGHS_OPTIONS", "CbcSolver", "HighsSolver", "Solver", "make_solver", "overdue"]
+__all__ = [
+    "HIGHS_OPTIONS",
+    "CbcSolver",
+    "HighsSolver",
+    "Solver",
+    "make_solver",
+    "overdue",
+    "silence_highs_banner",
+]
 
 HIGHS_OPTIONS: dict[str, Any] = {}
 """Options every HiGHS solve gets, beyond the time limit and gaps: none. Turning presolve off
@@ -53,7 +61,7 @@ class Solver:
             with contextlib.suppress(ImportError):
                 import highspy
 
-                _silence_highs_banner(highspy)
+                silence_highs_banner(highspy)
 
     def run(
         self,
@@ -105,7 +113,14 @@ class HighsSolver(Solver):
         super().__init__(None)
         import highspy
 
-        _silence_highs_banner(highspy)
+        silence_highs_banner(highspy)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled in another process (a worker): that process's HiGHS banner goes too."""
+        self.__dict__.update(state)
+        import highspy
+
+        silence_highs_banner(highspy)
 
     def run(
         self,
@@ -482,7 +497,7 @@ def _on_path(name: str) -> bool:
 _banner_silenced = False
 
 
-def _silence_highs_banner(highspy: Any) -> None:
+def silence_highs_banner(highspy: Any) -> None:
     """HiGHS prints a banner on stdout when the first model is made; keep stdout for output."""
     global _banner_silenced
     if _banner_silenced:

@@ -55,6 +55,7 @@ from ceplan.errors import PlanInputError
 from ceplan.model.team import Segment, money_cents, segments_of, ways_to_pay
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
+from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.exact import credit_scale, units_needed
 from ceplan.status import Deadline, Termination
 from ceplan.units import hours_scale
@@ -434,6 +435,7 @@ class _Master:
     ) -> None:
         import highspy
 
+        silence_highs_banner(highspy)
         self.highspy = highspy
         self.h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
         self.h.setOptionValue("output_flag", False)
