@@ -79,7 +79,13 @@ Runner = Callable[[ceplan.Catalog, ceplan.Roster, Organisation, float], dict[str
 
 
 def child(
-    people: int, variant: str, *, limit: float, method: str = "single", seed: int = 0
+    people: int,
+    variant: str,
+    *,
+    limit: float,
+    method: str = "single",
+    seed: int = 0,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """One run: the organisation made, planned by ``method``, the plan checked; as a record."""
     began = time.perf_counter()
@@ -90,6 +96,7 @@ def child(
         "people": people,
         "variant": variant,
         "method": method,
+        "workers": workers,
         "seed": seed,
         "limit": limit,
         "prepare": time.perf_counter() - began,
@@ -97,7 +104,7 @@ def child(
         "fund": made.roster["funds"][0]["amount"],
         "own_plans": sum(plan is not None for plan in made.own.values()),
     }
-    run = runner(method)(catalog, roster, made, limit)
+    run = runner(method, workers)(catalog, roster, made, limit)
     plan = run.pop("plan", None)
     record.update(run)
     if plan is not None:
@@ -114,10 +121,12 @@ def child(
         }
         record["at_risk"] = [p["id"] for p in plan["people"] if p["status"] != "renews"]
     record["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Worker processes, each apart (the largest one's peak; they run side by side).
+    record["workers_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return record
 
 
-def runner(method: str) -> Runner:
+def runner(method: str, workers: int = 1) -> Runner:
     """What plans an organisation for ``method`` (see the module's docstring)."""
     if method == "single":
         return single
@@ -134,7 +143,7 @@ def runner(method: str) -> Runner:
     def named(
         catalog: ceplan.Catalog, roster: ceplan.Roster, made: Organisation, limit: float
     ) -> dict[str, Any]:
-        return public(catalog, roster, made, limit, method=method)
+        return public(catalog, roster, made, limit, method=method, workers=workers)
 
     return named
 
@@ -174,9 +183,12 @@ def public(
     made: Organisation,
     limit: float,
     method: str | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """:func:`ceplan.plan_team` (with ``method``, if given), timed as a whole."""
+    """:func:`ceplan.plan_team` (with ``method`` and ``workers``, if given), timed as a whole."""
     options: dict[str, Any] = {} if method is None else {"method": method}
+    if workers != 1:
+        options["workers"] = workers
     lines: list[str] = []
     began = time.perf_counter()
     try:
@@ -377,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--variants", default="ample,tight", help=", ".join(VARIANTS))
     parser.add_argument("--method", default="single", help="single, plan_team, or another")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds for each solve")
+    parser.add_argument("--workers", type=int, default=1, help="processes (method columns)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each (medians)")
     parser.add_argument("--seed", type=int, default=0, help="of the organisations")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a run may take")
@@ -388,7 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child is not None:
         record = child(
-            args.child, args.variant, limit=args.limit, method=args.method, seed=args.seed
+            args.child,
+            args.variant,
+            limit=args.limit,
+            method=args.method,
+            seed=args.seed,
+            workers=args.workers,
         )
         args.out.write_text(json.dumps(record))
         return 0
@@ -404,7 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{about['cores']} cores, Python {about['python']}, PuLP {about['pulp']}, highspy "
         f"{about['highspy']}; {ORGANISATION_ACTIVITIES} activities (seed {args.seed}), two budget "
-        f"periods, one fund; method {args.method}; {args.limit:g} s a solve; "
+        f"periods, one fund; method {args.method}, {args.workers} worker(s); "
+        f"{args.limit:g} s a solve; "
         f"medians of {args.repeat} run{'s' if args.repeat != 1 else ''}"
     )
     print(f"Command: {command}\n")
@@ -414,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for variant in variants:
             argv_child = [sys.executable, __file__, "--child", str(size), "--variant", variant]
             argv_child += ["--limit", str(args.limit), "--method", args.method]
-            argv_child += ["--seed", str(args.seed)]
+            argv_child += ["--seed", str(args.seed), "--workers", str(args.workers)]
             runs = []
             for _ in range(args.repeat):
                 run = watched(argv_child, args.timeout, args.memory)
