@@ -287,3 +287,40 @@ def test_the_command_with_workers_gives_the_same_plan(tmp_path: Path) -> None:
     ]
     assert [run.returncode for run in runs] == [0, 0], runs[1].stderr
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith("{")
+
+
+def test_a_plan_by_columns_says_each_stages_value_and_bound_in_numbers_and_words() -> None:
+    catalog = ceplan.load_catalog()
+    roster = untimed(ceplan.load_roster(EXAMPLE, catalog=catalog, today="2026-11-29"))
+    plan = ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
+    single = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    priority, money, hours = plan.bounds
+    assert (priority.name, money.name, hours.name) == ("priority", "out_of_pocket", "hours")
+    assert priority.proved and priority.value == priority.bound == 16
+    assert money.value == plan.out_of_pocket == single.out_of_pocket
+    assert money.bound is not None and money.bound <= single.out_of_pocket
+    data = plan.to_dict()["bounds"]
+    assert [stage["stage"] for stage in data] == ["priority", "out_of_pocket", "hours"]
+    text = "\n".join(plan.lines())
+    if not money.proved:
+        assert f"no plan spends less than {money.bound:,.2f} GBP" in text
+    assert single.bounds == () and single.to_dict()["bounds"] == []
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(teams(most_people=4))
+def test_every_bound_a_plan_by_columns_gives_holds(team: tuple[ceplan.Catalog, Roster]) -> None:
+    """Against the single model's proved optimum: the priority renewed is at most its bound;
+    with the same priority, the least spend is at least the spend's bound."""
+    catalog, roster = team
+    plan = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    single = ceplan.plan_team(catalog, roster, today=TODAY)
+    priority, money, _ = plan.bounds
+    best = float(sum(o.priority for o in single.outcomes if o.renews))
+    assert priority.bound is not None and best <= priority.bound + 1e-6
+    assert priority.value <= best + 1e-6
+    if priority.value == best and money.bound is not None:
+        assert money.bound <= single.out_of_pocket + 0.01 and money.value >= money.bound - 0.01
+    for stage in plan.bounds:
+        if stage.proved:
+            assert stage.bound == pytest.approx(stage.value, abs=0.01)

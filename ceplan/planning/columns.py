@@ -46,7 +46,9 @@ class ByColumns:
 
     solution: TeamSolution
     stages: tuple[ColumnStage, ...]
-    """The first three stages' values and bounds."""
+    """The first three stages' values and bounds, in the master's units (cents, steps of
+    ``1 / hours_scale`` hours)."""
+    hours_scale: int
     budget_cents: tuple[int, ...]
     fund_cents: tuple[int, ...]
 
@@ -124,7 +126,7 @@ def plan_by_columns(
             solution = _from_column(person, None, column, shares[task.person], found, mine, catalog)
         solutions[task.person] = solution
     merged = _merged(roster, found, solutions, unsettled)
-    return ByColumns(merged, found.stages, budget, funds)
+    return ByColumns(merged, found.stages, found.hours_scale, budget, funds)
 
 
 @dataclass(frozen=True)

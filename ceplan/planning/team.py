@@ -6,6 +6,7 @@ reasons a manager can act on for each person at risk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +22,7 @@ from ceplan.inputs import as_whole
 from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
-from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
+from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, StageBound, TeamItem, TeamPlan
 from ceplan.roster.models import Budget, Fund, Person, Roster
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
@@ -156,9 +157,10 @@ def _plan(
         def own_cost(person: Person) -> tuple[str, ...]:
             return _not_renewed(catalog, alone(person))
 
-        return _team_plan(
+        plan = _team_plan(
             catalog, roster, found.solution, day, alone, solvers.milp, amounts, own_cost
         )
+        return dataclasses.replace(plan, bounds=_bounds(found, plan))
     try:
         model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
     except OutOfTime:
@@ -684,6 +686,31 @@ def what_if(
         request.catalog, other, today=request.today, time_limit=request.time_limit
     )
     return TeamComparison(_plan(request, solvers), _plan(changed, solvers))
+
+
+def _bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:
+    """The stages planning by columns bounded: the plan's own value of each, and the bound.
+
+    Planning people alone after the first stages can only make the plan better. If it spends
+    less out of pocket than the stage found, that stage was not the best and the hours' bound,
+    proved for the money the stage found, says nothing of the plan's: it is left out.
+    """
+    priority, money, hours = found.stages
+    scale = float(found.hours_scale)
+    spent = round(plan.out_of_pocket * 100)
+    taken = sum(o.hours for o in plan.outcomes if o.renews)
+    renewed = float(sum(o.priority for o in plan.outcomes if o.renews))
+    same_money = spent == round(money.value)
+    return (
+        StageBound("priority", renewed, priority.bound, priority.proved),
+        StageBound("out_of_pocket", spent / 100, money.bound / 100, money.proved and same_money),
+        StageBound(
+            "hours",
+            taken,
+            hours.bound / scale if same_money else None,
+            hours.proved and same_money and round(taken * scale) == round(hours.value),
+        ),
+    )
 
 
 def _not_renewed(catalog: Catalog, alone: Plan) -> tuple[str, ...]:

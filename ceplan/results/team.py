@@ -22,7 +22,7 @@ from ceplan.objective import TEAM
 from ceplan.status import Status, Termination, Verdict
 from ceplan.units import format_money, money_value, plain_number
 
-__all__ = ["BudgetUse", "FundUse", "PersonOutcome", "TeamItem", "TeamPlan"]
+__all__ = ["BudgetUse", "FundUse", "PersonOutcome", "StageBound", "TeamItem", "TeamPlan"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,79 @@ class FundUse:
 
 
 @dataclass(frozen=True)
+class StageBound:
+    """One stage of the team's order: the value the plan reaches and the best one proved possible.
+
+    ``value`` and ``bound`` are in the stage's own units: the total priority renewed (a
+    maximum: the bound is at least the value), out-of-pocket money in the catalogue's currency
+    and hours (minima: the bound is at most the value). ``bound`` is ``None`` when nothing is
+    known of it (a search stopped before it proved one).
+    """
+
+    name: str
+    value: float
+    bound: float | None
+    proved: bool
+
+    @property
+    def gap(self) -> float | None:
+        """How far the value may be from the best, relative, from 0 to 1 (``None``: unknown)."""
+        if self.proved:
+            return 0.0
+        if self.bound is None:
+            return None
+        size = max(abs(self.value), abs(self.bound), 1e-9)
+        return min(1.0, abs(self.value - self.bound) / size)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stage as plain data (part of the team plan's JSON)."""
+        gap = self.gap
+        return {
+            "stage": self.name,
+            "value": self.value,
+            "bound": self.bound,
+            "proved": self.proved,
+            "gap": None if gap is None else round(gap, 6),
+        }
+
+    def words(self, currency: str) -> str:
+        """The stage in a sentence: what the plan reaches and what may be possible.
+
+        Examples
+        --------
+        >>> StageBound("out_of_pocket", 609.78, 531.53, False).words("GBP")
+        'out-of-pocket spend: 609.78 GBP; no plan spends less than 531.53 GBP (gap 12.83%)'
+        """
+        label = _STAGE_WORDS.get(self.name, self.name)
+        shown = self._show(self.value, currency)
+        if self.proved:
+            return f"{label}: {shown}, proved best"
+        if self.bound is None:
+            return f"{label}: {shown}, not proved (no bound known)"
+        limit = self._show(self.bound, currency)
+        gap = f"(gap {self.gap:.2%})"
+        if self.name == "priority":
+            return f"{label}: {shown}; no plan renews more than {limit} {gap}"
+        if self.name == "out_of_pocket":
+            return f"{label}: {shown}; no plan spends less than {limit} {gap}"
+        return f"{label}: {shown}; no plan takes fewer than {limit} {gap}"
+
+    def _show(self, value: float, currency: str) -> str:
+        if self.name == "out_of_pocket":
+            return format_money(value, currency)
+        if self.name == "hours":
+            return f"{plain_number(round(value, 2))} hours"
+        return f"{plain_number(round(value, 2))} priority"
+
+
+_STAGE_WORDS = {
+    "priority": "priority renewed",
+    "out_of_pocket": "out-of-pocket spend",
+    "hours": "hours",
+}
+
+
+@dataclass(frozen=True)
 class TeamPlan:
     """A team's plan: per person, per budget period, per fund, and how the solver ended."""
 
@@ -238,6 +311,9 @@ class TeamPlan:
     fund_uses: tuple[FundUse, ...]
     solver: str = ""
     """What solved the team's model (``"highs"``, ``"cbc"`` or another solver's name)."""
+    bounds: tuple[StageBound, ...] = ()
+    """The stages with a bound worked out (planning by columns: the first three), each with
+    the value reached and the best proved possible."""
 
     @property
     def verdict(self) -> Verdict:
@@ -379,6 +455,7 @@ class TeamPlan:
             "gap": self.gap,
             "stopped_in": self.stopped_in,
             "proven": list(self.verdict.proven),
+            "bounds": [stage.to_dict() for stage in self.bounds],
             "currency": self.currency,
             "today": self.today.isoformat(),
             "totals": {
@@ -414,7 +491,10 @@ class TeamPlan:
         (:func:`ceplan.errors.one_line`), so that printing it never acts on the terminal.
         """
         money = self.currency
-        out = [f"Team {self.team}: {self.summary()}", ""]
+        out = [f"Team {self.team}: {self.summary()}"]
+        if not all(stage.proved for stage in self.bounds):
+            out += [f"  {stage.words(money)}" for stage in self.bounds]
+        out.append("")
         for o in self.outcomes:
             if o.renews:
                 what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"

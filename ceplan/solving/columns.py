@@ -633,7 +633,11 @@ def solve_by_columns(
         if deadline.expired or not finished:
             termination = "time_limit"
         value, bound = _stage_value(name, value), _stage_value(name, bound)
-        proved = abs(value - bound) < 1.0 - 1e-6
+        # Each stage's values are whole numbers: the best is at most the bound rounded down
+        # (priority, a maximum) or at least the bound rounded up (money, hours).
+        bound = float(math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6))
+        value = float(round(value))
+        proved = value == bound
         stages.append(ColumnStage(name, value, bound, proved))
         master.hold(name, round(master_value(name, value)))
     chosen = {}
