@@ -26,7 +26,6 @@ from typing import Any
 
 from ceplan.candidates.items import drop_redundant, meets
 from ceplan.catalogue.models import Catalog
-from ceplan.model.schedule import schedule
 from ceplan.model.team import OutOfTime, build_team, money_cents
 from ceplan.requests.person import PlanRequest
 from ceplan.requests.team import TeamRequest
@@ -34,7 +33,7 @@ from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
 from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
-from ceplan.solving.team import Taken, TeamSolution, solve_team
+from ceplan.solving.team import Paid, Taken, TeamSolution, dated, solve_team
 from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "plan_by_columns"]
@@ -292,32 +291,11 @@ def _from_column(
             if meets(chosen, rule, request.earned, passed)
             and len(drop_redundant(chosen, rule, request.earned, passed)) == len(chosen)
         )
-    dates = schedule([item for _, _, item in items], request.calendar)
-    rows = []
-    spent: dict[int, float] = {}
-    used: dict[int, float] = {}
-    out_of_pocket = 0.0
-    for taking, segment, item in items:
-        funds = {f: float(cents) for f, cents in shares.get(taking.id, {}).items()}
-        rows.append(
-            Taken(
-                item=taking.id,
-                paid_on=item.first or request.today,
-                cents=taking.cents,
-                period=segment.period,
-                paid_by_fund=funds,
-                start=dates[taking.id].start,
-                finish=dates[taking.id].finish,
-                complete_by=item.do_by,
-                hours=item.hours,
-            )
-        )
-        for f, cents in funds.items():
-            used[f] = used.get(f, 0.0) + cents
-        out = taking.cents - sum(funds.values())
-        out_of_pocket += out
-        if segment.period is not None:
-            spent[segment.period] = spent.get(segment.period, 0.0) + out
+    paid = [
+        Paid(item, segment.period, {f: float(c) for f, c in shares.get(taking.id, {}).items()})
+        for taking, segment, item in items
+    ]
+    mine = dated(paid, request.calendar, request.today)
     return TeamSolution(
         status="optimal",
         termination="solved",
@@ -325,10 +303,10 @@ def _from_column(
         stopped_in=None,
         renews={person.id: True},
         paths={person.id: path},
-        taken={person.id: tuple(rows)},
-        spent=spent,
-        used=used,
-        out_of_pocket=out_of_pocket,
+        taken={person.id: mine.rows},
+        spent=mine.spent,
+        used=mine.used,
+        out_of_pocket=mine.out_of_pocket,
         priority=float(person.priority),
     )
 

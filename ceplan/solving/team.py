@@ -44,7 +44,7 @@ from typing import Any
 
 import pulp
 
-from ceplan.candidates.items import drop_redundant, meets
+from ceplan.candidates.items import Candidate, drop_redundant, meets
 from ceplan.errors import PlanInputError
 from ceplan.model.block import Formulation, unique_name
 from ceplan.model.schedule import schedule
@@ -54,8 +54,18 @@ from ceplan.solving import loop
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.stages import first_path
 from ceplan.status import Deadline, Run, Status, Termination
+from ceplan.weeks import Calendar
 
-__all__ = ["Taken", "TeamSolution", "first_come_plan", "least_money", "solve_team"]
+__all__ = [
+    "Dated",
+    "Paid",
+    "Taken",
+    "TeamSolution",
+    "dated",
+    "first_come_plan",
+    "least_money",
+    "solve_team",
+]
 
 
 @dataclass(frozen=True)
@@ -746,36 +756,26 @@ def _solution(
             v: dataclasses.replace(block.candidates[v], id=model.origin[person, v][0].id)
             for v in kept
         }
-        dates = schedule(list(items.values()), model.requests[person].calendar)
-        rows = []
-        for virtual_id, item in items.items():
-            segment = model.segments[model.origin[person, virtual_id][1]]
-            funds = {
-                f: float(pay.value() or 0)
-                for f, pay in paying.get((person, virtual_id), [])
-                if (pay.value() or 0) > 1e-6
-            }
-            when = dates[item.id]
-            rows.append(
-                Taken(
-                    item=item.id,
-                    paid_on=item.first or model.requests[person].today,
-                    cents=item.cents,
-                    period=segment.period,
-                    paid_by_fund=funds,
-                    start=when.start,
-                    finish=when.finish,
-                    complete_by=item.do_by,
-                    hours=item.hours,
-                )
+        paid = [
+            Paid(
+                item,
+                model.segments[model.origin[person, virtual_id][1]].period,
+                {
+                    f: float(pay.value() or 0)
+                    for f, pay in paying.get((person, virtual_id), [])
+                    if (pay.value() or 0) > 1e-6
+                },
             )
-            for f, cents in funds.items():
-                used[f] = used.get(f, 0.0) + cents
-            out = item.cents - sum(funds.values())
-            out_of_pocket += out
-            if segment.period is not None:
-                spent[segment.period] = spent.get(segment.period, 0.0) + out
-        taken[person] = tuple(sorted(rows, key=lambda t: t.item))
+            for virtual_id, item in items.items()
+        ]
+        request = model.requests[person]
+        mine = dated(paid, request.calendar, request.today)
+        taken[person] = mine.rows
+        for n, cents in mine.spent.items():
+            spent[n] = spent.get(n, 0.0) + cents
+        for n, cents in mine.used.items():
+            used[n] = used.get(n, 0.0) + cents
+        out_of_pocket += mine.out_of_pocket
     return TeamSolution(
         status=status,
         termination=termination,
@@ -789,6 +789,66 @@ def _solution(
         out_of_pocket=out_of_pocket,
         priority=float(pulp.value(model.priority) or 0),
     )
+
+
+@dataclass(frozen=True)
+class Paid:
+    """An item of a person's plan as it is paid.
+
+    The item (its ``first``: the day it is paid; its ``id``: the catalogue's), the budget
+    period it is paid in, and the cents each fund pays toward it.
+    """
+
+    item: Candidate
+    period: int | None
+    funds: Mapping[int, float]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A person's plan dated: its rows (by item id), and what it spends and takes from funds."""
+
+    rows: tuple[Taken, ...]
+    spent: dict[int, float]
+    """Out-of-pocket cents by budget period."""
+    used: dict[int, float]
+    """Cents by fund."""
+    out_of_pocket: float
+
+
+def dated(paid: Sequence[Paid], calendar: Calendar, today: dt.date) -> Dated:
+    """One person's items dated as their one-person plan's would be, and paid for.
+
+    :func:`ceplan.model.schedule.schedule` with their calendar, each item started no earlier
+    than it is paid (its ``first``). The one way every team plan is read, whatever found it.
+    """
+    dates = schedule([p.item for p in paid], calendar)
+    rows = []
+    spent: dict[int, float] = {}
+    used: dict[int, float] = {}
+    out_of_pocket = 0.0
+    for p in paid:
+        item, when = p.item, dates[p.item.id]
+        rows.append(
+            Taken(
+                item=item.id,
+                paid_on=item.first or today,
+                cents=item.cents,
+                period=p.period,
+                paid_by_fund=dict(p.funds),
+                start=when.start,
+                finish=when.finish,
+                complete_by=item.do_by,
+                hours=item.hours,
+            )
+        )
+        for f, cents in p.funds.items():
+            used[f] = used.get(f, 0.0) + cents
+        out = item.cents - sum(p.funds.values())
+        out_of_pocket += out
+        if p.period is not None:
+            spent[p.period] = spent.get(p.period, 0.0) + out
+    return Dated(tuple(sorted(rows, key=lambda t: t.item)), spent, used, out_of_pocket)
 
 
 def _needed(model: TeamModel, person: str, virtual: Sequence[str]) -> tuple[int | None, list[str]]:
