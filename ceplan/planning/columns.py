@@ -5,11 +5,15 @@ and the hours for the whole team (stages 1 to 3 of :data:`~ceplan.objective.TEAM
 gives each person is then held, and each person is planned alone, as the single model's last
 stage does (:mod:`ceplan.solving.team`): their out-of-pocket money in each budget period and
 what each fund pays for them (the master's payments to each class shared out by person id,
-then item id, in whole cents), and an even share of what the periods and funds have left, so
-that with ample budgets each person gets their one-person plan. Alone, a person's plan is the
-single model's answer for a team of one with those amounts: no worse in any stage than the
-column (which fits them), with their own tie-break and dates. People do not touch each other
-then, so the answers put together keep every budget period and fund.
+then item id, in whole cents), and an even share of what the periods have left, so that with
+ample budgets each person gets their one-person plan. What the funds have left is not shared
+out: each person keeps the same money from each fund (SPEC 7's "the same money from each
+period and fund"), which also lets a person whose column is their own one-person plan, paid
+at the earliest, keep it at once: no plan within what they hold spends less out of pocket
+(it would need more fund money), takes fewer hours or comes first in their tie-break. Alone,
+a person's plan is the single model's answer for a team of one with those amounts: no worse
+in any stage than the column (which fits them), with their own tie-break and dates. People do
+not touch each other then, so the answers put together keep every budget period and fund.
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ def plan_by_columns(
         for stage in found.stages:
             state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
             progress(f"{stage.name.replace('_', ' ')}: {stage.value:g} ({state})")
-    held, shares, spare_funds = _held(found, budget, funds)
+    held, shares = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
     tasks: list[_Task] = []
     for person in sorted(roster.people, key=lambda p: p.id):
@@ -88,13 +92,12 @@ def plan_by_columns(
         own = alone(person)
         ids = sorted(t.id for t in column.items)
         if (
-            not spare_funds
-            and own.found
+            own.found
             and ids == sorted(item.id for item in own.planned)
             and all(t.earliest for t in column.items)
         ):
-            # Their own one-person plan, paid as early as it can be, with no fund money to
-            # spare: nothing else within what they hold is better in any stage (the module).
+            # Their own one-person plan, paid as early as it can be: nothing else within what
+            # they hold is better in any stage (see the module).
             solutions[person.id] = _from_column(
                 person, own.path_index, column, shares[person.id], found, mine, catalog
             )
@@ -215,12 +218,12 @@ def _alone_in_workers(
 
 def _held(
     found: ColumnsSolution, budget: Sequence[int], funds: Sequence[int]
-) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, dict[str, dict[int, int]]], bool]:
+) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, dict[str, dict[int, int]]]]:
     """What each person with a column may spend in each period and take from each fund.
 
     Their own (the master's payments to each class shared out by person id, then item id),
-    and an even share (whole cents, rounded down) of what is left. Also each person's items'
-    fund payments (by item id, then fund), and whether any fund has money to share out.
+    and, in each period, an even share (whole cents, rounded down) of what is left there. Also
+    each person's items' fund payments (by item id, then fund).
     """
     left = dict(found.payments)
     spent: dict[str, list[int]] = {}
@@ -247,17 +250,14 @@ def _held(
         max(0, cents - sum(s[n] for s in spent.values())) // people
         for n, cents in enumerate(budget)
     ]
-    fund_left = [
-        max(0, cents - sum(u[n] for u in used.values())) // people for n, cents in enumerate(funds)
-    ]
     held = {
         person: (
             [s + extra for s, extra in zip(spent[person], period_left, strict=True)],
-            [u + extra for u, extra in zip(used[person], fund_left, strict=True)],
+            used[person],
         )
         for person in spent
     }
-    return held, shares, any(fund_left)
+    return held, shares
 
 
 def _from_column(

@@ -289,7 +289,8 @@ class _Pricer:
             order = np.lexsort((self.option_segment, price, self.option_item))
             way = order[self.starts]  # each item's cheapest way (then the earliest segment)
             cost = price[way] + self.hours * step * v
-        found = self.cheapest(cost)
+        # Ties in price go to the plan of least cost, then of fewest hours.
+        found = self.cheapest(cost, self.cents + self.hours * 1e-6)
         if found is None:
             return None
         picked = found[1]
@@ -312,11 +313,14 @@ class _Pricer:
         hours = sum(round(self.items[n].hours * step) for n in picked)
         return float(sum(cost[n] for n in picked)), items, tuple(sorted(cents.items())), hours
 
-    def cheapest(self, cost: np.ndarray) -> tuple[float, list[int]] | None:
+    def cheapest(
+        self, cost: np.ndarray, real: np.ndarray | None = None
+    ) -> tuple[float, list[int]] | None:
         """The least ``cost`` (one per item, at least 0) of an irredundant plan, and its items.
 
         The items are places in :attr:`items`, in order; ``None`` when no path can be met.
         """
+        mine = np.zeros(len(cost)) if real is None else real
         best: tuple[float, int, list[int]] | None = None
         for index, rule in enumerate(self.rules):
             chosen: list[int] = []
@@ -328,13 +332,13 @@ class _Pricer:
                 offered = self.exams.get(kind, [])
                 if len(offered) < missing:
                     break
-                picked = sorted(offered, key=lambda n: (cost[n], n))[:missing]
+                picked = sorted(offered, key=lambda n: (cost[n], mine[n], n))[:missing]
                 chosen += picked
                 value += float(sum(cost[n] for n in picked))
             else:
                 goal = self.goals[index]
                 if goal > 0:
-                    found = _cover(self.units, cost[self.activities], goal)
+                    found = _cover(self.units, cost[self.activities], goal, mine[self.activities])
                     if found is None:
                         continue
                     value += found[0]
@@ -381,17 +385,23 @@ def price(
     return found[0], [ordered[n].id for n in found[1]]
 
 
-def _cover(units: np.ndarray, cost: np.ndarray, goal: int) -> tuple[float, list[int]] | None:
+def _cover(
+    units: np.ndarray, cost: np.ndarray, goal: int, real: np.ndarray | None = None
+) -> tuple[float, list[int]] | None:
     """The least ``cost`` of items whose ``units`` add up to ``goal`` or more, and which.
 
     A covering knapsack by dynamic programming over the units (``best[j]``: the least cost of
     ``j`` units or more from the items so far); only items that could be in a cheapest cover
-    are walked: of each size, the cheapest ``ceil(goal / size)``.
+    are walked: of each size, the cheapest ``ceil(goal / size)``. Among covers of the same
+    cost (to a relative 1e-9) the one of least ``real`` (each item's own cost) wins: where the
+    prices leave a choice (a budget that does not bind prices everything at 0), the column is a
+    plan a person would pick.
     """
     if int(units.sum()) < goal:
         return None
+    real = np.zeros(len(units)) if real is None else real
     # Of each size, more than ceil(goal / size) items are never needed: keep the cheapest.
-    order = np.lexsort((np.arange(len(units)), cost, units))
+    order = np.lexsort((np.arange(len(units)), real, cost, units))
     keep = []
     size, taken = -1, 0
     for n in order:
@@ -403,13 +413,21 @@ def _cover(units: np.ndarray, cost: np.ndarray, goal: int) -> tuple[float, list[
     keep.sort()
     best = np.full(goal + 1, np.inf)
     best[0] = 0.0
+    second = np.zeros(goal + 1)
     reach = np.arange(goal + 1)
     took = np.zeros((len(keep), goal + 1), dtype=bool)
     for row, n in enumerate(keep):
-        before = best[np.maximum(reach - units[n], 0)] + cost[n]
-        better = before < best - 1e-12
+        source = np.maximum(reach - units[n], 0)
+        before = best[source] + cost[n]
+        before_real = second[source] + real[n]
+        reached = np.isfinite(best)
+        close = np.where(reached, 1e-9 * np.maximum(1.0, np.abs(np.where(reached, best, 0))), 0)
+        gap = np.abs(np.where(reached, before, 0.0) - np.where(reached, best, 0.0))
+        tie = reached & (gap <= close) & (before_real < second)
+        better = np.isfinite(before) & (~reached | (before < best - close) | tie)
         took[row] = better
         best = np.where(better, before, best)
+        second = np.where(better, before_real, second)
     if not math.isfinite(best[goal]):
         return None
     chosen, left = [], goal
@@ -551,6 +569,14 @@ class _Master:
         h.run()
         status = h.getModelStatus()
         statuses = self.highspy.HighsModelStatus
+        if status == statuses.kInfeasible:
+            # Never so: nobody renewing, and every stage's answer so far, keep every row.
+            # HiGHS 1.16's presolve has said so wrongly (as on the single model, see
+            # ceplan.solving.loop): ask again without it.
+            h.setOptionValue("presolve", "off")
+            h.run()
+            h.setOptionValue("presolve", "choose")
+            status = h.getModelStatus()
         has_plan = h.getInfo().primal_solution_status == 2
         if status != statuses.kOptimal:
             stopped = status in (statuses.kTimeLimit, statuses.kInterrupt)
@@ -563,9 +589,20 @@ class _Master:
                 return float(costs @ values), values, np.zeros(self.rows), False
             raise PlanInputError(f"the master problem could not be solved ({status})")
         solution = h.getSolution()
+        values = np.asarray(solution.col_value)
         value = float(h.getInfo().objective_function_value)
+        if (
+            integer
+            and start is not None
+            and len(start)
+            and abs(costs @ values - value) > 1e-6 * max(1.0, abs(value))
+        ):
+            # HiGHS 1.16, handed a start, has returned it as optimal with another objective
+            # than its own (see ceplan.solving.loop): not trusted; solved again without it.
+            h.clearSolver()
+            return self.solve(name, integer, seconds, None)
         duals = np.asarray(solution.row_dual) if not integer else np.zeros(self.rows)
-        return value, np.asarray(solution.col_value), duals, True
+        return value, values, duals, True
 
 
 def _weights(
