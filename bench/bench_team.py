@@ -330,7 +330,8 @@ def status_words(run: dict[str, Any]) -> str:
     if "failed" in run:
         return f"failed: {run['failed']}"
     if run.get("refused"):
-        return "refused (too large)"
+        said = str(run["refused"])
+        return "refused (too large)" if "variables" in said else f"refused: {said}"
     status = run["status"]
     if status == "optimal":
         return f"optimal (all {run['stage_count']} stages proven)"

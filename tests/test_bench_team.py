@@ -121,6 +121,8 @@ def test_a_model_too_large_to_build_is_reported_as_refused(
     assert record["solve"] is None and "check" not in record
     assert bench.status_words(record) == "refused (too large)"
     assert "| refused (too large) |" in bench.row([record], 5, "ample")
+    other = {"refused": "planning by columns does not yet take weekly hours or days away"}
+    assert bench.status_words(other) == f"refused: {other['refused']}"
 
 
 def test_an_unknown_method_stops_before_any_run() -> None:
