@@ -324,3 +324,24 @@ def test_every_bound_a_plan_by_columns_gives_holds(team: tuple[ceplan.Catalog, R
     for stage in plan.bounds:
         if stage.proved:
             assert stage.bound == pytest.approx(stage.value, abs=0.01)
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(teams(most_people=4))
+def test_a_person_whose_column_cannot_be_settled_in_place_is_planned_from_scratch(
+    team: tuple[ceplan.Catalog, Roster],
+) -> None:
+    """When a column is not among the ways of the person's own model (an item it never needs),
+    the person is planned alone from scratch: the plan still keeps every rule, and is no worse
+    in the stages than settling in place."""
+    import ceplan.planning.columns as columns
+
+    catalog, roster = team
+    settled = by_columns(catalog, roster).solution
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "settle_alone", lambda *args: None)
+        scratch = by_columns(catalog, roster).solution
+    check(scratch, catalog, roster)
+    check_irredundant(scratch, catalog, roster)
+    assert scratch.priority == settled.priority
+    assert scratch.out_of_pocket <= settled.out_of_pocket + 0.01

@@ -10,10 +10,14 @@ ample budgets each person gets their one-person plan. What the funds have left i
 out: each person keeps the same money from each fund (SPEC 7's "the same money from each
 period and fund"), which also lets a person whose column is their own one-person plan, paid
 at the earliest, keep it at once: no plan within what they hold spends less out of pocket
-(it would need more fund money), takes fewer hours or comes first in their tie-break. Alone,
-a person's plan is the single model's answer for a team of one with those amounts: no worse
-in any stage than the column (which fits them), with their own tie-break and dates. People do
-not touch each other then, so the answers put together keep every budget period and fund.
+(it would need more fund money), takes fewer hours or comes first in their tie-break.
+Everyone else is settled from their column as the single model's last stage settles a person
+(:func:`ceplan.solving.team.settle_alone`): with the column's money and hours held, the fewest
+items, then the smallest ids, paid as early as can be; a column that is not among the ways of
+the person's own model (an item that model leaves out as never needed) is planned from scratch,
+as the single model plans a team of one with those amounts. Either way the plan is no worse in
+any stage than the column (which fits them), with their own tie-break and dates. People do not
+touch each other then, so the answers put together keep every budget period and fund.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-from ceplan.candidates.items import drop_redundant, meets
+from ceplan.candidates.items import Candidate, drop_redundant, meets
 from ceplan.catalogue.models import Catalog
 from ceplan.model.team import OutOfTime, build_team, money_cents
 from ceplan.requests.person import PlanRequest
@@ -37,7 +41,7 @@ from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
 from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
-from ceplan.solving.team import Paid, Taken, TeamSolution, dated, solve_team
+from ceplan.solving.team import Paid, Taken, TeamSolution, dated, settle_alone, solve_team
 from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "plan_by_columns"]
@@ -109,7 +113,12 @@ def plan_by_columns(
             # all of it, so dearer items are left out of their problem.
             most = sum(spend) + sum(paid)
             dear = frozenset(i for i, c in found.items[person.id].items() if c.cents > most)
-        tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear))
+        plan = tuple(
+            (t.id, t.segment, tuple(sorted(shares[person.id].get(t.id, {}).items())))
+            for t in sorted(column.items, key=lambda t: t.id)
+        )
+        path = _path_of([t.item for t in column.items], mine, catalog)
+        tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear, plan, path))
     if progress is not None and tasks:
         progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
     if workers > 1 and len(tasks) > 1:
@@ -143,6 +152,10 @@ class _Task:
     spend: tuple[int, ...]
     paid: tuple[int, ...]
     dear: frozenset[str]
+    plan: tuple[tuple[str, int, tuple[tuple[int, int], ...]], ...] = ()
+    """Their column: each item, the segment it is paid in, what each fund pays."""
+    path: int = 0
+    """The path their column meets (its first with every item needed)."""
 
 
 def _solve_alone(
@@ -163,6 +176,11 @@ def _solve_alone(
             cents=(task.spend, task.paid),
             deadline=deadline,
         )
+        taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
+        settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
+        if settled is not None:
+            return settled
+        # Their column is not among the model's ways (an item it never needs): from scratch.
         return solve_team(model, deadline=deadline, solver=solver)
     except OutOfTime:
         return None
@@ -260,6 +278,18 @@ def _held(
     return held, shares
 
 
+def _path_of(items: Sequence[Candidate], request: PlanRequest, catalog: Catalog) -> int:
+    """The first path of the person's tier that ``items`` meet with every one of them needed."""
+    rules = catalog.tiers[request.tier].paths
+    passed = dict(request.passed)
+    return next(
+        n
+        for n, rule in enumerate(rules)
+        if meets(items, rule, request.earned, passed)
+        and len(drop_redundant(items, rule, request.earned, passed)) == len(items)
+    )
+
+
 def _from_column(
     person: Person,
     path: int | None,
@@ -282,15 +312,7 @@ def _from_column(
         paid_on = max(taking.item.first or request.today, segment.start)
         items.append((taking, segment, dataclasses.replace(taking.item, first=paid_on)))
     if path is None:
-        rules = catalog.tiers[request.tier].paths
-        chosen = [item for _, _, item in items]
-        passed = dict(request.passed)
-        path = next(
-            n
-            for n, rule in enumerate(rules)
-            if meets(chosen, rule, request.earned, passed)
-            and len(drop_redundant(chosen, rule, request.earned, passed)) == len(chosen)
-        )
+        path = _path_of([item for _, _, item in items], request, catalog)
     paid = [
         Paid(item, segment.period, {f: float(c) for f, c in shares.get(taking.id, {}).items()})
         for taking, segment, item in items

@@ -64,6 +64,7 @@ __all__ = [
     "dated",
     "first_come_plan",
     "least_money",
+    "settle_alone",
     "solve_team",
 ]
 
@@ -184,6 +185,60 @@ def solve_team(
             value = round(float(pulp.value(expression) or 0.0))
             model.problem += expression <= value + stage.held_within, f"hold_{stage.name}"
     return _solution(model, "optimal", "solved", 0.0, None)
+
+
+def settle_alone(
+    model: TeamModel,
+    person: str,
+    path: int,
+    taken: Sequence[tuple[str, int, Mapping[int, float]]],
+    solver: Solver,
+    deadline: Deadline,
+) -> TeamSolution | None:
+    """Stage 5 for a person of a team planned another way: their tie-break from a plan in hand.
+
+    ``model`` is the person alone (a team of one, with what the team's plan gave them as its
+    budget periods and funds); ``taken`` is their plan: each item's catalogue id, the segment it
+    is paid in and what each fund pays, meeting path ``path``. With that plan's money and
+    hours held, as :func:`_each_person` holds them, :func:`_tie_break` gives the fewest items,
+    then the smallest ids, paid as early as can be. ``None`` when the plan in hand is not one
+    of the model's (an item it leaves out as never needed) or the deadline stopped it: the
+    caller then plans the person from scratch or keeps the plan in hand.
+    """
+    member = model.members[person]
+    block = member.block
+    copy_of = {(item.id, n): copy.id for copy, (item, n) in model.copied[person]}
+    values = {variable.name: 0.0 for variable in _variables(member)}
+    values[member.renew.name] = 1.0
+    values[block.choose_path[path].name] = 1.0
+    for item, segment, funds in taken:
+        copy = copy_of.get((item, segment))
+        if copy is None:
+            return None
+        values[block.take[copy].name] = 1.0
+        for f, cents in funds.items():
+            variable = member.pay.get((copy, f))
+            if variable is None:
+                return None
+            values[variable.name] = cents
+    for variable in _variables(member):
+        variable.varValue = values[variable.name]
+    held = _Held(
+        spend={n: float(cents) for n, cents in enumerate(model.budget_cents)},
+        funds={n: float(cents) for n, cents in enumerate(model.fund_cents)},
+        out_of_pocket=float(pulp.value(member.out_of_pocket) or 0.0),
+        hours=float(pulp.value(member.hours) or 0.0),
+        renewal=None,
+    )
+    alone = _Search(_alone(model, person, held), solver, deadline)
+    mine = _variables(alone.model.members[person])
+    for variable in mine:
+        variable.varValue = values.get(variable.name)
+    alone.best = {variable.name: variable.varValue for variable in mine}
+    if _tie_break(alone, person) is not None:
+        return None
+    alone.restore()
+    return _solution(alone.model, "optimal", "solved", 0.0, None)
 
 
 def least_money(
