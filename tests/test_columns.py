@@ -255,7 +255,7 @@ def test_the_same_plan_whatever_the_number_of_workers() -> None:
     catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
     data = roster_data(12)
     for budget in data["budgets"]:
-        budget["amount"] = 2000
+        budget["amount"] = 800  # 5 of the 12 are planned alone, side by side
     roster = Roster.model_validate(data)
     one = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
     two = ceplan.plan_team(catalog, roster, today=TODAY, method="columns", workers=2)
@@ -345,3 +345,47 @@ def test_a_person_whose_column_cannot_be_settled_in_place_is_planned_from_scratc
     check_irredundant(scratch, catalog, roster)
     assert scratch.priority == settled.priority
     assert scratch.out_of_pocket <= settled.out_of_pocket + 0.01
+
+
+def test_a_dask_cluster_gives_the_same_plan_as_this_machine() -> None:
+    """Dask's distributed scheduler, started here as a LocalCluster of two worker processes:
+    by its address or its client, the plan is byte for byte the one made in this process."""
+    distributed = pytest.importorskip("distributed")
+    from tests.generators import catalog_data, roster_data
+
+    catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
+    data = roster_data(12)
+    for budget in data["budgets"]:
+        budget["amount"] = 800  # 5 of the 12 are planned alone, side by side
+    roster = Roster.model_validate(data)
+    here = ceplan.plan_team(catalog, roster, today=TODAY, method="columns").to_json()
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        by_address = ceplan.plan_team(
+            catalog, roster, today=TODAY, method="columns", scheduler=cluster.scheduler_address
+        )
+        with distributed.Client(cluster) as client:
+            by_client = ceplan.plan_team(
+                catalog, roster, today=TODAY, method="columns", scheduler=client
+            )
+    assert by_address.to_json() == here == by_client.to_json()
+    with pytest.raises(ceplan.PlanInputError, match="not both"):
+        ceplan.plan_team(catalog, roster, method="columns", workers=2, scheduler="tcp://x:1")
+    with pytest.raises(ceplan.PlanInputError, match="an address or a distributed.Client"):
+        ceplan.plan_team(catalog, roster, method="columns", scheduler=8786)
+
+
+def test_the_side_by_side_tests_plan_several_people_alone() -> None:
+    """The instance of the workers' and Dask's tests sends several people to the workers
+    (with one, nothing would be sent: the tests would check nothing)."""
+    from tests.generators import catalog_data, roster_data
+
+    catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
+    data = roster_data(12)
+    for budget in data["budgets"]:
+        budget["amount"] = 800
+    lines: list[str] = []
+    roster = Roster.model_validate(data)
+    ceplan.plan_team(catalog, roster, today=TODAY, method="columns", progress=lines.append)
+    assert "each person alone: 5 of 12 to settle" in lines

@@ -342,6 +342,12 @@ def _add_team(commands: Any) -> None:
         help="with --method columns: N processes plan people side by side (the plan is the "
         "same whatever N)",
     )
+    team.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --method columns: the workers of this Dask cluster (e.g. tcp://host:8786) "
+        "plan people side by side instead; needs pip install 'ceplan[dask]'",
+    )
 
 
 def _team(args: argparse.Namespace) -> int:
@@ -373,6 +379,7 @@ def _team(args: argparse.Namespace) -> int:
         solver=args.solver,
         method=args.method,
         workers=args.workers,
+        scheduler=args.scheduler,
     )
     if args.format == "xlsx":
         from ceplan.rendering.xlsx import team_workbook

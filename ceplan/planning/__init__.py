@@ -1,7 +1,8 @@
 """Planning: the entry points that take a request to a plan.
 
 ``person`` (:func:`~ceplan.planning.person.optimise` and the path comparison: the search),
-``report`` (what a plan says: the plan found, or why there is none, in words and numbers) and
+``report`` (what a plan says: the plan found, or why there is none, in words and numbers),
 ``team`` (:func:`~ceplan.planning.team.plan_team`, the at-risk reasons,
-:func:`~ceplan.planning.team.what_if`).
+:func:`~ceplan.planning.team.what_if`) and ``columns`` (a team planned by columns, then each
+person alone).
 """

@@ -45,6 +45,7 @@ def plan_team(
     solver: str | Solver | Any | None = None,
     method: str = "single",
     workers: Any = 1,
+    scheduler: Any = None,
 ) -> TeamPlan:
     """The team's plan: who renews how, what each budget period and fund pays (SPEC 7).
 
@@ -87,6 +88,10 @@ def plan_team(
         With ``method="columns"``: how many processes plan people alone side by side (a whole
         number from 1 to :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever
         the number.
+    scheduler
+        With ``method="columns"``: the address of a Dask scheduler (``"tcp://host:8786"``) or
+        a ``distributed.Client``, whose workers plan people alone instead
+        (``pip install 'ceplan[dask]'``). The plan is the same as on this machine.
 
     Raises
     ------
@@ -100,9 +105,20 @@ def plan_team(
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
     chosen, count = _method(method), _workers(workers)
-    if count > 1 and chosen != "columns":
+    if (count > 1 or scheduler is not None) and chosen != "columns":
         raise PlanInputError("workers plan people side by side only with method 'columns'")
-    return _plan(request, _Solvers.of(solver), as_progress(progress), chosen, count)
+    if count > 1 and scheduler is not None:
+        raise PlanInputError("give workers or a scheduler, not both")
+    if scheduler is not None and not isinstance(scheduler, str) and not _is_client(scheduler):
+        raise PlanInputError(
+            f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
+        )
+    solvers = _Solvers.of(solver)
+    return _plan(request, solvers, as_progress(progress), chosen, count, scheduler)
+
+
+def _is_client(value: Any) -> bool:
+    return type(value).__name__ == "Client" and type(value).__module__.startswith("distributed")
 
 
 METHODS = ("single", "columns")
@@ -142,6 +158,7 @@ def _plan(
     progress: Callable[[str], None] | None = None,
     method: str = "single",
     workers: int = 1,
+    scheduler: Any = None,
 ) -> TeamPlan:
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
@@ -151,7 +168,9 @@ def _plan(
     if method == "columns":
         from ceplan.planning.columns import plan_by_columns
 
-        found = plan_by_columns(request, solvers.milp, deadline, alone, progress, workers)
+        found = plan_by_columns(
+            request, solvers.milp, deadline, alone, progress, workers, scheduler
+        )
         amounts = (found.budget_cents, found.fund_cents)
 
         def own_cost(person: Person) -> tuple[str, ...]:
