@@ -598,9 +598,14 @@ class _Master:
             and abs(costs @ values - value) > 1e-6 * max(1.0, abs(value))
         ):
             # HiGHS 1.16, handed a start, has returned it as optimal with another objective
-            # than its own (see ceplan.solving.loop): not trusted; solved again without it.
+            # than its own (see ceplan.solving.loop): not trusted; solved again without it,
+            # and if that finds nothing in time, the start (which keeps every row) is kept.
             h.clearSolver()
-            return self.solve(name, integer, seconds, None)
+            try:
+                return self.solve(name, integer, seconds, None)
+            except PlanInputError:
+                kept = np.concatenate([start, np.zeros(n - len(start))])
+                return float(costs @ kept), kept, np.zeros(self.rows), False
         duals = np.asarray(solution.row_dual) if not integer else np.zeros(self.rows)
         return value, values, duals, True
 
