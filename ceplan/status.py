@@ -10,7 +10,16 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SOLVERS", "Deadline", "Run", "Solution", "Status", "Termination", "Verdict"]
+__all__ = [
+    "SOLVERS",
+    "Deadline",
+    "Run",
+    "Solution",
+    "Status",
+    "Termination",
+    "Verdict",
+    "relative_gap",
+]
 
 SOLVERS = ("auto", "highs", "cbc")
 """The solver names a plan may ask for. ``auto`` (the default): the exact dynamic programme of
@@ -111,3 +120,23 @@ class Verdict:
     def found(self) -> bool:
         """Whether there is a plan (``optimal`` or ``feasible``)."""
         return self.status in ("optimal", "feasible")
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """How far a minimum ``value`` may be from the ``bound`` proved below it, from 0 to 1.
+
+    The difference over the larger of the two in size: 0 when they meet, 1 when nothing is
+    known (a bound of the other sign).
+
+    Examples
+    --------
+    >>> relative_gap(120.0, 100.0), relative_gap(-80.0, -100.0), relative_gap(0.0, -1036.0)
+    (0.16666666666666666, 0.2, 1.0)
+    >>> relative_gap(5.0, 5.0), relative_gap(5.0, 6.0)
+    (0.0, 0.0)
+    """
+    difference = value - bound
+    size = max(abs(value), abs(bound))
+    if difference <= 1e-9 * max(1.0, size):
+        return 0.0
+    return min(1.0, difference / size)

@@ -19,7 +19,7 @@ import pandas as pd
 from ceplan.catalogue.models import PathRule
 from ceplan.errors import one_line
 from ceplan.objective import TEAM
-from ceplan.status import Status, Termination, Verdict
+from ceplan.status import Status, Termination, Verdict, relative_gap
 from ceplan.units import format_money, money_value, plain_number
 
 __all__ = ["BudgetUse", "FundUse", "PersonOutcome", "StageBound", "TeamItem", "TeamPlan"]
@@ -237,8 +237,7 @@ class StageBound:
             return 0.0
         if self.bound is None:
             return None
-        size = max(abs(self.value), abs(self.bound), 1e-9)
-        return min(1.0, abs(self.value - self.bound) / size)
+        return relative_gap(max(self.value, self.bound), min(self.value, self.bound))
 
     def to_dict(self) -> dict[str, Any]:
         """The stage as plain data (part of the team plan's JSON)."""

@@ -57,7 +57,7 @@ from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.exact import credit_scale, units_needed
-from ceplan.status import Deadline, Termination
+from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
 __all__ = ["Column", "ColumnStage", "ColumnsSolution", "Taking", "price", "solve_by_columns"]
@@ -115,8 +115,7 @@ class ColumnStage:
         """The relative gap from 0 to 1 (0 when proved)."""
         if self.proved:
             return 0.0
-        size = max(abs(self.value), abs(self.bound), 1e-9)
-        return min(1.0, abs(self.value - self.bound) / size)
+        return relative_gap(max(self.value, self.bound), min(self.value, self.bound))
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from ceplan.objective import OUT_OF_POCKET, PRIORITY, TEAM, TEAM_HOURS, Settled,
 from ceplan.solving import loop
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.stages import first_path
-from ceplan.status import Deadline, Run, Status, Termination
+from ceplan.status import Deadline, Run, Status, Termination, relative_gap
 from ceplan.weeks import Calendar
 
 __all__ = [
@@ -278,26 +278,6 @@ def _stage_gap(run: Run, stage: TeamStage) -> float | None:
         return None
     bound = max(run.bound, 0.0) if stage.at_least_zero else run.bound
     return relative_gap(run.objective, bound)
-
-
-def relative_gap(value: float, bound: float) -> float:
-    """How far a minimum ``value`` may be from the ``bound`` proved below it, from 0 to 1.
-
-    The difference over the larger of the two in size: 0 when they meet, 1 when nothing is
-    known (a bound of the other sign).
-
-    Examples
-    --------
-    >>> relative_gap(120.0, 100.0), relative_gap(-80.0, -100.0), relative_gap(0.0, -1036.0)
-    (0.16666666666666666, 0.2, 1.0)
-    >>> relative_gap(5.0, 5.0), relative_gap(5.0, 6.0)
-    (0.0, 0.0)
-    """
-    difference = value - bound
-    size = max(abs(value), abs(bound))
-    if difference <= 1e-9 * max(1.0, size):
-        return 0.0
-    return min(1.0, difference / size)
 
 
 def _renewals(model: TeamModel) -> dict[str, Any]:
