@@ -53,6 +53,7 @@ from ceplan.candidates.items import Candidate, drop_redundant, usable_items
 from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.errors import PlanInputError
 from ceplan.model.team import Segment, money_cents, segments_of, ways_to_pay
+from ceplan.objective import TEAM
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
@@ -68,7 +69,8 @@ _NOISE = 1e-9
 _MAX_ROUNDS = 500
 """Rounds of pricing per stage at most (each adds every person's best column)."""
 
-STAGE_NAMES = ("priority", "out_of_pocket", "hours")
+STAGE_NAMES = tuple(stage.name for stage in TEAM[:3])
+"""The stages of the team's order settled here: priority, out-of-pocket spend, hours."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,6 @@ class ColumnsSolution:
     stages: tuple[ColumnStage, ...]
     chosen: Mapping[str, Column]
     """By person id: the column chosen (people without one are at risk)."""
-    fund_paid: Mapping[int, float]
-    """Cents each fund pays."""
     payments: Mapping[tuple[int, int], int]
     """Whole cents each fund (position) pays toward each payment class (position)."""
     classes: tuple[tuple[int | None, tuple[int, ...]], ...]
@@ -137,10 +137,19 @@ class ColumnsSolution:
     """How many columns were generated in all."""
     hours_scale: int
     """The hours stage counts in whole steps of ``1 / hours_scale`` hours."""
+
     termination: Termination = "solved"
     """``time_limit`` when the deadline stopped pricing or an integer solve."""
     items: Mapping[str, Mapping[str, Candidate]] = dataclasses.field(default_factory=dict)
     """By person id: their usable items by id (shared by everyone alike)."""
+
+    @property
+    def fund_paid(self) -> dict[int, int]:
+        """Whole cents each fund pays in all."""
+        paid: dict[int, int] = {}
+        for (f, _), cents in self.payments.items():
+            paid[f] = paid.get(f, 0) + cents
+        return paid
 
 
 # -- the people as the pricing sees them ---------------------------------------------------
@@ -682,7 +691,6 @@ def solve_by_columns(
         stages.append(ColumnStage(name, value, bound, proved))
         master.hold(name, round(master_value(name, value)))
     chosen = {}
-    paid: dict[int, float] = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
         if j >= len(values):
@@ -691,14 +699,12 @@ def solve_by_columns(
             chosen[column.person] = column
         elif kind == "pay" and values[j] > 1e-6:
             f, k = master.pays[j]
-            paid[f] = paid.get(f, 0.0) + float(values[j])
             # Whole cents: with the plans fixed the payments are a flow with whole capacities.
             payments[f, k] = round(float(values[j]))
     columns = sum(1 for k in master.kind if k == "plan")
     return ColumnsSolution(
         stages=tuple(stages),
         chosen=chosen,
-        fund_paid=paid,
         payments=payments,
         classes=tuple(classes),
         segments=tuple(segments),
