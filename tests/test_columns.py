@@ -389,3 +389,40 @@ def test_the_side_by_side_tests_plan_several_people_alone() -> None:
     roster = Roster.model_validate(data)
     ceplan.plan_team(catalog, roster, today=TODAY, method="columns", progress=lines.append)
     assert "each person alone: 5 of 12 to settle" in lines
+
+
+def test_people_alike_but_for_the_sessions_they_can_reach_pay_each_their_own_price() -> None:
+    """Two people whose usable items have the same ids and ways to pay, but not the same
+    price: the later one can reach the cheaper session. Each is priced, and pays, their own."""
+    import datetime as dt
+
+    from tests.test_team_model import catalog_of, roster_of
+
+    course = {
+        "id": "ilt",
+        "title": "Instructor-led",
+        "type": "instructor-led",
+        "credits": 64,
+        "cost": 3995,
+        "sessions": [
+            {"start": dt.date(2027, 2, 1), "end": dt.date(2027, 2, 5)},
+            {"start": dt.date(2027, 3, 8), "end": dt.date(2027, 3, 12), "cost": 3595},
+        ],
+    }
+    catalog = catalog_of([course], [], [{"credits": 64}])
+    people = [
+        {"id": "early", "name": "E", "tier": "pro", "expires": dt.date(2027, 2, 28)},
+        {"id": "late", "name": "L", "tier": "pro", "expires": dt.date(2027, 6, 30)},
+    ]
+    roster = roster_of(people, [10_000, 10_000])
+    found = by_columns(catalog, roster)
+    solution = found.solution
+    # (The single model's checker prices an item at its own cost, not its sessions'.)
+    check_irredundant(solution, catalog, roster)
+    money = next(stage for stage in found.stages if stage.name == "out_of_pocket")
+    assert money.value == 3995_00 + 3595_00  # what the master counted for them
+    for person in roster.people:
+        own = ceplan.optimise(catalog, person.tier, today=TODAY, **person.inputs())
+        (taken,) = solution.taken[person.id]
+        assert taken.cents == round(own.total_cost * 100), person.id
+    assert solution.out_of_pocket == 3995_00 + 3595_00

@@ -327,7 +327,7 @@ def _held(
         mine: dict[str, dict[int, int]] = {}
         for taking in sorted(found.chosen[person].items, key=lambda t: t.id):
             period, payers = found.classes[taking.klass]
-            rest = taking.cents
+            rest = taking.item.cents
             for f in sorted(payers):
                 share = min(left.get((f, taking.klass), 0), rest)
                 if share > 0:

@@ -75,12 +75,14 @@ STAGE_NAMES = tuple(stage.name for stage in TEAM[:3])
 
 @dataclass(frozen=True)
 class Taking:
-    """An item in a column: which, paid in which segment and payment class, at what cost."""
+    """An item in a column: which, and the segment and payment class it is paid in.
+
+    Its cost is its ``item``'s: the person's own, which may differ from another's.
+    """
 
     id: str
     segment: int
     klass: int
-    cents: int
     item: Candidate
     earliest: bool
     """Whether it is paid in the first segment it can be paid in at all."""
@@ -215,7 +217,12 @@ def _people(
                 if ways[way_key]:
                     items.append(c)
                     options.append(ways[way_key])
-            content = tuple((c.id, tuple(o)) for c, o in zip(items, options, strict=True))
+            # What a pricer reads of each item: people alike in all of it share one (two
+            # people may reach different sessions of an item, at different prices).
+            content = tuple(
+                (c.id, c.is_exam, c.kind, c.credits, c.cents, c.hours, tuple(o))
+                for c, o in zip(items, options, strict=True)
+            )
             usable[key] = (items, options, content)
             owned[key] = {c.id: c for c in items}
         items, options, content = usable[key]
@@ -307,7 +314,6 @@ class _Pricer:
                 self.items[n].id,
                 int(self.option_segment[way[n]]),
                 int(self.option_klass[way[n]]),
-                self.items[n].cents,
                 self.items[n],
                 int(self.option_segment[way[n]]) == int(self.first_segment[n]),
             )
