@@ -695,7 +695,7 @@ def solve_by_columns(
         value = float(round(value))
         proved = value == bound
         stages.append(ColumnStage(name, value, bound, proved))
-        master.hold(name, round(master_value(name, value)))
+        master.hold(name, round(_master_value(name, value)))
     chosen = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
@@ -726,7 +726,7 @@ def _stage_value(name: str, minimised: float) -> float:
     return -minimised if name == "priority" else minimised
 
 
-def master_value(name: str, value: float) -> float:
+def _master_value(name: str, value: float) -> float:
     """A stage's value back in the master's minimised form."""
     return -value if name == "priority" else value
 
