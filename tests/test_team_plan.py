@@ -147,7 +147,12 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
 
     def why(person: ceplan.Person) -> tuple[str, ...]:
-        return _reasons(catalog, tight, model, person, solution, finish, alone, highs)
+        def extra() -> None:
+            raise AssertionError("no money is asked of a plan not proved best")
+
+        return _reasons(
+            catalog, tight, model.budget_cents, person, solution, finish, alone, extra, False
+        )
 
     plan = _team_plan(catalog, tight, solution, today, alone, highs, amounts, why)
     assert plan.status == "feasible" and plan.at_risk

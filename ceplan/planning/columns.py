@@ -44,7 +44,13 @@ from ceplan.requests.team import TeamRequest
 from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
-from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
+from ceplan.solving.columns import (
+    Column,
+    ColumnsSolution,
+    ColumnStage,
+    MoreMoney,
+    solve_by_columns,
+)
 from ceplan.solving.team import Paid, Taken, TeamSolution, dated, settle_alone, solve_team
 from ceplan.status import Deadline, Status, Termination
 
@@ -62,6 +68,8 @@ class ByColumns:
     hours_scale: int
     budget_cents: tuple[int, ...]
     fund_cents: tuple[int, ...]
+    more_money: Callable[[str, Deadline], MoreMoney | None] | None = None
+    """The least money that renews a person at risk, from the master (``None``: not asked)."""
 
 
 def plan_by_columns(
@@ -143,7 +151,7 @@ def plan_by_columns(
             solution = _from_column(person, None, column, shares[task.person], found, mine, catalog)
         solutions[task.person] = solution
     merged = _merged(roster, found, solutions, unsettled)
-    return ByColumns(merged, found.stages, found.hours_scale, budget, funds)
+    return ByColumns(merged, found.stages, found.hours_scale, budget, funds, found.more_money)
 
 
 @dataclass(frozen=True)

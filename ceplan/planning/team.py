@@ -173,11 +173,31 @@ def _plan(
         )
         amounts = (found.budget_cents, found.fund_cents)
 
-        def own_cost(person: Person) -> tuple[str, ...]:
-            return _not_renewed(catalog, alone(person))
+        def why_not(person: Person) -> tuple[str, ...]:
+            def extra() -> tuple[dict[int, int], dict[int, float]] | None:
+                if found.more_money is None:
+                    return None
+                more = found.more_money(person.id, finish)
+                if more is None:
+                    return None
+                return dict(more.added), {n: float(c) for n, c in more.spends.items()}
+
+            # Who renews is settled by the priority stage: later ones hold it.
+            proved = all(s.proved for s in found.stages if s.name == "priority")
+            return _reasons(
+                catalog,
+                roster,
+                found.budget_cents,
+                person,
+                found.solution,
+                finish,
+                alone,
+                extra,
+                proved,
+            )
 
         plan = _team_plan(
-            catalog, roster, found.solution, day, alone, solvers.milp, amounts, own_cost
+            catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
         )
         return dataclasses.replace(plan, bounds=_bounds(found, plan))
     try:
@@ -196,7 +216,20 @@ def _plan(
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
 
     def why(person: Person) -> tuple[str, ...]:
-        return _reasons(catalog, roster, model, person, solution, finish, alone, solvers.milp)
+        def extra() -> tuple[dict[int, int], dict[int, float]] | None:
+            return _extra_needed(catalog, roster, model, person.id, solution, finish, solvers.milp)
+
+        return _reasons(
+            catalog,
+            roster,
+            model.budget_cents,
+            person,
+            solution,
+            finish,
+            alone,
+            extra,
+            solution.status == "optimal",
+        )
 
     return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
 
@@ -417,18 +450,24 @@ def _given(fund: Fund) -> float:
 def _reasons(
     catalog: Catalog,
     roster: Roster,
-    model: TeamModel,
+    budget_cents: Sequence[int],
     person: Person,
     solution: TeamSolution,
     finish: Deadline,
     plan_alone: Callable[[Person], Plan],
-    solver: Solver,
+    extra: Callable[[], tuple[dict[int, int], dict[int, float]] | None],
+    proved: bool,
 ) -> tuple[str, ...]:
     """Why a person is at risk, in words a manager can act on.
 
-    A period is said to be spent by other renewals only when they spent in it; when the
-    person's own plan needs more of a period than it holds, the reason says the budget is too
-    small instead.
+    ``proved``: who renews is proved the best (the priority stage reached its bound), so the
+    money that would renew them is measured against the best plan.
+
+    ``extra`` gives the least money added to the budget periods that renews them (whole cents
+    by period) and what their plan then spends out of pocket in each period, or ``None`` when
+    no money would do or none was found in time. A period is said to be spent by other
+    renewals only when they spent in it; when the person's own plan needs more of a period
+    than it holds, the reason says the budget is too small instead.
     """
     alone = plan_alone(person)
     if alone.status == "unknown":
@@ -436,29 +475,34 @@ def _reasons(
     if not alone.found:
         return tuple(alone.reasons) or ("no plan renews this certification in time",)
     own = format_money(alone.total_cost, catalog.currency)
-    if solution.status != "optimal":
+    if not proved:
         # Not proved: how much more money would renew them is measured against a plan that
         # may not be the best, so say only what is known.
+        if solution.termination == "time_limit":
+            return (
+                f"not renewed in the plan found before the time limit; their own cheapest "
+                f"plan costs {own}",
+            )
         return (
-            f"not renewed in the plan found before the time limit; their own cheapest plan "
-            f"costs {own}",
+            "not renewed in this plan, which is not proved to renew the most priority "
+            f"(see its bounds): more may renew; their own cheapest plan costs {own}",
         )
     try:
-        extra = _extra_needed(catalog, roster, model, person.id, solution, finish, solver)
+        found = extra()
     except OutOfTime:
-        extra = None
-    if extra is None:
+        found = None
+    if found is None:
         if finish.expired:
             return (
                 "what more money would renew them was not worked out before the time limit; "
                 f"their own cheapest plan costs {own}",
             )
         return ("the budgets and funds cannot renew this person alongside the others",)
-    added, spends = extra
+    added, spends = found
     causes = [
         cause
         for n in sorted(set(spends) | set(added))
-        if (cause := _cause(roster, model, person, solution, n, spends.get(n, 0.0), catalog))
+        if (cause := _cause(roster, budget_cents, person, solution, n, spends.get(n, 0.0), catalog))
     ]
     if not causes:  # their plan fits what is left; the others' must move to make room
         causes = ["the budgets cannot renew them alongside the others as the plan stands"]
@@ -494,7 +538,7 @@ def _more(roster: Roster, added: Mapping[int, int], currency: str, name: str) ->
 
 def _cause(
     roster: Roster,
-    model: TeamModel,
+    budget_cents: Sequence[int],
     person: Person,
     solution: TeamSolution,
     period: int,
@@ -509,8 +553,8 @@ def _cause(
     they have; one with enough left is no cause at all.
     """
     budget = roster.budgets[period]
-    if own_cents > model.budget_cents[period] + 0.5:
-        amount = format_money(money_value(model.budget_cents[period]), catalog.currency)
+    if own_cents > budget_cents[period] + 0.5:
+        amount = format_money(money_value(budget_cents[period]), catalog.currency)
         return f"{budget.name}'s budget ({amount}) is less than their plan needs in it"
     spent: dict[str, float] = {}
     for other in roster.people:
@@ -519,7 +563,7 @@ def _cause(
                 out = taken.cents - sum(taken.paid_by_fund.values())
                 spent[other.id] = spent.get(other.id, 0.0) + out
     spenders = [other for other in roster.people if spent.get(other.id, 0.0) > 0.5]
-    left = model.budget_cents[period] - sum(spent.values())
+    left = budget_cents[period] - sum(spent.values())
     if own_cents <= left + 0.5 or not spenders:
         return None
     least = min(other.priority for other in spenders)
@@ -730,13 +774,3 @@ def _bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:
             hours.proved and same_money and round(taken * scale) == round(hours.value),
         ),
     )
-
-
-def _not_renewed(catalog: Catalog, alone: Plan) -> tuple[str, ...]:
-    """Why a person is at risk in a plan by columns: what is known without more solving."""
-    if alone.status == "unknown":
-        return ("no plan of their own was found before the time limit",)
-    if not alone.found:
-        return tuple(alone.reasons) or ("no plan renews this certification in time",)
-    own = format_money(alone.total_cost, catalog.currency)
-    return (f"not renewed in this plan; their own cheapest plan costs {own}",)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +66,18 @@ __all__ = ["Column", "ColumnStage", "ColumnsSolution", "Taking", "price", "solve
 _NOISE = 1e-9
 """Duals and reduced costs within this of 0 (relative to 1) are 0."""
 
+_PRICES_KEPT = 8
+"""Price lists whose pricing answers are kept (each: one answer per pricer)."""
+
 _MAX_ROUNDS = 500
 """Rounds of pricing per stage at most (each adds every person's best column)."""
 
 STAGE_NAMES = tuple(stage.name for stage in TEAM[:3])
 """The stages of the team's order settled here: priority, out-of-pocket spend, hours."""
+
+MORE_MONEY = "more_money"
+"""The question asked of the master once the stages are settled: the least money added to
+the budget periods that renews a person at risk, everyone renewing still renewing."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,19 @@ class ColumnStage:
 
 
 @dataclass(frozen=True)
+class MoreMoney:
+    """The least money added to the budget periods that renews a person at risk."""
+
+    added: Mapping[int, int]
+    """Whole cents added to each budget period (position) that gets any."""
+    spends: Mapping[int, int]
+    """What the person's plan then costs in each period beyond all the funds paid toward
+    its payment classes there: the least of it that is theirs to pay out of pocket."""
+    proved: bool
+    """Whether no less money would do (the amount reached its bound)."""
+
+
+@dataclass(frozen=True)
 class ColumnsSolution:
     """The first stages of a team's plan found by column generation."""
 
@@ -144,6 +164,11 @@ class ColumnsSolution:
     """``time_limit`` when the deadline stopped pricing or an integer solve."""
     items: Mapping[str, Mapping[str, Candidate]] = dataclasses.field(default_factory=dict)
     """By person id: their usable items by id (shared by everyone alike)."""
+    more_money: Callable[[str, Deadline], MoreMoney | None] | None = dataclasses.field(
+        default=None, compare=False, repr=False
+    )
+    """The least money that renews a person at risk (:func:`_more_money`), asked of the
+    master these stages were solved in; ``None`` when nobody is at risk."""
 
     @property
     def fund_paid(self) -> dict[int, int]:
@@ -480,6 +505,7 @@ class _Master:
         self.klass = n_people
         self.fund = self.klass + n_classes
         self.period = self.fund + n_funds
+        self.periods = n_periods
         lower = [-inf] * (n_people + n_classes + n_funds + n_periods)
         upper = [1.0] * n_people + [0.0] * n_classes
         upper += [float(c) for c in fund_cents] + [float(c) for c in budget_cents]
@@ -501,6 +527,8 @@ class _Master:
                 self.columns.append(Column("", (), (), 0))
         self.holds: dict[str, int] = {}
         self.by_person = {p.id: n for n, p in enumerate(self.people)}
+        self.extra: dict[int, int] = {}  # budget period -> its money-added column
+        self.priced: dict[tuple[bytes, float], dict[int, Any]] = {}  # by prices, by pricer
 
     def add(self, column: Column) -> None:
         """Add ``column`` (a person's plan) to the master."""
@@ -533,6 +561,8 @@ class _Master:
         for kind, column in zip(self.kind, self.columns, strict=True):
             if kind == "pay":
                 costs.append(-1.0 if name == "out_of_pocket" else 0.0)
+            elif kind == "extra":
+                costs.append(1.0 if name == MORE_MONEY else 0.0)
             else:
                 costs.append(self._stage_cost(name, column))
         return costs
@@ -542,7 +572,9 @@ class _Master:
             return -float(self.people[self.by_person[column.person]].priority)
         if name == "out_of_pocket":
             return float(column.total_cents)
-        return float(column.hours)
+        if name == "hours":
+            return float(column.hours)
+        return 0.0  # the money added (MORE_MONEY) is the extra columns' alone
 
     def hold(self, name: str, value: float) -> None:
         """Hold stage ``name`` at ``value`` (its integer optimum) while later stages run."""
@@ -551,9 +583,32 @@ class _Master:
         index = [j for j, c in enumerate(costs) if c != 0.0]
         coefficients = [costs[j] for j in index]
         # Minimised cost at most the value found (priority: minus it).
-        self.h.addRow(-inf, value + 0.5, len(index), index, coefficients)
+        self.h.addRow(-inf, value + 1e-6 * max(1.0, abs(value)), len(index), index, coefficients)
         self.holds[name] = self.rows
         self.rows += 1
+
+    def open_periods(self) -> None:
+        """Drop the stages' holds and let money be added to each budget period.
+
+        One column per period (cost 1 a cent in :data:`MORE_MONEY`) raises its ``period_<p>``
+        row's amount: the least money that renews someone is then a stage like the others.
+        """
+        inf = self.highspy.kHighsInf
+        for row in self.holds.values():
+            self.h.changeRowBounds(row, -inf, inf)
+        self.holds.clear()
+        for p in range(0 if self.extra else self.periods):
+            self.h.addCol(0.0, 0.0, inf, 1, [self.period + p], [-1.0])
+            self.extra[p] = len(self.columns)
+            self.kind.append("extra")
+            self.columns.append(Column("", (), (), 0))
+
+    def require(self, people: Sequence[str], renew: bool = True) -> None:
+        """Make each of ``people`` renew (take a column), or no longer need to."""
+        lower = 1.0 if renew else -self.highspy.kHighsInf
+        for person in people:
+            row = self.conv + self.by_person[person]
+            self.h.changeRowBounds(row, lower, 1.0)
 
     def solve(
         self,
@@ -708,6 +763,12 @@ def solve_by_columns(
             # Whole cents: with the plans fixed the payments are a flow with whole capacities.
             payments[f, k] = round(float(values[j]))
     columns = sum(1 for k in master.kind if k == "plan")
+    keep = sorted(chosen)
+    at_risk = [p for p in people if p.id not in chosen]
+
+    def more_money(person: str, deadline: Deadline) -> MoreMoney | None:
+        return _more_money(master, people, scale, seen, keep, person, deadline)
+
     return ColumnsSolution(
         stages=tuple(stages),
         chosen=chosen,
@@ -718,7 +779,72 @@ def solve_by_columns(
         hours_scale=scale,
         termination=termination,
         items={person.id: person.own for person in people},
+        more_money=more_money if at_risk and budget else None,
     )
+
+
+def _more_money(
+    master: _Master,
+    people: Sequence[_Person],
+    scale: int,
+    seen: set[Any],
+    keep: Sequence[str],
+    person_id: str,
+    deadline: Deadline,
+) -> MoreMoney | None:
+    """The least money added to the periods that renews ``person_id`` with everyone in ``keep``.
+
+    Asked of the master the stages were solved in, as one more stage (:data:`MORE_MONEY`):
+    the stages' holds dropped, a column per period adding money to it, everyone in ``keep``
+    and the person made to take a column, and columns priced as in every stage, so that the
+    team planned again with that money can renew them all. ``None`` when no plan of the
+    person's own exists (no money would do) or the deadline stopped the search first.
+    """
+    person = people[master.by_person[person_id]]
+    if person.too_late:
+        return None
+    cheapest = person.pricer.best(np.ones(len(master.classes)), 0.0, scale)
+    if cheapest is None:
+        return None
+    master.open_periods()
+    _, shared, cents, hours = cheapest
+    items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
+    if (person.id, items) not in seen:
+        # A column of theirs to start from: with money added, it always fits.
+        seen.add((person.id, items))
+        master.add(Column(person.id, items, cents, hours))
+    master.require([*keep, person_id])
+    try:
+        # Only they and the person may need new columns: anyone else at risk takes none at
+        # no cost (their reduced costs are never negative), so is not priced.
+        only = {*keep, person_id}
+        bound = _generate(master, people, MORE_MONEY, scale, seen, deadline, only)
+        value, values, _, finished = master.solve(
+            MORE_MONEY, integer=True, seconds=deadline.remaining()
+        )
+    except PlanInputError:
+        return None  # stopped before any answer
+    finally:
+        master.require([person_id], renew=False)
+    if not finished and deadline.expired and not len(values):
+        return None
+    added = {p: round(float(values[j])) for p, j in master.extra.items() if j < len(values)}
+    column = next(
+        c
+        for j, (kind, c) in enumerate(zip(master.kind, master.columns, strict=True))
+        if j < len(values) and kind == "plan" and c.person == person_id and values[j] > 0.5
+    )
+    funds_paid: dict[int, float] = {}
+    for j, (_, k) in enumerate(master.pays):
+        funds_paid[k] = funds_paid.get(k, 0.0) + float(values[j])
+    spends: dict[int, int] = {}
+    for k, c in column.cents:
+        period = master.classes[k][0]
+        if period is not None:
+            own = max(0, c - round(funds_paid.get(k, 0.0)))
+            spends[period] = spends.get(period, 0) + own
+    proved = round(value) <= math.ceil(bound - 1e-6)
+    return MoreMoney({p: c for p, c in added.items() if c > 0}, spends, proved)
 
 
 def _stage_value(name: str, minimised: float) -> float:
@@ -738,8 +864,12 @@ def _generate(
     scale: int,
     seen: set[Any],
     deadline: Deadline,
+    only: set[str] | None = None,
 ) -> float:
     """Price until no column improves the relaxation; the stage's bound (minimised form).
+
+    ``only``: the people priced (``None``: everyone); everyone else must be known to have no
+    column of negative reduced cost.
 
     At the end that is the relaxation's value. Each round also gives the Lagrangian bound
     (the relaxation's value plus each person's most negative reduced cost: each takes one
@@ -749,11 +879,17 @@ def _generate(
     for _ in range(_MAX_ROUNDS):
         value, _, duals, _ = master.solve(name, integer=False)
         u, v, constants = _weights(master, name, duals)
-        priced: dict[int, Any] = {}
         added = 0
         lagrangian = value
+        # The same prices give the same answers: kept for the last few price lists (the
+        # at-risk questions often meet the prices of one before).
+        prices = (u.tobytes(), v)
+        priced = master.priced.pop(prices, {})
+        master.priced[prices] = priced
+        while len(master.priced) > _PRICES_KEPT:
+            del master.priced[next(iter(master.priced))]
         for person in people:
-            if person.too_late:
+            if person.too_late or (only is not None and person.id not in only):
                 continue
             pricer = id(person.pricer)
             if pricer not in priced:
