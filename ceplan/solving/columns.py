@@ -32,10 +32,11 @@ stage is **proved** when its integer value reaches its bound (all three are whol
 within less than one of the bound is proved); otherwise the gap is reported, relative, from 0
 to 1. It never claims more.
 
-This is the first part of the decomposition: people without weekly hours. The later stages
-(latest renewals, each person's tie-break), timed people, parallel pricing and the at-risk
-reasons are to follow; until then :func:`ceplan.plan_team` solves the single model of
-:mod:`ceplan.model.team`.
+**The money that would renew someone at risk** (:data:`MORE_MONEY`) is one more stage of the
+same master (:func:`_more_money`): the holds dropped, a column per budget period adding money to
+it (cost 1 a cent), everyone renewing and the person made to take a column.
+
+People with weekly hours or days away are not taken yet (:class:`~ceplan.errors.PlanInputError`).
 """
 
 from __future__ import annotations
