@@ -8,12 +8,14 @@ added.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import given, settings
 
 import ceplan
 from ceplan.roster.models import Roster
 from tests.conftest import examples
-from tests.test_team_model import TODAY
+from tests.test_team_model import TODAY, catalog_of, roster_of
 from tests.test_team_reasons import more_money, renewed, short_of_money, with_more
 
 
@@ -74,3 +76,29 @@ def test_the_money_the_master_names_renews_the_person_when_re_planned(
         assert renewed(again) >= renewed(plan) + outcome.priority, outcome.reasons
         if len(plan.at_risk) == 1:
             assert not again.at_risk, (outcome.reasons, again.at_risk[0].reasons)
+
+
+def test_a_person_split_between_columns_is_given_the_cheaper_whole_one() -> None:
+    """The question's relaxation splits a person between two columns, one needing 130.00 GBP
+    more and one 50.00 GBP: the answer is the least whole choice, as the single model's."""
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "type": "course", "credits": 2, "cost": 150, "hours": 2},
+            {"id": "a1", "title": "A1", "type": "course", "credits": 4, "cost": 150, "hours": 2},
+            {"id": "a2", "title": "A2", "type": "course", "credits": 2, "cost": 150, "hours": 2},
+            {"id": "a3", "title": "A3", "type": "course", "credits": 2, "cost": 80, "hours": 2}
+            | {"expires": dt.date(2027, 2, 1)},
+        ]
+    )
+    people = [
+        {"id": f"p{n}", "name": f"P{n}", "tier": "pro", "expires": dt.date(2028, 1, 31)}
+        | {"exams": False}
+        for n in range(2)
+    ]
+    roster = roster_of(people, [100, 100])
+    single = ceplan.plan_team(catalog, roster, today=TODAY, method="single")
+    columns = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    assert columns.status == "optimal"
+    assert [o.id for o in single.at_risk] == [o.id for o in columns.at_risk]
+    for a, b in zip(single.at_risk, columns.at_risk, strict=True):
+        assert total(b.reasons[-1]) == total(a.reasons[-1]) is not None, (a.reasons, b.reasons)

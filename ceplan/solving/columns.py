@@ -784,6 +784,51 @@ def solve_by_columns(
     )
 
 
+def _rounded(master: _Master, name: str, bound: float) -> tuple[float, np.ndarray] | None:
+    """Whole columns from the relaxation just solved that reach ``bound``, or ``None``.
+
+    Each person the relaxation splits between columns is given each of them in turn, everyone
+    else keeping theirs, and the rest (what the funds pay, the money added) solved again as
+    a linear programme, which with whole columns has a whole-cent answer; the first to reach
+    the bound (the least whole value possible) is the integer optimum. Only tried when few
+    people are split.
+    """
+    relaxed = np.asarray(master.h.getSolution().col_value)
+    n = len(master.columns)
+    if len(relaxed) != n:
+        return None
+    plans = np.flatnonzero([kind == "plan" for kind in master.kind])
+    split: dict[str, list[int]] = {}
+    for j in plans.tolist():
+        if 1e-9 < relaxed[j] < 1.0 - 1e-9:
+            split.setdefault(master.columns[j].person, []).append(j)
+    if len(split) > _SPLIT_TRIED:
+        return None
+    whole = np.round(relaxed[plans])
+    choices: list[list[int]] = [[]]
+    for person in sorted(split):
+        choices = [c + [j] for c in choices for j in sorted(split[person])]
+    h, inf = master.h, master.highspy.kHighsInf
+    index = plans.astype(np.int32)
+    try:
+        for choice in choices:
+            fixed = whole.copy()
+            for person in split:
+                for j in split[person]:
+                    fixed[int(np.searchsorted(plans, j))] = 1.0 if j in choice else 0.0
+            h.changeColsBounds(len(index), index, fixed, fixed)
+            value, values, _, finished = master.solve(name, integer=False)
+            if finished and value <= bound + 1e-6:
+                return value, values
+    finally:
+        h.changeColsBounds(len(index), index, np.zeros(len(index)), np.full(len(index), inf))
+    return None
+
+
+_SPLIT_TRIED = 2
+"""The most people split between columns whose whole choices are tried before a search."""
+
+
 def _more_money(
     master: _Master,
     people: Sequence[_Person],
@@ -820,9 +865,14 @@ def _more_money(
         # no cost (their reduced costs are never negative), so is not priced.
         only = {*keep, person_id}
         bound = _generate(master, people, MORE_MONEY, scale, seen, deadline, only)
-        value, values, _, finished = master.solve(
-            MORE_MONEY, integer=True, seconds=deadline.remaining()
-        )
+        found = _rounded(master, MORE_MONEY, math.ceil(bound - 1e-6))
+        if found is not None:
+            # Whole columns that reach the bound: the integer optimum, without a search.
+            value, values, finished = found[0], found[1], True
+        else:
+            value, values, _, finished = master.solve(
+                MORE_MONEY, integer=True, seconds=deadline.remaining()
+            )
     except PlanInputError:
         return None  # stopped before any answer
     finally:
