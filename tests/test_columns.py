@@ -340,6 +340,7 @@ def test_a_person_whose_column_cannot_be_settled_in_place_is_planned_from_scratc
     settled = by_columns(catalog, roster).solution
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columns, "settle_alone", lambda *args: None)
+        patch.setattr(columns, "settle_column", lambda *args: None)
         scratch = by_columns(catalog, roster).solution
     check(scratch, catalog, roster)
     check_irredundant(scratch, catalog, roster)

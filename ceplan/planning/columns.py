@@ -17,7 +17,10 @@ items, then the smallest ids, paid as early as can be; a column that is not amon
 the person's own model (an item that model leaves out as never needed) is planned from scratch,
 as the single model plans a team of one with those amounts. Either way the plan is no worse in
 any stage than the column (which fits them), with their own tie-break and dates. People do not
-touch each other then, so the answers put together keep every budget period and fund.
+touch each other then, so the answers put together keep every budget period and fund. Without
+weekly hours or days away that last stage is given only the items that can matter, and
+answered once for everyone alike in all it reads (:func:`ceplan.solving.team.settle_column`):
+the same plans, in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import multiprocessing
 import pickle
 import time
 import types
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +49,16 @@ from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
 from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
-from ceplan.solving.team import Paid, Taken, TeamSolution, dated, settle_alone, solve_team
+from ceplan.solving.team import (
+    Paid,
+    Taken,
+    TeamSolution,
+    dated,
+    settle_alone,
+    settle_column,
+    solve_team,
+    team_of_one,
+)
 from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "plan_by_columns"]
@@ -167,29 +180,65 @@ class _Task:
 def _solve_alone(
     request: TeamRequest, solver: Solver, deadline: Deadline, task: _Task
 ) -> TeamSolution | None:
-    """``task``'s person alone: the single model for a team of one with what they hold."""
+    """``task``'s person alone: the single model for a team of one with what they hold.
+
+    Without weekly hours or days away, made smaller and answered once for everyone alike
+    (:func:`~ceplan.solving.team.settle_column`, with :func:`_memo`); with them, that model
+    as it is (:func:`~ceplan.solving.team.settle_alone`). From scratch when their column is not
+    among the model's ways.
+    """
     person = request.roster.person(task.person)
     mine = request.requests[task.person]
     if task.dear:
         mine = dataclasses.replace(mine, excluded=mine.excluded | task.dear)
-    team_of_one = request.roster.model_copy(update={"people": (person,)})
+    cents = (task.spend, task.paid)
+    taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
     try:
+        if not mine.timed:
+            alone = team_of_one(request.catalog, request.roster, person, mine, cents, deadline)
+            settled = settle_column(alone, task.path, taken, solver, deadline, _memo(request))
+            if settled is not None:
+                return settled
+        team = request.roster.model_copy(update={"people": (person,)})
         model = build_team(
             request.catalog,
-            team_of_one,
+            team,
             today=request.today,
             requests={task.person: mine},
-            cents=(task.spend, task.paid),
+            cents=cents,
             deadline=deadline,
         )
-        taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
-        settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
-        if settled is not None:
-            return settled
+        if mine.timed:
+            settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
+            if settled is not None:
+                return settled
         # Their column is not among the model's ways (an item it never needs): from scratch.
         return solve_team(model, deadline=deadline, solver=solver)
     except OutOfTime:
         return None
+
+
+class _Memo:
+    """The answers of :func:`~ceplan.solving.team.settle_column` for one request."""
+
+    def __init__(self) -> None:
+        self.request: weakref.ref[TeamRequest] | None = None
+        self.answers: dict[Any, Any] = {}
+
+
+_MEMO = _Memo()
+
+
+def _memo(request: TeamRequest) -> dict[Any, Any]:
+    """The answers kept for ``request`` (this very object), in this process.
+
+    Kept from one person to the next, here or in a worker (which loads a request once), and
+    dropped when another request comes.
+    """
+    if _MEMO.request is None or _MEMO.request() is not request:
+        _MEMO.request = weakref.ref(request)
+        _MEMO.answers = {}
+    return _MEMO.answers
 
 
 def _payload(request: TeamRequest, solver: Solver) -> bytes:
