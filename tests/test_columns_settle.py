@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -320,3 +321,121 @@ def test_the_bound_on_items_is_lagranges_and_a_plan_that_cannot_be_is_proved_so(
     assert bound[3] <= 1 + 1e-9 and all(bound[:3] > 1 + 1e-6)
     none = _fewest_with_each([(np.array([1.0, 1.0]), 10.0, np.inf)], 2)
     assert np.isinf(none).all()
+
+
+# -- which method plans a team: plan_team(method="auto") --------------------------------------
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "team.yaml"
+
+
+def example_team(timed: bool) -> tuple[ceplan.Catalog, Roster]:
+    """The README's team (12 people, the bundled catalogue of 10 items); without weekly hours
+    and days away unless ``timed``."""
+    from tests.test_columns import untimed
+
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(EXAMPLE, catalog=catalog, today="2026-11-29")
+    return catalog, roster if timed else untimed(roster)
+
+
+def test_auto_plans_a_small_team_by_the_single_model_and_says_so() -> None:
+    """12 people times 10 items: the single model, the same plan as asked for by name; the JSON
+    and the table say which method made it."""
+    catalog, roster = example_team(timed=False)
+    auto = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    single = ceplan.plan_team(catalog, roster, today="2026-11-29", method="single")
+    assert auto.method == single.method == "single"
+    assert auto.to_json() == single.to_json()
+    assert auto.to_dict()["method"] == "single"
+    assert (
+        auto.lines()[1]
+        == "  planned by the single model (one integer programme for the whole team)"
+    )
+    columns_plan = ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
+    assert columns_plan.method == columns_plan.to_dict()["method"] == "columns"
+    assert columns_plan.lines()[1].startswith("  planned by columns")
+
+
+def test_auto_plans_a_larger_team_by_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the threshold (lowered here: the example team is its own small team), columns; the
+    same plan as asked for by name."""
+    import ceplan.planning.team as team
+
+    catalog, roster = example_team(timed=False)
+    people, items = len(roster.people), len(catalog.activities) + len(catalog.exams)
+    monkeypatch.setattr(team, "AUTO_SINGLE_MOST", people * items)
+    assert ceplan.plan_team(catalog, roster, today="2026-11-29").method == "single"
+    monkeypatch.setattr(team, "AUTO_SINGLE_MOST", people * items - 1)
+    auto = ceplan.plan_team(catalog, roster, today="2026-11-29")
+    by_name = ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
+    assert auto.method == "columns" and auto.to_json() == by_name.to_json()
+    cut = ceplan.what_if(catalog, roster, budget_factor=0.5, today="2026-11-29")
+    assert cut.before.method == cut.after.method == "columns"
+
+
+def test_auto_with_workers_or_a_scheduler_plans_by_columns() -> None:
+    """However small the team: workers plan people by columns. A team the columns do not take
+    is then refused, in one line, as with method "columns"."""
+    catalog, roster = example_team(timed=False)
+    plan = ceplan.plan_team(catalog, roster, today="2026-11-29", workers=2)
+    assert plan.method == "columns"
+    timed_catalog, timed = example_team(timed=True)
+    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours") as caught:
+        ceplan.plan_team(timed_catalog, timed, today="2026-11-29", workers=2)
+    assert "\n" not in str(caught.value)
+    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
+        ceplan.plan_team(timed_catalog, timed, today="2026-11-29", scheduler="tcp://x:1")
+    with pytest.raises(ceplan.PlanInputError, match="only with method 'columns'"):
+        ceplan.plan_team(catalog, roster, today="2026-11-29", method="single", workers=2)
+
+
+def test_auto_plans_a_team_the_columns_do_not_take_by_the_single_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A larger team with weekly hours: the columns' master refuses it, the single model plans
+    it (the same plan as asked for by name), and the progress says why."""
+    import ceplan.planning.team as team
+
+    catalog, roster = example_team(timed=True)
+    monkeypatch.setattr(team, "AUTO_SINGLE_MOST", 0)
+    lines: list[str] = []
+    auto = ceplan.plan_team(catalog, roster, today="2026-11-29", progress=lines.append)
+    single = ceplan.plan_team(catalog, roster, today="2026-11-29", method="single")
+    assert auto.method == "single" and auto.to_json() == single.to_json()
+    assert any("does not yet take weekly hours" in line for line in lines)
+    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
+        ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
+
+
+def test_the_methods_are_one_list_for_python_and_the_command_line() -> None:
+    from ceplan.cli.main import build_parser
+    from ceplan.planning.team import METHODS
+
+    parser = build_parser()
+    team = next(
+        action.choices["team"]
+        for action in parser._actions
+        if isinstance(action.choices, dict) and "team" in action.choices
+    )
+    method = next(action for action in team._actions if action.dest == "method")
+    assert tuple(method.choices) == METHODS and method.default == "auto"
+    with pytest.raises(ceplan.PlanInputError, match="method must be one of auto, single, columns"):
+        ceplan.plan_team(*example_team(timed=False), method="fast")
+
+
+def test_the_team_command_says_the_method_in_json_and_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ceplan.cli.main import main
+
+    argv = ["team", str(EXAMPLE), "--today", "2026-11-29"]
+    assert main([*argv, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "single"
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("  planned by the single model")
+    assert main([*argv, "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "does not yet take weekly hours" in err and len(err.splitlines()) == 1

@@ -61,7 +61,14 @@ from ceplan.solving.team import (
 )
 from ceplan.status import Deadline, Status, Termination
 
-__all__ = ["ByColumns", "plan_by_columns"]
+__all__ = ["ByColumns", "Refused", "plan_by_columns"]
+
+
+class Refused(PlanInputError):
+    """Planning by columns does not take this team; its master says why, before any planning.
+
+    For now it refuses people with weekly hours or days away.
+    """
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,22 @@ def plan_by_columns(
     whatever plans them. Past the ``deadline``, the people not yet
     planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
     settled: the plan is then ``feasible``, stopped in the last stage).
+
+    Raises
+    ------
+    Refused
+        When the columns' master does not take the team (:func:`solve_by_columns` refuses
+        it), before anything else is done: the one place that says which teams it takes.
     """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
-    found = solve_by_columns(
-        catalog, roster, today=today, requests=request.requests, deadline=deadline
-    )
+    try:
+        found = solve_by_columns(
+            catalog, roster, today=today, requests=request.requests, deadline=deadline
+        )
+    except PlanInputError as exc:
+        raise Refused(str(exc)) from None
     if progress is not None:
         for stage in found.stages:
             state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
