@@ -128,19 +128,15 @@ def plan_by_columns(
             continue
         column = found.chosen[person.id]
         mine = request.requests[person.id]
-        own = alone(person)
-        ids = sorted(t.id for t in column.items)
-        if (
-            own.found
-            and ids == sorted(item.id for item in own.planned)
-            and all(t.earliest for t in column.items)
-        ):
-            # Their own one-person plan, paid as early as it can be: nothing else within what
-            # they hold is better in any stage (see the module).
-            solutions[person.id] = _from_column(
-                person, own.path_index, column, shares[person.id], found, mine, catalog
-            )
-            continue
+        # (Their own plan is made only for a column paid as early as it can be.)
+        if all(t.earliest for t in column.items) and (own := alone(person)).found:
+            if sorted(t.id for t in column.items) == sorted(i.id for i in own.planned):
+                # Their own one-person plan, paid as early as it can be: nothing else within
+                # what they hold is better in any stage (see the module).
+                solutions[person.id] = _from_column(
+                    person, own.path_index, column, shares[person.id], found, mine, catalog
+                )
+                continue
         spend, paid = held[person.id]
         dear: frozenset[str] = frozenset()
         if roster.budgets:
