@@ -126,7 +126,7 @@ def test_a_model_too_large_to_build_is_reported_as_refused(
 
 
 def test_an_unknown_method_stops_before_any_run() -> None:
-    with pytest.raises(SystemExit, match="ceplan.plan_team knows single, columns"):
+    with pytest.raises(SystemExit, match="ceplan.plan_team knows auto, single, columns"):
         bench.main(["--people", "5", "--method", "fastest"])
 
 

@@ -192,7 +192,7 @@ def test_plan_team_by_columns_says_what_is_proved(capsys: pytest.CaptureFixture[
     assert verdict.proven[0] == "priority"
     if verdict.status != "optimal":
         assert verdict.stopped_in == "out_of_pocket" and verdict.gap is not None
-    with pytest.raises(ceplan.PlanInputError, match="method must be one of single, columns"):
+    with pytest.raises(ceplan.PlanInputError, match="method must be one of auto, single, columns"):
         ceplan.plan_team(catalog, roster, today="2026-11-29", method="fast")
     timed = ceplan.load_roster(EXAMPLE, catalog=catalog, today="2026-11-29")
     with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
@@ -263,7 +263,7 @@ def test_the_same_plan_whatever_the_number_of_workers() -> None:
     with pytest.raises(ceplan.PlanInputError, match="workers must be from 1 to 256, not 0"):
         ceplan.plan_team(catalog, roster, today=TODAY, method="columns", workers=0)
     with pytest.raises(ceplan.PlanInputError, match="only with method 'columns'"):
-        ceplan.plan_team(catalog, roster, today=TODAY, workers=2)
+        ceplan.plan_team(catalog, roster, today=TODAY, method="single", workers=2)
 
 
 def test_the_command_with_workers_gives_the_same_plan(tmp_path: Path) -> None:
@@ -340,6 +340,7 @@ def test_a_person_whose_column_cannot_be_settled_in_place_is_planned_from_scratc
     settled = by_columns(catalog, roster).solution
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(columns, "settle_alone", lambda *args: None)
+        patch.setattr(columns, "settle_column", lambda *args: None)
         scratch = by_columns(catalog, roster).solution
     check(scratch, catalog, roster)
     check_irredundant(scratch, catalog, roster)

@@ -227,7 +227,7 @@ def test_team_table_escapes_control_characters(
     assert f"Team Team{escaped}: " in out
     assert f" would renew {escaped}" in out
     assert "budget B\\x07: " in out and "fund F\\u202e: " in out
-    assert len(out.splitlines()) == 7
+    assert len(out.splitlines()) == 8  # with the line that says the method
 
 
 def test_optimise_and_check_escape_control_characters(

@@ -17,7 +17,10 @@ items, then the smallest ids, paid as early as can be; a column that is not amon
 the person's own model (an item that model leaves out as never needed) is planned from scratch,
 as the single model plans a team of one with those amounts. Either way the plan is no worse in
 any stage than the column (which fits them), with their own tie-break and dates. People do not
-touch each other then, so the answers put together keep every budget period and fund.
+touch each other then, so the answers put together keep every budget period and fund. Without
+weekly hours or days away that last stage is given only the items that can matter, and
+answered once for everyone alike in all it reads (:func:`ceplan.solving.team.settle_column`):
+the same plans, in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import multiprocessing
 import pickle
 import time
 import types
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,10 +55,26 @@ from ceplan.solving.columns import (
     MoreMoney,
     solve_by_columns,
 )
-from ceplan.solving.team import Paid, Taken, TeamSolution, dated, settle_alone, solve_team
+from ceplan.solving.team import (
+    Paid,
+    Taken,
+    TeamSolution,
+    dated,
+    settle_alone,
+    settle_column,
+    solve_team,
+    team_of_one,
+)
 from ceplan.status import Deadline, Status, Termination
 
-__all__ = ["ByColumns", "plan_by_columns"]
+__all__ = ["ByColumns", "Refused", "plan_by_columns"]
+
+
+class Refused(PlanInputError):
+    """Planning by columns does not take this team; its master says why, before any planning.
+
+    For now it refuses people with weekly hours or days away.
+    """
 
 
 @dataclass(frozen=True)
@@ -88,13 +108,22 @@ def plan_by_columns(
     whatever plans them. Past the ``deadline``, the people not yet
     planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
     settled: the plan is then ``feasible``, stopped in the last stage).
+
+    Raises
+    ------
+    Refused
+        When the columns' master does not take the team (:func:`solve_by_columns` refuses
+        it), before anything else is done: the one place that says which teams it takes.
     """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
-    found = solve_by_columns(
-        catalog, roster, today=today, requests=request.requests, deadline=deadline
-    )
+    try:
+        found = solve_by_columns(
+            catalog, roster, today=today, requests=request.requests, deadline=deadline
+        )
+    except PlanInputError as exc:
+        raise Refused(str(exc)) from None
     if progress is not None:
         for stage in found.stages:
             state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
@@ -107,19 +136,15 @@ def plan_by_columns(
             continue
         column = found.chosen[person.id]
         mine = request.requests[person.id]
-        own = alone(person)
-        ids = sorted(t.id for t in column.items)
-        if (
-            own.found
-            and ids == sorted(item.id for item in own.planned)
-            and all(t.earliest for t in column.items)
-        ):
-            # Their own one-person plan, paid as early as it can be: nothing else within what
-            # they hold is better in any stage (see the module).
-            solutions[person.id] = _from_column(
-                person, own.path_index, column, shares[person.id], found, mine, catalog
-            )
-            continue
+        # (Their own plan is made only for a column paid as early as it can be.)
+        if all(t.earliest for t in column.items) and (own := alone(person)).found:
+            if sorted(t.id for t in column.items) == sorted(i.id for i in own.planned):
+                # Their own one-person plan, paid as early as it can be: nothing else within
+                # what they hold is better in any stage (see the module).
+                solutions[person.id] = _from_column(
+                    person, own.path_index, column, shares[person.id], found, mine, catalog
+                )
+                continue
         spend, paid = held[person.id]
         dear: frozenset[str] = frozenset()
         if roster.budgets:
@@ -175,29 +200,65 @@ class _Task:
 def _solve_alone(
     request: TeamRequest, solver: Solver, deadline: Deadline, task: _Task
 ) -> TeamSolution | None:
-    """``task``'s person alone: the single model for a team of one with what they hold."""
+    """``task``'s person alone: the single model for a team of one with what they hold.
+
+    Without weekly hours or days away, made smaller and answered once for everyone alike
+    (:func:`~ceplan.solving.team.settle_column`, with :func:`_memo`); with them, that model
+    as it is (:func:`~ceplan.solving.team.settle_alone`). From scratch when their column is not
+    among the model's ways.
+    """
     person = request.roster.person(task.person)
     mine = request.requests[task.person]
     if task.dear:
         mine = dataclasses.replace(mine, excluded=mine.excluded | task.dear)
-    team_of_one = request.roster.model_copy(update={"people": (person,)})
+    cents = (task.spend, task.paid)
+    taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
     try:
+        if not mine.timed:
+            alone = team_of_one(request.catalog, request.roster, person, mine, cents, deadline)
+            settled = settle_column(alone, task.path, taken, solver, deadline, _memo(request))
+            if settled is not None:
+                return settled
+        team = request.roster.model_copy(update={"people": (person,)})
         model = build_team(
             request.catalog,
-            team_of_one,
+            team,
             today=request.today,
             requests={task.person: mine},
-            cents=(task.spend, task.paid),
+            cents=cents,
             deadline=deadline,
         )
-        taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
-        settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
-        if settled is not None:
-            return settled
+        if mine.timed:
+            settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
+            if settled is not None:
+                return settled
         # Their column is not among the model's ways (an item it never needs): from scratch.
         return solve_team(model, deadline=deadline, solver=solver)
     except OutOfTime:
         return None
+
+
+class _Memo:
+    """The answers of :func:`~ceplan.solving.team.settle_column` for one request."""
+
+    def __init__(self) -> None:
+        self.request: weakref.ref[TeamRequest] | None = None
+        self.answers: dict[Any, Any] = {}
+
+
+_MEMO = _Memo()
+
+
+def _memo(request: TeamRequest) -> dict[Any, Any]:
+    """The answers kept for ``request`` (this very object), in this process.
+
+    Kept from one person to the next, here or in a worker (which loads a request once), and
+    dropped when another request comes.
+    """
+    if _MEMO.request is None or _MEMO.request() is not request:
+        _MEMO.request = weakref.ref(request)
+        _MEMO.answers = {}
+    return _MEMO.answers
 
 
 def _payload(request: TeamRequest, solver: Solver) -> bytes:

@@ -32,7 +32,7 @@ from ceplan.units import format_money, money_value
 if TYPE_CHECKING:
     from ceplan.results.plan import Plan
 
-__all__ = ["TeamComparison", "plan_team", "what_if"]
+__all__ = ["AUTO_SINGLE_MOST", "METHODS", "TeamComparison", "choose_method", "plan_team", "what_if"]
 
 
 def plan_team(
@@ -43,7 +43,7 @@ def plan_team(
     time_limit: Any = None,
     progress: Callable[[str], None] | None = None,
     solver: str | Solver | Any | None = None,
-    method: str = "single",
+    method: str = "auto",
     workers: Any = 1,
     scheduler: Any = None,
 ) -> TeamPlan:
@@ -78,20 +78,25 @@ def plan_team(
         person's own plan (for the fallback and the reasons) is made as :func:`ceplan.optimise`
         makes it with the same choice.
     method
-        ``"single"`` (default): one integer programme for the whole team, every stage proved
-        (or the gap said). ``"columns"`` (SPEC 8, for large teams; people without weekly hours
-        or days away for now): the first three stages by column generation
+        ``"single"``: one integer programme for the whole team, every stage proved (or the gap
+        said). ``"columns"`` (SPEC 8, for large teams; people without weekly hours or days
+        away for now): the first three stages by column generation
         (:mod:`ceplan.solving.columns`), each reporting its value and bound, then each person
         alone (:mod:`ceplan.planning.columns`). A stage whose bound is not met is reported as
-        not proved, with its gap.
+        not proved, with its gap. ``"auto"`` (default) chooses (:func:`choose_method`): the
+        single model for a small team (at most :data:`AUTO_SINGLE_MOST` people times catalogue
+        items), columns for a larger one, or whenever ``workers`` or ``scheduler`` is given;
+        and the single model for a team the columns do not take. The plan says which made it
+        (:attr:`~ceplan.results.team.TeamPlan.method`).
     workers
-        With ``method="columns"``: how many processes plan people alone side by side (a whole
-        number from 1 to :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever
-        the number.
+        With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
+        processes plan people alone side by side (a whole number from 1 to
+        :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever the number.
     scheduler
-        With ``method="columns"``: the address of a Dask scheduler (``"tcp://host:8786"``) or
-        a ``distributed.Client``, whose workers plan people alone instead
-        (``pip install 'ceplan[dask]'``). The plan is the same as on this machine.
+        With ``method="columns"`` (or ``"auto"``, which it then makes columns): the address of
+        a Dask scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, whose workers plan
+        people alone instead (``pip install 'ceplan[dask]'``). The plan is the same as on this
+        machine.
 
     Raises
     ------
@@ -104,8 +109,8 @@ def plan_team(
         For a solver that is unknown or not installed (before anything is built).
     """
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
-    chosen, count = _method(method), _workers(workers)
-    if (count > 1 or scheduler is not None) and chosen != "columns":
+    asked, count = _method(method), _workers(workers)
+    if (count > 1 or scheduler is not None) and asked == "single":
         raise PlanInputError("workers plan people side by side only with method 'columns'")
     if count > 1 and scheduler is not None:
         raise PlanInputError("give workers or a scheduler, not both")
@@ -114,15 +119,62 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
-    return _plan(request, solvers, as_progress(progress), chosen, count, scheduler)
+    chosen = choose_method(request, asked, count, scheduler)
+    # Only "auto" falls back to the single model when the columns do not take the team, and
+    # not when workers or a scheduler were asked for: they plan people by columns.
+    fallback = asked == "auto" and count == 1 and scheduler is None
+    return _plan(request, solvers, as_progress(progress), chosen, count, scheduler, fallback)
 
 
 def _is_client(value: Any) -> bool:
     return type(value).__name__ == "Client" and type(value).__module__.startswith("distributed")
 
 
-METHODS = ("single", "columns")
+METHODS = ("auto", "single", "columns")
 """How a team may be planned (see :func:`plan_team`)."""
+
+AUTO_SINGLE_MOST = 2_000
+"""With ``method="auto"``: the most people times catalogue items (activities and exams) that
+the single model plans; a larger team is planned by columns. Measured on the benchmark's
+organisations (``bench/bench_team.py``, 540 items; see the README): the single model proves
+the whole order for 2 and 3 people in a few seconds, and its time grows about as this product
+does; columns are quicker from 2 people up but prove only who renews, with gaps of 15 to 40%
+in the out-of-pocket spend below 10 people, where the single model proves everything in well
+under a minute. From about 20 people the single model no longer proves its last stage in 60 s,
+and at 100 it runs out of time in the first."""
+
+
+def choose_method(
+    request: TeamRequest, method: str, workers: int = 1, scheduler: Any = None
+) -> str:
+    """What plans the team: ``method``, or for ``"auto"`` the single model or columns.
+
+    ``"auto"`` is columns when ``workers`` (more than one) or a ``scheduler`` is given (they
+    plan people by columns), or when the team has more than :data:`AUTO_SINGLE_MOST` people
+    times catalogue items; the single model otherwise. Whether the columns take the team is
+    theirs to say when they are tried (:class:`~ceplan.planning.columns.Refused`): it is not
+    guessed here.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> from ceplan.requests.team import make_team_request
+    >>> catalog = ceplan.load_catalog()
+    >>> roster = {"schema": 1, "team": "T", "people": [
+    ...     {"id": "bo", "name": "Bo", "tier": "professional", "expires": "2028-06-30"}]}
+    >>> request = make_team_request(catalog, roster, today="2026-11-29")
+    >>> choose_method(request, "auto"), choose_method(request, "auto", workers=2)
+    ('single', 'columns')
+    >>> choose_method(request, "columns")
+    'columns'
+    """
+    if method != "auto":
+        return method
+    if workers > 1 or scheduler is not None:
+        return "columns"
+    catalog = request.catalog
+    size = len(request.roster.people) * (len(catalog.activities) + len(catalog.exams))
+    return "single" if size <= AUTO_SINGLE_MOST else "columns"
 
 
 def _method(method: Any) -> str:
@@ -159,47 +211,59 @@ def _plan(
     method: str = "single",
     workers: int = 1,
     scheduler: Any = None,
+    fallback: bool = False,
 ) -> TeamPlan:
+    """Plan the team by ``method`` (``"single"`` or ``"columns"``).
+
+    With ``fallback``, a team the columns do not take is planned by the single model.
+    """
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
     deadline = Deadline(limit)
     finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
     alone = _alone_plans(request, finish, solvers.choice)
     if method == "columns":
-        from ceplan.planning.columns import plan_by_columns
+        from ceplan.planning.columns import Refused, plan_by_columns
 
-        found = plan_by_columns(
-            request, solvers.milp, deadline, alone, progress, workers, scheduler
-        )
-        amounts = (found.budget_cents, found.fund_cents)
-
-        def why_not(person: Person) -> tuple[str, ...]:
-            def extra() -> tuple[dict[int, int], dict[int, float]] | None:
-                if found.more_money is None:
-                    return None
-                more = found.more_money(person.id, finish)
-                if more is None:
-                    return None
-                return dict(more.added), {n: float(c) for n, c in more.spends.items()}
-
-            # Who renews is settled by the priority stage: later ones hold it.
-            proved = all(s.proved for s in found.stages if s.name == "priority")
-            return _reasons(
-                catalog,
-                roster,
-                found.budget_cents,
-                person,
-                found.solution,
-                finish,
-                alone,
-                extra,
-                proved,
+        try:
+            found = plan_by_columns(
+                request, solvers.milp, deadline, alone, progress, workers, scheduler
             )
+        except Refused as exc:
+            if not fallback:
+                raise
+            if progress is not None:
+                progress(f"{exc}: the single model plans the team")
+        else:
+            amounts = (found.budget_cents, found.fund_cents)
 
-        plan = _team_plan(
-            catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
-        )
-        return dataclasses.replace(plan, bounds=_bounds(found, plan))
+            def why_not(person: Person) -> tuple[str, ...]:
+                def extra() -> tuple[dict[int, int], dict[int, float]] | None:
+                    if found.more_money is None:
+                        return None
+                    more = found.more_money(person.id, finish)
+                    if more is None:
+                        return None
+                    return dict(more.added), {n: float(c) for n, c in more.spends.items()}
+
+                # Who renews is settled by the priority stage: later ones hold it.
+                proved = all(s.proved for s in found.stages if s.name == "priority")
+                return _reasons(
+                    catalog,
+                    roster,
+                    found.budget_cents,
+                    person,
+                    found.solution,
+                    finish,
+                    alone,
+                    extra,
+                    proved,
+                )
+
+            plan = _team_plan(
+                catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
+            )
+            return dataclasses.replace(plan, bounds=_bounds(found, plan), method="columns")
     try:
         model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
     except OutOfTime:
@@ -727,14 +791,17 @@ def what_if(
     today: Any = None,
     time_limit: Any = None,
     solver: str | Solver | Any | None = None,
+    method: str = "auto",
 ) -> TeamComparison:
     """The team planned as it is and again with other budgets or funds, side by side.
 
     ``budget_factor`` scales every budget period (``0.7`` is a 30% cut); ``budgets`` and
     ``funds`` replace the roster's (models or plain data, as in the YAML), checked by the
     roster's own rules (periods that overlap or end before they start are refused). The other
-    inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans.
+    inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans, and
+    ``method`` (``"auto"`` by default) chooses for each as :func:`plan_team` does.
     """
+    asked = _method(method)
     solvers = _Solvers.of(solver)
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
     other = roster_with(
@@ -748,7 +815,11 @@ def what_if(
     changed = make_team_request(
         request.catalog, other, today=request.today, time_limit=request.time_limit
     )
-    return TeamComparison(_plan(request, solvers), _plan(changed, solvers))
+    fallback = asked == "auto"
+    return TeamComparison(
+        _plan(request, solvers, None, choose_method(request, asked), fallback=fallback),
+        _plan(changed, solvers, None, choose_method(changed, asked), fallback=fallback),
+    )
 
 
 def _bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:

@@ -280,6 +280,11 @@ class StageBound:
         return f"{plain_number(round(value, 2))} priority"
 
 
+_METHOD_WORDS = {
+    "single": "planned by the single model (one integer programme for the whole team)",
+    "columns": "planned by columns (column generation, then each person alone)",
+}
+
 _STAGE_WORDS = {
     "priority": "priority renewed",
     "out_of_pocket": "out-of-pocket spend",
@@ -313,6 +318,10 @@ class TeamPlan:
     bounds: tuple[StageBound, ...] = ()
     """The stages with a bound worked out (planning by columns: the first three), each with
     the value reached and the best proved possible."""
+    method: str = "single"
+    """What made the plan: ``"single"`` (one integer programme for the whole team) or
+    ``"columns"`` (column generation, then each person alone); never ``"auto"``, which
+    chooses one of them (:func:`ceplan.plan_team`)."""
 
     @property
     def verdict(self) -> Verdict:
@@ -450,6 +459,7 @@ class TeamPlan:
             "team": self.team,
             "status": self.status,
             "solver": self.solver,
+            "method": self.method,
             "termination": self.termination,
             "gap": self.gap,
             "stopped_in": self.stopped_in,
@@ -484,13 +494,16 @@ class TeamPlan:
         )
 
     def lines(self) -> list[str]:
-        """The plan as text for a person: the summary, each person, each period and fund.
+        """The plan as text for a person: the summary, the method, each person, period and fund.
 
         Control characters from the roster or the catalogue are escaped in it
         (:func:`ceplan.errors.one_line`), so that printing it never acts on the terminal.
         """
         money = self.currency
-        out = [f"Team {self.team}: {self.summary()}"]
+        out = [
+            f"Team {self.team}: {self.summary()}",
+            f"  {_METHOD_WORDS.get(self.method, self.method)}",
+        ]
         if not all(stage.proved for stage in self.bounds):
             out += [f"  {stage.words(money)}" for stage in self.bounds]
         out.append("")

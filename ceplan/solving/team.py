@@ -37,35 +37,52 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pulp
 
 from ceplan.candidates.items import Candidate, drop_redundant, meets
+from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.errors import PlanInputError
 from ceplan.model.block import Formulation, unique_name
 from ceplan.model.schedule import schedule
-from ceplan.model.team import Member, TeamModel, add_member
+from ceplan.model.team import (
+    Member,
+    Segment,
+    TeamModel,
+    _copies,
+    add_member,
+    segments_of,
+    who_may_pay,
+)
 from ceplan.objective import OUT_OF_POCKET, PRIORITY, TEAM, TEAM_HOURS, Settled, TeamStage
+from ceplan.requests.person import PlanRequest
+from ceplan.roster.models import Person, Roster
 from ceplan.solving import loop
-from ceplan.solving.backends import Solver, make_solver
+from ceplan.solving.backends import Solver, make_solver, silence_highs_banner
 from ceplan.solving.stages import first_path
 from ceplan.status import Deadline, Run, Status, Termination, relative_gap
+from ceplan.units import CREDIT_TOLERANCE, hours_scale
 from ceplan.weeks import Calendar
 
 __all__ = [
     "Dated",
     "Paid",
     "Taken",
+    "TeamOfOne",
     "TeamSolution",
     "dated",
     "first_come_plan",
     "least_money",
     "settle_alone",
+    "settle_column",
     "solve_team",
+    "team_of_one",
 ]
 
 
@@ -241,6 +258,267 @@ def settle_alone(
     return _solution(alone.model, "optimal", "solved", 0.0, None)
 
 
+def settle_column(
+    part: TeamOfOne,
+    path: int,
+    taken: Sequence[tuple[str, int, Mapping[int, float]]],
+    solver: Solver,
+    deadline: Deadline,
+    memo: dict[Any, _Answer] | None = None,
+) -> TeamSolution | None:
+    """:func:`settle_alone` for a person without weekly hours or days away, made smaller.
+
+    ``part`` is the person alone as :func:`~ceplan.model.team.build_team` would build them
+    (their items, one copy per segment each may be paid in), with what the team's plan gave
+    them as its budget periods and funds; ``path`` and ``taken`` are their plan in hand, as for
+    :func:`settle_alone`. The answer is the same as :func:`settle_alone`'s on the same team of
+    one, the same items paid in the same segments: only what the solver is given is less.
+
+    - Only the items that can be in a plan of no more items than the plan in hand, within its
+      hours and money, are given to the solver (:func:`_may_matter`). The tie-break's first
+      step is the fewest items, so no other can be in its answer; it never sees them.
+    - The problem the solver is given, and so the answer, is built from nothing but what
+      :func:`_settle_key` holds: those items as the problem reads them (ids, credits, kinds,
+      cost, hours, the day and segment each copy is paid in, who may pay there), the paths,
+      credits earned and exams passed, the team's hours step, what they hold, and the plan in
+      hand. Not from their id, name or priority (the problem names them ``p0``), nor from the
+      days their items must be done by, which only date the plan (:func:`dated`, with their
+      own items). So ``memo`` (by that key) answers a person alike in all of it at once: a
+      team has many people alike.
+
+    ``None`` when the plan in hand is not one of the person's ways (an item their model leaves
+    out as never needed) or the deadline stopped it, as for :func:`settle_alone`.
+    """
+    if part.request.timed:
+        raise ValueError("settle_column is for people without weekly hours or days away")
+    person = part.person.id
+    copy_of = {(item.id, n): copy for copy, (item, n) in part.copied}
+    in_hand: list[tuple[Candidate, Mapping[int, float]]] = []
+    for item, segment, funds in taken:
+        copy = copy_of.get((item, segment))
+        if copy is None:
+            return None
+        payers = who_may_pay(copy, part.segments[segment], part.roster)
+        if any(f not in (payers[1] if payers else ()) for f in funds):
+            return None
+        in_hand.append((copy, funds))
+    held = _Held(
+        spend={n: float(cents) for n, cents in enumerate(part.budget_cents)},
+        funds={n: float(cents) for n, cents in enumerate(part.fund_cents)},
+        out_of_pocket=float(sum(c.cents - sum(funds.values()) for c, funds in in_hand)),
+        hours=float(sum(round(c.hours * part.hours_scale) for c, _ in in_hand)),
+        renewal=None,
+    )
+    own = {copy.id: copy for copy, _ in part.copied}
+    keep = _may_matter(part, held, len(in_hand)) | {item for item, _, _ in taken}
+    small = dataclasses.replace(
+        part, copied=[(c, origin) for c, origin in part.copied if origin[0].id in keep]
+    )
+    key = _settle_key(small, path, taken)
+    answer = None if memo is None else memo.get(key)
+    if answer is None:
+        model = _alone_model(small, held)
+        member = model.members[person]
+        block = member.block
+        values = {variable.name: 0.0 for variable in _variables(member)}
+        values[member.renew.name] = 1.0
+        values[block.choose_path[path].name] = 1.0
+        for copy, funds in in_hand:
+            values[block.take[copy.id].name] = 1.0
+            for f, cents in funds.items():
+                values[member.pay[copy.id, f].name] = cents
+        for variable in _variables(member):
+            variable.varValue = values[variable.name]
+        # The plan in hand (the person's choices) is handed to each solve as a start: on these
+        # small problems finding a first answer is most of HiGHS's work.
+        search = _Search(model, solver, deadline, start=list(values))
+        search.best = dict(values)
+        if _tie_break(search, person) is not None:
+            return None
+        search.restore()
+        answer = _answer(model, person, _payers(model))
+        if memo is not None:
+            memo[key] = answer
+    mine = _dated_answer(answer, own, part.request)
+    return TeamSolution(
+        status="optimal",
+        termination="solved",
+        gap=0.0,
+        stopped_in=None,
+        renews={person: True},
+        paths={person: answer.path},
+        taken={person: mine.rows},
+        spent=mine.spent,
+        used=mine.used,
+        out_of_pocket=mine.out_of_pocket,
+        priority=float(part.person.priority),
+    )
+
+
+def _settle_key(
+    part: TeamOfOne, path: int, taken: Sequence[tuple[str, int, Mapping[int, float]]]
+) -> tuple[Any, ...]:
+    """All that :func:`settle_column`'s answer depends on (see there), as one hashable key.
+
+    For each copy of an item: its id and catalogue id, credits, kind, cost, hours, the day it
+    is paid and its segment, with the segment's budget period and who may pay there.
+    """
+    request = part.request
+    copies = tuple(
+        (
+            copy.id,
+            item.id,
+            copy.is_exam,
+            copy.kind,
+            copy.credits,
+            copy.cents,
+            copy.hours,
+            copy.first,
+            n,
+            part.segments[n].period,
+            who_may_pay(copy, part.segments[n], part.roster),
+        )
+        for copy, (item, n) in part.copied
+    )
+    paths = tuple(
+        (n, rule.credits, tuple(sorted(rule.exams.items())))
+        for n, rule in sorted(part.paths.items())
+    )
+    plan = tuple((item, segment, tuple(sorted(funds.items()))) for item, segment, funds in taken)
+    return (
+        copies,
+        paths,
+        request.today,
+        request.earned,
+        request.passed,
+        request.too_late,
+        part.hours_scale,
+        tuple(part.budget_cents),
+        tuple(part.fund_cents),
+        path,
+        plan,
+    )
+
+
+def _may_matter(part: TeamOfOne, held: _Held, count: int) -> frozenset[str]:
+    """The items (catalogue ids) that can be in a plan of at most ``count`` items within ``held``.
+
+    A lower bound on the number of items of any plan that takes a given item, path by path:
+    Lagrange's, from the duals of the linear relaxation of "fewest items" with the rows that
+    bound a plan whatever its segments (credits, exams of each kind, hours, and the cost of it
+    all: at most what is held out of pocket and from the funds). An item whose bound exceeds
+    ``count`` on every path is in no such plan. The bound is computed here from the duals (of
+    the right sign, any values), so it is a true bound whatever the solver's accuracy; if the
+    relaxation cannot be solved, every item is kept.
+    """
+    items: dict[str, Candidate] = {}
+    for _, (item, _) in part.copied:
+        items.setdefault(item.id, item)
+    ordered = sorted(items.values(), key=lambda c: c.id)
+    if not ordered:
+        return frozenset()
+    scale = part.hours_scale
+    request = part.request
+    earned = min(float(request.earned), max(rule.credits for rule in part.paths.values()))
+    passed = dict(request.passed)
+    exam = np.array([c.is_exam for c in ordered])
+    credits = np.where(exam, 0.0, [c.credits for c in ordered])
+    hours = np.array([round(c.hours * scale) for c in ordered], dtype=np.float64)
+    cents = np.array([c.cents for c in ordered], dtype=np.float64)
+    kinds = np.array([(c.kind or "") if c.is_exam else "" for c in ordered])
+    money = held.out_of_pocket + 1e-6 + sum(held.funds.values())
+    keep = np.zeros(len(ordered), dtype=bool)
+    for rule in part.paths.values():
+        need = rule.credits - earned
+        allowed = exam & (kinds == "")  # an exam of no kind is free of the exam rows
+        rows: list[tuple[np.ndarray, float, float]] = [
+            (hours, -np.inf, held.hours + 0.5),
+            (cents, -np.inf, money),
+        ]
+        if need > CREDIT_TOLERANCE:
+            allowed |= ~exam
+            rows.append((credits, need - CREDIT_TOLERANCE, np.inf))
+        for kind, wanted in sorted(rule.exams.items()):
+            of_kind = exam & (kinds == kind)
+            allowed |= of_kind
+            least = wanted - passed.get(kind, 0)
+            rows.append((of_kind.astype(np.float64), float(least), float(max(0, least))))
+        where = np.flatnonzero(allowed)
+        if len(where):
+            bound = _fewest_with_each([(a[where], lo, up) for a, lo, up in rows], len(where))
+            keep[where] |= bound <= count + 1e-6
+    return frozenset(c.id for c, kept in zip(ordered, keep, strict=True) if kept)
+
+
+def _fewest_with_each(rows: Sequence[tuple[np.ndarray, float, float]], n: int) -> np.ndarray:
+    """For each of ``n`` items: a lower bound on the items of any plan within ``rows`` with it.
+
+    Each item is taken or not (0 or 1); ``rows`` are ``(coefficients, lower, upper)``.
+    Lagrange's bound with the duals of the linear relaxation: for multipliers ``y`` (``y >= 0``
+    on a row's lower side, ``<= 0`` on its upper side), any plan has at least
+    ``sum(y * side) + sum(min(0, d))`` items, with ``d = 1 - y A`` the reduced costs; taking
+    item ``j`` adds ``max(0, d_j)``. Infinite for every item when the relaxation has no answer
+    and its certificate (a dual ray) checks out here; 0 when it is not solved.
+    """
+    import highspy
+
+    silence_highs_banner(highspy)
+    h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
+    for a, lower, upper in rows:
+        index = np.flatnonzero(a).astype(np.int32)
+        h.addRow(max(lower, -inf), min(upper, inf), len(index), index, a[index].astype(np.float64))
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        _, has_ray, ray = h.getDualRay()
+        if has_ray and any(_no_plan(rows, sign * np.asarray(ray)) for sign in (1.0, -1.0)):
+            return np.full(n, np.inf)
+        return np.zeros(n)
+    if status != highspy.HighsModelStatus.kOptimal:
+        return np.zeros(n)
+    side, weights = _combined(rows, np.asarray(h.getSolution().row_dual))
+    reduced = 1.0 - weights
+    least = side + float(np.minimum(reduced, 0.0).sum())
+    return least - np.minimum(reduced, 0.0) + reduced
+
+
+def _combined(
+    rows: Sequence[tuple[np.ndarray, float, float]], y: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """``sum(y * side)`` and ``y A`` for the rows' multipliers ``y``.
+
+    A multiplier of the wrong sign for its row (or on a side with no bound) is taken as 0,
+    which is always allowed: whatever ``y`` is given, every plan has ``(y A) x >= sum(y *
+    side)``.
+    """
+    side = 0.0
+    weights = np.zeros(len(rows[0][0]) if rows else 0)
+    for (a, lower, upper), value in zip(rows, y, strict=True):
+        if value > 0 and math.isfinite(lower):
+            side += value * lower
+        elif value < 0 and math.isfinite(upper):
+            side += value * upper
+        else:
+            continue
+        weights += value * a
+    return side, weights
+
+
+def _no_plan(rows: Sequence[tuple[np.ndarray, float, float]], y: np.ndarray) -> bool:
+    """Whether multipliers ``y`` prove that no 0/1 (or fractional) plan keeps ``rows``.
+
+    Every plan has ``(y A) x >= sum(y * side)`` (:func:`_combined`), and ``(y A) x`` is at most
+    the sum of its positive terms.
+    """
+    side, weights = _combined(rows, y)
+    most = float(np.maximum(weights, 0.0).sum())
+    return most < side - 1e-9 * max(1.0, abs(side))
+
+
 def least_money(
     model: TeamModel, keep: Sequence[str], deadline: Deadline, solver: Solver | None = None
 ) -> Run:
@@ -313,11 +591,19 @@ def _already_met(block: Formulation) -> bool:
 class _Search:
     """A problem solved call after call: the deadline, the best answer so far."""
 
-    def __init__(self, model: TeamModel, solver: Solver, deadline: Deadline) -> None:
+    def __init__(
+        self,
+        model: TeamModel,
+        solver: Solver,
+        deadline: Deadline,
+        start: Sequence[str] = (),
+    ) -> None:
         self.model = model
         self.solver = solver
         self.deadline = deadline
         self.best: dict[str, float] = {}
+        self.start = tuple(start)
+        """The variables whose values in the answer in hand are handed over as a start."""
 
     def solve(self, expression: Any) -> Run:
         """Minimise ``expression``; remember the answer when there is one.
@@ -325,14 +611,25 @@ class _Search:
         Through the one solve loop (:func:`ceplan.solving.loop.solve`): with weekly hours, the
         rows an answer breaks are added (each person's apart, as for one person) and the
         problem solved again. The answer in hand, if any, keeps every row so far, so the loop
-        is told an answer exists. No start is handed over: on this model HiGHS 1.16, given the
-        answer in hand, has returned it as "optimal" with a wrong objective
-        (``tests/test_team_model.py``).
+        is told an answer exists. The values of the :attr:`start` variables in it are handed
+        over as a start (the loop distrusts an answer whose objective HiGHS misreports after
+        one); none are for the team's stages: on that model HiGHS 1.16, given the answer in
+        hand, has returned it as "optimal" with a wrong objective
+        (``tests/test_team_model.py``), which the solve again without it then costs.
         """
         problem = self.model.problem
         problem.setObjective(expression)
         blocks = self.model.blocks.values()
-        run = loop.solve(problem, blocks, self.solver, self.deadline, 0.0, feasible=bool(self.best))
+        start = {name: self.best[name] for name in self.start if self.best.get(name) is not None}
+        run = loop.solve(
+            problem,
+            blocks,
+            self.solver,
+            self.deadline,
+            0.0,
+            feasible=bool(self.best),
+            start=start or None,
+        )
         if run.status in ("optimal", "feasible"):
             self.best = {v.name: v.varValue for v in problem.variables()}
         return run
@@ -501,20 +798,95 @@ def _alone(model: TeamModel, person: str, held: _Held) -> TeamModel:
 
     Their variables have the names they have in the team's problem.
     """
-    tag = model.tags[person]
-    problem = pulp.LpProblem(f"ceplan_team_{tag}", pulp.LpMinimize)
     team_block = model.blocks[person]
+    return _alone_model(
+        TeamOfOne(
+            roster=model.roster,
+            person=model.roster.person(person),
+            request=model.requests[person],
+            paths=team_block.paths,
+            copied=model.copied[person],
+            segments=model.segments,
+            tag=model.tags[person],
+            hours_scale=model.hours_scale,
+            budget_cents=model.budget_cents,
+            fund_cents=model.fund_cents,
+        ),
+        held,
+        team_block.stretches,
+    )
+
+
+@dataclass(frozen=True)
+class TeamOfOne:
+    """A person alone, as their part of a team's problem is built (:func:`add_member`).
+
+    Their items, one copy per segment each may be paid in (with the catalogue item and the
+    segment), the segments, the team's hours step, and what the budget periods and funds hold
+    (cents, in the roster's order). See :func:`team_of_one`.
+    """
+
+    roster: Roster
+    person: Person
+    request: PlanRequest
+    paths: Mapping[int, PathRule]
+    copied: Sequence[tuple[Candidate, tuple[Candidate, int]]]
+    segments: Sequence[Segment]
+    tag: str
+    hours_scale: int
+    budget_cents: Sequence[int]
+    fund_cents: Sequence[int]
+
+
+def team_of_one(
+    catalog: Catalog,
+    roster: Roster,
+    person: Person,
+    request: PlanRequest,
+    cents: tuple[Sequence[int], Sequence[int]],
+    deadline: Deadline | None = None,
+) -> TeamOfOne:
+    """``person`` alone as :func:`~ceplan.model.team.build_team` builds a team of one.
+
+    The same segments and items (one copy per segment each may be paid in), with ``cents``
+    held in the budget periods and funds; nothing of the problem is built. Past the
+    ``deadline``: :class:`~ceplan.model.team.OutOfTime`.
+    """
+    alone = roster.model_copy(update={"people": (person,)})
+    segments = segments_of(alone, request.today, max(request.complete_by, request.today))
+    copied = _copies(catalog, alone, [person], {person.id: request}, segments, deadline)
+    mine = copied[person.id]
+    return TeamOfOne(
+        roster=alone,
+        person=person,
+        request=request,
+        paths=dict(enumerate(catalog.tiers[person.tier].paths)),
+        copied=mine,
+        segments=segments,
+        tag="p0",
+        hours_scale=hours_scale(copy.hours for copy, _ in mine),
+        budget_cents=tuple(cents[0]),
+        fund_cents=tuple(cents[1]),
+    )
+
+
+def _alone_model(
+    part: TeamOfOne, held: _Held, stretches: Iterable[tuple[int, int]] = ()
+) -> TeamModel:
+    """The person of ``part`` alone, renewing with ``held`` held, and ``stretches`` rows."""
+    tag, person = part.tag, part.person.id
+    problem = pulp.LpProblem(f"ceplan_team_{tag}", pulp.LpMinimize)
     member = add_member(
         problem,
         set(),
-        model.roster,
-        model.roster.person(person),
-        model.requests[person],
-        team_block.paths,
-        model.copied[person],
-        model.segments,
+        part.roster,
+        part.person,
+        part.request,
+        part.paths,
+        part.copied,
+        part.segments,
         tag,
-        model.hours_scale,
+        part.hours_scale,
     )
     member.renew.lowBound = 1
     for n, spend in member.spend.items():
@@ -526,19 +898,19 @@ def _alone(model: TeamModel, person: str, held: _Held) -> TeamModel:
     block = member.block
     if held.renewal is not None:
         block.add_renewal(held.renewal)
-    for first, last in sorted(team_block.stretches):
+    for first, last in sorted(stretches):
         block.add_stretch(first, last)
     return TeamModel(
         problem=problem,
-        roster=model.roster,
+        roster=part.roster,
         members={person: member},
-        origin={(person, copy.id): origin for copy, origin in model.copied[person]},
-        segments=model.segments,
-        requests={person: model.requests[person]},
-        copied={person: model.copied[person]},
-        hours_scale=model.hours_scale,
-        fund_cents=model.fund_cents,
-        budget_cents=model.budget_cents,
+        origin={(person, copy.id): origin for copy, origin in part.copied},
+        segments=list(part.segments),
+        requests={person: part.request},
+        copied={person: list(part.copied)},
+        hours_scale=part.hours_scale,
+        fund_cents=list(part.fund_cents),
+        budget_cents=list(part.budget_cents),
         tags={person: tag},
     )
 
@@ -785,26 +1157,9 @@ def _solution(
         if not renews[person]:
             paths[person], taken[person] = None, ()
             continue
-        virtual = sorted(i for i, var in block.take.items() if (var.value() or 0) > 0.5)
-        paths[person], kept = _needed(model, person, virtual)
-        items = {
-            v: dataclasses.replace(block.candidates[v], id=model.origin[person, v][0].id)
-            for v in kept
-        }
-        paid = [
-            Paid(
-                item,
-                model.segments[model.origin[person, virtual_id][1]].period,
-                {
-                    f: float(pay.value() or 0)
-                    for f, pay in paying.get((person, virtual_id), [])
-                    if (pay.value() or 0) > 1e-6
-                },
-            )
-            for virtual_id, item in items.items()
-        ]
-        request = model.requests[person]
-        mine = dated(paid, request.calendar, request.today)
+        answer = _answer(model, person, paying)
+        paths[person] = answer.path
+        mine = _dated_answer(answer, block.candidates, model.requests[person])
         taken[person] = mine.rows
         for n, cents in mine.spent.items():
             spent[n] = spent.get(n, 0.0) + cents
@@ -824,6 +1179,51 @@ def _solution(
         out_of_pocket=out_of_pocket,
         priority=float(pulp.value(model.priority) or 0),
     )
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A renewing person's answer as read from a problem: all their plan is made from.
+
+    The path it is reported under and, for each item kept (:func:`_needed`), its virtual id,
+    its catalogue id, the budget period it is paid in and the cents each fund pays.
+    """
+
+    path: int | None
+    items: tuple[tuple[str, str, int | None, tuple[tuple[int, float], ...]], ...]
+
+
+def _answer(
+    model: TeamModel, person: str, paying: Mapping[tuple[str, str], Sequence[tuple[int, Any]]]
+) -> _Answer:
+    """The answer in the variables for ``person`` (who renews), less what their path needs not."""
+    block = model.blocks[person]
+    virtual = sorted(i for i, var in block.take.items() if (var.value() or 0) > 0.5)
+    path, kept = _needed(model, person, virtual)
+    items = []
+    for v in kept:
+        item, segment = model.origin[person, v]
+        funds = tuple(
+            (f, float(pay.value() or 0))
+            for f, pay in paying.get((person, v), [])
+            if (pay.value() or 0) > 1e-6
+        )
+        items.append((v, item.id, model.segments[segment].period, funds))
+    return _Answer(path, tuple(items))
+
+
+def _dated_answer(
+    answer: _Answer, candidates: Mapping[str, Candidate], request: PlanRequest
+) -> Dated:
+    """``answer`` dated and paid for (:func:`dated`), with the person's own ``candidates``.
+
+    ``candidates`` are their virtual items by id: each is paid on its ``first`` day.
+    """
+    paid = [
+        Paid(dataclasses.replace(candidates[v], id=item), period, dict(funds))
+        for v, item, period, funds in answer.items
+    ]
+    return dated(paid, request.calendar, request.today)
 
 
 @dataclass(frozen=True)
