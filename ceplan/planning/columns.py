@@ -22,22 +22,13 @@ touch each other then, so the answers put together keep every budget period and 
 
 from __future__ import annotations
 
-import concurrent.futures
-import copyreg
 import dataclasses
-import hashlib
-import io
-import multiprocessing
-import pickle
-import time
-import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ceplan.candidates.items import Candidate, drop_redundant, meets
 from ceplan.catalogue.models import Catalog
-from ceplan.errors import PlanInputError
 from ceplan.model.team import OutOfTime, build_team, money_cents
 from ceplan.requests.person import PlanRequest
 from ceplan.requests.team import TeamRequest
@@ -46,6 +37,7 @@ from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import Solver
 from ceplan.solving.columns import Column, ColumnsSolution, ColumnStage, solve_by_columns
 from ceplan.solving.team import Paid, Taken, TeamSolution, dated, settle_alone, solve_team
+from ceplan.solving.workers import side_by_side
 from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "plan_by_columns"]
@@ -128,7 +120,12 @@ def plan_by_columns(
     if progress is not None and tasks:
         progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
     if (workers > 1 or scheduler is not None) and len(tasks) > 1:
-        answers = _alone_in_workers(request, solver, deadline, tasks, workers, scheduler)
+        # Answers are read back in the order of ``tasks``: the plan does not depend on which
+        # worker finished first.
+        found_alone = side_by_side(
+            _alone_in_worker, (request, solver), tasks, deadline, workers, scheduler
+        )
+        answers = {task.person: answer for task, answer in zip(tasks, found_alone, strict=True)}
     else:
         answers = {task.person: _solve_alone(request, solver, deadline, task) for task in tasks}
     unsettled = False
@@ -192,121 +189,12 @@ def _solve_alone(
         return None
 
 
-def _payload(request: TeamRequest, solver: Solver) -> bytes:
-    """The request and the solver as bytes a worker (a process, a Dask worker) can load.
-
-    Catalogues and rosters hold read-only mappings, which Python's pickle does not take: this
-    pickler (and only it) writes them as the dicts they wrap.
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, types.MappingProxyType: _mapping}
-    pickler.dump((request, solver))
-    return buffer.getvalue()
-
-
-def _mapping(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _read_only, (dict(proxy),)
-
-
-def _read_only(data: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
-    return types.MappingProxyType(data)
-
-
-_LOADED: dict[str, tuple[TeamRequest, Solver]] = {}
-"""In a worker: the payloads loaded so far, by their digest (each is loaded once)."""
-
-
-def _in_worker(task: _Task, payload: bytes, digest: str, ends: float | None) -> Any:
-    """Plan ``task``'s person in a worker, with the request and solver of ``payload``."""
-    if digest not in _LOADED:
-        _LOADED.clear()
-        _LOADED[digest] = pickle.loads(payload)
-    request, solver = _LOADED[digest]
-    deadline = Deadline(None if ends is None else max(0.0, ends - time.time()))
+def _alone_in_worker(
+    data: tuple[TeamRequest, Solver], deadline: Deadline, task: _Task
+) -> TeamSolution | None:
+    """:func:`_solve_alone` as a worker runs it (:func:`ceplan.solving.workers.side_by_side`)."""
+    request, solver = data
     return _solve_alone(request, solver, deadline, task)
-
-
-_PROCESS: dict[str, Any] = {}
-"""In a worker process: the payload, its digest and the wall-clock deadline."""
-
-
-def _start_process(payload: bytes, digest: str, ends: float | None) -> None:
-    _PROCESS.update(payload=payload, digest=digest, ends=ends)
-
-
-def _in_process(task: _Task) -> Any:
-    return _in_worker(task, _PROCESS["payload"], _PROCESS["digest"], _PROCESS["ends"])
-
-
-def _alone_in_workers(
-    request: TeamRequest,
-    solver: Solver,
-    deadline: Deadline,
-    tasks: Sequence[_Task],
-    workers: int,
-    scheduler: Any = None,
-) -> dict[str, TeamSolution | None]:
-    """The people of ``tasks`` planned alone side by side.
-
-    By ``workers`` processes on this machine (``spawn``: fresh interpreters, never a copy of
-    this one with the solver's threads), or, with ``scheduler`` (a Dask scheduler's address or
-    a ``distributed.Client``), by the workers of that Dask cluster. Each worker loads the
-    request and the solver once, and gets the deadline as a time of day. Answers are read back
-    in the order of ``tasks``, so the plan does not depend on which worker finished first.
-    """
-    left = deadline.remaining()
-    ends = None if left is None else time.time() + left
-    payload = _payload(request, solver)
-    digest = hashlib.sha256(payload).hexdigest()
-    if scheduler is not None:
-        return _on_dask(scheduler, tasks, payload, digest, ends)
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
-        mp_context=context,
-        initializer=_start_process,
-        initargs=(payload, digest, ends),
-    ) as pool:
-        chunks = max(1, len(tasks) // (4 * workers))
-        answers = list(pool.map(_in_process, tasks, chunksize=chunks))
-    return {task.person: answer for task, answer in zip(tasks, answers, strict=True)}
-
-
-_CONNECT_SECONDS = 10
-"""How long to try to reach a Dask scheduler before saying it cannot be reached."""
-
-
-def _on_dask(
-    scheduler: Any, tasks: Sequence[_Task], payload: bytes, digest: str, ends: float | None
-) -> dict[str, TeamSolution | None]:
-    """``tasks`` planned by the workers of a Dask cluster (Dask's distributed scheduler)."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise PlanInputError(
-            "planning on a Dask cluster needs Dask's distributed scheduler: "
-            "pip install 'ceplan[dask]'"
-        ) from None
-    own = not isinstance(scheduler, Client)
-    try:
-        client = (
-            Client(scheduler, timeout=_CONNECT_SECONDS, set_as_default=False)  # type: ignore[no-untyped-call]
-            if own
-            else scheduler
-        )
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise PlanInputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    try:
-        shared = client.scatter(payload, broadcast=True)
-        futures = client.map(
-            _in_worker, tasks, payload=shared, digest=digest, ends=ends, pure=False
-        )
-        answers = client.gather(futures)
-    finally:
-        if own:
-            client.close()
-    return {task.person: answer for task, answer in zip(tasks, answers, strict=True)}
 
 
 def _held(
