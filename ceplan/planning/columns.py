@@ -29,7 +29,7 @@ from typing import Any
 
 from ceplan.candidates.items import Candidate, drop_redundant, meets
 from ceplan.catalogue.models import Catalog
-from ceplan.model.team import OutOfTime, build_team, money_cents
+from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.person import PlanRequest
 from ceplan.requests.team import TeamRequest
 from ceplan.results.plan import Plan
@@ -77,7 +77,13 @@ def plan_by_columns(
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
     found = solve_by_columns(
-        catalog, roster, today=today, requests=request.requests, deadline=deadline
+        catalog,
+        roster,
+        today=today,
+        requests=request.requests,
+        deadline=deadline,
+        workers=workers,
+        scheduler=scheduler,
     )
     if progress is not None:
         for stage in found.stages:
@@ -180,6 +186,8 @@ def _solve_alone(
             deadline=deadline,
         )
         taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
+        if mine.hours_per_week is not None:
+            return _over_time(model, task.person, taken, solver, deadline)
         settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
         if settled is not None:
             return settled
@@ -187,6 +195,33 @@ def _solve_alone(
         return solve_team(model, deadline=deadline, solver=solver)
     except OutOfTime:
         return None
+
+
+def _over_time(
+    model: TeamModel,
+    person: str,
+    taken: Sequence[tuple[str, int, Mapping[int, float]]],
+    solver: Solver,
+    deadline: Deadline,
+) -> TeamSolution:
+    """A person with weekly hours alone: every stage of the single model for a team of one.
+
+    ``model`` holds what they may spend in each period and take from each fund; their
+    column's out-of-pocket spend and hours are held too (``taken``: its items, segments and
+    fund payments), when it is among the model's ways. So their latest renewal (stage 4, which
+    ranks before the tie-break for people with weekly hours) is settled within what the team's
+    plan gave them, then their tie-break; nothing is worse than the column in any stage.
+    """
+    member = model.members[person]
+    copy_of = {(item.id, n): copy for copy, (item, n) in model.copied[person]}
+    copies = [copy_of.get((item, segment)) for item, segment, _ in taken]
+    if all(copy is not None for copy in copies):
+        cents: float = sum(copy.cents for copy in copies if copy is not None)
+        cents -= sum(sum(funds.values()) for _, _, funds in taken)
+        hours = sum(round(c.hours * model.hours_scale) for c in copies if c is not None)
+        model.problem += member.out_of_pocket <= cents + 1e-6, "hold_column_out_of_pocket"
+        model.problem += member.hours <= hours + 0.5, "hold_column_hours"
+    return solve_team(model, deadline=deadline, solver=solver)
 
 
 def _alone_in_worker(

@@ -58,6 +58,7 @@ from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.exact import credit_scale, units_needed
+from ceplan.solving.pricing import Pricing, Timed
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -164,7 +165,7 @@ class _Person:
     id: str
     priority: int
     too_late: bool
-    pricer: _Pricer
+    pricer: _Pricer | Timed
     own: Mapping[str, Candidate]
     """The person's own items by id: a pricer shared with others holds another's, whose
     dates (the do-by date above all) may differ."""
@@ -183,21 +184,23 @@ def _people(
     segments = segments_of(roster, today, max(last, today))
     people = sorted(roster.people, key=lambda p: p.id)
     classes: dict[tuple[Any, ...], int] = {}
-    pricers: dict[tuple[Any, ...], _Pricer] = {}
+    pricers: dict[tuple[Any, ...], _Pricer | Timed] = {}
     usable: dict[tuple[Any, ...], tuple[list[Candidate], list[Any], tuple[Any, ...]]] = {}
     owned: dict[tuple[Any, ...], dict[str, Candidate]] = {}
     ways: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     found = []
     for person in people:
         request = requests[person.id]
-        if request.timed:
-            raise PlanInputError(
-                "planning by columns does not yet take weekly hours or days away "
-                f"(person '{person.id}')"
-            )
         # People alike in what decides their usable items share them and their ways to pay;
-        # alike in those and in their rules, they share a pricer.
-        key = (request.complete_by, request.completed | request.excluded, request.allow_exams)
+        # alike in those and in their rules, they share a pricer. With weekly hours or days
+        # away, their calendar decides too, and every segment an item may be paid in is a way.
+        calendar = request.calendar if request.timed else None
+        key = (
+            request.complete_by,
+            request.completed | request.excluded,
+            request.allow_exams,
+            calendar,
+        )
         if key not in usable:
             items, options = [], []
             found_items = usable_items(
@@ -206,9 +209,10 @@ def _people(
                 complete_by=request.complete_by,
                 unavailable_ids=request.completed | request.excluded,
                 allow_exams=request.allow_exams,
+                calendar=calendar,
             )
             for c in sorted(found_items, key=lambda c: c.id):
-                way_key = (c.id, c.first, c.finish_by, c.work_until)
+                way_key = (c.id, c.first, c.finish_by, c.work_until, request.timed)
                 if way_key not in ways:
                     ways[way_key] = [
                         (n, classes.setdefault(way or (None, ()), len(classes)))
@@ -226,7 +230,14 @@ def _people(
             usable[key] = (items, options, content)
             owned[key] = {c.id: c for c in items}
         items, options, content = usable[key]
-        signature = (person.tier, request.earned, request.passed, content)
+        signature: tuple[Any, ...] = (person.tier, request.earned, request.passed, content)
+        if request.hours_per_week is not None:
+            # Weekly hours: the timed model (the dates matter), shared by the same inputs;
+            # people alike without the weekly hours share that problem (the signature).
+            timed = (person.tier, request)
+            if timed not in pricers:
+                pricers[timed] = Timed(person, request, tuple(items), signature)
+            signature = timed
         if signature not in pricers:
             pricers[signature] = _Pricer(
                 items,
@@ -658,6 +669,8 @@ def solve_by_columns(
     today: dt.date,
     requests: Mapping[str, PlanRequest] | None = None,
     deadline: Deadline | None = None,
+    workers: int = 1,
+    scheduler: Any = None,
 ) -> ColumnsSolution:
     """The team's first three stages (priority, out-of-pocket, hours) by column generation.
 
@@ -681,21 +694,30 @@ def solve_by_columns(
     stages: list[ColumnStage] = []
     values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
     termination: Termination = "solved"
-    for name in STAGE_NAMES:
-        bound = _generate(master, people, name, scale, seen, deadline)
-        value, values, _, finished = master.solve(
-            name, integer=True, seconds=deadline.remaining(), start=values
-        )
-        if deadline.expired or not finished:
-            termination = "time_limit"
-        value, bound = _stage_value(name, value), _stage_value(name, bound)
-        # Each stage's values are whole numbers: the best is at most the bound rounded down
-        # (priority, a maximum) or at least the bound rounded up (money, hours).
-        bound = float(math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6))
-        value = float(round(value))
-        proved = value == bound
-        stages.append(ColumnStage(name, value, bound, proved))
-        master.hold(name, round(_master_value(name, value)))
+    pricers = [p.pricer for p in people if not p.too_late]
+    index = {k: n for n, k in enumerate(classes)}
+    # Pricing's workers, if any, last as long as the stages.
+    pricing = Pricing(
+        catalog, roster, today, segments, index, pricers, deadline, workers, scheduler
+    )
+    with pricing:
+        for name in STAGE_NAMES:
+            bound = _generate(master, people, name, scale, seen, deadline, pricing)
+            value, values, _, finished = master.solve(
+                name, integer=True, seconds=deadline.remaining(), start=values
+            )
+            if deadline.expired or not finished:
+                termination = "time_limit"
+            value, bound = _stage_value(name, value), _stage_value(name, bound)
+            # Each stage's values are whole numbers: the best is at most the bound rounded down
+            # (priority, a maximum) or at least the bound rounded up (money, hours).
+            bound = float(
+                math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6)
+            )
+            value = float(round(value))
+            proved = value == bound
+            stages.append(ColumnStage(name, value, bound, proved))
+            master.hold(name, round(_master_value(name, value)))
     chosen = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
@@ -738,6 +760,7 @@ def _generate(
     scale: int,
     seen: set[Any],
     deadline: Deadline,
+    pricing: Pricing,
 ) -> float:
     """Price until no column improves the relaxation; the stage's bound (minimised form).
 
@@ -749,22 +772,29 @@ def _generate(
     for _ in range(_MAX_ROUNDS):
         value, _, duals, _ = master.solve(name, integer=False)
         u, v, constants = _weights(master, name, duals)
-        priced: dict[int, Any] = {}
+        # A column of a person improves only below minus their constant: each pricer is
+        # asked below the highest such cutoff of its people.
+        cutoffs: dict[int, float] = {}
+        for person in people:
+            if not person.too_late:
+                cutoff = max(cutoffs.get(id(person.pricer), -math.inf), -constants[person.id])
+                cutoffs[id(person.pricer)] = cutoff
+        priced = pricing.round(u, v, scale, cutoffs, deadline)
         added = 0
         lagrangian = value
+        exact = True
         for person in people:
             if person.too_late:
                 continue
-            pricer = id(person.pricer)
-            if pricer not in priced:
-                priced[pricer] = person.pricer.best(u, v, scale)
-            found = priced[pricer]
+            found = priced[id(person.pricer)]
             if found is None:
                 continue
-            cost, shared, cents, hours = found
+            # The bound: the least price, or below it when pricing stopped early.
+            lagrangian += min(0.0, constants[person.id] + found.bound)
+            exact = exact and found.exact
+            cost, shared, cents, hours = found.cost, found.items, found.cents, found.hours
             reduced = constants[person.id] + cost
-            lagrangian += min(0.0, reduced)
-            if reduced >= -_NOISE * max(1.0, abs(cost)):
+            if shared is None or reduced >= -_NOISE * max(1.0, abs(cost)):
                 continue
             items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
             key = (person.id, items)
@@ -775,7 +805,8 @@ def _generate(
             added += 1
         best = max(best, lagrangian)
         if not added:
-            return value
+            # The relaxation is proved only when every pricing problem was solved.
+            return value if exact else best
         if deadline.expired:
             return best
     return best
