@@ -31,7 +31,7 @@ from ceplan.solving.team import TeamSolution, solve_team
 from ceplan.status import Deadline
 from tests.conftest import examples
 from tests.team_checker import check_team_plan
-from tests.test_team_model import TODAY, check, check_irredundant, teams
+from tests.test_team_model import TODAY, catalog_of, check, check_irredundant, roster_of, teams
 
 AWAY = (
     (),
@@ -212,3 +212,156 @@ def test_with_ample_budgets_timed_people_get_their_one_person_plan_dates_include
         assert solution.renews[person.id] == (own.status == "optimal")
         if own.status == "optimal":
             assert dates == {item.id: (item.start, item.finish) for item in own.planned}
+
+
+def test_a_cheapest_plan_that_overfills_the_weekly_hours_is_priced_by_the_timed_model() -> None:
+    """``a0`` is free but takes 40 hours, more than 0.2 a week hold before the do-by date:
+    the dynamic programme's plan breaks the weekly hours, and the timed model prices the plan
+    that fits (``a1``), as the single model and the person's own plan have it."""
+    import ceplan.solving.pricing as pricing
+
+    activities = [
+        {"id": "a0", "title": "A0", "type": "course", "credits": 6, "cost": 0, "hours": 40},
+        {"id": "a1", "title": "A1", "type": "course", "credits": 6, "cost": 100, "hours": 1},
+    ]
+    catalog = catalog_of(activities)
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 0.2}], [10**6, 10**6])
+    request = make_team_request(catalog, roster, today=TODAY)
+    solved = []
+    real = pricing._Model.solve
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pricing._Model, "solve", lambda *a: solved.append(1) or real(*a))
+        found = by_columns(request)
+    assert solved  # the timed model was asked
+    assert [t.item for t in found.solution.taken["p0"]] == ["a1"]
+    best, _ = single(request)
+    assert [t.item for t in best.taken["p0"]] == ["a1"]
+    assert found.stages[0].proved
+    assert found.solution.out_of_pocket == best.out_of_pocket == 100_00
+
+
+def test_a_session_on_days_away_is_not_planned_and_the_hours_fit_the_weeks_left() -> None:
+    """The cheaper session of ``s0`` falls in the person's days away: they take the dearer
+    one, on its own dates; the single model and the columns agree."""
+    catalog = catalog_of(
+        [
+            SESSIONS | {"credits": 6},
+            {"id": "a0", "title": "A0", "type": "course", "credits": 6, "cost": 150, "hours": 2},
+        ]
+    )
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 1.0}], [10**6, 10**6])
+    away = ((dt.date(2027, 4, 20), dt.date(2027, 5, 31)),)
+    plain = make_team_request(catalog, roster, today=TODAY)
+    request = team_request(
+        catalog, roster, {"p0": dataclasses.replace(plain.requests["p0"], unavailable=away)}
+    )
+    found = by_columns(request)
+    (taken,) = found.solution.taken["p0"]
+    assert (taken.item, taken.start, taken.finish, taken.cents) == (
+        "s0",
+        dt.date(2027, 1, 11),
+        dt.date(2027, 1, 13),
+        120_00,
+    )
+    best, _ = single(request)
+    assert [(t.item, t.start, t.finish) for t in best.taken["p0"]] == [
+        (taken.item, taken.start, taken.finish)
+    ]
+    free = by_columns(plain).solution  # without the days away, the cheaper session
+    assert [(t.item, t.start, t.cents) for t in free.taken["p0"]] == [
+        ("s0", dt.date(2027, 5, 3), 90_00)
+    ]
+
+
+def timed_organisation() -> tuple[ceplan.Catalog, Roster]:
+    """Six people with weekly hours from the benchmark's generators: their cheapest plans
+    often overfill their weeks, so pricing needs their timed models."""
+    from tests.generators import catalog_data, roster_data
+
+    catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
+    data = roster_data(6)
+    for n, person in enumerate(data["people"]):
+        person["hours_per_week"] = (0.5, 1.0)[n % 2]
+    for budget in data["budgets"]:
+        budget["amount"] = 100_000
+    return catalog, Roster.model_validate(data)
+
+
+def test_timed_pricing_gives_the_same_plan_whatever_the_number_of_workers() -> None:
+    """Pricing side by side (2 processes, or a Dask LocalCluster of 2 workers): byte for byte
+    the plan priced in this process. (In this process: several relaxations, so both workers
+    get some, and the timed models were solved.)"""
+    import ceplan.solving.pricing as pricing
+
+    distributed = pytest.importorskip("distributed")
+    catalog, roster = timed_organisation()
+    solved = []
+    real = pricing._Model.solve
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pricing._Model, "solve", lambda *a: solved.append(1) or real(*a))
+        here = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    assert len(solved) > 10
+    people, _, _ = solve_people(catalog, roster)
+    groups = {p.pricer.relaxation for p in people if isinstance(p.pricer, pricing.Timed)}
+    assert len(groups) > 2
+    two = ceplan.plan_team(catalog, roster, today=TODAY, method="columns", workers=2)
+    assert two.to_json() == here.to_json()
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        dask = ceplan.plan_team(
+            catalog, roster, today=TODAY, method="columns", scheduler=cluster.scheduler_address
+        )
+    assert dask.to_json() == here.to_json()
+
+
+def solve_people(catalog: ceplan.Catalog, roster: Roster) -> Any:
+    from ceplan.solving.columns import _people
+
+    request = make_team_request(catalog, roster, today=TODAY)
+    return _people(catalog, roster, TODAY, request.requests)
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(timed_teams())
+def test_a_timed_pricing_solve_stopped_early_gives_a_bound_not_a_proof(
+    team: tuple[ceplan.Catalog, Roster, dict[str, PlanRequest]],
+) -> None:
+    """Every timed model's solve stopped before it finds anything (as by the deadline): the
+    columns priced still give a plan that keeps every rule, and each stage's bound still holds
+    against the single model's optimum (the Lagrangian bound, from the relaxation's bound in
+    place of the model's), never more."""
+    import ceplan.solving.pricing as pricing
+
+    request = team_request(*team)
+    real = pricing._Model.solve
+
+    def stopped(self: Any, u: Any, v: Any, step: Any, cutoff: Any, floor: Any, _: Any) -> Any:
+        return real(self, u, v, step, cutoff, floor, Deadline(0.0))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pricing._Model, "solve", stopped)
+        found = by_columns(request)
+    checked = check_team_plan(
+        request.catalog,
+        request.roster,
+        as_data(found.solution, request.roster, request.catalog),
+        TODAY,
+    )
+    assert checked.valid, checked.problems
+    best, best_hours = single(request)
+    optimum = {
+        "priority": best.priority,
+        "out_of_pocket": best.out_of_pocket,
+        "hours": best_hours * found.hours_scale,
+    }
+    for stage in found.stages:
+        value = optimum[stage.name]
+        if stage.name == "priority":
+            assert stage.value <= value + 1e-6 <= stage.bound + 2e-6
+        else:
+            assert stage.bound <= value + 0.01
+        if stage.value != pytest.approx(value, abs=0.01):
+            break

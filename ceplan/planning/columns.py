@@ -92,22 +92,25 @@ def plan_by_columns(
     held, shares = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
     tasks: list[_Task] = []
-    for person in sorted(roster.people, key=lambda p: p.id):
+    people = sorted(roster.people, key=lambda p: p.id)
+    owns: dict[str, _Own] = {}
+    timed = [p.id for p in people if p.id in held and request.requests[p.id].timed]
+    if (workers > 1 or scheduler is not None) and len(timed) > 1:
+        # Over time a one-person plan is an integer programme of its own: made side by side.
+        made = side_by_side(_own_in_worker, (request, solver), timed, deadline, workers, scheduler)
+        owns = dict(zip(timed, made, strict=True))
+    for person in people:
         if person.id not in held:
             continue
         column = found.chosen[person.id]
         mine = request.requests[person.id]
-        own = alone(person)
+        own = owns[person.id] if person.id in owns else _own(alone(person))
         ids = sorted(t.id for t in column.items)
-        if (
-            own.found
-            and ids == sorted(item.id for item in own.planned)
-            and all(t.earliest for t in column.items)
-        ):
+        if own.found and ids == list(own.ids) and all(t.earliest for t in column.items):
             # Their own one-person plan, paid as early as it can be: nothing else within what
             # they hold is better in any stage (see the module).
             solutions[person.id] = _from_column(
-                person, own.path_index, column, shares[person.id], found, mine, catalog
+                person, own.path, column, shares[person.id], found, mine, catalog
             )
             continue
         spend, paid = held[person.id]
@@ -117,6 +120,17 @@ def plan_by_columns(
             # all of it, so dearer items are left out of their problem.
             most = sum(spend) + sum(paid)
             dear = frozenset(i for i, c in found.items[person.id].items() if c.cents > most)
+        if mine.hours_per_week is not None:
+            # Their column's out-of-pocket spend and hours are held (:func:`_over_time`): nor
+            # can an item be in their plan that costs more than that spend and all their fund
+            # money, or takes more hours than the column.
+            hours = sum(t.item.hours for t in column.items)
+            cents = column.total_cents - sum(sum(s.values()) for s in shares[person.id].values())
+            dear |= {
+                i
+                for i, c in found.items[person.id].items()
+                if c.hours > hours + 1e-9 or c.cents > cents + sum(paid)
+            }
         plan = tuple(
             (t.id, t.segment, tuple(sorted(shares[person.id].get(t.id, {}).items())))
             for t in sorted(column.items, key=lambda t: t.id)
@@ -222,6 +236,41 @@ def _over_time(
         model.problem += member.out_of_pocket <= cents + 1e-6, "hold_column_out_of_pocket"
         model.problem += member.hours <= hours + 0.5, "hold_column_hours"
     return solve_team(model, deadline=deadline, solver=solver)
+
+
+@dataclass(frozen=True)
+class _Own:
+    """What a person's one-person plan says of itself here: found, its items, its path."""
+
+    found: bool
+    ids: tuple[str, ...]
+    path: int | None
+
+
+def _own(plan: Plan) -> _Own:
+    return _Own(plan.found, tuple(sorted(item.id for item in plan.planned)), plan.path_index)
+
+
+def _own_in_worker(data: tuple[TeamRequest, Solver], deadline: Deadline, person: str) -> _Own:
+    """``person``'s one-person plan, as a worker makes it (:func:`ceplan.optimise`)."""
+    from ceplan.planning.person import optimise
+
+    request, solver = data
+    who = request.roster.person(person)
+    left = deadline.remaining()
+    plan = optimise(
+        request.catalog,
+        who.tier,
+        today=request.today,
+        time_limit=None if left is None else max(left, _LEAST_SECONDS),
+        solver=solver,
+        **who.inputs(),
+    )
+    return _own(plan)
+
+
+_LEAST_SECONDS = 0.05
+"""The least time a one-person plan is given once the limit has run out (as for the team)."""
 
 
 def _alone_in_worker(
