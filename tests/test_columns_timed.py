@@ -57,19 +57,23 @@ SESSIONS = {
 
 @st.composite
 def timed_teams(
-    draw: st.DrawFn, *, ample: bool = False, most_people: int = 3
+    draw: st.DrawFn, *, ample: bool = False, most_people: int = 3, long: bool = False
 ) -> tuple[ceplan.Catalog, Roster, dict[str, PlanRequest]]:
     """A random team (tests/test_team_model.py) whose people have weekly hours or days away.
 
     The first person always has weekly hours; the others may have them, days away, both or
-    neither. Some catalogues add a course on dated sessions. Returns the requests too: days
-    away are not in a roster, only in a person's request.
+    neither. Some catalogues add a course on dated sessions; with ``long``, activities take
+    up to 30 hours (the weeks often hold fewer than the cheapest plan needs). Returns the
+    requests too: days away are not in a roster, only in a person's request.
     """
     catalog, roster = draw(teams(ample=ample, most_people=most_people))
+    data = catalog.model_dump(by_alias=True)
+    if long:
+        hours = st.sampled_from([1.0, 8.0, 30.0])
+        data["activities"] = [a | {"hours": draw(hours)} for a in data["activities"]]
     if draw(st.booleans()):
-        data = catalog.model_dump(by_alias=True)
         data["activities"] = [*data["activities"], SESSIONS]
-        catalog = ceplan.Catalog.model_validate(data)
+    catalog = ceplan.Catalog.model_validate(data)
     people = []
     requests = {}
     for n, person in enumerate(roster.people):
@@ -143,7 +147,7 @@ def hours_of(solution: TeamSolution) -> float:
 
 
 @settings(max_examples=examples(50), deadline=None)
-@given(timed_teams())
+@given(timed_teams() | timed_teams(long=True))
 def test_timed_teams_by_columns_keep_every_rule_and_match_the_single_model_where_proved(
     team: tuple[ceplan.Catalog, Roster, dict[str, PlanRequest]],
 ) -> None:
@@ -325,7 +329,7 @@ def solve_people(catalog: ceplan.Catalog, roster: Roster) -> Any:
 
 
 @settings(max_examples=examples(40), deadline=None)
-@given(timed_teams())
+@given(timed_teams(long=True))
 def test_a_timed_pricing_solve_stopped_early_gives_a_bound_not_a_proof(
     team: tuple[ceplan.Catalog, Roster, dict[str, PlanRequest]],
 ) -> None:
@@ -365,3 +369,97 @@ def test_a_timed_pricing_solve_stopped_early_gives_a_bound_not_a_proof(
             assert stage.bound <= value + 0.01
         if stage.value != pytest.approx(value, abs=0.01):
             break
+
+
+def test_a_person_whose_plans_all_need_the_timed_model_stopped_is_not_proved_out() -> None:
+    """``a0`` overfills the weeks; ``a1`` fits, but only the timed model finds it, and its
+    solves stop before they do (as by the deadline): the person has no column and is at risk,
+    but the priority is not proved: its bound (the Lagrangian one, from the relaxation's price
+    in place of the model's) still says a plan may renew them."""
+    import ceplan.solving.pricing as pricing
+
+    activities = [
+        {"id": "a0", "title": "A0", "type": "course", "credits": 6, "cost": 0, "hours": 40},
+        {"id": "a1", "title": "A1", "type": "course", "credits": 6, "cost": 100, "hours": 1},
+    ]
+    catalog = catalog_of(activities)
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 0.2}], [10**6, 10**6])
+    request = make_team_request(catalog, roster, today=TODAY)
+    real = pricing._Model.solve
+
+    def stopped(self: Any, u: Any, v: Any, step: Any, cutoff: Any, floor: Any, _: Any) -> Any:
+        return real(self, u, v, step, cutoff, floor, Deadline(0.0))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pricing._Model, "solve", stopped)
+        found = by_columns(request)
+    priority = found.stages[0]
+    assert not found.solution.renews["p0"]
+    assert (priority.value, priority.bound, priority.proved) == (0.0, 1.0, False)
+    assert found.solution.status != "optimal"
+
+
+def test_a_person_with_weekly_hours_settled_alone_renews_as_late_as_they_can() -> None:
+    """Three free courses that take no time: ``a1`` alone renews (but closes on 1 February),
+    ``a0`` and ``a2`` together renew on the do-by date. With weekly hours the latest renewal
+    comes before the fewest items (SPEC 6 and 7): their plan is ``a0`` and ``a2``, dates
+    included, as their own plan and the single model have it, whatever column they had."""
+    free = {"type": "course", "cost": 0, "hours": 0}
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "credits": 4} | free,
+            {"id": "a1", "title": "A1", "credits": 6, "expires": dt.date(2027, 2, 1)} | free,
+            {"id": "a2", "title": "A2", "credits": 2} | free,
+        ]
+    )
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 0.2, "exams": False}], [10**6, 10**6])
+    request = make_team_request(catalog, roster, today=TODAY)
+    solution = by_columns(request).solution
+    end = dt.date(2027, 6, 30)
+    assert {t.item: (t.start, t.finish) for t in solution.taken["p0"]} == {
+        "a0": (end, end),
+        "a2": (end, end),
+    }
+    best, _ = single(request)
+    assert [t.item for t in best.taken["p0"]] == ["a0", "a2"]
+    own = own_plans(request)(roster.people[0])
+    assert [item.id for item in own.planned] == ["a0", "a2"]
+
+
+def test_timed_pricing_finds_the_cheapest_plan_that_fits_below_the_cutoff() -> None:
+    """One person's timed pricing problem, asked directly: ``a0`` is free but overfills the
+    weeks, ``a2`` is the cheapest that fits. Below a cutoff above ``a2``'s price: ``a2``,
+    solved; below one under it: nothing, and a bound that says so; stopped at once: nothing,
+    the relaxation's bound (``a0``'s price), and not solved."""
+    import numpy as np
+
+    from ceplan.solving.pricing import Pricing
+
+    course = {"type": "course", "credits": 6}
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "cost": 0, "hours": 40} | course,
+            {"id": "a1", "title": "A1", "cost": 100, "hours": 1} | course,
+            {"id": "a2", "title": "A2", "cost": 60, "hours": 2} | course,
+        ]
+    )
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 0.2}], [10**6, 10**6])
+    people, classes, segments = solve_people(catalog, roster)
+    timed = people[0].pricer
+    index = {k: n for n, k in enumerate(classes)}
+    u = np.ones(len(classes))
+    with Pricing(catalog, roster, TODAY, segments, index, [timed], Deadline()) as pricing:
+
+        def price(cutoff: float, deadline: Deadline) -> Any:
+            return pricing.round(u, 0.0, 1, {id(timed): cutoff}, deadline)[id(timed)]
+
+        found = price(6001.0, Deadline())
+        assert [t.id for t in found.items] == ["a2"]
+        assert (found.cost, found.bound, found.exact) == (6000.0, 6000.0, True)
+        none = price(5999.0, Deadline())
+        assert none.items is None and none.bound >= 5999.0 and none.exact
+        stopped = price(6001.0, Deadline(0.0))
+        assert stopped.items is None and stopped.bound == 0.0 and not stopped.exact
