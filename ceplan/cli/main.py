@@ -331,16 +331,15 @@ def _add_team(commands: Any) -> None:
         choices=["single", "columns"],
         default="single",
         help="single (default): one integer programme for the whole team; columns: column "
-        "generation for large teams (people without weekly hours or days away), each stage's "
-        "bound reported",
+        "generation for large teams, each stage's bound reported",
     )
     team.add_argument(
         "--workers",
         type=_positive_whole,
         default=1,
         metavar="N",
-        help="with --method columns: N processes plan people side by side (the plan is the "
-        "same whatever N)",
+        help="with --method columns: N processes price and plan people side by side (the "
+        "plan is the same whatever N)",
     )
     team.add_argument(
         "--scheduler",

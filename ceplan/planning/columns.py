@@ -18,6 +18,13 @@ the person's own model (an item that model leaves out as never needed) is planne
 as the single model plans a team of one with those amounts. Either way the plan is no worse in
 any stage than the column (which fits them), with their own tie-break and dates. People do not
 touch each other then, so the answers put together keep every budget period and fund.
+
+With weekly hours, the latest renewal comes before the tie-break (SPEC 6 and 7), and a one-person
+plan is dated by the weeks: such a person's own plan (also when their column is it: its renewal
+is the latest of all their plans, its dates those :func:`~ceplan.solving.team.dated` gives with
+their calendar) is made side by side in the workers, and a person settled alone gets every stage
+of the single model for a team of one, with their column's money, out-of-pocket spend and hours
+held (:func:`_over_time`): their latest renewal, then their tie-break.
 """
 
 from __future__ import annotations
@@ -67,9 +74,10 @@ def plan_by_columns(
 ) -> ByColumns:
     """Plan ``request``'s team by columns, then each person alone (see the module).
 
-    ``workers`` processes plan the people alone side by side, or the workers of the Dask
-    cluster whose scheduler is ``scheduler`` (:func:`_alone_in_workers`); the plan is the same
-    whatever plans them. Past the ``deadline``, the people not yet
+    ``workers`` processes price the people with weekly hours, make their own plans and plan
+    the people alone side by side, or the workers of the Dask cluster whose scheduler is
+    ``scheduler`` (:func:`ceplan.solving.workers.side_by_side`); the plan is the same whatever
+    plans them. Past the ``deadline``, the people not yet
     planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
     settled: the plan is then ``feasible``, stopped in the last stage).
     """

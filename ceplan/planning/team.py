@@ -79,19 +79,18 @@ def plan_team(
         makes it with the same choice.
     method
         ``"single"`` (default): one integer programme for the whole team, every stage proved
-        (or the gap said). ``"columns"`` (SPEC 8, for large teams; people without weekly hours
-        or days away for now): the first three stages by column generation
-        (:mod:`ceplan.solving.columns`), each reporting its value and bound, then each person
-        alone (:mod:`ceplan.planning.columns`). A stage whose bound is not met is reported as
-        not proved, with its gap.
+        (or the gap said). ``"columns"`` (SPEC 8, for large teams): the first three stages by
+        column generation (:mod:`ceplan.solving.columns`), each reporting its value and bound,
+        then each person alone (:mod:`ceplan.planning.columns`). A stage whose bound is not
+        met is reported as not proved, with its gap.
     workers
-        With ``method="columns"``: how many processes plan people alone side by side (a whole
-        number from 1 to :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever
-        the number.
+        With ``method="columns"``: how many processes price people with weekly hours and plan
+        people alone side by side (a whole number from 1 to
+        :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever the number.
     scheduler
         With ``method="columns"``: the address of a Dask scheduler (``"tcp://host:8786"``) or
-        a ``distributed.Client``, whose workers plan people alone instead
-        (``pip install 'ceplan[dask]'``). The plan is the same as on this machine.
+        a ``distributed.Client``, whose workers do that instead (``pip install
+        'ceplan[dask]'``). The plan is the same as on this machine.
 
     Raises
     ------

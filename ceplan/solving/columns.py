@@ -23,7 +23,12 @@ hours to a plan never helps any stage, so every optimal dual has ``u_k, v >= 0``
 hair below 0 are solver noise and read as 0). The person's best new column is then their
 one-person problem under those prices: each item at its cheapest class, the exams of each kind
 the path needs (the cheapest), and a covering knapsack over the activities' credits, solved by
-dynamic programming (:func:`price`). People with identical inputs are priced once.
+dynamic programming (:func:`price`). With weekly study hours it is their one-person timed
+model (:mod:`ceplan.solving.pricing`, which prices them side by side with ``workers`` or a
+Dask ``scheduler``): each item in a segment of days, its hours spread over the weeks from the
+day it is paid. People with identical inputs are priced once. A pricing problem stopped
+before it is solved gives a bound on its price, and the relaxation is then not taken as
+proved: the stage's bound is the Lagrangian one.
 
 **Stages.** Priority renewed, then out-of-pocket spend, then hours (the first three of
 :data:`~ceplan.objective.TEAM`): each is generated to its linear bound, solved as an integer
@@ -32,10 +37,10 @@ stage is **proved** when its integer value reaches its bound (all three are whol
 within less than one of the bound is proved); otherwise the gap is reported, relative, from 0
 to 1. It never claims more.
 
-This is the first part of the decomposition: people without weekly hours. The later stages
-(latest renewals, each person's tie-break), timed people, parallel pricing and the at-risk
-reasons are to follow; until then :func:`ceplan.plan_team` solves the single model of
-:mod:`ceplan.model.team`.
+People with weekly hours or days away are priced over time (their items' ways to be paid
+are every segment their window touches, their usable items those of their calendar). The
+later stages (latest renewals, each person's tie-break) are settled person by person
+(:mod:`ceplan.planning.columns`); the at-risk reasons are to follow.
 """
 
 from __future__ import annotations
@@ -674,10 +679,11 @@ def solve_by_columns(
 ) -> ColumnsSolution:
     """The team's first three stages (priority, out-of-pocket, hours) by column generation.
 
-    See the module's docstring. People with weekly hours or days away are refused for now
-    (:class:`~ceplan.errors.PlanInputError`). Past the ``deadline``, pricing stops (the bound
-    said is then the Lagrangian one, still a bound) and the integer solve keeps the best
-    answer it has; the stages not reached keep the last answer, unproved.
+    See the module's docstring. Past the ``deadline``, pricing stops (the bound said is then
+    the Lagrangian one, still a bound) and the integer solve keeps the best answer it has; the
+    stages not reached keep the last answer, unproved. ``workers`` processes, or the workers of
+    the Dask cluster ``scheduler``, price the people with weekly hours side by side
+    (:class:`~ceplan.solving.pricing.Pricing`): the same answer whatever prices them.
     """
     deadline = deadline or Deadline()
     if requests is None:
