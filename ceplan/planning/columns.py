@@ -208,15 +208,26 @@ def _solve_alone(
             deadline=deadline,
         )
         taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
-        if mine.hours_per_week is not None:
-            return _over_time(model, task.person, taken, solver, deadline)
         settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
+        if mine.hours_per_week is not None and not _renews_last(settled, task.person, mine):
+            return _over_time(model, task.person, taken, solver, deadline)
         if settled is not None:
             return settled
         # Their column is not among the model's ways (an item it never needs): from scratch.
         return solve_team(model, deadline=deadline, solver=solver)
     except OutOfTime:
         return None
+
+
+def _renews_last(settled: TeamSolution | None, person: str, request: PlanRequest) -> bool:
+    """Whether a person's plan renews on their do-by date, as late as any plan can.
+
+    With weekly hours the latest renewal comes before the tie-break: a tie-break's plan that
+    renews then is first among those that renew as late (it is first among them all).
+    """
+    if settled is None or not settled.renews[person]:
+        return False
+    return max((t.finish for t in settled.taken[person]), default=None) == request.complete_by
 
 
 def _over_time(
@@ -228,6 +239,7 @@ def _over_time(
 ) -> TeamSolution:
     """A person with weekly hours alone: every stage of the single model for a team of one.
 
+    For a person whose tie-break's plan does not renew on their do-by date (:func:`_renews_last`).
     ``model`` holds what they may spend in each period and take from each fund; their
     column's out-of-pocket spend and hours are held too (``taken``: its items, segments and
     fund payments), when it is among the model's ways. So their latest renewal (stage 4, which
