@@ -6,21 +6,23 @@ under those prices:
 
 - **without a weekly limit on study hours**, the exact dynamic programme of
   :mod:`ceplan.solving.columns` (``_Pricer``), in this process: it is fast;
-- **with weekly study hours** (:class:`Timed`), their one-person timed model (:class:`TimedPricer`):
+- **with weekly study hours** (:class:`Timed`), their one-person timed model (:class:`_Model`):
   the person's block of the single model (:func:`ceplan.model.team.build_team` for a team of
   one: each item paid in a segment of days, its self-study hours spread over the weeks from
   the day it is paid), handed to HiGHS once. Each round only the objective's coefficients
-  change and the model is solved again, warm. The weekly-hours rows are added as answers
-  break them, as the single model adds them (:meth:`~ceplan.model.block.Formulation.
+  change and the model, kept in HiGHS, is solved again. The weekly-hours rows are added as
+  answers break them, as the single model adds them (:meth:`~ceplan.model.block.Formulation.
   broken_stretches`), and kept for later rounds.
 
-Most rounds need no integer solve. The same dynamic programme over the timed model's items,
-with the weekly hours left out, gives a lower bound on the price; when its plan keeps every
-row of the model and breaks no weekly-hours stretch, it is the answer. When even that bound
-is no better than the person's cutoff (no column of theirs could improve the master: each
-person's column improves it only below minus their constant), nothing is solved either. An
-integer solve that its answer leaves redundant gives the irredundant plan within it (no
-dearer, and within the hours).
+Most rounds need no integer solve (:class:`TimedPricer`). The dynamic programme over the
+person's usable items (those of their calendar, each with every segment it may be paid in),
+with the weekly hours left out, gives a lower bound on the price; people alike in it share it.
+When its plan fits the person's weeks (the weekly-hours rule asked of a block of its items
+alone), it is the answer. When even that bound is no better than the cutoff (no column of
+theirs could improve the master: a person's column improves it only below minus their
+constant), nothing is solved either. The model is built the first time it is needed; the
+integer solve looks for a plan below the cutoff only, and an answer it leaves redundant gives
+the irredundant plan within it (no dearer, and within the hours).
 
 **Bounds.** The Lagrangian bound of :mod:`ceplan.solving.columns` needs each pricing
 problem's least price or a lower bound on it: an integer solve stopped early (the deadline)
@@ -29,11 +31,11 @@ master's relaxation is not taken as proved.
 
 **In parallel.** Pricing the people with weekly hours is where the time goes, and they are
 priced side by side (:class:`Pricing`): by ``workers`` processes or the workers of a Dask
-cluster (:class:`ceplan.solving.workers.Shards`). Each timed pricing problem lives on one
-worker for the whole run (the ``n``-th of them on worker ``n mod workers``), built there the
-first time it is asked for, so that it sees the same rounds, in the same order, whatever the
-number of workers; answers are read back in a fixed order. The plan is the same whatever the
-number of workers.
+cluster (:class:`ceplan.solving.workers.Shards`). The problems alike without the weekly
+hours (the ``n``-th such group) live on worker ``n`` mod the workers for the whole run, built
+there the first time they are asked for, so that each sees the same rounds, in the same
+order, whatever the number of workers; answers are read back in a fixed order. The plan is
+the same whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -61,9 +63,6 @@ if TYPE_CHECKING:
     from ceplan.solving.columns import Taking
 
 __all__ = ["Priced", "Pricing", "Timed", "TimedPricer"]
-
-_TOLERANCE = 1e-6
-"""How far a row may be from its bound and still be kept (as the solver's own tolerance)."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +206,8 @@ class Pricing:
             collect = self.shards.submit(_price_timed, [(shard, u, v, step) for shard in shards])
         elif asked:
             shards = [asked]
-            found = [_price_timed(self.data, deadline, (asked, u, v, step))]
-            collect = lambda: found  # noqa: E731
+            here = [_price_timed(self.data, deadline, (asked, u, v, step))]
+            collect = here.copy
         for pricer in self.pricers:
             if not isinstance(pricer, Timed):
                 best = pricer.best(u, v, step)
