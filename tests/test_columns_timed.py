@@ -432,7 +432,7 @@ def test_timed_pricing_finds_the_cheapest_plan_that_fits_below_the_cutoff() -> N
     """One person's timed pricing problem, asked directly: ``a0`` is free but overfills the
     weeks, ``a2`` is the cheapest that fits. Below a cutoff above ``a2``'s price: ``a2``,
     solved; below one under it: nothing, and a bound that says so; stopped at once: nothing,
-    the relaxation's bound (``a0``'s price), and not solved."""
+    the relaxation's bound (``a0``'s price), and not solved; asked of nobody, nothing."""
     import numpy as np
 
     from ceplan.solving.pricing import Pricing
@@ -463,3 +463,4 @@ def test_timed_pricing_finds_the_cheapest_plan_that_fits_below_the_cutoff() -> N
         assert none.items is None and none.bound >= 5999.0 and none.exact
         stopped = price(6001.0, Deadline(0.0))
         assert stopped.items is None and stopped.bound == 0.0 and not stopped.exact
+        assert pricing.round(u, 0.0, 1, {}, Deadline(), only=set()) == {}  # none asked

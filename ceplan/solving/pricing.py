@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -189,13 +189,19 @@ class Pricing:
         step: int,
         cutoffs: Mapping[int, float],
         deadline: Deadline,
+        only: Collection[int] | None = None,
     ) -> dict[int, Priced | None]:
         """Each problem's answer under prices ``u``, ``v`` (by ``id`` of its pricer).
 
         ``cutoffs`` (by ``id``): a timed problem's plan is looked for only below it (no column
         of its people would improve the master otherwise); the others give their best.
+        ``only``: the problems asked (by ``id``; ``None``: all of them).
         """
-        asked = [(n, cutoffs.get(id(p), math.inf)) for n, p in enumerate(self.timed)]
+        asked = [
+            (n, cutoffs.get(id(p), math.inf))
+            for n, p in enumerate(self.timed)
+            if only is None or id(p) in only
+        ]
         answers: dict[int, Priced | None] = {}
         collect: Callable[[], list[list[Priced | None]]] | None = None
         shards: list[list[tuple[int, float]]] = []
@@ -209,7 +215,7 @@ class Pricing:
             here = [_price_timed(self.data, deadline, (asked, u, v, step))]
             collect = here.copy
         for pricer in self.pricers:
-            if not isinstance(pricer, Timed):
+            if not isinstance(pricer, Timed) and (only is None or id(pricer) in only):
                 best = pricer.best(u, v, step)
                 if best is None:
                     answers[id(pricer)] = None
