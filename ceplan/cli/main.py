@@ -332,17 +332,16 @@ def _add_team(commands: Any) -> None:
         default="auto",
         help="auto (default): single for a small team, columns for a larger one or with "
         "--workers or --scheduler, single for a team columns do not take; single: one integer "
-        "programme for the whole team; columns: column generation for large teams (people "
-        "without weekly hours or days away), each stage's bound reported. The plan says which "
-        "made it",
+        "programme for the whole team; columns: column generation for large teams, each "
+        "stage's bound reported. The plan says which made it",
     )
     team.add_argument(
         "--workers",
         type=_positive_whole,
         default=1,
         metavar="N",
-        help="with --method columns (or auto, which it then makes columns): N processes plan "
-        "people side by side (the plan is the same whatever N)",
+        help="with --method columns (or auto, which it then makes columns): N processes price and "
+        "plan people side by side (the plan is the same whatever N)",
     )
     team.add_argument(
         "--scheduler",

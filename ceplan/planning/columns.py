@@ -21,19 +21,18 @@ touch each other then, so the answers put together keep every budget period and 
 weekly hours or days away that last stage is given only the items that can matter, and
 answered once for everyone alike in all it reads (:func:`ceplan.solving.team.settle_column`):
 the same plans, in a fraction of the time.
+
+With weekly hours, the latest renewal comes before the tie-break (SPEC 6 and 7), and a one-person
+plan is dated by the weeks: such a person's own plan (also when their column is it: its renewal
+is the latest of all their plans, its dates those :func:`~ceplan.solving.team.dated` gives with
+their calendar) is made side by side in the workers, and a person settled alone gets every stage
+of the single model for a team of one, with their column's money, out-of-pocket spend and hours
+held (:func:`_over_time`): their latest renewal, then their tie-break.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import copyreg
 import dataclasses
-import hashlib
-import io
-import multiprocessing
-import pickle
-import time
-import types
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from typing import Any
 from ceplan.candidates.items import Candidate, drop_redundant, meets
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError
-from ceplan.model.team import OutOfTime, build_team, money_cents
+from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.requests.person import PlanRequest
 from ceplan.requests.team import TeamRequest
 from ceplan.results.plan import Plan
@@ -65,16 +64,14 @@ from ceplan.solving.team import (
     solve_team,
     team_of_one,
 )
+from ceplan.solving.workers import side_by_side
 from ceplan.status import Deadline, Status, Termination
 
 __all__ = ["ByColumns", "Refused", "plan_by_columns"]
 
 
 class Refused(PlanInputError):
-    """Planning by columns does not take this team; its master says why, before any planning.
-
-    For now it refuses people with weekly hours or days away.
-    """
+    """Planning by columns does not take this team; its master says why, before any planning."""
 
 
 @dataclass(frozen=True)
@@ -103,24 +100,25 @@ def plan_by_columns(
 ) -> ByColumns:
     """Plan ``request``'s team by columns, then each person alone (see the module).
 
-    ``workers`` processes plan the people alone side by side, or the workers of the Dask
-    cluster whose scheduler is ``scheduler`` (:func:`_alone_in_workers`); the plan is the same
-    whatever plans them. Past the ``deadline``, the people not yet
+    ``workers`` processes price the people with weekly hours, make their own plans and plan
+    the people alone side by side, or the workers of the Dask cluster whose scheduler is
+    ``scheduler`` (:func:`ceplan.solving.workers.side_by_side`); the plan is the same whatever
+    plans them. Past the ``deadline``, the people not yet
     planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
     settled: the plan is then ``feasible``, stopped in the last stage).
-
-    Raises
-    ------
-    Refused
-        When the columns' master does not take the team (:func:`solve_by_columns` refuses
-        it), before anything else is done: the one place that says which teams it takes.
     """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
     try:
         found = solve_by_columns(
-            catalog, roster, today=today, requests=request.requests, deadline=deadline
+            catalog,
+            roster,
+            today=today,
+            requests=request.requests,
+            deadline=deadline,
+            workers=workers,
+            scheduler=scheduler,
         )
     except PlanInputError as exc:
         raise Refused(str(exc)) from None
@@ -131,18 +129,27 @@ def plan_by_columns(
     held, shares = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
     tasks: list[_Task] = []
-    for person in sorted(roster.people, key=lambda p: p.id):
+    people = sorted(roster.people, key=lambda p: p.id)
+    owns: dict[str, _Own] = {}
+    timed = [p.id for p in people if p.id in held and request.requests[p.id].timed]
+    if (workers > 1 or scheduler is not None) and len(timed) > 1:
+        # Over time a one-person plan is an integer programme of its own: made side by side.
+        made = side_by_side(_own_in_worker, (request, solver), timed, deadline, workers, scheduler)
+        owns = dict(zip(timed, made, strict=True))
+    for person in people:
         if person.id not in held:
             continue
         column = found.chosen[person.id]
         mine = request.requests[person.id]
-        # (Their own plan is made only for a column paid as early as it can be.)
-        if all(t.earliest for t in column.items) and (own := alone(person)).found:
-            if sorted(t.id for t in column.items) == sorted(i.id for i in own.planned):
+        # (Their own plan is made here only for a column paid as early as it can be.)
+        if all(t.earliest for t in column.items):
+            own = owns[person.id] if person.id in owns else _own(alone(person))
+            ids = sorted(t.id for t in column.items)
+            if own.found and ids == list(own.ids):
                 # Their own one-person plan, paid as early as it can be: nothing else within
                 # what they hold is better in any stage (see the module).
                 solutions[person.id] = _from_column(
-                    person, own.path_index, column, shares[person.id], found, mine, catalog
+                    person, own.path, column, shares[person.id], found, mine, catalog
                 )
                 continue
         spend, paid = held[person.id]
@@ -152,6 +159,17 @@ def plan_by_columns(
             # all of it, so dearer items are left out of their problem.
             most = sum(spend) + sum(paid)
             dear = frozenset(i for i, c in found.items[person.id].items() if c.cents > most)
+        if mine.hours_per_week is not None:
+            # Their column's out-of-pocket spend and hours are held (:func:`_over_time`): nor
+            # can an item be in their plan that costs more than that spend and all their fund
+            # money, or takes more hours than the column.
+            hours = sum(t.item.hours for t in column.items)
+            cents = column.total_cents - sum(sum(s.values()) for s in shares[person.id].values())
+            dear |= {
+                i
+                for i, c in found.items[person.id].items()
+                if c.hours > hours + 1e-9 or c.cents > cents + sum(paid)
+            }
         plan = tuple(
             (t.id, t.segment, tuple(sorted(shares[person.id].get(t.id, {}).items())))
             for t in sorted(column.items, key=lambda t: t.id)
@@ -161,7 +179,12 @@ def plan_by_columns(
     if progress is not None and tasks:
         progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
     if (workers > 1 or scheduler is not None) and len(tasks) > 1:
-        answers = _alone_in_workers(request, solver, deadline, tasks, workers, scheduler)
+        # Answers are read back in the order of ``tasks``: the plan does not depend on which
+        # worker finished first.
+        found_alone = side_by_side(
+            _alone_in_worker, (request, solver), tasks, deadline, workers, scheduler
+        )
+        answers = {task.person: answer for task, answer in zip(tasks, found_alone, strict=True)}
     else:
         answers = {task.person: _solve_alone(request, solver, deadline, task) for task in tasks}
     unsettled = False
@@ -204,8 +227,9 @@ def _solve_alone(
 
     Without weekly hours or days away, made smaller and answered once for everyone alike
     (:func:`~ceplan.solving.team.settle_column`, with :func:`_memo`); with them, that model
-    as it is (:func:`~ceplan.solving.team.settle_alone`). From scratch when their column is not
-    among the model's ways.
+    as it is (:func:`~ceplan.solving.team.settle_alone`), and with weekly hours every stage of
+    it when the tie-break's plan renews early (:func:`_over_time`). From scratch when their
+    column is not among the model's ways.
     """
     person = request.roster.person(task.person)
     mine = request.requests[task.person]
@@ -230,6 +254,8 @@ def _solve_alone(
         )
         if mine.timed:
             settled = settle_alone(model, task.person, task.path, taken, solver, deadline)
+            if mine.hours_per_week is not None and not _renews_last(settled, task.person, mine):
+                return _over_time(model, task.person, taken, solver, deadline)
             if settled is not None:
                 return settled
         # Their column is not among the model's ways (an item it never needs): from scratch.
@@ -261,121 +287,86 @@ def _memo(request: TeamRequest) -> dict[Any, Any]:
     return _MEMO.answers
 
 
-def _payload(request: TeamRequest, solver: Solver) -> bytes:
-    """The request and the solver as bytes a worker (a process, a Dask worker) can load.
+def _renews_last(settled: TeamSolution | None, person: str, request: PlanRequest) -> bool:
+    """Whether a person's plan renews on their do-by date, as late as any plan can.
 
-    Catalogues and rosters hold read-only mappings, which Python's pickle does not take: this
-    pickler (and only it) writes them as the dicts they wrap.
+    With weekly hours the latest renewal comes before the tie-break: a tie-break's plan that
+    renews then is first among those that renew as late (it is first among them all).
     """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, types.MappingProxyType: _mapping}
-    pickler.dump((request, solver))
-    return buffer.getvalue()
+    if settled is None or not settled.renews[person]:
+        return False
+    return max((t.finish for t in settled.taken[person]), default=None) == request.complete_by
 
 
-def _mapping(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _read_only, (dict(proxy),)
-
-
-def _read_only(data: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
-    return types.MappingProxyType(data)
-
-
-_LOADED: dict[str, tuple[TeamRequest, Solver]] = {}
-"""In a worker: the payloads loaded so far, by their digest (each is loaded once)."""
-
-
-def _in_worker(task: _Task, payload: bytes, digest: str, ends: float | None) -> Any:
-    """Plan ``task``'s person in a worker, with the request and solver of ``payload``."""
-    if digest not in _LOADED:
-        _LOADED.clear()
-        _LOADED[digest] = pickle.loads(payload)
-    request, solver = _LOADED[digest]
-    deadline = Deadline(None if ends is None else max(0.0, ends - time.time()))
-    return _solve_alone(request, solver, deadline, task)
-
-
-_PROCESS: dict[str, Any] = {}
-"""In a worker process: the payload, its digest and the wall-clock deadline."""
-
-
-def _start_process(payload: bytes, digest: str, ends: float | None) -> None:
-    _PROCESS.update(payload=payload, digest=digest, ends=ends)
-
-
-def _in_process(task: _Task) -> Any:
-    return _in_worker(task, _PROCESS["payload"], _PROCESS["digest"], _PROCESS["ends"])
-
-
-def _alone_in_workers(
-    request: TeamRequest,
+def _over_time(
+    model: TeamModel,
+    person: str,
+    taken: Sequence[tuple[str, int, Mapping[int, float]]],
     solver: Solver,
     deadline: Deadline,
-    tasks: Sequence[_Task],
-    workers: int,
-    scheduler: Any = None,
-) -> dict[str, TeamSolution | None]:
-    """The people of ``tasks`` planned alone side by side.
+) -> TeamSolution:
+    """A person with weekly hours alone: every stage of the single model for a team of one.
 
-    By ``workers`` processes on this machine (``spawn``: fresh interpreters, never a copy of
-    this one with the solver's threads), or, with ``scheduler`` (a Dask scheduler's address or
-    a ``distributed.Client``), by the workers of that Dask cluster. Each worker loads the
-    request and the solver once, and gets the deadline as a time of day. Answers are read back
-    in the order of ``tasks``, so the plan does not depend on which worker finished first.
+    For a person whose tie-break's plan does not renew on their do-by date (:func:`_renews_last`).
+    ``model`` holds what they may spend in each period and take from each fund; their
+    column's out-of-pocket spend and hours are held too (``taken``: its items, segments and
+    fund payments), when it is among the model's ways. So their latest renewal (stage 4, which
+    ranks before the tie-break for people with weekly hours) is settled within what the team's
+    plan gave them, then their tie-break; nothing is worse than the column in any stage.
     """
+    member = model.members[person]
+    copy_of = {(item.id, n): copy for copy, (item, n) in model.copied[person]}
+    copies = [copy_of.get((item, segment)) for item, segment, _ in taken]
+    if all(copy is not None for copy in copies):
+        cents: float = sum(copy.cents for copy in copies if copy is not None)
+        cents -= sum(sum(funds.values()) for _, _, funds in taken)
+        hours = sum(round(c.hours * model.hours_scale) for c in copies if c is not None)
+        model.problem += member.out_of_pocket <= cents + 1e-6, "hold_column_out_of_pocket"
+        model.problem += member.hours <= hours + 0.5, "hold_column_hours"
+    return solve_team(model, deadline=deadline, solver=solver)
+
+
+@dataclass(frozen=True)
+class _Own:
+    """What a person's one-person plan says of itself here: found, its items, its path."""
+
+    found: bool
+    ids: tuple[str, ...]
+    path: int | None
+
+
+def _own(plan: Plan) -> _Own:
+    return _Own(plan.found, tuple(sorted(item.id for item in plan.planned)), plan.path_index)
+
+
+def _own_in_worker(data: tuple[TeamRequest, Solver], deadline: Deadline, person: str) -> _Own:
+    """``person``'s one-person plan, as a worker makes it (:func:`ceplan.optimise`)."""
+    from ceplan.planning.person import optimise
+
+    request, solver = data
+    who = request.roster.person(person)
     left = deadline.remaining()
-    ends = None if left is None else time.time() + left
-    payload = _payload(request, solver)
-    digest = hashlib.sha256(payload).hexdigest()
-    if scheduler is not None:
-        return _on_dask(scheduler, tasks, payload, digest, ends)
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
-        mp_context=context,
-        initializer=_start_process,
-        initargs=(payload, digest, ends),
-    ) as pool:
-        chunks = max(1, len(tasks) // (4 * workers))
-        answers = list(pool.map(_in_process, tasks, chunksize=chunks))
-    return {task.person: answer for task, answer in zip(tasks, answers, strict=True)}
+    plan = optimise(
+        request.catalog,
+        who.tier,
+        today=request.today,
+        time_limit=None if left is None else max(left, _LEAST_SECONDS),
+        solver=solver,
+        **who.inputs(),
+    )
+    return _own(plan)
 
 
-_CONNECT_SECONDS = 10
-"""How long to try to reach a Dask scheduler before saying it cannot be reached."""
+_LEAST_SECONDS = 0.05
+"""The least time a one-person plan is given once the limit has run out (as for the team)."""
 
 
-def _on_dask(
-    scheduler: Any, tasks: Sequence[_Task], payload: bytes, digest: str, ends: float | None
-) -> dict[str, TeamSolution | None]:
-    """``tasks`` planned by the workers of a Dask cluster (Dask's distributed scheduler)."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise PlanInputError(
-            "planning on a Dask cluster needs Dask's distributed scheduler: "
-            "pip install 'ceplan[dask]'"
-        ) from None
-    own = not isinstance(scheduler, Client)
-    try:
-        client = (
-            Client(scheduler, timeout=_CONNECT_SECONDS, set_as_default=False)  # type: ignore[no-untyped-call]
-            if own
-            else scheduler
-        )
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise PlanInputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    try:
-        shared = client.scatter(payload, broadcast=True)
-        futures = client.map(
-            _in_worker, tasks, payload=shared, digest=digest, ends=ends, pure=False
-        )
-        answers = client.gather(futures)
-    finally:
-        if own:
-            client.close()
-    return {task.person: answer for task, answer in zip(tasks, answers, strict=True)}
+def _alone_in_worker(
+    data: tuple[TeamRequest, Solver], deadline: Deadline, task: _Task
+) -> TeamSolution | None:
+    """:func:`_solve_alone` as a worker runs it (:func:`ceplan.solving.workers.side_by_side`)."""
+    request, solver = data
+    return _solve_alone(request, solver, deadline, task)
 
 
 def _held(

@@ -79,8 +79,7 @@ def plan_team(
         makes it with the same choice.
     method
         ``"single"``: one integer programme for the whole team, every stage proved (or the gap
-        said). ``"columns"`` (SPEC 8, for large teams; people without weekly hours or days
-        away for now): the first three stages by column generation
+        said). ``"columns"`` (SPEC 8, for large teams): the first three stages by column generation
         (:mod:`ceplan.solving.columns`), each reporting its value and bound, then each person
         alone (:mod:`ceplan.planning.columns`). A stage whose bound is not met is reported as
         not proved, with its gap. ``"auto"`` (default) chooses (:func:`choose_method`): the
@@ -90,12 +89,13 @@ def plan_team(
         (:attr:`~ceplan.results.team.TeamPlan.method`).
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
-        processes plan people alone side by side (a whole number from 1 to
-        :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever the number.
+        processes price people with weekly hours and plan people alone side by side (a whole
+        number from 1 to :data:`~ceplan.limits.MAX_WORKERS`). The plan is the same whatever
+        the number.
     scheduler
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): the address of
-        a Dask scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, whose workers plan
-        people alone instead (``pip install 'ceplan[dask]'``). The plan is the same as on this
+        a Dask scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, whose workers do that
+        instead (``pip install 'ceplan[dask]'``). The plan is the same as on this
         machine.
 
     Raises

@@ -23,7 +23,12 @@ hours to a plan never helps any stage, so every optimal dual has ``u_k, v >= 0``
 hair below 0 are solver noise and read as 0). The person's best new column is then their
 one-person problem under those prices: each item at its cheapest class, the exams of each kind
 the path needs (the cheapest), and a covering knapsack over the activities' credits, solved by
-dynamic programming (:func:`price`). People with identical inputs are priced once.
+dynamic programming (:func:`price`). With weekly study hours it is their one-person timed
+model (:mod:`ceplan.solving.pricing`, which prices them side by side with ``workers`` or a
+Dask ``scheduler``): each item in a segment of days, its hours spread over the weeks from the
+day it is paid. People with identical inputs are priced once. A pricing problem stopped
+before it is solved gives a bound on its price, and the relaxation is then not taken as
+proved: the stage's bound is the Lagrangian one.
 
 **Stages.** Priority renewed, then out-of-pocket spend, then hours (the first three of
 :data:`~ceplan.objective.TEAM`): each is generated to its linear bound, solved as an integer
@@ -32,11 +37,14 @@ stage is **proved** when its integer value reaches its bound (all three are whol
 within less than one of the bound is proved); otherwise the gap is reported, relative, from 0
 to 1. It never claims more.
 
+People with weekly hours or days away are priced over time (their items' ways to be paid
+are every segment their window touches, their usable items those of their calendar). The
+later stages (latest renewals, each person's tie-break) are settled person by person
+(:mod:`ceplan.planning.columns`).
+
 **The money that would renew someone at risk** (:data:`MORE_MONEY`) is one more stage of the
 same master (:func:`_more_money`): the holds dropped, a column per budget period adding money to
 it (cost 1 a cent), everyone renewing and the person made to take a column.
-
-People with weekly hours or days away are not taken yet (:class:`~ceplan.errors.PlanInputError`).
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.exact import credit_scale, units_needed
+from ceplan.solving.pricing import Pricing, Timed
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -190,7 +199,7 @@ class _Person:
     id: str
     priority: int
     too_late: bool
-    pricer: _Pricer
+    pricer: _Pricer | Timed
     own: Mapping[str, Candidate]
     """The person's own items by id: a pricer shared with others holds another's, whose
     dates (the do-by date above all) may differ."""
@@ -209,21 +218,23 @@ def _people(
     segments = segments_of(roster, today, max(last, today))
     people = sorted(roster.people, key=lambda p: p.id)
     classes: dict[tuple[Any, ...], int] = {}
-    pricers: dict[tuple[Any, ...], _Pricer] = {}
+    pricers: dict[tuple[Any, ...], _Pricer | Timed] = {}
     usable: dict[tuple[Any, ...], tuple[list[Candidate], list[Any], tuple[Any, ...]]] = {}
     owned: dict[tuple[Any, ...], dict[str, Candidate]] = {}
     ways: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     found = []
     for person in people:
         request = requests[person.id]
-        if request.timed:
-            raise PlanInputError(
-                "planning by columns does not yet take weekly hours or days away "
-                f"(person '{person.id}')"
-            )
         # People alike in what decides their usable items share them and their ways to pay;
-        # alike in those and in their rules, they share a pricer.
-        key = (request.complete_by, request.completed | request.excluded, request.allow_exams)
+        # alike in those and in their rules, they share a pricer. With weekly hours or days
+        # away, their calendar decides too, and every segment an item may be paid in is a way.
+        calendar = request.calendar if request.timed else None
+        key = (
+            request.complete_by,
+            request.completed | request.excluded,
+            request.allow_exams,
+            calendar,
+        )
         if key not in usable:
             items, options = [], []
             found_items = usable_items(
@@ -232,9 +243,10 @@ def _people(
                 complete_by=request.complete_by,
                 unavailable_ids=request.completed | request.excluded,
                 allow_exams=request.allow_exams,
+                calendar=calendar,
             )
             for c in sorted(found_items, key=lambda c: c.id):
-                way_key = (c.id, c.first, c.finish_by, c.work_until)
+                way_key = (c.id, c.first, c.finish_by, c.work_until, request.timed)
                 if way_key not in ways:
                     ways[way_key] = [
                         (n, classes.setdefault(way or (None, ()), len(classes)))
@@ -252,7 +264,14 @@ def _people(
             usable[key] = (items, options, content)
             owned[key] = {c.id: c for c in items}
         items, options, content = usable[key]
-        signature = (person.tier, request.earned, request.passed, content)
+        signature: tuple[Any, ...] = (person.tier, request.earned, request.passed, content)
+        if request.hours_per_week is not None:
+            # Weekly hours: the timed model (the dates matter), shared by the same inputs;
+            # people alike without the weekly hours share that problem (the signature).
+            timed = (person.tier, request)
+            if timed not in pricers:
+                pricers[timed] = Timed(person, request, tuple(items), signature)
+            signature = timed
         if signature not in pricers:
             pricers[signature] = _Pricer(
                 items,
@@ -529,7 +548,7 @@ class _Master:
         self.holds: dict[str, int] = {}
         self.by_person = {p.id: n for n, p in enumerate(self.people)}
         self.extra: dict[int, int] = {}  # budget period -> its money-added column
-        self.priced: dict[tuple[bytes, float], dict[int, Any]] = {}  # by prices, by pricer
+        self.priced: dict[Any, dict[int, Any]] = {}  # by prices and cutoffs, by pricer
 
     def add(self, column: Column) -> None:
         """Add ``column`` (a person's plan) to the master."""
@@ -714,13 +733,16 @@ def solve_by_columns(
     today: dt.date,
     requests: Mapping[str, PlanRequest] | None = None,
     deadline: Deadline | None = None,
+    workers: int = 1,
+    scheduler: Any = None,
 ) -> ColumnsSolution:
     """The team's first three stages (priority, out-of-pocket, hours) by column generation.
 
-    See the module's docstring. People with weekly hours or days away are refused for now
-    (:class:`~ceplan.errors.PlanInputError`). Past the ``deadline``, pricing stops (the bound
-    said is then the Lagrangian one, still a bound) and the integer solve keeps the best
-    answer it has; the stages not reached keep the last answer, unproved.
+    See the module's docstring. Past the ``deadline``, pricing stops (the bound said is then
+    the Lagrangian one, still a bound) and the integer solve keeps the best answer it has; the
+    stages not reached keep the last answer, unproved. ``workers`` processes, or the workers of
+    the Dask cluster ``scheduler``, price the people with weekly hours side by side
+    (:class:`~ceplan.solving.pricing.Pricing`): the same answer whatever prices them.
     """
     deadline = deadline or Deadline()
     if requests is None:
@@ -737,21 +759,30 @@ def solve_by_columns(
     stages: list[ColumnStage] = []
     values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
     termination: Termination = "solved"
-    for name in STAGE_NAMES:
-        bound = _generate(master, people, name, scale, seen, deadline)
-        value, values, _, finished = master.solve(
-            name, integer=True, seconds=deadline.remaining(), start=values
-        )
-        if deadline.expired or not finished:
-            termination = "time_limit"
-        value, bound = _stage_value(name, value), _stage_value(name, bound)
-        # Each stage's values are whole numbers: the best is at most the bound rounded down
-        # (priority, a maximum) or at least the bound rounded up (money, hours).
-        bound = float(math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6))
-        value = float(round(value))
-        proved = value == bound
-        stages.append(ColumnStage(name, value, bound, proved))
-        master.hold(name, round(_master_value(name, value)))
+    pricers = [p.pricer for p in people if not p.too_late]
+    index = {k: n for n, k in enumerate(classes)}
+    # Pricing's workers, if any, last as long as the stages.
+    pricing = Pricing(
+        catalog, roster, today, segments, index, pricers, deadline, workers, scheduler
+    )
+    with pricing:
+        for name in STAGE_NAMES:
+            bound = _generate(master, people, name, scale, seen, deadline, pricing)
+            value, values, _, finished = master.solve(
+                name, integer=True, seconds=deadline.remaining(), start=values
+            )
+            if deadline.expired or not finished:
+                termination = "time_limit"
+            value, bound = _stage_value(name, value), _stage_value(name, bound)
+            # Each stage's values are whole numbers: the best is at most the bound rounded down
+            # (priority, a maximum) or at least the bound rounded up (money, hours).
+            bound = float(
+                math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6)
+            )
+            value = float(round(value))
+            proved = value == bound
+            stages.append(ColumnStage(name, value, bound, proved))
+            master.hold(name, round(_master_value(name, value)))
     chosen = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
@@ -767,8 +798,12 @@ def solve_by_columns(
     keep = sorted(chosen)
     at_risk = [p for p in people if p.id not in chosen]
 
+    asking: list[Pricing] = []
+
     def more_money(person: str, deadline: Deadline) -> MoreMoney | None:
-        return _more_money(master, people, scale, seen, keep, person, deadline)
+        if not asking:  # priced here: the stages' workers have ended
+            asking.append(Pricing(catalog, roster, today, segments, index, pricers, deadline))
+        return _more_money(master, people, scale, seen, keep, person, deadline, asking[0])
 
     return ColumnsSolution(
         stages=tuple(stages),
@@ -837,6 +872,7 @@ def _more_money(
     keep: Sequence[str],
     person_id: str,
     deadline: Deadline,
+    pricing: Pricing,
 ) -> MoreMoney | None:
     """The least money added to the periods that renews ``person_id`` with everyone in ``keep``.
 
@@ -849,11 +885,14 @@ def _more_money(
     person = people[master.by_person[person_id]]
     if person.too_late:
         return None
-    cheapest = person.pricer.best(np.ones(len(master.classes)), 0.0, scale)
-    if cheapest is None:
+    asked = {id(person.pricer): math.inf}
+    ones = np.ones(len(master.classes))
+    cheapest = pricing.round(ones, 0.0, scale, asked, deadline, only=set(asked))
+    found = cheapest.get(id(person.pricer))
+    if found is None or found.items is None:
         return None
     master.open_periods()
-    _, shared, cents, hours = cheapest
+    shared, cents, hours = found.items, found.cents, found.hours
     items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
     if (person.id, items) not in seen:
         # A column of theirs to start from: with money added, it always fits.
@@ -864,11 +903,11 @@ def _more_money(
         # Only they and the person may need new columns: anyone else at risk takes none at
         # no cost (their reduced costs are never negative), so is not priced.
         only = {*keep, person_id}
-        bound = _generate(master, people, MORE_MONEY, scale, seen, deadline, only)
-        found = _rounded(master, MORE_MONEY, math.ceil(bound - 1e-6))
-        if found is not None:
+        bound = _generate(master, people, MORE_MONEY, scale, seen, deadline, pricing, only)
+        whole = _rounded(master, MORE_MONEY, math.ceil(bound - 1e-6))
+        if whole is not None:
             # Whole columns that reach the bound: the integer optimum, without a search.
-            value, values, finished = found[0], found[1], True
+            value, values, finished = whole[0], whole[1], True
         else:
             value, values, _, finished = master.solve(
                 MORE_MONEY, integer=True, seconds=deadline.remaining()
@@ -915,6 +954,7 @@ def _generate(
     scale: int,
     seen: set[Any],
     deadline: Deadline,
+    pricing: Pricing,
     only: set[str] | None = None,
 ) -> float:
     """Price until no column improves the relaxation; the stage's bound (minimised form).
@@ -930,28 +970,40 @@ def _generate(
     for _ in range(_MAX_ROUNDS):
         value, _, duals, _ = master.solve(name, integer=False)
         u, v, constants = _weights(master, name, duals)
-        added = 0
-        lagrangian = value
-        # The same prices give the same answers: kept for the last few price lists (the
-        # at-risk questions often meet the prices of one before).
-        prices = (u.tobytes(), v)
-        priced = master.priced.pop(prices, {})
-        master.priced[prices] = priced
-        while len(master.priced) > _PRICES_KEPT:
-            del master.priced[next(iter(master.priced))]
+        # A column of a person improves only below minus their constant: each pricer is
+        # asked below the highest such cutoff of its people.
+        cutoffs: dict[int, float] = {}
         for person in people:
             if person.too_late or (only is not None and person.id not in only):
                 continue
-            pricer = id(person.pricer)
-            if pricer not in priced:
-                priced[pricer] = person.pricer.best(u, v, scale)
-            found = priced[pricer]
+            cutoff = max(cutoffs.get(id(person.pricer), -math.inf), -constants[person.id])
+            cutoffs[id(person.pricer)] = cutoff
+        # The same prices and cutoffs give the same answers: kept for the last few rounds
+        # (the at-risk questions often meet the prices of one before).
+        asked = (u.tobytes(), v, tuple(sorted(cutoffs.items())))
+        if asked in master.priced:
+            priced = master.priced.pop(asked)
+        else:
+            priced = pricing.round(u, v, scale, cutoffs, deadline, only=set(cutoffs))
+        if all(found is None or found.exact for found in priced.values()):
+            master.priced[asked] = priced
+        while len(master.priced) > _PRICES_KEPT:
+            del master.priced[next(iter(master.priced))]
+        added = 0
+        lagrangian = value
+        exact = True
+        for person in people:
+            if person.too_late or (only is not None and person.id not in only):
+                continue
+            found = priced[id(person.pricer)]
             if found is None:
                 continue
-            cost, shared, cents, hours = found
+            # The bound: the least price, or below it when pricing stopped early.
+            lagrangian += min(0.0, constants[person.id] + found.bound)
+            exact = exact and found.exact
+            cost, shared, cents, hours = found.cost, found.items, found.cents, found.hours
             reduced = constants[person.id] + cost
-            lagrangian += min(0.0, reduced)
-            if reduced >= -_NOISE * max(1.0, abs(cost)):
+            if shared is None or reduced >= -_NOISE * max(1.0, abs(cost)):
                 continue
             items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
             key = (person.id, items)
@@ -962,7 +1014,8 @@ def _generate(
             added += 1
         best = max(best, lagrangian)
         if not added:
-            return value
+            # The relaxation is proved only when every pricing problem was solved.
+            return value if exact else best
         if deadline.expired:
             return best
     return best
