@@ -121,7 +121,7 @@ def test_a_model_too_large_to_build_is_reported_as_refused(
     assert record["solve"] is None and "check" not in record
     assert bench.status_words(record) == "refused (too large)"
     assert "| refused (too large) |" in bench.row([record], 5, "ample")
-    other = {"refused": "planning by columns does not yet take weekly hours or days away"}
+    other = {"refused": "planning by columns needs credits in steps of at least 1/10,000"}
     assert bench.status_words(other) == f"refused: {other['refused']}"
 
 

@@ -339,6 +339,17 @@ def example_team(timed: bool) -> tuple[ceplan.Catalog, Roster]:
     return catalog, roster if timed else untimed(roster)
 
 
+REFUSED = "needs credits in steps of at least 1/10,000"
+
+
+def refused_team() -> tuple[ceplan.Catalog, Roster]:
+    """The README's team with activities' credits in steps the columns' pricing does not take
+    (it counts credits in whole steps of at least 1/10,000)."""
+    catalog, roster = example_team(timed=False)
+    fine = tuple(a.model_copy(update={"credits": a.credits + 0.00001}) for a in catalog.activities)
+    return catalog.model_copy(update={"activities": fine}), roster
+
+
 def test_auto_plans_a_small_team_by_the_single_model_and_says_so() -> None:
     """12 people times 10 items: the single model, the same plan as asked for by name; the JSON
     and the table say which method made it."""
@@ -381,11 +392,15 @@ def test_auto_with_workers_or_a_scheduler_plans_by_columns() -> None:
     plan = ceplan.plan_team(catalog, roster, today="2026-11-29", workers=2)
     assert plan.method == "columns"
     timed_catalog, timed = example_team(timed=True)
-    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours") as caught:
-        ceplan.plan_team(timed_catalog, timed, today="2026-11-29", workers=2)
+    assert ceplan.plan_team(timed_catalog, timed, today="2026-11-29", workers=2).method == (
+        "columns"
+    )
+    fine_catalog, fine = refused_team()
+    with pytest.raises(ceplan.PlanInputError, match=REFUSED) as caught:
+        ceplan.plan_team(fine_catalog, fine, today="2026-11-29", workers=2)
     assert "\n" not in str(caught.value)
-    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
-        ceplan.plan_team(timed_catalog, timed, today="2026-11-29", scheduler="tcp://x:1")
+    with pytest.raises(ceplan.PlanInputError, match=REFUSED):
+        ceplan.plan_team(fine_catalog, fine, today="2026-11-29", scheduler="tcp://x:1")
     with pytest.raises(ceplan.PlanInputError, match="only with method 'columns'"):
         ceplan.plan_team(catalog, roster, today="2026-11-29", method="single", workers=2)
 
@@ -393,18 +408,18 @@ def test_auto_with_workers_or_a_scheduler_plans_by_columns() -> None:
 def test_auto_plans_a_team_the_columns_do_not_take_by_the_single_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A larger team with weekly hours: the columns' master refuses it, the single model plans
-    it (the same plan as asked for by name), and the progress says why."""
+    """A larger team the columns' master refuses: the single model plans it (the same plan as
+    asked for by name), and the progress says why."""
     import ceplan.planning.team as team
 
-    catalog, roster = example_team(timed=True)
+    catalog, roster = refused_team()
     monkeypatch.setattr(team, "AUTO_SINGLE_MOST", 0)
     lines: list[str] = []
     auto = ceplan.plan_team(catalog, roster, today="2026-11-29", progress=lines.append)
     single = ceplan.plan_team(catalog, roster, today="2026-11-29", method="single")
     assert auto.method == "single" and auto.to_json() == single.to_json()
-    assert any("does not yet take weekly hours" in line for line in lines)
-    with pytest.raises(ceplan.PlanInputError, match="does not yet take weekly hours"):
+    assert any(REFUSED in line for line in lines)
+    with pytest.raises(ceplan.PlanInputError, match=REFUSED):
         ceplan.plan_team(catalog, roster, today="2026-11-29", method="columns")
 
 
@@ -436,6 +451,5 @@ def test_the_team_command_says_the_method_in_json_and_table(
     assert json.loads(capsys.readouterr().out)["method"] == "single"
     assert main(argv) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("  planned by the single model")
-    assert main([*argv, "--workers", "2"]) == 2
-    err = capsys.readouterr().err
-    assert "does not yet take weekly hours" in err and len(err.splitlines()) == 1
+    assert main([*argv, "--workers", "2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "columns"
