@@ -49,6 +49,7 @@ it (cost 1 a cent), everyone renewing and the person made to take a column.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -451,43 +452,37 @@ def _cover(
 
     A covering knapsack by dynamic programming over the units (``best[j]``: the least cost of
     ``j`` units or more from the items so far); only items that could be in a cheapest cover
-    are walked: of each size, the cheapest ``ceil(goal / size)``. Among covers of the same
-    cost (to a relative 1e-9) the one of least ``real`` (each item's own cost) wins: where the
-    prices leave a choice (a budget that does not bind prices everything at 0), the column is a
-    plan a person would pick.
+    are walked (:func:`_needed`). Among covers of the same cost (to a relative 1e-12) the one
+    of least ``real`` (each item's own cost) wins: where the prices leave a choice (a budget
+    that does not bind prices everything at 0), the column is a plan a person would pick.
     """
     if int(units.sum()) < goal:
         return None
     real = np.zeros(len(units)) if real is None else real
-    # Of each size, more than ceil(goal / size) items are never needed: keep the cheapest.
-    order = np.lexsort((np.arange(len(units)), real, cost, units))
-    keep = []
-    size, taken = -1, 0
-    for n in order:
-        if units[n] != size:
-            size, taken = int(units[n]), 0
-        if size > 0 and taken < -(-goal // size):
-            keep.append(int(n))
-            taken += 1
-    keep.sort()
-    best = np.full(goal + 1, np.inf)
+    keep = _needed(units, cost, goal, real)
+    # Not reached: a cost no sum of costs comes near (so no test needs ``isfinite``).
+    best = np.full(goal + 1, _FAR)
     best[0] = 0.0
-    second = np.zeros(goal + 1)
-    reach = np.arange(goal + 1)
+    second = np.full(goal + 1, _FAR)
+    second[0] = 0.0
     took = np.zeros((len(keep), goal + 1), dtype=bool)
+    before = np.empty(goal + 1)
+    before_real = np.empty(goal + 1)
     for row, n in enumerate(keep):
-        source = np.maximum(reach - units[n], 0)
-        before = best[source] + cost[n]
-        before_real = second[source] + real[n]
-        reached = np.isfinite(best)
-        close = np.where(reached, 1e-9 * np.maximum(1.0, np.abs(np.where(reached, best, 0))), 0)
-        gap = np.abs(np.where(reached, before, 0.0) - np.where(reached, best, 0.0))
-        tie = reached & (gap <= close) & (before_real < second)
-        better = np.isfinite(before) & (~reached | (before < best - close) | tie)
+        size = min(int(units[n]), goal + 1)
+        before[size:] = best[: goal + 1 - size]
+        before[:size] = best[0]
+        before += cost[n]
+        before_real[size:] = second[: goal + 1 - size]
+        before_real[:size] = second[0]
+        before_real += real[n]
+        close = 1e-12 * np.maximum(1.0, np.abs(best))
+        better = before < best - close
+        better |= (np.abs(before - best) <= close) & (before_real < second)
         took[row] = better
-        best = np.where(better, before, best)
-        second = np.where(better, before_real, second)
-    if not math.isfinite(best[goal]):
+        np.copyto(best, before, where=better)
+        np.copyto(second, before_real, where=better)
+    if best[goal] >= _FAR / 2:
         return None
     chosen, left = [], goal
     for row in range(len(keep) - 1, -1, -1):
@@ -495,6 +490,38 @@ def _cover(
             chosen.append(keep[row])
             left = max(0, left - int(units[keep[row]]))
     return float(best[goal]), sorted(chosen)
+
+
+_FAR = 1e300
+"""The cost of what a covering knapsack has not reached."""
+
+
+def _needed(units: np.ndarray, cost: np.ndarray, goal: int, real: np.ndarray) -> list[int]:
+    """The items a cheapest cover of ``goal`` units needs at most, in order of place.
+
+    In order of ``cost``, then ``real``, then the most units first: an item is left out when
+    ``ceil(goal / units)`` items before it have as many units or more. Some cheapest cover
+    (by cost, then by ``real``) has none left out: in a cover holding one, swap it for one
+    of those before it that the cover lacks (as many units, no dearer), or if it holds them
+    all, drop it (they alone reach the goal); each step takes an item from later in the
+    order or takes one away, so it ends. Items of no units are never needed.
+
+    Examples
+    --------
+    >>> _needed(np.array([4, 2, 4, 1]), np.array([1.0, 1.0, 2.0, 0.5]), 4, np.zeros(4))
+    [0, 1, 3]
+    """
+    order = np.lexsort((np.arange(len(units)), -units, real, cost))
+    before: list[int] = []  # the units of the items so far, sorted
+    keep = []
+    for n in order:
+        size = int(units[n])
+        if size <= 0:
+            continue
+        if len(before) - bisect.bisect_left(before, size) < -(-goal // size):
+            keep.append(int(n))
+        bisect.insort(before, size)
+    return sorted(keep)
 
 
 # -- the master ----------------------------------------------------------------------------

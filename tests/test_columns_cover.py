@@ -1,0 +1,37 @@
+"""The pricing's covering knapsack (:func:`ceplan.solving.columns._cover`) against every subset."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+
+from ceplan.solving.columns import _cover
+
+
+def test_a_cover_is_the_cheapest_then_the_least_real_of_trying_every_set() -> None:
+    """The pricing's covering knapsack against every subset, ties in price to the least real
+    cost; with items left out as never needed (the same size or larger, no dearer, enough
+    of them before)."""
+    rng = random.Random(8)
+    for _ in range(400):
+        n = rng.randint(1, 8)
+        units = [rng.choice([0, 1, 2, 3, 4, 8]) for _ in range(n)]
+        cost = [float(rng.choice([0, 1, 2, 3, 5])) for _ in range(n)]
+        real = [float(rng.choice([0, 10, 20, 30])) for _ in range(n)]
+        goal = rng.randint(1, 12)
+        covers = [
+            (sum(cost[i] for i in chosen), sum(real[i] for i in chosen))
+            for size in range(n + 1)
+            for chosen in itertools.combinations(range(n), size)
+            if sum(units[i] for i in chosen) >= goal
+        ]
+        found = _cover(np.array(units), np.array(cost), goal, np.array(real))
+        if not covers:
+            assert found is None
+            continue
+        assert found is not None
+        value, chosen = found
+        assert sum(units[i] for i in chosen) >= goal
+        assert (value, sum(real[i] for i in chosen)) == min(covers)
