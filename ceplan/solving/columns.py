@@ -49,7 +49,6 @@ it (cost 1 a cent), everyone renewing and the person made to take a column.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -381,6 +380,8 @@ class _Pricer:
         The items are places in :attr:`items`, in order; ``None`` when no path can be met.
         """
         mine = np.zeros(len(cost)) if real is None else real
+        goals = sorted({goal for goal in self.goals if goal > 0})
+        covers = _covers(self.units, cost[self.activities], goals, mine[self.activities])
         best: tuple[float, int, list[int]] | None = None
         for index, rule in enumerate(self.rules):
             chosen: list[int] = []
@@ -398,7 +399,7 @@ class _Pricer:
             else:
                 goal = self.goals[index]
                 if goal > 0:
-                    found = _cover(self.units, cost[self.activities], goal, mine[self.activities])
+                    found = covers[goal]
                     if found is None:
                         continue
                     value += found[0]
@@ -450,30 +451,43 @@ def _cover(
 ) -> tuple[float, list[int]] | None:
     """The least ``cost`` of items whose ``units`` add up to ``goal`` or more, and which.
 
+    ``None`` when no items reach it. See :func:`_covers`.
+    """
+    return _covers(units, cost, [goal], real)[goal]
+
+
+def _covers(
+    units: np.ndarray, cost: np.ndarray, goals: Sequence[int], real: np.ndarray | None = None
+) -> dict[int, tuple[float, list[int]] | None]:
+    """For each of ``goals``: the least ``cost`` of items whose ``units`` reach it, and which.
+
     A covering knapsack by dynamic programming over the units (``best[j]``: the least cost of
-    ``j`` units or more from the items so far); only items that could be in a cheapest cover
-    are walked (:func:`_needed`). Among covers of the same cost (to a relative 1e-12) the one
+    ``j`` units or more from the items so far), one table for the largest goal read for each;
+    only items that could be in a cheapest cover of it are walked (:func:`_needed`; fewer are
+    needed for a smaller goal). Among covers of the same cost (to a relative 1e-12) the one
     of least ``real`` (each item's own cost) wins: where the prices leave a choice (a budget
     that does not bind prices everything at 0), the column is a plan a person would pick.
+    ``None`` for a goal no items reach.
     """
-    if int(units.sum()) < goal:
-        return None
+    if not goals:
+        return {}
+    top = max(goals)
     real = np.zeros(len(units)) if real is None else real
-    keep = _needed(units, cost, goal, real)
+    keep = _needed(units, cost, top, real)
     # Not reached: a cost no sum of costs comes near (so no test needs ``isfinite``).
-    best = np.full(goal + 1, _FAR)
+    best = np.full(top + 1, _FAR)
     best[0] = 0.0
-    second = np.full(goal + 1, _FAR)
+    second = np.full(top + 1, _FAR)
     second[0] = 0.0
-    took = np.zeros((len(keep), goal + 1), dtype=bool)
-    before = np.empty(goal + 1)
-    before_real = np.empty(goal + 1)
+    took = np.zeros((len(keep), top + 1), dtype=bool)
+    before = np.empty(top + 1)
+    before_real = np.empty(top + 1)
     for row, n in enumerate(keep):
-        size = min(int(units[n]), goal + 1)
-        before[size:] = best[: goal + 1 - size]
+        size = min(int(units[n]), top + 1)
+        before[size:] = best[: top + 1 - size]
         before[:size] = best[0]
         before += cost[n]
-        before_real[size:] = second[: goal + 1 - size]
+        before_real[size:] = second[: top + 1 - size]
         before_real[:size] = second[0]
         before_real += real[n]
         close = 1e-12 * np.maximum(1.0, np.abs(best))
@@ -482,14 +496,18 @@ def _cover(
         took[row] = better
         np.copyto(best, before, where=better)
         np.copyto(second, before_real, where=better)
-    if best[goal] >= _FAR / 2:
-        return None
-    chosen, left = [], goal
-    for row in range(len(keep) - 1, -1, -1):
-        if left > 0 and took[row, left]:
-            chosen.append(keep[row])
-            left = max(0, left - int(units[keep[row]]))
-    return float(best[goal]), sorted(chosen)
+    found: dict[int, tuple[float, list[int]] | None] = {}
+    for goal in goals:
+        if best[goal] >= _FAR / 2:
+            found[goal] = None
+            continue
+        chosen, left = [], goal
+        for row in range(len(keep) - 1, -1, -1):
+            if left > 0 and took[row, left]:
+                chosen.append(keep[row])
+                left = max(0, left - int(units[keep[row]]))
+        found[goal] = (float(best[goal]), sorted(chosen))
+    return found
 
 
 _FAR = 1e300
@@ -512,16 +530,14 @@ def _needed(units: np.ndarray, cost: np.ndarray, goal: int, real: np.ndarray) ->
     [0, 1, 3]
     """
     order = np.lexsort((np.arange(len(units)), -units, real, cost))
-    before: list[int] = []  # the units of the items so far, sorted
-    keep = []
-    for n in order:
-        size = int(units[n])
-        if size <= 0:
-            continue
-        if len(before) - bisect.bisect_left(before, size) < -(-goal // size):
-            keep.append(int(n))
-        bisect.insort(before, size)
-    return sorted(keep)
+    size = units[order]
+    sizes, which = np.unique(size, return_inverse=True)
+    larger = size[:, None] >= sizes[None, :]
+    # Items before each as large as each size.
+    before: np.ndarray = np.cumsum(larger, axis=0) - larger
+    count: np.ndarray = before[np.arange(len(order)), which]
+    needed = (size > 0) & (count < -(-goal // np.maximum(size, 1)))
+    return sorted(int(n) for n in order[needed])
 
 
 # -- the master ----------------------------------------------------------------------------
