@@ -842,11 +842,21 @@ def solve_by_columns(
     at_risk = [p for p in people if p.id not in chosen]
 
     asking: list[Pricing] = []
+    answered: dict[int, MoreMoney] = {}
+    by_id = {p.id: p for p in people}
 
     def more_money(person: str, deadline: Deadline) -> MoreMoney | None:
+        # People alike (one pricer: the same plans, paid the same ways) ask the same question
+        # of the same master: a proved answer for one is the answer for all.
+        pricer = id(by_id[person].pricer)
+        if pricer in answered and not by_id[person].too_late:
+            return answered[pricer]
         if not asking:  # priced here: the stages' workers have ended
             asking.append(Pricing(catalog, roster, today, segments, index, pricers, deadline))
-        return _more_money(master, people, scale, seen, keep, person, deadline, asking[0])
+        found = _more_money(master, people, scale, seen, keep, person, deadline, asking[0])
+        if found is not None and found.proved:
+            answered[pricer] = found
+        return found
 
     return ColumnsSolution(
         stages=tuple(stages),
