@@ -1,4 +1,4 @@
-"""The pricing's covering knapsack (:func:`ceplan.solving.columns._cover`) against every subset."""
+"""The pricing's covering knapsack (:func:`ceplan.solving.covers._cover`) against every subset."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 
-from ceplan.solving.columns import _cover, _covers
+from ceplan.solving.covers import _cover, _covers
 
 
 def least_cover(

@@ -5,7 +5,7 @@ v`` (:mod:`ceplan.solving.columns`), and a person's best new column is their one
 under those prices:
 
 - **without a weekly limit on study hours**, the exact dynamic programme of
-  :mod:`ceplan.solving.columns` (``_Pricer``), in this process: it is fast;
+  :mod:`ceplan.solving.covers` (``_Pricer``), in this process: it is fast;
 - **with weekly study hours** (:class:`Timed`), their one-person timed model (:class:`_Model`):
   the person's block of the single model (:func:`ceplan.model.team.build_team` for a team of
   one: each item paid in a segment of days, its self-study hours spread over the weeks from
@@ -56,11 +56,12 @@ from ceplan.model.team import Segment, build_team, ways_to_pay, who_may_pay
 from ceplan.requests.person import PlanRequest
 from ceplan.roster.models import Person, Roster
 from ceplan.solving.backends import silence_highs_banner
+from ceplan.solving.covers import _Pricer
 from ceplan.solving.workers import Shards
 from ceplan.status import Deadline
 
 if TYPE_CHECKING:
-    from ceplan.solving.columns import Taking
+    from ceplan.solving.covers import Taking
 
 __all__ = ["Priced", "Pricing", "Timed", "TimedPricer"]
 
@@ -136,8 +137,6 @@ class _Data:
         may be paid at.
         """
         if group not in self.programmes:
-            from ceplan.solving.columns import _Pricer
-
             first = next(n for n, (_, _, g) in enumerate(self.timed) if g == group)
             made = self.pricer(first)
             self.programmes[group] = _Pricer(
@@ -464,7 +463,7 @@ class _Model:
 
     def _answer(self, chosen: Sequence[int], price: np.ndarray, step: int, bound: float) -> Priced:
         """The plan of the places ``chosen``, irredundant, as a priced column."""
-        from ceplan.solving.columns import Taking
+        from ceplan.solving.covers import Taking
 
         n = len(self.copies)
         path = next(p for p, j in self.path_of.items() if j in chosen)
