@@ -31,11 +31,18 @@ problem stopped before it is solved gives a bound on its price, and the relaxati
 not taken as proved: the stage's bound is the Lagrangian one.
 
 **Stages.** Priority renewed, then out-of-pocket spend, then hours (the first three of
-:data:`~ceplan.objective.TEAM`): each is generated to its linear bound, solved as an integer
-programme over the columns found, and its value held (one row) while the next is solved. A
-stage is **proved** when its integer value reaches its bound (all three are whole numbers, so
-within less than one of the bound is proved); otherwise the gap is reported, relative, from 0
-to 1. It never claims more.
+:data:`~ceplan.objective.TEAM`): each is generated to its linear bound (each round's columns
+added in one call, the relaxation solved again from the last answer by the primal simplex),
+solved as an integer programme over the columns found (not at all when the relaxation takes
+every plan whole; stopped at the first answer that meets the bound), and its value held (one
+row, at exactly that value) while the next is solved. Its **bound** is the larger of the
+relaxation's value and a Lagrangian bound that keeps who renews whole
+(:func:`_lagrangian_bound`): where a priority is held, the relaxation may renew half of
+someone to reach it, whole people may not, and that is most of what lies between the
+relaxation and the integer answer. Where that bound does not meet the value, a few more
+rounds of pricing look for a better one (:func:`_search`). A stage is **proved** when its
+integer value reaches its bound (all three are whole numbers, so within less than one of the
+bound is proved); otherwise the gap is reported, relative, from 0 to 1. It never claims more.
 
 People with weekly hours or days away are priced over time (their items' ways to be paid
 are every segment their window touches, their usable items those of their calendar). The
@@ -67,7 +74,7 @@ from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.covers import Taking, _Pricer, price
-from ceplan.solving.pricing import Pricing, Timed
+from ceplan.solving.pricing import Priced, Pricing, Timed
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -188,6 +195,8 @@ class _Person:
     own: Mapping[str, Candidate]
     """The person's own items by id: a pricer shared with others holds another's, whose
     dates (the do-by date above all) may differ."""
+    most: tuple[float, float] = (0.0, 0.0)
+    """The most any plan of theirs costs and takes: every usable item's cents and hours."""
 
 
 def _people(
@@ -206,6 +215,7 @@ def _people(
     pricers: dict[tuple[Any, ...], _Pricer | Timed] = {}
     usable: dict[tuple[Any, ...], tuple[list[Candidate], list[Any], tuple[Any, ...]]] = {}
     owned: dict[tuple[Any, ...], dict[str, Candidate]] = {}
+    most: dict[tuple[Any, ...], tuple[float, float]] = {}
     ways: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     found = []
     for person in people:
@@ -265,8 +275,12 @@ def _people(
                 request.earned,
                 dict(request.passed),
             )
+        if key not in most:
+            mine = owned[key].values()
+            most[key] = (float(sum(c.cents for c in mine)), float(sum(c.hours for c in mine)))
+        pricer = pricers[signature]
         found.append(
-            _Person(person.id, person.priority, request.too_late, pricers[signature], owned[key])
+            _Person(person.id, person.priority, request.too_late, pricer, owned[key], most[key])
         )
     ordered = sorted(classes, key=lambda k: classes[k])
     return found, [(k[0], tuple(k[1])) for k in ordered], segments
@@ -293,6 +307,7 @@ class _Master:
         self.h.setOptionValue("output_flag", False)
         self.people = list(people)
         self.classes = list(classes)
+        self.fund_cents = [int(c) for c in fund_cents]
         inf = highspy.kHighsInf
         n_people, n_classes = len(self.people), len(self.classes)
         n_funds, n_periods = len(fund_cents), len(budget_cents)
@@ -301,14 +316,19 @@ class _Master:
         self.fund = self.klass + n_classes
         self.period = self.fund + n_funds
         self.periods = n_periods
-        lower = [-inf] * (n_people + n_classes + n_funds + n_periods)
-        upper = [1.0] * n_people + [0.0] * n_classes
-        upper += [float(c) for c in fund_cents] + [float(c) for c in budget_cents]
-        self.h.addRows(len(lower), lower, upper, 0, [], [], [])
-        self.rows = len(lower)
+        self.upper = [1.0] * n_people + [0.0] * n_classes
+        self.upper += [float(c) for c in fund_cents] + [float(c) for c in budget_cents]
+        """Each row's upper bound (as the stages see them: no row but a person's
+        ``conv_<i>``, when they are required to renew, has a lower bound)."""
+        self.h.addRows(len(self.upper), [-inf] * len(self.upper), self.upper, 0, [], [], [])
+        self.rows = len(self.upper)
         self.columns: list[Column] = []
-        self.kind: list[str] = []  # "plan" or "pay"
+        self.kind: list[str] = []  # "plan", "pay" or "extra"
         self.pays: list[tuple[int, int]] = []  # (fund, class) of each payment column
+        # Each column's priority (of its person), cents and hours steps: a stage's costs.
+        self._priority: list[float] = []
+        self._cents: list[float] = []
+        self._hours: list[float] = []
         for k, (period, funds) in enumerate(self.classes):
             for f in funds:
                 index = [self.klass + k, self.fund + f]
@@ -317,69 +337,95 @@ class _Master:
                     index.append(self.period + period)
                     value.append(-1.0)
                 self.h.addCol(0.0, 0.0, inf, len(index), index, value)
-                self.kind.append("pay")
+                self._record("pay", Column("", (), (), 0), 0.0)
                 self.pays.append((f, k))
-                self.columns.append(Column("", (), (), 0))
         self.holds: dict[str, int] = {}
         self.by_person = {p.id: n for n, p in enumerate(self.people)}
         self.extra: dict[int, int] = {}  # budget period -> its money-added column
         self.priced: dict[Any, dict[int, Any]] = {}  # by prices and cutoffs, by pricer
 
-    def add(self, column: Column) -> None:
-        """Add ``column`` (a person's plan) to the master."""
-        i = self.by_person[column.person]
-        index, value = [self.conv + i], [1.0]
-        periods: dict[int, float] = {}
-        for k, cents in column.cents:
-            index.append(self.klass + k)
-            value.append(-float(cents))
-            period = self.classes[k][0]
-            if period is not None:
-                periods[period] = periods.get(period, 0.0) + cents
-        for period, total in sorted(periods.items()):
-            index.append(self.period + period)
-            value.append(total)
-        for name, row in self.holds.items():
-            coefficient = self._stage_cost(name, column)
-            if coefficient:
-                index.append(row)
-                value.append(coefficient)
-        # No upper bound of its own: ``conv_<i>`` caps it at 1, and a column at a bound of its
-        # own could keep a negative reduced cost at the optimum, hiding others that improve.
-        self.h.addCol(0.0, 0.0, self.highspy.kHighsInf, len(index), index, value)
-        self.kind.append("plan")
+    def _record(self, kind: str, column: Column, priority: float) -> None:
+        self.kind.append(kind)
         self.columns.append(column)
+        self._priority.append(priority)
+        self._cents.append(float(column.total_cents))
+        self._hours.append(float(column.hours))
 
-    def objective(self, name: str) -> list[float]:
-        """Each column's cost in stage ``name`` (minimised)."""
-        costs = []
-        for kind, column in zip(self.kind, self.columns, strict=True):
-            if kind == "pay":
-                costs.append(-1.0 if name == "out_of_pocket" else 0.0)
-            elif kind == "extra":
-                costs.append(1.0 if name == MORE_MONEY else 0.0)
-            else:
-                costs.append(self._stage_cost(name, column))
-        return costs
+    def add(self, columns: Sequence[Column]) -> None:
+        """Add ``columns`` (people's plans) to the master, all in one call."""
+        if not columns:
+            return
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        for column in columns:
+            i = self.by_person[column.person]
+            starts.append(len(index))
+            index.append(self.conv + i)
+            value.append(1.0)
+            periods: dict[int, float] = {}
+            for k, cents in column.cents:
+                index.append(self.klass + k)
+                value.append(-float(cents))
+                period = self.classes[k][0]
+                if period is not None:
+                    periods[period] = periods.get(period, 0.0) + cents
+            for period, total in sorted(periods.items()):
+                index.append(self.period + period)
+                value.append(total)
+            priority = float(self.people[i].priority)
+            self._record("plan", column, priority)
+            for name, row in self.holds.items():
+                coefficient = _cost_in(name, priority, column)
+                if coefficient:
+                    index.append(row)
+                    value.append(coefficient)
+        n = len(columns)
+        # No upper bound of their own: ``conv_<i>`` caps each at 1, and a column at a bound of
+        # its own could keep a negative reduced cost at the optimum, hiding others that improve.
+        self.h.addCols(
+            n,
+            np.zeros(n),
+            np.zeros(n),
+            np.full(n, self.highspy.kHighsInf),
+            len(index),
+            np.asarray(starts, dtype=np.int32),
+            np.asarray(index, dtype=np.int32),
+            np.asarray(value, dtype=np.float64),
+        )
 
-    def _stage_cost(self, name: str, column: Column) -> float:
+    def objective(self, name: str) -> np.ndarray:
+        """Each column's cost in stage ``name`` (minimised).
+
+        A plan's is :func:`_cost_in`'s; a payment's is minus one a cent in the out-of-pocket
+        stage (it saves that), else 0; a money-added column's is one a cent in
+        :data:`MORE_MONEY`, else 0.
+        """
+        kind = np.asarray(self.kind)
         if name == "priority":
-            return -float(self.people[self.by_person[column.person]].priority)
+            return -np.asarray(self._priority)
         if name == "out_of_pocket":
-            return float(column.total_cents)
+            return np.where(kind == "pay", -1.0, np.asarray(self._cents))
         if name == "hours":
-            return float(column.hours)
-        return 0.0  # the money added (MORE_MONEY) is the extra columns' alone
+            return np.asarray(self._hours)
+        return np.where(kind == "extra", 1.0, 0.0)  # MORE_MONEY: the money added alone
 
-    def hold(self, name: str, value: float) -> None:
-        """Hold stage ``name`` at ``value`` (its integer optimum) while later stages run."""
+    def hold(self, name: str, value: float, answer: np.ndarray) -> None:
+        """Hold stage ``name`` at ``value`` (its whole value, minimised) from now on.
+
+        At ``value`` exactly, or at what ``answer`` (the columns' values found) comes to if
+        the solver's tolerances left that a hair above: every stage's value is a whole number,
+        so a looser row (as ``value + 0.5`` was) cuts no integer answer but lets the
+        relaxation of the later stages take part of a person (half of someone of priority 1
+        kept the out-of-pocket bound half their plan's cost below the optimum).
+        """
         inf = self.highspy.kHighsInf
         costs = self.objective(name)
-        index = [j for j, c in enumerate(costs) if c != 0.0]
-        coefficients = [costs[j] for j in index]
-        # Minimised cost at most the value found (priority: minus it).
-        self.h.addRow(-inf, value + 1e-6 * max(1.0, abs(value)), len(index), index, coefficients)
+        upper = max(float(value), float(costs[: len(answer)] @ answer))
+        index = np.flatnonzero(costs)
+        self.h.addRow(-inf, upper, len(index), index.astype(np.int32), costs[index])
         self.holds[name] = self.rows
+        self.upper.append(upper)
         self.rows += 1
 
     def open_periods(self) -> None:
@@ -391,12 +437,12 @@ class _Master:
         inf = self.highspy.kHighsInf
         for row in self.holds.values():
             self.h.changeRowBounds(row, -inf, inf)
+            self.upper[row] = inf
         self.holds.clear()
         for p in range(0 if self.extra else self.periods):
             self.h.addCol(0.0, 0.0, inf, 1, [self.period + p], [-1.0])
             self.extra[p] = len(self.columns)
-            self.kind.append("extra")
-            self.columns.append(Column("", (), (), 0))
+            self._record("extra", Column("", (), (), 0), 0.0)
 
     def require(self, people: Sequence[str], renew: bool = True) -> None:
         """Make each of ``people`` renew (take a column), or no longer need to."""
@@ -405,28 +451,50 @@ class _Master:
             row = self.conv + self.by_person[person]
             self.h.changeRowBounds(row, lower, 1.0)
 
+    def relaxed(self) -> np.ndarray:
+        """The rows a Lagrangian bound prices (:func:`_lagrangian_bound`), as a mask.
+
+        Every row but each person's ``conv_<i>`` and the priority held: those two stay exact.
+        """
+        mask = np.ones(self.rows, dtype=bool)
+        mask[self.conv : self.klass] = False
+        if "priority" in self.holds:
+            mask[self.holds["priority"]] = False
+        return mask
+
     def solve(
         self,
         name: str,
         integer: bool,
         seconds: float | None = None,
         start: np.ndarray | None = None,
+        target: float | None = None,
     ) -> tuple[float, np.ndarray, np.ndarray, bool]:
         """Solve stage ``name``: its value, columns' values, rows' duals, and if it finished.
 
         An integer solve stopped by ``seconds`` keeps its best answer, or ``start`` (values of
-        the columns so far that keep every row).
+        the columns so far that keep every row); one that finds an answer of value ``target``
+        or less stops there (a bound already proves it the best), and has finished. In the
+        stages (not :data:`MORE_MONEY`) it also stops less than one from its own bound: their
+        values are whole numbers.
         """
         h = self.h
         n = len(self.columns)
         if n == 0:  # nobody has a plan and no fund can pay: nothing to choose
             return 0.0, np.zeros(0), np.zeros(self.rows), True
-        costs = np.asarray(self.objective(name), dtype=np.float64)
+        costs = self.objective(name)
         h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
         kind = self.highspy.HighsVarType
         types = [kind.kInteger if integer and k == "plan" else kind.kContinuous for k in self.kind]
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.asarray(types))
-        h.setOptionValue("time_limit", self.highspy.kHighsInf if seconds is None else seconds)
+        inf = self.highspy.kHighsInf
+        # A relaxation solved again after columns were added starts from an answer that keeps
+        # every row: the primal simplex goes on from it (the dual one took 4 times as long at
+        # 4,000 people).
+        h.setOptionValue("simplex_strategy", _DUAL if integer else _PRIMAL)
+        h.setOptionValue("time_limit", inf if seconds is None else seconds)
+        h.setOptionValue("objective_target", -inf if target is None or not integer else target)
+        h.setOptionValue("mip_abs_gap", _WHOLE_GAP if name in STAGE_NAMES else 1e-6)
         if integer and start is not None and len(start):
             known = np.arange(len(start), dtype=np.int32)
             h.setSolution(len(start), known, np.asarray(start, dtype=np.float64))
@@ -442,6 +510,8 @@ class _Master:
             h.setOptionValue("presolve", "choose")
             status = h.getModelStatus()
         has_plan = h.getInfo().primal_solution_status == 2
+        if status == statuses.kObjectiveTarget and has_plan:
+            status = statuses.kOptimal  # as good as it gets: the bound says so
         if status != statuses.kOptimal:
             stopped = status in (statuses.kTimeLimit, statuses.kInterrupt)
             if stopped and integer and (has_plan or start is not None):
@@ -466,7 +536,7 @@ class _Master:
             # and if that finds nothing in time, the start (which keeps every row) is kept.
             h.clearSolver()
             try:
-                return self.solve(name, integer, seconds, None)
+                return self.solve(name, integer, seconds, None, target)
             except PlanInputError:
                 kept = np.concatenate([start, np.zeros(n - len(start))])
                 return float(costs @ kept), kept, np.zeros(self.rows), False
@@ -474,31 +544,182 @@ class _Master:
         return value, values, duals, True
 
 
-def _weights(
-    master: _Master, name: str, duals: np.ndarray
-) -> tuple[np.ndarray, float, dict[str, float]]:
-    """Prices read from the duals (see the module's docstring).
+_DUAL, _PRIMAL = 1, 4
+"""HiGHS's ``simplex_strategy`` values: the dual simplex (its default), the primal."""
 
-    Each class's price per cent, the price per hour step, and each person's constant.
-    """
+_WHOLE_GAP = 0.999
+"""HiGHS's ``mip_abs_gap`` in the stages: an answer less than one from the integer
+programme's bound is its best (every stage's value is a whole number)."""
+
+
+def _cost_in(name: str, priority: float, column: Column) -> float:
+    """A plan's cost in stage ``name`` (minimised), its person's ``priority`` given."""
+    if name == "priority":
+        return -priority
+    if name == "out_of_pocket":
+        return float(column.total_cents)
+    if name == "hours":
+        return float(column.hours)
+    return 0.0  # the money added (MORE_MONEY) is the extra columns' alone
+
+
+# -- prices, pricing and bounds ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """What the duals of the rows a Lagrangian bound relaxes make each thing cost."""
+
+    duals: np.ndarray
+    """The rows' duals, those of :meth:`_Master.relaxed` rows at most 0 (a row's dual of the
+    wrong sign, solver noise, is read as 0)."""
+    u: np.ndarray
+    """Each payment class's price per cent, at least 0."""
+    v: float
+    """The price per hour step, at least 0."""
+    constants: dict[str, float]
+    """By person: what any of their columns costs besides its items (for the reduced cost)."""
+    short: tuple[float, float]
+    """How much was added to lift a negative ``u`` and ``v`` to 0 (noise, if anything)."""
+
+
+def _weights(master: _Master, name: str, duals: np.ndarray) -> _Prices:
+    """Prices read from the duals (see the module's docstring)."""
+    duals = np.where(master.relaxed(), np.minimum(duals, 0.0), duals)
     beta = 1.0 if name == "out_of_pocket" else 0.0
     gamma = 1.0 if name == "hours" else 0.0
     hold_o = duals[master.holds["out_of_pocket"]] if "out_of_pocket" in master.holds else 0.0
     hold_h = duals[master.holds["hours"]] if "hours" in master.holds else 0.0
     hold_p = duals[master.holds["priority"]] if "priority" in master.holds else 0.0
-    u = np.zeros(len(master.classes))
+    raw = np.zeros(len(master.classes))
     for k, (period, _) in enumerate(master.classes):
         value = beta + duals[master.klass + k]
         if period is not None:
             value -= duals[master.period + period]
-        value -= hold_o
-        u[k] = max(0.0, value)
-    v = max(0.0, gamma - hold_h)
+        raw[k] = value - hold_o
+    v = gamma - hold_h
     constants = {}
     for n, person in enumerate(master.people):
         alpha = -float(person.priority) if name == "priority" else 0.0
         constants[person.id] = alpha - duals[master.conv + n] + hold_p * person.priority
-    return u, v, constants
+    short = (max(0.0, -float(raw.min(initial=0.0))), max(0.0, -v))
+    return _Prices(duals, np.maximum(raw, 0.0), max(0.0, v), constants, short)
+
+
+def _lagrangian_bound(
+    master: _Master,
+    name: str,
+    people: Sequence[_Person],
+    scale: int,
+    prices: _Prices,
+    found: Mapping[int, Priced | None],
+) -> float:
+    """A lower bound on stage ``name``'s minimised value, from any duals (``prices``).
+
+    The rows of :meth:`_Master.relaxed` (classes, funds, periods, the spend and hours held)
+    move into the objective at their duals ``y <= 0``: for every answer that keeps them, the
+    objective plus ``y . (row - upper)`` (at most the objective) is at least the least of it
+    over a larger set, where only ``conv_<i>`` and the priority held are kept. That least
+    splits: each payment at 0 or at its fund's whole amount (no fund pays more) as its price
+    is positive or negative; each person's best column at the prices (at least their
+    pricer's bound on its least price, ``found``), taken or not; and who takes one is a
+    knapsack: the least total of their prices over the sets of people whose priority reaches
+    the one held (:func:`_least_renewing`), or everyone whose price is below 0 when nothing
+    is held.
+
+    It holds for any duals, so the prices of a round cut short are as good as the last. At
+    the relaxation's optimal duals it is at least the relaxation's value (the knapsack's own
+    relaxation is that value); it is more where the relaxation renews part of a person. A
+    price lifted to 0 (:attr:`_Prices.short`) is taken off again at the most it could
+    matter: the person's cents and hours in all.
+    """
+    duals, relaxed = prices.duals, master.relaxed()
+    upper = np.asarray(master.upper)
+    terms = [float(duals[relaxed] @ upper[relaxed])]
+    stage = -1.0 if name == "out_of_pocket" else 0.0
+    hold_o = master.holds.get("out_of_pocket")
+    for f, k in master.pays:
+        period = master.classes[k][0]
+        price = stage - duals[master.klass + k] - duals[master.fund + f]
+        if period is not None:
+            price += duals[master.period + period]
+        if hold_o is not None:
+            price += duals[hold_o]
+        terms.append(min(0.0, float(price)) * master.fund_cents[f])
+    short_u, short_v = prices.short
+    costs, weights = [], []
+    for person in people:
+        answer = found.get(id(person.pricer)) if not person.too_late else None
+        if answer is None:
+            continue  # no plan at all: never renews
+        cents, hours = person.most
+        off = short_u * cents + short_v * scale * hours
+        alpha = -float(person.priority) if name == "priority" else 0.0
+        costs.append(alpha + answer.bound - off)
+        weights.append(person.priority)
+    if "priority" in master.holds:
+        need = round(-master.upper[master.holds["priority"]])
+        renewing = _least_renewing(costs, weights, need)
+    else:
+        renewing = float(sum(min(0.0, c) for c in costs))
+    terms.append(renewing)
+    bound = math.fsum(terms)
+    # Taken off: the rounding of so many floats, and what pricing may leave above a person's
+    # least price (a path within a relative 1e-9 of the cheapest one is kept).
+    slack = math.fsum(abs(t) for t in terms if math.isfinite(t))
+    slack += sum(max(1.0, abs(c)) for c in costs)
+    return bound - 1e-9 * slack
+
+
+_KNAPSACK_CELLS = 40_000_000
+"""The most cells :func:`_least_renewing` fills exactly; past that it fills a coarser one."""
+
+
+def _least_renewing(
+    costs: Sequence[float], weights: Sequence[int], need: int, cells: int = _KNAPSACK_CELLS
+) -> float:
+    """At most the least total cost of people whose weights add up to ``need`` or more.
+
+    The least, by dynamic programming over who is left out (the weight they take away is at
+    most the weight in all less ``need``), when that takes at most ``cells`` cells; past
+    that, the weights left out are counted in steps of ``s`` (each rounded down, the room
+    too), which leaves out at least every set it could before: a bound below the least.
+    ``inf`` when no set reaches ``need``.
+
+    Examples
+    --------
+    >>> _least_renewing([100.0, 30.0, 40.0], [2, 1, 1], 3)
+    130.0
+    >>> _least_renewing([100.0, 30.0, 40.0], [2, 1, 1], 5)
+    inf
+    >>> _least_renewing([-5.0, 30.0], [1, 1], 1)
+    -5.0
+    """
+    base, left = 0.0, need
+    cost, weight = [], []
+    for c, w in zip(costs, weights, strict=True):
+        if c <= 0:  # always taken: it only helps
+            base += c
+            left -= w
+        else:
+            cost.append(c)
+            weight.append(w)
+    if left <= 0:
+        return base
+    room = sum(weight) - left  # the most weight left out
+    if room < 0:
+        return math.inf
+    step = max(1, math.ceil(len(cost) * (room + 1) / cells))
+    room //= step
+    best = np.zeros(room + 1)  # the most cost left out within each room
+    free = 0.0
+    for c, w in zip(cost, weight, strict=True):
+        w //= step
+        if w == 0:
+            free += c
+        elif w <= room:
+            best[w:] = np.maximum(best[w:], best[: room + 1 - w] + c)
+    return base + math.fsum(cost) - free - float(best[room])
 
 
 def solve_by_columns(
@@ -530,7 +751,7 @@ def solve_by_columns(
     budget = [money_cents(catalog, b.amount) for b in roster.budgets]
     funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
     master = _Master(people, classes, budget, funds)
-    seen: set[tuple[str, tuple[Taking, ...]]] = set()
+    seen: set[tuple[str, tuple[tuple[str, int, int], ...]]] = set()
     stages: list[ColumnStage] = []
     values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
     termination: Termination = "solved"
@@ -542,22 +763,42 @@ def solve_by_columns(
     )
     with pricing:
         for name in STAGE_NAMES:
-            bound = _generate(master, people, name, scale, seen, deadline, pricing)
-            value, values, _, finished = master.solve(
-                name, integer=True, seconds=deadline.remaining(), start=values
-            )
-            if deadline.expired or not finished:
+            generated = _generate(master, people, name, scale, seen, deadline, pricing)
+            bound = generated.bound
+            if generated.whole is not None:  # the relaxation's answer is an integer one
+                value, values = bound, generated.whole
+            else:
+                prices = generated.prices
+                lagrangian = _lagrangian_bound(master, name, people, scale, prices, generated.found)
+                bound = max(bound, lagrangian)
+                # An answer that meets the bound is the best: the solve stops there.
+                target = math.ceil(bound - 1e-6) + 0.5
+                value, values, _, finished = master.solve(
+                    name, True, deadline.remaining(), start=values, target=target
+                )
+                if not finished:
+                    termination = "time_limit"
+                value = float(round(value))
+                # With no priority held, the relaxation's duals give the best Lagrangian bound
+                # already (it keeps nothing but each person's one column): nothing to search.
+                searched = "priority" in master.holds and not deadline.expired
+                if searched and math.ceil(bound - 1e-6) < value:
+                    found = _search(
+                        master, people, name, scale, pricing, prices, lagrangian, value, deadline
+                    )
+                    bound = max(bound, found)
+            if deadline.expired:
                 termination = "time_limit"
-            value, bound = _stage_value(name, value), _stage_value(name, bound)
-            # Each stage's values are whole numbers: the best is at most the bound rounded down
-            # (priority, a maximum) or at least the bound rounded up (money, hours).
-            bound = float(
-                math.floor(bound + 1e-6) if name == "priority" else math.ceil(bound - 1e-6)
-            )
             value = float(round(value))
-            proved = value == bound
-            stages.append(ColumnStage(name, value, bound, proved))
-            master.hold(name, round(_master_value(name, value)))
+            # Each stage's values are whole numbers: the least is at least the bound rounded up
+            # (money, hours; priority, minus it: at most the bound rounded down).
+            whole = float(math.ceil(bound - 1e-6))
+            stages.append(
+                ColumnStage(
+                    name, _stage_value(name, value), _stage_value(name, whole), whole >= value
+                )
+            )
+            master.hold(name, value, values)
     chosen = {}
     payments: dict[tuple[int, int], int] = {}
     for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
@@ -678,21 +919,25 @@ def _more_money(
         return None
     master.open_periods()
     shared, cents, hours = found.items, found.cents, found.hours
-    items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
-    if (person.id, items) not in seen:
+    key = (person.id, tuple((t.id, t.segment, t.klass) for t in shared))
+    if key not in seen:
         # A column of theirs to start from: with money added, it always fits.
-        seen.add((person.id, items))
-        master.add(Column(person.id, items, cents, hours))
+        seen.add(key)
+        items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
+        master.add([Column(person.id, items, cents, hours)])
     master.require([*keep, person_id])
     try:
         # Only they and the person may need new columns: anyone else at risk takes none at
         # no cost (their reduced costs are never negative), so is not priced.
         only = {*keep, person_id}
-        bound = _generate(master, people, MORE_MONEY, scale, seen, deadline, pricing, only)
-        whole = _rounded(master, MORE_MONEY, math.ceil(bound - 1e-6))
-        if whole is not None:
+        generated = _generate(master, people, MORE_MONEY, scale, seen, deadline, pricing, only)
+        bound = generated.bound
+        whole = generated.whole
+        if whole is not None:  # the relaxation's answer is an integer one
+            value, values, finished = bound, whole, True
+        elif (rounded := _rounded(master, MORE_MONEY, math.ceil(bound - 1e-6))) is not None:
             # Whole columns that reach the bound: the integer optimum, without a search.
-            value, values, finished = whole[0], whole[1], True
+            value, values, finished = rounded[0], rounded[1], True
         else:
             value, values, _, finished = master.solve(
                 MORE_MONEY, integer=True, seconds=deadline.remaining()
@@ -727,9 +972,19 @@ def _stage_value(name: str, minimised: float) -> float:
     return -minimised if name == "priority" else minimised
 
 
-def _master_value(name: str, value: float) -> float:
-    """A stage's value back in the master's minimised form."""
-    return -value if name == "priority" else value
+@dataclass(frozen=True)
+class _Generated:
+    """What pricing to the end of a stage gave."""
+
+    bound: float
+    """The relaxation's value (priced to the end), else the best Lagrangian bound of a round."""
+    prices: _Prices
+    """The last round's prices."""
+    found: dict[int, Priced | None]
+    """The last round's answers, by pricer."""
+    whole: np.ndarray | None = None
+    """The relaxation's answer, priced to the end, when it takes every plan whole (then it is
+    an integer answer too, and the best)."""
 
 
 def _generate(
@@ -741,7 +996,7 @@ def _generate(
     deadline: Deadline,
     pricing: Pricing,
     only: set[str] | None = None,
-) -> float:
+) -> _Generated:
     """Price until no column improves the relaxation; the stage's bound (minimised form).
 
     ``only``: the people priced (``None``: everyone); everyone else must be known to have no
@@ -749,34 +1004,19 @@ def _generate(
 
     At the end that is the relaxation's value. Each round also gives the Lagrangian bound
     (the relaxation's value plus each person's most negative reduced cost: each takes one
-    column at most), which is the bound said when the deadline stops pricing first.
+    column at most), which is the bound said when the deadline stops pricing first. A round
+    adds every person's best column whose reduced cost is below 0, all in one call.
     """
     best = -math.inf
     for _ in range(_MAX_ROUNDS):
-        value, _, duals, _ = master.solve(name, integer=False)
-        u, v, constants = _weights(master, name, duals)
-        # A column of a person improves only below minus their constant: each pricer is
-        # asked below the highest such cutoff of its people.
-        cutoffs: dict[int, float] = {}
-        for person in people:
-            if person.too_late or (only is not None and person.id not in only):
-                continue
-            cutoff = max(cutoffs.get(id(person.pricer), -math.inf), -constants[person.id])
-            cutoffs[id(person.pricer)] = cutoff
-        # The same prices and cutoffs give the same answers: kept for the last few rounds
-        # (the at-risk questions often meet the prices of one before).
-        asked = (u.tobytes(), v, tuple(sorted(cutoffs.items())))
-        if asked in master.priced:
-            priced = master.priced.pop(asked)
-        else:
-            priced = pricing.round(u, v, scale, cutoffs, deadline, only=set(cutoffs))
-        if all(found is None or found.exact for found in priced.values()):
-            master.priced[asked] = priced
-        while len(master.priced) > _PRICES_KEPT:
-            del master.priced[next(iter(master.priced))]
-        added = 0
+        value, solution, duals, _ = master.solve(name, integer=False)
+        prices = _weights(master, name, duals)
+        priced = _priced(master, people, scale, prices, deadline, pricing, only)
+        added: list[Column] = []
         lagrangian = value
         exact = True
+        # People alike in their pricer and their own items get the same items: made once.
+        made: dict[tuple[int, int], tuple[Taking, ...]] = {}
         for person in people:
             if person.too_late or (only is not None and person.id not in only):
                 continue
@@ -784,23 +1024,129 @@ def _generate(
             if found is None:
                 continue
             # The bound: the least price, or below it when pricing stopped early.
-            lagrangian += min(0.0, constants[person.id] + found.bound)
+            lagrangian += min(0.0, prices.constants[person.id] + found.bound)
             exact = exact and found.exact
-            cost, shared, cents, hours = found.cost, found.items, found.cents, found.hours
-            reduced = constants[person.id] + cost
+            cost, shared = found.cost, found.items
+            reduced = prices.constants[person.id] + cost
             if shared is None or reduced >= -_NOISE * max(1.0, abs(cost)):
                 continue
-            items = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
-            key = (person.id, items)
+            # A person's column is known by its items' ids and ways to pay (their own items).
+            key = (person.id, tuple((t.id, t.segment, t.klass) for t in shared))
             if key in seen:
                 continue
             seen.add(key)
-            master.add(Column(person.id, items, cents, hours))
-            added += 1
+            alike = (id(shared), id(person.own))
+            if alike not in made:
+                made[alike] = tuple(dataclasses.replace(t, item=person.own[t.id]) for t in shared)
+            added.append(Column(person.id, made[alike], found.cents, found.hours))
+        master.add(added)
         best = max(best, lagrangian)
         if not added:
             # The relaxation is proved only when every pricing problem was solved.
-            return value if exact else best
+            if not exact:
+                return _Generated(best, prices, priced)
+            plans = np.asarray([k == "plan" for k in master.kind], dtype=bool)
+            taken = solution[plans] if len(solution) == len(plans) else np.zeros(0)
+            whole = bool(np.all(np.minimum(taken, np.abs(1.0 - taken)) <= _WHOLE))
+            return _Generated(value, prices, priced, solution if whole else None)
         if deadline.expired:
-            return best
-    return best
+            return _Generated(best, prices, priced)
+    return _Generated(best, prices, priced)
+
+
+def _priced(
+    master: _Master,
+    people: Sequence[_Person],
+    scale: int,
+    prices: _Prices,
+    deadline: Deadline,
+    pricing: Pricing,
+    only: set[str] | None = None,
+) -> dict[int, Priced | None]:
+    """Each pricer's answer under ``prices`` (by its ``id``), of ``only`` people's if given.
+
+    A column of a person improves only below minus their constant: each pricer is asked below
+    the highest such cutoff of its people. The same prices and cutoffs give the same answers:
+    the last few are kept (the at-risk questions often meet the prices of one before).
+    """
+    cutoffs: dict[int, float] = {}
+    for person in people:
+        if person.too_late or (only is not None and person.id not in only):
+            continue
+        cutoff = max(cutoffs.get(id(person.pricer), -math.inf), -prices.constants[person.id])
+        cutoffs[id(person.pricer)] = cutoff
+    asked = (prices.u.tobytes(), prices.v, tuple(sorted(cutoffs.items())))
+    if asked in master.priced:
+        priced = master.priced.pop(asked)
+    else:
+        priced = pricing.round(prices.u, prices.v, scale, cutoffs, deadline, only=set(cutoffs))
+    if all(found is None or found.exact for found in priced.values()):
+        master.priced[asked] = priced
+    while len(master.priced) > _PRICES_KEPT:
+        del master.priced[next(iter(master.priced))]
+    return priced
+
+
+_WHOLE = 1e-9
+"""A relaxation's value this near 0 or 1 is whole."""
+
+_SEARCH_STEPS = 8
+"""At most this many more rounds of pricing per stage to raise a bound that is not met."""
+
+
+def _search(
+    master: _Master,
+    people: Sequence[_Person],
+    name: str,
+    scale: int,
+    pricing: Pricing,
+    prices: _Prices,
+    start: float,
+    value: float,
+    deadline: Deadline,
+) -> float:
+    """The best Lagrangian bound found near ``prices`` (whose bound is ``start``).
+
+    The duals of the rows :func:`_lagrangian_bound` prices are scaled by ``t`` (the bound is
+    concave in them, so along ``t`` it rises to its best and falls): ``t = 1`` is
+    ``prices``, and a larger ``t`` prices what is held more, which keeping whole people may
+    need. From ``t = 1`` it steps the way the bound grows, each step longer, until it falls;
+    then it narrows that bracket. Each step is one round of pricing; it stops once the bound
+    meets ``value`` (the stage's minimised value found), after :data:`_SEARCH_STEPS` steps,
+    or when the time is up.
+    """
+    relaxed = master.relaxed()
+    known = {0.0: start}  # by log(t)
+
+    def at(s: float) -> float:
+        if s not in known:
+            duals = np.where(relaxed, prices.duals * math.exp(s), prices.duals)
+            scaled = _weights(master, name, duals)
+            found = _priced(master, people, scale, scaled, deadline, pricing)
+            known[s] = _lagrangian_bound(master, name, people, scale, scaled, found)
+        return known[s]
+
+    def done() -> bool:
+        best = max(known.values())
+        return len(known) > _SEARCH_STEPS or math.ceil(best - 1e-6) >= value or deadline.expired
+
+    step = math.log(1.25)
+    low, middle, high = -step, 0.0, step
+    for way in (step, -step):
+        if done() or at(way) <= at(0.0):
+            continue
+        low, middle = 0.0, way
+        while not done() and at(middle + way) > at(middle):
+            low, middle, way = middle, middle + way, 2 * way
+        low, high = sorted((low, middle + way))
+        break
+    while not done():
+        # The middle of the wider side: the best stays inside [low, high].
+        wider = (middle + high) / 2 if high - middle >= middle - low else (low + middle) / 2
+        if at(wider) > at(middle):
+            low, middle, high = (middle, wider, high) if wider > middle else (low, wider, middle)
+        elif wider > middle:
+            high = wider
+        else:
+            low = wider
+    return max(known.values())
