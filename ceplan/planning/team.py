@@ -237,6 +237,8 @@ def _plan(
         else:
             amounts = (found.budget_cents, found.fund_cents)
 
+            spent = _spending(roster, found.solution)
+
             def why_not(person: Person) -> tuple[str, ...]:
                 def extra() -> tuple[dict[int, int], dict[int, float]] | None:
                     if found.more_money is None:
@@ -258,6 +260,7 @@ def _plan(
                     alone,
                     extra,
                     proved,
+                    spent,
                 )
 
             plan = _team_plan(
@@ -278,6 +281,7 @@ def _plan(
         solver=solvers.milp,
     )
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
+    spent = _spending(roster, solution)
 
     def why(person: Person) -> tuple[str, ...]:
         def extra() -> tuple[dict[int, int], dict[int, float]] | None:
@@ -293,6 +297,7 @@ def _plan(
             alone,
             extra,
             solution.status == "optimal",
+            spent,
         )
 
     return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
@@ -521,11 +526,13 @@ def _reasons(
     plan_alone: Callable[[Person], Plan],
     extra: Callable[[], tuple[dict[int, int], dict[int, float]] | None],
     proved: bool,
+    spent: Mapping[int, Mapping[str, float]] | None = None,
 ) -> tuple[str, ...]:
     """Why a person is at risk, in words a manager can act on.
 
     ``proved``: who renews is proved the best (the priority stage reached its bound), so the
-    money that would renew them is measured against the best plan.
+    money that would renew them is measured against the best plan. ``spent``: the plan's
+    spending by period and person (:func:`_spending`), worked out once for everyone at risk.
 
     ``extra`` gives the least money added to the budget periods that renews them (whole cents
     by period) and what their plan then spends out of pocket in each period, or ``None`` when
@@ -563,10 +570,11 @@ def _reasons(
             )
         return ("the budgets and funds cannot renew this person alongside the others",)
     added, spends = found
+    spending = _spending(roster, solution) if spent is None else spent
     causes = [
         cause
         for n in sorted(set(spends) | set(added))
-        if (cause := _cause(roster, budget_cents, person, solution, n, spends.get(n, 0.0), catalog))
+        if (cause := _cause(roster, budget_cents, person, spending, n, spends.get(n, 0.0), catalog))
     ]
     if not causes:  # their plan fits what is left; the others' must move to make room
         causes = ["the budgets cannot renew them alongside the others as the plan stands"]
@@ -600,32 +608,40 @@ def _more(roster: Roster, added: Mapping[int, int], currency: str, name: str) ->
     return f"{total} more{where} would renew {name}"
 
 
+def _spending(roster: Roster, solution: TeamSolution) -> dict[int, dict[str, float]]:
+    """By budget period, then person: what the plan spends there out of pocket (cents)."""
+    spent: dict[int, dict[str, float]] = {n: {} for n in range(len(roster.budgets))}
+    for other in roster.people:
+        for taken in solution.taken[other.id]:
+            if taken.period is not None:
+                out = taken.cents - sum(taken.paid_by_fund.values())
+                mine = spent.setdefault(taken.period, {})
+                mine[other.id] = mine.get(other.id, 0.0) + out
+    return spent
+
+
 def _cause(
     roster: Roster,
     budget_cents: Sequence[int],
     person: Person,
-    solution: TeamSolution,
+    spending: Mapping[int, Mapping[str, float]],
     period: int,
     own_cents: float,
     catalog: Catalog,
 ) -> str | None:
     """Why budget period ``period`` does not pay for ``person``'s plan, in words (or ``None``).
 
-    ``own_cents`` is what the person's plan (with the money that renews them) would spend in
-    it. A period holding less than that is too small, whoever spent in it; one whose amount
-    would do but not what the others left is spent by them, and the words say whose priority
-    they have; one with enough left is no cause at all.
+    ``spending`` is the plan's (:func:`_spending`); ``own_cents`` is what the person's plan
+    (with the money that renews them) would spend in it. A period holding less than that is
+    too small, whoever spent in it; one whose amount would do but not what the others left is
+    spent by them, and the words say whose priority they have; one with enough left is no
+    cause at all.
     """
     budget = roster.budgets[period]
     if own_cents > budget_cents[period] + 0.5:
         amount = format_money(money_value(budget_cents[period]), catalog.currency)
         return f"{budget.name}'s budget ({amount}) is less than their plan needs in it"
-    spent: dict[str, float] = {}
-    for other in roster.people:
-        for taken in solution.taken[other.id]:
-            if other.id != person.id and taken.period == period:
-                out = taken.cents - sum(taken.paid_by_fund.values())
-                spent[other.id] = spent.get(other.id, 0.0) + out
+    spent = {other: cents for other, cents in spending[period].items() if other != person.id}
     spenders = [other for other in roster.people if spent.get(other.id, 0.0) > 0.5]
     left = budget_cents[period] - sum(spent.values())
     if own_cents <= left + 0.5 or not spenders:

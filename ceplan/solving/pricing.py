@@ -149,6 +149,10 @@ class _Data:
         return self.answers[key]
 
 
+_PRICES_KEPT = 8
+"""Sets of prices whose dynamic programmes' answers are kept."""
+
+
 class Pricing:
     """Every pricing problem of a team, priced round by round (see the module).
 
@@ -178,6 +182,10 @@ class Pricing:
         timed = tuple((p.person, p.request, groups[p.relaxation]) for p in self.timed)
         self.data = _Data(catalog, roster, today, tuple(segments), dict(classes), timed)
         self.shards: Shards | None = None
+        self.known: dict[tuple[bytes, float, int], dict[int, Priced | None]] = {}
+        """The dynamic programmes' answers by prices (the last :data:`_PRICES_KEPT`): they
+        read nothing else, and the master meets the same prices again and again (an at-risk
+        question's rounds, and the questions after it)."""
         if self.timed and (workers > 1 or scheduler is not None):
             self.shards = Shards(self.data, min(workers, len(groups)), deadline, scheduler)
 
@@ -213,14 +221,21 @@ class Pricing:
             shards = [asked]
             here = [_price_timed(self.data, deadline, (asked, u, v, step))]
             collect = here.copy
+        prices = (u.tobytes(), v, step)
+        known = self.known.pop(prices, {})
+        self.known[prices] = known  # the last asked
+        while len(self.known) > _PRICES_KEPT:
+            del self.known[next(iter(self.known))]
         for pricer in self.pricers:
             if not isinstance(pricer, Timed) and (only is None or id(pricer) in only):
-                best = pricer.best(u, v, step)
-                if best is None:
-                    answers[id(pricer)] = None
-                else:
-                    cost, items, cents, hours = best
-                    answers[id(pricer)] = Priced(cost, items, cents, hours, cost)
+                if id(pricer) not in known:
+                    best = pricer.best(u, v, step)
+                    if best is None:
+                        known[id(pricer)] = None
+                    else:
+                        cost, items, cents, hours = best
+                        known[id(pricer)] = Priced(cost, items, cents, hours, cost)
+                answers[id(pricer)] = known[id(pricer)]
         if collect is not None:
             for shard, found_there in zip(shards, collect(), strict=True):
                 for (n, _), answer in zip(shard, found_there, strict=True):
