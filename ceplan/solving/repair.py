@@ -21,6 +21,7 @@ items fixed, the most the funds can pay is a linear programme whose every corner
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 import pulp
 
-from ceplan.candidates.items import Candidate, drop_redundant, meets
+from ceplan.candidates.items import Candidate, drop_redundant, meets, usable_items
 from ceplan.catalogue.models import Catalog
 from ceplan.model.team import OutOfTime, Segment, build_team, ways_to_pay, who_may_pay
 from ceplan.requests.person import PlanRequest
@@ -116,6 +117,20 @@ def fitting_plan(
     if request.too_late:
         return None
     budget, funds = list(left[0]), list(left[1])
+    if roster.budgets:
+        # Every item is paid in a period: none dearer than all the money left can be in a
+        # plan that fits, and the team of one is built without them.
+        most = sum(budget) + sum(funds)
+        usable = usable_items(
+            catalog,
+            today=request.today,
+            complete_by=request.complete_by,
+            unavailable_ids=request.completed | request.excluded,
+            allow_exams=request.allow_exams,
+            calendar=request.calendar if request.timed else None,
+        )
+        dear = frozenset(c.id for c in usable if c.cents > most)
+        request = dataclasses.replace(request, excluded=request.excluded | dear)
     alone = roster.model_copy(update={"people": (roster.person(person),)})
     try:
         model = build_team(
@@ -132,12 +147,6 @@ def fitting_plan(
     block = member.block
     member.renew.lowBound = 1
     copies = [copy for copy, _ in model.copied[person]]
-    if roster.budgets:
-        # Every item is paid in a period: none dearer than all the money left can fit.
-        most = sum(budget) + sum(funds)
-        for c in copies:
-            if c.cents > most:
-                block.take[c.id].upBound = 0
     hours = pulp.lpSum(round(c.hours * scale) * block.take[c.id] for c in copies)
     solver = solver or make_solver("highs")
     problem = model.problem
