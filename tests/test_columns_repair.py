@@ -519,6 +519,7 @@ def test_too_late_gives_none_and_already_met_an_empty_plan() -> None:
     ]
     roster = roster_of(people, [100, 100])
     assert fit(catalog, roster, "late", ([10000, 10000], []))[0] is None
+    assert fit(catalog, roster, "met", ([-1, 0], []))[0] is None  # already overspent
     found = fit(catalog, roster, "met", ([0, 0], []))[0]
     assert found is not None and found.items == () and found.out_of_pocket == 0
     assert found.hours == 0 and found.payments == ()

@@ -39,7 +39,7 @@ from ceplan.solving.backends import Solver, make_solver, silence_highs_banner
 from ceplan.solving.covers import Taking
 from ceplan.status import Deadline
 
-__all__ = ["Fitting", "fitting_plan"]
+__all__ = ["Fitting", "fitting_plan", "team_segment"]
 
 Class = tuple[int | None, tuple[int, ...]]
 """A payment class: its budget period (or ``None``) and the funds that may pay in it."""
@@ -98,7 +98,8 @@ def fitting_plan(
         The person's checked one-person request (with weekly hours or days away, if any).
     left
         Whole cents left in each budget period and in each fund (in the roster's order) once
-        everyone else's plans are paid for.
+        everyone else's plans are paid for. An amount below 0 (already overspent) leaves no
+        plan that fits: even one that spends nothing there does not bring it back to 0.
     segments, classes, scale
         The team's segments of days, its payment classes (``(period, funds)`` to index) and
         its hours scale, which the answer is given in.
