@@ -537,3 +537,21 @@ def test_the_reference_finds_a_plan_only_the_funds_together_pay_for() -> None:
     found = fit(catalog, roster, "p0", ([3000, 0], [7000, 5000]))[0]
     assert found is not None and found.out_of_pocket == 3000
     assert sorted((f, paid) for f, _, paid in found.payments) == [(0, 7000), (1, 5000)]
+
+
+def test_planning_by_columns_renews_the_benchmarks_person_by_a_plan_that_fits() -> None:
+    """The same person planned by columns: pricing alone makes no column that fits (each pays
+    every item in its cheapest way), so the relaxation takes half of two and the integer
+    programme none; the repair adds the plan paid across both periods and the fund, and the
+    priority stage is proved. Without it (no people asked), nobody renews."""
+    from ceplan.solving import columns
+
+    catalog, roster, _, _ = bench_person()
+    solution = columns.solve_by_columns(catalog, roster, today=TODAY)
+    priority = solution.stages[0]
+    assert priority.proved and priority.value == roster.people[0].priority
+    assert sorted(solution.chosen) == [roster.people[0].id]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_REPAIRS", 0)
+        unrepaired = columns.solve_by_columns(catalog, roster, today=TODAY)
+    assert not unrepaired.chosen and not unrepaired.stages[0].proved

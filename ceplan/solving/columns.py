@@ -68,13 +68,14 @@ import numpy as np
 from ceplan.candidates.items import Candidate, usable_items
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError
-from ceplan.model.team import Segment, money_cents, segments_of, ways_to_pay
+from ceplan.model.team import OutOfTime, Segment, money_cents, segments_of, ways_to_pay
 from ceplan.objective import TEAM
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.solving.backends import silence_highs_banner
 from ceplan.solving.covers import Taking, _Pricer, price
 from ceplan.solving.pricing import Priced, Pricing, Timed
+from ceplan.solving.repair import fitting_plan
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -756,7 +757,7 @@ def solve_by_columns(
     values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
     termination: Termination = "solved"
     pricers = [p.pricer for p in people if not p.too_late]
-    index = {k: n for n, k in enumerate(classes)}
+    index: dict[tuple[int | None, tuple[int, ...]], int] = {k: n for n, k in enumerate(classes)}
     # Pricing's workers, if any, last as long as the stages.
     pricing = Pricing(
         catalog, roster, today, segments, index, pricers, deadline, workers, scheduler
@@ -779,6 +780,25 @@ def solve_by_columns(
                 if not finished:
                     termination = "time_limit"
                 value = float(round(value))
+                if name == "priority" and math.ceil(bound - 1e-6) < value:
+                    # Whole plans that fit what the others leave, for people at risk.
+                    repaired = _repair(
+                        master,
+                        catalog,
+                        roster,
+                        requests,
+                        (segments, index, scale),
+                        seen,
+                        values,
+                        deadline,
+                    )
+                    if repaired is not None:
+                        value, values, _, finished = master.solve(
+                            name, True, deadline.remaining(), start=repaired, target=target
+                        )
+                        if not finished:
+                            termination = "time_limit"
+                        value = float(round(value))
                 # With no priority held, the relaxation's duals give the best Lagrangian bound
                 # already (it keeps nothing but each person's one column): nothing to search.
                 searched = "priority" in master.holds and not deadline.expired
@@ -843,6 +863,106 @@ def solve_by_columns(
         items={person.id: person.own for person in people},
         more_money=more_money if at_risk and budget else None,
     )
+
+
+_REPAIRS = 20
+"""The most people at risk :func:`_repair` asks for a plan that fits (people alike once)."""
+
+
+def _repair(
+    master: _Master,
+    catalog: Catalog,
+    roster: Roster,
+    requests: Mapping[str, PlanRequest],
+    terms: tuple[Sequence[Segment], Mapping[tuple[int | None, tuple[int, ...]], int], int],
+    seen: set[Any],
+    values: np.ndarray,
+    deadline: Deadline,
+) -> np.ndarray | None:
+    """A better whole answer for the priority stage, or ``None``: people at risk added in.
+
+    The relaxation may renew part of someone whose every column found so far breaks a budget
+    when whole, where a plan paying some items in one period and some in another (or by a
+    fund) would fit: pricing, which gives each item its cheapest way, never makes it. With
+    everyone's columns in ``values`` (an integer answer) paid for, the people at risk are
+    asked in turn, highest priority first, for a plan of theirs that fits what is left
+    (:func:`~ceplan.solving.repair.fitting_plan`); each one found is added as a column (and to
+    ``seen``), taken, and its payments made (``terms``: the team's segments, payment classes and
+    hours scale), so the answer returned keeps every row (a start for the integer
+    solve). People alike in their pricer are not asked again once one of them found none:
+    with less money left, none fits them either.
+    """
+    if not len(values):
+        return None
+    segments, index, scale = terms
+    answer = np.concatenate([values, np.zeros(len(master.columns) - len(values))])
+    taken = {
+        master.columns[j].person
+        for j, kind in enumerate(master.kind)
+        if kind == "plan" and answer[j] > 0.5
+    }
+    budget = list(master.upper[master.period : master.period + master.periods])
+    funds = list(master.fund_cents)
+    for j, kind in enumerate(master.kind):
+        if kind == "plan" and answer[j] > 0.5:
+            for k, cents in master.columns[j].cents:
+                period = master.classes[k][0]
+                if period is not None:
+                    budget[period] -= cents
+        elif kind == "pay" and answer[j] > 1e-6:
+            f, k = master.pays[j]
+            funds[f] -= answer[j]
+            period = master.classes[k][0]
+            if period is not None:
+                budget[period] += answer[j]
+    pay_column = {pay: j for j, pay in enumerate(master.pays)}  # pay columns come first
+    at_risk = sorted(
+        (p for p in master.people if p.id not in taken and not p.too_late),
+        key=lambda p: (-p.priority, p.id),
+    )
+    failed: set[int] = set()
+    asked, added = 0, []
+    for person in at_risk:
+        if asked >= _REPAIRS or deadline.expired:
+            break
+        if id(person.pricer) in failed:
+            continue
+        asked += 1
+        left = ([math.floor(c + 1e-6) for c in budget], [math.floor(c + 1e-6) for c in funds])
+        try:
+            fits = fitting_plan(
+                catalog,
+                roster,
+                requests[person.id],
+                person.id,
+                left,
+                segments=segments,
+                classes=index,
+                scale=scale,
+                deadline=deadline,
+            )
+        except OutOfTime:
+            break
+        if fits is None:
+            failed.add(id(person.pricer))
+            continue
+        items = tuple(dataclasses.replace(t, item=person.own.get(t.id, t.item)) for t in fits.items)
+        seen.add((person.id, tuple((t.id, t.segment, t.klass) for t in items)))
+        added.append(Column(person.id, items, fits.cents, fits.hours))
+        for k, cents in fits.cents:
+            period = master.classes[k][0]
+            if period is not None:
+                budget[period] -= cents
+        for f, k, cents in fits.payments:
+            funds[f] -= cents
+            period = master.classes[k][0]
+            if period is not None:
+                budget[period] += cents
+            answer[pay_column[f, k]] += cents
+    if not added:
+        return None
+    master.add(added)
+    return np.concatenate([answer, np.ones(len(added))])
 
 
 def _rounded(master: _Master, name: str, bound: float) -> tuple[float, np.ndarray] | None:
