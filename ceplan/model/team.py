@@ -433,6 +433,12 @@ def _starts_in(c: Candidate, today: dt.date, segments: Sequence[Segment]) -> tup
     date. Paid on or after the day it opens and started no earlier, an item is then always
     paid no later than it starts.
     """
+    opens, closes = start_window(c, today)
+    return tuple(n for n, s in enumerate(segments) if not (s.end < opens or s.start > closes))
+
+
+def start_window(c: Candidate, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day ``c`` can start on (see :func:`_starts_in`)."""
     opens = c.first or today
     if not c.self_paced:
         closes = opens
@@ -440,7 +446,7 @@ def _starts_in(c: Candidate, today: dt.date, segments: Sequence[Segment]) -> tup
         closes = c.work_until
     else:
         closes = c.finish_by
-    return tuple(n for n, s in enumerate(segments) if not (s.end < opens or s.start > closes))
+    return opens, closes
 
 
 def _undominated(

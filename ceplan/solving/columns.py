@@ -56,6 +56,7 @@ it (cost 1 a cent), everyone renewing and the person made to take a column.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -68,7 +69,14 @@ import numpy as np
 from ceplan.candidates.items import Candidate, usable_items
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError
-from ceplan.model.team import OutOfTime, Segment, money_cents, segments_of, ways_to_pay
+from ceplan.model.team import (
+    OutOfTime,
+    Segment,
+    money_cents,
+    segments_of,
+    start_window,
+    ways_to_pay,
+)
 from ceplan.objective import TEAM
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
@@ -211,6 +219,8 @@ def _people(
     """
     last = max(request.complete_by for request in requests.values())
     segments = segments_of(roster, today, max(last, today))
+    starts = [segment.start for segment in segments]
+    ends = [segment.end for segment in segments]
     people = sorted(roster.people, key=lambda p: p.id)
     classes: dict[tuple[Any, ...], int] = {}
     pricers: dict[tuple[Any, ...], _Pricer | Timed] = {}
@@ -242,7 +252,11 @@ def _people(
                 calendar=calendar,
             )
             for c in sorted(found_items, key=lambda c: c.id):
-                way_key = (c.id, c.first, c.finish_by, c.work_until, request.timed)
+                # Its ways to pay are decided by the segments its start window touches (a
+                # run of them: the segments follow each other), its price and its kind.
+                opens, closes = start_window(c, request.today)
+                touched = (bisect.bisect_left(ends, opens), bisect.bisect_right(starts, closes))
+                way_key = (c.id, c.cents, touched, request.timed)
                 if way_key not in ways:
                     ways[way_key] = [
                         (n, classes.setdefault(way or (None, ()), len(classes)))
