@@ -343,8 +343,12 @@ def _copies(
     requests: Mapping[str, PlanRequest],
     segments: Sequence[Segment],
     deadline: Deadline | None,
+    usable: Mapping[str, Sequence[Candidate]] | None = None,
 ) -> dict[str, list[tuple[Candidate, tuple[Candidate, int]]]]:
     """Each person's items, one copy per segment it may be paid in, with the item and segment.
+
+    ``usable``: people's usable items already found (:func:`~ceplan.candidates.items.
+    usable_items` for their request, sorted by id), by person id.
 
     Counted before anything is built: a team whose model would need more than
     :data:`~ceplan.limits.MAX_TEAM_VARIABLES` variables is refused here, in about the time it
@@ -355,14 +359,17 @@ def _copies(
     for person in people:
         _check_time(deadline)
         request = requests[person.id]
-        items = usable_items(
-            catalog,
-            today=request.today,
-            complete_by=request.complete_by,
-            unavailable_ids=request.completed | request.excluded,
-            allow_exams=request.allow_exams,
-            calendar=request.calendar if request.timed else None,
-        )
+        if usable is not None and person.id in usable:
+            items = list(usable[person.id])
+        else:
+            items = usable_items(
+                catalog,
+                today=request.today,
+                complete_by=request.complete_by,
+                unavailable_ids=request.completed | request.excluded,
+                allow_exams=request.allow_exams,
+                calendar=request.calendar if request.timed else None,
+            )
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
         items = _undominated(items, rules, request, segments, roster)
         copies: list[tuple[Candidate, tuple[Candidate, int]]] = []

@@ -175,7 +175,8 @@ def plan_by_columns(
             for t in sorted(column.items, key=lambda t: t.id)
         )
         path = _path_of([t.item for t in column.items], mine, catalog)
-        tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear, plan, path))
+        usable = tuple(c for i, c in found.items[person.id].items() if i not in dear)
+        tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear, plan, path, usable))
     if progress is not None and tasks:
         progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
     if (workers > 1 or scheduler is not None) and len(tasks) > 1:
@@ -218,6 +219,9 @@ class _Task:
     """Their column: each item, the segment it is paid in, what each fund pays."""
     path: int = 0
     """The path their column meets (its first with every item needed)."""
+    usable: tuple[Candidate, ...] | None = None
+    """Their usable items but the dear ones, as the columns found them (``None``: found
+    again)."""
 
 
 def _solve_alone(
@@ -239,7 +243,9 @@ def _solve_alone(
     taken = [(item, segment, dict(funds)) for item, segment, funds in task.plan]
     try:
         if not mine.timed:
-            alone = team_of_one(request.catalog, request.roster, person, mine, cents, deadline)
+            alone = team_of_one(
+                request.catalog, request.roster, person, mine, cents, deadline, task.usable
+            )
             settled = settle_column(alone, task.path, taken, solver, deadline, _memo(request))
             if settled is not None:
                 return settled

@@ -845,16 +845,20 @@ def team_of_one(
     request: PlanRequest,
     cents: tuple[Sequence[int], Sequence[int]],
     deadline: Deadline | None = None,
+    usable: Sequence[Candidate] | None = None,
 ) -> TeamOfOne:
     """``person`` alone as :func:`~ceplan.model.team.build_team` builds a team of one.
 
     The same segments and items (one copy per segment each may be paid in), with ``cents``
-    held in the budget periods and funds; nothing of the problem is built. Past the
-    ``deadline``: :class:`~ceplan.model.team.OutOfTime`.
+    held in the budget periods and funds; nothing of the problem is built. ``usable``: their
+    usable items, if already found (as :func:`~ceplan.candidates.items.usable_items` finds
+    them for ``request``, sorted by id; items no segment may pay for may be left out). Past
+    the ``deadline``: :class:`~ceplan.model.team.OutOfTime`.
     """
     alone = roster.model_copy(update={"people": (person,)})
     segments = segments_of(alone, request.today, max(request.complete_by, request.today))
-    copied = _copies(catalog, alone, [person], {person.id: request}, segments, deadline)
+    found = None if usable is None else {person.id: usable}
+    copied = _copies(catalog, alone, [person], {person.id: request}, segments, deadline, found)
     mine = copied[person.id]
     return TeamOfOne(
         roster=alone,
