@@ -30,7 +30,16 @@ from ceplan.status import Deadline
 from ceplan.units import hours_scale
 from tests.conftest import examples
 from tests.generators import TODAY, organisation
-from tests.test_team_model import PERIODS, catalog_of, do_by, period_of, roster_of, window
+from tests.test_team_model import (
+    PERIODS,
+    catalog_of,
+    do_by,
+    period_of,
+    roster_of,
+    small_catalogs,
+    window,
+)
+from tests.test_team_model import meets as renews
 
 Class = tuple[int | None, tuple[int, ...]]
 UNIT = 1000
@@ -112,19 +121,6 @@ def ways(item: Any, person: Any, catalog: ceplan.Catalog, roster: Roster) -> set
     return found
 
 
-def renews(items: Sequence[Any], person: Any, catalog: ceplan.Catalog) -> bool:
-    credits = person.earned + sum(i.credits for i in items if not hasattr(i, "kind"))
-    kinds: dict[str, int] = {}
-    for item in items:
-        if hasattr(item, "kind"):
-            kinds[item.kind] = kinds.get(item.kind, 0) + 1
-    return any(
-        credits >= path.credits - 1e-9
-        and all(kinds.get(k, 0) >= need for k, need in path.exams.items())
-        for path in catalog.tiers[person.tier].paths
-    )
-
-
 def most_from_funds(
     spend: Mapping[tuple[int, frozenset[int]], int], budget: Sequence[int], funds: Sequence[int]
 ) -> int | None:
@@ -188,9 +184,11 @@ def reference(
     for size in range(len(usable) + 1):
         for chosen in itertools.combinations(usable, size):
             picked = [item for item, _ in chosen]
-            if not renews(picked, person, catalog):
+            if not renews(tuple(picked), person, catalog):
                 continue
-            if any(renews(picked[:n] + picked[n + 1 :], person, catalog) for n in range(size)):
+            if any(
+                renews(tuple(picked[:n] + picked[n + 1 :]), person, catalog) for n in range(size)
+            ):
                 continue  # an item not needed
             hours = sum(round(float(item.hours or 0) * scale) for item in picked)
             cost = sum(cents_of(item) for item in picked)
@@ -274,32 +272,7 @@ def teams_and_money(
     draw: st.DrawFn,
 ) -> tuple[ceplan.Catalog, Roster, str, tuple[list[int], list[int]]]:
     """A small team (few items, up to two funds), one of its people, and the money left."""
-    days = st.sampled_from([None, dt.date(2027, 2, 1), dt.date(2027, 5, 15), dt.date(2027, 9, 1)])
-    activities = []
-    for n in range(draw(st.integers(1, 4))):
-        opens, closes = draw(days), draw(days)
-        if opens and closes and opens > closes:
-            opens, closes = closes, opens
-        activities.append(
-            {
-                "id": f"a{n}",
-                "title": f"A{n}",
-                "type": "course",
-                "credits": draw(st.sampled_from([2, 4, 6])),
-                "cost": draw(st.sampled_from([80, 0, 40, 150])),
-                "hours": draw(st.sampled_from([1, 0, 2.5])),
-                **({"available_from": opens} if opens else {}),
-                **({"expires": closes} if closes else {}),
-            }
-        )
-    exams = [
-        {"id": f"e{n}", "title": f"E{n}", "kind": "core", "cost": draw(st.sampled_from([90, 200]))}
-        for n in range(draw(st.integers(0, 2)))
-    ]
-    paths: list[dict[str, Any]] = [{"credits": 6}]
-    if exams:
-        paths.append({"credits": 2, "exams": {"core": 1}})
-    catalog = catalog_of(activities, exams, paths)
+    catalog = draw(small_catalogs())
     expiries = [dt.date(2028, 1, 31), dt.date(2027, 6, 30)] * 4 + [TODAY - dt.timedelta(days=1)]
     people = [
         {

@@ -72,9 +72,8 @@ def roster_of(
 
 
 @st.composite
-def teams(
-    draw: st.DrawFn, *, ample: bool = False, most_people: int = 2
-) -> tuple[ceplan.Catalog, Roster]:
+def small_catalogs(draw: st.DrawFn) -> ceplan.Catalog:
+    """A catalogue of one to four activities and up to two exams, small enough to search."""
     days = st.sampled_from([None, dt.date(2027, 2, 1), dt.date(2027, 5, 15), dt.date(2027, 9, 1)])
     activities = []
     for n in range(draw(st.integers(1, 4))):
@@ -100,7 +99,14 @@ def teams(
     paths: list[dict[str, Any]] = [{"credits": 6}]
     if exams:
         paths.append({"credits": 2, "exams": {"core": 1}})
-    catalog = catalog_of(activities, exams, paths)
+    return catalog_of(activities, exams, paths)
+
+
+@st.composite
+def teams(
+    draw: st.DrawFn, *, ample: bool = False, most_people: int = 2
+) -> tuple[ceplan.Catalog, Roster]:
+    catalog = draw(small_catalogs())
     sizes = st.sampled_from([1, 2, 2]) if most_people == 2 else st.integers(2, most_people)
     people = [
         {

@@ -23,12 +23,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule
 from ceplan.objective import item_key
 from ceplan.units import CREDIT_TOLERANCE, DECIMALS
 from ceplan.weeks import Calendar
+
+if TYPE_CHECKING:
+    from ceplan.requests.person import PlanRequest
 
 __all__ = [
     "CREDIT_TOLERANCE",
@@ -172,6 +175,24 @@ def usable_items(
             result.append(candidate)
     result.sort(key=lambda c: c.id)
     return result
+
+
+def usable_for(
+    catalog: Catalog, request: PlanRequest, calendar: Calendar | None = None
+) -> list[Candidate]:
+    """The items a one-person ``request`` can use (:func:`usable_items`), sorted by id.
+
+    Those it has not completed or set aside, exams only if it sits them, between its today
+    and do-by date; ``calendar``: the days it may use (``None``: every day).
+    """
+    return usable_items(
+        catalog,
+        today=request.today,
+        complete_by=request.complete_by,
+        unavailable_ids=request.completed | request.excluded,
+        allow_exams=request.allow_exams,
+        calendar=calendar,
+    )
 
 
 def usable_now(

@@ -34,7 +34,7 @@ from typing import Any
 
 import pulp
 
-from ceplan.candidates.items import Candidate, reduce_dominated, usable_items
+from ceplan.candidates.items import Candidate, reduce_dominated, usable_for
 from ceplan.catalogue.models import Catalog, PathRule, to_cents
 from ceplan.errors import PlanInputError
 from ceplan.limits import MAX_MONEY, MAX_TEAM_VARIABLES, describe
@@ -362,14 +362,7 @@ def _copies(
         if usable is not None and person.id in usable:
             items = list(usable[person.id])
         else:
-            items = usable_items(
-                catalog,
-                today=request.today,
-                complete_by=request.complete_by,
-                unavailable_ids=request.completed | request.excluded,
-                allow_exams=request.allow_exams,
-                calendar=request.calendar if request.timed else None,
-            )
+            items = usable_for(catalog, request, request.calendar if request.timed else None)
         rules = dict(enumerate(catalog.tiers[person.tier].paths))
         items = _undominated(items, rules, request, segments, roster)
         copies: list[tuple[Candidate, tuple[Candidate, int]]] = []

@@ -23,7 +23,7 @@ from ceplan.candidates.items import (
     meets,
     shrink,
     still_needed,
-    usable_items,
+    usable_for,
 )
 from ceplan.catalogue.loading import as_catalog
 from ceplan.catalogue.models import Catalog, PathRule
@@ -609,15 +609,8 @@ class _Usable:
 
 
 def _usable(catalog: Catalog, request: PlanRequest, calendar: Calendar) -> list[Candidate]:
-    """The items ``request`` can use with the days of ``calendar`` (see :func:`usable_items`)."""
-    return usable_items(
-        catalog,
-        today=request.today,
-        complete_by=request.complete_by,
-        unavailable_ids=request.completed | request.excluded,
-        allow_exams=request.allow_exams,
-        calendar=calendar,
-    )
+    """The items ``request`` can use with the days of ``calendar`` (see :func:`usable_for`)."""
+    return usable_for(catalog, request, calendar)
 
 
 def _totals(candidates: Sequence[Candidate]) -> tuple[float, dict[str, int]]:

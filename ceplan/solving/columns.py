@@ -66,7 +66,7 @@ from typing import Any
 
 import numpy as np
 
-from ceplan.candidates.items import Candidate, usable_items
+from ceplan.candidates.items import Candidate, usable_for
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError
 from ceplan.model.team import (
@@ -243,14 +243,7 @@ def _people(
         )
         if key not in usable:
             items, options = [], []
-            found_items = usable_items(
-                catalog,
-                today=request.today,
-                complete_by=request.complete_by,
-                unavailable_ids=request.completed | request.excluded,
-                allow_exams=request.allow_exams,
-                calendar=calendar,
-            )
+            found_items = usable_for(catalog, request, calendar)
             for c in sorted(found_items, key=lambda c: c.id):
                 # Its ways to pay are decided by the segments its start window touches (a
                 # run of them: the segments follow each other), its price and its kind.

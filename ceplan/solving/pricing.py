@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ceplan.candidates.items import Candidate, drop_redundant, usable_items
+from ceplan.candidates.items import Candidate, drop_redundant, usable_for
 from ceplan.catalogue.models import Catalog
 from ceplan.model.block import BlockOptions, build_formulation
 from ceplan.model.team import Segment, build_team, ways_to_pay, who_may_pay
@@ -278,14 +278,7 @@ class TimedPricer:
     def __init__(self, data: _Data, person: Person, request: PlanRequest) -> None:
         self.data, self.person, self.request = data, person, request
         self.calendar = request.calendar
-        found = usable_items(
-            data.catalog,
-            today=request.today,
-            complete_by=request.complete_by,
-            unavailable_ids=request.completed | request.excluded,
-            allow_exams=request.allow_exams,
-            calendar=self.calendar,
-        )
+        found = usable_for(data.catalog, request, self.calendar)
         self.items: list[Candidate] = []
         self.options: list[list[tuple[int, int]]] = []
         for c in found:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pulp
 
-from ceplan.candidates.items import Candidate, drop_redundant, meets, usable_items
+from ceplan.candidates.items import Candidate, drop_redundant, meets, usable_for
 from ceplan.catalogue.models import Catalog
 from ceplan.model.team import OutOfTime, Segment, build_team, ways_to_pay, who_may_pay
 from ceplan.requests.person import PlanRequest
@@ -122,14 +122,7 @@ def fitting_plan(
         # Every item is paid in a period: none dearer than all the money left can be in a
         # plan that fits, and the team of one is built without them.
         most = sum(budget) + sum(funds)
-        usable = usable_items(
-            catalog,
-            today=request.today,
-            complete_by=request.complete_by,
-            unavailable_ids=request.completed | request.excluded,
-            allow_exams=request.allow_exams,
-            calendar=request.calendar if request.timed else None,
-        )
+        usable = usable_for(catalog, request, request.calendar if request.timed else None)
         dear = frozenset(c.id for c in usable if c.cents > most)
         request = dataclasses.replace(request, excluded=request.excluded | dear)
     alone = roster.model_copy(update={"people": (roster.person(person),)})
