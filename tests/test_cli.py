@@ -522,7 +522,7 @@ def count_planner_work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return count
 
     for module, attribute, name in (
-        (ceplan.planning.person, "usable_items", "usable items"),
+        (ceplan.planning.person, "usable_for", "usable items"),
         (ceplan.candidates.arrays, "Usable", "usable arrays"),
         (ceplan.solving.stages, "solve_in_stages", "searches"),
     ):

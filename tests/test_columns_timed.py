@@ -146,6 +146,17 @@ def hours_of(solution: TeamSolution) -> float:
     return sum(t.hours for taken in solution.taken.values() for t in taken)
 
 
+def renewal_days(solution: TeamSolution, request: TeamRequest) -> int:
+    """Stage 4 as SPEC 7 counts it, read off the plan: the days from today to each renewal of
+    the people with weekly hours who renew with something to take (the last item's finish)."""
+    days = 0
+    for person, taken in solution.taken.items():
+        mine = request.requests[person]
+        if mine.hours_per_week is not None and solution.renews[person] and taken:
+            days += (max(t.finish for t in taken) - TODAY).days
+    return days
+
+
 @settings(max_examples=examples(50), deadline=None)
 @given(timed_teams() | timed_teams(long=True))
 def test_timed_teams_by_columns_keep_every_rule_and_match_the_single_model_where_proved(
@@ -185,8 +196,12 @@ def test_timed_teams_by_columns_keep_every_rule_and_match_the_single_model_where
         assert solution.priority == pytest.approx(best.priority)
         assert solution.out_of_pocket == pytest.approx(best.out_of_pocket, abs=0.01)
         assert hours_of(solution) == pytest.approx(hours_of(best))
+        assert renewal_days(solution, request) == renewal_days(best, request)
     else:
-        assert solution.stopped_in in ("priority", "out_of_pocket", "hours")
+        assert solution.stopped_in in ("priority", "out_of_pocket", "hours", "renewal")
+    if solution.stopped_in == "renewal":  # the first three proved: the single model's are those
+        assert renewal_days(solution, request) <= renewal_days(best, request)
+        assert 0.0 < solution.gap <= 1.0
 
 
 @settings(max_examples=examples(40), deadline=None)
@@ -464,3 +479,28 @@ def test_timed_pricing_finds_the_cheapest_plan_that_fits_below_the_cutoff() -> N
         stopped = price(6001.0, Deadline(0.0))
         assert stopped.items is None and stopped.bound == 0.0 and not stopped.exact
         assert pricing.round(u, 0.0, 1, {}, Deadline(), only=set()) == {}  # none asked
+
+
+def test_a_renewal_before_the_do_by_date_is_not_called_the_latest_the_team_can_have() -> None:
+    """Stage 4 (the latest renewals of people with weekly hours) is settled person by person,
+    each with what the master gave them held, which is not always what gives the team its
+    latest renewals: it is called proved only where every such renewal falls on its do-by
+    date, the latest any plan can have. Here the only course expires in February, months
+    before P0's do-by date: the first three stages are proved, stage 4 is not, and its gap is
+    the days short of the do-by date over the days to it (the single model's plan is the same:
+    nothing renews later)."""
+    course = {"id": "a0", "title": "A0", "type": "course", "credits": 6, "cost": 50, "hours": 2}
+    catalog = catalog_of([course | {"expires": dt.date(2027, 2, 1)}])
+    person = {"id": "p0", "name": "P0", "tier": "pro", "expires": dt.date(2027, 6, 30)}
+    roster = roster_of([person | {"hours_per_week": 1.0}], [10**6, 10**6])
+    request = make_team_request(catalog, roster, today=TODAY)
+    found = by_columns(request)
+    solution = found.solution
+    assert all(stage.proved for stage in found.stages)
+    assert solution.status == "feasible" and solution.stopped_in == "renewal"
+    (taken,) = solution.taken["p0"]
+    assert taken.finish == dt.date(2027, 2, 1)
+    most = (request.requests["p0"].complete_by - TODAY).days
+    assert solution.gap == pytest.approx((most - (taken.finish - TODAY).days) / most)
+    best, _ = single(request)
+    assert renewal_days(best, request) == renewal_days(solution, request)

@@ -65,7 +65,7 @@ from ceplan.solving.team import (
     team_of_one,
 )
 from ceplan.solving.workers import side_by_side
-from ceplan.status import Deadline, Status, Termination
+from ceplan.status import Deadline, Status, Termination, relative_gap
 
 __all__ = ["ByColumns", "Refused", "plan_by_columns"]
 
@@ -199,7 +199,7 @@ def plan_by_columns(
             column = found.chosen[task.person]
             solution = _from_column(person, None, column, shares[task.person], found, mine, catalog)
         solutions[task.person] = solution
-    merged = _merged(roster, found, solutions, unsettled)
+    merged = _merged(roster, found, solutions, unsettled, _renewals(request, solutions))
     return ByColumns(merged, found.stages, found.hours_scale, budget, funds, found.more_money)
 
 
@@ -474,15 +474,39 @@ def _from_column(
     )
 
 
+def _renewals(request: TeamRequest, solutions: Mapping[str, TeamSolution]) -> tuple[int, int]:
+    """Stage 4 of the team's order: the days to everyone's renewal, and the most there can be.
+
+    Summed over the people with weekly hours who renew with a path still to meet, from today
+    (as the single model counts them, :mod:`ceplan.solving.team`); the most is every one of
+    them renewing on their do-by date, which no plan passes. Each person is settled alone with
+    what the master gave them held, which may not be what gives the team its latest renewals
+    where budgets bind: only when the two sums meet is stage 4 proved.
+    """
+    days = most = 0
+    for person, solution in solutions.items():
+        mine = request.requests[person]
+        taken = solution.taken.get(person, ())
+        if mine.hours_per_week is None or not solution.renews.get(person) or not taken:
+            continue
+        renewal = max(t.finish for t in taken)
+        days += (renewal - mine.today).days
+        most += (mine.complete_by - mine.today).days
+    return days, most
+
+
 def _merged(
     roster: Roster,
     found: ColumnsSolution,
     solutions: Mapping[str, TeamSolution],
     unsettled: bool,
+    renewals: tuple[int, int] = (0, 0),
 ) -> TeamSolution:
     """Everyone's answers as one team solution; proved only if every part was.
 
-    ``unsettled``: someone's tie-break was left unsettled by the deadline.
+    ``unsettled``: someone's tie-break was left unsettled by the deadline. ``renewals``: the
+    days to the renewals of stage 4 and the most there can be (:func:`_renewals`); stage 4 is
+    proved when they meet, else its gap is said.
     """
     renews: dict[str, bool] = {}
     paths: dict[str, int | None] = {}
@@ -505,15 +529,22 @@ def _merged(
         out_of_pocket += alone.out_of_pocket
         priority += alone.priority
     unproved = next((stage for stage in found.stages if not stage.proved), None)
-    status: Status = "optimal" if unproved is None and not unsettled else "feasible"
-    stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
+    days, most = renewals
+    late = days < most  # someone with weekly hours renews before their do-by date
+    status: Status = "optimal" if unproved is None and not unsettled and not late else "feasible"
+    gap = 0.0 if unproved is None else unproved.gap
+    stopped = unproved.name if unproved is not None else None
+    if stopped is None and late:
+        stopped, gap = "renewal", relative_gap(-float(days), -float(most))
+    if stopped is None and unsettled:
+        stopped = "ids"
     termination: Termination = "time_limit" if unsettled else found.termination
     if status == "optimal":
         termination = "solved"  # every stage proved, however close the deadline came
     return TeamSolution(
         status=status,
         termination=termination,
-        gap=0.0 if unproved is None else unproved.gap,
+        gap=gap,
         stopped_in=stopped,
         renews=renews,
         paths=paths,
