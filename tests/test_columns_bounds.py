@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 
 import ceplan
 from ceplan.roster.models import Roster
-from ceplan.solving.columns import ColumnsSolution, _least_renewing, solve_by_columns
+from ceplan.solving.bounds import least_renewing
+from ceplan.solving.columns import ColumnsSolution, solve_by_columns
+from ceplan.solving.master import Master
 from ceplan.status import Deadline
 from tests.conftest import examples
 from tests.test_team_model import TODAY, best, catalog_of, options, roster_of, teams
@@ -228,14 +230,13 @@ def test_the_least_cost_of_people_reaching_a_priority_is_that_of_trying_every_se
             if sum(w for w, t in zip(weights, taken, strict=True) if t) >= need
         ]
         least = min(sets, default=math.inf)
-        assert _least_renewing(costs, weights, need) == pytest.approx(least)
-        assert _least_renewing(costs, weights, need, cells=rng.randint(1, 20)) <= least + 1e-9
+        assert least_renewing(costs, weights, need) == pytest.approx(least)
+        assert least_renewing(costs, weights, need, cells=rng.randint(1, 20)) <= least + 1e-9
 
 
 def test_a_relaxation_that_takes_every_plan_whole_is_the_answer() -> None:
     """With budgets nobody shares, each stage's relaxation takes everyone's best plan whole:
     it is the integer answer, and no integer programme is solved."""
-    from ceplan.solving import columns
     from tests.generators import catalog_data, roster_data
 
     catalog = ceplan.Catalog.model_validate(catalog_data(120, 0))
@@ -244,14 +245,14 @@ def test_a_relaxation_that_takes_every_plan_whole_is_the_answer() -> None:
         budget["amount"] = 10**6
     roster = Roster.model_validate(data)
     solved: list[bool] = []  # whether each solve was an integer one
-    solve = columns._Master.solve
+    solve = Master.solve
 
     def counted(master: Any, name: str, integer: bool, *args: Any, **kwargs: Any) -> Any:
         solved.append(integer)
         return solve(master, name, integer, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columns._Master, "solve", counted)
+        patch.setattr(Master, "solve", counted)
         solution = solve_by_columns(catalog, roster, today=TODAY)
     assert all(stage.proved for stage in solution.stages)
     assert solved and not any(solved)

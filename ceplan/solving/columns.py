@@ -1,24 +1,12 @@
 """A team's first stages by column generation (SPEC 8): each person's plans are columns.
 
-People are independent but for the shared budget periods and funds, so the team's problem
-decomposes. A **column** is one person's plan: its items, each paid in a segment of days, and
-what it costs in each *payment class* (a budget period and the set of funds that may pay an
-item there). The **master** picks at most one column per person, and how much each fund pays
-toward each class, subject to
-
-- ``conv_<i>``: at most one column for person ``i``;
-- ``class_<k>``: the funds pay no more toward class ``k`` than the chosen columns cost in it;
-- ``fund_<f>``: a fund pays at most its amount;
-- ``period_<p>``: what the chosen columns cost in period ``p`` less what the funds pay there
-  is at most its amount.
-
-Payments are exact by class: items of one class are alike to every fund, so the most the funds
-can pay for a set of columns is the master's flow. The master is built from arrays straight
-into HiGHS (``highspy``), not term by term.
+People are independent but for the shared budget periods and funds: a **column** is one
+person's plan, and the master (:mod:`ceplan.solving.master`) picks at most one per person
+within the budget periods and funds. Here the columns are found, stage by stage.
 
 **Pricing.** With the master's linear relaxation solved, a column's reduced cost is a constant
 for its person plus a sum over its items: each item paid in class ``k`` costs ``cents * u_k +
-hours * v``, with ``u_k`` and ``v`` read from the duals (:func:`_weights`). Adding cost or
+hours * v``, with ``u_k`` and ``v`` read from the duals (:func:`weights`). Adding cost or
 hours to a plan never helps any stage, so every optimal dual has ``u_k, v >= 0`` (values a
 hair below 0 are solver noise and read as 0). The person's best new column is then their
 one-person problem under those prices: each item at its cheapest class, the exams of each kind
@@ -37,7 +25,7 @@ solved as an integer programme over the columns found (not at all when the relax
 every plan whole; stopped at the first answer that meets the bound), and its value held (one
 row, at exactly that value) while the next is solved. Its **bound** is the larger of the
 relaxation's value and a Lagrangian bound that keeps who renews whole
-(:func:`_lagrangian_bound`): where a priority is held, the relaxation may renew half of
+(:func:`lagrangian_bound`): where a priority is held, the relaxation may renew half of
 someone to reach it, whole people may not, and that is most of what lies between the
 relaxation and the integer answer. Where that bound does not meet the value, a few more
 rounds of pricing look for a better one (:func:`_search`). A stage is **proved** when its
@@ -77,17 +65,26 @@ from ceplan.model.team import (
     start_window,
     ways_to_pay,
 )
-from ceplan.objective import TEAM
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
-from ceplan.solving.backends import silence_highs_banner
+from ceplan.solving.bounds import Prices, lagrangian_bound, weights
 from ceplan.solving.covers import Taking, _Pricer, price
+from ceplan.solving.master import MORE_MONEY, STAGE_NAMES, Column, Master, Member
 from ceplan.solving.pricing import Priced, Pricing, Timed
 from ceplan.solving.repair import fitting_plan
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
-__all__ = ["Column", "ColumnStage", "ColumnsSolution", "Taking", "price", "solve_by_columns"]
+__all__ = [
+    "MORE_MONEY",
+    "STAGE_NAMES",
+    "Column",
+    "ColumnStage",
+    "ColumnsSolution",
+    "Taking",
+    "price",
+    "solve_by_columns",
+]
 
 _NOISE = 1e-9
 """Duals and reduced costs within this of 0 (relative to 1) are 0."""
@@ -97,30 +94,6 @@ _PRICES_KEPT = 8
 
 _MAX_ROUNDS = 500
 """Rounds of pricing per stage at most (each adds every person's best column)."""
-
-STAGE_NAMES = tuple(stage.name for stage in TEAM[:3])
-"""The stages of the team's order settled here: priority, out-of-pocket spend, hours."""
-
-MORE_MONEY = "more_money"
-"""The question asked of the master once the stages are settled: the least money added to
-the budget periods that renews a person at risk, everyone renewing still renewing."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One person's plan: items (catalogue id, segment), cents by payment class, hours."""
-
-    person: str
-    items: tuple[Taking, ...]
-    cents: tuple[tuple[int, int], ...]
-    """By payment class (position): the cents the plan's items cost in it."""
-    hours: int
-    """In whole steps of the team's hours scale."""
-
-    @property
-    def total_cents(self) -> int:
-        """What the plan costs in all."""
-        return sum(c for _, c in self.cents)
 
 
 @dataclass(frozen=True)
@@ -193,24 +166,9 @@ class ColumnsSolution:
 # -- the people as the pricing sees them ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Person:
-    """A person as the master sees them, with the pricer of everyone alike."""
-
-    id: str
-    priority: int
-    too_late: bool
-    pricer: _Pricer | Timed
-    own: Mapping[str, Candidate]
-    """The person's own items by id: a pricer shared with others holds another's, whose
-    dates (the do-by date above all) may differ."""
-    most: tuple[float, float] = (0.0, 0.0)
-    """The most any plan of theirs costs and takes: every usable item's cents and hours."""
-
-
 def _people(
     catalog: Catalog, roster: Roster, today: dt.date, requests: Mapping[str, PlanRequest]
-) -> tuple[list[_Person], list[tuple[int | None, tuple[int, ...]]], list[Segment]]:
+) -> tuple[list[Member], list[tuple[int | None, tuple[int, ...]]], list[Segment]]:
     """The people, the payment classes and the segments of days.
 
     People alike in tier, what they earned and passed, and what decides their usable items
@@ -288,446 +246,10 @@ def _people(
             most[key] = (float(sum(c.cents for c in mine)), float(sum(c.hours for c in mine)))
         pricer = pricers[signature]
         found.append(
-            _Person(person.id, person.priority, request.too_late, pricer, owned[key], most[key])
+            Member(person.id, person.priority, request.too_late, pricer, owned[key], most[key])
         )
     ordered = sorted(classes, key=lambda k: classes[k])
     return found, [(k[0], tuple(k[1])) for k in ordered], segments
-
-
-# -- the master ----------------------------------------------------------------------------
-
-
-class _Master:
-    """The restricted master in HiGHS: rows fixed, columns added as pricing finds them."""
-
-    def __init__(
-        self,
-        people: Sequence[_Person],
-        classes: Sequence[tuple[int | None, tuple[int, ...]]],
-        budget_cents: Sequence[int],
-        fund_cents: Sequence[int],
-    ) -> None:
-        import highspy
-
-        silence_highs_banner(highspy)
-        self.highspy = highspy
-        self.h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.h.setOptionValue("output_flag", False)
-        self.people = list(people)
-        self.classes = list(classes)
-        self.fund_cents = [int(c) for c in fund_cents]
-        inf = highspy.kHighsInf
-        n_people, n_classes = len(self.people), len(self.classes)
-        n_funds, n_periods = len(fund_cents), len(budget_cents)
-        self.conv = 0
-        self.klass = n_people
-        self.fund = self.klass + n_classes
-        self.period = self.fund + n_funds
-        self.periods = n_periods
-        self.upper = [1.0] * n_people + [0.0] * n_classes
-        self.upper += [float(c) for c in fund_cents] + [float(c) for c in budget_cents]
-        """Each row's upper bound (as the stages see them: no row but a person's
-        ``conv_<i>``, when they are required to renew, has a lower bound)."""
-        self.h.addRows(len(self.upper), [-inf] * len(self.upper), self.upper, 0, [], [], [])
-        self.rows = len(self.upper)
-        self.columns: list[Column] = []
-        self.kind: list[str] = []  # "plan", "pay" or "extra"
-        self.pays: list[tuple[int, int]] = []  # (fund, class) of each payment column
-        # Each column's priority (of its person), cents and hours steps: a stage's costs.
-        self._priority: list[float] = []
-        self._cents: list[float] = []
-        self._hours: list[float] = []
-        for k, (period, funds) in enumerate(self.classes):
-            for f in funds:
-                index = [self.klass + k, self.fund + f]
-                value = [1.0, 1.0]
-                if period is not None:
-                    index.append(self.period + period)
-                    value.append(-1.0)
-                self.h.addCol(0.0, 0.0, inf, len(index), index, value)
-                self._record("pay", Column("", (), (), 0), 0.0)
-                self.pays.append((f, k))
-        self.holds: dict[str, int] = {}
-        self.by_person = {p.id: n for n, p in enumerate(self.people)}
-        self.extra: dict[int, int] = {}  # budget period -> its money-added column
-        self.priced: dict[Any, dict[int, Any]] = {}  # by prices and cutoffs, by pricer
-
-    def _record(self, kind: str, column: Column, priority: float) -> None:
-        self.kind.append(kind)
-        self.columns.append(column)
-        self._priority.append(priority)
-        self._cents.append(float(column.total_cents))
-        self._hours.append(float(column.hours))
-
-    def add(self, columns: Sequence[Column]) -> None:
-        """Add ``columns`` (people's plans) to the master, all in one call."""
-        if not columns:
-            return
-        starts: list[int] = []
-        index: list[int] = []
-        value: list[float] = []
-        for column in columns:
-            i = self.by_person[column.person]
-            starts.append(len(index))
-            index.append(self.conv + i)
-            value.append(1.0)
-            periods: dict[int, float] = {}
-            for k, cents in column.cents:
-                index.append(self.klass + k)
-                value.append(-float(cents))
-                period = self.classes[k][0]
-                if period is not None:
-                    periods[period] = periods.get(period, 0.0) + cents
-            for period, total in sorted(periods.items()):
-                index.append(self.period + period)
-                value.append(total)
-            priority = float(self.people[i].priority)
-            self._record("plan", column, priority)
-            for name, row in self.holds.items():
-                coefficient = _cost_in(name, priority, column)
-                if coefficient:
-                    index.append(row)
-                    value.append(coefficient)
-        n = len(columns)
-        # No upper bound of their own: ``conv_<i>`` caps each at 1, and a column at a bound of
-        # its own could keep a negative reduced cost at the optimum, hiding others that improve.
-        self.h.addCols(
-            n,
-            np.zeros(n),
-            np.zeros(n),
-            np.full(n, self.highspy.kHighsInf),
-            len(index),
-            np.asarray(starts, dtype=np.int32),
-            np.asarray(index, dtype=np.int32),
-            np.asarray(value, dtype=np.float64),
-        )
-
-    def objective(self, name: str) -> np.ndarray:
-        """Each column's cost in stage ``name`` (minimised).
-
-        A plan's is :func:`_cost_in`'s; a payment's is minus one a cent in the out-of-pocket
-        stage (it saves that), else 0; a money-added column's is one a cent in
-        :data:`MORE_MONEY`, else 0.
-        """
-        kind = np.asarray(self.kind)
-        if name == "priority":
-            return -np.asarray(self._priority)
-        if name == "out_of_pocket":
-            return np.where(kind == "pay", -1.0, np.asarray(self._cents))
-        if name == "hours":
-            return np.asarray(self._hours)
-        return np.where(kind == "extra", 1.0, 0.0)  # MORE_MONEY: the money added alone
-
-    def hold(self, name: str, value: float, answer: np.ndarray) -> None:
-        """Hold stage ``name`` at ``value`` (its whole value, minimised) from now on.
-
-        At ``value`` exactly, or at what ``answer`` (the columns' values found) comes to if
-        the solver's tolerances left that a hair above: every stage's value is a whole number,
-        so a looser row (as ``value + 0.5`` was) cuts no integer answer but lets the
-        relaxation of the later stages take part of a person (half of someone of priority 1
-        kept the out-of-pocket bound half their plan's cost below the optimum).
-        """
-        inf = self.highspy.kHighsInf
-        costs = self.objective(name)
-        upper = max(float(value), float(costs[: len(answer)] @ answer))
-        index = np.flatnonzero(costs)
-        self.h.addRow(-inf, upper, len(index), index.astype(np.int32), costs[index])
-        self.holds[name] = self.rows
-        self.upper.append(upper)
-        self.rows += 1
-
-    def open_periods(self) -> None:
-        """Drop the stages' holds and let money be added to each budget period.
-
-        One column per period (cost 1 a cent in :data:`MORE_MONEY`) raises its ``period_<p>``
-        row's amount: the least money that renews someone is then a stage like the others.
-        """
-        inf = self.highspy.kHighsInf
-        for row in self.holds.values():
-            self.h.changeRowBounds(row, -inf, inf)
-            self.upper[row] = inf
-        self.holds.clear()
-        for p in range(0 if self.extra else self.periods):
-            self.h.addCol(0.0, 0.0, inf, 1, [self.period + p], [-1.0])
-            self.extra[p] = len(self.columns)
-            self._record("extra", Column("", (), (), 0), 0.0)
-
-    def require(self, people: Sequence[str], renew: bool = True) -> None:
-        """Make each of ``people`` renew (take a column), or no longer need to."""
-        lower = 1.0 if renew else -self.highspy.kHighsInf
-        for person in people:
-            row = self.conv + self.by_person[person]
-            self.h.changeRowBounds(row, lower, 1.0)
-
-    def relaxed(self) -> np.ndarray:
-        """The rows a Lagrangian bound prices (:func:`_lagrangian_bound`), as a mask.
-
-        Every row but each person's ``conv_<i>`` and the priority held: those two stay exact.
-        """
-        mask = np.ones(self.rows, dtype=bool)
-        mask[self.conv : self.klass] = False
-        if "priority" in self.holds:
-            mask[self.holds["priority"]] = False
-        return mask
-
-    def solve(
-        self,
-        name: str,
-        integer: bool,
-        seconds: float | None = None,
-        start: np.ndarray | None = None,
-        target: float | None = None,
-    ) -> tuple[float, np.ndarray, np.ndarray, bool]:
-        """Solve stage ``name``: its value, columns' values, rows' duals, and if it finished.
-
-        An integer solve stopped by ``seconds`` keeps its best answer, or ``start`` (values of
-        the columns so far that keep every row); one that finds an answer of value ``target``
-        or less stops there (a bound already proves it the best), and has finished. In the
-        stages (not :data:`MORE_MONEY`) it also stops less than one from its own bound: their
-        values are whole numbers.
-        """
-        h = self.h
-        n = len(self.columns)
-        if n == 0:  # nobody has a plan and no fund can pay: nothing to choose
-            return 0.0, np.zeros(0), np.zeros(self.rows), True
-        costs = self.objective(name)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-        kind = self.highspy.HighsVarType
-        types = [kind.kInteger if integer and k == "plan" else kind.kContinuous for k in self.kind]
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.asarray(types))
-        inf = self.highspy.kHighsInf
-        # A relaxation solved again after columns were added starts from an answer that keeps
-        # every row: the primal simplex goes on from it (the dual one took 4 times as long at
-        # 4,000 people).
-        h.setOptionValue("simplex_strategy", _DUAL if integer else _PRIMAL)
-        h.setOptionValue("time_limit", inf if seconds is None else seconds)
-        h.setOptionValue("objective_target", -inf if target is None or not integer else target)
-        h.setOptionValue("mip_abs_gap", _WHOLE_GAP if name in STAGE_NAMES else 1e-6)
-        if integer and start is not None and len(start):
-            known = np.arange(len(start), dtype=np.int32)
-            h.setSolution(len(start), known, np.asarray(start, dtype=np.float64))
-        h.run()
-        status = h.getModelStatus()
-        statuses = self.highspy.HighsModelStatus
-        if status == statuses.kInfeasible:
-            # Never so: nobody renewing, and every stage's answer so far, keep every row.
-            # HiGHS 1.16's presolve has said so wrongly (as on the single model, see
-            # ceplan.solving.loop): ask again without it.
-            h.setOptionValue("presolve", "off")
-            h.run()
-            h.setOptionValue("presolve", "choose")
-            status = h.getModelStatus()
-        has_plan = h.getInfo().primal_solution_status == 2
-        if status == statuses.kObjectiveTarget and has_plan:
-            status = statuses.kOptimal  # as good as it gets: the bound says so
-        if status != statuses.kOptimal:
-            stopped = status in (statuses.kTimeLimit, statuses.kInterrupt)
-            if stopped and integer and (has_plan or start is not None):
-                if has_plan:
-                    values = np.asarray(h.getSolution().col_value)
-                else:
-                    assert start is not None
-                    values = np.concatenate([start, np.zeros(n - len(start))])
-                return float(costs @ values), values, np.zeros(self.rows), False
-            raise PlanInputError(f"the master problem could not be solved ({status})")
-        solution = h.getSolution()
-        values = np.asarray(solution.col_value)
-        value = float(h.getInfo().objective_function_value)
-        if (
-            integer
-            and start is not None
-            and len(start)
-            and abs(costs @ values - value) > 1e-6 * max(1.0, abs(value))
-        ):
-            # HiGHS 1.16, handed a start, has returned it as optimal with another objective
-            # than its own (see ceplan.solving.loop): not trusted; solved again without it,
-            # and if that finds nothing in time, the start (which keeps every row) is kept.
-            h.clearSolver()
-            try:
-                return self.solve(name, integer, seconds, None, target)
-            except PlanInputError:
-                kept = np.concatenate([start, np.zeros(n - len(start))])
-                return float(costs @ kept), kept, np.zeros(self.rows), False
-        duals = np.asarray(solution.row_dual) if not integer else np.zeros(self.rows)
-        return value, values, duals, True
-
-
-_DUAL, _PRIMAL = 1, 4
-"""HiGHS's ``simplex_strategy`` values: the dual simplex (its default), the primal."""
-
-_WHOLE_GAP = 0.999
-"""HiGHS's ``mip_abs_gap`` in the stages: an answer less than one from the integer
-programme's bound is its best (every stage's value is a whole number)."""
-
-
-def _cost_in(name: str, priority: float, column: Column) -> float:
-    """A plan's cost in stage ``name`` (minimised), its person's ``priority`` given."""
-    if name == "priority":
-        return -priority
-    if name == "out_of_pocket":
-        return float(column.total_cents)
-    if name == "hours":
-        return float(column.hours)
-    return 0.0  # the money added (MORE_MONEY) is the extra columns' alone
-
-
-# -- prices, pricing and bounds ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Prices:
-    """What the duals of the rows a Lagrangian bound relaxes make each thing cost."""
-
-    duals: np.ndarray
-    """The rows' duals, those of :meth:`_Master.relaxed` rows at most 0 (a row's dual of the
-    wrong sign, solver noise, is read as 0)."""
-    u: np.ndarray
-    """Each payment class's price per cent, at least 0."""
-    v: float
-    """The price per hour step, at least 0."""
-    constants: dict[str, float]
-    """By person: what any of their columns costs besides its items (for the reduced cost)."""
-    short: tuple[float, float]
-    """How much was added to lift a negative ``u`` and ``v`` to 0 (noise, if anything)."""
-
-
-def _weights(master: _Master, name: str, duals: np.ndarray) -> _Prices:
-    """Prices read from the duals (see the module's docstring)."""
-    duals = np.where(master.relaxed(), np.minimum(duals, 0.0), duals)
-    beta = 1.0 if name == "out_of_pocket" else 0.0
-    gamma = 1.0 if name == "hours" else 0.0
-    hold_o = duals[master.holds["out_of_pocket"]] if "out_of_pocket" in master.holds else 0.0
-    hold_h = duals[master.holds["hours"]] if "hours" in master.holds else 0.0
-    hold_p = duals[master.holds["priority"]] if "priority" in master.holds else 0.0
-    raw = np.zeros(len(master.classes))
-    for k, (period, _) in enumerate(master.classes):
-        value = beta + duals[master.klass + k]
-        if period is not None:
-            value -= duals[master.period + period]
-        raw[k] = value - hold_o
-    v = gamma - hold_h
-    constants = {}
-    for n, person in enumerate(master.people):
-        alpha = -float(person.priority) if name == "priority" else 0.0
-        constants[person.id] = alpha - duals[master.conv + n] + hold_p * person.priority
-    short = (max(0.0, -float(raw.min(initial=0.0))), max(0.0, -v))
-    return _Prices(duals, np.maximum(raw, 0.0), max(0.0, v), constants, short)
-
-
-def _lagrangian_bound(
-    master: _Master,
-    name: str,
-    people: Sequence[_Person],
-    scale: int,
-    prices: _Prices,
-    found: Mapping[int, Priced | None],
-) -> float:
-    """A lower bound on stage ``name``'s minimised value, from any duals (``prices``).
-
-    The rows of :meth:`_Master.relaxed` (classes, funds, periods, the spend and hours held)
-    move into the objective at their duals ``y <= 0``: for every answer that keeps them, the
-    objective plus ``y . (row - upper)`` (at most the objective) is at least the least of it
-    over a larger set, where only ``conv_<i>`` and the priority held are kept. That least
-    splits: each payment at 0 or at its fund's whole amount (no fund pays more) as its price
-    is positive or negative; each person's best column at the prices (at least their
-    pricer's bound on its least price, ``found``), taken or not; and who takes one is a
-    knapsack: the least total of their prices over the sets of people whose priority reaches
-    the one held (:func:`_least_renewing`), or everyone whose price is below 0 when nothing
-    is held.
-
-    It holds for any duals, so the prices of a round cut short are as good as the last. At
-    the relaxation's optimal duals it is at least the relaxation's value (the knapsack's own
-    relaxation is that value); it is more where the relaxation renews part of a person. A
-    price lifted to 0 (:attr:`_Prices.short`) is taken off again at the most it could
-    matter: the person's cents and hours in all.
-    """
-    duals, relaxed = prices.duals, master.relaxed()
-    upper = np.asarray(master.upper)
-    terms = [float(duals[relaxed] @ upper[relaxed])]
-    stage = -1.0 if name == "out_of_pocket" else 0.0
-    hold_o = master.holds.get("out_of_pocket")
-    for f, k in master.pays:
-        period = master.classes[k][0]
-        price = stage - duals[master.klass + k] - duals[master.fund + f]
-        if period is not None:
-            price += duals[master.period + period]
-        if hold_o is not None:
-            price += duals[hold_o]
-        terms.append(min(0.0, float(price)) * master.fund_cents[f])
-    short_u, short_v = prices.short
-    costs, weights = [], []
-    for person in people:
-        answer = found.get(id(person.pricer)) if not person.too_late else None
-        if answer is None:
-            continue  # no plan at all: never renews
-        cents, hours = person.most
-        off = short_u * cents + short_v * scale * hours
-        alpha = -float(person.priority) if name == "priority" else 0.0
-        costs.append(alpha + answer.bound - off)
-        weights.append(person.priority)
-    if "priority" in master.holds:
-        need = round(-master.upper[master.holds["priority"]])
-        renewing = _least_renewing(costs, weights, need)
-    else:
-        renewing = float(sum(min(0.0, c) for c in costs))
-    terms.append(renewing)
-    bound = math.fsum(terms)
-    # Taken off: the rounding of so many floats, and what pricing may leave above a person's
-    # least price (a path within a relative 1e-9 of the cheapest one is kept).
-    slack = math.fsum(abs(t) for t in terms if math.isfinite(t))
-    slack += sum(max(1.0, abs(c)) for c in costs)
-    return bound - 1e-9 * slack
-
-
-_KNAPSACK_CELLS = 40_000_000
-"""The most cells :func:`_least_renewing` fills exactly; past that it fills a coarser one."""
-
-
-def _least_renewing(
-    costs: Sequence[float], weights: Sequence[int], need: int, cells: int = _KNAPSACK_CELLS
-) -> float:
-    """At most the least total cost of people whose weights add up to ``need`` or more.
-
-    The least, by dynamic programming over who is left out (the weight they take away is at
-    most the weight in all less ``need``), when that takes at most ``cells`` cells; past
-    that, the weights left out are counted in steps of ``s`` (each rounded down, the room
-    too), which leaves out at least every set it could before: a bound below the least.
-    ``inf`` when no set reaches ``need``.
-
-    Examples
-    --------
-    >>> _least_renewing([100.0, 30.0, 40.0], [2, 1, 1], 3)
-    130.0
-    >>> _least_renewing([100.0, 30.0, 40.0], [2, 1, 1], 5)
-    inf
-    >>> _least_renewing([-5.0, 30.0], [1, 1], 1)
-    -5.0
-    """
-    base, left = 0.0, need
-    cost, weight = [], []
-    for c, w in zip(costs, weights, strict=True):
-        if c <= 0:  # always taken: it only helps
-            base += c
-            left -= w
-        else:
-            cost.append(c)
-            weight.append(w)
-    if left <= 0:
-        return base
-    room = sum(weight) - left  # the most weight left out
-    if room < 0:
-        return math.inf
-    step = max(1, math.ceil(len(cost) * (room + 1) / cells))
-    room //= step
-    best = np.zeros(room + 1)  # the most cost left out within each room
-    free = 0.0
-    for c, w in zip(cost, weight, strict=True):
-        w //= step
-        if w == 0:
-            free += c
-        elif w <= room:
-            best[w:] = np.maximum(best[w:], best[: room + 1 - w] + c)
-    return base + math.fsum(cost) - free - float(best[room])
 
 
 def solve_by_columns(
@@ -758,7 +280,7 @@ def solve_by_columns(
     scale = hours_scale(c.hours for p in people for c in p.pricer.items)
     budget = [money_cents(catalog, b.amount) for b in roster.budgets]
     funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
-    master = _Master(people, classes, budget, funds)
+    master = Master(people, classes, budget, funds)
     seen: set[tuple[str, tuple[tuple[str, int, int], ...]]] = set()
     stages: list[ColumnStage] = []
     values = np.zeros(0)  # nobody renews, nothing is paid: keeps every row
@@ -777,7 +299,7 @@ def solve_by_columns(
                 value, values = bound, generated.whole
             else:
                 prices = generated.prices
-                lagrangian = _lagrangian_bound(master, name, people, scale, prices, generated.found)
+                lagrangian = lagrangian_bound(master, name, people, scale, prices, generated.found)
                 bound = max(bound, lagrangian)
                 # An answer that meets the bound is the best: the solve stops there.
                 target = math.ceil(bound - 1e-6) + 0.5
@@ -877,7 +399,7 @@ _REPAIRS = 20
 
 
 def _repair(
-    master: _Master,
+    master: Master,
     catalog: Catalog,
     roster: Roster,
     requests: Mapping[str, PlanRequest],
@@ -972,7 +494,7 @@ def _repair(
     return np.concatenate([answer, np.ones(len(added))])
 
 
-def _rounded(master: _Master, name: str, bound: float) -> tuple[float, np.ndarray] | None:
+def _rounded(master: Master, name: str, bound: float) -> tuple[float, np.ndarray] | None:
     """Whole columns from the relaxation just solved that reach ``bound``, or ``None``.
 
     Each person the relaxation splits between columns is given each of them in turn, everyone
@@ -1018,8 +540,8 @@ _SPLIT_TRIED = 2
 
 
 def _more_money(
-    master: _Master,
-    people: Sequence[_Person],
+    master: Master,
+    people: Sequence[Member],
     scale: int,
     seen: set[Any],
     keep: Sequence[str],
@@ -1105,7 +627,7 @@ class _Generated:
 
     bound: float
     """The relaxation's value (priced to the end), else the best Lagrangian bound of a round."""
-    prices: _Prices
+    prices: Prices
     """The last round's prices."""
     found: dict[int, Priced | None]
     """The last round's answers, by pricer."""
@@ -1115,8 +637,8 @@ class _Generated:
 
 
 def _generate(
-    master: _Master,
-    people: Sequence[_Person],
+    master: Master,
+    people: Sequence[Member],
     name: str,
     scale: int,
     seen: set[Any],
@@ -1137,7 +659,7 @@ def _generate(
     best = -math.inf
     for _ in range(_MAX_ROUNDS):
         value, solution, duals, _ = master.solve(name, integer=False)
-        prices = _weights(master, name, duals)
+        prices = weights(master, name, duals)
         priced = _priced(master, people, scale, prices, deadline, pricing, only)
         added: list[Column] = []
         lagrangian = value
@@ -1182,10 +704,10 @@ def _generate(
 
 
 def _priced(
-    master: _Master,
-    people: Sequence[_Person],
+    master: Master,
+    people: Sequence[Member],
     scale: int,
-    prices: _Prices,
+    prices: Prices,
     deadline: Deadline,
     pricing: Pricing,
     only: set[str] | None = None,
@@ -1222,19 +744,19 @@ _SEARCH_STEPS = 8
 
 
 def _search(
-    master: _Master,
-    people: Sequence[_Person],
+    master: Master,
+    people: Sequence[Member],
     name: str,
     scale: int,
     pricing: Pricing,
-    prices: _Prices,
+    prices: Prices,
     start: float,
     value: float,
     deadline: Deadline,
 ) -> float:
     """The best Lagrangian bound found near ``prices`` (whose bound is ``start``).
 
-    The duals of the rows :func:`_lagrangian_bound` prices are scaled by ``t`` (the bound is
+    The duals of the rows :func:`lagrangian_bound` prices are scaled by ``t`` (the bound is
     concave in them, so along ``t`` it rises to its best and falls): ``t = 1`` is
     ``prices``, and a larger ``t`` prices what is held more, which keeping whole people may
     need. From ``t = 1`` it steps the way the bound grows, each step longer, until it falls;
@@ -1248,9 +770,9 @@ def _search(
     def at(s: float) -> float:
         if s not in known:
             duals = np.where(relaxed, prices.duals * math.exp(s), prices.duals)
-            scaled = _weights(master, name, duals)
+            scaled = weights(master, name, duals)
             found = _priced(master, people, scale, scaled, deadline, pricing)
-            known[s] = _lagrangian_bound(master, name, people, scale, scaled, found)
+            known[s] = lagrangian_bound(master, name, people, scale, scaled, found)
         return known[s]
 
     def done() -> bool:
