@@ -137,6 +137,8 @@ def test_every_stage_lies_between_the_relaxation_and_the_integer_optimum(
     solution = solve_by_columns(catalog, roster, today=TODAY)
     assert solution.termination == "solved"
     check_stages(solution, catalog, roster)
+    # Branch and price settles who renews in a team this small.
+    assert solution.stages[0].proved, solution.stages
 
 
 @settings(max_examples=examples(12), deadline=None)
@@ -278,3 +280,57 @@ def test_the_benchs_tight_team_of_100_is_proved_in_every_stage() -> None:
     priority, out_of_pocket, hours = unsearched.stages
     assert priority.proved and out_of_pocket.proved and not hours.proved
     assert hours.value == 26450 and hours.bound == 26420
+
+
+def test_the_benchs_tight_team_of_two_is_proved_by_branching() -> None:
+    """The bench's two people with budgets that bind (tests/generators.py, ``tight``): the
+    relaxation renews parts of both, and no whole plan of either fits, which only a search
+    over who renews can tell (the single model renews nobody, proved). Branching proves it;
+    without it the priority's gap is 100%."""
+    from ceplan.solving import columns
+    from tests.generators import organisation
+
+    made = organisation(2, 0, "tight")
+    catalog = ceplan.Catalog.model_validate(made.catalog)
+    roster = Roster.model_validate(made.roster)
+    solution = solve_by_columns(catalog, roster, today=TODAY)
+    assert [stage.proved for stage in solution.stages] == [True, True, True]
+    assert solution.stages[0].value == 0 and not solution.chosen
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_BRANCH_WORK", 0)
+        unbranched = solve_by_columns(catalog, roster, today=TODAY)
+    assert not unbranched.stages[0].proved and unbranched.stages[0].gap == 1.0
+
+
+def test_branching_proves_the_answer_the_relaxation_leaves_open() -> None:
+    """The bench's tight team of 50 (seed 3): the integer programme over the columns found
+    renews priority 61 where the relaxation says 62 may be; branching on who renews proves 61
+    the most (about 140 branches)."""
+    from ceplan.solving import columns
+    from tests.generators import organisation
+
+    made = organisation(50, 3, "tight")
+    catalog = ceplan.Catalog.model_validate(made.catalog)
+    roster = Roster.model_validate(made.roster)
+    solution = solve_by_columns(catalog, roster, today=TODAY)
+    priority = solution.stages[0]
+    assert priority.proved and priority.value == 61
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_BRANCH_WORK", 0)
+        unbranched = solve_by_columns(catalog, roster, today=TODAY)
+    assert unbranched.stages[0].value == 61 and unbranched.stages[0].bound == 62
+
+
+@settings(max_examples=examples(8), deadline=None)
+@given(st.integers(2, 7), st.integers(0, 3))
+def test_who_renews_in_the_benchs_small_tight_teams_is_proved(people: int, seed: int) -> None:
+    """The bench's teams of 2 to 7 with budgets that bind: without branching about half have
+    the priority's bound above what whole plans reach (seed 0: 2, 5 and 7 people); with it,
+    every one is proved."""
+    from tests.generators import organisation
+
+    made = organisation(people, seed, "tight")
+    catalog = ceplan.Catalog.model_validate(made.catalog)
+    roster = Roster.model_validate(made.roster)
+    solution = solve_by_columns(catalog, roster, today=TODAY)
+    assert solution.stages[0].proved, solution.stages

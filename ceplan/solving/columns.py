@@ -328,6 +328,11 @@ def solve_by_columns(
                         if not finished:
                             termination = "time_limit"
                         value = float(round(value))
+                unproved = math.ceil(bound - 1e-6) < value
+                if name == "priority" and unproved and len(people) <= _BRANCH_PEOPLE:
+                    value, values, bound = _branch(
+                        master, people, scale, seen, deadline, pricing, (value, values), bound
+                    )
                 # With no priority held, the relaxation's duals give the best Lagrangian bound
                 # already (it keeps nothing but each person's one column): nothing to search.
                 searched = "priority" in master.holds and not deadline.expired
@@ -494,6 +499,109 @@ def _repair(
     return np.concatenate([answer, np.ones(len(added))])
 
 
+_BRANCH_PEOPLE = 200
+"""Teams of at most this many people have a priority stage left unproved branched on."""
+
+_BRANCH_WORK = 15_000
+"""The most branches :func:`_branch` solves, times the people (each branch prices them all):
+300 for 50 people, at most :data:`_BRANCH_NODES`. A count, not a time, so that the plan is
+the same on any machine."""
+
+_BRANCH_NODES = 1_000
+"""The most branches :func:`_branch` solves for any team."""
+
+
+def _branch(
+    master: Master,
+    people: Sequence[Member],
+    scale: int,
+    seen: set[Any],
+    deadline: Deadline,
+    pricing: Pricing,
+    found: tuple[float, np.ndarray],
+    bound: float,
+) -> tuple[float, np.ndarray, float]:
+    """The priority stage by branch and price: a better answer, and a bound no worse.
+
+    ``found`` is the best whole answer so far (its value, minimised: minus the priority,
+    and the columns' values), ``bound`` the stage's bound, below it. Each branch makes some
+    people renew and others not (:meth:`~ceplan.solving.master.Master.fix`) and is priced to
+    its relaxation's value, as a stage is; its bound is that value rounded up (priority is a
+    whole number). A branch is left when its bound cannot beat the best answer; a relaxation
+    that takes every plan whole is a better answer; otherwise the person of highest priority
+    it renews in part is made to renew, then not (depth first). A branch that makes someone
+    renew may have no answer with the columns found so far: money may be added to each
+    period at :attr:`~ceplan.solving.master.Master.penalty` a cent, more than a cent could
+    ever bring (it renews at most one cent of someone's plan, whose priority is at most the
+    highest), so a relaxation priced to the end that adds any has no answer without it, and
+    the branch none at all. A relaxation whose people are all whole but some split between
+    columns gives no one to branch on: the integer programme over its columns is tried, and
+    if it does not reach the bound the branch stays open. The bound returned is the least
+    of the open branches' and the best answer's: proved when they meet. At most
+    :data:`_BRANCH_WORK` branches a person (:data:`_BRANCH_NODES` in all), and not past the
+    ``deadline``.
+    """
+    best, best_values = found
+    still_open: list[float] = []
+    stack: list[tuple[tuple[tuple[str, bool], ...], float]] = [((), bound)]
+    nodes, most = 0, min(_BRANCH_NODES, _BRANCH_WORK // max(1, len(people)))
+    master.penalty = float(max(p.priority for p in people)) + 1.0
+    master.allow_money(True)
+    try:
+        while stack:
+            fixes, above = stack.pop()
+            if above >= best - 0.5:
+                continue  # whole values: nothing in it beats the best
+            if nodes >= most or deadline.expired:
+                still_open.append(above)
+                continue
+            nodes += 1
+            fixed = dict(fixes)
+            master.fix(fixed)
+            only = {p.id for p in people if fixed.get(p.id) is not False}
+            generated = _generate(master, people, "priority", scale, seen, deadline, pricing, only)
+            relaxed = generated.relaxed
+            if relaxed is None:  # not priced to the end: the deadline
+                still_open.append(above)
+                continue
+            if master.money_added(relaxed) > 1e-6:
+                continue  # no answer makes these people renew
+            below = float(math.ceil(generated.bound - 1e-6))
+            if below >= best - 0.5:
+                continue
+            if generated.whole is not None:
+                best, best_values = below, generated.whole
+                continue
+            plans = [j for j, kind in enumerate(master.kind) if kind == "plan" and j < len(relaxed)]
+            share: dict[str, float] = {}
+            for j in plans:
+                whose = master.columns[j].person
+                share[whose] = share.get(whose, 0.0) + float(relaxed[j])
+            split = [
+                person
+                for person in master.people
+                if person.id not in fixed and 1e-6 < share.get(person.id, 0.0) < 1.0 - 1e-6
+            ]
+            if not split:
+                value, values, _, finished = master.solve(
+                    "priority", True, deadline.remaining(), target=below + 0.5
+                )
+                whole = finished and master.money_added(values) <= 1e-6
+                if whole and round(value) < best:
+                    best, best_values = float(round(value)), values
+                if not whole or round(value) > below:
+                    still_open.append(below)
+                continue
+            person = min(split, key=lambda p: (-p.priority, abs(share[p.id] - 0.5), p.id))
+            stack.append(((*fixes, (person.id, False)), below))
+            stack.append(((*fixes, (person.id, True)), below))
+    finally:
+        master.fix({})
+        master.allow_money(False)
+        master.penalty = 0.0
+    return best, best_values, min([best, *still_open])
+
+
 def _rounded(master: Master, name: str, bound: float) -> tuple[float, np.ndarray] | None:
     """Whole columns from the relaxation just solved that reach ``bound``, or ``None``.
 
@@ -634,6 +742,8 @@ class _Generated:
     whole: np.ndarray | None = None
     """The relaxation's answer, priced to the end, when it takes every plan whole (then it is
     an integer answer too, and the best)."""
+    relaxed: np.ndarray | None = None
+    """The relaxation's answer, when it was priced to the end (its value is ``bound``)."""
 
 
 def _generate(
@@ -697,7 +807,7 @@ def _generate(
             plans = np.asarray([k == "plan" for k in master.kind], dtype=bool)
             taken = solution[plans] if len(solution) == len(plans) else np.zeros(0)
             whole = bool(np.all(np.minimum(taken, np.abs(1.0 - taken)) <= _WHOLE))
-            return _Generated(value, prices, priced, solution if whole else None)
+            return _Generated(value, prices, priced, solution if whole else None, solution)
         if deadline.expired:
             return _Generated(best, prices, priced)
     return _Generated(best, prices, priced)

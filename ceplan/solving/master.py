@@ -129,6 +129,10 @@ class Master:
         self.holds: dict[str, int] = {}
         self.by_person = {p.id: n for n, p in enumerate(self.people)}
         self.extra: dict[int, int] = {}  # budget period -> its money-added column
+        self.penalty = 0.0
+        """What a cent of money added costs in the priority stage (while it is branched on)."""
+        self.fixed: dict[str, bool] = {}
+        """People made to renew (``True``) or not to (``False``): a branch's choices."""
         self.priced: dict[Any, dict[int, Any]] = {}  # by prices and cutoffs, by pricer
 
     def _record(self, kind: str, column: Column, priority: float) -> None:
@@ -186,11 +190,11 @@ class Master:
 
         A plan's is :func:`cost_in`'s; a payment's is minus one a cent in the out-of-pocket
         stage (it saves that), else 0; a money-added column's is one a cent in
-        :data:`MORE_MONEY`, else 0.
+        :data:`MORE_MONEY`, :attr:`penalty` in the priority stage, else 0.
         """
         kind = np.asarray(self.kind)
         if name == "priority":
-            return -np.asarray(self._priority)
+            return np.where(kind == "extra", self.penalty, -np.asarray(self._priority))
         if name == "out_of_pocket":
             return np.where(kind == "pay", -1.0, np.asarray(self._cents))
         if name == "hours":
@@ -226,10 +230,34 @@ class Master:
             self.h.changeRowBounds(row, -inf, inf)
             self.upper[row] = inf
         self.holds.clear()
+        self.allow_money(True)
+
+    def allow_money(self, allowed: bool) -> None:
+        """Let money be added to each budget period (one column each), or none (bounds 0)."""
+        inf = self.highspy.kHighsInf
         for p in range(0 if self.extra else self.periods):
             self.h.addCol(0.0, 0.0, inf, 1, [self.period + p], [-1.0])
             self.extra[p] = len(self.columns)
             self._record("extra", Column("", (), (), 0), 0.0)
+        columns = np.asarray(sorted(self.extra.values()), dtype=np.int32)
+        if len(columns):
+            upper = np.full(len(columns), inf if allowed else 0.0)
+            self.h.changeColsBounds(len(columns), columns, np.zeros(len(columns)), upper)
+
+    def money_added(self, values: np.ndarray) -> float:
+        """The money the columns' ``values`` add to the budget periods, in cents."""
+        return float(sum(values[j] for j in self.extra.values() if j < len(values)))
+
+    def fix(self, fixed: Mapping[str, bool]) -> None:
+        """Make each person of ``fixed`` renew (``True``) or not (``False``); free the rest."""
+        inf = self.highspy.kHighsInf
+        for person in set(self.fixed) | set(fixed):
+            row = self.conv + self.by_person[person]
+            choice = fixed.get(person)
+            lower = 1.0 if choice is True else -inf
+            upper = 0.0 if choice is False else 1.0
+            self.h.changeRowBounds(row, lower, upper)
+        self.fixed = dict(fixed)
 
     def require(self, people: Sequence[str], renew: bool = True) -> None:
         """Make each of ``people`` renew (take a column), or no longer need to."""
