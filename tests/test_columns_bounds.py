@@ -334,3 +334,31 @@ def test_who_renews_in_the_benchs_small_tight_teams_is_proved(people: int, seed:
     roster = Roster.model_validate(made.roster)
     solution = solve_by_columns(catalog, roster, today=TODAY)
     assert solution.stages[0].proved, solution.stages
+
+
+def test_a_person_whose_exam_no_period_can_pay_is_proved_not_to_renew() -> None:
+    """P1 can renew only with the 200.00 exam, and each budget period holds 100.00: the
+    relaxation pays half the exam in each and renews P1 whole, so branching on who renews has
+    nobody to branch on. The single model for P1 alone says they cannot renew (a cut), and the
+    stage is proved at 0; without asking it, the bound stays at 1."""
+    from ceplan.solving import columns
+
+    catalog = catalog_of(
+        [{"id": "a0", "title": "A0", "type": "course", "credits": 2, "cost": 0}],
+        [{"id": "e0", "title": "E0", "kind": "core", "cost": 200}],
+        [{"credits": 6}, {"credits": 2, "exams": {"core": 1}}],
+    )
+    expires = dt.date(2027, 6, 30)
+    people = [
+        {"id": "p0", "name": "P0", "tier": "pro", "expires": expires, "exams": False},
+        {"id": "p1", "name": "P1", "tier": "pro", "expires": expires},
+    ]
+    roster = roster_of(people, [100, 100])
+    solution = solve_by_columns(catalog, roster, today=TODAY)
+    priority = solution.stages[0]
+    assert priority.proved and priority.value == 0 and not solution.chosen
+    check_stages(solution, catalog, roster)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_TOGETHER_MOST", 0)
+        unasked = solve_by_columns(catalog, roster, today=TODAY)
+    assert not unasked.stages[0].proved and unasked.stages[0].bound == 1

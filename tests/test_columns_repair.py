@@ -25,18 +25,21 @@ from ceplan.candidates.items import meets
 from ceplan.model.team import Segment, money_cents, segments_of
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
-from ceplan.solving.repair import Fitting, fitting_plan, team_segment
+from ceplan.solving.repair import Fitting, Together, fitting_plan, renewing_together, team_segment
 from ceplan.status import Deadline
 from ceplan.units import hours_scale
 from tests.conftest import examples
 from tests.generators import TODAY, organisation
 from tests.test_team_model import (
     PERIODS,
+    best,
     catalog_of,
     do_by,
+    options,
     period_of,
     roster_of,
     small_catalogs,
+    teams,
     window,
 )
 from tests.test_team_model import meets as renews
@@ -516,7 +519,8 @@ def test_planning_by_columns_renews_the_benchmarks_person_by_a_plan_that_fits() 
     """The same person planned by columns: pricing alone makes no column that fits (each pays
     every item in its cheapest way), so the relaxation takes half of two and the integer
     programme none; the repair adds the plan paid across both periods and the fund, and the
-    priority stage is proved. Without it (no people asked), nobody renews."""
+    priority stage is proved. Without it (no people asked) and without branching, nobody
+    renews."""
     from ceplan.solving import columns
 
     catalog, roster, _, _ = bench_person()
@@ -525,6 +529,69 @@ def test_planning_by_columns_renews_the_benchmarks_person_by_a_plan_that_fits() 
     assert priority.proved and priority.value == roster.people[0].priority
     assert sorted(solution.chosen) == [roster.people[0].id]
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_BRANCH_WORK", 0)  # (branching finds it too: see below)
+        repaired = columns.solve_by_columns(catalog, roster, today=TODAY)
+        assert sorted(repaired.chosen) == [roster.people[0].id]
         patch.setattr(columns, "_REPAIRS", 0)
         unrepaired = columns.solve_by_columns(catalog, roster, today=TODAY)
     assert not unrepaired.chosen and not unrepaired.stages[0].proved
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_REPAIRS", 0)  # branching alone: the single model says so
+        branched = columns.solve_by_columns(catalog, roster, today=TODAY)
+    assert sorted(branched.chosen) == [roster.people[0].id] and branched.stages[0].proved
+
+
+@settings(max_examples=examples(15), deadline=None)
+@given(teams(most_people=3))
+def test_people_renew_together_exactly_when_the_exhaustive_search_renews_them_all(
+    team: tuple[ceplan.Catalog, Roster],
+) -> None:
+    """Everyone who could renew alone, asked together with the team's whole money: plans that
+    fit exactly when trying every combination of everyone's ways renews them all (the
+    exhaustive search of tests/test_team_model.py), and then plans that do fit (each meets a
+    path; the funds pay no more than they hold and the periods the rest)."""
+    catalog, roster = team
+    requests, segments, classes, scale = team_terms(catalog, roster)
+    hopeful = [
+        p
+        for p in roster.people
+        if not requests[p.id].too_late and len(options(p, catalog, roster)) > 1
+    ]
+    if not hopeful:
+        return
+    budget = [money_cents(catalog, b.amount) for b in roster.budgets]
+    funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
+    found = renewing_together(
+        catalog,
+        roster,
+        requests,
+        [p.id for p in hopeful],
+        (budget, funds),
+        segments=segments,
+        classes=classes,
+        scale=scale,
+    )
+    most = -best(catalog, roster)[0]  # (minimised there)
+    assert found is not None  # (no deadline)
+    assert isinstance(found, Together) == (most == sum(p.priority for p in hopeful)), most
+    if isinstance(found, Together):
+        paid = [0] * len(funds)
+        spent = [0] * len(budget)
+        ordered = sorted(classes, key=lambda k: classes[k])
+        for f, k, cents in found.payments:
+            paid[f] += cents
+            period = ordered[k][0]
+            if period is not None:
+                spent[period] -= cents
+        for person in hopeful:
+            items, cents_by_class, _ = found.plans[person.id]
+            assert any(
+                meets([t.item for t in items], rule, person.earned, {})
+                for rule in catalog.tiers[person.tier].paths
+            )
+            for k, cents in cents_by_class:
+                period = ordered[k][0]
+                if period is not None:
+                    spent[period] += cents
+        assert all(p <= f for p, f in zip(paid, funds, strict=True))
+        assert all(s <= b for s, b in zip(spent, budget, strict=True))

@@ -60,6 +60,9 @@ def weights(master: Master, name: str, duals: np.ndarray) -> Prices:
     for n, person in enumerate(master.people):
         alpha = -float(person.priority) if name == "priority" else 0.0
         constants[person.id] = alpha - duals[master.conv + n] + hold_p * person.priority
+    for row, members in master.cuts.items():
+        for person_id in members:
+            constants[person_id] -= duals[row]
     short = (max(0.0, -float(raw.min(initial=0.0))), max(0.0, -v))
     return Prices(duals, np.maximum(raw, 0.0), max(0.0, v), constants, short)
 

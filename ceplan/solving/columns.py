@@ -71,7 +71,7 @@ from ceplan.solving.bounds import Prices, lagrangian_bound, weights
 from ceplan.solving.covers import Taking, _Pricer, price
 from ceplan.solving.master import MORE_MONEY, STAGE_NAMES, Column, Master, Member
 from ceplan.solving.pricing import Priced, Pricing, Timed
-from ceplan.solving.repair import fitting_plan
+from ceplan.solving.repair import Together, fitting_plan, renewing_together
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -330,8 +330,9 @@ def solve_by_columns(
                         value = float(round(value))
                 unproved = math.ceil(bound - 1e-6) < value
                 if name == "priority" and unproved and len(people) <= _BRANCH_PEOPLE:
+                    team = (catalog, roster, requests, segments, index, scale)
                     value, values, bound = _branch(
-                        master, people, scale, seen, deadline, pricing, (value, values), bound
+                        master, people, scale, seen, deadline, pricing, (value, values), bound, team
                     )
                 # With no priority held, the relaxation's duals give the best Lagrangian bound
                 # already (it keeps nothing but each person's one column): nothing to search.
@@ -511,6 +512,71 @@ _BRANCH_NODES = 1_000
 """The most branches :func:`_branch` solves for any team."""
 
 
+_Team = tuple[
+    Catalog,
+    Roster,
+    Mapping[str, PlanRequest],
+    Sequence[Segment],
+    Mapping[tuple[int | None, tuple[int, ...]], int],
+    int,
+]
+"""What a team's plans are made of: catalogue, roster, requests, segments, classes, hours scale."""
+
+_TOGETHER_MOST = 30
+"""The most people :func:`_together` asks the single model about at once."""
+
+
+def _together(
+    master: Master, renewing: frozenset[str], team: _Team, seen: set[Any], deadline: Deadline
+) -> np.ndarray | bool | None:
+    """An answer renewing exactly ``renewing``, ``False`` if none, ``None`` if not known.
+
+    Asked of the team's single model for those people with all the money
+    (:func:`~ceplan.solving.repair.renewing_together`); the plans found are added as columns
+    and the answer (the columns' values, funds' payments included) keeps every row. Not asked
+    of more than :data:`_TOGETHER_MOST` people.
+    """
+    if len(renewing) > _TOGETHER_MOST:
+        return None
+    if not renewing:
+        return np.zeros(len(master.columns))
+    catalog, roster, requests, segments, index, scale = team
+    money = (
+        [round(c) for c in master.upper[master.period : master.period + master.periods]],
+        list(master.fund_cents),
+    )
+    try:
+        found = renewing_together(
+            catalog,
+            roster,
+            requests,
+            sorted(renewing),
+            money,
+            segments=segments,
+            classes=index,
+            scale=scale,
+            deadline=deadline,
+        )
+    except OutOfTime:
+        return None
+    if not isinstance(found, Together):
+        return None if found is None else False
+    added = []
+    for person in sorted(found.plans):
+        items, cents, hours = found.plans[person]
+        own = master.people[master.by_person[person]].own
+        mine = tuple(dataclasses.replace(t, item=own.get(t.id, t.item)) for t in items)
+        seen.add((person, tuple((t.id, t.segment, t.klass) for t in mine)))
+        added.append(Column(person, mine, cents, hours))
+    master.add(added)
+    answer = np.zeros(len(master.columns))
+    answer[len(master.columns) - len(added) :] = 1.0
+    pay_column = {pay: j for j, pay in enumerate(master.pays)}  # pay columns come first
+    for f, k, paid in found.payments:
+        answer[pay_column[f, k]] += paid
+    return answer
+
+
 def _branch(
     master: Master,
     people: Sequence[Member],
@@ -520,6 +586,7 @@ def _branch(
     pricing: Pricing,
     found: tuple[float, np.ndarray],
     bound: float,
+    team: _Team,
 ) -> tuple[float, np.ndarray, float]:
     """The priority stage by branch and price: a better answer, and a bound no worse.
 
@@ -535,8 +602,10 @@ def _branch(
     ever bring (it renews at most one cent of someone's plan, whose priority is at most the
     highest), so a relaxation priced to the end that adds any has no answer without it, and
     the branch none at all. A relaxation whose people are all whole but some split between
-    columns gives no one to branch on: the integer programme over its columns is tried, and
-    if it does not reach the bound the branch stays open. The bound returned is the least
+    columns gives no one to branch on: the single model is asked whether those people can
+    renew together (:func:`_together`); if they can, that is the branch's best; if not, a row
+    saying that not all of them renew (a cut, valid for every answer) is added and the branch
+    priced again; if that cannot be known, the branch stays open. The bound returned is the least
     of the open branches' and the best answer's: proved when they meet. At most
     :data:`_BRANCH_WORK` branches a person (:data:`_BRANCH_NODES` in all), and not past the
     ``deadline``.
@@ -555,8 +624,11 @@ def _branch(
             if nodes >= most or deadline.expired:
                 still_open.append(above)
                 continue
-            nodes += 1
             fixed = dict(fixes)
+            made = {person for person, renews in fixed.items() if renews}
+            if any(members <= made for members in master.cuts.values()):
+                continue  # people made to renew who cannot all renew together
+            nodes += 1
             master.fix(fixed)
             only = {p.id for p in people if fixed.get(p.id) is not False}
             generated = _generate(master, people, "priority", scale, seen, deadline, pricing, only)
@@ -583,14 +655,20 @@ def _branch(
                 if person.id not in fixed and 1e-6 < share.get(person.id, 0.0) < 1.0 - 1e-6
             ]
             if not split:
-                value, values, _, finished = master.solve(
-                    "priority", True, deadline.remaining(), target=below + 0.5
+                # Who renews is whole, how they are paid is not: ask whether they can renew
+                # together at all. If they can, that is an answer as good as the branch's
+                # bound; if not, say so (a cut) and price the branch again.
+                renewing = frozenset(
+                    p.id for p in master.people if share.get(p.id, 0.0) >= 1.0 - 1e-6
                 )
-                whole = finished and master.money_added(values) <= 1e-6
-                if whole and round(value) < best:
-                    best, best_values = float(round(value)), values
-                if not whole or round(value) > below:
+                answer = _together(master, renewing, team, seen, deadline)
+                if answer is None:
                     still_open.append(below)
+                elif answer is False:
+                    master.cut(renewing)
+                    stack.append((fixes, above))
+                elif isinstance(answer, np.ndarray):
+                    best, best_values = below, answer
                 continue
             person = min(split, key=lambda p: (-p.priority, abs(share[p.id] - 0.5), p.id))
             stack.append(((*fixes, (person.id, False)), below))
@@ -598,6 +676,7 @@ def _branch(
     finally:
         master.fix({})
         master.allow_money(False)
+        master.drop_cuts()
         master.penalty = 0.0
     return best, best_values, min([best, *still_open])
 

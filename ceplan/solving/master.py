@@ -133,6 +133,8 @@ class Master:
         """What a cent of money added costs in the priority stage (while it is branched on)."""
         self.fixed: dict[str, bool] = {}
         """People made to renew (``True``) or not to (``False``): a branch's choices."""
+        self.cuts: dict[int, frozenset[str]] = {}
+        """Rows saying that not all of these people renew (by row): sets found not to fit."""
         self.priced: dict[Any, dict[int, Any]] = {}  # by prices and cutoffs, by pricer
 
     def _record(self, kind: str, column: Column, priority: float) -> None:
@@ -164,6 +166,10 @@ class Master:
             for period, total in sorted(periods.items()):
                 index.append(self.period + period)
                 value.append(total)
+            for row, members in self.cuts.items():
+                if column.person in members:
+                    index.append(row)
+                    value.append(1.0)
             priority = float(self.people[i].priority)
             self._record("plan", column, priority)
             for name, row in self.holds.items():
@@ -248,6 +254,30 @@ class Master:
         """The money the columns' ``values`` add to the budget periods, in cents."""
         return float(sum(values[j] for j in self.extra.values() if j < len(values)))
 
+    def cut(self, people: frozenset[str]) -> None:
+        """Say that not all of ``people`` renew: a set found not to fit the money together."""
+        inf = self.highspy.kHighsInf
+        index = [
+            j
+            for j, (kind, column) in enumerate(zip(self.kind, self.columns, strict=True))
+            if kind == "plan" and column.person in people
+        ]
+        upper = float(len(people) - 1)
+        self.h.addRow(
+            -inf, upper, len(index), np.asarray(index, dtype=np.int32), np.ones(len(index))
+        )
+        self.cuts[self.rows] = people
+        self.upper.append(upper)
+        self.rows += 1
+
+    def drop_cuts(self) -> None:
+        """Let the rows of :meth:`cut` hold nothing any more."""
+        inf = self.highspy.kHighsInf
+        for row in self.cuts:
+            self.h.changeRowBounds(row, -inf, inf)
+            self.upper[row] = inf
+        self.cuts.clear()
+
     def fix(self, fixed: Mapping[str, bool]) -> None:
         """Make each person of ``fixed`` renew (``True``) or not (``False``); free the rest."""
         inf = self.highspy.kHighsInf
@@ -269,12 +299,15 @@ class Master:
     def relaxed(self) -> np.ndarray:
         """The rows a Lagrangian bound prices, as a mask (see :mod:`ceplan.solving.bounds`).
 
-        Every row but each person's ``conv_<i>`` and the priority held: those two stay exact.
+        Every row but each person's ``conv_<i>``, the priority held and the cuts (those stay
+        exact), and the rows that hold nothing any more.
         """
-        mask = np.ones(self.rows, dtype=bool)
+        mask: np.ndarray = np.isfinite(np.asarray(self.upper))  # rows that hold something
         mask[self.conv : self.klass] = False
         if "priority" in self.holds:
             mask[self.holds["priority"]] = False
+        for row in self.cuts:
+            mask[row] = False
         return mask
 
     def solve(

@@ -31,15 +31,22 @@ import pulp
 
 from ceplan.candidates.items import Candidate, drop_redundant, meets, usable_for
 from ceplan.catalogue.models import Catalog
-from ceplan.model.team import OutOfTime, Segment, build_team, ways_to_pay, who_may_pay
+from ceplan.model.team import (
+    OutOfTime,
+    Segment,
+    TeamModel,
+    build_team,
+    ways_to_pay,
+    who_may_pay,
+)
 from ceplan.requests.person import PlanRequest
 from ceplan.roster.models import Roster
 from ceplan.solving import loop
-from ceplan.solving.backends import Solver, make_solver, silence_highs_banner
+from ceplan.solving.backends import HighsSolver, Solver, make_solver, silence_highs_banner
 from ceplan.solving.covers import Taking
 from ceplan.status import Deadline
 
-__all__ = ["Fitting", "fitting_plan", "team_segment"]
+__all__ = ["Fitting", "Together", "fitting_plan", "renewing_together", "team_segment"]
 
 Class = tuple[int | None, tuple[int, ...]]
 """A payment class: its budget period (or ``None``) and the funds that may pay in it."""
@@ -162,10 +169,7 @@ def fitting_plan(
             for variable in problem.variables():  # the first stage's answer stays
                 variable.varValue = answer.get(variable.name)
         proved = run.status == "optimal"
-    taken = [model.origin[person, c.id] for c in copies if (block.take[c.id].value() or 0) > 0.5]
-    chosen = [p for p, v in block.choose_path.items() if (v.value() or 0) > 0.5]
-    taken = _needed(taken, block.paths, chosen, request)
-    items, by_class = _in_team_terms(taken, model.segments, roster, request, segments, classes)
+    items, by_class = _plan_of(model, person, request, segments, classes)
     payments = _payments(by_class, classes, budget, funds)
     if payments is None:
         return None
@@ -176,6 +180,103 @@ def fitting_plan(
         payments=payments,
         proved=proved,
     )
+
+
+@dataclass(frozen=True)
+class Together:
+    """Plans of several people that fit the team's money together, in the team's terms."""
+
+    plans: Mapping[str, tuple[tuple[Taking, ...], tuple[tuple[int, int], ...], int]]
+    """By person: their items, cents by class and hours, as a column of theirs holds them."""
+    payments: tuple[tuple[int, int, int], ...]
+    """``(fund, class, cents)``: what the funds pay toward the plans, all together."""
+
+
+def renewing_together(
+    catalog: Catalog,
+    roster: Roster,
+    requests: Mapping[str, PlanRequest],
+    people: Sequence[str],
+    money: tuple[Sequence[int], Sequence[int]],
+    *,
+    segments: Sequence[Segment],
+    classes: Mapping[Class, int],
+    scale: int,
+    deadline: Deadline | None = None,
+    solver: Solver | None = None,
+) -> Together | bool | None:
+    """Whether ``people`` can all renew within ``money`` (cents in each period and fund).
+
+    Asked of the team's single model for a team of those people (everyone made to renew,
+    the least out of pocket): their plans in the team's terms (:class:`Together`) when they
+    can; ``False`` when they cannot (the solver says so with and without its presolve, which
+    has called a feasible problem infeasible before, see :mod:`ceplan.solving.loop`); ``None``
+    when the ``deadline`` passed first. An item of someone's that nothing in ``money`` could
+    pay for is left out before the model is built, as :func:`fitting_plan` does.
+    """
+    deadline = deadline or Deadline()
+    budget, funds = list(money[0]), list(money[1])
+    mine = {person: requests[person] for person in people}
+    if any(request.too_late for request in mine.values()):
+        return False
+    if roster.budgets:
+        most = sum(budget) + sum(funds)
+        for person, request in mine.items():
+            usable = usable_for(catalog, request, request.calendar if request.timed else None)
+            dear = frozenset(c.id for c in usable if c.cents > most)
+            mine[person] = dataclasses.replace(request, excluded=request.excluded | dear)
+    team = roster.model_copy(update={"people": tuple(roster.person(p) for p in people)})
+    today = next(iter(mine.values())).today
+    try:
+        model = build_team(
+            catalog, team, today=today, requests=mine, deadline=deadline, cents=(budget, funds)
+        )
+    except OutOfTime:
+        return None
+    for member in model.members.values():
+        member.renew.lowBound = 1
+    problem = model.problem
+    problem.setObjective(pulp.lpSum(member.out_of_pocket for member in model.members.values()))
+    blocks = [member.block for member in model.members.values()]
+    solver = solver or make_solver("highs")
+    run = loop.solve(problem, blocks, solver, deadline, 0.0)
+    if run.status == "infeasible" and isinstance(solver, HighsSolver):
+        run = solver.run(problem, deadline.remaining(), 0.0, presolve=False)
+    if run.status == "infeasible":
+        return False
+    if run.status not in ("optimal", "feasible"):
+        return None
+    plans = {}
+    total: dict[int, int] = {}
+    for person in people:
+        items, by_class = _plan_of(model, person, mine[person], segments, classes)
+        cents = tuple(sorted((k, c) for k, c in by_class.items() if c))
+        plans[person] = (items, cents, sum(round(t.item.hours * scale) for t in items))
+        for k, c in by_class.items():
+            total[k] = total.get(k, 0) + c
+    payments = _payments(total, classes, budget, funds)
+    if payments is None:
+        return None
+    return Together(plans, payments)
+
+
+def _plan_of(
+    model: TeamModel,
+    person: str,
+    request: PlanRequest,
+    segments: Sequence[Segment],
+    classes: Mapping[Class, int],
+) -> tuple[tuple[Taking, ...], dict[int, int]]:
+    """``person``'s plan in ``model``'s answer, in the team's terms, with its cents by class.
+
+    What their path does not need is left out (:func:`_needed`).
+    """
+    block = model.members[person].block
+    copies = [copy for copy, _ in model.copied[person]]
+    picked = [c for c in copies if (block.take[c.id].value() or 0) > 0.5]
+    chosen = [p for p, v in block.choose_path.items() if (v.value() or 0) > 0.5]
+    taken = _needed([model.origin[person, c.id] for c in picked], block.paths, chosen, request)
+    return _in_team_terms(taken, model.segments, model.roster, request, segments, classes)
 
 
 def _needed(
