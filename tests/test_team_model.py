@@ -784,3 +784,42 @@ def test_a_plan_stopped_by_the_limit_is_irredundant_with_a_gap_from_0_to_1(
     check(solution, catalog, roster)
     check_irredundant(solution, catalog, roster)
     assert solution.gap is None or 0.0 <= solution.gap <= 1.0
+
+
+def test_each_person_is_held_to_whole_cents_not_to_the_solvers_near_whole_answer() -> None:
+    """Found by the nightly examples: the team's answer took P2's course 0.999999999 times
+    and an exam 0.000000001 times, so their out-of-pocket spend read 7,999.99997 cents; held
+    to that, their whole plan (8,000) was cut off and stage 5 said the model had lost its
+    answer. Holds are made from whole choices and whole cents."""
+    catalog = catalog_of(
+        [
+            {"id": "a0", "title": "A0", "type": "course", "credits": 4, "cost": 80, "hours": 1},
+            {"id": "a1", "title": "A1", "type": "course", "credits": 2, "cost": 0},
+            {"id": "a2", "title": "A2", "type": "course", "credits": 2, "cost": 0, "hours": 1},
+            {
+                "id": "a3",
+                "title": "A3",
+                "type": "course",
+                "credits": 2,
+                "cost": 40,
+                "available_from": dt.date(2027, 5, 15),
+            },
+        ],
+        [
+            {"id": "e0", "title": "E0", "kind": "core", "cost": 200},
+            {"id": "e1", "title": "E1", "kind": "core", "cost": 90},
+        ],
+        [{"credits": 6}, {"credits": 2, "exams": {"core": 1}}],
+    )
+    expires = dt.date(2027, 6, 30)
+    people = [
+        {"id": "p0", "name": "P0", "tier": "pro", "expires": expires, "exams": False},
+        {"id": "p1", "name": "P1", "tier": "pro", "expires": expires},
+        {"id": "p2", "name": "P2", "tier": "pro", "expires": expires},
+        {"id": "p3", "name": "P3", "tier": "pro", "expires": expires, "earned": 2},
+    ]
+    fund = {"name": "CLC", "amount": 30, "expires": dt.date(2027, 1, 31), "pays_for": ["exams"]}
+    roster = roster_of(people, [250, 0], [fund])
+    solution = solve_team(build_team(catalog, roster, today=TODAY))
+    assert solution.status == "optimal"
+    check(solution, catalog, roster)

@@ -677,18 +677,28 @@ def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
         if run.status != "optimal":
             return run
     members = {person: model.members[person] for person in renewing}
+    # The solver's whole numbers are whole only to its tolerance (0.999999999): a hold made
+    # from such an answer (its out-of-pocket spend a fraction of a cent short) would cut off
+    # the whole plan it stands for. The choices are made whole first.
+    for member in members.values():
+        for variable in _variables(member):
+            if variable.cat == pulp.LpInteger and variable.varValue is not None:
+                variable.varValue = float(round(variable.varValue))
+                search.best[variable.name] = variable.varValue
 
     def value(expression: Any) -> float:
         return float(pulp.value(expression) or 0.0)
 
-    spent = {p: {n: value(e) for n, e in m.spend.items()} for p, m in members.items()}
-    used = {p: {n: value(e) for n, e in m.funds.items()} for p, m in members.items()}
+    # Whole cents: a whole plan spends whole cents (the funds' payments are a flow over whole
+    # amounts), and what the solver says is that to its tolerance.
+    spent = {p: {n: round(value(e)) for n, e in m.spend.items()} for p, m in members.items()}
+    used = {p: {n: round(value(e)) for n, e in m.funds.items()} for p, m in members.items()}
     period_left = {
-        n: max(0.0, cents - sum(spend.get(n, 0.0) for spend in spent.values()))
+        n: max(0, cents - sum(spend.get(n, 0) for spend in spent.values()))
         for n, cents in enumerate(model.budget_cents)
     }
     fund_left = {
-        n: max(0.0, cents - sum(use.get(n, 0.0) for use in used.values()))
+        n: max(0, cents - sum(use.get(n, 0) for use in used.values()))
         for n, cents in enumerate(model.fund_cents)
     }
     share = 1.0 / len(renewing)
@@ -699,7 +709,7 @@ def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
         held = _Held(
             spend={n: cents + share * period_left[n] for n, cents in spent[person].items()},
             funds={n: cents + share * fund_left[n] for n, cents in used[person].items()},
-            out_of_pocket=value(member.out_of_pocket),
+            out_of_pocket=float(round(value(member.out_of_pocket))),
             hours=value(member.hours),
             renewal=_renewal_day(model, person, renewals),
         )
