@@ -199,7 +199,8 @@ def plan_by_columns(
             column = found.chosen[task.person]
             solution = _from_column(person, None, column, shares[task.person], found, mine, catalog)
         solutions[task.person] = solution
-    merged = _merged(roster, found, solutions, unsettled, _renewals(request, solutions))
+    renewals = _renewals(request, solutions, found.renewable)
+    merged = _merged(roster, found, solutions, unsettled, renewals)
     return ByColumns(merged, found.stages, found.hours_scale, budget, funds, found.more_money)
 
 
@@ -474,24 +475,30 @@ def _from_column(
     )
 
 
-def _renewals(request: TeamRequest, solutions: Mapping[str, TeamSolution]) -> tuple[int, int]:
+def _renewals(
+    request: TeamRequest, solutions: Mapping[str, TeamSolution], renewable: frozenset[str]
+) -> tuple[int, int]:
     """Stage 4 of the team's order: the days to everyone's renewal, and the most there can be.
 
     Summed over the people with weekly hours who renew with a path still to meet, from today
-    (as the single model counts them, :mod:`ceplan.solving.team`); the most is every one of
-    them renewing on their do-by date, which no plan passes. Each person is settled alone with
-    what the master gave them held, which may not be what gives the team its latest renewals
-    where budgets bind: only when the two sums meet is stage 4 proved.
+    (as the single model counts them, :mod:`ceplan.solving.team`: someone who does not renew
+    counts 0). The most is every one of them who has a plan at all (``renewable``) renewing on
+    their do-by date, which no plan passes. Each person is settled alone with what the master
+    gave them held, and who renews is settled before: neither need give the team its latest
+    renewals (where budgets bind, another share of the money, or another of two people of the
+    same priority and cost, may renew later). Only when the two sums meet is stage 4 proved.
     """
     days = most = 0
-    for person, solution in solutions.items():
-        mine = request.requests[person]
-        taken = solution.taken.get(person, ())
-        if mine.hours_per_week is None or not solution.renews.get(person) or not taken:
+    for person, mine in sorted(request.requests.items()):
+        if mine.hours_per_week is None or person not in renewable:
             continue
-        renewal = max(t.finish for t in taken)
-        days += (renewal - mine.today).days
+        solution = solutions.get(person)
+        taken = () if solution is None else solution.taken.get(person, ())
+        if solution is not None and solution.renews.get(person) and not taken:
+            continue  # a path already met: no renewal day to count
         most += (mine.complete_by - mine.today).days
+        if taken:
+            days += (max(t.finish for t in taken) - mine.today).days
     return days, most
 
 

@@ -148,6 +148,9 @@ class ColumnsSolution:
     """``time_limit`` when the deadline stopped pricing or an integer solve."""
     items: Mapping[str, Mapping[str, Candidate]] = dataclasses.field(default_factory=dict)
     """By person id: their usable items by id (shared by everyone alike)."""
+    renewable: frozenset[str] = frozenset()
+    """The people with a plan of their own (every one of them has a column: in the first
+    round, with no price on anything, their best plan improves the master)."""
     more_money: Callable[[str, Deadline], MoreMoney | None] | None = dataclasses.field(
         default=None, compare=False, repr=False
     )
@@ -393,6 +396,9 @@ def solve_by_columns(
         classes=tuple(classes),
         segments=tuple(segments),
         columns=columns,
+        renewable=frozenset(
+            c.person for c, k in zip(master.columns, master.kind, strict=True) if k == "plan"
+        ),
         hours_scale=scale,
         termination=termination,
         items={person.id: person.own for person in people},
