@@ -71,7 +71,12 @@ from ceplan.solving.bounds import Prices, lagrangian_bound, weights
 from ceplan.solving.covers import Taking, _Pricer, price
 from ceplan.solving.master import MORE_MONEY, STAGE_NAMES, Column, Master, Member
 from ceplan.solving.pricing import Priced, Pricing, Timed
-from ceplan.solving.repair import Together, fitting_plan, renewing_together
+from ceplan.solving.repair import (
+    Together,
+    fitting_plan,
+    least_money_alone,
+    renewing_together,
+)
 from ceplan.status import Deadline, Termination, relative_gap
 from ceplan.units import hours_scale
 
@@ -385,6 +390,14 @@ def solve_by_columns(
         if not asking:  # priced here: the stages' workers have ended
             asking.append(Pricing(catalog, roster, today, segments, index, pricers, deadline))
         found = _more_money(master, people, scale, seen, keep, person, deadline, asking[0])
+        if found is not None and not found.proved and not deadline.expired:
+            # The master's columns may not hold the plan that needs the least (pricing pays
+            # each item its cheapest way): the person alone, everyone else's plans kept as
+            # they are, may need less.
+            left = _money_left(master, chosen, payments)
+            alone = least_money_alone(catalog, roster, requests[person], person, left, deadline)
+            if alone is not None and sum(alone[0].values()) < sum(found.added.values()):
+                found = MoreMoney(alone[0], alone[1], False)
         if found is not None and found.proved:
             answered[pricer] = found
         return found
@@ -404,6 +417,28 @@ def solve_by_columns(
         items={person.id: person.own for person in people},
         more_money=more_money if at_risk and budget else None,
     )
+
+
+def _money_left(
+    master: Master, chosen: Mapping[str, Column], payments: Mapping[tuple[int, int], int]
+) -> tuple[list[int], list[int]]:
+    """Whole cents left in each budget period and fund once ``chosen`` are paid for.
+
+    ``payments``: what each fund pays toward each payment class (fund, class).
+    """
+    budget = [round(c) for c in master.upper[master.period : master.period + master.periods]]
+    funds = list(master.fund_cents)
+    for column in chosen.values():
+        for k, cents in column.cents:
+            period = master.classes[k][0]
+            if period is not None:
+                budget[period] -= cents
+    for (f, k), cents in payments.items():
+        funds[f] -= cents
+        period = master.classes[k][0]
+        if period is not None:
+            budget[period] += cents
+    return budget, funds
 
 
 _REPAIRS = 20

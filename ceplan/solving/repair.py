@@ -46,7 +46,14 @@ from ceplan.solving.backends import HighsSolver, Solver, make_solver, silence_hi
 from ceplan.solving.covers import Taking
 from ceplan.status import Deadline
 
-__all__ = ["Fitting", "Together", "fitting_plan", "renewing_together", "team_segment"]
+__all__ = [
+    "Fitting",
+    "Together",
+    "fitting_plan",
+    "least_money_alone",
+    "renewing_together",
+    "team_segment",
+]
 
 Class = tuple[int | None, tuple[int, ...]]
 """A payment class: its budget period (or ``None``) and the funds that may pay in it."""
@@ -180,6 +187,54 @@ def fitting_plan(
         payments=payments,
         proved=proved,
     )
+
+
+def least_money_alone(
+    catalog: Catalog,
+    roster: Roster,
+    request: PlanRequest,
+    person: str,
+    left: tuple[Sequence[int], Sequence[int]],
+    deadline: Deadline | None = None,
+    solver: Solver | None = None,
+) -> tuple[dict[int, int], dict[int, int]] | None:
+    """The least money added to the budget periods that renews ``person`` within ``left``.
+
+    ``left`` is the whole cents left in each period and fund once everyone else's plans are
+    paid for; the answer is asked of the team's single model for a team of one holding that
+    money, with money that may be added to each period
+    (:func:`~ceplan.solving.team.least_money`): the cents added to each period that gets any,
+    and what the person's plan then spends out of pocket in each. ``None`` when no money
+    would do (too late, or no plan at all) or the ``deadline`` passed first.
+    """
+    from ceplan.solving.team import least_money
+
+    deadline = deadline or Deadline()
+    if request.too_late:
+        return None
+    alone = roster.model_copy(update={"people": (roster.person(person),)})
+    budget = [max(0, c) for c in left[0]]
+    funds = [max(0, c) for c in left[1]]
+    try:
+        model = build_team(
+            catalog,
+            alone,
+            today=request.today,
+            requests={person: request},
+            extra_money=True,
+            deadline=deadline,
+            cents=(budget, funds),
+        )
+    except OutOfTime:
+        return None
+    run = least_money(model, [person], deadline, solver)
+    if run.status not in ("optimal", "feasible"):
+        return None
+    added = {n: round(var.value() or 0) for n, var in model.extra.items()}
+    spends = {
+        n: round(float(pulp.value(spend) or 0)) for n, spend in model.members[person].spend.items()
+    }
+    return {n: c for n, c in added.items() if c > 0}, spends
 
 
 @dataclass(frozen=True)

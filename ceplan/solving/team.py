@@ -985,13 +985,29 @@ def _tie_break(search: _Search, person: str) -> Run | None:
 def _pay_early(search: _Search, person: str) -> Run | None:
     """With the items fixed: each paid as early as it can be, within what the person may spend.
 
-    That is the fewest days, in total, that items are paid later than they could be. No call
-    is made when each item is already paid on the first day it can be.
+    That is the fewest days, in total, that items are paid later than they could be; then, as
+    the team's order puts the out-of-pocket spend first, as much as the funds may pay (a day
+    weighs more than all the items' cost, so the spend never buys a day). Without
+    that last part the funds' share of an item was whatever the solver left it, and the same
+    person could be paid for two ways by two problems that differ only in what they are given.
+    No call is made when each item is already paid on the first day it can be and no fund may
+    pay for any of them.
     """
-    late = _lateness(search.model, [person])
-    if not any((take.value() or 0) > 0.5 for _, take in late):
+    model = search.model
+    late = _lateness(model, [person])
+    member = model.members[person]
+    taken = {copy for copy, take in member.block.take.items() if (take.value() or 0) > 0.5}
+    funded = any(copy in taken for copy, _ in member.pay)
+    if not funded and not any((take.value() or 0) > 0.5 for _, take in late):
         return None
-    run = search.solve(pulp.lpSum(days * take for days, take in late))
+    if funded:
+        # A day late outweighs all the items' cost: whole numbers, no tiny weights.
+        weight = 1 + sum(copy.cents for copy, _ in model.copied[person])
+        objective = pulp.lpSum(weight * days * take for days, take in late)
+        objective += member.out_of_pocket
+    else:
+        objective = pulp.lpSum(days * take for days, take in late)
+    run = search.solve(objective)
     return None if run.status == "optimal" else run
 
 
