@@ -1,4 +1,4 @@
-"""Team rosters (SPEC section 7; ceplan/roster.py, ceplan/_rosterread.py).
+"""Team rosters (SPEC section 7; ceplan/roster/models.py, ceplan/roster/read.py).
 
 A roster is read from YAML or from a CSV of people; both forms of the same team give the same
 roster, and a bad roster gives every problem at once, each naming the file, the line (or the
@@ -131,20 +131,21 @@ def test_every_problem_of_a_csv_roster_is_named_with_its_row_and_line(tmp_path: 
 
 
 def test_a_csv_header_is_checked_before_its_rows(tmp_path: Path) -> None:
-    (tmp_path / "team.csv").write_text("id,name,colour,name\nann,Ann,red,Ann\n", encoding="utf-8")
+    (tmp_path / "team.csv").write_text(
+        "id,name,colour,Name\nann,Ann,red,Ann\nBo,,,\n", encoding="utf-8"
+    )
     assert problems_of(tmp_path / "team.csv") == [
-        "team.csv:1: field 'colour': unknown column (the columns are id, name, tier, expires,"
-        " earned, passed, completed, exclude, hours_per_week, exams, priority)",
-        "team.csv:1: field 'name': column given twice",
+        "team.csv:1: columns 'name' (column B) and 'Name' (column D) both mean name (headers are"
+        " matched without regard to case, spaces, '_' and '-'): keep one",
         "team.csv:1: field 'tier': missing column",
         "team.csv:1: field 'expires': missing column",
     ]
 
 
 @pytest.mark.parametrize(
-    "extra", [["x" * 2000], [f"colour{n}" for n in range(500)], ["name"] * 500]
+    "extra", [["x" * 2000] * 2, [f"colour{n}" for n in range(500)] * 2, ["name"] * 500]
 )
-def test_a_csv_header_with_long_or_many_unknown_columns_gives_short_lines(
+def test_a_csv_header_with_long_or_many_columns_given_twice_gives_short_lines(
     tmp_path: Path, extra: list[str]
 ) -> None:
     header = ",".join(["id", "name", "tier", "expires", *extra])
@@ -152,8 +153,9 @@ def test_a_csv_header_with_long_or_many_unknown_columns_gives_short_lines(
     lines = problems_of(tmp_path / "team.csv")
     assert len(lines) <= 11
     assert all(len(line) < 300 for line in lines), max(lines, key=len)
-    if len(extra) > 10:
-        assert lines[-1] == f"team.csv:1: {len(extra) - 10} more columns that cannot be read"
+    twice = len(extra) // 2 if extra[0] != "name" else len(extra)
+    if twice > 10:
+        assert lines[-1] == f"team.csv:1: {twice - 10} more columns that cannot be read"
 
 
 def test_people_may_come_from_a_csv_beside_the_yaml(tmp_path: Path) -> None:

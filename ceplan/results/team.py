@@ -105,6 +105,9 @@ class PersonOutcome:
     reasons: tuple[str, ...]
     priority: int
     expires: dt.date
+    extra: tuple[tuple[str, str], ...] = ()
+    """The roster's data the plan does not use (:attr:`ceplan.Person.extra`): column names as
+    the roster wrote them, and their text, in the roster's order."""
 
     @property
     def status(self) -> str:
@@ -151,6 +154,7 @@ class PersonOutcome:
             "out_of_pocket": self.out_of_pocket,
             "items": [item.to_dict() for item in self.items],
             "reasons": list(self.reasons),
+            "extra": dict(self.extra),
         }
 
 
@@ -373,7 +377,13 @@ class TeamPlan:
 
     @property
     def people(self) -> pd.DataFrame:
-        """One row per person (the path in words)."""
+        """One row per person (the path in words), then the roster's columns the plan does not use.
+
+        Those (:attr:`PersonOutcome.extra`) come after the plan's own columns, named as the
+        roster wrote them, in the order they first appear; a person without one has the empty
+        text. One whose name means a column before it (:func:`~ceplan.roster.models.column_key`:
+        ``Status`` is the plan's ``status``) is named with `` (roster)`` after it.
+        """
         rows = [
             {
                 "id": o.id,
@@ -393,7 +403,7 @@ class TeamPlan:
         ]
         frame = pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
         frame["expires"] = pd.to_datetime(frame["expires"])
-        return frame
+        return _with_extra(frame, self.outcomes)
 
     @property
     def items(self) -> pd.DataFrame:
@@ -539,6 +549,26 @@ class TeamPlan:
         return "\n".join(
             [head, self.people.to_html(index=False), self.budgets.to_html(index=False)]
         )
+
+
+def _with_extra(frame: pd.DataFrame, outcomes: tuple[PersonOutcome, ...]) -> pd.DataFrame:
+    """``frame`` (a row per outcome) with the roster's other columns after its own."""
+    from ceplan.roster.models import column_key
+
+    names = list(dict.fromkeys(name for outcome in outcomes for name, _ in outcome.extra))
+    if not names:
+        return frame
+    taken = {column_key(str(column)) for column in frame.columns}
+    values = [dict(outcome.extra) for outcome in outcomes]
+    columns = {}
+    for name in names:
+        shown = name
+        while column_key(shown) in taken:
+            shown += " (roster)"
+        taken.add(column_key(shown))
+        columns[shown] = [given.get(name, "") for given in values]
+    added = pd.DataFrame(columns, index=frame.index, dtype=object)
+    return pd.concat([frame, added], axis=1)
 
 
 def _when(item: TeamItem) -> str:

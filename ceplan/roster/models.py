@@ -12,6 +12,12 @@ The rules across entries, beyond each field's own:
   falls in *the* period that holds its start day);
 - a fund pays for ``activities``, ``exams`` or both, each named once.
 
+A person may carry data the plan does not use (a department, an e-mail address):
+:attr:`Person.extra`, kept as text, in the order given, through to the team plan's outputs. Its
+names, like a CSV roster's headers, are matched by :func:`column_key` (without regard to case,
+spaces, ``_`` and ``-``): two names that match are refused, and so is one that matches a
+person's own key.
+
 Whether a person's tier exists, or a fund's currency can be converted, depends on the catalogue,
 and is checked when the team is planned.
 """
@@ -20,10 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -42,6 +50,7 @@ from ceplan.catalogue.models import (
     Text,
     schema_number,
 )
+from ceplan.errors import one_line, shorten
 from ceplan.inputs import date_problem
 from ceplan.limits import (
     MAX_HOURS_PER_WEEK,
@@ -51,12 +60,15 @@ from ceplan.limits import (
 )
 
 __all__ = [
+    "PERSON_KEYS",
     "Budget",
     "Fund",
     "Person",
     "Roster",
     "RosterProblem",
+    "column_key",
     "roster_problems",
+    "same_columns",
 ]
 
 PAYABLE = ("activities", "exams")
@@ -79,6 +91,86 @@ def _whole_priority(value: Any) -> Any:
     if whole is None or not 1 <= whole <= MAX_PRIORITY:
         raise ValueError(f"must be a whole number from 1 to {describe(MAX_PRIORITY)}")
     return whole
+
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def column_key(name: str) -> str:
+    """What a column's name means, whatever its case, spaces, ``_`` and ``-``.
+
+    A CSV roster's header matches a person's key when both give the same key; two columns (or
+    two names under a person's ``extra``) that give the same key are the same column.
+
+    Examples
+    --------
+    >>> column_key(" Hours per week "), column_key("hours_per_week"), column_key("E-Mail")
+    ('hoursperweek', 'hoursperweek', 'email')
+    """
+    return _SEPARATORS.sub("", name).casefold()
+
+
+def same_columns(names: Iterable[str]) -> list[tuple[int, int]]:
+    """Names that mean the same column (:func:`column_key`): for each, its position and the first's.
+
+    Examples
+    --------
+    >>> same_columns(["ID", "Name", "hours per week", "Hours_per_week", "id"])
+    [(3, 2), (4, 0)]
+    """
+    first: dict[str, int] = {}
+    found = []
+    for position, name in enumerate(names):
+        key = column_key(name)
+        if key in first:
+            found.append((position, first[key]))
+        else:
+            first[key] = position
+    return found
+
+
+def _as_texts(value: Any) -> Any:
+    """A person's ``extra`` data with each value as text.
+
+    Text is kept as it is; a number, a date or ``true``/``false`` (as YAML reads a value left
+    unquoted) becomes the text that says it, nothing (``~``) the empty text. Anything else is
+    left for validation to refuse.
+    """
+    if not isinstance(value, Mapping):
+        return value
+    return {name: _text_of(given) for name, given in value.items()}
+
+
+def _text_of(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _distinct_columns(extra: dict[str, str]) -> dict[str, str]:
+    """``extra`` once its names are known to be columns of their own (see :func:`column_key`)."""
+    for name in extra:
+        shown = shorten(one_line(name))
+        if not column_key(name):
+            raise ValueError(f"'{shown}' is no column name: it is blank or only '_' and '-'")
+        key = PERSON_KEYS.get(column_key(name))
+        if key is not None:
+            raise ValueError(f"'{shown}' is a person's own key: give it as {key}, not under extra")
+    same = same_columns(extra)
+    if same:
+        names = list(extra)
+        name, first = names[same[0][0]], names[same[0][1]]
+        raise ValueError(
+            f"'{shorten(one_line(first))}' and '{shorten(one_line(name))}' are the same column"
+            " (names are matched without regard to case, spaces, '_' and '-'): keep one"
+        )
+    return extra
 
 
 _Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
@@ -141,6 +233,15 @@ class Person(_Model):
     priority: _Priority = 1
     """Weight of renewing this person when money is short (larger renews first): a whole
     number from 1 to :data:`~ceplan.limits.MAX_PRIORITY`."""
+    extra: Annotated[
+        dict[str, str], BeforeValidator(_as_texts), AfterValidator(_distinct_columns)
+    ] = Field(default_factory=dict)
+    """Data the plan does not use (``{"Department": "Networks"}``), by column name as written,
+    in the order given: text, carried through to the plan's outputs, never read otherwise."""
+
+    def __hash__(self) -> int:
+        fields = tuple(value for name, value in self.__dict__.items() if name != "extra")
+        return hash((fields, frozenset(self.extra.items())))
 
     def inputs(self) -> dict[str, Any]:
         """What the person brings to a plan, as :func:`ceplan.optimise` takes it.
@@ -156,6 +257,10 @@ class Person(_Model):
             "allow_exams": self.exams,
             "hours_per_week": self.hours_per_week,
         }
+
+
+PERSON_KEYS = {column_key(name): name for name in Person.model_fields if name != "extra"}
+"""A person's keys (all but ``extra``), by what their names mean (:func:`column_key`)."""
 
 
 class Roster(_Model):
@@ -263,7 +368,10 @@ def _from_pydantic(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[
         if error["type"] == "missing":
             found.append(RosterProblem((*prefix, *loc), "is required", has_value=False))
         elif error["type"] == "extra_forbidden":
-            found.append(RosterProblem((*prefix, *loc), "unknown key", error["input"]))
+            message = "unknown key"
+            if prefix[:1] == ("people",) and len(loc) == 1:
+                message += " (a person's data the plan does not use goes under extra)"
+            found.append(RosterProblem((*prefix, *loc), message, error["input"]))
         elif loc == ("schema",):
             found.append(
                 RosterProblem(loc, "unknown schema: this ceplan reads schema 1", error["input"])

@@ -2,13 +2,21 @@
 
 A YAML roster is read as safely as a catalogue (:mod:`ceplan.catalogue.yamlread`: the fast reader,
 or PyYAML's safe loader with the alias-bomb guard). Its people may come from a CSV file beside it
-(``people_from: people.csv``). A CSV roster is people only, one row per person, with the keys of
-a person as columns; its budgets and funds come from the caller (the command line's options).
+(``people_from: people.csv``). A CSV roster (``.csv``, or ``.tsv``) is people only, one row per
+person, with the keys of a person as columns; its budgets and funds come from the caller (the
+command line's options).
 
-In a CSV, an empty cell leaves its field out; ``earned``, ``hours_per_week`` and ``priority``
-cells that are decimal numbers are numbers; ``exams`` is ``true``/``false`` (also ``yes``/``no``
-and ``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lists separated by
-``;``; everything else is text, validated as in the YAML.
+A CSV is read as spreadsheets export it: UTF-8 with or without a byte order mark; cells
+separated by ``,``, ``;`` or a tab (see :func:`_delimiter`); a header matches a person's key
+without regard to case, spaces, ``_`` and ``-`` (``Hours per week`` is ``hours_per_week``,
+:func:`~ceplan.roster.models.column_key`), and two headers that match each other are refused.
+Any other column is kept, as text, in the person's ``extra`` under its header (surrounding
+spaces removed); a column without a header must be empty.
+
+An empty cell leaves its field out; ``earned``, ``hours_per_week`` and ``priority`` cells that
+are decimal numbers are numbers; ``exams`` is ``true``/``false`` (also ``yes``/``no`` and
+``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lists separated by ``;``
+or ``,`` (ids and exam kinds hold neither); everything else is text, validated as in the YAML.
 """
 
 from __future__ import annotations
@@ -17,30 +25,44 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ceplan._files import read_file
-from ceplan.catalogue.columns import DECIMAL, header_problems
+from ceplan.catalogue.columns import DECIMAL, MAX_COLUMN_PROBLEMS
 from ceplan.catalogue.loading import as_catalog
 from ceplan.catalogue.models import Catalog
-from ceplan.errors import CatalogError, RosterError
+from ceplan.errors import CatalogError, RosterError, one_line, shorten
 from ceplan.inputs import as_entries, as_optional_date, as_path
 from ceplan.limits import MAX_EXPANDED_NODES
-from ceplan.roster.models import Budget, Fund, Person, Roster, RosterProblem, roster_problems
+from ceplan.roster.models import (
+    PERSON_KEYS,
+    Budget,
+    Fund,
+    Person,
+    Roster,
+    RosterProblem,
+    column_key,
+    roster_problems,
+    same_columns,
+)
 
 __all__ = ["check_roster", "load_roster", "load_roster_with_files", "read_roster"]
 
 MAX_ROSTER_BYTES = 16 * 1024 * 1024
 """Roster files larger than this are refused without being read."""
 
-COLUMNS = tuple(Person.model_fields)
-"""The columns of a CSV roster: a person's keys."""
+COLUMNS = tuple(PERSON_KEYS.values())
+"""The columns of a CSV roster a plan uses: a person's keys (any other column is kept as
+the person's ``extra``)."""
 
 _REQUIRED = tuple(name for name, field in Person.model_fields.items() if field.is_required())
 _NUMBERS = ("earned", "hours_per_week", "priority")
 _LISTS = ("passed", "completed", "exclude")
+_LIST_SEPARATORS = re.compile(r"[;,]")
+"""What separates a list's entries in a cell: ids and exam kinds hold neither."""
 _TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 FILES_KEY = "people_from"
 
@@ -63,7 +85,7 @@ def read_roster(
     """
     data = _read_bytes(path, name)
     files = [path]
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".tsv"):
         people, where = _people_csv(data, name)
         content: dict[str, Any] = {"schema": 1, "team": path.stem, "people": people}
         origins: dict[str, Any] = {"people": where}
@@ -156,43 +178,200 @@ def _read_yaml(
     return content, root, origins, named
 
 
-def _people_csv(
-    data: bytes, name: str
-) -> tuple[list[dict[str, Any]], list[tuple[str, int | None, int]]]:
-    """The people of a CSV roster, and for each the file and line it is on."""
+def _people_csv(data: bytes, name: str) -> tuple[list[dict[str, Any]], list[_Origin]]:
+    """The people of a CSV roster, and for each the file, line and row it is on.
+
+    See the module's docstring for how the file is read.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RosterError(f"not UTF-8 (save the file as UTF-8): {exc.reason}", file=name) from None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        delimiter, named = _delimiter(text)
+        records = _records(text, delimiter)
+        if named:
+            next(records)  # the line that names the separator
+        first = next(records, None)
+        if first is None:
+            raise RosterError("the file is empty; expected a header row", file=name, line=1)
+        header_line, header = first
+        header = [cell.strip() for cell in header]
+        keys = _header(header, name, header_line)
+        written = {
+            key: column
+            for key, column in zip(keys, header, strict=True)
+            if key not in (None, _EXTRA)
+        }
+        people: list[dict[str, Any]] = []
+        where: list[_Origin] = []
+        problems: list[RosterError.Problem] = []
+        for number, (line, row) in enumerate(records, start=1):
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            item = f"row {number}"
+            if len(row) != len(header):
+                problems.append(
+                    RosterError.Problem(
+                        file=name,
+                        line=line,
+                        item=item,
+                        message=f"has {len(row)} cells where the header has {len(header)}",
+                    )
+                )
+                continue
+            person: dict[str, Any] = {}
+            extra: dict[str, str] = {}
+            for position, (key, column, cell) in enumerate(zip(keys, header, row, strict=True)):
+                if key == _EXTRA:
+                    extra[column] = cell
+                elif key is not None:
+                    if cell:
+                        person[key] = _cell(key, cell)
+                elif cell.strip():
+                    problems.append(
+                        RosterError.Problem(
+                            file=name,
+                            line=line,
+                            item=item,
+                            field=f"column {_letters(position)}",
+                            message="has no header: name the column or leave it empty",
+                            value=_show(cell),
+                        )
+                    )
+            if extra:
+                person["extra"] = extra
+            people.append(person)
+            where.append((name, line, number, written))
     except csv.Error as exc:
         raise RosterError(f"not a valid CSV file: {exc}", file=name) from None
-    if not rows:
-        raise RosterError("the file is empty; expected a header row", file=name, line=1)
-    header, body = rows[0], rows[1:]
-    _, problems, missing = header_problems(header, COLUMNS, _REQUIRED, file=name, line=1)
-    problems += missing
     if problems:
         raise RosterError.from_problems(problems)
-    one_line_each = text.count("\n") + (not text.endswith("\n")) == len(rows)
-    people, where = [], []
-    for number, row in enumerate(body):
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
-        if len(row) != len(header):
-            raise RosterError(
-                f"has {len(row)} cells where the header has {len(header)}",
-                file=name,
-                line=number + 2 if one_line_each else None,
-                item=f"row {number + 1}",
-            )
-        person = {
-            column: _cell(column, cell) for column, cell in zip(header, row, strict=True) if cell
-        }
-        people.append(person)
-        where.append((name, number + 2 if one_line_each else None, number + 1))
     return people, where
+
+
+_Origin = tuple[str, int | None, int, Mapping[str, str]]
+"""Where a person of a CSV file is: the file, the line, the row, and each key's column as
+written in its header."""
+
+_DELIMITERS = (",", ";", "\t")
+"""The separators a CSV roster may use, the first preferred when the header cannot tell."""
+_SEP_LINE = re.compile(r"sep=([^\"\r\n])", re.IGNORECASE)
+"""A first line that names the separator, as spreadsheets write it (``sep=;``)."""
+_EXTRA = "extra"
+"""The key of a column the plan does not use: its cells go to the person's ``extra``."""
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    r"""The separator of a CSV roster, and whether its first line names it (``sep=;``).
+
+    Unless the first line names it, it is the separator with which the header names the most
+    of a person's keys, then the one that splits it into the most columns, then ``,``: a
+    separator inside a quoted header is text, and a roster whose lists are separated by ``;``
+    in a ``,`` file still reads as ``,``.
+
+    Examples
+    --------
+    >>> _delimiter('ID;Name;Tier;Expires;"Team, site"\nann;Ann;pro;2027-01-31;"Core, Leeds"\n')
+    (';', False)
+    >>> _delimiter('id,name,tier,expires,passed\nann,Ann,pro,2027-01-31,core;lab\n')
+    (',', False)
+    >>> _delimiter("sep=;\nid;name\n")
+    (';', True)
+    """
+    first = re.match(r"[^\r\n]*", text)
+    named = _SEP_LINE.fullmatch(first[0] if first else "")
+    if named:
+        return named[1], True
+    return max(_DELIMITERS, key=lambda delimiter: _fit(text, delimiter)), False
+
+
+def _fit(text: str, delimiter: str) -> tuple[int, int]:
+    """How well ``delimiter`` reads the header: the person's keys it names, and its columns."""
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    keys = {PERSON_KEYS.get(column_key(column)) for column in header} - {None}
+    return len(keys), len(header)
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The records of a CSV text, each with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        line = reader.line_num + 1
+        record = next(reader, None)
+        if record is None:
+            return
+        yield line, record
+
+
+def _header(header: Sequence[str], name: str, line: int) -> list[str | None]:
+    """For each column of the header, the person's key it is, ``"extra"`` or ``None`` (blank).
+
+    Raises
+    ------
+    RosterError
+        For two columns that mean the same (one problem naming both), and required keys missing.
+    """
+    keys: list[str | None] = []
+    for column in header:
+        matched = column_key(column)
+        keys.append(PERSON_KEYS.get(matched, _EXTRA) if matched else None)
+    problems: list[RosterError.Problem] = []
+    named = [(position, column) for position, column in enumerate(header) if keys[position]]
+    more = 0
+    for later, first in same_columns(column for _, column in named):
+        if len(problems) == MAX_COLUMN_PROBLEMS:
+            more += 1
+            continue
+        (one, column), (other, again) = named[first], named[later]
+        key = keys[one]
+        meaning = "are the same column" if key == _EXTRA else f"both mean {key}"
+        problems.append(
+            RosterError.Problem(
+                file=name,
+                line=line,
+                message=f"columns {_show(column)} (column {_letters(one)}) and "
+                f"{_show(again)} (column {_letters(other)}) {meaning} (headers are matched "
+                "without regard to case, spaces, '_' and '-'): keep one",
+            )
+        )
+    if more:
+        problems.append(
+            RosterError.Problem(
+                file=name,
+                line=line,
+                message=f"{more} more column{'s' if more > 1 else ''} that cannot be read",
+            )
+        )
+    problems += [
+        RosterError.Problem(file=name, line=line, field=key, message="missing column")
+        for key in _REQUIRED
+        if key not in keys
+    ]
+    if problems:
+        raise RosterError.from_problems(problems)
+    return keys
+
+
+def _letters(position: int) -> str:
+    """A column's position (from 0) as a spreadsheet names it: ``A``, ..., ``Z``, ``AA``...
+
+    Examples
+    --------
+    >>> _letters(0), _letters(25), _letters(26), _letters(701), _letters(702)
+    ('A', 'Z', 'AA', 'ZZ', 'AAA')
+    """
+    letters = ""
+    position += 1
+    while position:
+        position, left = divmod(position - 1, 26)
+        letters = chr(ord("A") + left) + letters
+    return letters
+
+
+def _show(text: str) -> str:
+    """A header or cell as a problem quotes it."""
+    return f"'{shorten(one_line(text))}'"
 
 
 def _cell(column: str, cell: str) -> Any:
@@ -202,7 +381,7 @@ def _cell(column: str, cell: str) -> Any:
     if column == "exams":
         return _TRUTH.get(cell.strip().lower(), cell)
     if column in _LISTS:
-        return [part.strip() for part in cell.split(";") if part.strip()]
+        return [part.strip() for part in _LIST_SEPARATORS.split(cell) if part.strip()]
     return cell
 
 
@@ -232,8 +411,10 @@ def _placed(
         where = origins.get(section)
         origin = where[index] if where is not None and index < len(where) else None
         if origin is not None:  # a row of a CSV file
-            file, line, row = origin
+            file, line, row, written = origin
             item = f"row {row}"
+            if len(loc) >= 3 and loc[2] in written:  # the column as its header says it
+                field = ".".join(str(part) for part in (written[str(loc[2])], *loc[3:]))
         else:
             item = f"{section}[{index}]"
             line = _yamlread.line_of(root, loc) if root is not None else None
