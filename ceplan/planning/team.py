@@ -371,6 +371,7 @@ def _unplanned(request: TeamRequest, solver: str) -> TeamPlan:
                 reasons=(_NO_PLAN_IN_TIME,),
                 priority=person.priority,
                 expires=person.expires,
+                extra=tuple(person.extra.items()),
             )
             for person in roster.people
         ),
@@ -461,6 +462,7 @@ def _team_plan(
                 reasons=reasons,
                 priority=person.priority,
                 expires=person.expires,
+                extra=tuple(person.extra.items()),
             )
         )
     budget_uses = tuple(
