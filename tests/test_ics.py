@@ -1,4 +1,5 @@
-"""Calendar export (SPEC section 6): ``plan_to_ics`` and ``ceplan optimise --ics FILE``.
+"""Calendar export (SPEC sections 6 and 7): ``plan_to_ics``, the team's ``team_person_to_ics``
+and ``team_to_ics``, and ``ceplan optimise --ics FILE``.
 
 Every calendar is parsed back with ``icalendar`` and checked by :func:`check_calendar` against
 the plan it came from, with the rules ceplan documents written out again here:
@@ -19,8 +20,9 @@ the plan it came from, with the rules ceplan documents written out again here:
   names every item due that day and no other.
 
 The checker is run on plans from ``ceplan.optimise`` (weekly hours, dated sessions, exams with
-and without preparation) and on hand-built plans drawn by hypothesis; a test breaks calendars
-on purpose to show that it catches each rule being broken.
+and without preparation), on hand-built plans drawn by hypothesis and on every renewing
+person of team plans; a test breaks calendars on purpose to show that it catches each rule
+being broken.
 """
 
 from __future__ import annotations
@@ -55,9 +57,12 @@ from ceplan.rendering.ics import (
     item_uid,
     named_zone,
     reminder_uid,
+    team_person_to_ics,
+    team_to_ics,
 )
 from tests.conftest import examples, make_catalog
 
+ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 29)
 EXPIRES = dt.date(2028, 6, 30)
 DAY = dt.timedelta(days=1)
@@ -960,6 +965,203 @@ def test_hand_built_plans_check_out(made: ceplan.Plan, zone: str | None) -> None
     data = ceplan.plan_to_ics(made, timezone=zone)
     check_calendar(made, data, zone)
     assert ceplan.plan_to_ics(made, timezone=zone) == data
+
+
+# -- team calendars -------------------------------------------------------------------------------
+
+BEN = 'Ben O\'Brien, "Jr"; Ops \\ Net'
+"""A name with every character RFC 5545 text escapes."""
+
+
+JUNE = "2027-06-30"
+
+
+def team_roster() -> dict[str, Any]:
+    """Four people on the mixed catalogue: three renew (with and without weekly hours), one
+    will not sit exams and is at risk; a budget and a fund pay."""
+    return {
+        "schema": 1,
+        "team": "Small team",
+        "budgets": [{"name": "FY", "start": "2026-04-01", "end": "2028-03-31", "amount": 5000}],
+        "funds": [{"name": "CLC", "amount": 150, "currency": "GBP", "expires": "2027-06-30"}],
+        "people": [
+            {"id": "ana", "name": "Ana", "tier": "pro", "expires": JUNE, "hours_per_week": 3},
+            {"id": "ben", "name": BEN, "tier": "pro", "expires": "2027-09-30"},
+            {"id": "cy", "name": "Cy", "tier": "pro", "expires": "2027-08-31", "exams": False},
+            {"id": "dee", "name": "Dee", "tier": "pro", "expires": JUNE, "hours_per_week": 3},
+        ],
+    }  # fmt: skip
+
+
+def plan_small_team() -> ceplan.TeamPlan:
+    return ceplan.plan_team(mixed_catalog(), team_roster(), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def team() -> ceplan.TeamPlan:
+    made = plan_small_team()
+    assert [(o.id, o.renews) for o in made.outcomes] == [
+        ("ana", True),
+        ("ben", True),
+        ("cy", False),
+        ("dee", True),
+    ]
+    return made
+
+
+def person_plan(plan: ceplan.TeamPlan, person: str, catalog: ceplan.Catalog) -> ceplan.Plan:
+    """A team person's items as a one-person plan, for :func:`check_calendar`."""
+    (outcome,) = [o for o in plan.outcomes if o.id == person]
+    items = []
+    for taken in outcome.items:
+        source = catalog.item(taken.id)
+        sessions = source.sessions if isinstance(source, ceplan.Activity) else ()
+        dated = any((s.start, s.end) == (taken.start, taken.finish) for s in sessions)
+        items.append(
+            ceplan.PlannedItem(
+                id=taken.id,
+                title=taken.title,
+                is_exam=taken.kind == "exam",
+                type=taken.kind,
+                kind=None,
+                credits=0,
+                cost=taken.cost,
+                hours=taken.hours,
+                complete_by=taken.complete_by,
+                price=taken.cost,
+                price_currency=plan.currency,
+                start=taken.start,
+                finish=taken.finish,
+                session=0 if dated else None,
+            )
+        )
+    return hand_plan(*items, today=plan.today, tier=outcome.tier, expires=outcome.expires)
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin"])
+def test_each_renewing_person_of_a_team_gets_a_calendar_of_their_plan(
+    team: ceplan.TeamPlan, zone: str | None
+) -> None:
+    catalog = mixed_catalog()
+    calendars = team_to_ics(team, catalog, timezone=zone)
+    assert list(calendars) == ["ana", "ben", "dee"]  # the plan's order; Cy is at risk
+    uids: list[set[str]] = []
+    for person, data in calendars.items():
+        assert data == team_person_to_ics(team, person, catalog, timezone=zone)
+        entries = check_calendar(person_plan(team, person, catalog), data, zone)
+        read = read_calendar(data)
+        assert {entry.item_id for entry in entries} == {"ilt", "course", "pro-exam"}
+        (outcome,) = [o for o in team.outcomes if o.id == person]
+        calendar = icalendar.Calendar.from_ical(data)
+        assert str(calendar["X-WR-CALNAME"]) == (
+            f"Renewal plan: {outcome.name} (pro) (Test programme)"
+        )
+        for event in item_events(data):
+            description = str(event["DESCRIPTION"])
+            assert f"For: {outcome.name}\n" in description
+            (taken,) = [i for i in outcome.items if f"Id: {i.id}\n" in description]
+            assert f"Paid on {taken.paid_on}: " in description
+        uids.append({e.uid for e in read.entries} | {r.uid for r in read.reminders})
+    # The same items for Ana and Dee, on the same dates, but never the same events.
+    assert not uids[0] & uids[2] and not uids[0] & uids[1] and not uids[1] & uids[2]
+
+
+def test_a_team_persons_calendar_says_what_paid_for_each_item(team: ceplan.TeamPlan) -> None:
+    catalog = mixed_catalog()
+    lines = {}
+    for person, data in team_to_ics(team, catalog).items():
+        for event in item_events(data):
+            description = str(event["DESCRIPTION"])
+            item_id = re.search(r"^Id: (\S+)$", description, re.MULTILINE)
+            assert item_id
+            (paid,) = [line for line in description.splitlines() if line.startswith("Paid on ")]
+            lines[person, item_id.group(1)] = paid  # no item is free here
+    expected = {}
+    for outcome in team.outcomes:
+        for taken in outcome.items:
+            parts = [f"{cents / 100:,.2f} GBP from {fund}" for fund, cents in taken.fund_cents]
+            if taken.out_of_pocket_cents:
+                parts.insert(0, f"{taken.out_of_pocket:,.2f} GBP from FY")
+            expected[outcome.id, taken.id] = f"Paid on {taken.paid_on}: {', '.join(parts)}"
+    assert lines == expected
+    # The fund paid part of one class: both shares are said.
+    assert "Paid on 2027-02-01: 350.00 GBP from FY, 150.00 GBP from CLC" in lines.values()
+    # Without budgets, what the person's item costs is out of pocket.
+    unbudgeted = {
+        key: value for key, value in team_roster().items() if key not in ("budgets", "funds")
+    }
+    alone = ceplan.plan_team(catalog, unbudgeted, today=TODAY)
+    (course,) = [
+        e
+        for e in item_events(team_person_to_ics(alone, "ana", catalog))
+        if "Online" in str(e["SUMMARY"])
+    ]
+    assert "\nPaid on 2026-11-29: 100.00 GBP out of pocket\n" in str(course["DESCRIPTION"])
+
+
+def test_a_team_persons_name_is_escaped_and_survives_the_round_trip(
+    team: ceplan.TeamPlan,
+) -> None:
+    data = team_person_to_ics(team, "ben", mixed_catalog())
+    assert str(icalendar.Calendar.from_ical(data)["X-WR-CALNAME"]).startswith(
+        f"Renewal plan: {BEN} (pro)"
+    )
+    for reminder in read_calendar(data).reminders:
+        assert f"\nFor: {BEN}\n" in reminder.description
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+
+
+def test_team_calendars_are_the_same_bytes_when_planned_again(team: ceplan.TeamPlan) -> None:
+    again = plan_small_team()
+    for zone in (None, "America/Chicago"):
+        assert team_to_ics(team, mixed_catalog(), timezone=zone) == team_to_ics(
+            again, mixed_catalog(), timezone=zone
+        )
+
+
+def test_a_person_at_risk_or_not_in_the_plan_gets_no_calendar(team: ceplan.TeamPlan) -> None:
+    with pytest.raises(ceplan.PlanInputError, match="'cy', who is at risk"):
+        team_person_to_ics(team, "cy", mixed_catalog())
+    with pytest.raises(ceplan.PlanInputError, match="no 'zoe' in the team plan of Small team"):
+        team_person_to_ics(team, "zoe", mixed_catalog())
+    with pytest.raises(ceplan.PlanInputError, match="^timezone: "):
+        team_to_ics(team, mixed_catalog(), timezone="Mars/Olympus_Mons")
+
+
+def test_a_team_calendar_needs_the_catalogue_the_team_was_planned_with(
+    team: ceplan.TeamPlan,
+) -> None:
+    with pytest.raises(ceplan.PlanInputError, match="no item '(course|ilt|pro-exam)'.*'ana'"):
+        team_person_to_ics(team, "ana", ceplan.load_catalog())
+
+
+def test_the_example_team_gives_every_renewing_person_a_calendar() -> None:
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(ROOT / "examples" / "team.yaml", catalog=catalog)
+    made = ceplan.plan_team(catalog, roster, today=TODAY)
+    calendars = team_to_ics(made, catalog)
+    assert list(calendars) == [o.id for o in made.outcomes if o.renews] and calendars
+    for person, data in calendars.items():
+        check_calendar(person_plan(made, person, catalog), data)
+    # Omar has already met his path: nothing to do, no events. Amara sits two exams on one day,
+    # and is reminded of both at once.
+    assert events(calendars["omar"]) == []
+    # What the README shows of Priya's calendar.
+    priya = {r.day: r.text for r in read_calendar(calendars["priya"]).reminders}
+    assert priya[dt.date(2027, 9, 16)] == (
+        "Reminder: Sit exam Implementing Cisco Enterprise Advanced Routing and Services "
+        "(ENARSI 300-410) in 7 days (2027-09-23); 7 days left to finish Example Cisco Live "
+        "session (event pass already paid) and Example 14-hour course on Cisco Digital Learning "
+        "(do by 2027-09-23)"
+    )
+    assert "\nPaid on 2026-11-29: 250.00 GBP from CLC order 2026-07\n" in "".join(
+        str(e["DESCRIPTION"]) for e in item_events(calendars["priya"])
+    )
+    # A free item says nothing of paying: Priya's Cisco Live session.
+    (free,) = [e for e in item_events(calendars["priya"]) if "Cisco Live" in str(e["SUMMARY"])]
+    assert "Cost: 0.00 GBP\n" in str(free["DESCRIPTION"]) and "Paid" not in str(free["DESCRIPTION"])
+    amara = {r.day: r.text for r in read_calendar(calendars["amara"]).reminders}
+    assert amara[dt.date(2028, 6, 22)].startswith("Reminder: Sit exams ")
 
 
 # -- the checker catches broken calendars ---------------------------------------------------------

@@ -1,7 +1,8 @@
 """Plans as iCalendar files (RFC 5545): what a person will do and when, with reminders.
 
-:func:`plan_to_ics` builds the calendar of ``ceplan optimise --ics FILE``; it only builds bytes
-and writes nothing.
+:func:`plan_to_ics` builds the calendar of ``ceplan optimise --ics FILE``;
+:func:`team_person_to_ics` builds one person's calendar from a team's plan, and
+:func:`team_to_ics` every renewing person's. They only build bytes and write nothing.
 
 Each planned item gives one or two all-day events (*entries*), each with a role:
 
@@ -54,13 +55,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ceplan._version import __version__
+from ceplan.catalogue.models import Activity
 from ceplan.errors import PlanInputError
 from ceplan.inputs import show_value
 from ceplan.results.plan import Plan, PlannedItem
-from ceplan.units import format_number, quantity
+from ceplan.units import format_money, format_number, money_value, quantity
 
 if TYPE_CHECKING:
     import icalendar
+
+    from ceplan.catalogue.models import Catalog
+    from ceplan.results.team import PersonOutcome, TeamItem, TeamPlan
 
 __all__ = [
     "PRODID",
@@ -72,6 +77,8 @@ __all__ = [
     "named_zone",
     "plan_to_ics",
     "reminder_uid",
+    "team_person_to_ics",
+    "team_to_ics",
 ]
 
 REMINDER_DAYS = (90, 60, 30, 7)
@@ -123,13 +130,28 @@ _LABELS: dict[_Role, str] = {
 
 @dataclass(frozen=True)
 class _Owner:
-    """Whose calendar it is: what its UIDs, names and descriptions say."""
+    """Whose calendar it is: what its UIDs, names and descriptions say.
+
+    ``person`` is a team member's id (``None`` for a one-person plan): it names their UIDs, so
+    two people's calendars never share one. ``name`` is who the calendar is for, said in every
+    description (``For: ...``).
+    """
 
     tier: str
     expires: dt.date
     today: dt.date
     currency: str
     programme: str | None
+    person: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A planned item, and how it was paid for when a team's plan says (``paid``)."""
+
+    planned: PlannedItem
+    paid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -312,7 +334,81 @@ def plan_to_ics(plan: Plan, *, programme: str | None = None, timezone: str | Non
         raise PlanInputError(f"no calendar for a plan with status '{plan.status}': nothing to do")
     owner = _Owner(plan.tier, plan.expires, plan.today, plan.currency, programme)
     name = f"Renewal plan: {plan.tier}"
-    return _calendar(owner, name, plan.planned, named_zone(timezone))
+    items = [_Item(item) for item in plan.planned]
+    return _calendar(owner, name, items, named_zone(timezone))
+
+
+def team_person_to_ics(
+    plan: TeamPlan, person: str, catalog: Catalog, *, timezone: str | None = None
+) -> bytes:
+    """One person's calendar from a team's plan: their items, with the same events and reminders.
+
+    The events and reminders follow the rules of :func:`plan_to_ics` for the person's items
+    (their ``start``, ``finish`` and ``complete_by``); each description also says when the
+    item is paid and what pays for it (``Paid on 2026-11-29: 250.00 GBP from CLC order
+    2026-07``; nothing for a free item).
+    The catalogue (the one the team was planned with) tells an activity's type, credits and
+    dated sessions and an exam's kind; the programme's name comes from it. The calendar is
+    named for the person (``Renewal plan: Priya Shah (professional)``). UIDs also name the
+    person's id, so two people planned for the same item never share an event; ``DTSTAMP``
+    is midnight UTC of the plan's ``today``: the same plan gives the same bytes.
+
+    A person **at risk** gets no calendar: they have no plan to follow, and the reasons are
+    for the manager (they name colleagues and budgets), not for a calendar sent to the
+    person. A person who renews with nothing left to do gets a calendar with no events.
+
+    Parameters
+    ----------
+    plan
+        The team's plan (:func:`ceplan.plan_team`).
+    person
+        The person's id in the roster.
+    catalog
+        The catalogue the team was planned with.
+    timezone
+        As for :func:`plan_to_ics`: an IANA name for 09:00 reminders in that zone; default
+        09:00 wherever the calendar is shown.
+
+    Returns
+    -------
+    bytes
+        The calendar, as :func:`plan_to_ics` gives it.
+
+    Raises
+    ------
+    PlanInputError
+        If the person is not in the plan or is at risk, an item of theirs is not in the
+        catalogue, or ``timezone`` is not a time zone name.
+    """
+    outcome = next((o for o in plan.outcomes if o.id == person), None)
+    if outcome is None:
+        raise PlanInputError(f"person: no {show_value(person)} in the team plan of {plan.team}")
+    if not outcome.renews:
+        raise PlanInputError(
+            f"person: no calendar for '{outcome.id}', who is at risk: there is no plan to follow"
+        )
+    return _person_calendar(plan, outcome, catalog, named_zone(timezone))
+
+
+def team_to_ics(
+    plan: TeamPlan, catalog: Catalog, *, timezone: str | None = None
+) -> dict[str, bytes]:
+    """Every renewing person's calendar from a team's plan, by person id, in the plan's order.
+
+    Each is :func:`team_person_to_ics`'s; people at risk get none. Person ids are safe file
+    names (``[a-z0-9][a-z0-9._-]*``), so ``f"{person}.ics"`` names each file.
+
+    Raises
+    ------
+    PlanInputError
+        If an item is not in the catalogue or ``timezone`` is not a time zone name.
+    """
+    zone = named_zone(timezone)
+    return {
+        outcome.id: _person_calendar(plan, outcome, catalog, zone)
+        for outcome in plan.outcomes
+        if outcome.renews
+    }
 
 
 def item_uid(plan: Plan, item: PlannedItem, *, preparation: bool = False) -> str:
@@ -322,7 +418,7 @@ def item_uid(plan: Plan, item: PlannedItem, *, preparation: bool = False) -> str
     exactly as ceplan named the one event it wrote per item before preparation got an event
     of its own, so importing a new calendar over an older one moves those events instead of
     doubling them. A preparation event (``preparation=True``) adds its role, ``prep``, to the
-    name, so an exam's two events differ.
+    name, so an exam's two events differ. (A team person's events add their id first.)
 
     Examples
     --------
@@ -394,8 +490,80 @@ def named_zone(timezone: str | None) -> zoneinfo.ZoneInfo | None:
         raise PlanInputError(f"timezone: unknown time zone '{timezone}' {hint}") from None
 
 
+def _person_calendar(
+    plan: TeamPlan, outcome: PersonOutcome, catalog: Catalog, zone: zoneinfo.ZoneInfo | None
+) -> bytes:
+    """A renewing person's calendar (see :func:`team_person_to_ics`)."""
+    owner = _Owner(
+        outcome.tier,
+        outcome.expires,
+        plan.today,
+        plan.currency,
+        catalog.programme,
+        person=outcome.id,
+        name=outcome.name,
+    )
+    items = [_team_item(owner, item, catalog) for item in outcome.items]
+    return _calendar(owner, f"Renewal plan: {outcome.name} ({outcome.tier})", items, zone)
+
+
+def _team_item(owner: _Owner, item: TeamItem, catalog: Catalog) -> _Item:
+    """A team person's item as a planned item, with how it is paid for."""
+    if not catalog.has(item.id):
+        raise PlanInputError(
+            f"catalog: no item '{item.id}' (planned for '{item.person}'): give the catalogue "
+            "the team was planned with"
+        )
+    source = catalog.item(item.id)
+    session = None
+    if isinstance(source, Activity):
+        session = next(
+            (
+                number
+                for number, dates in enumerate(source.sessions)
+                if (dates.start, dates.end) == (item.start, item.finish)
+            ),
+            None,
+        )
+    planned = PlannedItem(
+        id=item.id,
+        title=item.title,
+        is_exam=not isinstance(source, Activity),
+        type=source.type if isinstance(source, Activity) else "exam",
+        kind=None if isinstance(source, Activity) else source.kind,
+        credits=source.credits if isinstance(source, Activity) else 0,
+        cost=item.cost,
+        hours=item.hours,
+        complete_by=item.complete_by,
+        price=source.cost,
+        price_currency=source.currency or catalog.currency,
+        start=item.start,
+        finish=item.finish,
+        session=session,
+    )
+    return _Item(planned, _paid_text(owner, item))
+
+
+def _paid_text(owner: _Owner, item: TeamItem) -> str | None:
+    """When the item is paid and from what, with the amounts (``None`` for a free item).
+
+    The out-of-pocket part is named by its budget period (``out of pocket`` when the team has
+    no budgets), then each fund's part.
+    """
+    if not item.cents:
+        return None
+    parts = [
+        f"{format_money(money_value(cents), owner.currency)} from {fund}"
+        for fund, cents in item.fund_cents
+    ]
+    if item.out_of_pocket_cents:
+        own = format_money(item.out_of_pocket, owner.currency)
+        parts.insert(0, f"{own} from {item.period}" if item.period else f"{own} out of pocket")
+    return f"Paid on {item.paid_on.isoformat()}: {', '.join(parts)}"
+
+
 def _calendar(
-    owner: _Owner, name: str, items: Sequence[PlannedItem], zone: zoneinfo.ZoneInfo | None
+    owner: _Owner, name: str, items: Sequence[_Item], zone: zoneinfo.ZoneInfo | None
 ) -> bytes:
     """The calendar: the items' events, then one reminder event a day."""
     import icalendar  # here, not at the top: `import ceplan` stays quick without it
@@ -408,9 +576,9 @@ def _calendar(
     calendar.add("x-wr-calname", f"{name} ({owner.programme})" if owner.programme else name)
     stamp = dt.datetime.combine(owner.today, dt.time(0, 0), tzinfo=dt.UTC)
     for item in items:
-        for entry in _entries(item):
+        for entry in _entries(item.planned):
             calendar.add_component(_event(owner, item, entry, stamp))
-    reminders = _reminders(owner, items)
+    reminders = _reminders(owner, [item.planned for item in items])
     for reminder in reminders:
         calendar.add_component(_reminder_event(owner, reminder, stamp, zone))
     if zone is not None and reminders:
@@ -432,7 +600,9 @@ def _reminder_uid(owner: _Owner, day: dt.date) -> str:
 
 
 def _uid(owner: _Owner, name: str) -> str:
-    """A UUID named by ``name``."""
+    """A UUID named by ``name``, and by the team person's id when there is one."""
+    if owner.person is not None:
+        name = f"person\n{owner.person}\n{name}"
     return str(uuid.uuid5(_UID_NAMESPACE, name))
 
 
@@ -568,18 +738,17 @@ def _span(first: dt.date, last: dt.date) -> str:
     return first.isoformat() if first == last else f"{first} to {last}"
 
 
-def _event(
-    owner: _Owner, planned: PlannedItem, entry: _Entry, stamp: dt.datetime
-) -> icalendar.Event:
+def _event(owner: _Owner, item: _Item, entry: _Entry, stamp: dt.datetime) -> icalendar.Event:
     import icalendar
 
+    planned = item.planned
     event = icalendar.Event()
     event.add("uid", _item_uid(owner, planned, preparation=entry.role == "prep"))
     event.add("dtstamp", stamp)
     event.add("dtstart", entry.first)
     event.add("dtend", entry.last + _DAY)
     event.add("summary", _summary(owner, planned, entry))
-    event.add("description", _description(owner, planned))
+    event.add("description", _description(owner, item))
     # A class or an exam sitting books its days; self-study spread over weeks is not busy.
     event.add("transp", "OPAQUE" if entry.role in ("class", "sitting") else "TRANSPARENT")
     return event
@@ -615,13 +784,15 @@ def _summary(owner: _Owner, item: PlannedItem, entry: _Entry) -> str:
     return f"{_ACTIONS[entry.role]}: {item.title} ({counts} for the {owner.tier} renewal)"
 
 
-def _description(owner: _Owner, planned: PlannedItem) -> str:
+def _description(owner: _Owner, item: _Item) -> str:
+    planned = item.planned
     lines = [
         f"Id: {planned.id}",
         f"Exam: {planned.kind}"
         if planned.is_exam
         else f"Credits: {format_number(planned.credits)} ({planned.type})",
         f"Cost: {planned.cost_text(owner.currency)}",
+        *([item.paid] if item.paid else []),
         f"Hours: {format_number(planned.hours)}",
         *(
             f"{_LABELS[entry.role]}: {_span(entry.first, entry.last)}"
@@ -634,8 +805,9 @@ def _description(owner: _Owner, planned: PlannedItem) -> str:
 
 
 def _footer(owner: _Owner) -> list[str]:
-    """The lines that end every description: what it renews, when it was planned."""
+    """The lines that end every description: for whom, what it renews, when it was planned."""
     return [
+        *([f"For: {owner.name}"] if owner.name else []),
         f"Renews: {owner.tier} (certification expires {owner.expires.isoformat()})",
         *([f"Programme: {owner.programme}"] if owner.programme else []),
         f"Planned by ceplan on {owner.today.isoformat()}",
