@@ -1,21 +1,28 @@
-"""Calendar export (SPEC section 6): ``plan_to_ics`` and ``ceplan optimise --ics FILE``.
+"""Calendar export (SPEC sections 6 and 7): ``plan_to_ics``, the team's ``team_person_to_ics``
+and ``team_to_ics``, and ``ceplan optimise --ics FILE``.
 
 Every calendar is parsed back with ``icalendar`` and checked by :func:`check_calendar` against
 the plan it came from, with the rules ceplan documents written out again here:
 
-- a self-paced activity is one free (``TRANSPARENT``) event from its planned start to its
-  planned finish; a dated session is one busy (``OPAQUE``) event on its own days;
+- a self-paced activity is one free (``TRANSPARENT``) all-day event from its planned start to
+  its planned finish; a dated session is one busy (``OPAQUE``) event on its own days;
 - an exam is a free preparation event from its start to the day before its sitting (only with
   preparation hours and at least one such day) and a separate busy one-day sitting event;
 - every event lies within its item's planned dates, and an exam's preparation ends before its
   sitting;
-- reminders fire at 09:00 UTC, on or after ``plan.today`` and never after the item's planned
-  finish: 1 day before each study, class or preparation starts, 7 days and 1 day before each
-  sitting, and 90, 60, 30 and 7 days before the do-by date while the item is planned to be open.
+- the item events carry no alarm. A day is reminded on when any of these falls on it, on or
+  after ``plan.today`` and never after the item's planned finish: 1 day before each study,
+  class or preparation starts, 7 days and 1 day before each sitting, and 90, 60, 30 and 7 days
+  before the do-by date while the item is planned to be open;
+- each such day has exactly one reminder in the whole calendar, whatever the number of items:
+  an event of its own, free, with exactly one alarm at its start, at 09:00 local time (a
+  floating time, or 09:00 in the zone named, whose ``VTIMEZONE`` the calendar then holds), that
+  names every item due that day and no other.
 
 The checker is run on plans from ``ceplan.optimise`` (weekly hours, dated sessions, exams with
-and without preparation) and on hand-built plans drawn by hypothesis; a test breaks calendars
-on purpose to show that it catches each rule being broken.
+and without preparation), on hand-built plans drawn by hypothesis and on every renewing
+person of team plans; a test breaks calendars on purpose to show that it catches each rule
+being broken.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,12 +49,24 @@ from hypothesis import strategies as st
 import ceplan
 from ceplan.catalogue.loading import bundled_catalog_path
 from ceplan.cli.main import main
-from ceplan.rendering.ics import REMINDER_DAYS, SITTING_REMINDER_DAYS, START_REMINDER_DAYS, item_uid
+from ceplan.rendering.ics import (
+    REMINDER_DAYS,
+    REMINDER_TIME,
+    SITTING_REMINDER_DAYS,
+    START_REMINDER_DAYS,
+    item_uid,
+    named_zone,
+    reminder_uid,
+    team_person_to_ics,
+    team_to_ics,
+)
 from tests.conftest import examples, make_catalog
 
+ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 29)
 EXPIRES = dt.date(2028, 6, 30)
 DAY = dt.timedelta(days=1)
+NINE = dt.time(9, 0)
 NOBODY = 65534
 ASSOCIATE_ARGS = [
     "optimise",
@@ -71,6 +91,10 @@ ROLES = {
     "Prepare for exam: ": "prep",
     "Sit exam: ": "sitting",
 }
+REMINDER = "Reminder: "
+NAMES = ("Alpha", "Bravo", "Charlie", "Delta")
+"""Titles for hand-built items: none is part of another, so a reminder's text shows which
+items it names."""
 
 
 # -- plans --------------------------------------------------------------------------------------
@@ -222,15 +246,37 @@ def hand_plan(*items: ceplan.PlannedItem, **fields: Any) -> ceplan.Plan:
 
 @dataclass(frozen=True)
 class Entry:
-    """One event as read back: its item, role, days (last included), busy or not, alarm days."""
+    """One item's event as read back: its item, role, days (last included), busy or not."""
 
     item_id: str
     role: str
     first: dt.date
     last: dt.date
     busy: bool
-    alarms: tuple[dt.date, ...]
     uid: str
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder event as read back: its start as written (naive when floating), when its
+    alarm fires, and what it says."""
+
+    day: dt.date
+    start: dt.datetime
+    fires: dt.datetime
+    text: str
+    description: str
+    uid: str
+
+
+@dataclass(frozen=True)
+class Read:
+    """A calendar as read back: its item events, its reminders, its time zones' ids."""
+
+    entries: list[Entry]
+    reminders: list[Reminder]
+    zones: list[str]
+    calendar: icalendar.Calendar
 
 
 def events(data: bytes) -> list[icalendar.Event]:
@@ -238,38 +284,63 @@ def events(data: bytes) -> list[icalendar.Event]:
     return list(calendar.walk("VEVENT"))
 
 
-def read_entries(data: bytes) -> list[Entry]:
-    """Every event of the calendar, checking what each one must hold whatever its item."""
-    assert data.count(b"TRIGGER;VALUE=DATE-TIME:") == data.count(b"TRIGGER")  # absolute
-    found = []
-    for event in events(data):
+def item_events(data: bytes) -> list[icalendar.Event]:
+    return [event for event in events(data) if not str(event["SUMMARY"]).startswith(REMINDER)]
+
+
+def read_calendar(data: bytes) -> Read:
+    """Every event of the calendar, checking what each must hold whatever its item or day."""
+    calendar = icalendar.Calendar.from_ical(data)
+    entries, reminders = [], []
+    for event in calendar.walk("VEVENT"):
+        summary = str(event["SUMMARY"])
+        alarms = list(event.walk("VALARM"))
+        assert str(event["TRANSP"]) in ("OPAQUE", "TRANSPARENT")
+        if summary.startswith(REMINDER):
+            assert len(alarms) == 1, alarms  # one alarm: Outlook keeps no more
+            (alarm,) = alarms
+            assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"]) == summary
+            trigger = alarm["TRIGGER"]
+            assert isinstance(trigger.dt, dt.timedelta)  # relative to the start, not absolute
+            assert trigger.params.get("RELATED", "START") == "START"
+            start = event.decoded("DTSTART")
+            assert isinstance(start, dt.datetime)
+            assert "DTEND" not in event and "DURATION" not in event  # an instant
+            assert str(event["TRANSP"]) == "TRANSPARENT"
+            reminders.append(
+                Reminder(
+                    day=start.date(),
+                    start=start,
+                    fires=start + trigger.dt,
+                    text=summary,
+                    description=str(event["DESCRIPTION"]),
+                    uid=str(event["UID"]),
+                )
+            )
+            continue
+        assert alarms == []  # reminders are events of their own
         match = re.search(r"^Id: (\S+)$", str(event["DESCRIPTION"]), re.MULTILINE)
         assert match, event["DESCRIPTION"]
-        summary = str(event["SUMMARY"])
         (role,) = [role for prefix, role in ROLES.items() if summary.startswith(prefix)]
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert type(start) is dt.date and type(end) is dt.date  # all day, not a date-time
         assert start < end
-        alarms = []
-        for alarm in event.walk("VALARM"):
-            assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"])
-            when = alarm["TRIGGER"].dt
-            assert when.utcoffset() == dt.timedelta(0) and when.time() == dt.time(9)
-            alarms.append(when.date())
-        transp = str(event["TRANSP"])
-        assert transp in ("OPAQUE", "TRANSPARENT")
-        found.append(
+        entries.append(
             Entry(
                 item_id=match.group(1),
                 role=role,
                 first=start,
                 last=end - DAY,  # all-day ends are exclusive
-                busy=transp == "OPAQUE",
-                alarms=tuple(alarms),
+                busy=str(event["TRANSP"]) == "OPAQUE",
                 uid=str(event["UID"]),
             )
         )
-    return found
+    zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
+    return Read(entries, reminders, zones, calendar)
+
+
+def read_entries(data: bytes) -> list[Entry]:
+    return read_calendar(data).entries
 
 
 def planned_dates(planned_item: ceplan.PlannedItem) -> tuple[dt.date, dt.date]:
@@ -292,27 +363,27 @@ def expected_entries(planned_item: ceplan.PlannedItem) -> list[tuple[str, dt.dat
     return [sitting]
 
 
-def expected_alarms(
-    plan: ceplan.Plan, planned_item: ceplan.PlannedItem, entry: Entry
-) -> set[dt.date]:
-    """The days an event's reminders fall on, as ceplan documents them."""
-    _, finish = planned_dates(planned_item)
-    if entry.role == "sitting":
-        days = {entry.first - 7 * DAY, entry.first - DAY}
-    else:
-        days = {entry.first - DAY}
-    if entry.role != "prep":
-        days |= {planned_item.complete_by - n * DAY for n in (90, 60, 30, 7)}
+def expected_days(plan: ceplan.Plan, planned_item: ceplan.PlannedItem) -> set[dt.date]:
+    """The days an item is reminded of, as ceplan documents them."""
+    start, finish = planned_dates(planned_item)
+    days = {planned_item.complete_by - n * DAY for n in (90, 60, 30, 7)}
+    for role, first, _, _ in expected_entries(planned_item):
+        days |= {first - 7 * DAY, first - DAY} if role == "sitting" else {first - DAY}
     return {day for day in days if plan.today <= day <= finish}
 
 
-def check_calendar(plan: ceplan.Plan, data: bytes) -> list[Entry]:
-    """Assert that the calendar shows exactly what the plan says, as the module docstring says."""
-    entries = read_entries(data)
+UTC_NAMES = ("UTC", "Etc/UTC")
+
+
+def check_calendar(plan: ceplan.Plan, data: bytes, zone: str | None = None) -> list[Entry]:
+    """Assert that the calendar shows exactly what the plan says, as the module docstring says;
+    ``zone`` is the time zone the calendar was asked for."""
+    read = read_calendar(data)
+    entries = read.entries
     items = {planned_item.id: planned_item for planned_item in planned(plan)}
     assert len(items) == len(planned(plan))
     assert {entry.item_id for entry in entries} == set(items)
-    uids = [entry.uid for entry in entries]
+    uids = [entry.uid for entry in entries] + [reminder.uid for reminder in read.reminders]
     assert len(set(uids)) == len(uids)
     for item_id, planned_item in items.items():
         mine = [entry for entry in entries if entry.item_id == item_id]
@@ -325,12 +396,37 @@ def check_calendar(plan: ceplan.Plan, data: bytes) -> list[Entry]:
         assert [(e.role, e.first, e.last, e.busy) for e in mine] == expected_entries(planned_item)
         if planned_item.is_exam:
             assert mine[-1].role == "sitting" and mine[-1].first == mine[-1].last == finish
-        # Reminders: never before today (they would fire on import), never after the finish.
-        for entry in mine:
-            assert all(plan.today <= day <= finish for day in entry.alarms), (entry, finish)
-            assert len(set(entry.alarms)) == len(entry.alarms)
-            assert set(entry.alarms) == expected_alarms(plan, planned_item, entry), entry
+    # One reminder a day, on exactly the days something is due, naming what is due then.
+    due: dict[dt.date, set[str]] = {}
+    for planned_item in items.values():
+        for day in expected_days(plan, planned_item):
+            due.setdefault(day, set()).add(planned_item.title)
+    days = [reminder.day for reminder in read.reminders]
+    assert days == sorted(set(days)), days  # one a day, in time order
+    assert set(days) == set(due)
+    titles = {planned_item.title for planned_item in items.values()}
+    for reminder in read.reminders:
+        assert {title for title in titles if title in reminder.text} == due[reminder.day], reminder
+        assert reminder.fires == reminder.start  # the alarm goes off at the reminder's start
+        assert local_time(reminder, zone) == (reminder.day, NINE)
+        assert plan.today <= reminder.day
+    named = zone is not None and zone not in UTC_NAMES and bool(read.reminders)
+    assert read.zones == ([zone] if named else [])
     return entries
+
+
+def local_time(reminder: Reminder, zone: str | None) -> tuple[dt.date, dt.time]:
+    """The day and time the reminder fires where the person is.
+
+    Without a zone the time must be floating (no zone: the same wall-clock time wherever the
+    calendar is shown); with one, it must be a time in that zone.
+    """
+    if zone is None:
+        assert reminder.fires.tzinfo is None, reminder
+        return reminder.fires.date(), reminder.fires.time()
+    assert reminder.fires.tzinfo is not None, reminder
+    local = reminder.fires.astimezone(zoneinfo.ZoneInfo(zone))
+    return local.date(), local.time()
 
 
 def by_role(entries: list[Entry]) -> dict[tuple[str, str], Entry]:
@@ -342,18 +438,30 @@ def entries_of(plan: ceplan.Plan) -> list[Entry]:
     return check_calendar(plan, ceplan.plan_to_ics(plan))
 
 
+def reminders_of(plan: ceplan.Plan, **options: Any) -> list[Reminder]:
+    """The plan's calendar, checked, and its reminders."""
+    data = ceplan.plan_to_ics(plan, **options)
+    check_calendar(plan, data, options.get("timezone"))
+    return read_calendar(data).reminders
+
+
+def reminder_days(plan: ceplan.Plan) -> list[dt.date]:
+    return [reminder.day for reminder in reminders_of(plan)]
+
+
 def checked(plan: ceplan.Plan) -> list[tuple[Entry, icalendar.Event]]:
     """The plan's calendar, checked, as entries beside the events they were read from."""
     data = ceplan.plan_to_ics(plan)
-    return list(zip(check_calendar(plan, data), events(data), strict=True))
+    return list(zip(check_calendar(plan, data), item_events(data), strict=True))
 
 
-def test_the_documented_reminder_days() -> None:
+def test_the_documented_reminder_days_and_time() -> None:
     # The rules check_calendar writes out; the constants are part of ceplan.rendering.ics's
     # interface.
     assert REMINDER_DAYS == (90, 60, 30, 7)
     assert START_REMINDER_DAYS == (1,)
     assert SITTING_REMINDER_DAYS == (7, 1)
+    assert REMINDER_TIME == NINE and REMINDER_TIME.tzinfo is None  # local, not UTC
 
 
 # -- the calendar -------------------------------------------------------------------------------
@@ -373,7 +481,7 @@ def test_self_paced_work_from_its_planned_start_to_its_planned_finish(plan: cepl
     data = ceplan.plan_to_ics(plan)
     entries = check_calendar(plan, data)
     assert len(entries) == len(planned(plan))  # no exams here: one event per item
-    for event, entry in zip(events(data), entries, strict=True):
+    for event, entry in zip(item_events(data), entries, strict=True):
         planned_item = next(p for p in planned(plan) if p.id == entry.item_id)
         assert (entry.role, entry.first, entry.last) == (
             "study",
@@ -409,6 +517,8 @@ def test_optimised_plans_with_sessions_and_exams_check_out(
     assert ("pro-exam", "sitting") in entries
     has_prep = ("pro-exam", "prep") in entries
     assert has_prep == (exam_hours > 0 and items["pro-exam"].start < items["pro-exam"].finish)
+    for zone in ("Europe/London", "America/New_York", "Asia/Kolkata"):
+        check_calendar(made, ceplan.plan_to_ics(made, timezone=zone), zone)
 
 
 def test_an_exam_gives_a_preparation_and_a_separate_sitting_in_order(mixed: ceplan.Plan) -> None:
@@ -428,9 +538,14 @@ def test_an_exam_gives_a_preparation_and_a_separate_sitting_in_order(mixed: cepl
     )
     assert prep.uid != sitting.uid
     # Reminders before the start of preparation and before the sitting, none after it.
-    assert exam.start - DAY in prep.alarms
-    assert {exam.finish - 7 * DAY, exam.finish - DAY} <= set(sitting.alarms)
-    assert max(prep.alarms + sitting.alarms) <= exam.finish
+    texts = {reminder.day: reminder.text for reminder in reminders_of(mixed)}
+    assert (
+        f"Start preparing for exam Professional exam tomorrow (sitting {exam.finish})"
+        in (texts[exam.start - DAY])
+    )
+    assert f"Sit exam Professional exam in 7 days ({exam.finish})" in texts[exam.finish - 7 * DAY]
+    assert f"Sit exam Professional exam tomorrow ({exam.finish})" in texts[exam.finish - DAY]
+    assert max(texts) <= exam.finish
 
 
 @pytest.mark.parametrize(
@@ -459,59 +574,59 @@ def test_a_session_is_busy_on_exactly_its_own_days_and_reminds_only_before_it(
     assert event.decoded("DTSTART") == dt.date(2027, 2, 1)
     assert event.decoded("DTEND") == dt.date(2027, 2, 6)  # exclusive: the 5th is the last day
     assert str(event["TRANSP"]) == "OPAQUE"  # a dated class books its days
-    assert ilt.alarms == (dt.date(2027, 1, 31),)  # the day before; the do-by ones are all later
+    about = [r for r in reminders_of(mixed) if "Instructor-led class" in r.text]
+    assert [(r.day, r.text) for r in about] == [
+        (
+            dt.date(2027, 1, 31),
+            "Reminder: Class Instructor-led class starts tomorrow (2027-02-01 to 2027-02-05)",
+        )
+    ]  # the day before; the do-by ones are all later
 
 
 def test_reminders_lead_up_to_the_planned_dates_and_stop_at_the_finish() -> None:
     # Studied 4-10 January, do by 23 June: the do-by reminders would all come after the work.
     early = hand_plan(item())
-    (entry,) = entries_of(early)
-    assert entry.alarms == (dt.date(2027, 1, 3),)
+    assert reminder_days(early) == [dt.date(2027, 1, 3)]
     # Studied until 30 May: the 90, 60 and 30 day reminders still fall while it is open.
     late = hand_plan(item(start=dt.date(2027, 3, 1), finish=dt.date(2027, 5, 30)))
-    (entry,) = entries_of(late)
-    assert entry.alarms == (
+    assert reminder_days(late) == [
         dt.date(2027, 2, 28),
         dt.date(2027, 3, 25),
         dt.date(2027, 4, 24),
         dt.date(2027, 5, 24),
-    )
+    ]
 
 
 def test_an_exams_reminders_go_up_to_the_sitting_and_not_beyond() -> None:
     made = hand_plan(exam_item())  # prep 3 May to 20 June, sat on 21 June, do by 23 June
-    prep, sitting = entries_of(made)
-    assert prep.alarms == (dt.date(2027, 5, 2),)
-    assert sitting.alarms == (
+    assert reminder_days(made) == [
         dt.date(2027, 3, 25),  # 90 days before the do-by date
         dt.date(2027, 4, 24),  # 60
+        dt.date(2027, 5, 2),  # the day before preparation starts
         dt.date(2027, 5, 24),  # 30
         dt.date(2027, 6, 14),  # 7 days before the sitting
         dt.date(2027, 6, 16),  # 7 days before the do-by date
         dt.date(2027, 6, 20),  # 1 day before the sitting
-    )
+    ]
 
 
-def test_reminders_on_the_same_day_are_given_once() -> None:
+def test_what_an_event_reminds_of_on_one_day_is_said_once() -> None:
     # Sat on the do-by date: 7 days before the sitting is 7 days before the do-by date.
     made = hand_plan(exam_item(finish=dt.date(2027, 6, 23)))
-    _, sitting = entries_of(made)
-    assert sitting.alarms.count(dt.date(2027, 6, 16)) == 1
-    assert len(sitting.alarms) == 5
+    reminders = {reminder.day: reminder.text for reminder in reminders_of(made)}
+    assert reminders[dt.date(2027, 6, 16)] == "Reminder: Sit exam Pro exam in 7 days (2027-06-23)"
+    assert len(reminders) == 6
 
 
 def test_reminders_before_today_are_left_out() -> None:
     do_by = dt.date(2027, 6, 23)
     late = hand_plan(item(start=do_by - 20 * DAY, finish=do_by), today=do_by - 40 * DAY)
-    (entry,) = entries_of(late)
     # The start reminder and the 30 and 7 day ones; 90 and 60 days before would be past.
-    assert entry.alarms == (do_by - 30 * DAY, do_by - 21 * DAY, do_by - 7 * DAY)
+    assert reminder_days(late) == [do_by - 30 * DAY, do_by - 21 * DAY, do_by - 7 * DAY]
     on_the_day = replace(late, today=do_by - 7 * DAY)
-    (entry,) = entries_of(on_the_day)
-    assert entry.alarms == (do_by - 7 * DAY,)
+    assert reminder_days(on_the_day) == [do_by - 7 * DAY]
     starts_today = hand_plan(item(start=TODAY, finish=TODAY + DAY, complete_by=TODAY + 5 * DAY))
-    (entry,) = entries_of(starts_today)
-    assert entry.alarms == ()  # the day before is past, the do-by reminders after the finish
+    assert reminder_days(starts_today) == []  # the day before is past, the do-by ones too late
 
 
 def test_an_item_without_dates_sits_on_its_do_by_date() -> None:
@@ -519,7 +634,184 @@ def test_an_item_without_dates_sits_on_its_do_by_date() -> None:
     made = hand_plan(undated)
     (entry,) = entries_of(made)
     assert entry.first == entry.last == undated.complete_by
-    assert len(entry.alarms) == 5  # the day before, and 90, 60, 30 and 7 days before
+    assert len(reminder_days(made)) == 5  # the day before, and 90, 60, 30 and 7 days before
+
+
+# -- one reminder a day -------------------------------------------------------------------------
+
+
+def three_courses() -> ceplan.Plan:
+    """The reported calendar: three items to do by the same day, open over the same months."""
+    return hand_plan(
+        *(
+            item(id=name.lower(), title=f"{name} course", start=start, finish=dt.date(2027, 6, 1))
+            for name, start in zip(
+                NAMES, (dt.date(2027, 1, 4), dt.date(2027, 2, 1), dt.date(2027, 3, 1)), strict=False
+            )
+        )
+    )
+
+
+def test_a_day_with_several_things_due_has_one_reminder_saying_all_of_them() -> None:
+    # Three items to do by 23 June used to give 9 alarms on 3 days, each day's thrice over.
+    made = three_courses()
+    data = ceplan.plan_to_ics(made)
+    reminders = reminders_of(made)
+    assert data.count(b"BEGIN:VALARM") == len(reminders) == len({r.day for r in reminders})
+    texts = {reminder.day: reminder.text for reminder in reminders}
+    until = "to 2027-06-01)"
+    left = "days left to finish Alpha course, Bravo course and Charlie course (do by 2027-06-23)"
+    assert texts == {
+        dt.date(2027, 1, 3): f"Reminder: Start studying Alpha course tomorrow (2027-01-04 {until}",
+        dt.date(2027, 1, 31): f"Reminder: Start studying Bravo course tomorrow (2027-02-01 {until}",
+        dt.date(
+            2027, 2, 28
+        ): f"Reminder: Start studying Charlie course tomorrow (2027-03-01 {until}",
+        dt.date(2027, 3, 25): f"Reminder: 90 {left}",
+        dt.date(2027, 4, 24): f"Reminder: 60 {left}",
+        dt.date(2027, 5, 24): f"Reminder: 30 {left}",
+    }
+    (event,) = [e for e in events(data) if e.decoded("DTSTART") == dt.datetime(2027, 3, 25, 9)]
+    assert str(event["DESCRIPTION"]).splitlines()[0] == texts[dt.date(2027, 3, 25)][10:]
+
+
+def test_a_days_reminder_says_the_soonest_first_in_a_persons_words() -> None:
+    # On 20 June the class starts and both exams are sat tomorrow, the course is due in 7 days
+    # and the webinar in 30: said soonest first, whatever the plan's order.
+    june = {day: dt.date(2027, 6, day) for day in (1, 21, 22, 27)}
+    july = dt.date(2027, 7, 20)
+    made = hand_plan(
+        item(
+            id="course", title="Online course", start=june[1], finish=june[27],
+            complete_by=june[27],
+        ),
+        item(id="webinar", title="Webinar", start=june[1], finish=july, complete_by=july),
+        item(
+            id="class", title="BGP workshop", start=june[21], finish=june[22], session=0,
+            complete_by=july,
+        ),
+        *(
+            exam_item(
+                id=title.split()[0].lower(), title=title, hours=0, start=june[21],
+                finish=june[21], complete_by=june[27],
+            )
+            for title in ("Core exam", "Concentration exam")
+        ),
+        today=june[1],
+        expires=dt.date(2027, 8, 1),
+    )  # fmt: skip
+    (reminder,) = [r for r in reminders_of(made) if r.day == dt.date(2027, 6, 20)]
+    assert reminder.description.split("\n\n")[0].splitlines() == [
+        "Class BGP workshop starts tomorrow (2027-06-21 to 2027-06-22)",
+        "Sit exams Core exam and Concentration exam tomorrow (2027-06-21)",
+        "7 days left to finish Online course (do by 2027-06-27)",
+        "30 days left to finish Webinar (do by 2027-07-20)",
+    ]
+    assert reminder.text == "Reminder: " + "; ".join(
+        reminder.description.split("\n\n")[0].splitlines()
+    )
+    # A week before the sittings, both exams are said at once.
+    (week,) = [r for r in reminders_of(made) if r.day == dt.date(2027, 6, 14)]
+    assert (
+        week.text == "Reminder: Sit exams Core exam and Concentration exam in 7 days (2027-06-21)"
+    )
+
+
+def test_the_associate_plans_first_reminder_is_the_one_the_readme_shows(plan: ceplan.Plan) -> None:
+    (first, *_) = reminders_of(plan)
+    assert (first.day, first.text) == (
+        dt.date(2028, 3, 25),
+        "Reminder: 90 days left to finish Example 14-hour course on Cisco Digital Learning and "
+        "Example exam item authoring assignment (do by 2028-06-23)",
+    )
+
+
+# -- the time of day ----------------------------------------------------------------------------
+
+
+def test_by_default_reminders_are_at_nine_wherever_the_calendar_is_shown(
+    mixed: ceplan.Plan,
+) -> None:
+    data = ceplan.plan_to_ics(mixed)
+    reminders = reminders_of(mixed)
+    assert reminders and b"VTIMEZONE" not in data and b"TZID" not in data
+    for reminder in reminders:
+        # Floating: no zone, so a calendar shows it at 09:00 in its own zone, summer or winter.
+        assert reminder.start == dt.datetime.combine(reminder.day, NINE)
+        assert reminder.fires == reminder.start
+        for zone in ("Europe/London", "America/Los_Angeles", "Asia/Tokyo"):
+            shown = reminder.fires.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+            assert shown.astimezone(zoneinfo.ZoneInfo(zone)).time() == NINE
+    assert data.count(b"T090000\r\n") == len(reminders)  # no Z: not 09:00 UTC
+
+
+@pytest.mark.parametrize(
+    ("zone", "winter", "summer"),
+    [
+        ("Europe/London", dt.time(9), dt.time(8)),  # GMT, then BST (UTC+1)
+        ("America/New_York", dt.time(14), dt.time(13)),  # EST (UTC-5), then EDT (UTC-4)
+        ("Australia/Sydney", dt.time(22), dt.time(23)),  # AEDT (UTC+11) in January
+        ("Asia/Kolkata", dt.time(3, 30), dt.time(3, 30)),  # no daylight saving
+    ],
+)
+def test_a_named_zone_puts_reminders_at_nine_there_in_summer_and_winter(
+    zone: str, winter: dt.time, summer: dt.time
+) -> None:
+    # Studied from 4 January, do by 23 June: reminded on 3 January and 24 May... and more.
+    made = hand_plan(item(start=dt.date(2027, 1, 4), finish=dt.date(2027, 6, 20)))
+    data = ceplan.plan_to_ics(made, timezone=zone)
+    check_calendar(made, data, zone)
+    read = read_calendar(data)
+    fires = {reminder.day: reminder.fires for reminder in read.reminders}
+    assert fires[dt.date(2027, 1, 3)].astimezone(dt.UTC).time() == winter
+    assert fires[dt.date(2027, 5, 24)].astimezone(dt.UTC).time() == summer
+    assert data.count(f"DTSTART;TZID={zone}:".encode()) == len(read.reminders)
+    # The VTIMEZONE written says the same as the time zone database on every reminder's day.
+    (vtimezone,) = read.calendar.walk("VTIMEZONE")
+    written = vtimezone.to_tz()
+    for reminder in read.reminders:
+        naive = dt.datetime.combine(reminder.day, NINE)
+        assert naive.replace(tzinfo=written).astimezone(dt.UTC) == reminder.fires.astimezone(dt.UTC)
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/London", "UTC", "Etc/UTC"])
+def test_a_vtimezone_exactly_when_a_zone_is_named(mixed: ceplan.Plan, zone: str | None) -> None:
+    data = ceplan.plan_to_ics(mixed, timezone=zone)
+    check_calendar(mixed, data, zone)
+    zones = read_calendar(data).zones
+    if zone is None:
+        assert zones == [] and b"TZID" not in data
+    elif zone in UTC_NAMES:  # times in UTC need no VTIMEZONE: RFC 5545 writes them with Z
+        assert zones == [] and data.count(b"T090000Z\r\n") == len(read_calendar(data).reminders)
+    else:
+        assert zones == [zone]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Londn",
+        "",
+        "../../etc/passwd",
+        "/usr/share/zoneinfo/UTC",
+        "Europe/London\n",
+        "x" * 200,
+        5,
+    ],
+)
+def test_a_zone_that_is_not_an_iana_name_is_one_error_line(mixed: ceplan.Plan, zone: Any) -> None:
+    with pytest.raises(ceplan.PlanInputError) as error:
+        ceplan.plan_to_ics(mixed, timezone=zone)
+    message = str(error.value)
+    assert message.startswith("timezone: ") and "\n" not in message
+    assert "Europe/London" in message  # the example of a good name
+    assert len(message) < 200
+    with pytest.raises(ceplan.PlanInputError) as same:  # what a command line checks first
+        named_zone(zone)
+    assert str(same.value) == message
+
+
+# -- the file as a whole -----------------------------------------------------------------------
 
 
 def test_descriptions_give_id_credits_cost_hours_dates_and_do_by(mixed: ceplan.Plan) -> None:
@@ -539,18 +831,25 @@ def test_descriptions_give_id_credits_cost_hours_dates_and_do_by(mixed: ceplan.P
         assert f"Do by: {planned_item.complete_by.isoformat()}" in text
         assert str(event["SUMMARY"]).count(planned_item.title) == 1
     big = hand_plan(item(cost=1234.0, price=1234.0))
-    assert "Cost: 1,234.00 GBP\n" in str(events(ceplan.plan_to_ics(big))[0]["DESCRIPTION"])
+    assert "Cost: 1,234.00 GBP\n" in str(item_events(ceplan.plan_to_ics(big))[0]["DESCRIPTION"])
 
 
-def test_the_same_plan_gives_the_same_bytes(plan: ceplan.Plan, mixed: ceplan.Plan) -> None:
-    first = ceplan.plan_to_ics(plan)
-    again = ceplan.plan_to_ics(associate_plan())  # solved again from scratch
+@pytest.mark.parametrize("zone", [None, "Europe/London"])
+def test_the_same_plan_gives_the_same_bytes(
+    plan: ceplan.Plan, mixed: ceplan.Plan, zone: str | None
+) -> None:
+    first = ceplan.plan_to_ics(plan, timezone=zone)
+    again = ceplan.plan_to_ics(associate_plan(), timezone=zone)  # solved again from scratch
     assert first == again
-    assert ceplan.plan_to_ics(mixed) == ceplan.plan_to_ics(mixed_plan(3))
+    assert ceplan.plan_to_ics(mixed, timezone=zone) == ceplan.plan_to_ics(
+        mixed_plan(3), timezone=zone
+    )
 
 
 def test_dtstamp_comes_from_the_plans_today_not_the_clock(mixed: ceplan.Plan) -> None:
-    for event in events(ceplan.plan_to_ics(mixed)):
+    found = events(ceplan.plan_to_ics(mixed))
+    assert len(found) > 4  # the reminders too
+    for event in found:
         assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
 
 
@@ -568,6 +867,12 @@ def test_uids_are_kept_when_the_same_certification_is_planned_again_later(
     }
     stamps = [events(ceplan.plan_to_ics(made))[0].decoded("DTSTAMP") for made in (earlier, later)]
     assert stamps[0] < stamps[1]
+    # The reminders of the days both remind on keep theirs too.
+    old_reminders = {r.day: r.uid for r in reminders_of(earlier)}
+    new_reminders = {r.day: r.uid for r in reminders_of(later)}
+    shared = set(old_reminders) & set(new_reminders)
+    assert shared and all(old_reminders[day] == new_reminders[day] for day in shared)
+    assert all(old_reminders[day] == reminder_uid(earlier, day) for day in old_reminders)
     # A hand-built plan moved to other dates keeps its UIDs too; another tier or cycle does not.
     hand = hand_plan(item(), exam_item())
     moved = hand_plan(
@@ -578,7 +883,9 @@ def test_uids_are_kept_when_the_same_certification_is_planned_again_later(
     uids = [entry.uid for entry in read_entries(ceplan.plan_to_ics(hand))]
     assert uids == [entry.uid for entry in read_entries(ceplan.plan_to_ics(moved))]
     for other in (replace(hand, tier="expert"), replace(hand, expires=dt.date(2030, 6, 30))):
-        assert not set(uids) & {entry.uid for entry in read_entries(ceplan.plan_to_ics(other))}
+        data = ceplan.plan_to_ics(other)
+        assert not set(uids) & {entry.uid for entry in read_entries(data)}
+        assert not {r.uid for r in reminders_of(hand)} & {r.uid for r in reminders_of(other)}
 
 
 def test_main_events_keep_the_uid_of_earlier_one_event_calendars() -> None:
@@ -598,19 +905,23 @@ def test_main_events_keep_the_uid_of_earlier_one_event_calendars() -> None:
 def test_text_is_escaped_and_survives_the_round_trip() -> None:
     title = 'Routing; "BGP", OSPF & IS-IS — für Fortgeschrittene \\ part 2'
     data = ceplan.plan_to_ics(hand_plan(item(title=title)), programme="Prog, with; marks")
-    (event,) = events(data)
+    (event,) = item_events(data)
     assert str(event["SUMMARY"]).startswith(f"Study: {title} (")
     assert "Programme: Prog, with; marks" in str(event["DESCRIPTION"])
-    (alarm,) = event.walk("VALARM")
-    assert title in str(alarm["DESCRIPTION"])
+    (reminder,) = read_calendar(data).reminders
+    assert reminder.text == f"Reminder: Start studying {title} tomorrow (2027-01-04 to 2027-01-10)"
+    assert reminder.description.startswith(reminder.text[10:] + "\n\n")
+    (alarm,) = icalendar.Calendar.from_ical(data).walk("VALARM")
+    assert str(alarm["DESCRIPTION"]) == reminder.text
     data.decode("utf-8")
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
 
 
 def test_a_plan_without_items_gives_a_calendar_without_events() -> None:
-    data = ceplan.plan_to_ics(hand_plan())
-    assert events(data) == []
-    assert b"PRODID:" in data
+    for zone in (None, "Europe/London"):
+        data = ceplan.plan_to_ics(hand_plan(), timezone=zone)
+        assert events(data) == []
+        assert b"PRODID:" in data and b"VTIMEZONE" not in data
 
 
 @pytest.mark.parametrize("status", ["infeasible", "unknown"])
@@ -637,6 +948,7 @@ def hand_plans(draw: st.DrawFn) -> ceplan.Plan:
         items.append(
             maker(
                 id=f"item-{number}",
+                title=f"{NAMES[number]} {shape}",
                 hours=draw(st.sampled_from([0, 0.5, 12])),
                 complete_by=do_by,
                 start=start if dated else None,
@@ -648,27 +960,249 @@ def hand_plans(draw: st.DrawFn) -> ceplan.Plan:
 
 
 @settings(max_examples=examples(200))
-@given(hand_plans())
-def test_hand_built_plans_check_out(made: ceplan.Plan) -> None:
-    data = ceplan.plan_to_ics(made)
-    check_calendar(made, data)
-    assert ceplan.plan_to_ics(made) == data
+@given(hand_plans(), st.sampled_from([None, "Europe/London", "Pacific/Auckland"]))
+def test_hand_built_plans_check_out(made: ceplan.Plan, zone: str | None) -> None:
+    data = ceplan.plan_to_ics(made, timezone=zone)
+    check_calendar(made, data, zone)
+    assert ceplan.plan_to_ics(made, timezone=zone) == data
+
+
+# -- team calendars -------------------------------------------------------------------------------
+
+BEN = 'Ben O\'Brien, "Jr"; Ops \\ Net'
+"""A name with every character RFC 5545 text escapes."""
+
+
+JUNE = "2027-06-30"
+
+
+def team_roster() -> dict[str, Any]:
+    """Four people on the mixed catalogue: three renew (with and without weekly hours), one
+    will not sit exams and is at risk; a budget and a fund pay."""
+    return {
+        "schema": 1,
+        "team": "Small team",
+        "budgets": [{"name": "FY", "start": "2026-04-01", "end": "2028-03-31", "amount": 5000}],
+        "funds": [{"name": "CLC", "amount": 150, "currency": "GBP", "expires": "2027-06-30"}],
+        "people": [
+            {"id": "ana", "name": "Ana", "tier": "pro", "expires": JUNE, "hours_per_week": 3},
+            {"id": "ben", "name": BEN, "tier": "pro", "expires": "2027-09-30"},
+            {"id": "cy", "name": "Cy", "tier": "pro", "expires": "2027-08-31", "exams": False},
+            {"id": "dee", "name": "Dee", "tier": "pro", "expires": JUNE, "hours_per_week": 3},
+        ],
+    }  # fmt: skip
+
+
+def plan_small_team() -> ceplan.TeamPlan:
+    return ceplan.plan_team(mixed_catalog(), team_roster(), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def team() -> ceplan.TeamPlan:
+    made = plan_small_team()
+    assert [(o.id, o.renews) for o in made.outcomes] == [
+        ("ana", True),
+        ("ben", True),
+        ("cy", False),
+        ("dee", True),
+    ]
+    return made
+
+
+def person_plan(plan: ceplan.TeamPlan, person: str, catalog: ceplan.Catalog) -> ceplan.Plan:
+    """A team person's items as a one-person plan, for :func:`check_calendar`."""
+    (outcome,) = [o for o in plan.outcomes if o.id == person]
+    items = []
+    for taken in outcome.items:
+        source = catalog.item(taken.id)
+        sessions = source.sessions if isinstance(source, ceplan.Activity) else ()
+        dated = any((s.start, s.end) == (taken.start, taken.finish) for s in sessions)
+        items.append(
+            ceplan.PlannedItem(
+                id=taken.id,
+                title=taken.title,
+                is_exam=taken.kind == "exam",
+                type=taken.kind,
+                kind=None,
+                credits=0,
+                cost=taken.cost,
+                hours=taken.hours,
+                complete_by=taken.complete_by,
+                price=taken.cost,
+                price_currency=plan.currency,
+                start=taken.start,
+                finish=taken.finish,
+                session=0 if dated else None,
+            )
+        )
+    return hand_plan(*items, today=plan.today, tier=outcome.tier, expires=outcome.expires)
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin"])
+def test_each_renewing_person_of_a_team_gets_a_calendar_of_their_plan(
+    team: ceplan.TeamPlan, zone: str | None
+) -> None:
+    catalog = mixed_catalog()
+    calendars = team_to_ics(team, catalog, timezone=zone)
+    assert list(calendars) == ["ana", "ben", "dee"]  # the plan's order; Cy is at risk
+    uids: list[set[str]] = []
+    for person, data in calendars.items():
+        assert data == team_person_to_ics(team, person, catalog, timezone=zone)
+        entries = check_calendar(person_plan(team, person, catalog), data, zone)
+        read = read_calendar(data)
+        assert {entry.item_id for entry in entries} == {"ilt", "course", "pro-exam"}
+        (outcome,) = [o for o in team.outcomes if o.id == person]
+        calendar = icalendar.Calendar.from_ical(data)
+        assert str(calendar["X-WR-CALNAME"]) == (
+            f"Renewal plan: {outcome.name} (pro) (Test programme)"
+        )
+        for event in item_events(data):
+            description = str(event["DESCRIPTION"])
+            assert f"For: {outcome.name}\n" in description
+            (taken,) = [i for i in outcome.items if f"Id: {i.id}\n" in description]
+            assert f"Paid on {taken.paid_on}: " in description
+        uids.append({e.uid for e in read.entries} | {r.uid for r in read.reminders})
+    # The same items for Ana and Dee, on the same dates, but never the same events.
+    assert not uids[0] & uids[2] and not uids[0] & uids[1] and not uids[1] & uids[2]
+
+
+def test_a_team_persons_calendar_says_what_paid_for_each_item(team: ceplan.TeamPlan) -> None:
+    catalog = mixed_catalog()
+    lines = {}
+    for person, data in team_to_ics(team, catalog).items():
+        for event in item_events(data):
+            description = str(event["DESCRIPTION"])
+            item_id = re.search(r"^Id: (\S+)$", description, re.MULTILINE)
+            assert item_id
+            (paid,) = [line for line in description.splitlines() if line.startswith("Paid on ")]
+            lines[person, item_id.group(1)] = paid  # no item is free here
+    expected = {}
+    for outcome in team.outcomes:
+        for taken in outcome.items:
+            parts = [f"{cents / 100:,.2f} GBP from {fund}" for fund, cents in taken.fund_cents]
+            if taken.out_of_pocket_cents:
+                parts.insert(0, f"{taken.out_of_pocket:,.2f} GBP from FY")
+            expected[outcome.id, taken.id] = f"Paid on {taken.paid_on}: {', '.join(parts)}"
+    assert lines == expected
+    # The fund paid part of one class: both shares are said.
+    assert "Paid on 2027-02-01: 350.00 GBP from FY, 150.00 GBP from CLC" in lines.values()
+    # Without budgets, what the person's item costs is out of pocket.
+    unbudgeted = {
+        key: value for key, value in team_roster().items() if key not in ("budgets", "funds")
+    }
+    alone = ceplan.plan_team(catalog, unbudgeted, today=TODAY)
+    (course,) = [
+        e
+        for e in item_events(team_person_to_ics(alone, "ana", catalog))
+        if "Online" in str(e["SUMMARY"])
+    ]
+    assert "\nPaid on 2026-11-29: 100.00 GBP out of pocket\n" in str(course["DESCRIPTION"])
+
+
+def test_a_team_persons_name_is_escaped_and_survives_the_round_trip(
+    team: ceplan.TeamPlan,
+) -> None:
+    data = team_person_to_ics(team, "ben", mixed_catalog())
+    assert str(icalendar.Calendar.from_ical(data)["X-WR-CALNAME"]).startswith(
+        f"Renewal plan: {BEN} (pro)"
+    )
+    for reminder in read_calendar(data).reminders:
+        assert f"\nFor: {BEN}\n" in reminder.description
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+
+
+def test_team_calendars_are_the_same_bytes_when_planned_again(team: ceplan.TeamPlan) -> None:
+    again = plan_small_team()
+    for zone in (None, "America/Chicago"):
+        assert team_to_ics(team, mixed_catalog(), timezone=zone) == team_to_ics(
+            again, mixed_catalog(), timezone=zone
+        )
+
+
+def test_a_person_at_risk_or_not_in_the_plan_gets_no_calendar(team: ceplan.TeamPlan) -> None:
+    with pytest.raises(ceplan.PlanInputError, match="'cy', who is at risk"):
+        team_person_to_ics(team, "cy", mixed_catalog())
+    with pytest.raises(ceplan.PlanInputError, match="no 'zoe' in the team plan of Small team"):
+        team_person_to_ics(team, "zoe", mixed_catalog())
+    with pytest.raises(ceplan.PlanInputError, match="^timezone: "):
+        team_to_ics(team, mixed_catalog(), timezone="Mars/Olympus_Mons")
+
+
+def test_a_team_calendar_needs_the_catalogue_the_team_was_planned_with(
+    team: ceplan.TeamPlan,
+) -> None:
+    with pytest.raises(ceplan.PlanInputError, match="no item '(course|ilt|pro-exam)'.*'ana'"):
+        team_person_to_ics(team, "ana", ceplan.load_catalog())
+
+
+def test_the_example_team_gives_every_renewing_person_a_calendar() -> None:
+    catalog = ceplan.load_catalog()
+    roster = ceplan.load_roster(ROOT / "examples" / "team.yaml", catalog=catalog)
+    made = ceplan.plan_team(catalog, roster, today=TODAY)
+    calendars = team_to_ics(made, catalog)
+    assert list(calendars) == [o.id for o in made.outcomes if o.renews] and calendars
+    for person, data in calendars.items():
+        check_calendar(person_plan(made, person, catalog), data)
+    # Omar has already met his path: nothing to do, no events. Amara sits two exams on one day,
+    # and is reminded of both at once.
+    assert events(calendars["omar"]) == []
+    # What the README shows of Priya's calendar.
+    priya = {r.day: r.text for r in read_calendar(calendars["priya"]).reminders}
+    assert priya[dt.date(2027, 9, 16)] == (
+        "Reminder: Sit exam Implementing Cisco Enterprise Advanced Routing and Services "
+        "(ENARSI 300-410) in 7 days (2027-09-23); 7 days left to finish Example Cisco Live "
+        "session (event pass already paid) and Example 14-hour course on Cisco Digital Learning "
+        "(do by 2027-09-23)"
+    )
+    assert "\nPaid on 2026-11-29: 250.00 GBP from CLC order 2026-07\n" in "".join(
+        str(e["DESCRIPTION"]) for e in item_events(calendars["priya"])
+    )
+    # A free item says nothing of paying: Priya's Cisco Live session.
+    (free,) = [e for e in item_events(calendars["priya"]) if "Cisco Live" in str(e["SUMMARY"])]
+    assert "Cost: 0.00 GBP\n" in str(free["DESCRIPTION"]) and "Paid" not in str(free["DESCRIPTION"])
+    amara = {r.day: r.text for r in read_calendar(calendars["amara"]).reminders}
+    assert amara[dt.date(2028, 6, 22)].startswith("Reminder: Sit exams ")
 
 
 # -- the checker catches broken calendars ---------------------------------------------------------
 
 
-def shift_trigger(event: icalendar.Event, days: int) -> None:
-    alarm = next(iter(event.walk("VALARM")))
-    when = alarm["TRIGGER"].dt + days * DAY
-    alarm.pop("TRIGGER")
-    alarm.add("trigger", when, parameters={"VALUE": "DATE-TIME"})
+def reminder_events(calendar: icalendar.Calendar) -> list[icalendar.Event]:
+    return [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith(REMINDER)]
+
+
+def move_start(event: icalendar.Event, change: Callable[[dt.datetime], dt.datetime]) -> None:
+    start = change(event.decoded("DTSTART"))
+    event.pop("DTSTART")
+    event.add("dtstart", start)
 
 
 def move_end(event: icalendar.Event, days: int) -> None:
     end = event.decoded("DTEND") + days * DAY
     event.pop("DTEND")
     event.add("dtend", end)
+
+
+def set_trigger(event: icalendar.Event, when: dt.timedelta) -> None:
+    (alarm,) = event.walk("VALARM")
+    alarm.pop("TRIGGER")
+    alarm.add("trigger", when)
+
+
+def add_alarm(event: icalendar.Event) -> None:
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", "Reminder: again")
+    alarm.add("trigger", -DAY)
+    event.add_component(alarm)
+
+
+def second_reminder_on_a_day(calendar: icalendar.Calendar) -> None:
+    """The reported calendar: the same day reminded of twice."""
+    copy = icalendar.Event.from_ical(reminder_events(calendar)[0].to_ical())
+    copy.pop("UID")
+    copy.add("uid", "another")
+    calendar.add_component(copy)
 
 
 def merge_prep_into_sitting(calendar: icalendar.Calendar) -> None:
@@ -679,11 +1213,36 @@ def merge_prep_into_sitting(calendar: icalendar.Calendar) -> None:
     calendar.subcomponents.remove(prep)
 
 
-# The events of the mixed plan: 0 study, 1 class, 2 preparation, 3 sitting.
+def set_summary(event: icalendar.Event, summary: str) -> None:
+    event.pop("SUMMARY")
+    event.add("summary", summary)
+
+
+# The events of the mixed plan: 0 study, 1 class, 2 preparation, 3 sitting, then the reminders.
 BREAKS: dict[str, Callable[[icalendar.Calendar], None]] = {
-    "alarm after the finish": lambda cal: shift_trigger(cal.walk("VEVENT")[0], 365),
-    "alarm before today": lambda cal: shift_trigger(cal.walk("VEVENT")[1], -400),
-    "alarm a day late": lambda cal: shift_trigger(cal.walk("VEVENT")[3], 1),
+    "reminder after the finish": lambda cal: move_start(
+        reminder_events(cal)[-1], lambda when: when + 365 * DAY
+    ),
+    "reminder before today": lambda cal: move_start(
+        reminder_events(cal)[0], lambda when: when - 400 * DAY
+    ),
+    "reminder a day late": lambda cal: move_start(reminder_events(cal)[1], lambda when: when + DAY),
+    "reminder at 09:00 UTC": lambda cal: move_start(
+        reminder_events(cal)[1], lambda when: when.replace(tzinfo=dt.UTC)
+    ),
+    "reminder at 10:00": lambda cal: move_start(
+        reminder_events(cal)[1], lambda when: when + dt.timedelta(hours=1)
+    ),
+    "alarm before its reminder": lambda cal: set_trigger(
+        reminder_events(cal)[2], -dt.timedelta(hours=15)
+    ),
+    "two alarms on a reminder": lambda cal: add_alarm(reminder_events(cal)[0]),
+    "alarm on an item event": lambda cal: add_alarm(cal.walk("VEVENT")[0]),
+    "two reminders on one day": second_reminder_on_a_day,
+    "reminder leaves out an item": lambda cal: set_summary(
+        reminder_events(cal)[0], "Reminder: something"
+    ),
+    "reminder left out": lambda cal: cal.subcomponents.remove(reminder_events(cal)[3]),
     "study after its finish": lambda cal: move_end(cal.walk("VEVENT")[0], 1),
     "session a day short": lambda cal: move_end(cal.walk("VEVENT")[1], -1),
     "preparation into the sitting day": lambda cal: move_end(cal.walk("VEVENT")[2], 1),
@@ -707,10 +1266,20 @@ def test_the_checker_catches_a_broken_calendar(mixed: ceplan.Plan, name: str) ->
         ("pro-exam", "prep"),
         ("pro-exam", "sitting"),
     ]
+    assert len(reminder_events(icalendar.Calendar.from_ical(data))) >= 4
     calendar = icalendar.Calendar.from_ical(data)
     BREAKS[name](calendar)
     with pytest.raises(AssertionError):
         check_calendar(mixed, calendar.to_ical())
+
+
+def test_the_checker_catches_a_zone_broken(mixed: ceplan.Plan) -> None:
+    # Asked for London, written for Paris: an hour off all year.
+    with pytest.raises(AssertionError):
+        check_calendar(mixed, ceplan.plan_to_ics(mixed, timezone="Europe/Paris"), "Europe/London")
+    # Asked for London, written floating: not tied to the zone.
+    with pytest.raises(AssertionError):
+        check_calendar(mixed, ceplan.plan_to_ics(mixed), "Europe/London")
 
 
 # -- the command line ---------------------------------------------------------------------------
