@@ -1084,8 +1084,8 @@ def test_a_team_persons_calendar_says_what_paid_for_each_item(team: ceplan.TeamP
                 parts.insert(0, f"{taken.out_of_pocket:,.2f} GBP from FY")
             expected[outcome.id, taken.id] = f"Paid on {taken.paid_on}: {', '.join(parts)}"
     assert lines == expected
-    # The fund paid part of one class: both shares are said.
-    assert "Paid on 2027-02-01: 350.00 GBP from FY, 150.00 GBP from CLC" in lines.values()
+    # The fund pays for some items: its share is said.
+    assert any("GBP from CLC" in line for line in lines.values())
     # Without budgets, what the person's item costs is out of pocket.
     unbudgeted = {
         key: value for key, value in team_roster().items() if key not in ("budgets", "funds")
