@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import ceplan
 from ceplan.cli.main import main
 from ceplan.rendering.xlsx import team_workbook
+from ceplan.results.team import StageBound
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = ROOT / "examples" / "team.yaml"
@@ -200,7 +201,23 @@ def long_names(tight: ceplan.TeamPlan) -> ceplan.TeamPlan:
     return dataclasses.replace(tight, team="Ops " * 60, outcomes=outcomes)
 
 
-@pytest.mark.parametrize("which", ["example", "tight", "unbudgeted", "long_names"])
+@pytest.fixture(scope="module")
+def stopped(example: ceplan.TeamPlan) -> ceplan.TeamPlan:
+    """The example plan as if a time limit had stopped it in its second stage."""
+    return dataclasses.replace(
+        example,
+        status="feasible",
+        termination="time_limit",
+        gap=0.25,
+        stopped_in="out_of_pocket",
+        bounds=(
+            StageBound("priority", 16.0, 16.0, True),
+            StageBound("out_of_pocket", 2686.0, 2014.5, False),
+        ),
+    )
+
+
+@pytest.mark.parametrize("which", ["example", "tight", "unbudgeted", "long_names", "stopped"])
 def test_every_value_fits_its_column_or_wraps_in_a_row_tall_enough(
     which: str, request: pytest.FixtureRequest
 ) -> None:
@@ -543,3 +560,15 @@ def test_a_workbook_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["team", str(TEAM), "--format", "xlsx"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "--out FILE" in err
+
+
+def test_a_plan_stopped_by_a_time_limit_says_what_is_proved(stopped: ceplan.TeamPlan) -> None:
+    sheet = read(stopped)["Summary"]
+    facts = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert facts["Status"] == (
+        "feasible, not proved best: stopped by the time limit in the least out-of-pocket spend "
+        "(gap 25.00%); proved: the largest total priority renewed"
+    )
+    said = [cell.value for cell in sheet["A"]]
+    bound = "out-of-pocket spend: 2,686.00 GBP; no plan spends less than 2,014.50 GBP (gap 25.00%)"
+    assert bound in said

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from ceplan.objective import TEAM
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
 from ceplan.units import money_value, plain_number
 
@@ -38,6 +39,7 @@ __all__ = [
     "add_months",
     "money_total",
     "quarters",
+    "verdict_words",
     "workbook_sheets",
 ]
 
@@ -223,14 +225,37 @@ def reason_text(outcome: PersonOutcome) -> str:
     return "\n".join(outcome.reasons)
 
 
-def _verdict_words(plan: TeamPlan) -> str:
+def verdict_words(plan: TeamPlan) -> str:
+    """How far the plan is known to be right, in words: the stages of the order proved.
+
+    Examples
+    --------
+    >>> plan = TeamPlan("T", "GBP", dt.date(2026, 12, 7), "feasible", "time_limit", 0.25,
+    ...                 "hours", (), (), ())
+    >>> for part in verdict_words(plan).split("; "):
+    ...     print(part)
+    feasible, not proved best: stopped by the time limit in the fewest hours in total (gap 25.00%)
+    proved: the largest total priority renewed, the least out-of-pocket spend
+    """
     if plan.status == "optimal":
         return "optimal: every stage of the order proved best"
-    if plan.status == "feasible":
-        stage = plan.stopped_in or "a stage"
-        gap = "" if plan.gap is None else f", gap {plan.gap:.2%}"
-        return f"feasible: stopped ({plan.termination}) in {stage}{gap}; not proved best"
-    return f"{plan.status} ({plan.termination}): no plan was found"
+    verdict = plan.verdict
+    goals = {stage.name: stage.goal for stage in TEAM}
+    why = _STOPPED_WORDS.get(verdict.termination, verdict.termination)
+    if not verdict.found:
+        return f"{plan.status}: no plan was found ({why})"
+    stage = verdict.stopped_in
+    where = f" in {goals.get(stage, stage)}" if stage else ""
+    gap = "" if verdict.gap is None else f" (gap {verdict.gap:.2%})"
+    proved = ", ".join(goals.get(name, name) for name in verdict.proven) or "nothing"
+    return f"{plan.status}, not proved best: {why}{where}{gap}; proved: {proved}"
+
+
+_STOPPED_WORDS = {
+    "solved": "solved",
+    "time_limit": "stopped by the time limit",
+    "solver_stopped": "stopped by the solver",
+}
 
 
 def _periods(plan: TeamPlan) -> dict[str, int]:
@@ -287,7 +312,7 @@ def facts_table(plan: TeamPlan) -> Table:
     lost = money_total(use.lost for use in plan.fund_uses)
     cost = money_total(o.cost for o in plan.outcomes)
     rows: list[tuple[Value, ...]] = [
-        ("Status", _verdict_words(plan)),
+        ("Status", verdict_words(plan)),
         ("People", len(plan.outcomes)),
         ("Renew", len(plan.outcomes) - len(plan.at_risk)),
         ("At risk", len(plan.at_risk)),
@@ -742,13 +767,17 @@ def calendar_table(plan: TeamPlan) -> Table:
     money = plan.currency
     names = {o.id: o.name for o in plan.outcomes}
     items = [item for o in plan.outcomes for item in o.items]
+    paid_in: dict[dt.date, list[TeamItem]] = {}
+    due_in: dict[dt.date, list[TeamItem]] = {}
+    for item in items:
+        paid_in.setdefault(_month(item.paid_on), []).append(item)
+        due_in.setdefault(_month(item.finish), []).append(item)
     rows: list[tuple[Value, ...]] = []
     if items:
-        month = _month(min(item.paid_on for item in items))
-        last = _month(max(item.finish for item in items))
+        month = min(paid_in)
+        last = max(due_in)
         while month <= last:
-            paid = [item for item in items if _month(item.paid_on) == month]
-            due = [item for item in items if _month(item.finish) == month]
+            paid, due = paid_in.get(month, []), due_in.get(month, [])
             rows.append(
                 (
                     Month(month),

@@ -161,6 +161,8 @@ def text_width(text: str) -> int:
 
 
 def _line_width(line: str) -> int:
+    if line.isascii():
+        return len(line)
     width = 0
     for char in line:
         if unicodedata.combining(char):
