@@ -28,6 +28,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.utility import xl_rowcol_to_cell  # type: ignore[import-untyped]
+
 from ceplan.rendering.sheets import (
     Chart,
     Money,
@@ -399,8 +402,6 @@ class _Formats:
 
 def team_workbook(plan: TeamPlan) -> bytes:
     """The workbook's bytes: the same plan always gives the same bytes."""
-    import xlsxwriter  # type: ignore[import-untyped]
-
     buffer = io.BytesIO()
     options = {
         "in_memory": True,
@@ -444,6 +445,9 @@ def _write(workbook: Any, sheet: Sheet, formats: _Formats) -> None:
         out.repeat_rows(0)
         if grid.filter is not None:
             out.autofilter(*grid.filter)
+    # Text such as an id "007" is meant as text: no "number stored as text" flags on it.
+    last_row = max((row for row, _ in grid.cells), default=0)
+    out.ignore_errors({"number_stored_as_text": f"A1:{xl_rowcol_to_cell(last_row, grid.last_col)}"})
     out.set_landscape()
     out.fit_to_pages(1, 0)
     out.set_footer(_FOOTER)
