@@ -27,18 +27,33 @@ from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, Tea
 from ceplan.units import money_value, plain_number
 
 __all__ = [
+    "Block",
     "Chart",
     "Column",
+    "LISTED",
     "Money",
     "Month",
     "Note",
+    "PLAN_PEOPLE_COLUMNS",
     "Percent",
     "Sheet",
     "Table",
     "Value",
     "add_months",
+    "at_risk_table",
+    "budgets_table",
+    "calendar_table",
+    "facts_table",
+    "fund_summary_table",
+    "funds_table",
+    "items_table",
     "money_total",
+    "people_table",
+    "periods_table",
     "quarters",
+    "quarters_table",
+    "reason_text",
+    "summary_blocks",
     "verdict_words",
     "workbook_sheets",
 ]
@@ -119,6 +134,7 @@ class Chart:
 
 
 Block = Table | Note | Chart
+"""What a sheet is made of, top to bottom."""
 
 
 @dataclass(frozen=True)

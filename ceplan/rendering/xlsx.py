@@ -44,7 +44,21 @@ from ceplan.rendering.sheets import (
 )
 from ceplan.results.team import TeamPlan
 
-__all__ = ["CELL_LIMIT", "cell_text", "number_format", "shown", "team_workbook", "text_width"]
+__all__ = [
+    "CELL_LIMIT",
+    "CHART_ROWS",
+    "HEADER_WIDTH",
+    "LINE_POINTS",
+    "LONG_WIDTH",
+    "MOST_POINTS",
+    "TEXT_WIDTH",
+    "cell_text",
+    "number_format",
+    "shown",
+    "team_workbook",
+    "text_width",
+    "wrapped_lines",
+]
 
 CELL_LIMIT = 32_767
 """The most characters (UTF-16 code units, as Excel counts them) a cell holds."""
