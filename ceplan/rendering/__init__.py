@@ -1,4 +1,5 @@
 """Plans written for people and for programs.
 
-``text`` (tables and CSV), ``ics`` (calendars) and ``xlsx`` (the team workbook).
+``text`` (tables and CSV), ``ics`` (calendars), ``sheets`` (what the team workbook holds) and
+``xlsx`` (the team workbook written).
 """
