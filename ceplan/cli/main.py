@@ -315,8 +315,8 @@ def _add_team(commands: Any) -> None:
         choices=["table", "json", "csv", "xlsx"],
         default="table",
         help="table (for people, default), json (one object), csv (one row per person) or "
-        "xlsx (a workbook with sheets for people, items, budgets, funds and a monthly "
-        "timeline; needs --out)",
+        "xlsx (a workbook: a summary, then people, items, budgets, funds and a monthly "
+        "calendar; needs --out)",
     )
     team.add_argument(
         "--out", type=_file_name, metavar="FILE", help="write the output to FILE instead of stdout"
