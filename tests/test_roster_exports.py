@@ -428,3 +428,18 @@ def test_a_roster_read_with_any_header_spelling_and_separator_gives_the_same_peo
     assert [list(p.extra.items()) for p in read] == [
         [(name, kept[name]) for name in in_file_order] for kept in extra
     ]
+
+
+def test_a_kept_column_named_as_a_formula_is_text_in_the_team_csv(
+    hr_plan: tuple[ceplan.TeamPlan, ceplan.Roster],
+) -> None:
+    """A roster column's name reaches the CSV's header: one a spreadsheet could run (``=x``)
+    is written as text, as every cell a user typed is."""
+    from ceplan.rendering.text import team_csv
+
+    plan, _ = hr_plan
+    first, second = plan.outcomes
+    outcomes = (dataclasses.replace(first, extra=(("=cmd", "x"),)), second)
+    text = team_csv(dataclasses.replace(plan, outcomes=outcomes))
+    header = text.splitlines()[0].split(",")
+    assert "'=cmd" in header and "=cmd" not in header

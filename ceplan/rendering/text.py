@@ -120,7 +120,7 @@ def team_csv(plan: TeamPlan) -> str:
     import pandas as pd
 
     frame = plan.people
-    rows = [[str(column) for column in frame.columns]]
+    rows = [[csv_cell(str(column)) for column in frame.columns]]  # roster columns too
     for record in frame.itertuples(index=False):
         rows.append(["" if pd.isna(value) else _team_cell(value) for value in record])
     return _csv(rows)
