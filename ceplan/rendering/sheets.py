@@ -23,7 +23,14 @@ from typing import NamedTuple
 import pandas as pd
 
 from ceplan.objective import TEAM
-from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
+from ceplan.results.team import (
+    PEOPLE_COLUMNS,
+    BudgetUse,
+    FundUse,
+    PersonOutcome,
+    TeamItem,
+    TeamPlan,
+)
 from ceplan.units import money_value, plain_number
 
 __all__ = [
@@ -539,23 +546,7 @@ def at_risk_table(plan: TeamPlan) -> Table:
 
 # -- the table sheets -----------------------------------------------------------------------------
 
-PLAN_PEOPLE_COLUMNS = frozenset(
-    {
-        "id",
-        "name",
-        "tier",
-        "status",
-        "expires",
-        "priority",
-        "path",
-        "items",
-        "hours",
-        "cost",
-        "out_of_pocket",
-        "paid_by_funds",
-        "reasons",
-    }
-)
+PLAN_PEOPLE_COLUMNS = frozenset(PEOPLE_COLUMNS)
 """The columns of :attr:`TeamPlan.people` the People sheet shows in its own words; any other
 column (one a roster carries through, such as ``department``) follows them, as text."""
 

@@ -22,7 +22,15 @@ from ceplan.objective import TEAM
 from ceplan.status import Status, Termination, Verdict, relative_gap
 from ceplan.units import format_money, money_value, plain_number
 
-__all__ = ["BudgetUse", "FundUse", "PersonOutcome", "StageBound", "TeamItem", "TeamPlan"]
+__all__ = [
+    "PEOPLE_COLUMNS",
+    "BudgetUse",
+    "FundUse",
+    "PersonOutcome",
+    "StageBound",
+    "TeamItem",
+    "TeamPlan",
+]
 
 
 @dataclass(frozen=True)
@@ -401,7 +409,7 @@ class TeamPlan:
             }
             for o in self.outcomes
         ]
-        frame = pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
+        frame = pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
         frame["expires"] = pd.to_datetime(frame["expires"])
         return _with_extra(frame, self.outcomes)
 
@@ -577,7 +585,7 @@ def _when(item: TeamItem) -> str:
     return f"paid {item.paid_on}, done {done}"
 
 
-_PEOPLE_COLUMNS = (
+PEOPLE_COLUMNS = (
     "id",
     "name",
     "tier",
@@ -591,6 +599,8 @@ _PEOPLE_COLUMNS = (
     "out_of_pocket",
     "reasons",
 )
+"""The columns of :attr:`TeamPlan.people` the plan itself holds, in order (a roster's own
+columns, if any, follow them)."""
 
 _ITEM_COLUMNS = (
     "person",
