@@ -87,7 +87,7 @@ def test_a_cut_budget_puts_people_at_risk_with_money_that_would_renew_them() -> 
     renewed = {o.id for o in plan.outcomes if o.renews}
     priority = sum(o.priority for o in plan.outcomes if o.renews)
     for outcome in plan.at_risk:
-        (reason,) = outcome.reasons
+        reason, more_line = outcome.reasons[0], outcome.reasons[-1]
         # Whose spending it names, read from the plan itself: who paid out of pocket.
         spenders = {
             o.priority
@@ -105,11 +105,11 @@ def test_a_cut_budget_puts_people_at_risk_with_money_that_would_renew_them() -> 
         person = tight.person(outcome.id)
         own = ceplan.optimise(catalog, person.tier, today="2026-11-29", **person.inputs())
         if own.total_cost > single.amount:  # their plan alone is more than the whole budget
-            expected = "all's budget (1,500.00 GBP) is less than their plan needs in it; "
+            expected = "all's budget (1,500.00 GBP) is less than their plan needs in it ("
         else:
-            expected = f"all is spent by {whose}; "
+            expected = f"all is spent by {whose}: "
         assert reason.startswith(expected), reason
-        more = float(reason.split("; ")[1].split(" GBP")[0].replace(",", ""))
+        more = float(more_line.split(" GBP")[0].replace(",", ""))
         richer = single.model_copy(update={"amount": single.amount + more})
         again = ceplan.plan_team(
             catalog, tight.model_copy(update={"budgets": (richer,)}), today="2026-11-29"
@@ -126,7 +126,8 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     import datetime as dt
 
     from ceplan.model.team import build_team
-    from ceplan.planning.team import _alone_plans, _reasons, _team_plan
+    from ceplan.planning.reasons import Shared, at_risk_reasons
+    from ceplan.planning.team import _alone_plans, _team_plan
     from ceplan.requests.team import make_team_request
     from ceplan.solving.backends import make_solver
     from ceplan.solving.team import solve_team
@@ -146,15 +147,16 @@ def test_a_plan_stopped_by_the_limit_says_only_what_is_known_of_who_is_at_risk()
     highs = make_solver("highs")
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
 
-    def why(person: ceplan.Person) -> tuple[str, ...]:
-        def extra() -> None:
-            raise AssertionError("no money is asked of a plan not proved best")
+    def extra(person: ceplan.Person) -> None:
+        raise AssertionError("no money is asked of a plan not proved best")
 
-        return _reasons(
-            catalog, tight, model.budget_cents, person, solution, finish, alone, extra, False
-        )
-
-    plan = _team_plan(catalog, tight, solution, today, alone, highs, amounts, why)
+    shared = Shared(
+        catalog, tight, solution, *amounts, request.requests, alone, False, finish, highs
+    )
+    reasons = at_risk_reasons(shared, extra)
+    plan = _team_plan(
+        catalog, tight, solution, today, alone, highs, amounts, lambda p: reasons[p.id]
+    )
     assert plan.status == "feasible" and plan.at_risk
     for outcome in plan.at_risk:
         person = next(p for p in tight.people if p.id == outcome.id)

@@ -21,13 +21,14 @@ from ceplan.errors import PlanInputError
 from ceplan.inputs import as_whole
 from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
+from ceplan.planning.reasons import Money, Shared, at_risk_reasons
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, StageBound, TeamItem, TeamPlan
 from ceplan.roster.models import Budget, Fund, Person, Roster
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
-from ceplan.status import Deadline
-from ceplan.units import format_money, money_value
+from ceplan.status import Deadline, Run
+from ceplan.units import money_value
 
 if TYPE_CHECKING:
     from ceplan.results.plan import Plan
@@ -237,32 +238,28 @@ def _plan(
         else:
             amounts = (found.budget_cents, found.fund_cents)
 
-            spent = _spending(roster, found.solution)
+            def money(person: Person) -> Money | None:
+                if found.more_money is None:
+                    return None
+                more = found.more_money(person.id, finish)
+                if more is None:
+                    return None
+                return Money(dict(more.added), {n: float(c) for n, c in more.spends.items()})
 
-            def why_not(person: Person) -> tuple[str, ...]:
-                def extra() -> tuple[dict[int, int], dict[int, float]] | None:
-                    if found.more_money is None:
-                        return None
-                    more = found.more_money(person.id, finish)
-                    if more is None:
-                        return None
-                    return dict(more.added), {n: float(c) for n, c in more.spends.items()}
-
+            shared = Shared(
+                catalog,
+                roster,
+                found.solution,
+                found.budget_cents,
+                found.fund_cents,
+                request.requests,
+                alone,
                 # Who renews is settled by the priority stage: later ones hold it.
-                proved = all(s.proved for s in found.stages if s.name == "priority")
-                return _reasons(
-                    catalog,
-                    roster,
-                    found.budget_cents,
-                    person,
-                    found.solution,
-                    finish,
-                    alone,
-                    extra,
-                    proved,
-                    spent,
-                )
-
+                all(s.proved for s in found.stages if s.name == "priority"),
+                finish,
+                solvers.milp,
+            )
+            why_not = _why(shared, money)
             plan = _team_plan(
                 catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
             )
@@ -281,26 +278,39 @@ def _plan(
         solver=solvers.milp,
     )
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
-    spent = _spending(roster, solution)
+    shared = Shared(
+        catalog,
+        roster,
+        solution,
+        model.budget_cents,
+        model.fund_cents,
+        request.requests,
+        alone,
+        solution.status == "optimal",
+        finish,
+        solvers.milp,
+    )
 
-    def why(person: Person) -> tuple[str, ...]:
-        def extra() -> tuple[dict[int, int], dict[int, float]] | None:
-            return _extra_needed(catalog, roster, model, person.id, solution, finish, solvers.milp)
+    def needed(person: Person) -> Money | None:
+        return _money_needed(catalog, roster, model, person.id, solution, finish, solvers.milp)
 
-        return _reasons(
-            catalog,
-            roster,
-            model.budget_cents,
-            person,
-            solution,
-            finish,
-            alone,
-            extra,
-            solution.status == "optimal",
-            spent,
-        )
+    def together(people: Sequence[str]) -> int | None:
+        return _money_together(catalog, roster, model, people, solution, finish, solvers.milp)
 
+    why = _why(shared, needed, together)
     return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
+
+
+def _why(
+    shared: Shared,
+    money: Callable[[Person], Money | None],
+    together: Callable[[Sequence[str]], int | None] | None = None,
+) -> Callable[[Person], tuple[str, ...]]:
+    """The reasons of each person at risk, worked out together (none for a plan not found)."""
+    reasons = (
+        {} if shared.solution.status == "unknown" else at_risk_reasons(shared, money, together)
+    )
+    return lambda person: reasons[person.id]
 
 
 def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callable[[Person], Plan]:
@@ -518,147 +528,7 @@ def _given(fund: Fund) -> float:
     return fund.amount if cents is None else money_value(cents)
 
 
-def _reasons(
-    catalog: Catalog,
-    roster: Roster,
-    budget_cents: Sequence[int],
-    person: Person,
-    solution: TeamSolution,
-    finish: Deadline,
-    plan_alone: Callable[[Person], Plan],
-    extra: Callable[[], tuple[dict[int, int], dict[int, float]] | None],
-    proved: bool,
-    spent: Mapping[int, Mapping[str, float]] | None = None,
-) -> tuple[str, ...]:
-    """Why a person is at risk, in words a manager can act on.
-
-    ``proved``: who renews is proved the best (the priority stage reached its bound), so the
-    money that would renew them is measured against the best plan. ``spent``: the plan's
-    spending by period and person (:func:`_spending`), worked out once for everyone at risk.
-
-    ``extra`` gives the least money added to the budget periods that renews them (whole cents
-    by period) and what their plan then spends out of pocket in each period, or ``None`` when
-    no money would do or none was found in time. A period is said to be spent by other
-    renewals only when they spent in it; when the person's own plan needs more of a period
-    than it holds, the reason says the budget is too small instead.
-    """
-    alone = plan_alone(person)
-    if alone.status == "unknown":
-        return ("no plan of their own was found before the time limit",)
-    if not alone.found:
-        return tuple(alone.reasons) or ("no plan renews this certification in time",)
-    own = format_money(alone.total_cost, catalog.currency)
-    if not proved:
-        # Not proved: how much more money would renew them is measured against a plan that
-        # may not be the best, so say only what is known.
-        if solution.termination == "time_limit":
-            return (
-                f"not renewed in the plan found before the time limit; their own cheapest "
-                f"plan costs {own}",
-            )
-        return (
-            "not renewed in this plan, which is not proved to renew the most priority "
-            f"(see its bounds): more may renew; their own cheapest plan costs {own}",
-        )
-    try:
-        found = extra()
-    except OutOfTime:
-        found = None
-    if found is None:
-        if finish.expired:
-            return (
-                "what more money would renew them was not worked out before the time limit; "
-                f"their own cheapest plan costs {own}",
-            )
-        return ("the budgets and funds cannot renew this person alongside the others",)
-    added, spends = found
-    spending = _spending(roster, solution) if spent is None else spent
-    causes = [
-        cause
-        for n in sorted(set(spends) | set(added))
-        if (cause := _cause(roster, budget_cents, person, spending, n, spends.get(n, 0.0), catalog))
-    ]
-    if not causes:  # their plan fits what is left; the others' must move to make room
-        causes = ["the budgets cannot renew them alongside the others as the plan stands"]
-    return ("; ".join([*causes, _more(roster, added, catalog.currency, person.name)]),)
-
-
-def _more(roster: Roster, added: Mapping[int, int], currency: str, name: str) -> str:
-    """How much more money, in which budget periods, would renew ``name``: words to check.
-
-    Examples
-    --------
-    >>> from ceplan.roster.models import Roster
-    >>> roster = Roster.model_validate({"schema": 1, "team": "T", "people": [
-    ...     {"id": "bo", "name": "Bo", "tier": "pro", "expires": "2028-01-31"}], "budgets": [
-    ...     {"name": "FY1", "start": "2026-04-01", "end": "2027-03-31", "amount": 0},
-    ...     {"name": "FY2", "start": "2027-04-01", "end": "2028-03-31", "amount": 0}]})
-    >>> _more(roster, {1: 31600}, "GBP", "Bo")
-    '316.00 GBP more in FY2 would renew Bo'
-    >>> _more(roster, {0: 10000, 1: 25000}, "GBP", "Bo")
-    '350.00 GBP more (100.00 GBP in FY1, 250.00 GBP in FY2) would renew Bo'
-    """
-    total = format_money(money_value(sum(added.values())), currency)
-    parts = [
-        f"{format_money(money_value(cents), currency)} in {roster.budgets[n].name}"
-        for n, cents in sorted(added.items())
-    ]
-    if len(parts) == 1:
-        where = " in " + parts[0].split(" in ", 1)[1]
-    else:
-        where = f" ({', '.join(parts)})"
-    return f"{total} more{where} would renew {name}"
-
-
-def _spending(roster: Roster, solution: TeamSolution) -> dict[int, dict[str, float]]:
-    """By budget period, then person: what the plan spends there out of pocket (cents)."""
-    spent: dict[int, dict[str, float]] = {n: {} for n in range(len(roster.budgets))}
-    for other in roster.people:
-        for taken in solution.taken[other.id]:
-            if taken.period is not None:
-                out = taken.cents - sum(taken.paid_by_fund.values())
-                mine = spent.setdefault(taken.period, {})
-                mine[other.id] = mine.get(other.id, 0.0) + out
-    return spent
-
-
-def _cause(
-    roster: Roster,
-    budget_cents: Sequence[int],
-    person: Person,
-    spending: Mapping[int, Mapping[str, float]],
-    period: int,
-    own_cents: float,
-    catalog: Catalog,
-) -> str | None:
-    """Why budget period ``period`` does not pay for ``person``'s plan, in words (or ``None``).
-
-    ``spending`` is the plan's (:func:`_spending`); ``own_cents`` is what the person's plan
-    (with the money that renews them) would spend in it. A period holding less than that is
-    too small, whoever spent in it; one whose amount would do but not what the others left is
-    spent by them, and the words say whose priority they have; one with enough left is no
-    cause at all.
-    """
-    budget = roster.budgets[period]
-    if own_cents > budget_cents[period] + 0.5:
-        amount = format_money(money_value(budget_cents[period]), catalog.currency)
-        return f"{budget.name}'s budget ({amount}) is less than their plan needs in it"
-    spent = {other: cents for other, cents in spending[period].items() if other != person.id}
-    spenders = [other for other in roster.people if spent.get(other.id, 0.0) > 0.5]
-    left = budget_cents[period] - sum(spent.values())
-    if own_cents <= left + 0.5 or not spenders:
-        return None
-    least = min(other.priority for other in spenders)
-    if least > person.priority:
-        whose = "higher-priority renewals"
-    elif least == person.priority:
-        whose = "renewals of the same or higher priority"
-    else:
-        whose = "other renewals"
-    return f"{budget.name} is spent by {whose}"
-
-
-def _extra_needed(
+def _money_needed(
     catalog: Catalog,
     roster: Roster,
     model: TeamModel,
@@ -666,14 +536,56 @@ def _extra_needed(
     solution: TeamSolution,
     finish: Deadline,
     solver: Solver,
-) -> tuple[dict[int, int], dict[int, float]] | None:
+) -> Money | None:
     """The least money added to the budget periods that renews ``person_id``.
 
-    Everyone who renews still does. Solved as the plan's stages are
-    (:func:`ceplan.solving.team.least_money`: weekly hours included), so that the team planned again
-    with that money renews them. Returns the whole cents added to each period the money goes
-    to, and what the person's plan then spends out of pocket in each period (cents); ``None``
-    if no money would do (or none was found in time).
+    Everyone who renews still does (:func:`_least_money`). Returns the whole cents added to
+    each period the money goes to, and what the person's plan then spends out of pocket in
+    each period (cents); ``None`` if no money would do (or none was found in time).
+    """
+    extended, run = _least_money(catalog, roster, model, [person_id], solution, finish, solver)
+    if run.status not in ("optimal", "feasible"):
+        return None
+    added = {n: round(var.value() or 0) for n, var in extended.extra.items()}
+    spends = {
+        n: float(pulp.value(spend) or 0) for n, spend in extended.members[person_id].spend.items()
+    }
+    return Money({n: cents for n, cents in added.items() if cents > 0}, spends)
+
+
+def _money_together(
+    catalog: Catalog,
+    roster: Roster,
+    model: TeamModel,
+    people: Sequence[str],
+    solution: TeamSolution,
+    finish: Deadline,
+    solver: Solver,
+) -> int | None:
+    """The least money (whole cents) that renews all of ``people`` with everyone renewing.
+
+    ``None`` unless it is proved least (no answer, or the deadline stopped the search).
+    """
+    extended, run = _least_money(catalog, roster, model, people, solution, finish, solver)
+    if run.status != "optimal":
+        return None
+    return sum(round(var.value() or 0) for var in extended.extra.values())
+
+
+def _least_money(
+    catalog: Catalog,
+    roster: Roster,
+    model: TeamModel,
+    people: Sequence[str],
+    solution: TeamSolution,
+    finish: Deadline,
+    solver: Solver,
+) -> tuple[TeamModel, Run]:
+    """The least money added to the periods that renews ``people`` (ids), everyone renewing.
+
+    The team's model with money to add to each period, solved as the plan's stages are
+    (:func:`ceplan.solving.team.least_money`: weekly hours included), so that the team planned
+    again with that money renews them. The answer is left in the model's variables.
     """
     extended = build_team(
         catalog,
@@ -683,15 +595,8 @@ def _extra_needed(
         requests=model.requests,
         deadline=finish,
     )
-    keep = [other for other, renews in solution.renews.items() if renews or other == person_id]
-    run = least_money(extended, keep, finish, solver)
-    if run.status not in ("optimal", "feasible"):
-        return None
-    added = {n: round(var.value() or 0) for n, var in extended.extra.items()}
-    spends = {
-        n: float(pulp.value(spend) or 0) for n, spend in extended.members[person_id].spend.items()
-    }
-    return {n: cents for n, cents in added.items() if cents > 0}, spends
+    keep = [other for other, renews in solution.renews.items() if renews or other in people]
+    return extended, least_money(extended, keep, finish, solver)
 
 
 @dataclass(frozen=True)
