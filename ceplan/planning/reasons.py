@@ -34,6 +34,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ceplan.candidates.items import usable_for
 from ceplan.catalogue.models import Catalog, PathRule
@@ -360,6 +361,12 @@ def _money(cents: int, catalog: Catalog) -> str:
     return format_money(money_value(cents), catalog.currency)
 
 
+_PLACES_SOLVED = 8
+"""The most one-person solves :class:`_InPlace` makes for one plan's reasons (each about 0.1
+to 0.2 s): past them, no more ties are said, so that a team with hundreds at risk is not
+held up by its reasons. Counted, not timed: the same plan says the same."""
+
+
 class _InPlace:
     """Whether a plan of someone at risk fits in the place of someone renewing.
 
@@ -367,13 +374,14 @@ class _InPlace:
     the money of the one renewing freed (their out-of-pocket spend in each period, their
     fund use). Asked of the team's model for a team of one holding that money
     (:func:`~ceplan.model.team.build_team` with ``cents``), weekly hours included; no plan
-    found in time counts as none. People at risk with the same one-person request get the
-    same answer, asked once.
+    found in time counts as none. People at risk with the same one-person request and the
+    same money get the same answer, asked once; at most :data:`_PLACES_SOLVED` are asked.
     """
 
     def __init__(self, shared: Shared, spent: Mapping[int, Mapping[str, float]]) -> None:
         self.shared, self.spent = shared, spent
-        self.answers: dict[tuple[PlanRequest, str], bool] = {}
+        self.answers: dict[tuple[Any, ...], bool] = {}
+        self.solved = 0
 
     def money(self, other: str) -> tuple[list[int], list[int]]:
         """Whole cents in each period and fund with ``other``'s money freed."""
@@ -402,8 +410,11 @@ class _InPlace:
         if least is not None and sum(budget) + sum(funds) < least:
             return False
         request = self.shared.requests[person.id]
-        key = (request, other)
+        key = (request, tuple(budget), tuple(funds))
         if key not in self.answers:
+            if self.solved >= _PLACES_SOLVED:
+                return False  # not asked: no tie is said
+            self.solved += 1
             self.answers[key] = self._solve(person, request, (budget, funds))
         return self.answers[key]
 
