@@ -807,6 +807,16 @@ def test_optimise_help_lists_every_option(capsys: pytest.CaptureFixture[str]) ->
         assert fmt in out
 
 
+@pytest.mark.parametrize("command", [(), ("optimise",), ("check",), ("team",)])
+def test_help_speaks_to_users_not_of_the_projects_spec(
+    capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    """Users have no SPEC to read: the help says what it means in its own words."""
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0 and out
+    assert "SPEC" not in out
+
+
 def test_top_level_help_lists_the_optimise_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0

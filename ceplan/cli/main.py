@@ -284,7 +284,7 @@ def _add_team(commands: Any) -> None:
         "team",
         help="plan a team's renewals against budgets and funds",
         description="Plan who renews how for a team (a roster in YAML, or a CSV of people), "
-        "within its budget periods and prepaid funds (SPEC section 7).",
+        "within its budget periods and prepaid funds.",
         epilog="exit status: 0 everyone renews; 1 someone is at risk (the plan is still "
         "printed, with the reasons); 2 bad input; 3 no plan was found before the time limit",
     )
