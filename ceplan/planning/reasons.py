@@ -30,13 +30,11 @@ priority named, and with the figures added up.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ceplan.candidates.items import usable_for
 from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.limits import MAX_PRIORITY
 from ceplan.model.team import OutOfTime, build_team
@@ -45,6 +43,7 @@ from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving import loop
 from ceplan.solving.backends import Solver
+from ceplan.solving.repair import within
 from ceplan.solving.team import TeamSolution
 from ceplan.status import Deadline
 from ceplan.units import format_money, money_value
@@ -422,12 +421,8 @@ class _InPlace:
         self, person: Person, request: PlanRequest, money: tuple[list[int], list[int]]
     ) -> bool:
         shared = self.shared
-        # As for any plan that must fit money left (ceplan.solving.repair.fitting_plan): an
-        # item dearer than all of it is in none, and the team of one is built without it.
-        most = sum(money[0]) + sum(money[1])
-        usable = usable_for(shared.catalog, request, request.calendar if request.timed else None)
-        dear = frozenset(c.id for c in usable if c.cents > most)
-        request = dataclasses.replace(request, excluded=request.excluded | dear)
+        # As for any plan that must fit money left: no item dearer than all of it.
+        request = within(shared.catalog, request, money)
         team = shared.roster.model_copy(update={"people": (person,)})
         try:
             model = build_team(

@@ -362,17 +362,7 @@ def solve_by_columns(
                 )
             )
             master.hold(name, value, values)
-    chosen = {}
-    payments: dict[tuple[int, int], int] = {}
-    for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
-        if j >= len(values):
-            break
-        if kind == "plan" and values[j] > 0.5:
-            chosen[column.person] = column
-        elif kind == "pay" and values[j] > 1e-6:
-            f, k = master.pays[j]
-            # Whole cents: with the plans fixed the payments are a flow with whole capacities.
-            payments[f, k] = round(float(values[j]))
+    chosen, payments = _answer(master, values)
     columns = sum(1 for k in master.kind if k == "plan")
     keep = sorted(chosen)
     at_risk = [p for p in people if p.id not in chosen]
@@ -417,6 +407,26 @@ def solve_by_columns(
         items={person.id: person.own for person in people},
         more_money=more_money if at_risk and budget else None,
     )
+
+
+def _answer(
+    master: Master, values: np.ndarray
+) -> tuple[dict[str, Column], dict[tuple[int, int], int]]:
+    """The columns ``values`` takes, by person, and what each fund pays toward each class.
+
+    Whole cents: with the plans fixed the payments are a flow with whole capacities.
+    """
+    chosen = {}
+    payments: dict[tuple[int, int], int] = {}
+    for j, (kind, column) in enumerate(zip(master.kind, master.columns, strict=True)):
+        if j >= len(values):
+            break
+        if kind == "plan" and values[j] > 0.5:
+            chosen[column.person] = column
+        elif kind == "pay" and values[j] > 1e-6:
+            f, k = master.pays[j]
+            payments[f, k] = round(float(values[j]))
+    return chosen, payments
 
 
 def _money_left(
@@ -472,25 +482,9 @@ def _repair(
         return None
     segments, index, scale = terms
     answer = np.concatenate([values, np.zeros(len(master.columns) - len(values))])
-    taken = {
-        master.columns[j].person
-        for j, kind in enumerate(master.kind)
-        if kind == "plan" and answer[j] > 0.5
-    }
-    budget = list(master.upper[master.period : master.period + master.periods])
-    funds = list(master.fund_cents)
-    for j, kind in enumerate(master.kind):
-        if kind == "plan" and answer[j] > 0.5:
-            for k, cents in master.columns[j].cents:
-                period = master.classes[k][0]
-                if period is not None:
-                    budget[period] -= cents
-        elif kind == "pay" and answer[j] > 1e-6:
-            f, k = master.pays[j]
-            funds[f] -= answer[j]
-            period = master.classes[k][0]
-            if period is not None:
-                budget[period] += answer[j]
+    chosen, payments = _answer(master, answer)
+    taken = set(chosen)
+    budget, funds = _money_left(master, chosen, payments)
     pay_column = {pay: j for j, pay in enumerate(master.pays)}  # pay columns come first
     at_risk = sorted(
         (p for p in master.people if p.id not in taken and not p.too_late),
@@ -504,7 +498,7 @@ def _repair(
         if id(person.pricer) in failed:
             continue
         asked += 1
-        left = ([math.floor(c + 1e-6) for c in budget], [math.floor(c + 1e-6) for c in funds])
+        left = (list(budget), list(funds))
         try:
             fits = fitting_plan(
                 catalog,

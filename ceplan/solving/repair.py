@@ -53,6 +53,7 @@ __all__ = [
     "least_money_alone",
     "renewing_together",
     "team_segment",
+    "within",
 ]
 
 Class = tuple[int | None, tuple[int, ...]]
@@ -133,12 +134,7 @@ def fitting_plan(
         return None
     budget, funds = list(left[0]), list(left[1])
     if roster.budgets:
-        # Every item is paid in a period: none dearer than all the money left can be in a
-        # plan that fits, and the team of one is built without them.
-        most = sum(budget) + sum(funds)
-        usable = usable_for(catalog, request, request.calendar if request.timed else None)
-        dear = frozenset(c.id for c in usable if c.cents > most)
-        request = dataclasses.replace(request, excluded=request.excluded | dear)
+        request = within(catalog, request, (budget, funds))
     alone = roster.model_copy(update={"people": (roster.person(person),)})
     try:
         model = build_team(
@@ -187,6 +183,20 @@ def fitting_plan(
         payments=payments,
         proved=proved,
     )
+
+
+def within(
+    catalog: Catalog, request: PlanRequest, money: tuple[Sequence[int], Sequence[int]]
+) -> PlanRequest:
+    """``request`` with its items dearer than all of ``money`` set aside.
+
+    ``money`` is cents in each period and fund. Where every item is paid in a budget period,
+    no such item is in a plan that fits, and a team of one is built without them.
+    """
+    most = sum(money[0]) + sum(money[1])
+    usable = usable_for(catalog, request, request.calendar if request.timed else None)
+    dear = frozenset(c.id for c in usable if c.cents > most)
+    return dataclasses.replace(request, excluded=request.excluded | dear)
 
 
 def least_money_alone(
@@ -275,11 +285,9 @@ def renewing_together(
     if any(request.too_late for request in mine.values()):
         return False
     if roster.budgets:
-        most = sum(budget) + sum(funds)
-        for person, request in mine.items():
-            usable = usable_for(catalog, request, request.calendar if request.timed else None)
-            dear = frozenset(c.id for c in usable if c.cents > most)
-            mine[person] = dataclasses.replace(request, excluded=request.excluded | dear)
+        mine = {
+            person: within(catalog, request, (budget, funds)) for person, request in mine.items()
+        }
     team = roster.model_copy(update={"people": tuple(roster.person(p) for p in people)})
     today = next(iter(mine.values())).today
     try:
