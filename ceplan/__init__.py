@@ -26,10 +26,10 @@ from ceplan.errors import (
     SolverError,
 )
 from ceplan.objective import ONE_PERSON, ONE_PERSON_OVER_TIME, Objective, Outcome, Stage
-from ceplan.planning.person import compare_paths, optimise
+from ceplan.planning.person import compare_paths, compare_slack, optimise
 from ceplan.rendering.ics import plan_to_ics
 from ceplan.requests.person import PlanRequest, make_request
-from ceplan.results.plan import Blocked, PathComparison, Plan, PlannedItem
+from ceplan.results.plan import Blocked, PathComparison, Plan, PlannedItem, SlackComparison
 from ceplan.status import SOLVERS
 
 if _TYPE_CHECKING:
@@ -83,6 +83,7 @@ __all__ = [
     "PlannedItem",
     "Roster",
     "RosterError",
+    "SlackComparison",
     "Solver",
     "SolverError",
     "Stage",
@@ -92,6 +93,7 @@ __all__ = [
     "__version__",
     "bundled_catalog_path",
     "compare_paths",
+    "compare_slack",
     "load_catalog",
     "load_roster",
     "make_request",

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_MONEY",
     "MAX_PRIORITY",
     "MAX_PROCESSING_DAYS",
+    "MAX_SLACK_DAYS",
     "MAX_TEAM_VARIABLES",
     "MAX_WORKERS",
     "describe",
@@ -41,6 +42,9 @@ MAX_PRIORITY = 1_000_000
 
 MAX_PROCESSING_DAYS = 3650
 """The most days before expiry by which everything must be complete (ten years)."""
+
+MAX_SLACK_DAYS = 3650
+"""The most days of slack a plan may keep before its do-by date (ten years)."""
 
 HORIZON_YEARS = 50
 """An expiry more than this many years after today is refused as a typing mistake."""

@@ -1,4 +1,6 @@
-"""Planning one person's renewal: :func:`optimise`, :func:`compare_paths`, and both at once.
+"""Planning one person's renewal: :func:`optimise`, :func:`compare_paths`, both, and slack.
+
+:func:`compare_slack` says what a margin before the do-by date costs.
 
 The flow is one way: inputs as a notebook has them -> a checked
 :class:`~ceplan.requests.person.PlanRequest` -> usable items (dates, completed, excluded) -> items
@@ -35,13 +37,15 @@ from ceplan.model.schedule import greedy_fitting_plan, schedule
 from ceplan.objective import CHEAPEST, COST, Objective, Outcome, objective_for
 from ceplan.planning.report import (
     Report,
+    by_date,
+    in_time,
     set_aside_exams,
     shortfall,
     too_few_hours,
     too_late_reason,
 )
 from ceplan.requests.person import PlanRequest, make_request
-from ceplan.results.plan import Blocked, PathComparison, Plan, Why
+from ceplan.results.plan import Blocked, PathComparison, Plan, SlackComparison, Why
 from ceplan.solving import exact
 from ceplan.solving.exact import PathBest
 from ceplan.status import Deadline, Solution
@@ -52,7 +56,14 @@ if TYPE_CHECKING:  # the integer programme, its solvers and numpy load only when
     from ceplan.model.block import Formulation
     from ceplan.solving.backends import Solver
 
-__all__ = ["COMPARISON_SHARE", "compare_paths", "optimise", "optimise_and_compare"]
+__all__ = [
+    "COMPARISON_SHARE",
+    "compare_paths",
+    "compare_slack",
+    "optimise",
+    "optimise_and_compare",
+    "without_slack",
+]
 
 BULK_ITEMS = 500
 """From this many activities and exams, plans without dates decide which items are usable and
@@ -74,6 +85,7 @@ def optimise(
     processing_days: Any = None,
     hours_per_week: Any = None,
     unavailable: Any = (),
+    slack_days: Any = 0,
     solver: str | Solver | Any | None = None,
     time_limit: Any = None,
 ) -> Plan:
@@ -112,6 +124,11 @@ def optimise(
         when each item is done and never ask for more hours in any week.
     unavailable
         ``(first, last)`` day ranges when the person can neither study nor attend a session.
+    slack_days
+        Days to keep free before the do-by date (default 0): every item must be done this many
+        days earlier, so that a failed sitting or a busy month still leaves time. The plan's
+        ``complete_by`` is the date moved; ``plan.slack`` is the days it keeps in fact, and
+        :func:`compare_slack` says what the safety costs.
     solver
         ``"auto"`` (default: the exact dynamic programme of :mod:`ceplan.solving.exact` for plans
         without dates where it applies, else HiGHS), ``"highs"``, ``"cbc"``, a
@@ -153,6 +170,7 @@ def optimise(
             "processing_days": processing_days,
             "hours_per_week": hours_per_week,
             "unavailable": unavailable,
+            "slack_days": slack_days,
         },
     )
     return planner.plan(range(len(planner.rules)))
@@ -229,6 +247,49 @@ def optimise_and_compare(
         for index in range(len(planner.rules))
     )
     return chosen, planner.comparison(plans)
+
+
+def compare_slack(
+    catalog: Catalog | str | Any,
+    tier: str,
+    *,
+    slack_days: Any,
+    solver: str | Solver | Any | None = None,
+    time_limit: Any = None,
+    **inputs: Any,
+) -> SlackComparison:
+    """The plan with ``slack_days`` of slack beside the plan without: what the safety costs.
+
+    Takes the inputs of :func:`optimise`; ``time_limit`` is for each of the two plans (as
+    :func:`ceplan.what_if` does for a team). ``comparison.extra_cost`` and ``extra_hours`` are
+    what finishing ``slack_days`` earlier costs more; ``comparison.summary()`` says it in a line.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> catalog = ceplan.load_catalog()
+    >>> comparison = compare_slack(catalog, "professional", slack_days=30, today="2026-11-29",
+    ...     expires="2029-11-29", exclude=["encor-350-401"])
+    >>> comparison.with_slack.slack, comparison.extra_cost, comparison.extra_hours
+    (30, 0.0, 0.0)
+    """
+    loaded = as_catalog(catalog)
+    with_slack = optimise(
+        loaded, tier, slack_days=slack_days, solver=solver, time_limit=time_limit, **inputs
+    )
+    plain = optimise(loaded, tier, solver=solver, time_limit=time_limit, **without_slack(inputs))
+    return SlackComparison(plain, with_slack)
+
+
+def without_slack(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs of :func:`optimise` with no slack: the plan a plan with slack is compared with.
+
+    Examples
+    --------
+    >>> without_slack({"tier": "associate", "slack_days": 30})
+    {'tier': 'associate', 'slack_days': 0}
+    """
+    return {**inputs, "slack_days": 0}
 
 
 def _planner(
@@ -330,7 +391,7 @@ class _Planner:
             return self.report.already_met(met[0])
         if self.calendar.first_available(request.today, request.complete_by) is None:
             away = (
-                f"away every day from {request.today} to {request.complete_by}: "
+                f"away every day from {request.today} to {by_date(request)}: "
                 "nothing can be done in time"
             )
             return self.report.infeasible([Blocked(away, "away")])
@@ -535,10 +596,10 @@ class _Planner:
             return self.report.over_budget(index, fitting)
         if self.deadline.expired:
             return None
-        hours = self.request.hours_per_week or 0
+        hours, when = self.request.hours_per_week or 0, in_time(self.request)
         needed = self._weekly_hours_needed(index, self.request.budget_cents)
         if needed is not None:
-            text = f"{self.rules[index].describe()}: {too_few_hours(hours, needed)}"
+            text = f"{self.rules[index].describe()}: {too_few_hours(hours, needed, when)}"
             return Blocked(text, "hours", path_index=index, hours_per_week_needed=needed)
         cheapest = self._cheapest([index], None, capacity=False)
         needed = self._weekly_hours_needed(index, None)
@@ -546,7 +607,7 @@ class _Planner:
             return None
         over = self.report.over_budget(index, cheapest)
         return Blocked(
-            f"{over.text}; and {too_few_hours(hours, needed)}",
+            f"{over.text}; and {too_few_hours(hours, needed)}",  # the date said once
             "budget",
             path_index=index,
             hours_per_week_needed=needed,

@@ -27,6 +27,8 @@ from ceplan.weeks import Calendar
 
 __all__ = [
     "Report",
+    "by_date",
+    "in_time",
     "not_proven",
     "set_aside_exams",
     "shortfall",
@@ -76,6 +78,7 @@ class Report:
             "budget": request.budget_amount,
             "hours_per_week": request.hours_per_week,
             "unavailable": request.unavailable,
+            "slack_days": request.slack_days,
             "paths": self.rules,
         }
 
@@ -130,8 +133,11 @@ class Report:
         """Path ``index`` is blocked by the budget: its cheapest plan costs ``cents``."""
         currency = self.catalog.currency
         budget = self.request.budget_amount or 0.0
+        cheapest = "cheapest plan"
+        if self.request.slack_days:
+            cheapest += f" to finish {in_time(self.request)}"
         text = (
-            f"{self.rules[index].describe()}: cheapest plan costs "
+            f"{self.rules[index].describe()}: {cheapest} costs "
             f"{format_money(cents / 100, currency)}, budget is {format_money(budget, currency)}"
         )
         return Blocked(text, "budget", path_index=index, cheapest_cost=cents / 100)
@@ -224,12 +230,67 @@ def timeline(dates: Mapping[str, Scheduled]) -> tuple[tuple[dt.date, str, float]
 
 
 def too_late_reason(request: PlanRequest) -> str:
-    """Why nothing can be planned: the do-by date has passed (SPEC 3)."""
+    """Why nothing can be planned: the do-by date has passed (SPEC 3), or the slack moved it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> request = PlanRequest("professional", today=dt.date(2029, 11, 1),
+    ...     expires=dt.date(2029, 11, 29), processing_days=7, slack_days=30)
+    >>> too_late_reason(request)  # doctest: +NORMALIZE_WHITESPACE
+    'too late for 30 days of slack: they move the do-by date to 2029-10-23, 30 days before
+    2029-11-22 (7 processing days before the expiry on 2029-11-29), and today is 2029-11-01'
+    """
+    processing = f"{request.processing_days} processing days before the expiry on "
+    processing += str(request.expires)
+    unslacked = request.do_by_without_slack
+    if request.slack_days and request.today <= unslacked:
+        days = quantity(request.slack_days, "day")
+        return (
+            f"too late for {days} of slack: they move the do-by date to {request.complete_by}, "
+            f"{days} before {unslacked} ({processing}), and today is {request.today}"
+        )
     return (
-        f"too late: everything must be complete by {request.complete_by} "
-        f"({request.processing_days} processing days before the expiry on "
-        f"{request.expires}), and today is {request.today}"
+        f"too late: everything must be complete by {unslacked} ({processing}), "
+        f"and today is {request.today}"
     )
+
+
+def by_date(request: PlanRequest, *notes: str) -> str:
+    """The do-by date as a reason names it, with ``notes``; saying so when the slack moved it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day, expires = dt.date(2026, 11, 29), dt.date(2029, 11, 29)
+    >>> request = PlanRequest("professional", day, expires, processing_days=7)
+    >>> by_date(request), by_date(request, "ccna-200-301 set aside")
+    ('2029-11-22', '2029-11-22 (ccna-200-301 set aside)')
+    >>> slack = PlanRequest("professional", day, expires, processing_days=7, slack_days=30)
+    >>> by_date(slack, "ccna-200-301 set aside")  # doctest: +NORMALIZE_WHITESPACE
+    '2029-10-23 (the do-by date moved 30 days earlier for slack; ccna-200-301 set aside)'
+    """
+    if request.slack_days:
+        moved = f"the do-by date moved {quantity(request.slack_days, 'day')} earlier for slack"
+        notes = (moved, *notes)
+    said = f" ({'; '.join(notes)})" if notes else ""
+    return f"{request.complete_by}{said}"
+
+
+def in_time(request: PlanRequest) -> str:
+    """How a reason says "by the do-by date": ``"in time"``, or the date the slack moved it to.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day, expires = dt.date(2026, 11, 29), dt.date(2029, 11, 29)
+    >>> in_time(PlanRequest("professional", day, expires, processing_days=7))
+    'in time'
+    >>> in_time(PlanRequest("professional", day, expires, processing_days=7, slack_days=1))
+    'by 2029-11-21 (the do-by date moved 1 day earlier for slack)'
+
+    """
+    return f"by {by_date(request)}" if request.slack_days else "in time"
 
 
 def set_aside_exams(catalog: Catalog, request: PlanRequest) -> dict[str, list[str]]:
@@ -270,13 +331,13 @@ def shortfall(
             )
             continue
         offered = offered_by_kind.get(kind, 0)
-        aside = f" ({', '.join(sorted(set_aside[kind]))} set aside)" if kind in set_aside else ""
+        aside = [f"{', '.join(sorted(set_aside[kind]))} set aside"] if kind in set_aside else []
         if offered == 0:
-            problems.append(f"no {kind} exam can be taken by {request.complete_by}{aside}")
+            problems.append(f"no {kind} exam can be taken by {by_date(request, *aside)}")
         elif offered < missing:
             problems.append(
                 f"only {quantity(offered, f'{kind} exam')} can be taken by "
-                f"{request.complete_by}{aside}; {missing} are needed"
+                f"{by_date(request, *aside)}; {missing} are needed"
             )
     if not problems or why is None:
         return None
@@ -285,7 +346,7 @@ def shortfall(
 
 def _too_few_credits(rule: PathRule, available: float, request: PlanRequest) -> str:
     most = request.earned + available
-    text = f"at most {_fmt_credits(most)} credits can be earned by {request.complete_by}"
+    text = f"at most {_fmt_credits(most)} credits can be earned by {by_date(request)}"
     if request.earned:
         text += f" ({_fmt_credits(request.earned)} already earned)"
     text += f"; {format_number(rule.credits)} are needed"
@@ -294,8 +355,10 @@ def _too_few_credits(rule: PathRule, available: float, request: PlanRequest) -> 
     return text
 
 
-def too_few_hours(given: float, needed: float) -> str:
+def too_few_hours(given: float, needed: float, when: str = "in time") -> str:
     """The weekly hours ``given`` fall short of the ``needed`` ones, in words.
+
+    ``when`` says by when (:func:`in_time`).
 
     Examples
     --------
@@ -305,7 +368,7 @@ def too_few_hours(given: float, needed: float) -> str:
     have = f"{quantity(given, 'hour')} a week"
     have += " is" if given == 1 else " are"
     return (
-        f"{have} not enough to finish in time; this path needs at least "
+        f"{have} not enough to finish {when}; this path needs at least "
         f"{format_number(needed)} hours a week"
     )
 

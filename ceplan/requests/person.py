@@ -1,8 +1,9 @@
 """One person's planning inputs, checked once: :class:`PlanRequest` and :func:`make_request`.
 
 What :func:`ceplan.optimise` is given, in the forms a notebook has at hand (:mod:`ceplan.inputs`),
-checked against the catalogue: the tier, the processing days, the exam kinds passed, the ids
-named and the dates. The team's request (:mod:`ceplan.requests.team`) makes one per person.
+checked against the catalogue: the tier, the processing days and days of slack, the exam kinds
+passed, the ids named and the dates. The team's request (:mod:`ceplan.requests.team`) makes one
+per person.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ceplan.inputs import (
 from ceplan.limits import (
     MAX_HOURS_PER_WEEK,
     MAX_PROCESSING_DAYS,
+    MAX_SLACK_DAYS,
 )
 from ceplan.units import money_value
 from ceplan.weeks import Calendar
@@ -40,7 +42,12 @@ __all__ = ["PlanRequest", "make_request"]
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """Checked inputs for one person's plan (see :func:`make_request`)."""
+    """Checked inputs for one person's plan (see :func:`make_request`).
+
+    ``slack_days`` moves the do-by date that many days earlier for every item: the plan works
+    to :attr:`complete_by`, and :attr:`do_by_without_slack` is the date the slack is counted
+    from.
+    """
 
     tier: str
     today: dt.date
@@ -55,6 +62,7 @@ class PlanRequest:
     expires_given: bool = True
     hours_per_week: float | None = None
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    slack_days: int = 0
 
     @property
     def timed(self) -> bool:
@@ -73,7 +81,12 @@ class PlanRequest:
 
     @property
     def complete_by(self) -> dt.date:
-        """The last day everything must be done: expiry minus the processing days."""
+        """The last day everything must be done: expiry minus the processing days and the slack."""
+        return self.do_by_without_slack - dt.timedelta(days=self.slack_days)
+
+    @property
+    def do_by_without_slack(self) -> dt.date:
+        """The do-by date before any slack: expiry minus the processing days."""
         return self.expires - dt.timedelta(days=self.processing_days)
 
     @property
@@ -110,6 +123,7 @@ def make_request(
     processing_days: Any = None,
     hours_per_week: Any = None,
     unavailable: Any = (),
+    slack_days: Any = 0,
 ) -> PlanRequest:
     """Check planning inputs against the catalogue; see :func:`optimise` for their meaning.
 
@@ -123,12 +137,13 @@ def make_request(
     day = as_optional_date(today, "today") or dt.date.today()
     expiry = as_optional_date(expires, "expires")
     days = _processing_days(catalog, processing_days)
+    slack = _slack_days(slack_days)
     counts = _passed_kinds(catalog, passed)
     completed_ids = frozenset(as_names(completed, "completed"))
     excluded_ids = frozenset(as_names(exclude, "exclude"))
     _check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
     expires_given = expiry is not None
-    expiry = _expiry(day, expiry, days, catalog.tiers[tier].period_years)
+    expiry = _expiry(day, expiry, days + slack, catalog.tiers[tier].period_years)
     return PlanRequest(
         tier=tier,
         today=day,
@@ -145,6 +160,7 @@ def make_request(
             hours_per_week, "hours_per_week", positive=True, most=MAX_HOURS_PER_WEEK
         ),
         unavailable=as_ranges(unavailable, "unavailable"),
+        slack_days=slack,
     )
 
 
@@ -162,6 +178,16 @@ def _processing_days(catalog: Catalog, processing_days: Any) -> int:
     days = as_whole(processing_days, "processing_days")
     if days > MAX_PROCESSING_DAYS:
         raise PlanInputError(f"processing_days must be at most {MAX_PROCESSING_DAYS} (ten years)")
+    return days
+
+
+def _slack_days(slack_days: Any) -> int:
+    """The days of slack asked for (``None`` is none)."""
+    if slack_days is None:
+        return 0
+    days = as_whole(slack_days, "slack_days")
+    if days > MAX_SLACK_DAYS:
+        raise PlanInputError(f"slack_days must be at most {MAX_SLACK_DAYS} (ten years)")
     return days
 
 
@@ -184,7 +210,10 @@ def _check_ids(catalog: Catalog, ids_by_argument: Mapping[str, frozenset[str]]) 
 
 
 def _expiry(day: dt.date, expiry: dt.date | None, days: int, period: int) -> dt.date:
-    """The expiry given, or ``period`` years from ``day``; checked against ``day``."""
+    """The expiry given, or ``period`` years from ``day``; checked against ``day``.
+
+    ``days`` are those from the do-by date to the expiry: the processing days and the slack.
+    """
     if expiry is None:
         if day.year + period > dt.MAXYEAR:
             raise PlanInputError(f"today {day} leaves no room for a {period}-year certification")

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ceplan.catalogue.models import PathRule
+from ceplan.errors import PlanInputError
 from ceplan.objective import Objective, Outcome, objective_for
 from ceplan.status import Status, Termination, Verdict
-from ceplan.units import format_money, format_number, money_value, plain_number
+from ceplan.units import format_money, format_number, money_value, plain_number, quantity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,7 @@ __all__ = [
     "PathComparison",
     "Plan",
     "PlannedItem",
+    "SlackComparison",
     "Status",
     "Termination",
     "Verdict",
@@ -184,7 +186,9 @@ class Plan:
 
     Read ``status`` first: the totals and tables are empty unless a plan was found
     (``optimal`` or ``feasible``). ``termination`` says why the solver stopped and ``gap`` how
-    far the plan's cost may be from the least (0 once it is proved least).
+    far the plan's cost may be from the least (0 once it is proved least). With
+    ``slack_days``, ``complete_by`` is the do-by date moved that many days earlier, and
+    :attr:`slack` the days the plan keeps in fact.
     """
 
     status: Status
@@ -204,6 +208,7 @@ class Plan:
     budget: float | None = None
     hours_per_week: float | None = None
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    slack_days: int = 0
     renewal_date: dt.date | None = None
     new_expires: dt.date | None = None
     days_given_up: int | None = None
@@ -276,6 +281,22 @@ class Plan:
         return float(plain_number(sum(item.hours for item in self.planned)))
 
     @property
+    def do_by_without_slack(self) -> dt.date:
+        """The do-by date before the slack: :attr:`complete_by` plus :attr:`slack_days`."""
+        return self.complete_by + dt.timedelta(days=self.slack_days)
+
+    @property
+    def slack(self) -> int | None:
+        """Days from the renewal to the do-by date without slack: time to retake a failed sitting.
+
+        At least :attr:`slack_days` in a plan found; 0 when the plan finishes on the do-by date;
+        ``None`` when there is no renewal date (no plan, or already met).
+        """
+        if self.renewal_date is None:
+            return None
+        return (self.do_by_without_slack - self.renewal_date).days
+
+    @property
     def hours_per_week_needed(self) -> float | None:
         """When only the weekly hours stand in the way: the fewest a week that would do."""
         needed = [b.hours_per_week_needed for b in self.blocked if b.why == "hours"]
@@ -328,8 +349,12 @@ class Plan:
     # -- JSON ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan as the JSON object of ``ceplan optimise --format json``."""
+        """The plan as the JSON object of ``ceplan optimise --format json``.
+
+        With ``slack_days``, it also holds ``slack_days`` and ``slack`` (:attr:`slack`).
+        """
         found = self.found
+        slack = {"slack_days": self.slack_days, "slack": self.slack} if self.slack_days else {}
         return {
             "status": self.status,
             "solver": self.solver,
@@ -360,6 +385,7 @@ class Plan:
             "renewal_date": _iso(self.renewal_date),
             "new_expires": _iso(self.new_expires),
             "days_given_up": self.days_given_up,
+            **slack,
             "timeline": self.weekly_hours(),
         }
 
@@ -454,6 +480,123 @@ class PathComparison:
                 }
             )
         return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class SlackComparison:
+    """One person's plan with slack beside the same plan without: what the safety costs.
+
+    Made by :func:`ceplan.compare_slack`. Both plans are of the same inputs, ``without_slack``
+    with ``slack_days`` 0; :attr:`extra_cost` and :attr:`extra_hours` are what the plan with
+    slack costs more (negative: less), and :meth:`summary` says so in a line.
+
+    Raises
+    ------
+    PlanInputError
+        When the plans are not of the same person, tier, dates and processing days, or
+        ``without_slack`` has slack.
+    """
+
+    without_slack: Plan
+    with_slack: Plan
+
+    def __post_init__(self) -> None:
+        plain, slack = self.without_slack, self.with_slack
+        same = (plain.tier, plain.today, plain.expires, plain.complete_by) == (
+            slack.tier,
+            slack.today,
+            slack.expires,
+            slack.do_by_without_slack,
+        )
+        if plain.slack_days or not same:
+            raise PlanInputError(
+                "a slack comparison takes two plans of the same inputs, the first without slack"
+            )
+
+    @property
+    def slack_days(self) -> int:
+        """The days of slack asked for."""
+        return self.with_slack.slack_days
+
+    @property
+    def extra_cost(self) -> float | None:
+        """What the slack costs more, in the plans' currency (``None`` unless both are found)."""
+        if not (self.with_slack.found and self.without_slack.found):
+            return None
+        return money_value(self.with_slack.outcome.cents - self.without_slack.outcome.cents)
+
+    @property
+    def extra_hours(self) -> float | None:
+        """The hours the slack takes more (``None`` unless both plans are found)."""
+        if not (self.with_slack.found and self.without_slack.found):
+            return None
+        return float(plain_number(self.with_slack.total_hours - self.without_slack.total_hours))
+
+    def summary(self) -> str:
+        """One line: when the plan with slack is done, and what that costs more, or why not.
+
+        Examples
+        --------
+        >>> import ceplan
+        >>> catalog = ceplan.load_catalog()
+        >>> ceplan.compare_slack(catalog, "associate", slack_days=30, today="2026-11-29",
+        ...     expires="2028-06-30", earned=18).summary()  # doctest: +NORMALIZE_WHITESPACE
+        'Slack: done by 2028-05-24, 30 days before the do-by date 2028-06-23; it costs nothing
+        more than the plan without slack (done by 2028-06-23).'
+        """
+        plain, slack = self.without_slack, self.with_slack
+        if slack.already_met or plain.already_met:
+            return "Slack: already met, nothing to plan."
+        due = plain.complete_by
+        if slack.found and slack.renewal_date is not None:
+            before = _before(slack.slack or 0, due)
+            done = f"Slack: done by {slack.renewal_date}, {before}"
+            if not plain.found:
+                return f"{done}; no plan without slack was found to compare it with."
+            costs = _more(self.extra_cost or 0.0, self.extra_hours or 0.0, slack.currency)
+            return f"{done}; it costs {costs} than the plan without slack{_done(plain)}."
+        if plain.found:
+            words = "no plan finishes" if slack.status == "infeasible" else "no plan was found"
+            return (
+                f"Slack: {words} {_before(self.slack_days, due)}; without slack: "
+                f"{plain.path.describe() if plain.path else 'a plan'}, "
+                f"{format_money(plain.total_cost, plain.currency)}, "
+                f"{format_number(plain.total_hours)} h{_done(plain)}."
+            )
+        if plain.status == "infeasible":
+            return "Slack: without slack there is no plan either."
+        return "Slack: no plan without slack was found either."
+
+
+def _before(days: int, due: dt.date) -> str:
+    """``days`` before the do-by date ``due``, in words."""
+    if days == 0:
+        return f"on the do-by date {due}"
+    return f"{quantity(days, 'day')} before the do-by date {due}"
+
+
+def _done(plan: Plan) -> str:
+    return f" (done by {plan.renewal_date})" if plan.renewal_date is not None else ""
+
+
+def _more(cost: float, hours: float, currency: str) -> str:
+    """What costs ``cost`` and ``hours`` more (negative: less), in words.
+
+    Examples
+    --------
+    >>> _more(120, 4, "GBP"), _more(120, -4, "GBP"), _more(0, 2.5, "GBP"), _more(0, 0, "GBP")
+    ('120.00 GBP and 4 h more', '120.00 GBP more and 4 h less', '2.5 h more', 'nothing more')
+    """
+    parts = []
+    if cost:
+        parts.append((format_money(abs(cost), currency), "more" if cost > 0 else "less"))
+    if hours:
+        parts.append((f"{format_number(abs(hours))} h", "more" if hours > 0 else "less"))
+    if not parts:
+        return "nothing more"
+    if len({way for _, way in parts}) == 1:
+        return " and ".join(amount for amount, _ in parts) + f" {parts[0][1]}"
+    return " and ".join(f"{amount} {way}" for amount, way in parts)
 
 
 def _iso(day: dt.date | None) -> str | None:
