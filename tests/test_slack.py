@@ -9,6 +9,7 @@ dates and weekly hours beyond its reach, ceplan's own plan for the expiry moved 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import ceplan
+from ceplan.cli.main import main
 from ceplan.planning.person import optimise_and_compare
 from tests import generators
 from tests.conftest import examples
@@ -26,6 +28,25 @@ BUNDLED_TODAY = "2026-12-01"
 SHORT = {"today": BUNDLED_TODAY, "expires": "2027-03-01", "earned": 18, "hours_per_week": 1}
 """An associate with 12 credits to earn and 1 study hour a week: the free items (10 hours)
 fit before the do-by date 2027-02-22, but not 30 days earlier, where the exam is left."""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli_inputs(inputs: dict[str, Any]) -> list[str]:
+    return [
+        "--today",
+        inputs["today"],
+        "--expires",
+        inputs["expires"],
+        "--earned",
+        str(inputs["earned"]),
+        "--hours-per-week",
+        str(inputs["hours_per_week"]),
+    ]
 
 
 # -- the plan with slack is the plan with the do-by date moved -----------------------------------
@@ -271,3 +292,179 @@ def test_json_holds_the_slack_only_when_asked_for() -> None:
         catalog, "associate", slack_days=30, **{**SHORT, "expires": "2026-12-20"}
     )
     assert (none.to_dict()["slack_days"], none.to_dict()["slack"]) == (30, None)
+
+
+# -- the table and the command line ---------------------------------------------------------------
+
+
+def test_the_table_says_what_the_slack_costs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "optimise", "--tier", "associate", *cli_inputs(SHORT), "--slack-days", "30"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == (
+        f"Today {BUNDLED_TODAY}, certification expires 2027-03-01, everything done by 2027-01-23"
+    )
+    assert lines[2] == (
+        "18 credits already earned; 1 study hour a week; 30 days of slack before the do-by date "
+        "2027-02-22"
+    )
+    renewal = lines.index(
+        "Renewal completes 2027-01-23: the new cycle runs to 2030-01-23, giving up 37 days of the "
+        "current one."
+    )
+    assert lines[renewal + 1] == (
+        "Slack: done by 2027-01-23, 30 days before the do-by date 2027-02-22; it costs "
+        "237.00 GBP more and 10 h less than the plan without slack (done by 2027-02-22)."
+    )
+    assert not any(line.startswith("No slack") for line in lines)
+
+
+def test_the_table_says_when_a_plan_has_no_slack(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "optimise", "--tier", "associate", *cli_inputs(SHORT))
+    lines = out.splitlines()
+    renewal = next(i for i, line in enumerate(lines) if line.startswith("Renewal completes"))
+    assert code == 0
+    assert lines[renewal] == (
+        "Renewal completes 2027-02-22: the new cycle runs to 2030-02-22, giving up 7 days of the "
+        "current one."
+    )
+    assert lines[renewal + 1] == (
+        "No slack: the last item is due on the do-by date; any delay would lapse the "
+        "certification. --slack-days N finishes N days earlier."
+    )
+    # An exam sat on the do-by date: a failed sitting lapses the certification.
+    code, out, _ = run(
+        capsys,
+        "optimise",
+        "--tier",
+        "professional",
+        "--today",
+        BUNDLED_TODAY,
+        "--expires",
+        "2029-11-29",
+    )
+    assert "No slack: the last item is due on the do-by date; one failed sitting would lapse" in out
+
+
+def test_the_table_says_nothing_of_slack_for_a_plan_that_finishes_early(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The free items' 10 hours at 1 a week fit into the weeks before a do-by date well away.
+    code, out, _ = run(
+        capsys,
+        "optimise",
+        "--tier",
+        "associate",
+        *cli_inputs(SHORT),
+        "--unavailable",
+        "2027-02-16:2027-02-22",
+    )
+    plan = ceplan.optimise(
+        ceplan.load_catalog(),
+        "associate",
+        unavailable=[("2027-02-16", "2027-02-22")],
+        **SHORT,
+    )
+    assert code == 0 and plan.slack is not None and plan.slack > 0
+    assert "slack" not in out.lower()
+
+
+def test_the_table_says_when_the_slack_leaves_no_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "optimise",
+        "--tier",
+        "associate",
+        *cli_inputs(SHORT),
+        "--slack-days",
+        "30",
+        "--exclude",
+        "ccna-200-301",
+        "--exclude",
+        "encor-350-401",
+    )
+    lines = out.splitlines()
+    assert code == 1
+    start = lines.index("No plan renews this certification in time:")
+    assert lines[start + 1].startswith("  - 30 credits: 1 hour a week is not enough to finish by ")
+    assert lines[start + 4 : start + 6] == [
+        "",
+        "Slack: no plan finishes 30 days before the do-by date 2027-02-22; without slack: "
+        "30 credits, 0.00 GBP, 10 h (done by 2027-02-22).",
+    ]
+
+
+def test_too_late_for_the_slack_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "optimise",
+        "--tier",
+        "associate",
+        "--today",
+        "2027-02-01",
+        "--expires",
+        "2027-03-01",
+        "--slack-days",
+        "30",
+        "--format",
+        "json",
+    )
+    plan = json.loads(out)
+    assert code == 1
+    assert plan["reasons"] == [
+        "too late for 30 days of slack: they move the do-by date to 2027-01-23, 30 days before "
+        "2027-02-22 (7 processing days before the expiry on 2027-03-01), and today is 2027-02-01"
+    ]
+    assert [b["why"] for b in plan["blocked"]] == ["too_late"]
+
+
+NOT_DAYS = "is not a whole number of days (0 to 99999)"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", f"ceplan: error: argument --slack-days: '-1' {NOT_DAYS}"),
+        ("1.5", f"ceplan: error: argument --slack-days: '1.5' {NOT_DAYS}"),
+        ("x", f"ceplan: error: argument --slack-days: 'x' {NOT_DAYS}"),
+        ("3651", "ceplan: error: slack_days must be at most 3650 (ten years)"),
+    ],
+)
+@pytest.mark.parametrize("output", ["table", "json", "csv"])
+def test_bad_slack_days_on_the_command_line_exit_2_in_one_line(
+    capsys: pytest.CaptureFixture[str], value: str, message: str, output: str
+) -> None:
+    code, out, err = run(
+        capsys,
+        "optimise",
+        "--tier",
+        "associate",
+        "--today",
+        BUNDLED_TODAY,
+        "--slack-days",
+        value,
+        "--format",
+        output,
+    )
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0].startswith(message)
+    assert len(err.splitlines()) == 1
+
+
+def test_the_command_line_plans_with_the_slack_in_every_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["optimise", "--tier", "associate", *cli_inputs(SHORT), "--slack-days", "30"]
+    expected = ceplan.optimise(ceplan.load_catalog(), "associate", slack_days=30, **SHORT)
+    code, out, _ = run(capsys, *argv, "--format", "json")
+    assert (code, out) == (0, expected.to_json() + "\n")
+    code, out, _ = run(capsys, *argv, "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("exam,ccna-200-301,")
+    assert out.splitlines()[1].split(",")[9] == "2027-01-23"  # its do-by date, moved
+
+
+def test_the_help_explains_slack_days(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "optimise", "--help")
+    assert code == 0 and "--slack-days N" in out

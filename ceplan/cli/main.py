@@ -24,10 +24,10 @@ from ceplan._version import __version__
 from ceplan.catalogue.loading import load_catalog, load_catalog_with_files
 from ceplan.cli.signals import Terminated, terminate_as_interrupt
 from ceplan.errors import CatalogError, CeplanError, one_line
-from ceplan.planning.person import optimise, optimise_and_compare
+from ceplan.planning.person import optimise, optimise_and_compare, without_slack
 from ceplan.rendering.ics import plan_to_ics
 from ceplan.rendering.text import plan_csv, plan_table, team_csv
-from ceplan.results.plan import Plan
+from ceplan.results.plan import Plan, SlackComparison
 from ceplan.status import SOLVERS
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
@@ -219,6 +219,15 @@ def _add_optimise(commands: Any) -> None:
         metavar="START:END",
         help="days you can neither study nor attend a class, e.g. 2027-08-01:2027-08-14 "
         "(repeatable)",
+    )
+    opt.add_argument(
+        "--slack-days",
+        type=_days,
+        default=0,
+        metavar="N",
+        help="finish at least N days before the do-by date (default 0), so that a failed "
+        "sitting or a busy month still leaves time; the table says what that costs beside "
+        "the plan without slack (planned too, with its own --time-limit)",
     )
     opt.add_argument(
         "--ics",
@@ -457,6 +466,7 @@ def _optimise(args: argparse.Namespace) -> int:
         "processing_days": args.processing_days,
         "hours_per_week": args.hours_per_week,
         "unavailable": args.unavailable,
+        "slack_days": args.slack_days,
         "solver": args.solver,
         "time_limit": args.time_limit,
     }
@@ -464,7 +474,11 @@ def _optimise(args: argparse.Namespace) -> int:
         check_output(args.ics, "calendar", sources)
     if args.format == "table":  # the other paths too, from the same planner
         plan, comparison = optimise_and_compare(catalog, args.tier, **inputs)
-        output = plan_table(plan, comparison, catalog)
+        slack = None
+        if args.slack_days:  # what the slack costs: the plan without it beside
+            plain = optimise(catalog, args.tier, **without_slack(inputs))
+            slack = SlackComparison(plain, plan)
+        output = plan_table(plan, comparison, catalog, slack)
     else:
         plan = optimise(catalog, args.tier, **inputs)
         output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)

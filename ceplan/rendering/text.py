@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import one_line
-from ceplan.results.plan import PathComparison, Plan
+from ceplan.results.plan import PathComparison, Plan, SlackComparison
 from ceplan.units import format_money, format_number, quantity
 
 if TYPE_CHECKING:
@@ -142,13 +142,19 @@ def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) -> str:
+def plan_table(
+    plan: Plan,
+    comparison: PathComparison | None,
+    catalog: Catalog,
+    slack: SlackComparison | None = None,
+) -> str:
     """The plan as a short report for people.
 
     It shows the path, the items with credits, cost, hours and do-by date (and planned dates
     for a plan over time), the totals, and the other paths with their best cost and hours, or
     why they have no plan (from ``comparison``, when given; the chosen path's own entry there
-    is not shown).
+    is not shown). It says when the plan keeps no slack before the do-by date, and, given
+    ``slack`` (the plan with slack beside the plan without), what the slack costs.
     """
     tier = catalog.tiers[plan.tier]
     lines = [f"{tier.label}: {catalog.programme}"]
@@ -169,6 +175,11 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
         facts.append(f"{quantity(plan.hours_per_week, 'study hour')} a week")
     for first, last in plan.unavailable:
         facts.append(f"away {first} to {last}")
+    if plan.slack_days:
+        facts.append(
+            f"{quantity(plan.slack_days, 'day')} of slack before the do-by date "
+            f"{plan.do_by_without_slack}"
+        )
     if facts:
         lines.append("; ".join(facts))
     lines.append("")
@@ -189,12 +200,15 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
                 f"Renewal completes {plan.renewal_date}: the new cycle runs to "
                 f"{plan.new_expires}, giving up {plan.days_given_up} days of the current one."
             )
+            lines.extend(_slack(plan, slack))
     elif plan.status == "unknown":
         lines.append("No plan found, and none ruled out:")
         lines.extend(f"  - {reason}" for reason in plan.reasons)
+        lines.extend(["", *said] if (said := _slack(plan, slack)) else [])
     else:
         lines.append("No plan renews this certification in time:")
         lines.extend(f"  - {reason}" for reason in plan.reasons)
+        lines.extend(["", *said] if (said := _slack(plan, slack)) else [])
     if comparison is not None and plan.found and not plan.already_met:
         lines.extend(_other_paths(plan, comparison))
     if plan.rates_as_of is not None:
@@ -203,6 +217,20 @@ def plan_table(plan: Plan, comparison: PathComparison | None, catalog: Catalog) 
     for warning in plan.warnings:
         lines.append(f"Warning: {warning}")
     return "".join(one_line(line) + "\n" for line in lines)
+
+
+def _slack(plan: Plan, slack: SlackComparison | None) -> list[str]:
+    """What the slack costs (from ``slack``), or that the plan finishes on the do-by date."""
+    if slack is not None and plan.slack_days:
+        return [slack.summary()]
+    if plan.slack == 0:
+        last = [item for item in plan.planned if item.finish == plan.renewal_date]
+        sitting = "one failed sitting" if any(item.is_exam for item in last) else "any delay"
+        return [
+            f"No slack: the last item is due on the do-by date; {sitting} would lapse the "
+            "certification. --slack-days N finishes N days earlier."
+        ]
+    return []
 
 
 def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
