@@ -148,7 +148,10 @@ def test_a_factor_of_one_changes_nothing_and_exits_as_the_plan_does(
     code, out, err = run(capsys, str(roster), "--today", TODAY, "--budget-factor", "1")
     assert (code, err) == (0, "")
     assert "every budget period x1 (the same amounts)" in out.splitlines()[0]
-    assert "  nobody's plan changes" in out and "  no item is planned or paid otherwise" in out
+    assert (
+        "  nobody's status, path or money changes" in out
+        and "  no item is planned or paid otherwise" in out
+    )
 
 
 def test_the_comparison_as_json_holds_both_plans_and_what_differs(

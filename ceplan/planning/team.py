@@ -771,11 +771,12 @@ class TeamComparison:
         """The comparison as text for a person, then the changed plan in full.
 
         First the totals side by side (status, who renews, money out of pocket and from funds,
-        fund money lost), who moves to at risk or now renews; then each person whose plan
-        changes, each budget period and fund (``before -> after``) and the items that move
-        between periods, are paid on another day, are dropped or are added; last the changed
-        plan's own table (:meth:`TeamPlan.lines`), with everyone's reasons. Control characters
-        from the roster or the catalogue are escaped (:func:`ceplan.errors.one_line`).
+        fund money lost), who moves to at risk or now renews; then each person whose status,
+        path or money changes, each budget period and fund (``before -> after``), and the items
+        that move between periods, are paid on another day, are dropped or are added; last the
+        changed plan's own table (:meth:`TeamPlan.lines <ceplan.TeamPlan.lines>`), with
+        everyone's reasons. Control characters from the roster or the catalogue are escaped
+        (:func:`ceplan.errors.one_line`).
         """
         before, after = self.before, self.after
         money = after.currency
@@ -824,7 +825,7 @@ class TeamComparison:
         return [one_line(line) for line in out]
 
     def _people_lines(self, people: list[dict[str, Any]], money: str) -> list[str]:
-        """Each person whose plan changes: status, path and money, before -> after."""
+        """Each person whose status, path or money changes, before -> after."""
         rows = []
         for row in people:
             if not row["change"]:
@@ -838,10 +839,11 @@ class TeamComparison:
                 first, last = row[f"{key}_before"], row[f"{key}_after"]
                 if first != last:
                     said.append(f"{label} {_arrow(first, last, money)}")
-            rows.append([row["id"], "; ".join(said) or "items change (below)"])
+            if said:  # else only when items are paid, or which: see the items
+                rows.append([row["id"], "; ".join(said)])
         if not rows:
-            return ["  nobody's plan changes"]
-        return ["  people whose plan changes:", *_aligned(rows, "    ")]
+            return ["  nobody's status, path or money changes"]
+        return ["  people whose status, path or money changes:", *_aligned(rows, "    ")]
 
     def _item_lines(self) -> list[str]:
         """The items that change, by what changes."""
