@@ -11,6 +11,9 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import shlex
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -632,3 +635,30 @@ def test_what_if_reports_each_plans_progress_by_name(catalog: ceplan.Catalog) ->
     said: list[str] = []
     ceplan.what_if(catalog, roster_data(), budget_factor=0.5, today=TODAY, progress=said.append)
     assert said and {line.split(":")[0] for line in said} == {"as given", "budgets x0.5"}
+
+
+# -- the README ----------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSOLE = re.compile(r"^```console\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def test_the_readmes_commands_that_write_files_print_what_it_shows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's ``console`` blocks write files: each runs in a copy of the examples."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    blocks = [
+        match.group(1).splitlines()
+        for match in CONSOLE.finditer((ROOT / "README.md").read_text(encoding="utf-8"))
+    ]
+    team = [lines for lines in blocks if lines[0].startswith("$ ceplan team ")]
+    assert len(team) == 2
+    for command, *shown in team:
+        expected = 0
+        if shown and shown[-1].startswith("(exit "):
+            expected = int(shown.pop().removeprefix("(exit ").removesuffix(")"))
+        code = main(shlex.split(command.removeprefix("$ "))[1:])
+        out, err = capsys.readouterr()
+        assert (code, (out + err).splitlines()) == (expected, shown), command
