@@ -34,6 +34,7 @@ from ceplan.status import SOLVERS
 
 if _TYPE_CHECKING:
     from ceplan.planning.team import TeamComparison, plan_team, what_if
+    from ceplan.rendering.ics import team_person_to_ics, team_to_ics
     from ceplan.results.team import TeamPlan
     from ceplan.roster.models import Budget, Fund, Person, Roster
     from ceplan.roster.read import load_roster
@@ -46,6 +47,7 @@ _LAZY = {
     "load_roster": "ceplan.roster.read",
     **dict.fromkeys(["plan_team", "what_if", "TeamComparison"], "ceplan.planning.team"),
     "TeamPlan": "ceplan.results.team",
+    **dict.fromkeys(["team_person_to_ics", "team_to_ics"], "ceplan.rendering.ics"),
 }
 """Names that load with what they need (PuLP, a solver) when first asked for, so that
 ``import ceplan`` stays quick."""
@@ -102,5 +104,7 @@ __all__ = [
     "parse_catalog",
     "plan_team",
     "plan_to_ics",
+    "team_person_to_ics",
+    "team_to_ics",
     "what_if",
 ]

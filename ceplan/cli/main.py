@@ -14,10 +14,11 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ceplan._files import check_output, write_output
 from ceplan._version import __version__
@@ -29,6 +30,12 @@ from ceplan.rendering.ics import plan_to_ics
 from ceplan.rendering.text import plan_csv, plan_table, team_csv
 from ceplan.results.plan import Plan, SlackComparison
 from ceplan.status import SOLVERS
+
+if TYPE_CHECKING:
+    from ceplan.catalogue.models import Catalog
+    from ceplan.planning.team import TeamComparison
+    from ceplan.results.team import TeamPlan
+    from ceplan.roster.models import Roster
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_PLAN", "EXIT_UNKNOWN", "main"]
 
@@ -295,7 +302,8 @@ def _add_team(commands: Any) -> None:
         description="Plan who renews how for a team (a roster in YAML, or a CSV of people), "
         "within its budget periods and prepaid funds.",
         epilog="exit status: 0 everyone renews; 1 someone is at risk (the plan is still "
-        "printed, with the reasons); 2 bad input; 3 no plan was found before the time limit",
+        "printed, with the reasons); 2 bad input; 3 no plan was found before the time limit. "
+        "With --budget-factor, the status is that of the plan with the factor applied.",
     )
     team.set_defaults(run=_team)
     team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
@@ -307,10 +315,35 @@ def _add_team(commands: Any) -> None:
     )
     team.add_argument(
         "--budget",
+        type=_team_budget,
+        action="append",
+        default=[],
+        metavar="AMOUNT|NAME=START:END:AMOUNT",
+        help="the budget periods, in the catalogue's currency, instead of the roster's: "
+        "AMOUNT alone is one budget for every day from today to the last expiry; "
+        "NAME=START:END:AMOUNT is one period, e.g. FY2026-27=2026-04-01:2027-03-31:12000 "
+        "(repeat for each period; periods must not overlap)",
+    )
+    team.add_argument(
+        "--fund",
+        type=_team_fund,
+        action="append",
+        default=[],
+        metavar="NAME=AMOUNT:CURRENCY:EXPIRES[:PAYS_FOR]",
+        help="a prepaid fund instead of the roster's, e.g. 'CLC order 4711=5000:USD:2027-06-30': "
+        "its amount in its own currency (converted with the catalogue's rates), for items paid "
+        "by EXPIRES; PAYS_FOR is activities (the default), exams or activities,exams (repeat for "
+        "each fund)",
+    )
+    team.add_argument(
+        "--budget-factor",
         type=_non_negative,
-        metavar="AMOUNT",
-        help="one budget, in the catalogue's currency, for every day from today to the last "
-        "expiry, instead of the roster's budget periods",
+        metavar="F",
+        help="what if every budget period were F times its amount (0.7: a 30%% cut)? Plans the "
+        "team as given and again with the budgets scaled, and shows the two side by side: who "
+        "moves to at risk, money before -> after, items paid in other periods, then the scaled "
+        "plan in full (table, json or csv; the exit status and any calendars are the scaled "
+        "plan's)",
     )
     team.add_argument(
         "--time-limit",
@@ -328,7 +361,24 @@ def _add_team(commands: Any) -> None:
         "calendar; needs --out)",
     )
     team.add_argument(
-        "--out", type=_file_name, metavar="FILE", help="write the output to FILE instead of stdout"
+        "--out",
+        type=_file_name,
+        metavar="FILE",
+        help="write the output to FILE instead of stdout (a line on stderr says what it holds)",
+    )
+    team.add_argument(
+        "--ics-dir",
+        type=_file_name,
+        metavar="DIR",
+        help="also write one iCalendar file per person who renews, DIR/ID.ics (their items "
+        "and reminders, for the manager to send out); DIR is created if missing, an existing "
+        "calendar is replaced; people at risk get none, and stderr says so",
+    )
+    team.add_argument(
+        "--ics-timezone",
+        metavar="ZONE",
+        help="with --ics-dir: reminders at 09:00 in this time zone, e.g. Europe/London "
+        "(default: 09:00 wherever the calendar is opened)",
     )
     _add_solver(
         team,
@@ -361,56 +411,303 @@ def _add_team(commands: Any) -> None:
     )
 
 
+_PERIOD_FORM = "NAME=START:END:AMOUNT (e.g. FY2026-27=2026-04-01:2027-03-31:12000)"
+_FUND_FORM = "NAME=AMOUNT:CURRENCY:EXPIRES[:PAYS_FOR] (e.g. 'CLC order 4711=5000:USD:2027-06-30')"
+
+
+def _team_budget(text: str) -> float | dict[str, Any]:
+    """``--budget``: an amount alone, or a named period ``NAME=START:END:AMOUNT``."""
+    name, sep, rest = text.rpartition("=")
+    if not sep:
+        try:
+            return _non_negative(text)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(
+                f"'{text}' is neither an amount nor a budget period {_PERIOD_FORM}"
+            ) from None
+    parts = rest.split(":")
+    if not name or len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a budget period {_PERIOD_FORM}")
+    start, end, amount = parts
+    return {"name": name, "start": _date(start), "end": _date(end), "amount": _money(amount)}
+
+
+def _team_fund(text: str) -> dict[str, Any]:
+    """``--fund NAME=AMOUNT:CURRENCY:EXPIRES[:PAYS_FOR]``: PAYS_FOR as ``activities,exams``."""
+    name, sep, rest = text.rpartition("=")
+    parts = rest.split(":")
+    if not sep or not name or len(parts) not in (3, 4):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a fund {_FUND_FORM}")
+    fund = {
+        "name": name,
+        "amount": _money(parts[0]),
+        "currency": parts[1],
+        "expires": _date(parts[2]),
+    }
+    if len(parts) == 4:
+        fund["pays_for"] = parts[3].split(",")
+    return fund
+
+
+def _money(text: str) -> float:
+    try:
+        return _non_negative(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an amount (a number >= 0)") from None
+
+
 def _team(args: argparse.Namespace) -> int:
-    from ceplan.planning.team import plan_team
-    from ceplan.requests.team import roster_with
-    from ceplan.roster.read import load_roster_with_files
+    from ceplan.planning.team import plan_team, what_if
 
     catalog, read = load_catalog_with_files(args.catalog)
     today = args.today or dt.date.today()
-    roster, named = load_roster_with_files(args.roster, catalog=catalog, today=today)
+    roster, named = _team_roster(args, catalog, today)
     sources = [*read, *named]  # never written over
-    if args.budget is not None:
-        last = max([today, *(person.expires for person in roster.people)])
-        single = {"name": "budget", "start": today, "end": last, "amount": args.budget}
-        roster = roster_with(roster, catalog, today, budgets=[single], name="--budget")
-    if args.format == "xlsx" and args.out is None:
-        raise _UsageError("--format xlsx writes a workbook: give --out FILE")
+    _team_usage(args, roster, catalog, today)
     what = "workbook" if args.format == "xlsx" else "team plan"
     if args.out is not None:  # a file that cannot be written is refused before the solve
         check_output(args.out, what, sources)
+    calendars = _calendar_folder(args.ics_dir, roster, sources, args.out)
     stream = sys.stderr
     shown = stream is not None and stream.isatty()
-    plan = plan_team(
-        catalog,
-        roster,
-        today=today,
-        time_limit=args.time_limit,
-        progress=(lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
-        solver=args.solver,
-        method=args.method,
-        workers=args.workers,
-        scheduler=args.scheduler,
-    )
-    if args.format == "xlsx":
-        from ceplan.rendering.xlsx import team_workbook
-
-        write_output(args.out, team_workbook(plan), what, inputs=sources)
-        return _team_exit(plan)
-    if args.format == "json":
-        text = plan.to_json() + "\n"
-    elif args.format == "csv":
-        text = team_csv(plan)
+    common: dict[str, Any] = {
+        "today": today,
+        "time_limit": args.time_limit,
+        "progress": (lambda line: _complain(line, prefix="ceplan: team: ")) if shown else None,
+        "solver": args.solver,
+        "method": args.method,
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+    }
+    comparison = None
+    if args.budget_factor is not None:
+        comparison = what_if(catalog, roster, budget_factor=args.budget_factor, **common)
+        plan, output = comparison.after, _comparison_output(comparison, args.format)
     else:
-        text = "\n".join(plan.lines()) + "\n"
+        plan = plan_team(catalog, roster, **common)
+        output = _plan_output(plan, args.format)
+    # Files first, so that one that cannot be written is an error before any output.
+    if calendars is not None:
+        _write_calendars(plan, catalog, calendars, args.ics_timezone, sources)
     if args.out is not None:
-        write_output(args.out, text.encode("utf-8"), what, inputs=sources)
-    else:
-        _emit(text)
+        write_output(args.out, output, what, inputs=sources)
+        _complain(_wrote(args.out, args.format, plan, comparison), prefix="ceplan: ")
+        return _team_exit(plan)
+    try:
+        _emit(output.decode("utf-8"))
+    except BrokenPipeError:  # the reader went away; the plan's status still stands
+        _quiet_stdout()
     return _team_exit(plan)
 
 
-def _team_exit(plan: Any) -> int:
+def _team_roster(
+    args: argparse.Namespace, catalog: Catalog, today: dt.date
+) -> tuple[Roster, tuple[Path, ...]]:
+    """The roster read, with the budget periods and funds given as options in place of its own.
+
+    And the files it was read from.
+    """
+    from ceplan.requests.team import roster_with
+    from ceplan.roster.read import load_roster_with_files
+
+    roster, named = load_roster_with_files(args.roster, catalog=catalog, today=today)
+    amounts = [given for given in args.budget if not isinstance(given, dict)]
+    periods = [given for given in args.budget if isinstance(given, dict)]
+    if amounts and (periods or len(amounts) > 1):
+        raise _UsageError(
+            "give --budget AMOUNT once, or --budget NAME=START:END:AMOUNT for each period"
+        )
+    if amounts:
+        last = max([today, *(person.expires for person in roster.people)])
+        span = {"name": f"{today} to {last}", "start": today, "end": last}
+        periods = [{**span, "amount": amounts[0]}]
+    if periods:
+        roster = roster_with(roster, catalog, today, budgets=periods, name="--budget")
+    if args.fund:
+        roster = roster_with(roster, catalog, today, funds=args.fund, name="--fund")
+    return roster, named
+
+
+def _team_usage(args: argparse.Namespace, roster: Roster, catalog: Catalog, today: dt.date) -> None:
+    """What the options ask that cannot be done, refused before anything is planned."""
+    from ceplan.rendering.ics import named_zone
+    from ceplan.requests.team import roster_with
+
+    if args.format == "xlsx" and args.out is None:
+        raise _UsageError("--format xlsx writes a workbook: give --out FILE")
+    if args.ics_timezone is not None and args.ics_dir is None:
+        raise _UsageError("--ics-timezone is for the calendars of --ics-dir: give --ics-dir DIR")
+    try:
+        named_zone(args.ics_timezone)
+    except CeplanError as exc:
+        raise CeplanError(f"--ics-timezone: {str(exc).removeprefix('timezone: ')}") from None
+    if args.budget_factor is None:
+        return
+    if args.format == "xlsx":
+        raise _UsageError(
+            "--budget-factor shows two plans side by side as a table, json or csv; a workbook "
+            "holds one plan (for the scaled plan's, give its periods with --budget)"
+        )
+    if not roster.budgets:
+        raise _UsageError(
+            "--budget-factor scales the budget periods, and there are none: give --budget "
+            "(a CSV roster has no periods of its own)"
+        )
+    # The scaled amounts are checked now, by the roster's rules, so that none costs a solve.
+    roster_with(roster, catalog, today, budget_factor=args.budget_factor, name="--budget-factor")
+
+
+def _plan_output(plan: TeamPlan, form: str) -> bytes:
+    """The team plan in the format asked for."""
+    if form == "xlsx":
+        from ceplan.rendering.xlsx import team_workbook
+
+        return team_workbook(plan)
+    if form == "json":
+        text = plan.to_json() + "\n"
+    elif form == "csv":
+        text = team_csv(plan)
+    else:
+        text = "\n".join(plan.lines()) + "\n"
+    return text.encode("utf-8")
+
+
+def _comparison_output(comparison: TeamComparison, form: str) -> bytes:
+    """The plans as given and changed, side by side, in the format asked for."""
+    from ceplan.rendering.text import comparison_csv
+
+    if form == "json":
+        text = comparison.to_json() + "\n"
+    elif form == "csv":
+        text = comparison_csv(comparison)
+    else:
+        text = "\n".join(comparison.lines()) + "\n"
+    return text.encode("utf-8")
+
+
+def _wrote(target: str, form: str, plan: TeamPlan, comparison: TeamComparison | None) -> str:
+    """The line that says what ``--out`` now holds: what, for how many people, how many at risk.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from ceplan.results.team import TeamPlan
+    >>> plan = TeamPlan("T", "GBP", dt.date(2026, 11, 29), "optimal", "solved", 0.0, None,
+    ...                 (), (), ())
+    >>> _wrote("plan.csv", "csv", plan, None)
+    "wrote 'plan.csv': team plan as CSV, one row per person, for 0 people, 0 at risk"
+    """
+    if form == "xlsx":
+        from ceplan.rendering.sheets import workbook_sheets
+
+        sheets = ", ".join(sheet.name.lower() for sheet in workbook_sheets(plan))
+        held = f"workbook ({sheets})"
+    else:
+        held = {"json": "JSON", "csv": "CSV, one row per person", "table": "a table"}[form]
+        if comparison is None:
+            held = f"team plan as {held}"
+        else:
+            held = f"the team as given and with {comparison.change}, side by side, as {held}"
+    count = len(plan.outcomes)
+    people = f"{count} {'person' if count == 1 else 'people'}"
+    risk = f"{len(plan.at_risk)} at risk"
+    if comparison is not None:
+        risk += f" with {comparison.change} ({len(comparison.before.at_risk)} as given)"
+    return one_line(f"wrote '{target}': {held}, for {people}, {risk}")
+
+
+def _calendar_folder(
+    folder: str | None,
+    roster: Roster,
+    sources: Sequence[str | os.PathLike[str]],
+    out: str | None = None,
+) -> Path | None:
+    """The folder of ``--ics-dir``, made if missing, once each calendar in it could be written.
+
+    Refused, each in one line before anything is planned: a symbolic link or anything but a
+    folder; a person's calendar that could not be written (see
+    :func:`~ceplan._files.check_output`: a read-only file, a folder, an input of the command);
+    and one that is also ``out``. Each calendar is named ``<id>.ics``: person ids are
+    ``[a-z0-9][a-z0-9._-]*`` (the roster's rule), so no name leaves the folder or is hidden,
+    and no two differ only in case.
+    """
+    if folder is None:
+        return None
+    path = Path(folder)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise CeplanError(f"cannot write calendars to '{folder}': {exc.strerror or exc}") from None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        raise CeplanError(
+            f"cannot write calendars to '{folder}': it is a symbolic link (give the real path)"
+        )
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        raise CeplanError(f"cannot write calendars to '{folder}': it exists and is not a folder")
+    written = None if out is None else _same_path(out)
+    for person in roster.people:
+        calendar = path / f"{person.id}.ics"
+        if written is not None and _same_path(calendar) == written:
+            raise _UsageError(f"--out '{out}' is also the calendar of '{person.id}' in --ics-dir")
+        if info is not None:
+            check_output(calendar, "calendar", sources)
+    if info is None:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            detail = exc.strerror or exc
+            raise CeplanError(f"cannot write calendars to '{folder}': {detail}") from None
+    return path
+
+
+def _same_path(path: str | os.PathLike[str]) -> str:
+    """``path`` absolute and in the platform's case, to tell two names of one file apart."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _write_calendars(
+    plan: TeamPlan,
+    catalog: Catalog,
+    folder: Path,
+    timezone: str | None,
+    sources: Sequence[str | os.PathLike[str]],
+) -> None:
+    """Each renewing person's calendar in ``folder``.
+
+    Stderr says how many were written where, and who got none and why.
+    """
+    from ceplan.rendering.ics import team_to_ics
+
+    calendars = team_to_ics(plan, catalog, timezone=timezone)
+    for person, calendar in calendars.items():
+        write_output(folder / f"{person}.ics", calendar, "calendar", inputs=sources)
+    shown = os.fspath(folder)
+    if plan.status == "unknown":
+        _complain(f"no plan, so no calendars written to '{shown}'", prefix="ceplan: ")
+        return
+    count = len(calendars)
+    written = f"{count} calendar{'' if count == 1 else 's'}" if count else "no calendars"
+    _complain(
+        f"wrote {written} to '{shown}' (<id>.ics, one per person who renews)", prefix="ceplan: "
+    )
+    at_risk = [outcome.id for outcome in plan.at_risk]
+    if at_risk:
+        _complain(
+            f"no calendar for {', '.join(at_risk)}: at risk, with no plan to follow",
+            prefix="ceplan: ",
+        )
+    for person in at_risk:
+        older = folder / f"{person}.ics"
+        if older.exists():
+            _complain(
+                f"'{os.fspath(older)}' is from an earlier plan: left as it was",
+                prefix="ceplan: ",
+            )
+
+
+def _team_exit(plan: TeamPlan) -> int:
     if plan.status == "unknown":
         return EXIT_UNKNOWN
     return EXIT_PLAN if not plan.at_risk else EXIT_NO_PLAN

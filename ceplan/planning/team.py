@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ import pandas as pd
 import pulp
 
 from ceplan.catalogue.models import Catalog, to_cents
-from ceplan.errors import PlanInputError
-from ceplan.inputs import as_whole
+from ceplan.errors import PlanInputError, one_line
+from ceplan.inputs import as_number, as_whole
 from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.planning.reasons import Money, Shared, at_risk_reasons
@@ -28,7 +29,7 @@ from ceplan.roster.models import Budget, Fund, Person, Roster
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
 from ceplan.status import Deadline, Run
-from ceplan.units import money_value
+from ceplan.units import format_money, format_number, money_value, plain_number
 
 if TYPE_CHECKING:
     from ceplan.results.plan import Plan
@@ -601,58 +602,114 @@ def _least_money(
 
 @dataclass(frozen=True)
 class TeamComparison:
-    """A team planned twice, side by side.
+    """A team planned twice, side by side: as given (:attr:`before`) and changed (:attr:`after`).
 
-    Who moves to at risk, what moves between periods, what fund money is lost.
+    Who moves to at risk (or now renews), what each person, budget period and fund spends
+    before and after, what fund money is lost, and which items move between periods: as
+    DataFrames (:attr:`people`, :attr:`items`, :attr:`budgets`, :attr:`funds`), as text
+    (:meth:`lines`, the table of ``ceplan team --budget-factor``) and as plain data
+    (:meth:`to_dict`, its JSON). Made by :func:`what_if`.
     """
 
     before: TeamPlan
     after: TeamPlan
+    budget_factor: float | None = None
+    """What every budget period's amount was multiplied by for :attr:`after` (``None``: not
+    scaled)."""
+    replaced: tuple[str, ...] = ()
+    """What was replaced for :attr:`after`: ``"budgets"``, ``"funds"``, both or neither."""
+
+    @property
+    def change(self) -> str:
+        """What differs in :attr:`after`, in a few words (the heading of its column).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> plan = TeamPlan("T", "GBP", dt.date(2026, 11, 29), "optimal", "solved", 0.0, None,
+        ...                 (), (), ())
+        >>> TeamComparison(plan, plan, 0.7).change
+        'budgets x0.7'
+        >>> TeamComparison(plan, plan, 2, ("budgets", "funds")).change
+        'other budgets x2 and other funds'
+        """
+        return _change_words(self.budget_factor, self.replaced)
+
+    @property
+    def description(self) -> str:
+        """:attr:`change` in a sentence's words: ``"every budget period x0.7 (a 30% cut)"``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> plan = TeamPlan("T", "GBP", dt.date(2026, 11, 29), "optimal", "solved", 0.0, None,
+        ...                 (), (), ())
+        >>> TeamComparison(plan, plan, 1.25).description
+        'every budget period x1.25 (a 25% rise)'
+        """
+        factor = self.budget_factor
+        if factor is None or self.replaced:
+            return self.change
+        cut = plain_number((1 - factor) * 100)
+        if cut > 0:
+            size = f"a {cut}% cut"
+        elif cut < 0:
+            size = f"a {-cut}% rise"
+        else:
+            size = "the same amounts"
+        return f"every budget period x{format_number(factor)} ({size})"
 
     @property
     def newly_at_risk(self) -> tuple[str, ...]:
         """The people who renew before and are at risk after."""
-        was = {o.id for o in self.before.outcomes if o.renews}
-        return tuple(o.id for o in self.after.outcomes if not o.renews and o.id in was)
+        return tuple(row["id"] for row in self._people() if row["change"] == _NOW_AT_RISK)
+
+    @property
+    def now_renewing(self) -> tuple[str, ...]:
+        """The people at risk before who renew after."""
+        return tuple(row["id"] for row in self._people() if row["change"] == _NOW_RENEWS)
 
     @property
     def people(self) -> pd.DataFrame:
-        """Per person: status and out-of-pocket spend before and after."""
-        after = {o.id: o for o in self.after.outcomes}
-        rows = []
-        for o in self.before.outcomes:
-            a = after[o.id]
-            rows.append(
-                {
-                    "id": o.id,
-                    "name": o.name,
-                    "status_before": o.status,
-                    "status_after": a.status,
-                    "out_of_pocket_before": o.out_of_pocket,
-                    "out_of_pocket_after": a.out_of_pocket,
-                    "change": _change(o.renews, a.renews),
-                }
-            )
-        return pd.DataFrame(rows, columns=list(_PEOPLE_COLUMNS))
+        """Per person: status, path, out-of-pocket spend, funds' money and reasons before and after.
+
+        ``change`` says ``"now at risk"``, ``"now renews"``, ``"plan changes"`` (renewing in
+        both, with other items or items paid otherwise) or nothing (``""``).
+        """
+        return pd.DataFrame(self._people(), columns=list(_PEOPLE_COLUMNS))
 
     @property
     def items(self) -> pd.DataFrame:
-        """Per person and item planned in either: the day it is paid and its period in each."""
-        keys = ["person", "id"]
-        before = self.before.items[[*keys, "paid_on", "period"]]
-        after = self.after.items[[*keys, "paid_on", "period"]]
-        merged = before.merge(after, on=keys, how="outer", suffixes=("_before", "_after"))
-        return merged.sort_values(keys, kind="stable").reset_index(drop=True)
+        """Per person and item planned in either: paid when, in which period, how much.
+
+        Each before and after: the day it is paid, its budget period and what it costs out of
+        pocket.
+
+        ``change`` says ``"moved"`` (paid in another budget period), ``"paid on another day"``
+        (in the same period), ``"dropped"`` (planned before only), ``"added"`` (after only) or
+        nothing (``""``). Rows are in the roster's order of people, then by item id.
+        """
+        frame = pd.DataFrame(self._items(), columns=list(_ITEM_COLUMNS))
+        for column in ("paid_on_before", "paid_on_after"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
 
     @property
     def budgets(self) -> pd.DataFrame:
-        """Per budget period: amount and spend before and after."""
-        return _side_by_side(self.before.budget_uses, self.after.budget_uses, ("amount", "spent"))
+        """Per budget period: amount, spend and what is left, before and after.
+
+        Periods are matched by name; a figure is empty where a plan has no such period.
+        """
+        rows = _side_by_side(
+            self.before.budget_uses, self.after.budget_uses, ("amount", "spent", "left")
+        )
+        return pd.DataFrame(rows, columns=_side_columns(("amount", "spent", "left")))
 
     @property
     def funds(self) -> pd.DataFrame:
-        """Per fund: used and lost at expiry, before and after."""
-        return _side_by_side(self.before.fund_uses, self.after.fund_uses, ("used", "lost"))
+        """Per fund (by name, in either plan): used and lost at expiry, before and after."""
+        rows = _side_by_side(self.before.fund_uses, self.after.fund_uses, ("used", "lost"))
+        return pd.DataFrame(rows, columns=_side_columns(("used", "lost")))
 
     def summary(self) -> str:
         """One line: what changes."""
@@ -663,45 +720,398 @@ class TeamComparison:
             f"{self.before.paid_by_funds:,.2f} -> {self.after.paid_by_funds:,.2f}"
         )
 
-    def __repr__(self) -> str:
-        return f"<TeamComparison {self.summary()}>"
+    def difference(self) -> dict[str, Any]:
+        """What changes, as plain data: totals, people, budget periods, funds and items.
 
+        Each figure is a pair ``{"before": ..., "after": ...}`` (or columns ``..._before`` and
+        ``..._after``); people are all listed, items only where they change.
+        """
+        before, after = self.before, self.after
+        return {
+            "status": _pair(before.status, after.status),
+            "renewing": _pair(_renewing(before), _renewing(after)),
+            "at_risk": _pair(len(before.at_risk), len(after.at_risk)),
+            "now_at_risk": list(self.newly_at_risk),
+            "now_renewing": list(self.now_renewing),
+            "out_of_pocket": _pair(before.out_of_pocket, after.out_of_pocket),
+            "paid_by_funds": _pair(before.paid_by_funds, after.paid_by_funds),
+            "fund_money_lost": _pair(_lost(before), _lost(after)),
+            "people": self._people(),
+            "budgets": _side_by_side(
+                before.budget_uses, after.budget_uses, ("amount", "spent", "left")
+            ),
+            "funds": _side_by_side(before.fund_uses, after.fund_uses, ("used", "lost")),
+            "items": [
+                {key: _plain_value(value) for key, value in row.items()}
+                for row in self._items()
+                if row["change"]
+            ],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as plain data (the JSON of ``ceplan team --budget-factor``).
+
+        What changed, the :meth:`difference`, then both plans in full
+        (:meth:`TeamPlan.to_dict <ceplan.TeamPlan.to_dict>`).
+        """
+        return {
+            "change": self.change,
+            "budget_factor": self.budget_factor,
+            "replaced": list(self.replaced),
+            "difference": self.difference(),
+            "as_given": self.before.to_dict(),
+            "changed": self.after.to_dict(),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text; the same plans always give the same bytes."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def lines(self) -> list[str]:
+        """The comparison as text for a person, then the changed plan in full.
+
+        First the totals side by side (status, who renews, money out of pocket and from funds,
+        fund money lost), who moves to at risk or now renews; then each person whose status,
+        path or money changes, each budget period and fund (``before -> after``), and the items
+        that move between periods, are paid on another day, are dropped or are added; last the
+        changed plan's own table (:meth:`TeamPlan.lines <ceplan.TeamPlan.lines>`), with
+        everyone's reasons. Control characters from the roster or the catalogue are escaped
+        (:func:`ceplan.errors.one_line`).
+        """
+        before, after = self.before, self.after
+        money = after.currency
+        people = self._people()
+        out = [f"What if: {before.team} with {self.description}, beside the plan as given", ""]
+        totals = [
+            ["", "as given", self.change],
+            ["status", before.status, after.status],
+            ["renew", _of(before), _of(after)],
+            ["at risk", str(len(before.at_risk)), str(len(after.at_risk))],
+            [
+                "out of pocket",
+                format_money(before.out_of_pocket, money),
+                format_money(after.out_of_pocket, money),
+            ],
+        ]
+        if before.fund_uses or after.fund_uses:
+            totals += [
+                [
+                    "from funds",
+                    format_money(before.paid_by_funds, money),
+                    format_money(after.paid_by_funds, money),
+                ],
+                [
+                    "fund money lost",
+                    format_money(_lost(before), money),
+                    format_money(_lost(after), money),
+                ],
+            ]
+        out += _aligned(totals, "  ")
+        names = {row["id"]: row["name"] for row in people}
+        for label, ids in (("now at risk", self.newly_at_risk), ("now renews", self.now_renewing)):
+            if ids:
+                out.append(f"  {label}: " + ", ".join(f"{names[i]} ({i})" for i in ids))
+        out += ["", *self._people_lines(people, money)]
+        if before.budget_uses or after.budget_uses:
+            header = ["budget period", "amount", "spent", "left"]
+            rows = _side_by_side(before.budget_uses, after.budget_uses, ("amount", "spent", "left"))
+            out += ["", *_money_table(header, rows, ("amount", "spent", "left"), money)]
+        if before.fund_uses or after.fund_uses:
+            header = ["fund", "used", "lost at expiry"]
+            rows = _side_by_side(before.fund_uses, after.fund_uses, ("used", "lost"))
+            out += ["", *_money_table(header, rows, ("used", "lost"), money)]
+        out += ["", *self._item_lines()]
+        out += ["", f"The plan with {self.change}:", *after.lines()]
+        return [one_line(line) for line in out]
+
+    def _people_lines(self, people: list[dict[str, Any]], money: str) -> list[str]:
+        """Each person whose status, path or money changes, before -> after."""
+        rows = []
+        for row in people:
+            if not row["change"]:
+                continue
+            said = []
+            if row["status_before"] != row["status_after"]:
+                said.append(f"{_status(row['status_before'])} -> {_status(row['status_after'])}")
+            elif row["path_before"] != row["path_after"]:
+                said.append(f"path {row['path_before']} -> {row['path_after']}")
+            for key, label in (("out_of_pocket", "out of pocket"), ("from_funds", "from funds")):
+                first, last = row[f"{key}_before"], row[f"{key}_after"]
+                if first != last:
+                    said.append(f"{label} {_arrow(first, last, money)}")
+            if said:  # else only when items are paid, or which: see the items
+                rows.append([row["id"], "; ".join(said)])
+        if not rows:
+            return ["  nobody's status, path or money changes"]
+        return ["  people whose status, path or money changes:", *_aligned(rows, "    ")]
+
+    def _item_lines(self) -> list[str]:
+        """The items that change, by what changes."""
+        rows = self._items()
+        out = []
+        for change, heading in _ITEM_CHANGES:
+            chosen = [row for row in rows if row["change"] == change]
+            if not chosen:
+                continue
+            out.append(f"  {heading} ({len(chosen)}):")
+            lines = []
+            for row in chosen:
+                first = _paid(row["paid_on_before"], row["period_before"])
+                last = _paid(row["paid_on_after"], row["period_after"])
+                if change == "dropped":
+                    what = f"was {first}"
+                elif change == "added":
+                    what = last
+                else:
+                    what = f"{first} -> {last.removeprefix('paid ')}"
+                lines.append([row["person"], row["id"], what])
+            out += _aligned(lines, "    ")
+        return out or ["  no item is planned or paid otherwise"]
+
+    def _people(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`people`, as plain data."""
+        before = {o.id: o for o in self.before.outcomes}
+        after = {o.id: o for o in self.after.outcomes}
+        rows = []
+        for person in dict.fromkeys([*before, *after]):
+            first, last = before.get(person), after.get(person)
+            known = first if first is not None else last
+            assert known is not None  # noqa: S101 (a key of one of them)
+            rows.append(
+                {
+                    "id": person,
+                    "name": known.name,
+                    "change": _person_change(first, last),
+                    **_person_pair("status", first, last, lambda o: o.status),
+                    **_person_pair("path", first, last, lambda o: o.path_words),
+                    **_person_pair("out_of_pocket", first, last, lambda o: o.out_of_pocket),
+                    **_person_pair("from_funds", first, last, _from_funds),
+                    **_person_pair("reasons", first, last, lambda o: "; ".join(o.reasons)),
+                }
+            )
+        return rows
+
+    def _items(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`items`: dates as :class:`datetime.date`, ``None`` where missing."""
+        places: dict[str, int] = {}  # the first place each person is in
+        for outcome in [*self.before.outcomes, *self.after.outcomes]:
+            places.setdefault(outcome.id, len(places))
+        before = _items_of(self.before)
+        after = _items_of(self.after)
+        keys = sorted(dict.fromkeys([*before, *after]), key=lambda k: (places[k[0]], k[1]))
+        rows = []
+        for key in keys:
+            first, last = before.get(key), after.get(key)
+            rows.append(
+                {
+                    "person": key[0],
+                    "id": key[1],
+                    "change": _item_change(first, last),
+                    "paid_on_before": None if first is None else first.paid_on,
+                    "paid_on_after": None if last is None else last.paid_on,
+                    "period_before": None if first is None else first.period,
+                    "period_after": None if last is None else last.period,
+                    "out_of_pocket_before": None if first is None else first.out_of_pocket,
+                    "out_of_pocket_after": None if last is None else last.out_of_pocket,
+                }
+            )
+        return rows
+
+    def __repr__(self) -> str:
+        return one_line(f"<TeamComparison {self.change}: {self.summary()}>")
+
+
+_NOW_AT_RISK, _NOW_RENEWS, _PLAN_CHANGES = "now at risk", "now renews", "plan changes"
 
 _PEOPLE_COLUMNS = (
     "id",
     "name",
+    "change",
     "status_before",
     "status_after",
+    "path_before",
+    "path_after",
     "out_of_pocket_before",
     "out_of_pocket_after",
-    "change",
+    "from_funds_before",
+    "from_funds_after",
+    "reasons_before",
+    "reasons_after",
 )
+"""The columns of :attr:`TeamComparison.people` (and of its CSV), in order."""
+
+_ITEM_COLUMNS = (
+    "person",
+    "id",
+    "change",
+    "paid_on_before",
+    "paid_on_after",
+    "period_before",
+    "period_after",
+    "out_of_pocket_before",
+    "out_of_pocket_after",
+)
+
+_ITEM_CHANGES = (
+    ("moved", "items paid in another budget period"),
+    ("paid on another day", "items paid on another day of the same period"),
+    ("dropped", "items no longer planned"),
+    ("added", "items newly planned"),
+)
+"""What can change of an item, and the heading of those that do, in the order shown."""
+
+
+def _change_words(factor: float | None, replaced: Sequence[str]) -> str:
+    """What differs in a changed plan, in a few words (see :attr:`TeamComparison.change`)."""
+    words = []
+    scaled = "" if factor is None else f" x{format_number(factor)}"
+    if "budgets" in replaced:
+        words.append(f"other budgets{scaled}")
+    elif scaled:
+        words.append(f"budgets{scaled}")
+    if "funds" in replaced:
+        words.append("other funds")
+    return " and ".join(words) or "nothing changed"
+
+
+def _person_change(before: PersonOutcome | None, after: PersonOutcome | None) -> str:
+    """How a person's outcome changes: at risk, renewing, another plan, or nothing."""
+    renewed = before is not None and before.renews
+    renews = after is not None and after.renews
+    if renewed and not renews:
+        return _NOW_AT_RISK
+    if renews and not renewed:
+        return _NOW_RENEWS
+    if renews and before is not None and after is not None:
+        mine = [item.to_dict() for item in before.items]
+        if mine != [item.to_dict() for item in after.items]:
+            return _PLAN_CHANGES
+    return ""
+
+
+def _person_pair(
+    key: str,
+    before: PersonOutcome | None,
+    after: PersonOutcome | None,
+    value: Callable[[PersonOutcome], Any],
+) -> dict[str, Any]:
+    return {
+        f"{key}_before": None if before is None else value(before),
+        f"{key}_after": None if after is None else value(after),
+    }
+
+
+def _from_funds(outcome: PersonOutcome) -> float:
+    """What funds pay toward a person's items."""
+    return money_value(sum(cents for item in outcome.items for _, cents in item.fund_cents))
+
+
+def _items_of(plan: TeamPlan) -> dict[tuple[str, str], TeamItem]:
+    return {(item.person, item.id): item for o in plan.outcomes for item in o.items}
+
+
+def _item_change(before: TeamItem | None, after: TeamItem | None) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "dropped"
+    if before.period != after.period:
+        return "moved"
+    if before.paid_on != after.paid_on:
+        return "paid on another day"
+    return ""
 
 
 def _side_by_side(
     before: Sequence[Any], after: Sequence[Any], fields: Sequence[str]
-) -> pd.DataFrame:
-    """Per entry of ``before`` (by name): each field before, and after where it is still there."""
-    later = {entry.name: entry for entry in after}
-    columns = ["name", *(f"{field}_{when}" for field in fields for when in ("before", "after"))]
+) -> list[dict[str, Any]]:
+    """Per name in either (``before``'s order, then ``after``'s): each field before and after.
+
+    A field is ``None`` where one has no entry of that name.
+    """
+    first = {entry.name: entry for entry in before}
+    last = {entry.name: entry for entry in after}
     rows = []
-    for entry in before:
-        row: dict[str, Any] = {"name": entry.name}
+    for name in dict.fromkeys([*first, *last]):
+        row: dict[str, Any] = {"name": name}
         for field in fields:
-            row[f"{field}_before"] = getattr(entry, field)
-            row[f"{field}_after"] = (
-                getattr(later[entry.name], field) if entry.name in later else None
-            )
+            for when, entries in (("before", first), ("after", last)):
+                entry = entries.get(name)
+                row[f"{field}_{when}"] = None if entry is None else getattr(entry, field)
         rows.append(row)
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
-def _change(before: bool, after: bool) -> str:
-    if before and not after:
-        return "now at risk"
-    if after and not before:
-        return "now renews"
-    return ""
+def _side_columns(fields: Sequence[str]) -> list[str]:
+    return ["name", *(f"{field}_{when}" for field in fields for when in ("before", "after"))]
+
+
+def _pair(before: Any, after: Any) -> dict[str, Any]:
+    return {"before": before, "after": after}
+
+
+def _plain_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _renewing(plan: TeamPlan) -> int:
+    return len(plan.outcomes) - len(plan.at_risk)
+
+
+def _of(plan: TeamPlan) -> str:
+    return f"{_renewing(plan)} of {len(plan.outcomes)}"
+
+
+def _lost(plan: TeamPlan) -> float:
+    """The fund money a plan leaves to expire."""
+    return money_value(sum(round(use.lost * 100) for use in plan.fund_uses))
+
+
+def _status(status: str | None) -> str:
+    return {"renews": "renews", "at_risk": "AT RISK", None: "not in the plan"}[status]
+
+
+def _arrow(before: float | None, after: float | None, currency: str) -> str:
+    """``"553.00 -> 316.00 GBP"``; ``-`` for a figure a plan does not have."""
+    first = "-" if before is None else format_money(before, currency).removesuffix(f" {currency}")
+    last = "-" if after is None else format_money(after, currency).removesuffix(f" {currency}")
+    return f"{first} -> {last} {currency}"
+
+
+def _paid(day: dt.date | None, period: str | None) -> str:
+    if day is None:
+        return "-"
+    return f"paid {day}" + ("" if period is None else f" in {period}")
+
+
+def _money_table(
+    header: list[str], rows: list[dict[str, Any]], fields: Sequence[str], currency: str
+) -> list[str]:
+    """Named entries with their figures ``before -> after``, under ``header``, aligned."""
+    table = [header]
+    for row in rows:
+        table.append(
+            [
+                row["name"],
+                *(_arrow(row[f"{f}_before"], row[f"{f}_after"], currency) for f in fields),
+            ]
+        )
+    return _aligned(table, "  ")
+
+
+def _aligned(rows: Sequence[Sequence[str]], indent: str) -> list[str]:
+    """``rows`` as lines, each column as wide as its widest cell (the last one as it is).
+
+    Each cell is escaped first (:func:`ceplan.errors.one_line`), so that the columns line up.
+    """
+    cells = [[one_line(str(cell)) for cell in row] for row in rows]
+    count = max((len(row) for row in cells), default=0)
+    widths = [max((len(row[c]) for row in cells if c < len(row)), default=0) for c in range(count)]
+    lines = []
+    for row in cells:
+        padded = [cell.ljust(widths[c]) if c < len(row) - 1 else cell for c, cell in enumerate(row)]
+        lines.append((indent + "  ".join(padded)).rstrip())
+    return lines
 
 
 def what_if(
@@ -713,19 +1123,22 @@ def what_if(
     funds: Sequence[Fund | Mapping[str, Any]] | None = None,
     today: Any = None,
     time_limit: Any = None,
+    progress: Callable[[str], None] | None = None,
     solver: str | Solver | Any | None = None,
     method: str = "auto",
+    workers: Any = 1,
+    scheduler: Any = None,
 ) -> TeamComparison:
     """The team planned as it is and again with other budgets or funds, side by side.
 
-    ``budget_factor`` scales every budget period (``0.7`` is a 30% cut); ``budgets`` and
-    ``funds`` replace the roster's (models or plain data, as in the YAML), checked by the
-    roster's own rules (periods that overlap or end before they start are refused). The other
-    inputs are as for :func:`plan_team`; ``time_limit`` is for each of the two plans, and
-    ``method`` (``"auto"`` by default) chooses for each as :func:`plan_team` does.
+    ``budget_factor`` (a number >= 0) scales every budget period (``0.7`` is a 30% cut);
+    ``budgets`` and ``funds`` replace the roster's (models or plain data, as in the YAML),
+    checked by the roster's own rules (periods that overlap or end before they start are
+    refused), before anything is planned. The other inputs are as for :func:`plan_team`, and
+    each of the two plans is made by it: ``time_limit`` is for each, ``method`` (``"auto"`` by
+    default) chooses for each, and ``progress`` is called with each plan's lines, each
+    starting ``as given:`` or with the change (``budgets x0.7:``).
     """
-    asked = _method(method)
-    solvers = _Solvers.of(solver)
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
     other = roster_with(
         request.roster,
@@ -735,14 +1148,29 @@ def what_if(
         funds=funds,
         budget_factor=budget_factor,
     )
-    changed = make_team_request(
-        request.catalog, other, today=request.today, time_limit=request.time_limit
+    factor = None if budget_factor is None else as_number(budget_factor, "budget_factor")
+    replaced = tuple(
+        name for name, given in (("budgets", budgets), ("funds", funds)) if given is not None
     )
-    fallback = asked == "auto"
-    return TeamComparison(
-        _plan(request, solvers, None, choose_method(request, asked), fallback=fallback),
-        _plan(changed, solvers, None, choose_method(changed, asked), fallback=fallback),
-    )
+    said = as_progress(progress)
+    words = _change_words(factor, replaced)
+
+    def told(label: str) -> Callable[[str], None] | None:
+        if said is None:
+            return None
+        return lambda line: said(f"{label}: {line}")
+
+    common: dict[str, Any] = {
+        "today": request.today,
+        "time_limit": request.time_limit,
+        "solver": solver,
+        "method": method,
+        "workers": workers,
+        "scheduler": scheduler,
+    }
+    before = plan_team(request.catalog, request.roster, progress=told("as given"), **common)
+    after = plan_team(request.catalog, other, progress=told(words), **common)
+    return TeamComparison(before, after, factor, replaced)
 
 
 def _bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:

@@ -19,9 +19,12 @@ from ceplan.results.plan import PathComparison, Plan, SlackComparison
 from ceplan.units import format_money, format_number, quantity
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from ceplan.planning.team import TeamComparison
     from ceplan.results.team import TeamPlan
 
-__all__ = ["CSV_COLUMNS", "csv_cell", "plan_csv", "plan_table", "team_csv"]
+__all__ = ["CSV_COLUMNS", "comparison_csv", "csv_cell", "plan_csv", "plan_table", "team_csv"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula (OWASP, "CSV injection")."""
@@ -117,9 +120,21 @@ def team_csv(plan: TeamPlan) -> str:
     Text goes through :func:`csv_cell`; dates are ``YYYY-MM-DD``, numbers as pandas writes
     them, a missing value an empty cell.
     """
+    return _frame_csv(plan.people)
+
+
+def comparison_csv(comparison: TeamComparison) -> str:
+    """One CSV row per person, before and after a change, written as :func:`team_csv` writes.
+
+    The columns are those of :attr:`TeamComparison.people <ceplan.TeamComparison.people>`.
+    """
+    return _frame_csv(comparison.people)
+
+
+def _frame_csv(frame: pd.DataFrame) -> str:
+    """A table's rows as CSV under its column names, every text through :func:`csv_cell`."""
     import pandas as pd
 
-    frame = plan.people
     rows = [[csv_cell(str(column)) for column in frame.columns]]  # roster columns too
     for record in frame.itertuples(index=False):
         rows.append(["" if pd.isna(value) else _team_cell(value) for value in record])
