@@ -3,6 +3,9 @@
 Text from a catalogue or a roster never acts on the terminal or the spreadsheet: in a table,
 control characters are escaped (:func:`ceplan.errors.one_line`); in CSV, a cell that a
 spreadsheet would take for a formula is marked as text (:func:`csv_cell`).
+
+Hours the catalogue does not give are ``not given`` in a table and an empty cell in CSV
+(:func:`ceplan.results.plan.hours_text`), never 0.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import one_line
-from ceplan.results.plan import PathComparison, Plan
+from ceplan.results.plan import PathComparison, Plan, hours_text
 from ceplan.units import format_money, format_number, quantity
 
 if TYPE_CHECKING:
@@ -80,7 +83,8 @@ CSV_COLUMNS = [
     "price",
     "price_currency",
 ]
-"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed."""
+"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed;
+``hours`` is empty where the catalogue gives none."""
 
 
 def plan_csv(plan: Plan) -> str:
@@ -100,7 +104,7 @@ def plan_csv(plan: Plan) -> str:
                 format_number(item.credits),
                 f"{item.cents / 100:.2f}",
                 plan.currency,
-                format_number(item.hours),
+                "" if item.given_hours is None else format_number(item.given_hours),
                 item.complete_by.isoformat(),
                 _iso(item.start),
                 _iso(item.finish),
@@ -218,7 +222,7 @@ def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
     for rule, other in others:
         if other.found:
             outcome = f"best {format_money(other.total_cost, other.currency)}"
-            outcome += f", {format_number(other.total_hours)} h"
+            outcome += f", {hours_text(other.planned, unit=' h')}"
         else:
             prefix = f"{rule.describe()}: "
             words = "impossible" if other.status == "infeasible" else "not settled"
@@ -245,7 +249,7 @@ def _items_table(plan: Plan) -> list[str]:
             _truncate(one_line(item.title), 44),
             "-" if item.is_exam else format_number(item.credits),
             item.cost_text(plan.currency),
-            format_number(item.hours),
+            hours_text([item]),
             item.complete_by.isoformat(),
             *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
@@ -261,7 +265,7 @@ def _items_table(plan: Plan) -> list[str]:
         f"{count} item{'s' if count != 1 else ''}",
         total_credits,
         format_money(plan.total_cost, plan.currency),
-        format_number(plan.total_hours),
+        hours_text(plan.planned),
         "",
         *(["", ""] if timed else []),
     ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ceplan.catalogue.models import PathRule
 from ceplan.objective import Objective, Outcome, objective_for
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "HOURS_NOT_GIVEN",
     "Blocked",
     "PathComparison",
     "Plan",
@@ -24,6 +26,7 @@ __all__ = [
     "Status",
     "Termination",
     "Verdict",
+    "hours_text",
 ]
 
 Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
@@ -73,6 +76,45 @@ _DATES = ("start", "finish", "complete_by", "week")
 _NUMBERS = ("credits", "cost", "hours", "price")
 _TEXTS = ("id", "item", "title", "type", "kind", "price_currency")
 
+HOURS_NOT_GIVEN = "not given"
+"""What people read for hours the catalogue does not give. Data says it as a missing value:
+``null`` in JSON, ``NaN`` in a DataFrame, an empty cell in CSV."""
+
+
+class _Timed(Protocol):
+    """An item with hours: a :class:`PlannedItem` or a team plan's item."""
+
+    @property
+    def hours(self) -> float: ...
+
+    @property
+    def hours_given(self) -> bool: ...
+
+
+def hours_text(items: Sequence[_Timed], *, unit: str = "") -> str:
+    """The hours ``items`` take, for people: the hours given, and whether some are not given.
+
+    A total counts the hours the catalogue gives; items it gives none for are said to be
+    :data:`HOURS_NOT_GIVEN` rather than counted as 0. With a ``unit`` the text reads in a
+    sentence (``"40 h + hours not given"``); without, it fits a column headed "hours".
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Item
+    >>> course, exam = Item(hours=40, hours_given=True), Item(hours=0, hours_given=False)
+    >>> hours_text([course]), hours_text([exam]), hours_text([course, exam]), hours_text([])
+    ('40', 'not given', '40 + not given', '0')
+    >>> hours_text([course, exam], unit=" h"), hours_text([exam], unit=" h")
+    ('40 h + hours not given', 'hours not given')
+    """
+    given = [item.hours for item in items if item.hours_given]
+    not_given = f"hours {HOURS_NOT_GIVEN}" if unit else HOURS_NOT_GIVEN
+    if len(given) == len(items):
+        return format_number(sum(given)) + unit
+    if not given:
+        return not_given
+    return f"{format_number(sum(given))}{unit} + {not_given}"
+
 
 @dataclass(frozen=True)
 class PlannedItem:
@@ -80,7 +122,9 @@ class PlannedItem:
 
     ``cost`` is in the catalogue currency, rounded to cents; ``price`` and ``price_currency``
     are as the catalogue lists them. ``start`` and ``finish`` are the planned first and last
-    day: for an exam, the start of its preparation and the sitting day.
+    day: for an exam, the start of its preparation and the sitting day. ``hours`` are the
+    catalogue's (for an exam, its preparation); where it gives none, ``hours_given`` is false
+    and the plan counts 0 (:attr:`given_hours` is then ``None``).
     """
 
     id: str
@@ -97,6 +141,12 @@ class PlannedItem:
     start: dt.date | None = None
     finish: dt.date | None = None
     session: int | None = None
+    hours_given: bool = True
+
+    @property
+    def given_hours(self) -> float | None:
+        """The hours the catalogue gives, ``None`` where it gives none."""
+        return self.hours if self.hours_given else None
 
     @property
     def cents(self) -> int:
@@ -125,7 +175,7 @@ class PlannedItem:
             "title": self.title,
             **what,
             "cost": money_value(self.cents),
-            "hours": plain_number(self.hours),
+            "hours": _number_or_none(self.given_hours),
             "complete_by": self.complete_by.isoformat(),
             "start": _iso(self.start),
             "finish": _iso(self.finish),
@@ -141,7 +191,7 @@ class PlannedItem:
             "kind": self.kind,
             "credits": self.credits,
             "cost": self.cost,
-            "hours": self.hours,
+            "hours": self.given_hours,
             "start": self.start,
             "finish": self.finish,
             "complete_by": self.complete_by,
@@ -272,7 +322,7 @@ class Plan:
 
     @property
     def total_hours(self) -> float:
-        """Hours of the chosen items, exam preparation included."""
+        """Hours of the chosen items, exam preparation included: those the catalogue gives."""
         return float(plain_number(sum(item.hours for item in self.planned)))
 
     @property
@@ -289,7 +339,8 @@ class Plan:
 
         Columns: ``id, item, title, type, kind, credits, cost, hours, start, finish,
         complete_by, session, price, price_currency``; ``item`` is ``"activity"`` or
-        ``"exam"``; ``cost`` is in the plan's currency; the dates are ``datetime64``.
+        ``"exam"``; ``cost`` is in the plan's currency; ``hours`` is ``NaN`` where the catalogue
+        gives none; the dates are ``datetime64``.
         """
         return _frame([item.row() for item in self.planned], ITEM_COLUMNS)
 
@@ -378,7 +429,7 @@ class Plan:
             text = (
                 f"{self.status}: {self.path.describe()}: {count} item{'s' if count != 1 else ''}, "
                 f"{format_money(self.total_cost, self.currency)}, "
-                f"{format_number(self.total_hours)} h"
+                f"{hours_text(self.planned, unit=' h')}"
             )
             if self.renewal_date is not None:
                 text += f", renews {self.renewal_date}"

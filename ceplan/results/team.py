@@ -47,6 +47,7 @@ class TeamItem:
     kind: str
     """``"activity"`` or ``"exam"``."""
     hours: float
+    """The catalogue's hours (0 where it gives none: see :attr:`hours_given`)."""
     cents: int
     """What it costs."""
     paid_on: dt.date
@@ -60,6 +61,13 @@ class TeamItem:
     """When it is done, as in the person's one-person plan (never before it is paid)."""
     complete_by: dt.date
     """Its do-by date."""
+    hours_given: bool = True
+    """Whether the catalogue gives the item's hours."""
+
+    @property
+    def given_hours(self) -> float | None:
+        """The hours the catalogue gives, ``None`` where it gives none."""
+        return self.hours if self.hours_given else None
 
     @property
     def cost(self) -> float:
@@ -87,7 +95,7 @@ class TeamItem:
             "id": self.id,
             "title": self.title,
             "kind": self.kind,
-            "hours": plain_number(self.hours),
+            "hours": None if self.given_hours is None else plain_number(self.given_hours),
             "cost": self.cost,
             "paid_on": self.paid_on.isoformat(),
             "period": self.period,
@@ -129,7 +137,7 @@ class PersonOutcome:
 
     @property
     def hours(self) -> float:
-        """The hours their items take."""
+        """The hours their items take: those the catalogue gives."""
         return float(plain_number(sum(item.hours for item in self.items)))
 
     @property
@@ -415,14 +423,17 @@ class TeamPlan:
 
     @property
     def items(self) -> pd.DataFrame:
-        """One row per item planned: when it is paid and what paid for it, when it is done."""
+        """One row per item planned: when it is paid and what paid for it, when it is done.
+
+        ``hours`` is ``NaN`` where the catalogue gives none.
+        """
         rows = [
             {
                 "person": item.person,
                 "id": item.id,
                 "title": item.title,
                 "kind": item.kind,
-                "hours": item.hours,
+                "hours": item.given_hours,
                 "cost": item.cost,
                 "paid_on": pd.Timestamp(item.paid_on),
                 "period": item.period,
@@ -437,6 +448,7 @@ class TeamPlan:
             for item in outcome.items
         ]
         frame = pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))
+        frame["hours"] = frame["hours"].astype("float64")  # NaN, not None, where not given
         for column in _ITEM_DATES:
             frame[column] = pd.to_datetime(frame[column])
         return frame
