@@ -537,15 +537,16 @@ class TeamPlan:
         if not all(stage.proved for stage in self.bounds):
             out += [f"  {stage.words(money)}" for stage in self.bounds]
         out.append("")
+        width = _id_width(self.outcomes)
         for o in self.outcomes:
             if o.renews:
                 what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"
                 out.append(
-                    f"  {o.id:<12} renews   {o.path_words}: {what}; "
+                    f"  {o.id:<{width}} renews   {o.path_words}: {what}; "
                     f"{format_money(o.out_of_pocket, money)} out of pocket"
                 )
             else:
-                out.append(f"  {o.id:<12} AT RISK  " + "; ".join(o.reasons))
+                out.append(f"  {o.id:<{width}} AT RISK  " + "; ".join(o.reasons))
         if self.budget_uses:
             out.append("")
             for b in self.budget_uses:
@@ -589,6 +590,14 @@ def _with_extra(frame: pd.DataFrame, outcomes: tuple[PersonOutcome, ...]) -> pd.
         columns[shown] = [given.get(name, "") for given in values]
     added = pd.DataFrame(columns, index=frame.index, dtype=object)
     return pd.concat([frame, added], axis=1)
+
+
+def _id_width(outcomes: tuple[PersonOutcome, ...]) -> int:
+    """The width of the ids' column in :meth:`TeamPlan.lines`: 12, or the longest id's.
+
+    Ids are plain ASCII (the roster's rule), so a character is a column.
+    """
+    return max([12, *(len(o.id) for o in outcomes)])
 
 
 def _when(item: TeamItem) -> str:
