@@ -9,6 +9,11 @@ each checks its figures: no two tick labels of an axis overlap (dates written ov
 from __future__ import annotations
 
 import os
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -64,3 +69,22 @@ def test_notebooks_are_stored_without_outputs() -> None:
             if cell.cell_type == "code":
                 assert not cell.outputs, f"{path.name}: cell {cell.get('id')} has outputs"
                 assert cell.execution_count is None, f"{path.name}: cell {cell.get('id')} ran"
+
+
+def test_the_readme_command_that_runs_a_notebook_is_in_the_dev_install() -> None:
+    """The README's ``jupyter nbconvert`` command: its tool comes with ``.[dev]``, and its
+    options and notebook exist (running notebooks is checked above)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^\.venv/bin/jupyter nbconvert (.*)$", readme, re.MULTILINE)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(re.match(r"nbconvert\b", need) for need in project["optional-dependencies"]["dev"])
+    known = subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--help-all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = shlex.split(command)
+    for option in (word for word in words if word.startswith("--")):
+        assert f"{option}=" in known or f"{option}\n" in known, option
+    assert any((ROOT / word).is_file() for word in words if word.endswith(".ipynb"))
