@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -157,7 +156,6 @@ TITLE_WIDTH = 44
 """The widest a title shows in a plan's table (in terminal columns); longer ones are cut."""
 
 _CUT = "..."  # plain ASCII, so that it takes one column a character on any terminal
-_CODE_AT_END = re.compile(r"\s*\([^()]+\)$")
 
 
 def display_width(text: str) -> int:
@@ -210,11 +208,12 @@ def shorten_title(title: str, width: int = TITLE_WIDTH) -> str:
     """
     if display_width(title) <= width:
         return title
-    code = _CODE_AT_END.search(title)
-    if code is not None and display_width(code.group().strip()) < width // 2:
-        end = " " + code.group().strip()
+    start = title.rfind("(") if title.endswith(")") else -1
+    code = title[start:] if start >= 0 and ")" not in title[start:-1] else ""
+    if len(code) > 2 and display_width(code) < width // 2:
+        end = " " + code
         room = width - display_width(end) - len(_CUT)
-        return _cut(title[: code.start()], room).rstrip() + _CUT + end
+        return _cut(title[:start], room).rstrip() + _CUT + end
     return _cut(title, width - len(_CUT)).rstrip() + _CUT
 
 
