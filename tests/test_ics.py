@@ -1487,3 +1487,20 @@ def test_cli_permission_denied_is_one_error_line_and_leaves_nothing(
     code, out, err = run(capsys, *ASSOCIATE_ARGS, "--ics", str(tmp_path / "plan.ics"))
     assert_one_error_line(code, out, err, "plan.ics", "Permission denied")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_exam_the_catalogue_gives_no_hours_for_says_so_rather_than_0_hours() -> None:
+    catalog = ceplan.load_catalog()
+    one = ceplan.optimise(catalog, "professional", today=dt.date(2026, 11, 29))
+    assert [item.hours_given for item in one.planned] == [False]  # the bundled core exam
+    texts = [str(event["DESCRIPTION"]) for event in item_events(ceplan.plan_to_ics(one))]
+    assert texts and all("Hours: not given\n" in text for text in texts)
+    team = ceplan.plan_team(catalog, "examples/team.yaml", today=dt.date(2026, 11, 29))
+    calendars = team_to_ics(team, catalog)
+    exams = [
+        str(event["DESCRIPTION"])
+        for calendar in calendars.values()
+        for event in item_events(calendar)
+        if "Exam: " in str(event["DESCRIPTION"])
+    ]
+    assert exams and all("Hours: not given\n" in text for text in exams)

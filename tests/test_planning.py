@@ -1274,9 +1274,9 @@ def test_a_plan_has_a_short_repr_and_an_html_view() -> None:
     plan = ceplan.optimise(catalog, "professional", today=TODAY, expires=dt.date(2028, 6, 30))
     text = repr(plan)
     assert "\n" not in text and len(text) < 160
-    assert (
-        text
-        == "<Plan professional optimal: 1 core exam: 1 item, 316.00 GBP, 0 h, renews 2028-06-23>"
+    assert text == (
+        "<Plan professional optimal: 1 core exam: 1 item, 316.00 GBP, hours not given, "
+        "renews 2028-06-23>"
     )
     page = plan._repr_html_()
     assert "1 core exam" in page and "316.00 GBP" in page

@@ -241,7 +241,9 @@ def test_compare_slack_says_what_finishing_earlier_costs() -> None:
     )
     assert comparison.summary() == (
         "Slack: done by 2027-01-23, 30 days before the do-by date 2027-02-22; it costs "
-        "237.00 GBP more and 10 h less than the plan without slack (done by 2027-02-22)."
+        "237.00 GBP more and 10 h less (counting the hours given; some are not given) than "
+        "the plan without slack (done by 2027-02-22); the new cycle then starts 30 days "
+        "earlier."
     )
 
 
@@ -316,7 +318,9 @@ def test_the_table_says_what_the_slack_costs(capsys: pytest.CaptureFixture[str])
     )
     assert lines[renewal + 1] == (
         "Slack: done by 2027-01-23, 30 days before the do-by date 2027-02-22; it costs "
-        "237.00 GBP more and 10 h less than the plan without slack (done by 2027-02-22)."
+        "237.00 GBP more and 10 h less (counting the hours given; some are not given) than "
+        "the plan without slack (done by 2027-02-22); the new cycle then starts 30 days "
+        "earlier."
     )
     assert not any(line.startswith("No slack") for line in lines)
 

@@ -213,6 +213,7 @@ def planned_items(
                 start=dates[candidate.id].start,
                 finish=dates[candidate.id].finish,
                 session=candidate.session,
+                hours_given=source.hours is not None,
             )
         )
     return tuple(sorted(items, key=lambda item: (item.is_exam, item.id)))

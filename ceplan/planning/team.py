@@ -451,6 +451,7 @@ def _team_plan(
                     start=taken.start,
                     finish=taken.finish,
                     complete_by=taken.complete_by,
+                    hours_given=item.hours is not None,
                 )
             )
         renews = solution.renews[person.id]

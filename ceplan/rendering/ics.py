@@ -58,7 +58,7 @@ from ceplan._version import __version__
 from ceplan.catalogue.models import Activity
 from ceplan.errors import PlanInputError
 from ceplan.inputs import show_value
-from ceplan.results.plan import Plan, PlannedItem
+from ceplan.results.plan import Plan, PlannedItem, hours_text
 from ceplan.units import format_money, format_number, money_value, quantity
 
 if TYPE_CHECKING:
@@ -423,7 +423,7 @@ def item_uid(plan: Plan, item: PlannedItem, *, preparation: bool = False) -> str
     Examples
     --------
     >>> import datetime as dt
-    >>> from ceplan.results.plan import Plan, PlannedItem
+    >>> from ceplan.results.plan import Plan, PlannedItem, hours_text
     >>> day = dt.date(2028, 6, 23)
     >>> plan = Plan("optimal", "associate", "GBP", dt.date(2026, 11, 29), day, day, None)
     >>> item = PlannedItem("a", "A", False, "webinar", None, 1, 0, 1, day, 0, "GBP")
@@ -534,6 +534,7 @@ def _team_item(owner: _Owner, item: TeamItem, catalog: Catalog) -> _Item:
         credits=source.credits if isinstance(source, Activity) else 0,
         cost=item.cost,
         hours=item.hours,
+        hours_given=item.hours_given,
         complete_by=item.complete_by,
         price=source.cost,
         price_currency=source.currency or catalog.currency,
@@ -793,7 +794,7 @@ def _description(owner: _Owner, item: _Item) -> str:
         else f"Credits: {format_number(planned.credits)} ({planned.type})",
         f"Cost: {planned.cost_text(owner.currency)}",
         *([item.paid] if item.paid else []),
-        f"Hours: {format_number(planned.hours)}",
+        f"Hours: {hours_text([planned])}",
         *(
             f"{_LABELS[entry.role]}: {_span(entry.first, entry.last)}"
             for entry in _entries(planned)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from ceplan.objective import TEAM
+from ceplan.results.plan import hours_text
 from ceplan.results.team import (
     PEOPLE_COLUMNS,
     BudgetUse,
@@ -578,7 +579,7 @@ def people_table(plan: TeamPlan) -> Table:
                 min((item.complete_by for item in outcome.items), default=None),
                 max((item.finish for item in outcome.items), default=None),
                 len(outcome.items),
-                float(outcome.hours),
+                _hours(outcome.items),
                 Money(outcome.cost, money),
                 Money(funds, money),
                 Money(outcome.out_of_pocket, money),
@@ -590,7 +591,7 @@ def people_table(plan: TeamPlan) -> Table:
         "Total",
         *(None,) * 9,
         sum(len(o.items) for o in plan.outcomes),
-        float(plain_number(round(sum(o.hours for o in plan.outcomes), 6))),
+        _hours([item for o in plan.outcomes for item in o.items]),
         Money(money_total(o.cost for o in plan.outcomes), money),
         Money(plan.paid_by_funds, money),
         Money(plan.out_of_pocket, money),
@@ -625,6 +626,17 @@ def people_table(plan: TeamPlan) -> Table:
     )
 
 
+def _hours(items: Sequence[TeamItem]) -> float | str:
+    """The hours ``items`` take, as a number or in words.
+
+    A number where the catalogue gives every item's hours, else words
+    (:func:`~ceplan.results.plan.hours_text`: ``40 + not given``).
+    """
+    if all(item.hours_given for item in items):
+        return float(plain_number(round(sum(item.hours for item in items), 6)))
+    return hours_text(items)
+
+
 def _carried(frame: pd.DataFrame, columns: Sequence[str], count: int) -> list[tuple[Value, ...]]:
     """The values of a roster's own columns, as text, row by row."""
     if not columns:
@@ -657,7 +669,7 @@ def items_table(plan: TeamPlan) -> Table:
                     item.id,
                     item.title,
                     _KIND_WORDS.get(item.kind, item.kind),
-                    float(item.hours),
+                    _hours([item]),
                     Money(item.cost, money),
                     item.paid_on,
                     item.period,
@@ -673,7 +685,7 @@ def items_table(plan: TeamPlan) -> Table:
     totals: tuple[Value, ...] = (
         "Total",
         *(None,) * 4,
-        float(plain_number(round(sum(item.hours for item in items), 6))),
+        _hours(items),
         Money(money_value(sum(item.cents for item in items)), money),
         None,
         None,

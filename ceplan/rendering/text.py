@@ -3,6 +3,13 @@
 Text from a catalogue or a roster never acts on the terminal or the spreadsheet: in a table,
 control characters are escaped (:func:`ceplan.errors.one_line`); in CSV, a cell that a
 spreadsheet would take for a formula is marked as text (:func:`csv_cell`).
+
+A table's columns line up on a terminal: a cell's width is the columns it takes there
+(:func:`display_width`: East Asian wide characters take two), and a long title is cut to a
+width (:func:`shorten_title`) keeping a code it ends with, such as ``(ENCOR 350-401)``.
+
+Hours the catalogue does not give are ``not given`` in a table and an empty cell in CSV
+(:func:`ceplan.results.plan.hours_text`), never 0.
 """
 
 from __future__ import annotations
@@ -10,12 +17,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import one_line
-from ceplan.results.plan import PathComparison, Plan, SlackComparison
+from ceplan.results.plan import PathComparison, Plan, SlackComparison, hours_text
 from ceplan.units import format_money, format_number, quantity
 
 if TYPE_CHECKING:
@@ -24,7 +32,17 @@ if TYPE_CHECKING:
     from ceplan.planning.team import TeamComparison
     from ceplan.results.team import TeamPlan
 
-__all__ = ["CSV_COLUMNS", "comparison_csv", "csv_cell", "plan_csv", "plan_table", "team_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "TITLE_WIDTH",
+    "comparison_csv",
+    "csv_cell",
+    "display_width",
+    "plan_csv",
+    "plan_table",
+    "shorten_title",
+    "team_csv",
+]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula (OWASP, "CSV injection")."""
@@ -83,7 +101,8 @@ CSV_COLUMNS = [
     "price",
     "price_currency",
 ]
-"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed."""
+"""``cost`` is in the plan's ``currency``; ``price`` and ``price_currency`` as listed;
+``hours`` is empty where the catalogue gives none."""
 
 
 def plan_csv(plan: Plan) -> str:
@@ -103,7 +122,7 @@ def plan_csv(plan: Plan) -> str:
                 format_number(item.credits),
                 f"{item.cents / 100:.2f}",
                 plan.currency,
-                format_number(item.hours),
+                "" if item.given_hours is None else format_number(item.given_hours),
                 item.complete_by.isoformat(),
                 _iso(item.start),
                 _iso(item.finish),
@@ -149,12 +168,69 @@ def _team_cell(value: Any) -> str:
     return str(value)
 
 
-def _truncate(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, ending in ``...``.
+TITLE_WIDTH = 44
+"""The widest a title shows in a plan's table (in terminal columns); longer ones are cut."""
 
-    Plain ASCII, so that the columns line up on any terminal.
+_CUT = "..."  # plain ASCII, so that it takes one column a character on any terminal
+
+
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` (one line) takes.
+
+    East Asian wide characters take two, combining marks none, every other character one.
+
+    Examples
+    --------
+    >>> display_width("ENCOR"), display_width("日本語"), display_width("e\u0301")
+    (5, 6, 1)
     """
-    return text if len(text) <= width else text[: width - 3] + "..."
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _cut(text: str, width: int) -> str:
+    """The longest start of ``text`` that takes at most ``width`` columns."""
+    used = 0
+    for end, char in enumerate(text):
+        used += _char_width(char)
+        if used > width:
+            return text[:end]
+    return text
+
+
+def shorten_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """``title`` in at most ``width`` columns: cut with ``...``, keeping a code it ends with.
+
+    A title ending in a short part in brackets (an exam's code) keeps it whole and is cut
+    before it, so that the reader still sees which exam it is.
+
+    Examples
+    --------
+    >>> shorten_title(
+    ...     "Implementing and Operating Cisco Enterprise Network Core Technologies (ENCOR 350-401)"
+    ... )
+    'Implementing and Operatin... (ENCOR 350-401)'
+    >>> shorten_title("Example 14-hour course on Cisco Digital Learning (12 CE credits)", 32)
+    'Example 14-ho... (12 CE credits)'
+    >>> shorten_title("A short title"), shorten_title("网络自动化入门课程" * 2, 10)
+    ('A short title', '网络自...')
+    """
+    if display_width(title) <= width:
+        return title
+    start = title.rfind("(") if title.endswith(")") else -1
+    code = title[start:] if start >= 0 and ")" not in title[start:-1] else ""
+    if len(code) > 2 and display_width(code) < width // 2:
+        end = " " + code
+        room = width - display_width(end) - len(_CUT)
+        return _cut(title[:start], room).rstrip() + _CUT + end
+    return _cut(title, width - len(_CUT)).rstrip() + _CUT
 
 
 def plan_table(
@@ -261,7 +337,7 @@ def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
     for rule, other in others:
         if other.found:
             outcome = f"best {format_money(other.total_cost, other.currency)}"
-            outcome += f", {format_number(other.total_hours)} h"
+            outcome += f", {hours_text(other.planned, unit=' h')}"
         else:
             prefix = f"{rule.describe()}: "
             words = "impossible" if other.status == "infeasible" else "not settled"
@@ -285,10 +361,10 @@ def _items_table(plan: Plan) -> list[str]:
         [
             "exam" if item.is_exam else "activity",
             item.id,
-            _truncate(one_line(item.title), 44),
+            shorten_title(one_line(item.title)),
             "-" if item.is_exam else format_number(item.credits),
             item.cost_text(plan.currency),
-            format_number(item.hours),
+            hours_text([item]),
             item.complete_by.isoformat(),
             *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
@@ -304,19 +380,19 @@ def _items_table(plan: Plan) -> list[str]:
         f"{count} item{'s' if count != 1 else ''}",
         total_credits,
         format_money(plan.total_cost, plan.currency),
-        format_number(plan.total_hours),
+        hours_text(plan.planned),
         "",
         *(["", ""] if timed else []),
     ]
     table = [header, *rows, totals]
-    widths = [max(len(row[c]) for row in table) for c in range(len(header))]
+    widths = [max(display_width(row[c]) for row in table) for c in range(len(header))]
     right = {3, 4, 5}
 
     def fmt(row: list[str]) -> str:
-        cells = [
-            cell.rjust(widths[c]) if c in right else cell.ljust(widths[c])
-            for c, cell in enumerate(row)
-        ]
+        cells = []
+        for c, cell in enumerate(row):
+            pad = " " * (widths[c] - display_width(cell))
+            cells.append(pad + cell if c in right else cell + pad)
         return ("  " + "  ".join(cells)).rstrip()
 
     rule = "  " + "  ".join("-" * w for w in widths)

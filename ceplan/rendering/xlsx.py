@@ -24,7 +24,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +41,7 @@ from ceplan.rendering.sheets import (
     Value,
     workbook_sheets,
 )
+from ceplan.rendering.text import display_width
 from ceplan.results.team import TeamPlan
 
 __all__ = [
@@ -174,18 +174,7 @@ def text_width(text: str) -> int:
     >>> text_width("Priya Shah"), text_width("a\nbcd"), text_width("日本")
     (10, 3, 4)
     """
-    return max((_line_width(line) for line in text.split("\n")), default=0)
-
-
-def _line_width(line: str) -> int:
-    if line.isascii():
-        return len(line)
-    width = 0
-    for char in line:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
+    return max((display_width(line) for line in text.split("\n")), default=0)
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -204,7 +193,7 @@ def wrapped_lines(text: str, width: float) -> int:
         used = 0
         count = 1
         for word in line.split(" "):
-            size = _line_width(word)
+            size = display_width(word)
             if used and used + 1 + size > room:
                 count, used = count + 1, 0
             used = used + (1 if used else 0) + size

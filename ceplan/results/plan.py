@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ceplan.catalogue.models import PathRule
 from ceplan.errors import PlanInputError
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "HOURS_NOT_GIVEN",
     "Blocked",
     "PathComparison",
     "Plan",
@@ -26,6 +28,7 @@ __all__ = [
     "Status",
     "Termination",
     "Verdict",
+    "hours_text",
 ]
 
 Why = Literal["too_late", "away", "credits", "exams", "budget", "hours", "time_limit"]
@@ -75,6 +78,45 @@ _DATES = ("start", "finish", "complete_by", "week")
 _NUMBERS = ("credits", "cost", "hours", "price")
 _TEXTS = ("id", "item", "title", "type", "kind", "price_currency")
 
+HOURS_NOT_GIVEN = "not given"
+"""What people read for hours the catalogue does not give. Data says it as a missing value:
+``null`` in JSON, ``NaN`` in a DataFrame, an empty cell in CSV."""
+
+
+class _Timed(Protocol):
+    """An item with hours: a :class:`PlannedItem` or a team plan's item."""
+
+    @property
+    def hours(self) -> float: ...
+
+    @property
+    def hours_given(self) -> bool: ...
+
+
+def hours_text(items: Sequence[_Timed], *, unit: str = "") -> str:
+    """The hours ``items`` take, for people: the hours given, and whether some are not given.
+
+    A total counts the hours the catalogue gives; items it gives none for are said to be
+    :data:`HOURS_NOT_GIVEN` rather than counted as 0. With a ``unit`` the text reads in a
+    sentence (``"40 h + hours not given"``); without, it fits a column headed "hours".
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Item
+    >>> course, exam = Item(hours=40, hours_given=True), Item(hours=0, hours_given=False)
+    >>> hours_text([course]), hours_text([exam]), hours_text([course, exam]), hours_text([])
+    ('40', 'not given', '40 + not given', '0')
+    >>> hours_text([course, exam], unit=" h"), hours_text([exam], unit=" h")
+    ('40 h + hours not given', 'hours not given')
+    """
+    given = [item.hours for item in items if item.hours_given]
+    not_given = f"hours {HOURS_NOT_GIVEN}" if unit else HOURS_NOT_GIVEN
+    if len(given) == len(items):
+        return format_number(sum(given)) + unit
+    if not given:
+        return not_given
+    return f"{format_number(sum(given))}{unit} + {not_given}"
+
 
 @dataclass(frozen=True)
 class PlannedItem:
@@ -82,7 +124,9 @@ class PlannedItem:
 
     ``cost`` is in the catalogue currency, rounded to cents; ``price`` and ``price_currency``
     are as the catalogue lists them. ``start`` and ``finish`` are the planned first and last
-    day: for an exam, the start of its preparation and the sitting day.
+    day: for an exam, the start of its preparation and the sitting day. ``hours`` are the
+    catalogue's (for an exam, its preparation); where it gives none, ``hours_given`` is false
+    and the plan counts 0 (:attr:`given_hours` is then ``None``).
     """
 
     id: str
@@ -99,6 +143,12 @@ class PlannedItem:
     start: dt.date | None = None
     finish: dt.date | None = None
     session: int | None = None
+    hours_given: bool = True
+
+    @property
+    def given_hours(self) -> float | None:
+        """The hours the catalogue gives, ``None`` where it gives none."""
+        return self.hours if self.hours_given else None
 
     @property
     def cents(self) -> int:
@@ -127,7 +177,7 @@ class PlannedItem:
             "title": self.title,
             **what,
             "cost": money_value(self.cents),
-            "hours": plain_number(self.hours),
+            "hours": _number_or_none(self.given_hours),
             "complete_by": self.complete_by.isoformat(),
             "start": _iso(self.start),
             "finish": _iso(self.finish),
@@ -143,7 +193,7 @@ class PlannedItem:
             "kind": self.kind,
             "credits": self.credits,
             "cost": self.cost,
-            "hours": self.hours,
+            "hours": self.given_hours,
             "start": self.start,
             "finish": self.finish,
             "complete_by": self.complete_by,
@@ -277,7 +327,7 @@ class Plan:
 
     @property
     def total_hours(self) -> float:
-        """Hours of the chosen items, exam preparation included."""
+        """Hours of the chosen items, exam preparation included: those the catalogue gives."""
         return float(plain_number(sum(item.hours for item in self.planned)))
 
     @property
@@ -310,7 +360,8 @@ class Plan:
 
         Columns: ``id, item, title, type, kind, credits, cost, hours, start, finish,
         complete_by, session, price, price_currency``; ``item`` is ``"activity"`` or
-        ``"exam"``; ``cost`` is in the plan's currency; the dates are ``datetime64``.
+        ``"exam"``; ``cost`` is in the plan's currency; ``hours`` is ``NaN`` where the catalogue
+        gives none; the dates are ``datetime64``.
         """
         return _frame([item.row() for item in self.planned], ITEM_COLUMNS)
 
@@ -404,7 +455,7 @@ class Plan:
             text = (
                 f"{self.status}: {self.path.describe()}: {count} item{'s' if count != 1 else ''}, "
                 f"{format_money(self.total_cost, self.currency)}, "
-                f"{format_number(self.total_hours)} h"
+                f"{hours_text(self.planned, unit=' h')}"
             )
             if self.renewal_date is not None:
                 text += f", renews {self.renewal_date}"
@@ -542,7 +593,8 @@ class SlackComparison:
         >>> ceplan.compare_slack(catalog, "associate", slack_days=30, today="2026-11-29",
         ...     expires="2028-06-30", earned=18).summary()  # doctest: +NORMALIZE_WHITESPACE
         'Slack: done by 2028-05-24, 30 days before the do-by date 2028-06-23; it costs nothing
-        more than the plan without slack (done by 2028-06-23).'
+        more than the plan without slack (done by 2028-06-23); the new cycle then starts 30
+        days earlier.'
         """
         plain, slack = self.without_slack, self.with_slack
         if slack.already_met or plain.already_met:
@@ -554,14 +606,17 @@ class SlackComparison:
             if not plain.found:
                 return f"{done}; no plan without slack was found to compare it with."
             costs = _more(self.extra_cost or 0.0, self.extra_hours or 0.0, slack.currency)
-            return f"{done}; it costs {costs} than the plan without slack{_done(plain)}."
+            return (
+                f"{done}; it costs {costs}{_hours_unknown(slack, plain)} than the plan without "
+                f"slack{_done(plain)}{_earlier(slack, plain)}."
+            )
         if plain.found:
             words = "no plan finishes" if slack.status == "infeasible" else "no plan was found"
             return (
                 f"Slack: {words} {_before(self.slack_days, due)}; without slack: "
                 f"{plain.path.describe() if plain.path else 'a plan'}, "
                 f"{format_money(plain.total_cost, plain.currency)}, "
-                f"{format_number(plain.total_hours)} h{_done(plain)}."
+                f"{hours_text(plain.planned, unit=' h')}{_done(plain)}."
             )
         if plain.status == "infeasible":
             return "Slack: without slack there is no plan either."
@@ -573,6 +628,23 @@ def _before(days: int, due: dt.date) -> str:
     if days == 0:
         return f"on the do-by date {due}"
     return f"{quantity(days, 'day')} before the do-by date {due}"
+
+
+def _hours_unknown(*plans: Plan) -> str:
+    """A word that the hours compared leave out items the catalogue gives no hours for."""
+    if any(not item.hours_given for plan in plans for item in plan.planned):
+        return f" (counting the hours given; some are {HOURS_NOT_GIVEN})"
+    return ""
+
+
+def _earlier(slack: Plan, plain: Plan) -> str:
+    """How much earlier the new cycle starts with slack (Cisco counts it from the renewal)."""
+    if slack.renewal_date is None or plain.renewal_date is None:
+        return ""
+    days = (plain.renewal_date - slack.renewal_date).days
+    if days <= 0:
+        return ""
+    return f"; the new cycle then starts {quantity(days, 'day')} earlier"
 
 
 def _done(plan: Plan) -> str:

@@ -47,6 +47,7 @@ class TeamItem:
     kind: str
     """``"activity"`` or ``"exam"``."""
     hours: float
+    """The catalogue's hours (0 where it gives none: see :attr:`hours_given`)."""
     cents: int
     """What it costs."""
     paid_on: dt.date
@@ -60,6 +61,13 @@ class TeamItem:
     """When it is done, as in the person's one-person plan (never before it is paid)."""
     complete_by: dt.date
     """Its do-by date."""
+    hours_given: bool = True
+    """Whether the catalogue gives the item's hours."""
+
+    @property
+    def given_hours(self) -> float | None:
+        """The hours the catalogue gives, ``None`` where it gives none."""
+        return self.hours if self.hours_given else None
 
     @property
     def cost(self) -> float:
@@ -87,7 +95,7 @@ class TeamItem:
             "id": self.id,
             "title": self.title,
             "kind": self.kind,
-            "hours": plain_number(self.hours),
+            "hours": None if self.given_hours is None else plain_number(self.given_hours),
             "cost": self.cost,
             "paid_on": self.paid_on.isoformat(),
             "period": self.period,
@@ -129,7 +137,7 @@ class PersonOutcome:
 
     @property
     def hours(self) -> float:
-        """The hours their items take."""
+        """The hours their items take: those the catalogue gives."""
         return float(plain_number(sum(item.hours for item in self.items)))
 
     @property
@@ -415,14 +423,17 @@ class TeamPlan:
 
     @property
     def items(self) -> pd.DataFrame:
-        """One row per item planned: when it is paid and what paid for it, when it is done."""
+        """One row per item planned: when it is paid and what paid for it, when it is done.
+
+        ``hours`` is ``NaN`` where the catalogue gives none.
+        """
         rows = [
             {
                 "person": item.person,
                 "id": item.id,
                 "title": item.title,
                 "kind": item.kind,
-                "hours": item.hours,
+                "hours": item.given_hours,
                 "cost": item.cost,
                 "paid_on": pd.Timestamp(item.paid_on),
                 "period": item.period,
@@ -437,6 +448,7 @@ class TeamPlan:
             for item in outcome.items
         ]
         frame = pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))
+        frame["hours"] = frame["hours"].astype("float64")  # NaN, not None, where not given
         for column in _ITEM_DATES:
             frame[column] = pd.to_datetime(frame[column])
         return frame
@@ -525,15 +537,16 @@ class TeamPlan:
         if not all(stage.proved for stage in self.bounds):
             out += [f"  {stage.words(money)}" for stage in self.bounds]
         out.append("")
+        width = _id_width(self.outcomes)
         for o in self.outcomes:
             if o.renews:
                 what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"
                 out.append(
-                    f"  {o.id:<12} renews   {o.path_words}: {what}; "
+                    f"  {o.id:<{width}} renews   {o.path_words}: {what}; "
                     f"{format_money(o.out_of_pocket, money)} out of pocket"
                 )
             else:
-                out.append(f"  {o.id:<12} AT RISK  " + "; ".join(o.reasons))
+                out.append(f"  {o.id:<{width}} AT RISK  " + "; ".join(o.reasons))
         if self.budget_uses:
             out.append("")
             for b in self.budget_uses:
@@ -577,6 +590,14 @@ def _with_extra(frame: pd.DataFrame, outcomes: tuple[PersonOutcome, ...]) -> pd.
         columns[shown] = [given.get(name, "") for given in values]
     added = pd.DataFrame(columns, index=frame.index, dtype=object)
     return pd.concat([frame, added], axis=1)
+
+
+def _id_width(outcomes: tuple[PersonOutcome, ...]) -> int:
+    """The width of the ids' column in :meth:`TeamPlan.lines`: 12, or the longest id's.
+
+    Ids are plain ASCII (the roster's rule), so a character is a column.
+    """
+    return max([12, *(len(o.id) for o in outcomes)])
 
 
 def _when(item: TeamItem) -> str:
