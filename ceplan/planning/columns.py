@@ -33,6 +33,7 @@ held (:func:`_over_time`): their latest renewal, then their tie-break.
 from __future__ import annotations
 
 import dataclasses
+import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ from ceplan.solving.columns import (
     MoreMoney,
     solve_by_columns,
 )
+from ceplan.solving.progress import Progress
 from ceplan.solving.team import (
     Paid,
     Taken,
@@ -105,11 +107,13 @@ def plan_by_columns(
     ``scheduler`` (:func:`ceplan.solving.workers.side_by_side`); the plan is the same whatever
     plans them. Past the ``deadline``, the people not yet
     planned alone keep their column as it is (a plan that keeps every rule, its tie-break not
-    settled: the plan is then ``feasible``, stopped in the last stage).
+    settled: the plan is then ``feasible``, stopped in the last stage). ``progress`` is told
+    of each phase (:func:`~ceplan.solving.columns.solve_by_columns`'s, then each person alone).
     """
     catalog, roster, today = request.catalog, request.roster, request.today
     budget = tuple(money_cents(catalog, b.amount) for b in roster.budgets)
     funds = tuple(money_cents(catalog, f.amount, f.currency) for f in roster.funds)
+    told = Progress.of(progress)
     try:
         found = solve_by_columns(
             catalog,
@@ -119,24 +123,25 @@ def plan_by_columns(
             deadline=deadline,
             workers=workers,
             scheduler=scheduler,
+            progress=told,
         )
     except PlanInputError as exc:
         raise Refused(str(exc)) from None
-    if progress is not None:
-        for stage in found.stages:
-            state = "proved" if stage.proved else f"gap {stage.gap:.4%}"
-            progress(f"{stage.name.replace('_', ' ')}: {stage.value:g} ({state})")
+    began = time.perf_counter()
+    settling = told.part("each person alone")
     held, shares = _held(found, budget, funds)
     solutions: dict[str, TeamSolution] = {}
     tasks: list[_Task] = []
     people = sorted(roster.people, key=lambda p: p.id)
     owns: dict[str, _Own] = {}
     timed = [p.id for p in people if p.id in held and request.requests[p.id].timed]
+    settling(f"{len(held):,} renewing, each held to what the team's plan gives them")
     if (workers > 1 or scheduler is not None) and len(timed) > 1:
         # Over time a one-person plan is an integer programme of its own: made side by side.
         made = side_by_side(_own_in_worker, (request, solver), timed, deadline, workers, scheduler)
         owns = dict(zip(timed, made, strict=True))
-    for person in people:
+    for number, person in enumerate(people):
+        settling.tick(f"{number:,} of {len(people):,} looked at")
         if person.id not in held:
             continue
         column = found.chosen[person.id]
@@ -177,8 +182,8 @@ def plan_by_columns(
         path = _path_of([t.item for t in column.items], mine, catalog)
         usable = tuple(c for i, c in found.items[person.id].items() if i not in dear)
         tasks.append(_Task(person.id, tuple(spend), tuple(paid), dear, plan, path, usable))
-    if progress is not None and tasks:
-        progress(f"each person alone: {len(tasks)} of {len(held)} to settle")
+    if tasks:
+        settling(f"{len(tasks)} of {len(held)} to settle")
     if (workers > 1 or scheduler is not None) and len(tasks) > 1:
         # Answers are read back in the order of ``tasks``: the plan does not depend on which
         # worker finished first.
@@ -187,7 +192,10 @@ def plan_by_columns(
         )
         answers = {task.person: answer for task, answer in zip(tasks, found_alone, strict=True)}
     else:
-        answers = {task.person: _solve_alone(request, solver, deadline, task) for task in tasks}
+        answers = {}
+        for number, task in enumerate(tasks):
+            settling.tick(f"{number:,} of {len(tasks):,} settled")
+            answers[task.person] = _solve_alone(request, solver, deadline, task)
     unsettled = False
     for task in tasks:
         solution = answers[task.person]
@@ -201,6 +209,7 @@ def plan_by_columns(
         solutions[task.person] = solution
     renewals = _renewals(request, solutions, found.renewable)
     merged = _merged(roster, found, solutions, unsettled, renewals)
+    settling(f"done in {time.perf_counter() - began:.1f} s")
     return ByColumns(merged, found.stages, found.hours_scale, budget, funds, found.more_money)
 
 

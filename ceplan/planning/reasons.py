@@ -31,6 +31,7 @@ priority named, and with the figures added up.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
 from ceplan.solving import loop
 from ceplan.solving.backends import Solver
+from ceplan.solving.progress import Progress
 from ceplan.solving.repair import within
 from ceplan.solving.team import TeamSolution
 from ceplan.status import Deadline
@@ -84,6 +86,7 @@ def at_risk_reasons(
     shared: Shared,
     money: Callable[[Person], Money | None],
     together: Callable[[Sequence[str]], int | None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """The reasons of everyone the plan leaves at risk, by person id.
 
@@ -98,13 +101,26 @@ def at_risk_reasons(
     together
         The least money, in whole cents, that renews all of the given people (ids) with
         everyone renewing, when it is proved least; ``None`` when not known.
+    progress
+        Told as the reasons begin and end, and now and then how many people are done
+        (:mod:`ceplan.solving.progress`).
     """
     solution = shared.solution
     people = [p for p in shared.roster.people if not solution.renews[p.id]]
-    own = {p.id: shared.plan_alone(p) for p in people}
+    if not people:
+        return {}
+    began = time.perf_counter()
+    told = (progress or Progress()).part("reasons")
+    count = f"{len(people):,} {'person' if len(people) == 1 else 'people'} at risk"
+    told(count)
+    own = {}
+    for number, person in enumerate(people):
+        told.tick(f"{number:,} of {count}: their own plans")
+        own[person.id] = shared.plan_alone(person)
     figures: dict[str, Money] = {}
     if shared.proved:
-        for person in people:
+        for number, person in enumerate(people):
+            told.tick(f"{number:,} of {count}: the money that would renew them")
             if own[person.id].found:
                 try:
                     found = money(person)
@@ -112,11 +128,14 @@ def at_risk_reasons(
                     found = None
                 if found is not None:
                     figures[person.id] = found
+    if len(figures) > 1 and together is not None:
+        told(f"the money that would renew the {len(figures):,} given a figure, all together")
     apart = _apart(figures, together)
     spent = spending(shared.roster, solution)
     places = _InPlace(shared, spent)
     reasons: dict[str, tuple[str, ...]] = {}
-    for person in people:
+    for number, person in enumerate(people):
+        told.tick(f"{number:,} of {count}: ties checked ({places.solved} solves)")
         alone = own[person.id]
         if alone.status == "unknown":
             reasons[person.id] = ("no plan of their own was found before the time limit",)
@@ -128,6 +147,7 @@ def at_risk_reasons(
             tie = _tie(shared, person, alone, places)
             found = figures.get(person.id)
             reasons[person.id] = _money_reasons(shared, person, alone, found, spent, apart, tie)
+    told(f"done in {time.perf_counter() - began:.1f} s")
     return reasons
 
 

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from ceplan.requests.team import TeamRequest, as_progress, make_team_request, ro
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, StageBound, TeamItem, TeamPlan
 from ceplan.roster.models import Budget, Fund, Person, Roster
 from ceplan.solving.backends import Solver, make_solver
+from ceplan.solving.progress import Progress
 from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
 from ceplan.status import Deadline, Run
 from ceplan.units import format_money, format_number, money_value, plain_number
@@ -72,7 +74,10 @@ def plan_team(
         The work that follows a stopped search (each person's own plan, the reasons) gets a
         grace of a tenth of the limit (at least a second) past it.
     progress
-        Called with a line of text as each stage of the solve ends.
+        Called with a line of text as each phase of the work begins and ends (the model built,
+        each stage of the solve, people settled alone, the reasons for the people at risk),
+        and now and then during a long phase (:mod:`ceplan.solving.progress`: a line every
+        few seconds at most). It never changes the plan.
     solver
         As for :func:`ceplan.optimise`: ``"auto"`` (default) or ``"highs"`` solve the team's
         model with HiGHS, ``"cbc"`` with CBC (``pip install 'ceplan[cbc]'``); a
@@ -110,6 +115,7 @@ def plan_team(
     SolverError
         For a solver that is unknown or not installed (before anything is built).
     """
+    began = time.perf_counter()
     request = make_team_request(catalog, roster, today=today, time_limit=time_limit)
     asked, count = _method(method), _workers(workers)
     if (count > 1 or scheduler is not None) and asked == "single":
@@ -125,7 +131,8 @@ def plan_team(
     # Only "auto" falls back to the single model when the columns do not take the team, and
     # not when workers or a scheduler were asked for: they plan people by columns.
     fallback = asked == "auto" and count == 1 and scheduler is None
-    return _plan(request, solvers, as_progress(progress), chosen, count, scheduler, fallback)
+    read = time.perf_counter() - began
+    return _plan(request, solvers, as_progress(progress), chosen, count, scheduler, fallback, read)
 
 
 def _is_client(value: Any) -> bool:
@@ -214,28 +221,32 @@ def _plan(
     workers: int = 1,
     scheduler: Any = None,
     fallback: bool = False,
+    read: float | None = None,
 ) -> TeamPlan:
     """Plan the team by ``method`` (``"single"`` or ``"columns"``).
 
     With ``fallback``, a team the columns do not take is planned by the single model.
+    ``read``: the seconds the inputs took to read and check, for the progress.
     """
     catalog, roster, day = request.catalog, request.roster, request.today
     limit = request.time_limit
     deadline = Deadline(limit)
     finish = Deadline(None if limit is None else limit + max(1.0, 0.1 * limit))
     alone = _alone_plans(request, finish, solvers.choice)
+    told = Progress.of(progress)
+    words = _planning_words(request, method, workers, scheduler)
+    told(words if read is None else f"{words} (read in {read:.1f} s)")
     if method == "columns":
         from ceplan.planning.columns import Refused, plan_by_columns
 
         try:
             found = plan_by_columns(
-                request, solvers.milp, deadline, alone, progress, workers, scheduler
+                request, solvers.milp, deadline, alone, told, workers, scheduler
             )
         except Refused as exc:
             if not fallback:
                 raise
-            if progress is not None:
-                progress(f"{exc}: the single model plans the team")
+            told(f"{exc}: the single model plans the team")
         else:
             amounts = (found.budget_cents, found.fund_cents)
 
@@ -260,22 +271,25 @@ def _plan(
                 finish,
                 solvers.milp,
             )
-            why_not = _why(shared, money)
+            why_not = _why(shared, money, told=told)
             plan = _team_plan(
                 catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
             )
             return dataclasses.replace(plan, bounds=_bounds(found, plan), method="columns")
+    building = told.part("the single model")
+    building("building it")
+    began = time.perf_counter()
     try:
         model = build_team(catalog, roster, today=day, requests=request.requests, deadline=deadline)
     except OutOfTime:
-        if progress is not None:
-            progress("the time limit ran out while the model was being built")
+        building("the time limit ran out while it was being built")
         return _unplanned(request, solvers.milp.name)
+    building(f"built in {time.perf_counter() - began:.1f} s")
     solution = solve_team(
         model,
         deadline=deadline,
-        progress=progress,
-        fallback=lambda: _own_plans(roster, alone),
+        progress=told,
+        fallback=lambda: _own_plans(roster, alone, told.part("the first-come plan")),
         solver=solvers.milp,
     )
     amounts = (tuple(model.budget_cents), tuple(model.fund_cents))
@@ -298,7 +312,7 @@ def _plan(
     def together(people: Sequence[str]) -> int | None:
         return _money_together(catalog, roster, model, people, solution, finish, solvers.milp)
 
-    why = _why(shared, needed, together)
+    why = _why(shared, needed, together, told)
     return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
 
 
@@ -306,12 +320,45 @@ def _why(
     shared: Shared,
     money: Callable[[Person], Money | None],
     together: Callable[[Sequence[str]], int | None] | None = None,
+    told: Progress | None = None,
 ) -> Callable[[Person], tuple[str, ...]]:
     """The reasons of each person at risk, worked out together (none for a plan not found)."""
     reasons = (
-        {} if shared.solution.status == "unknown" else at_risk_reasons(shared, money, together)
+        {}
+        if shared.solution.status == "unknown"
+        else at_risk_reasons(shared, money, together, told)
     )
     return lambda person: reasons[person.id]
+
+
+def _planning_words(request: TeamRequest, method: str, workers: int, scheduler: Any) -> str:
+    """The first line of progress: the team, what it is planned within, and how.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> from ceplan.requests.team import make_team_request
+    >>> roster = {"schema": 1, "team": "T", "people": [
+    ...     {"id": "bo", "name": "Bo", "tier": "professional", "expires": "2028-06-30"}],
+    ...     "budgets": [{"name": "FY", "start": "2026-04-01", "end": "2027-03-31", "amount": 9}]}
+    >>> request = make_team_request(ceplan.load_catalog(), roster, today="2026-11-29")
+    >>> _planning_words(request, "columns", 2, None)
+    'planning 1 person and 1 budget period by columns, in 2 processes'
+    """
+    roster = request.roster
+    counts = (
+        (len(roster.people), "person", "people"),
+        (len(roster.budgets), "budget period", "budget periods"),
+        (len(roster.funds), "fund", "funds"),
+    )
+    said = [f"{n:,} {one if n == 1 else many}" for n, one, many in counts if n]
+    what = ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+    how = "columns" if method == "columns" else "the single model"
+    if scheduler is not None:
+        how += ", on a Dask cluster"
+    elif workers > 1:
+        how += f", in {workers} processes"
+    return f"planning {what} by {how}"
 
 
 def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callable[[Person], Plan]:
@@ -340,14 +387,17 @@ def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callabl
 
 
 def _own_plans(
-    roster: Roster, alone: Callable[[Person], Plan]
+    roster: Roster, alone: Callable[[Person], Plan], told: Progress | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
     """Each person's one-person plan, highest priority first (then by id).
 
     What a plan made without the solver tries to pay for, in that order.
     """
     plans = []
-    for person in sorted(roster.people, key=lambda p: (-p.priority, p.id)):
+    told = told or Progress()
+    people = sorted(roster.people, key=lambda p: (-p.priority, p.id))
+    for number, person in enumerate(people):
+        told.tick(f"{number:,} of {len(people):,} own plans made")
         own = alone(person)
         if own.found:
             plans.append((person.id, tuple(item.id for item in own.planned)))

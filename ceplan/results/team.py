@@ -284,20 +284,31 @@ class StageBound:
             return f"{label}: {shown}, proved best"
         if self.bound is None:
             return f"{label}: {shown}, not proved (no bound known)"
+        return f"{label}: {shown}; {self.bound_words(currency)} (gap {self.gap:.2%})"
+
+    def bound_words(self, currency: str) -> str:
+        """The bound in words (for a stage not proved).
+
+        Examples
+        --------
+        >>> StageBound("hours", 2645.0, 2403.2, False).bound_words("GBP")
+        'no plan takes fewer than 2,403.2 hours'
+        """
+        if self.bound is None:
+            return "no bound known"
         limit = self._show(self.bound, currency)
-        gap = f"(gap {self.gap:.2%})"
         if self.name == "priority":
-            return f"{label}: {shown}; no plan renews more than {limit} {gap}"
+            return f"no plan renews more than {limit}"
         if self.name == "out_of_pocket":
-            return f"{label}: {shown}; no plan spends less than {limit} {gap}"
-        return f"{label}: {shown}; no plan takes fewer than {limit} {gap}"
+            return f"no plan spends less than {limit}"
+        return f"no plan takes fewer than {limit}"
 
     def _show(self, value: float, currency: str) -> str:
         if self.name == "out_of_pocket":
             return format_money(value, currency)
         if self.name == "hours":
-            return f"{plain_number(round(value, 2))} hours"
-        return f"{plain_number(round(value, 2))} priority"
+            return f"{plain_number(round(value, 2)):,} hours"
+        return f"{plain_number(round(value, 2)):,} priority"
 
 
 _METHOD_WORDS = {
@@ -310,6 +321,54 @@ _STAGE_WORDS = {
     "out_of_pocket": "out-of-pocket spend",
     "hours": "hours",
 }
+
+_OBJECTIVES = {
+    "priority": ("the priority renewed", "the most"),
+    "out_of_pocket": ("out-of-pocket spend", "the least"),
+    "hours": ("hours", "the fewest"),
+    "renewal": ("renewal dates", "the latest"),
+    "ids": ("each person's tie-break", ""),
+}
+"""Each stage of :data:`~ceplan.objective.TEAM` as an objective a manager reads: what it is
+about, and what proven means for it."""
+
+_PLURAL = frozenset({"hours", "renewal dates"})
+
+_SETTLE_WHO_RENEWS = {
+    "single": ("priority", "out_of_pocket", "hours", "renewal"),
+    "columns": ("priority", "out_of_pocket", "hours"),
+}
+"""The stages that settle who renews, by method: those before the tie-break, which keeps who
+renews as it is; by columns, the first three (each person is then settled alone, renewing as
+those stages left them)."""
+
+_STAGE_NAMES = {
+    "priority": "priority",
+    "out_of_pocket": "out-of-pocket",
+    "hours": "hours",
+    "renewal": "renewal",
+    "ids": "tie-break",
+}
+"""The stages of :data:`~ceplan.objective.TEAM` as a status names them."""
+
+_WHY_STOPPED = {
+    "time_limit": "time limit",
+    "solver_stopped": "the solver stopped",
+    "solved": "not proven",
+}
+
+
+def _clause(subject: str, state: str, best: str, details: tuple[str, ...]) -> str:
+    """``hours are not proven the fewest (2,645 hours, within 3.20% of the best bound)``."""
+    verb = "are" if subject in _PLURAL else "is"
+    words = " ".join(word for word in (subject, verb, state, best) if word)
+    shown = ", ".join(detail for detail in details if detail)
+    return f"{words} ({shown})" if shown else words
+
+
+def _listed(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 @dataclass(frozen=True)
@@ -495,6 +554,7 @@ class TeamPlan:
             "stopped_in": self.stopped_in,
             "proven": list(self.verdict.proven),
             "bounds": [stage.to_dict() for stage in self.bounds],
+            "explanation": self.explanation,
             "currency": self.currency,
             "today": self.today.isoformat(),
             "totals": {
@@ -513,11 +573,129 @@ class TeamPlan:
         """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    @property
+    def status_words(self) -> str:
+        """The status, and for a plan not proved best, what stopped the proof and where.
+
+        ``"optimal"``; ``"feasible (time limit in the hours stage)"``; ``"feasible (not
+        proven in the renewal stage)"`` when no limit stopped it (planning by columns proves
+        less than the single model would); ``"unknown (time limit while building the
+        model)"``. See :attr:`proof`.
+        """
+        if self.status == "optimal":
+            return "optimal"
+        why = _WHY_STOPPED.get(self.termination, self.termination)
+        stage = self.stopped_in
+        if stage is None:
+            return f"{self.status} ({why})"
+        if stage in _STAGE_NAMES:
+            return f"{self.status} ({why} in the {_STAGE_NAMES[stage]} stage)"
+        return f"{self.status} ({why} while {stage})"
+
+    @property
+    def proof(self) -> tuple[str, ...]:
+        """Which objectives of the team's order are proven and which not, in words.
+
+        One clause per objective, in the order of :data:`~ceplan.objective.TEAM` (the priority
+        renewed; the out-of-pocket spend; the hours; the renewal dates; each person's
+        tie-break), the objectives past the one the search stopped in said together; then
+        whether more time could change who renews. Once the priority stage is proven, more
+        time renews no more priority, but a later stage holds only the total priority, so it
+        may renew other people of the same total (a cheaper pair of priority 1 for one of
+        priority 2). Who renews is settled once every stage before the tie-break is proven
+        (planning by columns: the first three, after which each person is settled alone);
+        then more time would not change it. The one rule for the table (:meth:`lines`) and
+        the JSON (:attr:`explanation`).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> plan = TeamPlan("T", "GBP", dt.date(2026, 12, 7), "feasible", "time_limit", 0.032,
+        ...                 "hours", (), (), ())
+        >>> for clause in plan.proof:
+        ...     print(clause)
+        the priority renewed is proven the most (0 of 0 renew)
+        out-of-pocket spend is proven the least (0.00 GBP)
+        hours are not proven the fewest (0 hours, within 3.20% of the best bound)
+        renewal dates and each person's tie-break are not proven
+        more time would not renew more priority, but could renew others of the same total priority
+        """
+        if self.status == "optimal":
+            subjects = [subject for subject, _ in _OBJECTIVES.values()]
+            return (f"every objective is proven: {_listed(subjects)}",)
+        if self.status in ("unknown", "infeasible"):
+            return ("no plan was found", "more time could find one")
+        proven = self.verdict.proven
+        clauses: list[str] = []
+        later: list[str] = []
+        for name, (subject, best) in _OBJECTIVES.items():
+            value = self._value_words(name)
+            if name in proven:
+                clauses.append(_clause(subject, "proven", best, (value,)))
+            elif name == self.stopped_in:
+                clauses.append(
+                    _clause(subject, "not proven", best, (value, self._bound_words(name)))
+                )
+            else:
+                later.append(subject)
+        if later:
+            verb = "are" if len(later) > 1 or later[0] in _PLURAL else "is"
+            clauses.append(f"{_listed(later)} {verb} not proven")
+        settles = _SETTLE_WHO_RENEWS.get(self.method, _SETTLE_WHO_RENEWS["single"])
+        if all(name in proven for name in settles):
+            clauses.append("more time would not change who renews")
+        elif "priority" in proven:
+            clauses.append(
+                "more time would not renew more priority, but could renew others of the same "
+                "total priority"
+            )
+        elif self.termination == "time_limit":
+            clauses.append("more time could change who renews")
+        else:
+            clauses.append("a plan that renews more priority may exist")
+        return tuple(clauses)
+
+    @property
+    def explanation(self) -> str:
+        """:attr:`status_words` and :attr:`proof` in one line (the JSON's ``explanation``).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> TeamPlan("T", "GBP", dt.date(2026, 12, 7), "optimal", "solved", 0.0, None, (), (),
+        ...          ()).explanation
+        "optimal: every objective is proven: the priority renewed, out-of-pocket spend, hours, renewal dates and each person's tie-break"
+        """  # noqa: E501
+        return f"{self.status_words}: {'; '.join(self.proof)}"
+
+    def _value_words(self, name: str) -> str:
+        """What the plan reaches in objective ``name``, in words (empty: nothing to say)."""
+        renewing = [o for o in self.outcomes if o.renews]
+        if name == "priority":
+            return f"{len(renewing)} of {len(self.outcomes)} renew"
+        if name == "out_of_pocket":
+            return format_money(self.out_of_pocket, self.currency)
+        if name == "hours":
+            hours = plain_number(round(sum(o.hours for o in renewing), 2))
+            return f"{hours:,} hours"
+        return ""
+
+    def _bound_words(self, name: str) -> str:
+        """How far objective ``name``, where the search stopped, may be from the best."""
+        if name == "ids":
+            return "some people keep the plan the earlier stages gave them"
+        bound = next((stage for stage in self.bounds if stage.name == name), None)
+        if bound is not None and bound.bound is not None and not bound.proved:
+            return f"and {bound.bound_words(self.currency)}: a gap of {bound.gap:.2%}"
+        if self.gap is None:
+            return "no bound known"
+        return f"within {self.gap:.2%} of the best bound"
+
     def summary(self) -> str:
         """One line: status, who renews, the money."""
         renewing = len(self.outcomes) - len(self.at_risk)
         return (
-            f"{self.status}: {renewing} of {len(self.outcomes)} renew, "
+            f"{self.status_words}: {renewing} of {len(self.outcomes)} renew, "
             f"{len(self.at_risk)} at risk; out of pocket "
             f"{format_money(self.out_of_pocket, self.currency)}, from funds "
             f"{format_money(self.paid_by_funds, self.currency)}"
@@ -534,8 +712,8 @@ class TeamPlan:
             f"Team {self.team}: {self.summary()}",
             f"  {_METHOD_WORDS.get(self.method, self.method)}",
         ]
-        if not all(stage.proved for stage in self.bounds):
-            out += [f"  {stage.words(money)}" for stage in self.bounds]
+        if self.status != "optimal":
+            out += [f"  {clause}" for clause in self.proof]
         out.append("")
         width = _id_width(self.outcomes)
         for o in self.outcomes:

@@ -47,7 +47,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +73,7 @@ from ceplan.solving.bounds import Prices, lagrangian_bound, weights
 from ceplan.solving.covers import Taking, _Pricer, price
 from ceplan.solving.master import MORE_MONEY, STAGE_NAMES, Column, Master, Member
 from ceplan.solving.pricing import Priced, Pricing, Timed
+from ceplan.solving.progress import Progress, stage_label
 from ceplan.solving.repair import (
     Together,
     fitting_plan,
@@ -78,7 +81,7 @@ from ceplan.solving.repair import (
     renewing_together,
 )
 from ceplan.status import Deadline, Termination, relative_gap
-from ceplan.units import hours_scale
+from ceplan.units import format_money, hours_scale, money_value, plain_number
 
 __all__ = [
     "MORE_MONEY",
@@ -269,6 +272,7 @@ def solve_by_columns(
     deadline: Deadline | None = None,
     workers: int = 1,
     scheduler: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ColumnsSolution:
     """The team's first three stages (priority, out-of-pocket, hours) by column generation.
 
@@ -277,14 +281,23 @@ def solve_by_columns(
     stages not reached keep the last answer, unproved. ``workers`` processes, or the workers of
     the Dask cluster ``scheduler``, price the people with weekly hours side by side
     (:class:`~ceplan.solving.pricing.Pricing`): the same answer whatever prices them.
+    ``progress`` is told as the candidates are made and as each stage begins, goes on (its
+    rounds of pricing, the repair, the branches, now and then) and ends.
     """
     deadline = deadline or Deadline()
+    told = Progress.of(progress)
+    began = time.perf_counter()
     if requests is None:
         requests = {
             person.id: make_request(catalog, person.tier, today=today, **person.inputs())
             for person in roster.people
         }
     people, classes, segments = _people(catalog, roster, today, requests)
+    alike = len({id(p.pricer) for p in people if not p.too_late})
+    told(
+        f"candidates: each person's usable items, {alike:,} {'kind' if alike == 1 else 'kinds'} "
+        f"of plan to price (people alike priced once), in {time.perf_counter() - began:.1f} s"
+    )
     scale = hours_scale(c.hours for p in people for c in p.pricer.items)
     budget = [money_cents(catalog, b.amount) for b in roster.budgets]
     funds = [money_cents(catalog, f.amount, f.currency) for f in roster.funds]
@@ -301,7 +314,10 @@ def solve_by_columns(
     )
     with pricing:
         for name in STAGE_NAMES:
-            generated = _generate(master, people, name, scale, seen, deadline, pricing)
+            began = time.perf_counter()
+            said = told.part(stage_label(name))
+            said("column generation")
+            generated = _generate(master, people, name, scale, seen, deadline, pricing, told=said)
             bound = generated.bound
             if generated.whole is not None:  # the relaxation's answer is an integer one
                 value, values = bound, generated.whole
@@ -311,6 +327,7 @@ def solve_by_columns(
                 bound = max(bound, lagrangian)
                 # An answer that meets the bound is the best: the solve stops there.
                 target = math.ceil(bound - 1e-6) + 0.5
+                said(f"integer programme over {_plans(master):,} plans")
                 value, values, _, finished = master.solve(
                     name, True, deadline.remaining(), start=values, target=target
                 )
@@ -319,6 +336,7 @@ def solve_by_columns(
                 value = float(round(value))
                 if name == "priority" and math.ceil(bound - 1e-6) < value:
                     # Whole plans that fit what the others leave, for people at risk.
+                    said("repair: people at risk asked for a plan that fits what is left")
                     repaired = _repair(
                         master,
                         catalog,
@@ -339,8 +357,19 @@ def solve_by_columns(
                 unproved = math.ceil(bound - 1e-6) < value
                 if name == "priority" and unproved and len(people) <= _BRANCH_PEOPLE:
                     team = (catalog, roster, requests, segments, index, scale)
+                    most = math.floor(-bound + 1e-6)
+                    said(f"branching: {-value:g} priority renewed, no more than {most} possible")
                     value, values, bound = _branch(
-                        master, people, scale, seen, deadline, pricing, (value, values), bound, team
+                        master,
+                        people,
+                        scale,
+                        seen,
+                        deadline,
+                        pricing,
+                        (value, values),
+                        bound,
+                        team,
+                        said,
                     )
                 # With no priority held, the relaxation's duals give the best Lagrangian bound
                 # already (it keeps nothing but each person's one column): nothing to search.
@@ -356,10 +385,14 @@ def solve_by_columns(
             # Each stage's values are whole numbers: the least is at least the bound rounded up
             # (money, hours; priority, minus it: at most the bound rounded down).
             whole = float(math.ceil(bound - 1e-6))
-            stages.append(
-                ColumnStage(
-                    name, _stage_value(name, value), _stage_value(name, whole), whole >= value
-                )
+            stage = ColumnStage(
+                name, _stage_value(name, value), _stage_value(name, whole), whole >= value
+            )
+            stages.append(stage)
+            state = "proved" if stage.proved else f"gap {stage.gap:.2%}"
+            said(
+                f"{_stage_words(stage, catalog.currency, scale)}, {state}, in "
+                f"{time.perf_counter() - began:.1f} s ({_plans(master):,} plans found)"
             )
             master.hold(name, value, values)
     chosen, payments = _answer(master, values)
@@ -622,6 +655,7 @@ def _branch(
     found: tuple[float, np.ndarray],
     bound: float,
     team: _Team,
+    told: Progress | None = None,
 ) -> tuple[float, np.ndarray, float]:
     """The priority stage by branch and price: a better answer, and a bound no worse.
 
@@ -643,9 +677,10 @@ def _branch(
     priced again; if that cannot be known, the branch stays open. The bound returned is the least
     of the open branches' and the best answer's: proved when they meet. At most
     :data:`_BRANCH_WORK` branches a person (:data:`_BRANCH_NODES` in all), and not past the
-    ``deadline``.
+    ``deadline``. ``told`` hears of the branches now and then.
     """
     best, best_values = found
+    told = told or Progress()
     still_open: list[float] = []
     stack: list[tuple[tuple[tuple[str, bool], ...], float]] = [((), bound)]
     nodes, most = 0, min(_BRANCH_NODES, _BRANCH_WORK // max(1, len(people)))
@@ -664,6 +699,7 @@ def _branch(
             if any(members <= made for members in master.cuts.values()):
                 continue  # people made to renew who cannot all renew together
             nodes += 1
+            told.tick(f"branch {nodes:,} of at most {most:,}: {-best:g} renewed")
             master.fix(fixed)
             only = {p.id for p in people if fixed.get(p.id) is not False}
             generated = _generate(master, people, "priority", scale, seen, deadline, pricing, only)
@@ -838,6 +874,33 @@ def _more_money(
     return MoreMoney({p: c for p, c in added.items() if c > 0}, spends, proved)
 
 
+def _round_words(number: int, master: Master) -> str:
+    """A round of pricing, for progress: ``round 12, 1,867 plans found``."""
+    return f"round {number}, {_plans(master):,} plans found"
+
+
+def _plans(master: Master) -> int:
+    """How many people's plans the master holds (its other columns pay or add money)."""
+    return sum(1 for kind in master.kind if kind == "plan")
+
+
+def _stage_words(stage: ColumnStage, currency: str, scale: int) -> str:
+    """A stage's value in its own units, for progress.
+
+    Examples
+    --------
+    >>> _stage_words(ColumnStage("out_of_pocket", 199665.0, 199665.0, True), "GBP", 4)
+    '1,996.65 GBP'
+    >>> _stage_words(ColumnStage("hours", 26450.0, 26450.0, True), "GBP", 10)
+    '2,645 hours'
+    """
+    if stage.name == "priority":
+        return f"{plain_number(stage.value):,} priority renewed"
+    if stage.name == "out_of_pocket":
+        return format_money(money_value(round(stage.value)), currency)
+    return f"{plain_number(round(stage.value / scale, 2)):,} hours"
+
+
 def _stage_value(name: str, minimised: float) -> float:
     """A stage's value as the team sees it (priority renewed is maximised)."""
     return -minimised if name == "priority" else minimised
@@ -869,11 +932,12 @@ def _generate(
     deadline: Deadline,
     pricing: Pricing,
     only: set[str] | None = None,
+    told: Progress | None = None,
 ) -> _Generated:
     """Price until no column improves the relaxation; the stage's bound (minimised form).
 
     ``only``: the people priced (``None``: everyone); everyone else must be known to have no
-    column of negative reduced cost.
+    column of negative reduced cost. ``told`` hears of the rounds now and then.
 
     At the end that is the relaxation's value. Each round also gives the Lagrangian bound
     (the relaxation's value plus each person's most negative reduced cost: each takes one
@@ -881,8 +945,10 @@ def _generate(
     adds every person's best column whose reduced cost is below 0, all in one call.
     """
     best = -math.inf
-    for _ in range(_MAX_ROUNDS):
+    told = told or Progress()
+    for round_ in range(_MAX_ROUNDS):
         value, solution, duals, _ = master.solve(name, integer=False)
+        told.tick(functools.partial(_round_words, round_ + 1, master))
         prices = weights(master, name, duals)
         priced = _priced(master, people, scale, prices, deadline, pricing, only)
         added: list[Column] = []

@@ -65,6 +65,7 @@ from ceplan.requests.person import PlanRequest
 from ceplan.roster.models import Person, Roster
 from ceplan.solving import loop
 from ceplan.solving.backends import Solver, make_solver, silence_highs_banner
+from ceplan.solving.progress import Progress, stage_label
 from ceplan.solving.stages import first_path
 from ceplan.status import Deadline, Run, Status, Termination, relative_gap
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
@@ -141,7 +142,9 @@ def solve_team(
 
     ``seconds`` limits the whole solve (or ``deadline``, shared with other work); ``solver``
     solves every stage (HiGHS by default). ``progress`` is called with a line of text as each
-    stage ends (the command line shows them on a terminal). When the limit stops the first
+    stage begins and ends, and now and then as stage 5 settles people (a
+    :class:`~ceplan.solving.progress.Progress`, or a function taking a line: the command line
+    shows them on a terminal). When the limit stops the first
     stage before the solver has any plan, ``fallback`` (if given) is asked for each person's
     own plan, in the order to try them (people, with the catalogue ids of their items):
     :func:`first_come_plan` pays for them in that order while the money lasts, and that plan is
@@ -150,23 +153,23 @@ def solve_team(
     plan stopped in the first stage is measured against the best priority the bound allows.
     """
     search = _Search(model, solver or make_solver("highs"), deadline or Deadline(seconds))
+    told = Progress.of(progress)
     renewals: dict[str, Any] = {}
-    for number, stage in enumerate(TEAM, start=1):
+    for stage in TEAM:
         began = time.perf_counter()
         expression = None
+        said = told.part(stage_label(stage.name))
         if stage.settled is Settled.EACH_PERSON:
-            run = _each_person(search, renewals)
+            said("each person's tie-break")
+            run = _each_person(search, renewals, said)
         else:
             if stage.settled is Settled.RENEWAL:
                 renewals = _renewals(model)
             expression = _expression(model, stage, renewals)
+            if expression is not None:
+                said("solving")
             run = None if expression is None else search.solve(expression)
-        if progress is not None:
-            said = "optimal" if run is None else run.status
-            progress(
-                f"stage {number} of {len(TEAM)} ({stage.name.replace('_', ' ')}): {said} "
-                f"in {time.perf_counter() - began:.1f} s"
-            )
+        said(f"{'optimal' if run is None else run.status} in {time.perf_counter() - began:.1f} s")
         if run is None:
             continue
         if stage is TEAM[0] and run.status != "optimal":
@@ -177,6 +180,7 @@ def solve_team(
             if fallback is not None:
                 # The first-come plan, when the solver has none or a worse one.
                 kept = dict(search.best)
+                said("the first-come plan: each person's own plan, highest priority first")
                 plans = fallback()
                 # Nobody without a plan of their own can renew: a bound on the priority.
                 ceiling = sum(model.priority.get(model.renew[p], 0.0) for p, _ in plans)
@@ -649,7 +653,9 @@ class _Search:
         )
 
 
-def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
+def _each_person(
+    search: _Search, renewals: Mapping[str, Any], progress: Progress | None = None
+) -> Run | None:
     """Stage 5: each person who renews on their own, their one-person tie-break.
 
     First, for the whole team, who pays how much in which period and from which fund: the
@@ -702,7 +708,9 @@ def _each_person(search: _Search, renewals: Mapping[str, Any]) -> Run | None:
         for n, cents in enumerate(model.fund_cents)
     }
     share = 1.0 / len(renewing)
-    for person in renewing:
+    told = progress or Progress()
+    for number, person in enumerate(renewing):
+        told.tick(f"{number} of {len(renewing)} people settled")
         if not search.chosen(person):
             continue  # a path already met: nothing to take, nothing to choose
         member = members[person]
