@@ -22,7 +22,6 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ceplan.objective import TEAM
 from ceplan.results.plan import hours_text
 from ceplan.results.team import (
     PEOPLE_COLUMNS,
@@ -62,7 +61,6 @@ __all__ = [
     "quarters_table",
     "reason_text",
     "summary_blocks",
-    "verdict_words",
     "workbook_sheets",
 ]
 
@@ -249,39 +247,6 @@ def reason_text(outcome: PersonOutcome) -> str:
     return "\n".join(outcome.reasons)
 
 
-def verdict_words(plan: TeamPlan) -> str:
-    """How far the plan is known to be right, in words: the stages of the order proved.
-
-    Examples
-    --------
-    >>> plan = TeamPlan("T", "GBP", dt.date(2026, 12, 7), "feasible", "time_limit", 0.25,
-    ...                 "hours", (), (), ())
-    >>> for part in verdict_words(plan).split("; "):
-    ...     print(part)
-    feasible, not proved best: stopped by the time limit in the fewest hours in total (gap 25.00%)
-    proved: the largest total priority renewed, the least out-of-pocket spend
-    """
-    if plan.status == "optimal":
-        return "optimal: every stage of the order proved best"
-    verdict = plan.verdict
-    goals = {stage.name: stage.goal for stage in TEAM}
-    why = _STOPPED_WORDS.get(verdict.termination, verdict.termination)
-    if not verdict.found:
-        return f"{plan.status}: no plan was found ({why})"
-    stage = verdict.stopped_in
-    where = f" in {goals.get(stage, stage)}" if stage else ""
-    gap = "" if verdict.gap is None else f" (gap {verdict.gap:.2%})"
-    proved = ", ".join(goals.get(name, name) for name in verdict.proven) or "nothing"
-    return f"{plan.status}, not proved best: {why}{where}{gap}; proved: {proved}"
-
-
-_STOPPED_WORDS = {
-    "solved": "solved",
-    "time_limit": "stopped by the time limit",
-    "solver_stopped": "stopped by the solver",
-}
-
-
 def _periods(plan: TeamPlan) -> dict[str, int]:
     """Each budget period's place in the plan's order."""
     return {use.name: index for index, use in enumerate(plan.budget_uses)}
@@ -336,7 +301,7 @@ def facts_table(plan: TeamPlan) -> Table:
     lost = money_total(use.lost for use in plan.fund_uses)
     cost = money_total(o.cost for o in plan.outcomes)
     rows: list[tuple[Value, ...]] = [
-        ("Status", verdict_words(plan)),
+        ("Status", plan.explanation),
         ("People", len(plan.outcomes)),
         ("Renew", len(plan.outcomes) - len(plan.at_risk)),
         ("At risk", len(plan.at_risk)),
