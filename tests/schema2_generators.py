@@ -243,7 +243,7 @@ def people(draw: st.DrawFn, catalogue: dict[str, Any]) -> Person:
         by_category = {}
         left = earned
         for c in _subset(draw, list(catalogue.get("categories", {})), max_size=2):
-            by_category[c] = draw(st.sampled_from([0, left / 2, left]))
+            by_category[c] = draw(st.sampled_from([0, left // 2, left]))
             left -= by_category[c]
         kinds = sorted({e["kind"] for e in catalogue["exams"]})
         held[name] = Held(

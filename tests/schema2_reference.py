@@ -6,6 +6,11 @@ every set of items and every way of using each set, and returns the first plan i
 SPEC 3, or ``None``. Credits and hours are exact fractions, money whole cents. Sessions and weekly
 hours (SPEC 6) are outside it: an activity with ``sessions`` is refused.
 
+For the planner's tests: compare the planner's plan with :func:`solve`'s :attr:`Plan.key` (cents,
+hours, item count, ids: the order is total, so the best plan is unique); verify the planner's own
+way of using its items with :func:`check`, and that no item can be dropped with
+:func:`renewable`. ``tests.schema2_generators`` makes random instances.
+
 The rules as implemented
 ------------------------
 R1 Items. An excluded (or completed) id is left out, and exams when new exams are not allowed.
@@ -75,6 +80,8 @@ A9 ``renews``: a tier renewed through another pays no ``year`` or ``renewal`` fe
    renewed by its own paths, when that is cheaper or the renewing tier cannot be renewed by its
    deadline. A tier renewed by its own paths still renews the tiers it ``renews``.
 A10 One ``processing_days`` (the person's, else the catalogue's) for every held tier.
+A11 ``per_year`` without ``hard`` is a warning (``hard`` defaults to false); hours not given
+   count 0 (SPEC 3).
 """
 
 from __future__ import annotations
@@ -490,7 +497,12 @@ def most_counted(
 
 
 def path_met(rule: Rule, path: Path, items: Sequence[Item]) -> bool:
-    """Whether ``items`` (those counting toward ``rule``'s tier) meet ``path`` (R3, R4)."""
+    """Whether ``items`` (those counting toward ``rule``'s tier) meet ``path`` (R3, R4).
+
+    The total and the minimums are checked as two flows, yet one claim meets both when each flow
+    exists: a claim meeting the minimums grows into a largest claim along augmenting paths, which
+    end at the sink and so never lower what a category counts.
+    """
     exams = [i for i in items if i.is_exam]
     for kind, count in path.exams.items():
         if rule.passed.get(kind, 0) + sum(1 for i in exams if i.kind == kind) < count:

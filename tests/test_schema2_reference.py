@@ -334,6 +334,26 @@ def test_renews_must_happen_by_the_renewed_certifications_deadline() -> None:
     assert (plan.cents, plan.ids, plan.via["security-plus"]) == (25100, ("s-50", "x-10-late"), None)
 
 
+def test_a_waived_fee_ties_a_dearer_set_and_its_hours_decide() -> None:
+    # Security+ (already met, 10.00 per renewal) must be complete by 2027-03-31. SecurityX needs
+    # late-1 (1.00, 5 h, from 2027-06-01: too late to renew Security+ with it, so its fee is
+    # due: 11.00) or early-11 (11.00, no hours, renewing both, no fee: 11.00). Equal cost, fewer
+    # hours: early-11, although the search meets late-1 first.
+    tiers = {
+        "securityx": tier({"credits": 10}, renews=["security-plus"]),
+        "security-plus": tier(
+            {"credits": 50}, fees=[{"amount": 10, "per": "renewal", "source": "x"}]
+        ),
+    }
+    items = [
+        activity("late-1", 10, 1, hours=5, available_from="2027-06-01"),
+        activity("early-11", 10, 11),
+    ]
+    who = person(securityx=EXPIRES, **{"security-plus": Held(dt.date(2027, 3, 31), earned=50)})
+    plan = best(catalogue(tiers, items), who)
+    assert (plan.cents, plan.hours, plan.ids) == (1100, Fraction(0), ("early-11",))
+
+
 def test_credit_step_rounds_each_activity_down() -> None:
     # 2.6 credits; two activities of 1.3: 2.6 without a step, 2.5 in quarter steps, so a third
     # is needed.
