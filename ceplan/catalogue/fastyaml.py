@@ -10,9 +10,10 @@ every scalar with PyYAML's own resolver and safe constructor, so that its result
 The lines of the long lists (each activity: ``- key: value`` then ``  key: value`` lines) are
 read by a loop that does little more than split each line at ``": "`` and look its value up
 among the values already seen; a new value that is plainly a string or a decimal number is
-recognised without PyYAML's constructor (the resolvers decide which first characters need it).
-An entry holding anything else (a value over several lines, a nested block, a comment) is read
-again by the general reader, and the loop goes on after it.
+recognised without PyYAML's constructor (the resolvers decide which first characters need it),
+and a one-line flow collection (``categories: {group-a: 1}``) is read where it stands. An entry
+holding anything else (a value over several lines, a nested block, a comment) is read again by
+the general reader, and the loop goes on after it.
 
 Anchors (``&name``) and aliases (``*name``) are read as PyYAML reads them: an alias is the very
 object its anchor made. Every alias adds the nodes of what it stands for; once they would add
@@ -34,7 +35,6 @@ space, while the spaces just inside the quotes are kept (``"  Intro to`` / ``BGP
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -499,7 +499,7 @@ class _Parser:
         first = line = i  # where the current entry starts; the line being read
         mark = self.nodes, self.added
         hits = 0  # values of the current entry found among those already read
-        for raw in itertools.islice(lines, i, None):
+        for raw in map(lines.__getitem__, range(i, self.count)):  # islice would skip i lines
             head = raw[:width]
             if head == dash:
                 if line > first:
@@ -606,7 +606,8 @@ class _Parser:
             if head in "'\"":
                 result: Any = self.quoted(value, [])
             elif head in "[{":
-                raise _NotSimple  # a collection: each entry gets its own
+                self.nodes += 1
+                return self.flow(value)  # a collection: each entry gets its own, not remembered
             elif head == "*":
                 name, _, after = value[1:].partition(" ")
                 after = after.lstrip(" ")
