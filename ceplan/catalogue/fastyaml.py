@@ -206,6 +206,9 @@ class _Parser:
         """One-line values already read (the text after ``key: ``), and what they gave."""
         self.keys: set[str] = set()
         """Keys known to be plain text keys of the subset."""
+        self.flows: dict[str, tuple[Any, int]] = {}
+        """One-line flow collections already read, each with the nodes it holds: each use is
+        given a copy of its own (its entries are scalars, which are never changed)."""
 
     # -- lines -------------------------------------------------------------------------------
 
@@ -606,8 +609,7 @@ class _Parser:
             if head in "'\"":
                 result: Any = self.quoted(value, [])
             elif head in "[{":
-                self.nodes += 1
-                return self.flow(value)  # a collection: each entry gets its own, not remembered
+                return self.one_flow(value)
             elif head == "*":
                 name, _, after = value[1:].partition(" ")
                 after = after.lstrip(" ")
@@ -641,6 +643,20 @@ class _Parser:
         if len(self.simple) < _MEMO_LIMIT:
             self.simple[text] = result
         return result
+
+    def one_flow(self, value: str) -> Any:
+        """The flow collection ``value``, a new copy for each use; counts its nodes."""
+        known = self.flows.get(value)
+        if known is None:
+            before = self.nodes
+            collection = self.flow(value)
+            known = (collection, self.nodes - before)
+            if len(self.flows) < _MEMO_LIMIT:
+                self.flows[value] = known
+            self.nodes = before
+        collection, size = known
+        self.nodes += 1 + size
+        return dict(collection) if isinstance(collection, dict) else list(collection)
 
 
 def _unescape(body: str) -> str:
