@@ -907,31 +907,63 @@ def _day(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def made(model: type[_M], values: dict[str, Any]) -> _M:
+    """A ``model`` of ``values`` (every field, in order) known to be valid, not validated again.
+
+    What :meth:`pydantic.BaseModel.model_construct` does for a model without private attributes
+    (every field given, so every field set), without its general-purpose work: the cache makes
+    a model of each path, tier and item, and the table one of each activity read.
+    """
+    instance = model.__new__(model)
+    setattr_ = object.__setattr__
+    setattr_(instance, "__dict__", values)
+    setattr_(instance, "__pydantic_fields_set__", set(values))
+    setattr_(instance, "__pydantic_extra__", None)
+    setattr_(instance, "__pydantic_private__", None)
+    return instance
+
+
+_NO_CAPS = Caps()
+
+
 def _trusted_tier(data: Mapping[str, Any]) -> Tier:
     paths = tuple(
-        PathRule.model_construct(
-            credits=path["credits"],
-            exams=FrozenMap(path["exams"]),
-            min=FrozenMap(path.get("min", {})),
-            max=FrozenMap(path.get("max", {})),
+        made(
+            PathRule,
+            {
+                "credits": path["credits"],
+                "exams": FrozenMap(path["exams"]),
+                "min": FrozenMap(path["min"]) if "min" in path else EMPTY,
+                "max": FrozenMap(path["max"]) if "max" in path else EMPTY,
+            },
         )
         for path in data["paths"]
     )
-    caps = data.get("caps", {})
+    caps = data.get("caps")
     per_year = data.get("per_year")
-    return Tier.model_construct(
-        label=data["label"],
-        period_years=data["period_years"],
-        paths=paths,
-        cycle=data.get("cycle", "award"),
-        per_year=None if per_year is None else PerYear.model_construct(**per_year),
-        caps=Caps.model_construct(
-            per_activity=caps.get("per_activity"), by_type=FrozenMap(caps.get("by_type", {}))
+    values = {
+        "label": data["label"],
+        "period_years": data["period_years"],
+        "paths": paths,
+        "cycle": data.get("cycle", "award"),
+        "per_year": None if per_year is None else made(PerYear, dict(per_year)),
+        "caps": _NO_CAPS
+        if caps is None
+        else made(
+            Caps,
+            {
+                "per_activity": caps.get("per_activity"),
+                "by_type": FrozenMap(caps.get("by_type", {})),
+            },
         ),
-        fees=tuple(Fee.model_construct(**fee) for fee in data.get("fees", ())),
-        renews=tuple(data.get("renews", ())),
-        source=data.get("source"),
-    )
+        "fees": tuple(made(Fee, dict(fee)) for fee in data.get("fees", ())),
+        "renews": tuple(data.get("renews", ())),
+        "source": data.get("source"),
+    }
+    return made(Tier, values)
 
 
 def _item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -947,26 +979,27 @@ def _item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trusted_exam(data: Mapping[str, Any]) -> Exam:
-    return Exam.model_construct(
-        **_item_fields(data), kind=data["kind"], retires=_day(data["retires"])
-    )
+    values = _item_fields(data)
+    values.update(kind=data["kind"], retires=_day(data["retires"]))
+    return made(Exam, values)
 
 
 def trusted_activity(data: Mapping[str, Any]) -> Activity:
     sessions = tuple(
-        Session.model_construct(start=_day(s["start"]), end=_day(s["end"]), cost=s["cost"])
+        made(Session, {"start": _day(s["start"]), "end": _day(s["end"]), "cost": s["cost"]})
         for s in data["sessions"]
     )
     counts_for = data.get("counts_for")
-    return Activity.model_construct(
-        **_item_fields(data),
+    values = _item_fields(data)
+    values.update(
         type=data["type"],
         credits=data["credits"],
         expires=_day(data["expires"]),
         sessions=sessions,
-        categories=FrozenMap(data.get("categories", {})),
+        categories=FrozenMap(data["categories"]) if "categories" in data else EMPTY,
         counts_for=None if counts_for is None else tuple(counts_for),
     )
+    return made(Activity, values)
 
 
 def session_key(item_id: str, number: int) -> str:
