@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import ceplan
+from ceplan.catalogue.fastyaml import fast_load
 from ceplan.catalogue.models import (
     Activity,
     Catalog,
@@ -805,6 +806,20 @@ def test_a_big_catalogue_with_one_broken_row_says_which(
     assert problem.field == field
 
 
+def test_the_fast_reader_gives_each_entry_its_own_split() -> None:
+    """Splits written alike are read once and copied: each entry holds its own, as PyYAML's."""
+    text = "activities:\n" + "".join(
+        f"- id: a{number}\n  categories: {{group-a: 1, group-b: 0.5}}\n  counts_for: [pro]\n"
+        for number in range(3)
+    )
+    fast = fast_load(text)
+    assert fast == yaml.safe_load(text)
+    assert fast is not None
+    first, second, _ = fast["activities"]
+    assert first["categories"] is not second["categories"]
+    assert first["counts_for"] is not second["counts_for"]
+
+
 def test_a_schema_1_big_catalogue_refuses_schema_2_keys_in_its_rows() -> None:
     data = generators.catalog_data(COLUMNS_FROM, 0)
     data["activities"][77]["counts_for"] = ["professional"]
@@ -915,6 +930,17 @@ def test_files_of_activities_refuse_schema_2_columns(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert problem.field == "categories"
     assert problem.message.startswith("categories does not fit in a row")
+
+
+def test_the_readme_shows_the_example_file_as_it_is() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / "examples" / "schema2-isc2.yaml").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{example}```" in readme
+    catalog = ceplan.load_catalog(root / "examples" / "schema2-isc2.yaml")
+    assert catalog.tiers["cissp"].paths[0].min == {"group-a": 90}
+    for activity in catalog.activities:
+        assert activity.source == "EXAMPLE figure"
 
 
 # -- random catalogues -----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ catalogue file can name such files instead of (or as well as) listing activities
 Paths are relative to the catalogue file's folder. Each file has one row per activity and one
 column per field of an activity (``id``, ``title``, ``type``, ``credits``, ``cost``, and
 optionally ``currency``, ``hours``, ``expires``, ``available_from``, ``source``); an empty cell
-is a field left out. Sessions do not fit in a row: an activity with sessions stays in the YAML.
+is a field left out. Sessions do not fit in a row: an activity with sessions stays in the YAML,
+as does one with schema 2's ``categories`` or ``counts_for`` (such a column is refused).
 Rows are validated exactly as the YAML entries are, and a problem names the file, the row (and,
 in a CSV whose rows are one line each, the line), the activity and the field.
 
