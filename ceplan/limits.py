@@ -22,6 +22,7 @@ __all__ = [
     "MAX_SLACK_DAYS",
     "MAX_TEAM_VARIABLES",
     "MAX_WORKERS",
+    "MIN_CREDIT_STEP",
     "describe",
 ]
 
@@ -30,6 +31,11 @@ MAX_MONEY = 10**13
 
 MAX_CREDITS = 1_000_000
 """The most credits an activity may earn, a path may ask for, or a person may have earned."""
+
+MIN_CREDIT_STEP = 1e-6
+"""The finest ``credit_step`` a schema 2 catalogue may give: credits are written to six
+decimal places (:data:`ceplan.units.DECIMALS`), and a million credits in such steps, 10**12,
+are still counted exactly."""
 
 MAX_HOURS = 100_000
 """The most hours one activity or exam may take (over eleven years, day and night)."""

@@ -8,12 +8,16 @@
   :data:`CREDIT_TOLERANCE`, hours are counted to :data:`DECIMALS` places, and both are written
   rounded to :data:`DECIMALS` places, whole numbers without a fraction (:func:`plain_number`),
   so ``0.1 + 0.2`` hours print as ``0.3``.
+- A schema 2 catalogue's ``credit_step`` says credits come in whole steps: :func:`on_step` says
+  whether an amount is a whole number of steps, :func:`whole_steps` counts them and
+  :func:`steps_down` rounds an amount down to them (the one rule for each).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "CREDIT_TOLERANCE",
@@ -22,8 +26,11 @@ __all__ = [
     "format_number",
     "hours_scale",
     "money_value",
+    "on_step",
     "plain_number",
     "quantity",
+    "steps_down",
+    "whole_steps",
 ]
 
 CREDIT_TOLERANCE = 1e-6
@@ -57,6 +64,59 @@ def plain_number(value: float) -> int | float:
     if rounded.is_integer() and abs(rounded) < _EXACT_INTEGERS:
         return int(rounded)
     return rounded
+
+
+STEP_TOLERANCE = 1e-9
+"""An amount is a whole number of steps when it is within this fraction of a step (relative to
+the count of steps, past one) of one: ``0.3`` is three steps of ``0.1`` although
+``0.3 / 0.1`` is ``2.9999999999999996`` in floating point."""
+
+
+def whole_steps(value: float, step: float) -> int:
+    """How many whole steps of ``step`` there are in ``value`` (``value >= 0``), rounded down.
+
+    An amount within :data:`STEP_TOLERANCE` of a whole number of steps is that number.
+
+    Examples
+    --------
+    >>> whole_steps(0.3, 0.1), whole_steps(10.6, 0.25), whole_steps(2, 0.25)
+    (3, 42, 8)
+    """
+    count = value / step
+    nearest = round(count)
+    if abs(count - nearest) <= STEP_TOLERANCE * max(1.0, abs(count)):
+        return int(nearest)
+    return math.floor(count)
+
+
+def on_step(value: Any, step: float) -> Any:
+    """Whether ``value`` is a whole number of steps of ``step`` (within :data:`STEP_TOLERANCE`).
+
+    ``value`` may be a number or a numpy array of them (then an array of booleans).
+
+    Examples
+    --------
+    >>> on_step(0.3, 0.1), on_step(10.75, 0.25), on_step(10.6, 0.25), on_step(120, 0.25)
+    (True, True, False, True)
+    """
+    count = value / step
+    nearest = (count + 0.5) // 1.0  # round() for numbers and arrays alike
+    return abs(count - nearest) <= STEP_TOLERANCE * (abs(count) + 1.0)
+
+
+def steps_down(value: float, step: float | None) -> float:
+    """``value`` rounded down to a whole number of steps of ``step`` (as it is for no step).
+
+    For credits given in another way than a catalogue's figures (credits earned, say).
+
+    Examples
+    --------
+    >>> steps_down(10.6, 0.25), steps_down(0.3, 0.1), steps_down(7.5, None)
+    (10.5, 0.3, 7.5)
+    """
+    if step is None:
+        return value
+    return plain_number(whole_steps(value, step) * step) + 0.0
 
 
 def format_number(value: float) -> str:

@@ -417,7 +417,7 @@ def test_exchange_rates_without_rates_as_of(write_catalog: WriteCatalog) -> None
 # -- schema and the document's shape ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("schema", [0, 2, "1", -1, None], ids=repr)
+@pytest.mark.parametrize("schema", [0, 3, "1", "2", -1, None, 2.0], ids=repr)
 def test_unknown_schema_numbers(write_catalog: WriteCatalog, schema: Any) -> None:
     rejected(write_catalog(catalog_data(schema=schema)), field="schema")
 

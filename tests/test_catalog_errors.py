@@ -237,11 +237,11 @@ def test_a_tuple_too_short_only_because_its_entries_failed_is_not_a_problem_of_i
 
 
 def test_an_unknown_schema_is_the_only_problem_reported(write_catalog: WriteCatalog) -> None:
-    data = catalog_data(activities=[activity("a", cost=-1), activity("a")], schema=2, colour="x")
+    data = catalog_data(activities=[activity("a", cost=-1), activity("a")], schema=3, colour="x")
     (problem,) = problems_of(write_catalog(data))
     assert problem.field == "schema"
-    assert problem.message == "unknown schema: this ceplan reads schema 1"
-    assert problem.value == "2"
+    assert problem.message == "unknown schema: this ceplan reads schemas 1 and 2"
+    assert problem.value == "3"
 
 
 def test_a_missing_schema_is_one_problem_among_others(write_catalog: WriteCatalog) -> None:

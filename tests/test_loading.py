@@ -377,7 +377,7 @@ def test_parse_catalog_names_what_it_was_given() -> None:
         ceplan.parse_catalog(b"schema: 1\nfoo: [1, 2\n", name="team-copy.yaml")
     assert str(info.value).startswith("team-copy.yaml:")
     with pytest.raises(ceplan.CatalogError) as info:
-        ceplan.parse_catalog("schema: 2\n")
+        ceplan.parse_catalog("schema: 3\n")
     assert "schema" in str(info.value)
 
 

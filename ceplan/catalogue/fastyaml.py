@@ -10,9 +10,10 @@ every scalar with PyYAML's own resolver and safe constructor, so that its result
 The lines of the long lists (each activity: ``- key: value`` then ``  key: value`` lines) are
 read by a loop that does little more than split each line at ``": "`` and look its value up
 among the values already seen; a new value that is plainly a string or a decimal number is
-recognised without PyYAML's constructor (the resolvers decide which first characters need it).
-An entry holding anything else (a value over several lines, a nested block, a comment) is read
-again by the general reader, and the loop goes on after it.
+recognised without PyYAML's constructor (the resolvers decide which first characters need it),
+and a one-line flow collection (``categories: {group-a: 1}``) is read where it stands. An entry
+holding anything else (a value over several lines, a nested block, a comment) is read again by
+the general reader, and the loop goes on after it.
 
 Anchors (``&name``) and aliases (``*name``) are read as PyYAML reads them: an alias is the very
 object its anchor made. Every alias adds the nodes of what it stands for; once they would add
@@ -34,7 +35,6 @@ space, while the spaces just inside the quotes are kept (``"  Intro to`` / ``BGP
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -206,6 +206,9 @@ class _Parser:
         """One-line values already read (the text after ``key: ``), and what they gave."""
         self.keys: set[str] = set()
         """Keys known to be plain text keys of the subset."""
+        self.flows: dict[str, tuple[Any, int]] = {}
+        """One-line flow collections already read, each with the nodes it holds: each use is
+        given a copy of its own (its entries are scalars, which are never changed)."""
 
     # -- lines -------------------------------------------------------------------------------
 
@@ -499,7 +502,7 @@ class _Parser:
         first = line = i  # where the current entry starts; the line being read
         mark = self.nodes, self.added
         hits = 0  # values of the current entry found among those already read
-        for raw in itertools.islice(lines, i, None):
+        for raw in map(lines.__getitem__, range(i, self.count)):  # islice would skip i lines
             head = raw[:width]
             if head == dash:
                 if line > first:
@@ -606,7 +609,7 @@ class _Parser:
             if head in "'\"":
                 result: Any = self.quoted(value, [])
             elif head in "[{":
-                raise _NotSimple  # a collection: each entry gets its own
+                return self.one_flow(value)
             elif head == "*":
                 name, _, after = value[1:].partition(" ")
                 after = after.lstrip(" ")
@@ -640,6 +643,20 @@ class _Parser:
         if len(self.simple) < _MEMO_LIMIT:
             self.simple[text] = result
         return result
+
+    def one_flow(self, value: str) -> Any:
+        """The flow collection ``value``, a new copy for each use; counts its nodes."""
+        known = self.flows.get(value)
+        if known is None:
+            before = self.nodes
+            collection = self.flow(value)
+            known = (collection, self.nodes - before)
+            if len(self.flows) < _MEMO_LIMIT:
+                self.flows[value] = known
+            self.nodes = before
+        collection, size = known
+        self.nodes += 1 + size
+        return dict(collection) if isinstance(collection, dict) else list(collection)
 
 
 def _unescape(body: str) -> str:

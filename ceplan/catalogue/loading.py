@@ -85,7 +85,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     Parameters
     ----------
     path
-        A ``catalog.yaml`` in schema 1. Default: the catalogue bundled with ceplan.
+        A ``catalog.yaml`` in schema 1 or 2. Default: the catalogue bundled with ceplan.
     cache
         Reuse the validated catalogue from an earlier load of a file with exactly the same bytes.
         The cache lives in ``$CEPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/ceplan``, else
@@ -151,10 +151,10 @@ def parse_catalog(
 
     Examples
     --------
-    >>> parse_catalog("schema: 2", name="x.yaml")
+    >>> parse_catalog("schema: 3", name="x.yaml")
     Traceback (most recent call last):
     ...
-    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema: ... (got 2)
+    ceplan.errors.CatalogError: x.yaml:1: field 'schema': unknown schema: ... (got 3)
     """
     from ceplan.catalogue import yamlread as _yamlread
 
@@ -177,8 +177,11 @@ def _parse(text: bytes, name: str, base: Path) -> tuple[Catalog, list[tuple[str,
 # -- the cache ---------------------------------------------------------------------------------
 
 
-_CACHE_FORMAT = b"ceplan-cache 4"
-"""How a cache entry's header starts: ``ceplan-cache 3 <catalogue sha256> <payload sha256>``.
+_CACHE_FORMAT = b"ceplan-cache 5"
+"""How a cache entry's header starts: ``ceplan-cache 5 <catalogue sha256> <payload sha256>``.
+
+Format 5 holds schema 2's fields (a schema 1 catalogue's entry leaves them out, as its dump
+does).
 
 The payload is JSON: ``{"catalog": ...}``, and ``"table"`` for activities held as columns
 (:func:`ceplan.catalogue.table.table_to_data`)."""

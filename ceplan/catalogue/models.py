@@ -1,15 +1,24 @@
 """The catalogue: tiers, their renewal paths, and the activities and exams that can be bought.
 
-These are validated, immutable pydantic models for schema 1 of ``catalog.yaml`` (see the README's
-"Catalogue format"). Reading files lives in :mod:`ceplan.catalogue.loading`; this module only
-validates data.
+These are validated, immutable pydantic models for schemas 1 and 2 of ``catalog.yaml`` (see the
+README's "Catalogue format" sections). Reading files lives in :mod:`ceplan.catalogue.loading`; this
+module only validates data.
+
+Schema 2 (SPEC 9) adds credit categories, per-path minimums and maximums by category, caps, a
+credit step, yearly minimums, fees, tiers renewing others and activities that split their credits
+across categories or count toward named tiers. Each key it adds is listed in its model's
+``SCHEMA_2_KEYS``; a schema 1 catalogue that gives one is refused (the key "needs schema: 2"),
+and a model whose schema 2 fields hold their defaults means exactly what schema 1 means and is
+written out without them.
 
 Rules within one field or one item are pydantic's, and it reports all of them at once. Rules across
 fields and items (unique ids, dates in order, exam kinds that paths and exams agree on, currencies
-with rates, sessions within their activity's dates) are checked together by :func:`_broken_rules`,
-which collects every broken one: :class:`Catalog` runs it once its fields are valid, and
-:func:`broken_rules` runs it over the parts of invalid data that are valid on their own, so that a
-loader can report every problem of a file in one go.
+with rates, sessions within their activity's dates, and schema 2's, which
+:mod:`ceplan.catalogue.rules` holds: known categories and tiers, splits within their credits,
+minimums within their path, no ``renews`` cycle, figures in whole credit steps) are checked
+together by :func:`_broken_rules`, which collects every broken one: :class:`Catalog` runs it once
+its fields are valid, and :func:`broken_rules` runs it over the parts of invalid data that are
+valid on their own, so that a loader can report every problem of a file in one go.
 """
 
 from __future__ import annotations
@@ -19,10 +28,10 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -31,22 +40,54 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     TypeAdapter,
     ValidationError,
     WrapSerializer,
+    model_serializer,
     model_validator,
 )
 
-from ceplan.limits import MAX_CREDITS, MAX_HOURS, MAX_MONEY, MAX_PROCESSING_DAYS, describe
-from ceplan.units import plain_number, quantity
+from ceplan.catalogue.rules import (
+    BrokenRule,
+    CatalogRuleError,
+    Schema2Names,
+    activity_rules,
+    renewal_cycles,
+    tier_rules,
+)
+from ceplan.limits import (
+    MAX_CREDITS,
+    MAX_HOURS,
+    MAX_MONEY,
+    MAX_PROCESSING_DAYS,
+    MIN_CREDIT_STEP,
+    describe,
+)
+from ceplan.units import format_number, plain_number, quantity
 
 if TYPE_CHECKING:
     import pandas as pd
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
-__all__ = ["Activity", "Catalog", "Exam", "PathRule", "Session", "Tier"]
+__all__ = [
+    "Activity",
+    "Caps",
+    "Catalog",
+    "Category",
+    "Counted",
+    "Exam",
+    "Fee",
+    "FrozenMap",
+    "PathRule",
+    "PerYear",
+    "Session",
+    "Tier",
+]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TIER_PATTERN = r"^[a-z][a-z0-9_-]*$"
@@ -54,32 +95,63 @@ KIND_PATTERN = r"^[a-z][a-z0-9_-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 
-@dataclasses.dataclass(frozen=True)
-class BrokenRule:
-    """A rule across fields that the data breaks.
+_NOT_A_DATE = "is not a date in YYYY-MM-DD form"
+UNKNOWN_SCHEMA = "unknown schema: this ceplan reads schemas 1 and 2"
+NEEDS_SCHEMA_2 = "needs schema: 2 (this catalogue says schema: 1)"
+SCHEMAS = (1, 2)
+"""The catalogue schemas this ceplan reads."""
 
-    ``loc`` says where, like a pydantic error location (relative to the model that checks the
-    rule); ``value`` is the offending value, or ``None`` when the problem is a missing value.
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """A read-only mapping that hashes like the set of its items.
+
+    Schema 2's mappings (a path's ``min``, an activity's ``categories``...) are held so, and so
+    are the exams a path asks for, so that the models holding them stay hashable.
+
+    Examples
+    --------
+    >>> split = FrozenMap({"group-a": 1.0})
+    >>> split["group-a"], split == {"group-a": 1.0}, hash(split) == hash(FrozenMap(split))
+    (1.0, True, True)
     """
 
-    loc: tuple[str | int, ...]
-    message: str
-    value: Any = None
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        object.__setattr__(self, "_items", dict(items))
+
+    _items: dict[K, V]
+
+    def __getitem__(self, key: K) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a FrozenMap cannot be changed")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._items,))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
 
 
-class CatalogRuleError(ValueError):
-    """Rules across fields were broken; :attr:`broken` lists every one."""
-
-    def __init__(self, broken: Sequence[BrokenRule]) -> None:
-        self.broken = tuple(broken)
-        first = self.broken[0]
-        where = ".".join(str(part) for part in first.loc)
-        more = f" (and {len(self.broken) - 1} more)" if len(self.broken) > 1 else ""
-        super().__init__(f"{where}: {first.message}{more}")
-
-
-_NOT_A_DATE = "is not a date in YYYY-MM-DD form"
-UNKNOWN_SCHEMA = "unknown schema: this ceplan reads schema 1"
+EMPTY: FrozenMap[Any, Any] = FrozenMap()
 
 
 def iso_date(value: Any) -> Any:
@@ -105,6 +177,11 @@ def _freeze(value: dict[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(value)
 
 
+def _frozen(value: dict[Any, Any]) -> Mapping[Any, Any]:
+    """A validated dict as a :class:`FrozenMap` (hashable, for the models that hash)."""
+    return FrozenMap(value)
+
+
 def _thaw(value: Mapping[Any, Any], handler: Any) -> Any:
     return handler(dict(value))
 
@@ -127,7 +204,14 @@ def _default_labels(value: Any) -> Any:
 
 
 def schema_number(value: Any) -> Any:
-    if type(value) is not int:  # True == 1 and 1.0 == 1, but neither is schema 1
+    """Refuse what is not an ``int`` (``True == 1`` and ``1.0 == 1``, but neither is schema 1)."""
+    if type(value) is not int:
+        raise ValueError("unknown schema: this ceplan reads schema 1")
+    return value
+
+
+def _catalog_schema(value: Any) -> Any:
+    if type(value) is not int or value not in SCHEMAS:
         raise ValueError(UNKNOWN_SCHEMA)
     return value
 
@@ -142,6 +226,12 @@ Positive = Annotated[float, Field(gt=0)]
 Credits = Annotated[float, Field(gt=0, le=MAX_CREDITS)]
 PathCredits = Annotated[float, Field(ge=0, le=MAX_CREDITS)]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS)]
+TierName = Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
+CategoryName = Annotated[str, StringConstraints(pattern=TIER_PATTERN, max_length=50)]
+ByCategory = Annotated[
+    Mapping[CategoryName, PathCredits], AfterValidator(_frozen), WrapSerializer(_thaw)
+]
+"""Credits by category (a path's ``min`` or ``max``, an activity's split), each 0 or more."""
 
 
 class _Model(BaseModel):
@@ -155,19 +245,54 @@ class _Model(BaseModel):
     )
 
 
-class PathRule(_Model):
+class _Schema2(_Model):
+    """A model with keys that only schema 2 has (:attr:`SCHEMA_2_KEYS`).
+
+    Such a key holding its default is left out when the model is written out, so that a schema
+    1 catalogue writes out (and reads back) as it always did.
+    """
+
+    SCHEMA_2_KEYS: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in self.SCHEMA_2_KEYS:
+                if getattr(self, name) == _default_of(type(self), name):
+                    data.pop(name, None)
+        return data
+
+
+@functools.cache
+def _default_of(model: type[BaseModel], name: str) -> Any:
+    return model.model_fields[name].get_default(call_default_factory=True)
+
+
+class PathRule(_Schema2):
     """One way to renew a tier: enough credits plus, per exam kind, enough passed exams.
+
+    Schema 2 adds, by category, the least credits the path needs in it (``min``) and the most
+    that count toward its total (``max``).
 
     Examples
     --------
     >>> PathRule(credits=40, exams={"professional": 1}).describe()
     '40 credits + 1 professional exam'
+    >>> PathRule(credits=120, min={"group-a": 90}, max={"group-b": 30}).describe()
+    '120 credits (group-a at least 90, group-b at most 30)'
     """
+
+    SCHEMA_2_KEYS: ClassVar[tuple[str, ...]] = ("min", "max")
 
     credits: PathCredits = 0
     exams: Annotated[
-        Mapping[Kind, Annotated[int, Field(ge=1)]], AfterValidator(_freeze), WrapSerializer(_thaw)
-    ] = Field(default_factory=lambda: MappingProxyType({}))
+        Mapping[Kind, Annotated[int, Field(ge=1)]], AfterValidator(_frozen), WrapSerializer(_thaw)
+    ] = Field(default_factory=lambda: EMPTY)
+    min: ByCategory = Field(default_factory=lambda: EMPTY)
+    """Per category: at least this many of the credits that count must be in it."""
+    max: ByCategory = Field(default_factory=lambda: EMPTY)
+    """Per category: credits in it above this do not count toward the total."""
 
     @model_validator(mode="after")
     def _not_empty(self) -> PathRule:
@@ -182,22 +307,161 @@ class PathRule(_Model):
             parts.append(quantity(self.credits, "credit"))
         for kind, count in sorted(self.exams.items()):
             parts.append(quantity(count, f"{kind} exam"))
-        return " + ".join(parts)
+        words = " + ".join(parts)
+        bounds = [
+            f"{name} {word} {format_number(amount)}"
+            for name in sorted({*self.min, *self.max})
+            for word, bound in (("at least", self.min), ("at most", self.max))
+            if (amount := bound.get(name)) is not None
+        ]
+        return f"{words} ({', '.join(bounds)})" if bounds else words
 
     def to_dict(self) -> dict[str, Any]:
-        """The path as in the JSON output: ``{"credits": 40, "exams": {"professional": 1}}``."""
-        return {"credits": plain_number(self.credits), "exams": dict(sorted(self.exams.items()))}
+        """The path as in the JSON output: ``{"credits": 40, "exams": {"professional": 1}}``.
+
+        A schema 2 path with ``min`` or ``max`` has them too, by category.
+        """
+        data: dict[str, Any] = {
+            "credits": plain_number(self.credits),
+            "exams": dict(sorted(self.exams.items())),
+        }
+        for name in ("min", "max"):
+            bound: Mapping[str, float] = getattr(self, name)
+            if bound:
+                data[name] = {key: plain_number(value) for key, value in sorted(bound.items())}
+        return data
+
+    @property
+    def categories_used(self) -> frozenset[str]:
+        """The categories the path's ``min`` and ``max`` name."""
+        return frozenset({*self.min, *self.max})
 
 
-class Tier(_Model):
+class Category(_Model):
+    """A named credit category (schema 2), e.g. ISC2's Group A.
+
+    In a catalogue, ``label`` may be left out: it is then the category's own name.
+    """
+
+    label: Text
+    source: str | None = None
+
+
+class PerYear(_Model):
+    """The least credits each year of the cycle needs (schema 2).
+
+    ``hard: true`` makes it a rule of the plan; ``hard: false`` a target the plan warns about.
+    """
+
+    credits: Credits
+    hard: bool
+
+
+class Caps(_Model):
+    """The most credits that count toward a tier (schema 2)."""
+
+    per_activity: PathCredits | None = None
+    """From any single activity."""
+    by_type: Annotated[
+        Mapping[Text, PathCredits], AfterValidator(_frozen), WrapSerializer(_thaw)
+    ] = Field(default_factory=lambda: EMPTY)
+    """From all activities of a type (the activity's ``type``, exactly), per cycle."""
+
+    def of_type(self, kind: str) -> float | None:
+        """The cap on the credits from activities of type ``kind``, or ``None`` if none."""
+        return self.by_type.get(kind)
+
+
+class Fee(_Model):
+    """A fee paid to renew (schema 2), part of a plan's cost.
+
+    ``per`` says when: ``year`` (each year of the cycle), ``renewal`` (once per renewal) or
+    ``member-year`` (once a year, whatever the person holds of the catalogue).
+    """
+
+    amount: NonNegative
+    per: Literal["year", "renewal", "member-year"]
+    currency: Currency | None = None
+    source: str | None = None
+
+
+class Tier(_Schema2):
     """A certification level and its alternative renewal paths.
 
     In a catalogue, ``label`` may be left out: it is then the tier's own name (``associate``).
+    Schema 2 adds how its cycle runs, yearly minimums, caps, fees, the tiers it renews and the
+    source of its rules.
     """
+
+    SCHEMA_2_KEYS: ClassVar[tuple[str, ...]] = (
+        "cycle",
+        "per_year",
+        "caps",
+        "fees",
+        "renews",
+        "source",
+    )
 
     label: Text
     period_years: Annotated[int, Field(ge=1, le=100)] = 3
     paths: Annotated[tuple[PathRule, ...], Field(min_length=1, strict=False)]
+    cycle: Literal["award", "calendar"] = "award"
+    """``award``: cycle years run back from the expiry; ``calendar``: calendar years."""
+    per_year: PerYear | None = None
+    caps: Caps = Field(default_factory=Caps)
+    fees: Annotated[tuple[Fee, ...], Field(strict=False)] = ()
+    renews: Annotated[tuple[TierName, ...], Field(strict=False)] = ()
+    """The tiers renewing this one also renews (their dates realigned to this one's)."""
+    source: str | None = None
+
+    @property
+    def categories_used(self) -> frozenset[str]:
+        """The categories any of its paths' ``min`` or ``max`` names.
+
+        Examples
+        --------
+        >>> tier = Tier(label="T", paths=[{"credits": 10, "min": {"a": 5}}, {"credits": 20}])
+        >>> sorted(tier.categories_used)
+        ['a']
+        """
+        return frozenset(name for path in self.paths for name in path.categories_used)
+
+    def counted(self, activity: Activity) -> Counted:
+        """The most credits of ``activity`` that count toward this tier, after ``per_activity``.
+
+        This is the activity's own bound only: ``max``, ``by_type`` and whether the activity
+        counts for the tier at all (:meth:`Catalog.counted`) are rules over several items or
+        names, for the planner.
+
+        Examples
+        --------
+        >>> tier = Tier(label="T", paths=[{"credits": 60}], caps={"per_activity": 40})
+        >>> course = Activity(id="c", title="C", type="course", credits=50, cost=0,
+        ...                   categories={"group-a": 45, "group-b": 5})
+        >>> tier.counted(course)
+        Counted(total=40.0, categories=FrozenMap({'group-a': 40.0, 'group-b': 5.0}))
+        """
+        total = activity.credits
+        cap = self.caps.per_activity
+        if cap is not None and cap < total:
+            total = cap
+        parts = {name: min(part, total) for name, part in activity.categories.items()}
+        return Counted(total, FrozenMap(parts))
+
+
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    """The most credits of one activity that count toward one tier.
+
+    At most :attr:`total` count toward the tier's total, of which at most
+    ``categories[name]`` in category ``name`` (each at most :attr:`total`). Which of an
+    activity's credits count is the person's to claim: a plan counts any amounts within these
+    bounds (their sum within :attr:`total`), credits in no category counting toward the total
+    only. For an activity that does not count toward the tier, everything is 0.
+    """
+
+    total: float
+    categories: FrozenMap[str, float] = EMPTY
 
 
 class _Item(_Model):
@@ -236,21 +500,31 @@ class Session(_Model):
         return self
 
 
-class Activity(_Item):
+class Activity(_Item, _Schema2):
     """Something that earns CE credits: a course, videos, a webinar, an event session...
 
     An activity with ``sessions`` runs only on those dates, and a plan picks at most one.
+    Schema 2 adds how its credits split across categories (``categories``; the rest counts
+    toward totals only) and the tiers it counts toward (``counts_for``; ``None``: every tier).
     """
+
+    SCHEMA_2_KEYS: ClassVar[tuple[str, ...]] = ("categories", "counts_for")
 
     type: Text
     credits: Credits
     expires: Date | None = None
     sessions: Annotated[tuple[Session, ...], Field(strict=False)] = ()
+    categories: ByCategory = Field(default_factory=lambda: EMPTY)
+    counts_for: Annotated[tuple[TierName, ...], Field(min_length=1, strict=False)] | None = None
 
     @property
     def last_day(self) -> dt.date | None:
         """The last day the activity can be completed for credit."""
         return self.expires
+
+    def counts_toward(self, tier: str) -> bool:
+        """Whether the activity counts toward the tier called ``tier`` (``counts_for``)."""
+        return self.counts_for is None or tier in self.counts_for
 
 
 class Exam(_Item):
@@ -265,14 +539,17 @@ class Exam(_Item):
         return self.retires
 
 
-class Catalog(_Model):
+class Catalog(_Schema2):
     """A whole renewal programme: its tiers and what can be bought to meet them.
 
     Costs of items priced in another currency are converted to :attr:`currency` with
-    :attr:`exchange_rates` and rounded to cents; :meth:`cost_of` gives the converted cost.
+    :attr:`exchange_rates` and rounded to cents; :meth:`cost_of` gives the converted cost, and
+    :meth:`fee_cents` a tier's fee's.
     """
 
-    schema_: Annotated[Literal[1], BeforeValidator(schema_number)] = Field(alias="schema")
+    SCHEMA_2_KEYS: ClassVar[tuple[str, ...]] = ("credit_step", "categories", "shares_credits")
+
+    schema_: Annotated[Literal[1, 2], BeforeValidator(_catalog_schema)] = Field(alias="schema")
     programme: Text
     currency: Currency
     exchange_rates: Annotated[
@@ -290,6 +567,19 @@ class Catalog(_Model):
     ]
     exams: Annotated[tuple[Exam, ...], Field(strict=False)] = ()
     activities: Annotated[tuple[Activity, ...], Field(strict=False), WrapSerializer(_as_tuple)] = ()
+    credit_step: Annotated[float, Field(ge=MIN_CREDIT_STEP, le=MAX_CREDITS)] | None = None
+    """Schema 2: credits are counted in these steps; every credit figure is a whole number of
+    them (``None``: any amount)."""
+    categories: Annotated[
+        Mapping[CategoryName, Category],
+        BeforeValidator(_default_labels),
+        AfterValidator(_frozen),
+        WrapSerializer(_thaw),
+    ] = Field(default_factory=lambda: EMPTY)
+    """Schema 2: the credit categories that paths and activities name."""
+    shares_credits: bool = False
+    """Schema 2: whether one activity counts toward each tier a person holds that it counts
+    for (``True``), or each credit toward one tier only (``False``, Cisco's rule)."""
 
     _cents: dict[str, int] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Activity | Exam] = PrivateAttr(default_factory=dict)
@@ -344,8 +634,9 @@ class Catalog(_Model):
         validation is many times quicker; the rules across fields still run, as they compute
         each item's cost in cents.
         """
+        categories = data.get("categories", {})
         catalog = cls.model_construct(
-            schema_=1,
+            schema_=data["schema"],
             programme=data["programme"],
             currency=data["currency"],
             exchange_rates=MappingProxyType(dict(data["exchange_rates"])),
@@ -357,8 +648,13 @@ class Catalog(_Model):
             ),
             exams=tuple(_trusted_exam(exam) for exam in data["exams"]),
             activities=tuple(trusted_activity(activity) for activity in data["activities"]),
+            credit_step=data.get("credit_step"),
+            categories=FrozenMap(
+                {name: Category.model_construct(**value) for name, value in categories.items()}
+            ),
+            shares_credits=data.get("shares_credits", False),
         )
-        catalog._apply_rules()
+        catalog._apply_rules(trusted=True)
         return catalog
 
     @model_validator(mode="after")
@@ -366,10 +662,14 @@ class Catalog(_Model):
         self._apply_rules()
         return self
 
-    def _apply_rules(self) -> None:
-        """Check the rules across fields; keep each item by id and its cost in cents."""
+    def _apply_rules(self, *, trusted: bool = False) -> None:
+        """Check the rules across fields; keep each item by id and its cost in cents.
+
+        ``trusted``: the catalogue was rebuilt from a valid one's dump, whose models say
+        nothing of which keys its file gave (see :meth:`from_trusted`).
+        """
         cents: dict[str, int] = {}
-        broken = _broken_rules(_Parts.of(self), cents)
+        broken = _broken_rules(_Parts.of(self, keys_given=not trusted), cents)
         if broken:
             raise CatalogRuleError(broken)
         items: list[Activity | Exam] = [*self.exams, *self.activities]
@@ -399,6 +699,68 @@ class Catalog(_Model):
     def cost_of(self, item_id: str) -> float:
         """The cost of an item in the catalogue currency, rounded to cents."""
         return self.cents_of(item_id) / 100
+
+    @property
+    def schema_version(self) -> int:
+        """The schema the catalogue is written in: 1 or 2."""
+        return self.schema_
+
+    def fee_cents(self, tier: str, number: int) -> int:
+        """The amount of fee ``number`` of tier ``tier``, in cents of the catalogue currency.
+
+        ``KeyError`` if the tier has no such fee.
+
+        Examples
+        --------
+        >>> catalog = Catalog.model_validate({"schema": 2, "programme": "P", "currency": "GBP",
+        ...     "exchange_rates": {"USD": 0.79}, "rates_as_of": "2026-11-01",
+        ...     "tiers": {"t": {"paths": [{"credits": 1}],
+        ...                     "fees": [{"amount": 135, "per": "year", "currency": "USD"}]}}})
+        >>> catalog.fee_cents("t", 0)
+        10665
+        """
+        return self._cents[fee_key(tier, number)]
+
+    def renewed_by(self, tier: str) -> frozenset[str]:
+        """The tiers that renewing ``tier`` also renews: its ``renews``, theirs, and so on.
+
+        Never ``tier`` itself (a catalogue's ``renews`` has no cycle). ``KeyError`` for an
+        unknown tier.
+
+        Examples
+        --------
+        >>> paths = [{"credits": 1}]
+        >>> catalog = Catalog.model_validate({"schema": 2, "programme": "P", "currency": "USD",
+        ...     "tiers": {"x": {"paths": paths, "renews": ["y"]},
+        ...               "y": {"paths": paths, "renews": ["z"]}, "z": {"paths": paths}}})
+        >>> sorted(catalog.renewed_by("x")), sorted(catalog.renewed_by("z"))
+        (['y', 'z'], [])
+        """
+        closure: Mapping[str, frozenset[str]] = self.derived("renewed_by", _renewal_closure)
+        return closure[tier]
+
+    def counted(self, activity: Activity, tier: str) -> Counted:
+        """The most credits of ``activity`` that count toward the tier called ``tier``.
+
+        Nothing when the activity does not count for the tier (``counts_for``), else
+        :meth:`Tier.counted`: its credits up to the tier's ``per_activity`` cap, and within them
+        its split by category.
+
+        Examples
+        --------
+        >>> catalog = Catalog.model_validate({"schema": 2, "programme": "P", "currency": "USD",
+        ...     "tiers": {"x": {"paths": [{"credits": 9}]}, "y": {"paths": [{"credits": 9}]}},
+        ...     "activities": [{"id": "a", "title": "A", "type": "t", "credits": 2, "cost": 0,
+        ...                     "counts_for": ["x"]}]})
+        >>> catalog.counted(catalog.activities[0], "x").total
+        2.0
+        >>> catalog.counted(catalog.activities[0], "y")
+        Counted(total=0.0, categories=FrozenMap({}))
+        """
+        rule = self.tiers[tier]
+        if not activity.counts_toward(tier):
+            return Counted(0.0)
+        return rule.counted(activity)
 
     def cents_of(self, item_id: str, session: int | None = None) -> int:
         """The cost of an item (or of one of its sessions) in cents of the catalogue currency."""
@@ -545,12 +907,63 @@ def _day(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def made(model: type[_M], values: dict[str, Any]) -> _M:
+    """A ``model`` of ``values`` (every field, in order) known to be valid, not validated again.
+
+    What :meth:`pydantic.BaseModel.model_construct` does for a model without private attributes
+    (every field given, so every field set), without its general-purpose work: the cache makes
+    a model of each path, tier and item, and the table one of each activity read.
+    """
+    instance = model.__new__(model)
+    setattr_ = object.__setattr__
+    setattr_(instance, "__dict__", values)
+    setattr_(instance, "__pydantic_fields_set__", set(values))
+    setattr_(instance, "__pydantic_extra__", None)
+    setattr_(instance, "__pydantic_private__", None)
+    return instance
+
+
+_NO_CAPS = Caps()
+
+
 def _trusted_tier(data: Mapping[str, Any]) -> Tier:
     paths = tuple(
-        PathRule.model_construct(credits=path["credits"], exams=MappingProxyType(path["exams"]))
+        made(
+            PathRule,
+            {
+                "credits": path["credits"],
+                "exams": FrozenMap(path["exams"]),
+                "min": FrozenMap(path["min"]) if "min" in path else EMPTY,
+                "max": FrozenMap(path["max"]) if "max" in path else EMPTY,
+            },
+        )
         for path in data["paths"]
     )
-    return Tier.model_construct(label=data["label"], period_years=data["period_years"], paths=paths)
+    caps = data.get("caps")
+    per_year = data.get("per_year")
+    values = {
+        "label": data["label"],
+        "period_years": data["period_years"],
+        "paths": paths,
+        "cycle": data.get("cycle", "award"),
+        "per_year": None if per_year is None else made(PerYear, dict(per_year)),
+        "caps": _NO_CAPS
+        if caps is None
+        else made(
+            Caps,
+            {
+                "per_activity": caps.get("per_activity"),
+                "by_type": FrozenMap(caps.get("by_type", {})),
+            },
+        ),
+        "fees": tuple(made(Fee, dict(fee)) for fee in data.get("fees", ())),
+        "renews": tuple(data.get("renews", ())),
+        "source": data.get("source"),
+    }
+    return made(Tier, values)
 
 
 def _item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -566,27 +979,51 @@ def _item_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trusted_exam(data: Mapping[str, Any]) -> Exam:
-    return Exam.model_construct(
-        **_item_fields(data), kind=data["kind"], retires=_day(data["retires"])
-    )
+    values = _item_fields(data)
+    values.update(kind=data["kind"], retires=_day(data["retires"]))
+    return made(Exam, values)
 
 
 def trusted_activity(data: Mapping[str, Any]) -> Activity:
     sessions = tuple(
-        Session.model_construct(start=_day(s["start"]), end=_day(s["end"]), cost=s["cost"])
+        made(Session, {"start": _day(s["start"]), "end": _day(s["end"]), "cost": s["cost"]})
         for s in data["sessions"]
     )
-    return Activity.model_construct(
-        **_item_fields(data),
+    counts_for = data.get("counts_for")
+    values = _item_fields(data)
+    values.update(
         type=data["type"],
         credits=data["credits"],
         expires=_day(data["expires"]),
         sessions=sessions,
+        categories=FrozenMap(data["categories"]) if "categories" in data else EMPTY,
+        counts_for=None if counts_for is None else tuple(counts_for),
     )
+    return made(Activity, values)
 
 
 def session_key(item_id: str, number: int) -> str:
     return f"{item_id}#session{number}"  # "#" never occurs in an id
+
+
+def fee_key(tier: str, number: int) -> str:
+    """The key of a tier's fee among a catalogue's costs in cents."""
+    return f"{tier}#fee{number}"  # "#" occurs in neither ids nor tier names
+
+
+def _renewal_closure(catalog: Catalog) -> Mapping[str, frozenset[str]]:
+    """For each tier, every tier renewing it renews (its ``renews``, followed)."""
+    closure: dict[str, frozenset[str]] = {}
+    for name in catalog.tiers:
+        seen: set[str] = set()
+        stack = list(catalog.tiers[name].renews)
+        while stack:
+            other = stack.pop()
+            if other not in seen:
+                seen.add(other)
+                stack.extend(catalog.tiers[other].renews)
+        closure[name] = frozenset(seen - {name})
+    return closure
 
 
 # -- rules across fields -------------------------------------------------------------------------
@@ -614,10 +1051,35 @@ class _Parts:
     """Entries with problems of their own, their bad fields left out or set to a harmless
     stand-in: the rules within an item (dates in order, sessions, currency) still apply to
     what is right in them, with the stand-ins breaking none."""
+    schema: int | None = 1
+    """The schema number, ``None`` if it is not one ceplan reads (or missing)."""
+    schema_2_keys: Sequence[tuple[str | int, ...]] = ()
+    """Where schema 2's keys were given (each location ends with the key)."""
+    names: Schema2Names = dataclasses.field(default_factory=lambda: Schema2Names(EMPTY, EMPTY))
+    valid_tiers: Mapping[str, Tier] = EMPTY
+    """Each tier that is valid on its own (every tier, when ``tiers`` is not ``None``)."""
 
     @classmethod
-    def of(cls, catalog: Catalog) -> _Parts:
-        """The parts of a catalogue whose fields are all valid."""
+    def of(cls, catalog: Catalog, *, keys_given: bool = True) -> _Parts:
+        """The parts of a catalogue whose fields are all valid.
+
+        ``keys_given``: the models' fields set are the keys their file gave.
+        """
+        given: list[tuple[str | int, ...]] = []
+        if catalog.schema_ == 1 and keys_given:
+            given = list(
+                _schema_2_keys(
+                    catalog.model_fields_set,
+                    {
+                        name: (
+                            tier.model_fields_set,
+                            [path.model_fields_set for path in tier.paths],
+                        )
+                        for name, tier in catalog.tiers.items()
+                    },
+                    [activity.model_fields_set for activity in catalog.activities],
+                )
+            )
         return cls(
             currency=catalog.currency,
             exchange_rates=catalog.exchange_rates,
@@ -631,7 +1093,35 @@ class _Parts:
                 for section, items in (("exams", catalog.exams), ("activities", catalog.activities))
                 for index, item in enumerate(items)
             ],
+            schema=catalog.schema_,
+            schema_2_keys=given,
+            names=Schema2Names(catalog.categories, catalog.tiers, catalog.credit_step),
+            valid_tiers=catalog.tiers,
         )
+
+
+def _schema_2_keys(
+    top: Iterable[str],
+    tiers: Mapping[str, tuple[Iterable[str], Sequence[Iterable[str]]]],
+    activities: Sequence[Iterable[str]],
+) -> Iterator[tuple[str | int, ...]]:
+    """Where schema 2's keys are among the keys given, at the top, in tiers and activities.
+
+    ``tiers`` gives, by name, a tier's keys and each of its paths'.
+    """
+    for key in Catalog.SCHEMA_2_KEYS:
+        if key in top:
+            yield (key,)
+    for name, (keys, paths) in tiers.items():
+        yield from (("tiers", name, key) for key in Tier.SCHEMA_2_KEYS if key in keys)
+        for number, path in enumerate(paths):
+            yield from (
+                ("tiers", name, "paths", number, key)
+                for key in PathRule.SCHEMA_2_KEYS
+                if key in path
+            )
+    for index, keys in enumerate(activities):
+        yield from (("activities", index, key) for key in Activity.SCHEMA_2_KEYS if key in keys)
 
 
 def _broken_rules(parts: _Parts, cents: dict[str, int]) -> list[BrokenRule]:
@@ -641,6 +1131,13 @@ def _broken_rules(parts: _Parts, cents: dict[str, int]) -> list[BrokenRule]:
         broken.append(BrokenRule(("rates_as_of",), "is required when exchange_rates is given"))
     broken.extend(_kind_rules(parts))
     broken.extend(_item_rules(parts, cents))
+    if parts.schema == 1:
+        broken.extend(BrokenRule(loc, NEEDS_SCHEMA_2) for loc in parts.schema_2_keys)
+    else:
+        for name, tier in parts.valid_tiers.items():
+            broken.extend(tier_rules(name, tier, parts.names))
+            broken.extend(_fee_rules(name, tier, parts, cents))
+        broken.extend(renewal_cycles(parts.valid_tiers))
     return broken
 
 
@@ -689,6 +1186,10 @@ def _item_rules(parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
             )
         if isinstance(item, Activity):
             yield from session_rules(item, loc)
+            if parts.schema != 1:
+                yield from activity_rules(
+                    item.credits, item.categories, item.counts_for, loc, parts.names
+                )
         rate = _rate_of(item, parts)
         if isinstance(rate, BrokenRule):
             yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
@@ -696,7 +1197,7 @@ def _item_rules(parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
             yield from _costs(item, rate, loc, cents)
 
 
-def _rate_of(item: Activity | Exam, parts: _Parts) -> float | BrokenRule | None:
+def _rate_of(item: Activity | Exam | Fee, parts: _Parts) -> float | BrokenRule | None:
     """The rate that converts the item's prices, a broken rule, or ``None`` if unknown."""
     if parts.currency is None or parts.exchange_rates is None:
         return None
@@ -759,6 +1260,26 @@ def session_rules(item: Activity, loc: tuple[str | int, ...]) -> Iterator[Broken
             seen[dates] = number
 
 
+def _fee_rules(name: str, tier: Tier, parts: _Parts, cents: dict[str, int]) -> Iterator[BrokenRule]:
+    """A tier's fees: currencies with rates, amounts in range; fills ``cents`` with them."""
+    where: tuple[str | int, ...] = ("tiers", name)
+    for number, fee in enumerate(tier.fees):
+        loc = (*where, "fees", number)
+        rate = _rate_of(fee, parts)
+        if isinstance(rate, BrokenRule):
+            yield BrokenRule((*loc, *rate.loc), rate.message, rate.value)
+        elif rate is not None:
+            amount = to_cents(fee.amount, rate)
+            if amount is None:
+                yield BrokenRule(
+                    (*loc, "amount"),
+                    f"is too large: at most {describe(MAX_MONEY)} in the catalogue's currency",
+                    fee.amount,
+                )
+            else:
+                cents[fee_key(name, number)] = amount
+
+
 def broken_rules(data: Any) -> list[BrokenRule]:
     """The rules across fields broken by the parts of ``data`` that are valid on their own.
 
@@ -787,11 +1308,16 @@ def broken_rules(data: Any) -> list[BrokenRule]:
             for index, activity in _mended_items(Activity, data.get("activities"))
         ),
     ]
+    schema = data.get("schema")
+    raw_tiers = data.get("tiers")
+    tier_names = None
+    if isinstance(raw_tiers, Mapping) and all(isinstance(name, str) for name in raw_tiers):
+        tier_names = frozenset(raw_tiers)
     parts = _Parts(
         currency=_valid_field("currency", data),
         exchange_rates=_valid_field("exchange_rates", data),
         rates_as_of_given=data.get("rates_as_of") is not None,
-        tiers=_valid_tiers(data.get("tiers")),
+        tiers=_valid_tiers(raw_tiers),
         exams=exams,
         all_exams=all_exams,
         activities=activities,
@@ -802,8 +1328,34 @@ def broken_rules(data: Any) -> list[BrokenRule]:
             if isinstance(entry.get("id"), str) and re.fullmatch(ID_PATTERN, entry["id"])
         ],
         mended=mended,
+        schema=schema if type(schema) is int and schema in SCHEMAS else None,
+        schema_2_keys=list(_raw_schema_2_keys(data)) if schema == 1 else [],
+        names=Schema2Names(
+            categories=_valid_field("categories", data),
+            tiers=tier_names,
+            credit_step=_valid_field("credit_step", data),
+        ),
+        valid_tiers=_each_valid_tier(raw_tiers),
     )
     return _broken_rules(parts, {})
+
+
+def _raw_schema_2_keys(data: Mapping[str, Any]) -> Iterator[tuple[str | int, ...]]:
+    """Where schema 2's keys are in plain catalogue data."""
+
+    def keys(value: Any) -> Iterable[str]:
+        return value.keys() if isinstance(value, Mapping) else ()
+
+    tiers = data.get("tiers")
+    raw_tiers = tiers if isinstance(tiers, Mapping) else {}
+    return _schema_2_keys(
+        data.keys(),
+        {
+            name: (keys(tier), [keys(path) for path in _entries(keys(tier) and tier.get("paths"))])
+            for name, tier in raw_tiers.items()
+        },
+        [entry.keys() for entry in _entries(data.get("activities"))],
+    )
 
 
 def _entries(raw: Any) -> list[Mapping[str, Any]]:
@@ -869,6 +1421,21 @@ def _valid_tiers(raw: Any) -> Mapping[str, Tier] | None:
         return {name: Tier.model_validate(tier) for name, tier in _default_labels(raw).items()}
     except ValidationError:
         return None
+
+
+def _each_valid_tier(raw: Any) -> Mapping[str, Tier]:
+    """Each tier of ``raw`` that is valid on its own, validated."""
+    if not isinstance(raw, Mapping):
+        return {}
+    valid: dict[str, Tier] = {}
+    for name, tier in _default_labels(raw).items():
+        if not isinstance(name, str) or not re.fullmatch(TIER_PATTERN, name):
+            continue
+        try:
+            valid[name] = Tier.model_validate(tier)
+        except ValidationError:
+            pass
+    return valid
 
 
 def _valid_field(name: str, data: Mapping[str, Any]) -> Any:

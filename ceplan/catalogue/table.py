@@ -13,6 +13,9 @@ across fields would accept, giving the same values, and returns ``None`` at the 
 (a wrong type, a pattern not met, a duplicate, dates out of order, a price too large...). The
 caller then validates the records one by one with pydantic, which says what is wrong, where,
 every problem at once. Entries with ``sessions`` are validated as models and kept as such.
+Schema 2's ``categories`` and ``counts_for`` are columns of their own, present only when some
+activity gives them, checked by the very rules the models' catalogue runs
+(:func:`~ceplan.catalogue.models.activity_rules`).
 
 The models made from a table equal the validated ones field for field; one thing differs:
 ``model_fields_set`` holds the fields that are not empty (an entry that says ``hours: null``
@@ -25,23 +28,28 @@ import base64
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, overload
 
 import numpy as np
 
 from ceplan.catalogue.models import (
     CURRENCY_PATTERN,
+    EMPTY,
     ID_PATTERN,
+    TIER_PATTERN,
     Activity,
     Catalog,
+    FrozenMap,
     iso_date,
     session_key,
     session_rules,
     to_cents,
 )
+from ceplan.catalogue.rules import Schema2Names, activity_rules
 from ceplan.limits import MAX_CREDITS, MAX_HOURS
+from ceplan.units import on_step
 
 __all__ = [
     "COLUMNS_FROM",
@@ -72,13 +80,19 @@ FIELDS = (
     "credits",
     "expires",
     "sessions",
+    "categories",
+    "counts_for",
 )
 """The fields of :class:`~ceplan.catalogue.models.Activity`, in the models' own order."""
 
 REQUIRED = frozenset({"id", "title", "type", "credits", "cost"})
 """The fields every activity gives."""
-_ALLOWED = frozenset(FIELDS)
+SCHEMA_2_FIELDS = frozenset(Activity.SCHEMA_2_KEYS)
+"""The fields only a schema 2 catalogue's activities may give."""
+_ALLOWED = frozenset(FIELDS) - SCHEMA_2_FIELDS
+_ALLOWED_2 = frozenset(FIELDS)
 _FLAT = _ALLOWED - {"sessions"}
+_TIER = re.compile(TIER_PATTERN)
 _IDS = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,199}\n)*[a-z0-9][a-z0-9._-]{0,199}")
 _CURRENCY = re.compile(CURRENCY_PATTERN.removeprefix("^").removesuffix("$"))
 _EXACT_CENTS = 1e9
@@ -113,6 +127,12 @@ class ActivityTable:
     """Rows kept as validated models (those with sessions), by position."""
     session_cents: Mapping[str, int] = field(default_factory=dict)
     """The own prices of those rows' sessions, in cents, by session key."""
+    categories: Sequence[Mapping[str, float]] | None = None
+    """Schema 2: each activity's split of its credits by category (empty for none); ``None``
+    when no activity splits its credits."""
+    counts_for: Sequence[tuple[str, ...] | None] | None = None
+    """Schema 2: the tiers each activity counts toward (``None``: every tier); ``None`` when
+    every activity counts toward every tier."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -136,6 +156,8 @@ class ActivityTable:
             "credits": float(self.credits[row]),
             "expires": None if closes == NO_DAY else dt.date.fromordinal(closes),
             "sessions": (),
+            "categories": EMPTY if self.categories is None else self.categories[row],
+            "counts_for": None if self.counts_for is None else self.counts_for[row],
         }
         return _made(values)
 
@@ -160,7 +182,11 @@ def _made(values: dict[str, Any]) -> Activity:
 
 
 def _set_fields(values: Mapping[str, Any]) -> set[str]:
-    return {name for name, value in values.items() if value is not None and value != ()}
+    return {
+        name
+        for name, value in values.items()
+        if value is not None and value != () and value is not EMPTY
+    }
 
 
 class Activities(Sequence[Activity]):
@@ -256,6 +282,8 @@ def catalog_from_data(data: Any, parts: Sequence[Part] = ()) -> Catalog:
                 exchange_rates=header.exchange_rates,
                 taken_ids=[exam.id for exam in header.exams],
                 parts=parts,
+                schema=header.schema_,
+                names=Schema2Names(header.categories, header.tiers, header.credit_step),
             )
             if table is not None:
                 return with_table(header, table)
@@ -277,15 +305,24 @@ def table_from_records(
     exchange_rates: Mapping[str, float],
     taken_ids: Sequence[str] = (),
     parts: Sequence[Part] = (),
+    schema: int = 1,
+    names: Schema2Names | None = None,
 ) -> ActivityTable | None:
     """The records as a table, if they are valid activities of such a catalogue; else ``None``.
 
     ``currency`` and ``exchange_rates`` are the catalogue's; ``taken_ids`` the ids its exams
-    already use; ``parts`` more activities after the records. ``None`` says only "not certainly
-    valid": validate the records one by one to learn what is wrong.
+    already use; ``parts`` more activities after the records; ``schema`` its schema and
+    ``names`` what schema 2's rules check against (default: no categories, no tiers named, no
+    credit step). ``None`` says only "not certainly valid": validate the records one by one to
+    learn what is wrong.
     """
+    names = names or Schema2Names(EMPTY, EMPTY)
     try:
-        return _table(records, parts, currency, exchange_rates, taken_ids)
+        allowed = _ALLOWED if schema == 1 else _ALLOWED_2
+        table = _table(records, parts, currency, exchange_rates, taken_ids, allowed)
+        if schema == 1:
+            return table
+        return _with_schema_2(table, records, names)
     except _Declined:
         return None
 
@@ -300,13 +337,15 @@ def _table(
     currency: str,
     rates: Mapping[str, float],
     taken_ids: Sequence[str],
+    allowed: frozenset[str] = _ALLOWED,
 ) -> ActivityTable:
+    """The records' fields of schema 1 as a table, each record giving only ``allowed`` keys."""
     modelled: dict[int, Activity] = {}
     for row, record in enumerate(records):
         if type(record) is not dict:
             raise _Declined
         keys = record.keys()
-        if not keys <= _ALLOWED or not REQUIRED <= keys:
+        if not keys <= allowed or not REQUIRED <= keys:
             raise _Declined
         if "sessions" in keys:
             modelled[row] = _model(record)
@@ -379,6 +418,81 @@ def _table(
         models=modelled,
         session_cents=session_cents,
     )
+
+
+def _with_schema_2(
+    table: ActivityTable, records: Sequence[Any], names: Schema2Names
+) -> ActivityTable:
+    """``table`` with the records' schema 2 fields, if they are valid, as columns."""
+    step = names.credit_step
+    if step is not None and not bool(np.all(on_step(table.credits, step))):
+        raise _Declined
+    splits: list[Mapping[str, float]] | None = None
+    tiers: list[tuple[str, ...] | None] | None = None
+    credits = table.credits
+    made: dict[Any, Mapping[str, float]] = {}
+    passed: set[tuple[float, int, tuple[str, ...] | None]] = set()
+    for row, record in enumerate(records):
+        given = "categories" in record
+        named = record.get("counts_for")
+        if not given and named is None:
+            continue
+        if given:
+            if splits is None:
+                splits = [EMPTY] * len(table)
+            splits[row] = _split(record["categories"], made)
+        if named is not None:
+            if tiers is None:
+                tiers = [None] * len(table)
+            tiers[row] = _tiers(named)
+        split_of = EMPTY if splits is None else splits[row]
+        tiers_of = None if tiers is None else tiers[row]
+        amount = float(credits[row])
+        key = (amount, id(split_of), tiers_of)  # splits are made once each (``made``)
+        if key not in passed:
+            rules = activity_rules(amount, split_of, tiers_of, ("activities", row), names)
+            if next(rules, None) is not None:
+                raise _Declined
+            passed.add(key)
+    if splits is None and tiers is None:
+        return table
+    return replace(table, categories=splits, counts_for=tiers)
+
+
+def _split(value: Any, made: dict[Any, Mapping[str, float]]) -> Mapping[str, float]:
+    """An activity's ``categories`` as the models hold them, if it is certainly valid."""
+    if type(value) is not dict:
+        raise _Declined
+    for part in value.values():  # before looking it up: True == 1, but it is not a number
+        if type(part) is not float and type(part) is not int:
+            raise _Declined
+    try:
+        return made[tuple(value.items())]
+    except KeyError:
+        pass
+    except TypeError:
+        raise _Declined from None
+    parts: dict[str, float] = {}
+    for name, part in value.items():
+        if type(name) is not str or _TIER.fullmatch(name) is None or len(name) > 50:
+            raise _Declined
+        if type(part) not in (int, float) or not math.isfinite(part) or float(part) != part:
+            raise _Declined
+        if not 0 <= part <= MAX_CREDITS:
+            raise _Declined
+        parts[name] = float(part)
+    split = made[tuple(value.items())] = FrozenMap(parts)
+    return split
+
+
+def _tiers(value: Any) -> tuple[str, ...]:
+    """An activity's ``counts_for`` as the models hold it, if it is certainly valid."""
+    if type(value) is not list or not value:
+        raise _Declined
+    for name in value:
+        if type(name) is not str or _TIER.fullmatch(name) is None:
+            raise _Declined
+    return tuple(value)
 
 
 def _model(record: Mapping[str, Any]) -> Activity:
@@ -535,6 +649,10 @@ def table_to_data(table: ActivityTable) -> dict[str, Any]:
         "cents": _packed(table.cents, "<i8"),
         "models": {str(row): model.model_dump(mode="json") for row, model in table.models.items()},
         "session_cents": dict(table.session_cents),
+        "categories": None if table.categories is None else _coded(table.categories, dict),
+        "counts_for": None
+        if table.counts_for is None
+        else _coded(table.counts_for, lambda named: None if named is None else list(named)),
     }
 
 
@@ -555,6 +673,10 @@ def table_from_data(data: Mapping[str, Any]) -> ActivityTable:
         cents=_unpacked(data["cents"], "<i8"),
         models={int(row): _trusted_model(model) for row, model in data["models"].items()},
         session_cents=dict(data["session_cents"]),
+        categories=None if data["categories"] is None else _decoded(data["categories"], FrozenMap),
+        counts_for=None
+        if data["counts_for"] is None
+        else _decoded(data["counts_for"], lambda named: None if named is None else tuple(named)),
     )
     lists = (table.titles, table.types, table.currencies, table.sources)
     arrays = (table.credits, table.costs, table.hours, table.available_from, table.expires)
@@ -572,17 +694,22 @@ def _unpacked(text: str, kind: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype=kind).astype(native)
 
 
-def _coded(values: list[Any]) -> dict[str, Any]:
-    """A column as its distinct values and, per row, the position of its value among them."""
+def _coded(values: Sequence[Any], plain: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """A column as its distinct values and, per row, the position of its value among them.
+
+    ``plain`` writes a distinct value as JSON takes it (a mapping as a dict...).
+    """
     index: dict[Any, int] = {}
     codes = np.fromiter(
         (index.setdefault(value, len(index)) for value in values), dtype=np.int64, count=len(values)
     )
-    return {"values": list(index), "codes": _packed(codes, "<i8")}
+    distinct = list(index) if plain is None else [plain(value) for value in index]
+    return {"values": distinct, "codes": _packed(codes, "<i8")}
 
 
-def _decoded(data: Mapping[str, Any]) -> list[Any]:
-    values = list(data["values"])
+def _decoded(data: Mapping[str, Any], made: Callable[[Any], Any] | None = None) -> list[Any]:
+    """The column :func:`_coded` wrote; ``made`` makes each distinct value as the table holds it."""
+    values = list(data["values"]) if made is None else [made(value) for value in data["values"]]
     return [values[code] for code in _unpacked(data["codes"], "<i8").tolist()]
 
 

@@ -8,7 +8,8 @@ catalogue file can name such files instead of (or as well as) listing activities
 Paths are relative to the catalogue file's folder. Each file has one row per activity and one
 column per field of an activity (``id``, ``title``, ``type``, ``credits``, ``cost``, and
 optionally ``currency``, ``hours``, ``expires``, ``available_from``, ``source``); an empty cell
-is a field left out. Sessions do not fit in a row: an activity with sessions stays in the YAML.
+is a field left out. Sessions do not fit in a row: an activity with sessions stays in the YAML,
+as does one with schema 2's ``categories`` or ``counts_for`` (such a column is refused).
 Rows are validated exactly as the YAML entries are, and a problem names the file, the row (and,
 in a CSV whose rows are one line each, the line), the activity and the field.
 
@@ -39,7 +40,7 @@ import pandas as pd
 
 from ceplan._files import read_file
 from ceplan.catalogue.columns import DECIMAL, header_problems
-from ceplan.catalogue.table import FIELDS, REQUIRED
+from ceplan.catalogue.table import FIELDS, REQUIRED, SCHEMA_2_FIELDS
 from ceplan.errors import CatalogError
 
 __all__ = ["COLUMNS", "MAX_TABLE_BYTES", "FileRows", "read_rows"]
@@ -48,14 +49,20 @@ MAX_TABLE_BYTES = 1024 * 1024 * 1024
 """Files of activities larger than this are refused without being read (a million activities
 take about 90 MiB of CSV)."""
 
-COLUMNS = tuple(name for name in FIELDS if name != "sessions")
+COLUMNS = tuple(name for name in FIELDS if name != "sessions" and name not in SCHEMA_2_FIELDS)
 """The columns a file of activities may have."""
 
 _NUMBERS = ("credits", "cost", "hours")
 _FEW_VALUES = ("type", "currency", "expires", "available_from")
 """Columns with few distinct values."""
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-_REFUSED = {"sessions": "sessions do not fit in a row: keep activities with sessions in the YAML"}
+_REFUSED = {
+    "sessions": "sessions do not fit in a row: keep activities with sessions in the YAML",
+    **{
+        name: f"{name} does not fit in a row: keep activities with {name} in the YAML"
+        for name in sorted(SCHEMA_2_FIELDS)
+    },
+}
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,8 @@ import yaml
 from pydantic import ValidationError
 
 from ceplan.catalogue.fastyaml import fast_load, first_match
-from ceplan.catalogue.models import UNKNOWN_SCHEMA, Catalog, CatalogRuleError, broken_rules
+from ceplan.catalogue.models import UNKNOWN_SCHEMA, Catalog, broken_rules
+from ceplan.catalogue.rules import CatalogRuleError
 from ceplan.catalogue.table import catalog_from_data, with_records
 from ceplan.errors import MAX_VALUE_CHARS, CatalogError, shorten
 from ceplan.limits import MAX_EXPANDED_NODES

@@ -825,12 +825,11 @@ def _check(args: argparse.Namespace) -> int:
             report.update(valid=False, problems=problems)
             _emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         raise
-    counts = {
-        "tiers": len(catalog.tiers),
-        "exams": len(catalog.exams),
-        "activities": len(catalog.activities),
-    }
-    one = {"tiers": "tier", "exams": "exam", "activities": "activity"}
+    counts = {"tiers": len(catalog.tiers)}
+    if catalog.schema_version == 2:
+        counts["categories"] = len(catalog.categories)
+    counts.update(exams=len(catalog.exams), activities=len(catalog.activities))
+    one = {"tiers": "tier", "categories": "category", "exams": "exam", "activities": "activity"}
     if args.format == "json":
         report.update(valid=True, **counts, problems=[])
         _emit(json.dumps(report, indent=2) + "\n")
