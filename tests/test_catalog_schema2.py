@@ -42,6 +42,8 @@ from ceplan.units import on_step, steps_down, whole_steps
 from tests import generators
 from tests.conftest import catalog_data, examples
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
 WriteCatalog = Callable[..., Path]
 Problem = ceplan.CatalogError.Problem
 
@@ -1287,3 +1289,13 @@ def test_a_random_schema_1_file_with_one_schema_2_key_is_one_problem(
     change(data)
     problem = one_problem(data)
     assert (problem.item, problem.field) == (item, field)
+
+
+def test_a_schema_2_catalogue_is_refused_for_planning_until_its_rules_are_planned() -> None:
+    """Planning it by schema 1's rules would ignore minimums, caps and fees: one line instead."""
+    catalog = ceplan.load_catalog(EXAMPLES / "schema2-isc2.yaml")
+    tier = next(iter(catalog.tiers))
+    with pytest.raises(ceplan.PlanInputError) as error:
+        ceplan.optimise(catalog, tier, today="2026-12-07")
+    assert "\n" not in str(error.value) and "schema 2" in str(error.value)
+    assert main(["optimise", "--catalog", str(EXAMPLES / "schema2-isc2.yaml"), "--tier", tier]) == 2

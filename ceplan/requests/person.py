@@ -169,6 +169,13 @@ def _check_tier(catalog: Catalog, tier: Any) -> None:
         raise PlanInputError(f"tier must be a tier name, not {tier!r}")
     if tier not in catalog.tiers:
         raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
+    if catalog.schema_version != 1:
+        # Planning by schema 2's rules (categories, caps, fees, yearly minimums) is not built
+        # yet: planning such a catalogue by schema 1's rules would give wrong plans.
+        raise PlanInputError(
+            f"tier '{tier}': planning with a schema {catalog.schema_version} catalogue is not "
+            "supported yet (ceplan check validates the file)"
+        )
 
 
 def _processing_days(catalog: Catalog, processing_days: Any) -> int:
