@@ -21,12 +21,49 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ceplan.units import CREDIT_TOLERANCE, format_number, on_step, quantity
 
-if TYPE_CHECKING:
-    from ceplan.catalogue.models import PathRule, Tier
+
+class _Path(Protocol):
+    """What the rules read of a path (:class:`ceplan.catalogue.models.PathRule`)."""
+
+    @property
+    def credits(self) -> float: ...
+    @property
+    def min(self) -> Mapping[str, float]: ...
+    @property
+    def max(self) -> Mapping[str, float]: ...
+
+
+class _PerYear(Protocol):
+    @property
+    def credits(self) -> float: ...
+
+
+class _Caps(Protocol):
+    @property
+    def per_activity(self) -> float | None: ...
+    @property
+    def by_type(self) -> Mapping[str, float]: ...
+
+
+class _Tier(Protocol):
+    """What the rules read of a tier (:class:`ceplan.catalogue.models.Tier`).
+
+    The models import this module, so it names what it needs instead of importing them back.
+    """
+
+    @property
+    def paths(self) -> Sequence[_Path]: ...
+    @property
+    def per_year(self) -> _PerYear | None: ...
+    @property
+    def caps(self) -> _Caps: ...
+    @property
+    def renews(self) -> Sequence[str]: ...
+
 
 __all__ = [
     "BrokenRule",
@@ -135,7 +172,7 @@ def activity_rules(
         seen.add(name)
 
 
-def tier_rules(name: str, tier: Tier, names: Schema2Names) -> Iterator[BrokenRule]:
+def tier_rules(name: str, tier: _Tier, names: Schema2Names) -> Iterator[BrokenRule]:
     """Schema 2's rules about one tier: its paths' bounds, yearly minimum, caps and renews.
 
     Its fees are priced with the catalogue's items (:mod:`ceplan.catalogue.models`).
@@ -182,7 +219,7 @@ def tier_rules(name: str, tier: Tier, names: Schema2Names) -> Iterator[BrokenRul
 
 
 def _path_rules(
-    path: PathRule, loc: tuple[str | int, ...], names: Schema2Names
+    path: _Path, loc: tuple[str | int, ...], names: Schema2Names
 ) -> Iterator[BrokenRule]:
     """A path's ``min`` and ``max``: known categories, within the path, max not below min."""
     if _off_step(path.credits, names):
@@ -224,7 +261,7 @@ def _path_rules(
             )
 
 
-def renewal_cycles(tiers: Mapping[str, Tier]) -> Iterator[BrokenRule]:
+def renewal_cycles(tiers: Mapping[str, _Tier]) -> Iterator[BrokenRule]:
     """One problem per cycle of ``renews`` among ``tiers`` (a tier naming itself aside).
 
     Tiers that renew one another, directly or through others, are one cycle: it is reported
