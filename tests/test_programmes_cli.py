@@ -331,3 +331,20 @@ def test_a_bundled_programme_goes_through_the_cache(monkeypatch: pytest.MonkeyPa
     entry.unlink()
     with pytest.raises(AssertionError, match="parsed although"):
         ceplan.load_catalog("comptia")
+
+
+# -- the README ----------------------------------------------------------------------------------
+
+
+def test_the_readme_table_lists_every_programme_with_its_tiers() -> None:
+    """The table of "Bundled programmes" (its command outputs are run by test_readme.py)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Bundled programmes\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == list(FILES)
+    for row in rows:
+        name = row.split("`")[1]
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == raw(name)["programme"]
+        assert cells[2].split("`")[1::2] == list(raw(name)["tiers"])
+        assert cells[3] == f"`{FILES[name]}`"
