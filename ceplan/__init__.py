@@ -9,6 +9,9 @@ that meets one of a tier's renewal paths before the certification expires:
 >>> plan = ceplan.optimise(catalog, "professional", today=dt.date(2026, 11, 29))
 >>> plan.status
 'optimal'
+
+Catalogues of other programmes ship with ceplan too; :func:`programmes` lists them and
+``load_catalog("isc2")`` loads one by name.
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -17,6 +20,7 @@ from typing import Any as _Any
 from ceplan._version import __version__
 from ceplan.catalogue.loading import bundled_catalog_path, load_catalog, parse_catalog
 from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule, Tier
+from ceplan.catalogue.programmes import PROGRAMMES, programmes
 from ceplan.errors import (
     CatalogError,
     CeplanError,
@@ -64,6 +68,7 @@ def __getattr__(name: str) -> _Any:
 __all__ = [
     "ONE_PERSON",
     "ONE_PERSON_OVER_TIME",
+    "PROGRAMMES",
     "SOLVERS",
     "Activity",
     "Blocked",
@@ -104,6 +109,7 @@ __all__ = [
     "parse_catalog",
     "plan_team",
     "plan_to_ics",
+    "programmes",
     "team_person_to_ics",
     "team_to_ics",
     "what_if",

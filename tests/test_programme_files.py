@@ -460,6 +460,33 @@ def test_there_is_one_file_per_programme() -> None:
     assert sorted(path.stem for path in FOLDER.glob("*.yaml")) == sorted(NAMES)
 
 
+def test_the_package_lists_every_file_by_its_name() -> None:
+    """``ceplan programmes`` and ``--catalog NAME`` know each file here (and Cisco's)."""
+    import ceplan
+
+    assert sorted(path.name for path in FOLDER.iterdir()) == sorted(f"{n}.yaml" for n in NAMES)
+    assert dict(ceplan.PROGRAMMES) == {
+        "cisco": "catalog.yaml",
+        **{name: f"programmes/{name}.yaml" for name in NAMES},
+    }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_file_loads_through_ceplan_with_no_problem(name: str) -> None:
+    """ceplan's own validation (every rule of schema 2) accepts the file, by path and by name,
+    and reads the tiers, categories and items the plain YAML holds."""
+    import ceplan
+
+    catalog = ceplan.load_catalog(FOLDER / f"{name}.yaml", cache=False)
+    data = load(name)
+    assert catalog.schema_version == 2
+    assert list(catalog.tiers) == list(data["tiers"])
+    assert list(catalog.categories) == list(data.get("categories", {}))
+    assert [a.id for a in catalog.activities] == [a["id"] for a in data["activities"]]
+    assert [e.id for e in catalog.exams] == [e["id"] for e in data.get("exams", [])]
+    assert ceplan.load_catalog(name) == catalog
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_tiers_carry_the_rules_of_the_domain_notes(name: str) -> None:
     tiers = load(name)["tiers"]

@@ -11,6 +11,9 @@ Every input file (a catalogue, a roster, the CSV or Parquet files they name) is 
 :func:`_read_bytes`, once: opened without waiting, refused unless it is a regular file, read up
 to a limit; what is parsed and what is hashed are those same bytes.
 
+A programme bundled with ceplan is picked by name (:mod:`ceplan.catalogue.programmes` says how a
+name and a path are told apart) and then read, validated and cached as any other file.
+
 Validated catalogues are cached by the SHA-256 of the file's bytes (see :func:`load_catalog`),
 because parsing a YAML file with 10,000 activities takes about a second even with libyaml, while
 reading the cache takes a few tens of milliseconds. A catalogue that names files of activities
@@ -29,7 +32,6 @@ catalogue); what keeps other users out is the directory check.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import json
 import os
 import stat
@@ -40,6 +42,7 @@ from typing import Any
 from ceplan._files import open_regular, read_at_most, read_file, write_atomic
 from ceplan._version import __version__
 from ceplan.catalogue.models import Catalog
+from ceplan.catalogue.programmes import PROGRAMMES, bundled_path, catalog_source
 from ceplan.errors import CatalogError, PlanInputError
 from ceplan.inputs import show_value
 from ceplan.limits import MAX_EXPANDED_NODES
@@ -67,16 +70,21 @@ catalogue whose entry would be larger is simply not cached.
 """
 
 
-def bundled_catalog_path() -> Path:
-    """The path of the catalogue shipped with ceplan (the repository's ``catalog.yaml``)."""
-    shipped = importlib.resources.files("ceplan") / "catalog.yaml"
-    try:
-        if shipped.is_file():
-            return Path(str(shipped))
-    except OSError:  # a folder we may not look into: reading it says so, as one problem
-        return Path(str(shipped))
-    # A source checkout or an editable install: the one copy lives at the top of the repository.
-    return Path(__file__).resolve().parents[2] / "catalog.yaml"
+def bundled_catalog_path(name: str = "cisco") -> Path:
+    """The path of a catalogue shipped with ceplan: Cisco's, or the programme ``name``.
+
+    ``name`` is one of :data:`~ceplan.catalogue.programmes.PROGRAMMES`; Cisco's catalogue is the
+    repository's ``catalog.yaml``.
+
+    Examples
+    --------
+    >>> bundled_catalog_path().name, bundled_catalog_path("isaca").name
+    ('catalog.yaml', 'isaca.yaml')
+    """
+    if name not in PROGRAMMES:
+        names = ", ".join(PROGRAMMES)
+        raise PlanInputError(f"name must be a bundled programme ({names}), not {show_value(name)}")
+    return bundled_path(name)
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> Catalog:
@@ -85,7 +93,11 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     Parameters
     ----------
     path
-        A ``catalog.yaml`` in schema 1 or 2. Default: the catalogue bundled with ceplan.
+        A catalogue file (``catalog.yaml``) in schema 1 or 2, or the name of a programme bundled
+        with ceplan (``"cisco"``, ``"isc2"``, ``"comptia"``, ``"pmi"``, ``"isaca"``: see
+        :func:`ceplan.programmes`). A ``str`` that is exactly such a name is that programme's
+        file, even if the current folder holds a file of that name (``"./isc2"`` is that file);
+        an :class:`os.PathLike` is always a path. Default: the Cisco catalogue (``"cisco"``).
     cache
         Reuse the validated catalogue from an earlier load of a file with exactly the same bytes.
         The cache lives in ``$CEPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/ceplan``, else
@@ -97,13 +109,17 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     ------
     CatalogError
         When the file cannot be read or breaks rules; each problem names the file, the line,
-        the item and the field.
+        the item and the field. A bundled programme is named ``programmes/isc2.yaml (bundled)``
+        (the Cisco one ``catalog.yaml (bundled)``); a word that is neither a bundled programme
+        nor a file is one problem listing the names.
 
     Examples
     --------
     >>> catalog = load_catalog()
     >>> sorted(catalog.tiers)
     ['associate', 'expert', 'professional', 'specialist']
+    >>> list(load_catalog("isc2").tiers)
+    ['cissp', 'ccsp', 'sscp', 'cc']
     """
     return load_catalog_with_files(path, cache=cache)[0]
 
@@ -122,8 +138,7 @@ def load_catalog_with_files(
     >>> [file.name for file in files]
     ['catalog.yaml']
     """
-    file = Path(path) if path is not None else bundled_catalog_path()
-    name = str(path) if path is not None else "catalog.yaml (bundled)"
+    file, name = catalog_source(path)
     data = read_file(file, name, limit=MAX_FILE_BYTES, what="catalogue file")
     directory = _cache_dir() if cache else None
     cached = None
@@ -337,8 +352,9 @@ def as_catalog(value: object, name: str = "catalog") -> Catalog:
     Parameters
     ----------
     value
-        A :class:`~ceplan.catalogue.models.Catalog`, or a ``str`` or ``os.PathLike`` path, which is
-        loaded with :func:`ceplan.catalogue.loading.load_catalog`.
+        A :class:`~ceplan.catalogue.models.Catalog`, or a ``str`` or ``os.PathLike`` path (or a
+        bundled programme's name), which is loaded with
+        :func:`ceplan.catalogue.loading.load_catalog`.
     name
         The argument's name, for the error message.
 

@@ -22,12 +22,18 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ceplan._files import check_output, write_output
 from ceplan._version import __version__
-from ceplan.catalogue.loading import load_catalog, load_catalog_with_files
+from ceplan.catalogue.loading import load_catalog_with_files
+from ceplan.catalogue.programmes import (
+    PROGRAMMES,
+    bundled_programmes,
+    catalog_name,
+    shadowed_file,
+)
 from ceplan.cli.signals import Terminated, terminate_as_interrupt
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.planning.person import optimise, optimise_and_compare, without_slack
 from ceplan.rendering.ics import plan_to_ics
-from ceplan.rendering.text import plan_csv, plan_table, team_csv
+from ceplan.rendering.text import display_width, plan_csv, plan_table, team_csv
 from ceplan.results.plan import Plan, SlackComparison
 from ceplan.status import SOLVERS
 
@@ -140,7 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optimise(commands)
     _add_check(commands)
     _add_team(commands)
+    _add_programmes(commands)
     return parser
+
+
+def _add_catalog(parser: Any) -> None:
+    """The ``--catalog`` option, alike for every command that reads a catalogue."""
+    names = ", ".join(PROGRAMMES)
+    parser.add_argument(
+        "--catalog",
+        metavar="NAME|PATH",
+        help=f"a programme bundled with ceplan ({names}: see ceplan programmes) or a catalogue "
+        "file; a bare name is the bundled programme even if a file of that name is here "
+        "(write ./NAME for the file); default: cisco, the bundled catalog.yaml",
+    )
 
 
 def _add_optimise(commands: Any) -> None:
@@ -155,9 +174,7 @@ def _add_optimise(commands: Any) -> None:
     )
     opt.set_defaults(run=_optimise)
     opt.add_argument("--tier", required=True, help="tier to renew, e.g. professional")
-    opt.add_argument(
-        "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
-    )
+    _add_catalog(opt)
     opt.add_argument(
         "--expires",
         type=_date,
@@ -284,14 +301,29 @@ def _add_check(commands: Any) -> None:
         "(exit 0 when it is valid, 2 when it is not).",
     )
     check.set_defaults(run=_check)
-    check.add_argument(
-        "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
-    )
+    _add_catalog(check)
     check.add_argument(
         "--format",
         choices=["table", "json"],
         default="table",
         help="table (a line for people, default) or json (one object, also for an invalid file)",
+    )
+
+
+def _add_programmes(commands: Any) -> None:
+    programmes = commands.add_parser(
+        "programmes",
+        help="list the programmes whose catalogues ship with ceplan",
+        description="List the programmes whose catalogues ship with ceplan, one line each: "
+        "the name that --catalog takes, the programme, its currency, catalogue schema, the day "
+        "its figures are as of, and its tiers.",
+    )
+    programmes.set_defaults(run=_programmes)
+    programmes.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="table (for people, default) or json (a list of objects)",
     )
 
 
@@ -307,9 +339,7 @@ def _add_team(commands: Any) -> None:
     )
     team.set_defaults(run=_team)
     team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
-    team.add_argument(
-        "--catalog", metavar="PATH", help="catalogue file (default: the bundled catalog.yaml)"
-    )
+    _add_catalog(team)
     team.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as if today were this day"
     )
@@ -459,7 +489,7 @@ def _money(text: str) -> float:
 def _team(args: argparse.Namespace) -> int:
     from ceplan.planning.team import plan_team, what_if
 
-    catalog, read = load_catalog_with_files(args.catalog)
+    catalog, read = _load_with_files(args.catalog)
     today = args.today or dt.date.today()
     roster, named = _team_roster(args, catalog, today)
     sources = [*read, *named]  # never written over
@@ -750,7 +780,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _optimise(args: argparse.Namespace) -> int:
-    catalog, sources = load_catalog_with_files(args.catalog)  # never written over
+    catalog, sources = _load_with_files(args.catalog)  # never written over
     inputs = {
         "expires": args.expires,
         "today": args.today,
@@ -813,10 +843,10 @@ def _side_notes(plan: Plan) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    name = args.catalog or "catalog.yaml (bundled)"
+    name = catalog_name(args.catalog)
     report: dict[str, Any] = {"catalog": name}
     try:
-        catalog = load_catalog(args.catalog)
+        catalog, _ = _load_with_files(args.catalog)
     except CatalogError as exc:
         if args.format == "json":
             problems = [
@@ -837,6 +867,55 @@ def _check(args: argparse.Namespace) -> int:
         sizes = ", ".join(f"{n} {one[key] if n == 1 else key}" for key, n in counts.items())
         _emit(one_line(f"{name}: valid ({catalog.programme}: {sizes})") + "\n")
     return EXIT_PLAN
+
+
+def _programmes(args: argparse.Namespace) -> int:
+    found = bundled_programmes()
+    if args.format == "json":
+        records = [programme.to_dict() for programme in found]
+        _emit(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_PLAN
+    header = ["name", "programme", "currency", "schema", "as of", "tiers"]
+    rows = [
+        [
+            row.name,
+            one_line(row.programme),
+            row.currency,
+            str(row.schema),
+            row.as_of.isoformat() if row.as_of else "-",
+            ", ".join(row.tiers),
+        ]
+        for row in found
+    ]
+    widths = [max(display_width(row[c]) for row in [header, *rows]) for c in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = (cell + " " * (widths[c] - display_width(cell)) for c, cell in enumerate(cells))
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    _emit("".join(text + "\n" for text in [line(header), rule, *map(line, rows)]))
+    return EXIT_PLAN
+
+
+# -- catalogues --------------------------------------------------------------------------------
+
+
+def _load_with_files(value: str | None) -> tuple[Catalog, tuple[Path, ...]]:
+    """:func:`load_catalog_with_files` of ``--catalog``, noting a file it did not read."""
+    _note_shadowed(value)
+    return load_catalog_with_files(value)
+
+
+def _note_shadowed(value: str | None) -> None:
+    """Say on stderr when ``--catalog NAME`` is a bundled programme and a file NAME is here."""
+    shadowed = shadowed_file(value)
+    if shadowed is not None:
+        _complain(
+            f"--catalog {shadowed} is the bundled programme ({PROGRAMMES[shadowed]}), not the "
+            f"file '{shadowed}' in this folder; --catalog ./{shadowed} reads that file",
+            prefix="ceplan: note: ",
+        )
 
 
 # -- streams -----------------------------------------------------------------------------------
