@@ -35,6 +35,8 @@ from ceplan.solving.team import (
 )
 from ceplan.status import Deadline
 from tests.conftest import examples
+from tests.team_checker import check_team_plan
+from tests.test_columns_timed import as_data
 from tests.test_team_model import TODAY, catalog_of, roster_of
 
 SOLVER = make_solver("highs")
@@ -310,6 +312,77 @@ def test_people_alike_in_all_the_answer_reads_share_it_each_dated_by_their_own_e
     assert len(columns._memo(request)) == 1
     finish = {person: plan.taken[person][0].complete_by for person, plan in plans.items()}
     assert finish["p0"] == finish["p2"] < finish["p1"]
+
+
+def exam_or_courses(activities: list[str], held: tuple[int, int]) -> tuple[TeamRequest, Roster]:
+    """P (2 credits earned; 10 credits, or 2 and a core exam, renew), with the courses
+    ``activities`` of a0 (1 credit, 10.00), a2 (1, free), a6 (1, 40.00), a7 (6, 40.00), and the
+    exam e0 (20.00); holding ``held`` of FY0 and FY1 (whole currency) and 20.00 of a fund that
+    pays for activities and exams paid by 2027-01-31 (the roster's own amounts, so the checker
+    holds them to it). Items are paid in segment 0 (today to the fund's expiry, FY0), 1 (FY0
+    after it) or 2 (FY1)."""
+    courses = {
+        "a0": {"credits": 1, "cost": 10},
+        "a2": {"credits": 1, "cost": 0},
+        "a6": {"credits": 1, "cost": 40},
+        "a7": {"credits": 6, "cost": 40},
+    }
+    made = {"type": "course", "hours": 0}
+    catalog = catalog_of(
+        [courses[a] | made | {"id": a, "title": a.upper()} for a in activities],
+        [{"id": "e0", "title": "E0", "kind": "core", "cost": 20}],
+        [{"credits": 10}, {"credits": 2, "exams": {"core": 1}}],
+    )
+    person = {"id": "p", "name": "P", "tier": "pro", "expires": dt.date(2028, 1, 31), "earned": 2}
+    fund = {"name": "CLC", "amount": 20, "expires": dt.date(2027, 1, 31)}
+    roster = roster_of([person], list(held), [fund | {"pays_for": ["activities", "exams"]}])
+    request = make_team_request(catalog, roster, today=TODAY)
+    alone = team_of_one(catalog, roster, roster.people[0], request.requests["p"], ((0, 0), (0,)))
+    assert [(s.start, s.period, s.funds) for s in alone.segments] == [
+        (TODAY, 0, (0,)),
+        (dt.date(2027, 2, 1), 0, ()),
+        (dt.date(2027, 4, 1), 1, ()),
+    ]
+    return request, roster
+
+
+def assert_e0_paid_today_by_the_fund(request: TeamRequest, roster: Roster, task: _Task) -> None:
+    """Both ways of settling P give e0 alone, paid today, all of it from the fund; the checker
+    finds the plan keeps every rule and works out the same money."""
+    old = whole_team_of_one(request, SOLVER, Deadline(), task)
+    new = columns._solve_alone(request, SOLVER, Deadline(), task)
+    assert old is not None and new is not None
+    for settled in (old, new):
+        assert settled.paths == {"p": 1}
+        assert [(t.item, t.paid_on, t.period) for t in settled.taken["p"]] == [("e0", TODAY, 0)]
+        assert settled.out_of_pocket == 0.0 and settled.used == {0: 2000.0}
+        plan = as_data(settled, roster, request.catalog)
+        checked = check_team_plan(request.catalog, roster, plan, TODAY)
+        assert checked.valid, checked.problems
+        assert (checked.out_of_pocket, checked.from_funds) == (0.0, 20.0)
+    assert_same_plan(new, old, "p")
+
+
+def test_an_item_paid_earlier_to_be_settled_is_paid_by_the_fund_as_far_as_it_may() -> None:
+    """P's plan in hand is e0 alone, paid in FY1 (segment 2), where no fund may pay: paid as
+    early as it can be (today, in the fund's days), the fund may pay all of it, and the least
+    out of pocket (SPEC 7, before the tie-break) says it does. The settle paid e0 early but
+    left the fund's share to the solver, which gave none of it, when the plan it was paying
+    early had no item paid where a fund may pay."""
+    request, roster = exam_or_courses([], (50, 50))
+    task = _Task("p", (5000, 5000), (2000,), frozenset(), (("e0", 2, ()),), 1)
+    assert_e0_paid_today_by_the_fund(request, roster, task)
+
+
+def test_a_tie_breaks_plan_moved_into_a_funds_days_is_paid_by_the_fund_in_full() -> None:
+    """Found by the examples of plans in hand: P's plan in hand is a0, a6 (20.00 of it from the
+    fund) and a7 (in FY1), holding 30.00 of FY0 and 40.00 of FY1. The tie-break's plan is e0
+    alone, which its answers paid in FY1; paid early, the solver left 10.00 of it out of
+    pocket (in the whole model of a team of one and in the smaller one alike)."""
+    request, roster = exam_or_courses(["a0", "a2", "a6", "a7"], (30, 40))
+    plan = (("a0", 0, ()), ("a6", 0, ((0, 2000),)), ("a7", 2, ()))
+    task = _Task("p", (3000, 4000), (2000,), frozenset(), plan, 0)
+    assert_e0_paid_today_by_the_fund(request, roster, task)
 
 
 def test_the_bound_on_items_is_lagranges_and_a_plan_that_cannot_be_is_proved_so() -> None:

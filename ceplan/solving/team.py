@@ -999,13 +999,15 @@ def _pay_early(search: _Search, person: str) -> Run | None:
     that last part the funds' share of an item was whatever the solver left it, and the same
     person could be paid for two ways by two problems that differ only in what they are given.
     No call is made when each item is already paid on the first day it can be and no fund may
-    pay for any of them.
+    pay for any of them on any day it may be paid: paid earlier, an item may come into a
+    fund's days (and its share is then the funds' to decide, not the solver's leftover).
     """
     model = search.model
     late = _lateness(model, [person])
     member = model.members[person]
-    taken = {copy for copy, take in member.block.take.items() if (take.value() or 0) > 0.5}
-    funded = any(copy in taken for copy, _ in member.pay)
+    copies = model.copies[person]
+    ways = {copy for item in search.chosen(person) for copy in copies[item]}
+    funded = any(copy in ways for copy, _ in member.pay)
     if not funded and not any((take.value() or 0) > 0.5 for _, take in late):
         return None
     if funded:
