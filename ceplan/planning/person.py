@@ -29,7 +29,7 @@ from ceplan.candidates.items import (
 )
 from ceplan.catalogue.loading import as_catalog
 from ceplan.catalogue.models import Catalog, PathRule
-from ceplan.errors import SolverError
+from ceplan.errors import PlanInputError, SolverError
 from ceplan.inputs import (
     as_optional_number,
 )
@@ -72,11 +72,13 @@ which can be in a best plan over arrays (:mod:`ceplan.candidates.arrays`)."""
 
 def optimise(
     catalog: Catalog | str | Any,
-    tier: str,
+    tier: str | Sequence[str],
     *,
     expires: Any = None,
     today: Any = None,
-    earned: Any = 0,
+    earned: Any = None,
+    earned_by_category: Any = None,
+    earned_per_year: Any = None,
     passed: Any = (),
     completed: Any = (),
     exclude: Any = (),
@@ -91,6 +93,13 @@ def optimise(
 ) -> Plan:
     """Find the cheapest plan that renews ``tier`` before the certification expires.
 
+    ``tier`` may also be several tiers held at once (a list of names): the plan then renews
+    them all at the least total cost, under the rules of catalogue schema 2 (SPEC 9, see
+    :mod:`ceplan.planning.held`), as it does for any tier of a schema 2 catalogue. Inputs that
+    may differ by tier (``expires``, ``earned``, ``earned_by_category``, ``earned_per_year``,
+    ``passed``) are then given once for every tier or as a mapping by tier
+    (:mod:`ceplan.requests.held` says how).
+
     Inputs are taken in the forms a notebook has at hand: dates as ``datetime.date``,
     ``datetime.datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or ``"YYYY-MM-DD"``;
     numbers as any real number (numpy scalars included); ids and kinds as any iterable, a
@@ -101,15 +110,24 @@ def optimise(
     catalog
         A loaded catalogue (:func:`ceplan.load_catalog`) or the path of a catalogue file.
     tier
-        A tier name of the catalogue, e.g. ``"professional"``.
+        A tier name of the catalogue, e.g. ``"professional"``, or a list of them.
     expires
-        The day the certification expires. Default: ``today`` plus the tier's period.
+        The day the certification expires (or ``{tier: day}``). Default: ``today`` plus the
+        tier's period.
     today
         The day planning starts. Default: the real date.
     earned
-        Credits already earned in this period.
+        Credits already earned in this period (or ``{tier: credits}``; default 0).
+    earned_by_category
+        Schema 2: how many of the credits earned are in each category, ``{category: credits}``
+        (or ``{tier: {category: credits}}``).
+    earned_per_year
+        Schema 2: credits earned in each year of the cycle so far, ``{year: credits}`` with
+        ``year`` 1 for the first (or ``{tier: {year: credits}}``): a hard yearly minimum counts
+        them.
     passed
-        Exams already passed in this period: kind -> count, or one kind per exam.
+        Exams already passed in this period: kind -> count, or one kind per exam (or
+        ``{tier: kinds}``).
     completed, exclude
         Ids of items already done, or not wanted; neither is planned. A completed item's
         credits count only through ``earned``.
@@ -153,15 +171,39 @@ def optimise(
     >>> plan.status, plan.path.describe(), plan.total_cost
     ('optimal', '1 associate exam', 237.0)
     """
+    loaded = as_catalog(catalog)
+    several = {"earned_by_category": earned_by_category, "earned_per_year": earned_per_year}
+    if _held(loaded, tier, several):
+        return _plan_held(
+            loaded,
+            tier,
+            solver,
+            time_limit,
+            {
+                "expires": expires,
+                "today": today,
+                "earned": earned,
+                **several,
+                "passed": passed,
+                "completed": completed,
+                "exclude": exclude,
+                "budget": budget,
+                "allow_exams": allow_exams,
+                "processing_days": processing_days,
+                "hours_per_week": hours_per_week,
+                "unavailable": unavailable,
+                "slack_days": slack_days,
+            },
+        )
     planner = _planner(
-        catalog,
-        tier,
+        loaded,
+        tier,  # type: ignore[arg-type]  # one name here (make_request says so otherwise)
         solver,
         time_limit,
         {
             "expires": expires,
             "today": today,
-            "earned": earned,
+            "earned": 0 if earned is None else earned,
             "passed": passed,
             "completed": completed,
             "exclude": exclude,
@@ -290,6 +332,53 @@ def without_slack(inputs: Mapping[str, Any]) -> dict[str, Any]:
     {'tier': 'associate', 'slack_days': 0}
     """
     return {**inputs, "slack_days": 0}
+
+
+def _held(catalog: Catalog, tier: Any, inputs: Mapping[str, Any]) -> bool:
+    """Whether a call plans under schema 2's rules (:mod:`ceplan.planning.held`).
+
+    A schema 2 catalogue always; a schema 1 catalogue for a list of tiers, or an input only
+    schema 2 has. One tier of a schema 1 catalogue is planned as it always was.
+    """
+    if catalog.schema_version != 1:
+        return True
+    listed = (
+        not isinstance(tier, str)
+        and isinstance(tier, Iterable)
+        and not isinstance(tier, Mapping | bytes)
+    )
+    return listed or any(value is not None for value in inputs.values())
+
+
+TIMED_INPUTS = ("hours_per_week", "unavailable")
+"""Inputs of plans over time (SPEC 6), which plans under schema 2's rules do not take yet."""
+
+
+def _plan_held(
+    catalog: Catalog,
+    tier: Any,
+    solver: str | Solver | Any | None,
+    time_limit: Any,
+    inputs: Mapping[str, Any],
+) -> Plan:
+    """:func:`optimise` under schema 2's rules: one or more tiers held (SPEC 9)."""
+    from ceplan.planning.held import plan_held
+    from ceplan.requests.held import make_held_request
+    from ceplan.solving.backends import make_solver
+
+    given = {name: inputs[name] for name in TIMED_INPUTS if inputs[name] not in (None, ())}
+    if given:
+        name = next(iter(given))
+        raise PlanInputError(
+            f"{name}: plans over time (weekly hours, days away) are not supported yet for "
+            "several tiers or a schema 2 catalogue"
+        )
+    request = make_held_request(
+        catalog, tier, **{k: v for k, v in inputs.items() if k not in TIMED_INPUTS}
+    )
+    deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
+    chosen = make_solver("highs" if solver in (None, "auto") else solver)
+    return plan_held(catalog, request, chosen, deadline)
 
 
 def _planner(
