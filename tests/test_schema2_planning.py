@@ -102,6 +102,9 @@ def agree(scenario: Scenario) -> ceplan.Plan:
     plan = plan_of(data, person)
     if expected is None:
         assert plan.status == "infeasible", plan.summary()
+        assert plan.reasons
+        held = " and ".join(person.held)
+        assert all(r.split(":")[0] in (*person.held, held) for r in plan.reasons), plan.reasons
         return plan
     assert plan.status == "optimal", plan.summary()
     assert key_of(plan) == expected.key
@@ -416,4 +419,86 @@ def test_the_json_of_a_schema_2_plan_lists_tiers_fees_and_claims() -> None:
     assert plan.summary() == (
         "optimal: security-plus: 50 credits; a-plus: renewed with security-plus: 1 item, "
         "250.00 USD, hours not given, renews 2028-03-31"
+    )
+
+
+# -- reasons -------------------------------------------------------------------------------------
+
+
+def test_each_path_says_what_stops_it_in_a_persons_words() -> None:
+    """CISSP with 21 Group A earned and the three courses set aside.
+
+    Group A: the 21 earned and the 51 the other items give (webinars 3, podcast 2, quizzes 6,
+    whitepaper 1, book 5, presentation 4, blog post 10, conference 20) make 72 of the 90.
+    In all: 21 + 51 + the 28 Group B (4 + 16 + 8, within its 30) = 100 of the 120.
+    """
+    plan = ceplan.optimise(
+        ceplan.load_catalog(ISC2),
+        "cissp",
+        today=TODAY,
+        expires=EXPIRES,
+        earned=21,
+        earned_by_category={"group-a": 21},
+        exclude=[
+            "example-security-course-40h",
+            "example-security-course-16h",
+            "example-cloud-security-course",
+        ],
+    )
+    assert plan.status == "infeasible"
+    assert plan.reasons == (
+        "cissp: 120 credits (group-a at least 90, group-b at most 30): at most 100 credits can "
+        "count by 2028-06-30 (21 already earned); 120 are needed; Group A: at most 72 of the 90 "
+        "needed can be earned by 2028-06-30",
+    )
+    assert plan.held[0].reasons == plan.reasons
+
+
+def test_the_budget_is_said_with_the_fees() -> None:
+    """Security+ and A+ cost 250.00 at least (course-50 and Security+'s fee): over 200.00."""
+    expires = {"security-plus": EXPIRES, "a-plus": dt.date(2028, 3, 31)}
+    plan = ceplan.optimise(
+        catalog_of(renewing()),
+        ["security-plus", "a-plus"],
+        today=TODAY,
+        expires=expires,
+        budget=200,
+    )
+    assert plan.reasons == (
+        "security-plus and a-plus: the cheapest plan costs 250.00 USD (fees included), budget "
+        "is 200.00 USD",
+    )
+    assert plan.blocked[0].cheapest_cost == 250.0
+
+
+def test_rules_that_stop_only_together_are_said_together() -> None:
+    """One 10-credit course for two tiers of 10 each: enough for either, not both, unshared."""
+    data = catalogue(
+        {"alpha": tier({"credits": 10}), "beta": tier({"credits": 10})},
+        [activity("course-10", 10, 50)],
+    )
+    plan = ceplan.optimise(catalog_of(data), ["alpha", "beta"], today=TODAY, expires=EXPIRES)
+    assert plan.reasons == (
+        "alpha and beta: no set of items meets every rule at once (alpha by 2028-06-30, beta "
+        "by 2028-06-30): each credit counts toward one tier only (shares_credits is false)",
+    )
+
+
+def test_a_hard_yearly_minimum_out_of_reach_is_said_by_year() -> None:
+    """20 credits each calendar year: 2027 has only a 5-credit course, 2026 nothing left."""
+    cisa = tier({"credits": 60}, cycle="calendar", per_year={"credits": 20, "hard": True})
+    items = [
+        activity("y27", 5, 10, available_from="2027-01-01", expires="2027-12-31"),
+        activity("y28", 60, 10, available_from="2028-01-01"),
+    ]
+    plan = ceplan.optimise(
+        catalog_of(catalogue({"cisa": cisa}, items)),
+        "cisa",
+        today=TODAY,
+        expires=dt.date(2028, 12, 31),
+        earned_per_year={1: 20},
+    )
+    assert plan.reasons == (
+        "cisa: 60 credits: cycle year 2 (2027-01-01 to 2027-12-31): at most 5 of the 20 "
+        "needed can be earned",
     )
