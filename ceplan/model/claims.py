@@ -39,8 +39,9 @@ Rows, for each tier that may be renewed by its own paths:
 - ``exams_<tier>_<kind>``: enough exams of each kind counting toward the tier;
 - ``year_<tier>_<n>``: a hard yearly minimum, from the credits (after ``per_activity``) of the
   activities counting toward the tier that finish in year ``n``, and what was earned in it;
-- ``budget``: items and fees; ``same_<id>``: of items alike in everything but their ids, the
-  first ones are taken first.
+- ``budget``: items and fees; ``dominated_<id>``: an item is taken only with the items that
+  beat it (cheaper and as good in every way), which the best plan keeps (see
+  :meth:`_Build._dominated`).
 
 **Why continuous claims are exact.** For fixed items, uses and path, the claims of one tier are
 a flow: from each type (at most its ``by_type`` cap) to each activity (at most ``per_activity``)
@@ -66,7 +67,11 @@ from ceplan.candidates.held import REST, HeldItem, HeldRule, HeldWorld, Way
 from ceplan.model.arrays import ArrayModel
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 
-__all__ = ["ClaimsModel", "Expr", "build_claims"]
+__all__ = ["DOMINATORS", "ClaimsModel", "Expr", "build_claims"]
+
+DOMINATORS = 4
+"""How many of the items that beat an item its ``dominated_<id>`` row names (the first in the
+order): more rows cut more, and make a larger model."""
 
 Expr = tuple[dict[int, float], float]
 """A linear expression: coefficients by column, and a constant."""
@@ -198,7 +203,7 @@ class _Build:
         )
         if budget and world.budget_cents is not None:
             self.b.row(self.cost, -math.inf, float(world.budget_cents), "budget")
-        self._same()
+        self._dominated()
         self.scale = hours_scale(i.hours for i in self.items)
         self.hours = _plus(
             *(_col(self.take[i.id], float(round(i.hours * self.scale))) for i in self.items)
@@ -549,30 +554,65 @@ class _Build:
                 f"year_{tier}_{year}",
             )
 
-    # -- items alike ---------------------------------------------------------------------------
+    # -- items that beat others ----------------------------------------------------------------
 
-    def _same(self) -> None:
-        """Of items alike in everything but their ids, the first are taken first."""
+    def _dominated(self) -> None:
+        """Rows that the best plan keeps: an item is taken only if the items that beat it are.
+
+        Item ``a`` beats ``b`` when it costs no more, takes no longer and comes first in the
+        order (cost, hours, id), can finish on any day ``b`` can, and counts toward every tier
+        ``b`` counts toward at least as ``b`` does: the same type (``by_type``), and for each
+        tier at least ``b``'s credits after ``per_activity`` and at least its part in each
+        category the tier's paths name and in the rest (an exam: the same kind). In a plan with
+        ``b`` but not ``a``, ``a`` in ``b``'s place (finishing when ``b`` did, counting where
+        and as ``b`` did) keeps every rule and gives a better plan. So the best plan takes
+        ``b`` only with every item that beats it: ``dominated_<id>`` says so for the first
+        :data:`DOMINATORS` of them (items alike in all but their ids are the simplest case).
+        """
         groups: dict[tuple[object, ...], list[HeldItem]] = defaultdict(list)
         for item in self.items:
-            profile = (
-                item.is_exam,
-                item.kind,
-                item.type,
-                item.parts,
-                item.cents,
-                item.hours,
-                item.first,
-                item.last,
-                item.counts_for,
-                item.caps,
-            )
-            groups[profile].append(item)
+            groups[(item.is_exam, item.kind, item.type, item.counts_for)].append(item)
         for group in groups.values():
-            for before, after in zip(group, group[1:], strict=False):
-                self.b.row(
-                    _plus(_col(self.take[before.id]), _col(self.take[after.id], -1.0)),
-                    0.0,
-                    math.inf,
-                    f"same_{after.id}",
-                )
+            if len(group) > 1:
+                self._dominated_in(group)
+
+    def _dominated_in(self, group: Sequence[HeldItem]) -> None:
+        import numpy as np
+
+        group = sorted(group, key=lambda i: (i.cents, i.hours, i.id))
+        rules = self.world.rules
+        tiers = group[0].counts_for if not group[0].is_exam else ()
+        columns: list[list[float]] = []
+        for item in group:
+            row: list[float] = []
+            for tier in tiers:
+                used = rules[tier].categories_used
+                named = dict(item.parts)
+                row.append(item.cap(tier))
+                row.extend(named.get(k, 0.0) for k in sorted(used))
+                row.append(math.fsum(n for k, n in item.parts if k not in used))
+            columns.append(row)
+        credits = np.asarray(columns, dtype=float).reshape(len(group), -1)
+        cents = np.asarray([i.cents for i in group], dtype=float)
+        hours = np.asarray([i.hours for i in group], dtype=float)
+        first = np.asarray([i.first.toordinal() for i in group], dtype=float)
+        last = np.asarray(
+            [math.inf if i.last is None else i.last.toordinal() for i in group], dtype=float
+        )
+        order = np.arange(len(group))
+        beats = (
+            (cents[:, None] <= cents[None, :])
+            & (hours[:, None] <= hours[None, :] + 1e-9)
+            & (order[:, None] < order[None, :])
+            & (first[:, None] <= first[None, :])
+            & (last[:, None] >= last[None, :])
+        )
+        if credits.shape[1]:
+            beats &= (credits[:, None, :] >= credits[None, :, :] - 1e-9).all(axis=2)
+        for b, item in enumerate(group):
+            above = np.flatnonzero(beats[:, b])[:DOMINATORS]
+            if not len(above):
+                continue
+            terms = {self.take[group[a].id]: 1.0 for a in above}
+            terms[self.take[item.id]] = -float(len(above))
+            self.b.row((terms, 0.0), 0.0, math.inf, f"dominated_{item.id}")

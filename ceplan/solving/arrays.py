@@ -1,8 +1,10 @@
 """Solving a model held as arrays (:mod:`ceplan.model.arrays`) stage by stage.
 
 :func:`walk_stages` finds the first answer in an :class:`~ceplan.objective.Objective`'s order:
-each sum stage (cost, hours, count) minimised and then held by a row, the ids settled position
-by position, as :mod:`ceplan.solving.stages` does for a PuLP model. The model is handed to the
+each sum stage (cost, hours, count) minimised and then held by a row, as
+:mod:`ceplan.solving.stages` does for a PuLP model, and the ids settled by asking for an answer
+whose sorted ids come first (:meth:`_Walk.smallest_ids`). Once the cheapest plan is known, the
+columns that no plan so cheap can move are fixed by their reduced costs (:meth:`_Highs.prune`). The model is handed to the
 solver once and changed in place between stages (a cost vector, a row added, a bound moved):
 
 - HiGHS (``"auto"``, ``"highs"``) gets the arrays straight through ``highspy``;
@@ -74,6 +76,8 @@ class _Engine(Protocol):
 
     def bound(self, column: int, lower: float, upper: float) -> None: ...
 
+    def prune(self, costs: Mapping[int, float], most: float, seconds: float | None) -> int: ...
+
 
 class _Highs:
     """The model in HiGHS, through ``highspy``, passed as arrays in one call."""
@@ -105,6 +109,7 @@ class _Highs:
         self.h = h
         self.columns = model.columns
         self.rows = model.rows
+        self.integer = np.flatnonzero(model.integer).astype(np.int32)
 
     def solve(
         self, costs: Mapping[int, float], seconds: float | None, gap: float, presolve: bool
@@ -153,6 +158,47 @@ class _Highs:
 
     def bound(self, column: int, lower: float, upper: float) -> None:
         self.h.changeColBounds(column, lower, upper)
+
+    def prune(self, costs: Mapping[int, float], most: float, seconds: float | None) -> int:
+        """Fix the integer columns that no answer costing at most ``most`` can move.
+
+        Reduced-cost fixing: with the linear relaxation's optimum ``z`` and reduced costs
+        ``d``, every answer ``x`` costs at least ``z + d[j] * (x[j] - x*[j])`` for any column
+        ``j`` (the other terms of the Lagrangian bound are never negative). So a column at 0 in
+        the relaxation with ``z + d[j] > most`` is 0 in every answer costing at most ``most``,
+        and one at 1 with ``z - d[j] > most`` is 1. A margin covers the solver's tolerances.
+        Returns how many columns were fixed (none when the relaxation is not solved in time).
+        """
+        h, kinds = self.h, self.highspy.HighsVarType
+        count = len(self.integer)
+        if not count:
+            return 0
+        n = self.columns
+        dense = np.zeros(n)
+        for column, cost in costs.items():
+            dense[column] = cost
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), dense)
+        h.setOptionValue("time_limit", math.inf if seconds is None else max(seconds, 0.0))
+        h.changeColsIntegrality(count, self.integer, np.full(count, kinds.kContinuous))
+        try:
+            h.run()
+            solution = h.getSolution()
+            solved = h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+            lowest = float(h.getInfo().objective_function_value)
+            value = np.asarray(solution.col_value)[self.integer]
+            dual = np.asarray(solution.col_dual)[self.integer]
+        finally:
+            h.changeColsIntegrality(count, self.integer, np.full(count, kinds.kInteger))
+        if not solved or not solution.dual_valid:
+            return 0
+        margin = 1e-6 * max(1.0, abs(most)) + 1e-3
+        at_zero = self.integer[(value < 1e-9) & (lowest + dual > most + margin)]
+        at_one = self.integer[(value > 1 - 1e-9) & (lowest - dual > most + margin)]
+        for column in at_zero:
+            h.changeColBounds(int(column), 0.0, 0.0)
+        for column in at_one:
+            h.changeColBounds(int(column), 1.0, 1.0)
+        return len(at_zero) + len(at_one)
 
 
 class _Pulp:
@@ -228,6 +274,10 @@ class _Pulp:
         variable.lowBound = lower
         variable.upBound = upper
 
+    def prune(self, costs: Mapping[int, float], most: float, seconds: float | None) -> int:
+        """Nothing here: a PuLP solver's reduced costs are not read."""
+        return 0
+
 
 def _engine(model: ArrayModel, solver: Solver) -> _Engine:
     if isinstance(solver, HighsSolver):
@@ -247,11 +297,18 @@ class _Walk:
         """The last answer read: it keeps every row held so far."""
 
     def solve(
-        self, costs: Mapping[int, float], *, first: bool = False, deadline: Deadline | None = None
+        self,
+        costs: Mapping[int, float],
+        *,
+        first: bool = False,
+        deadline: Deadline | None = None,
+        known: bool = True,
     ) -> Run:
         """Minimise ``costs``; the answer, checked, becomes :attr:`values` when there is one.
 
-        Only the model's own columns are read (markers added past them are not).
+        Only the model's own columns are read (columns added past them are not). ``known``:
+        the answer in hand keeps every row (so "infeasible" from HiGHS is asked again without
+        presolve); a question that may rightly have no answer says ``False``.
         """
         clock = deadline or self.deadline
         seconds = clock.remaining()
@@ -260,7 +317,7 @@ class _Walk:
         elif seconds is not None and seconds <= 0:
             return Run("unknown", "time_limit")
         run, values = self.engine.solve(costs, seconds, _WHOLE_GAP, True)
-        if run.status == "infeasible" and self.values is not None and self.highs:
+        if run.status == "infeasible" and known and self.values is not None and self.highs:
             run, values = self.engine.solve(costs, clock.remaining(), _WHOLE_GAP, False)
         if values is not None:
             values = values[: self.model.columns]
@@ -296,7 +353,7 @@ class _Walk:
         row = self.engine.add_row(terms, 1.0 - len(chosen), math.inf)
         kept = self.values
         try:
-            run = self.solve({}, deadline=self.deadline.within(effort))
+            run = self.solve({}, deadline=self.deadline.within(effort), known=False)
         finally:
             self.engine.free_row(row)
             self.values = kept
@@ -309,48 +366,40 @@ class _Walk:
     def smallest_ids(self, take: Mapping[str, int]) -> Termination | None:
         """Among the answers kept so far, the one whose sorted ids come first.
 
-        Position by position: the next id of the answer in hand stays unless a smaller one
-        still open can be in an answer; only then is the solver asked for the smallest (and an
-        answer holding it). Returns why it stopped early, if it did.
+        The solver is asked for an answer whose sorted ids come before those of the answer in
+        hand, ``p_1 < ... < p_m`` (the count is held): one that holds ``p_1 .. p_(j-1)`` and
+        an id between ``p_(j-1)`` and ``p_j``, for some position ``j`` (a column ``first_j``
+        says which). Every answer that comes first is such an answer, and every such answer
+        comes first (its ``j``-th smallest id is at most that id). When there is none, the
+        answer in hand is the first; else the one found becomes the answer in hand, and the
+        question is asked again. Returns why it stopped early, if it did.
         """
         ids = sorted(take)
-        fixed_in: list[str] = []
-        fixed_out: set[str] = set()
         while True:
             chosen = sorted(self.take_now(take))
-            if len(fixed_in) >= len(chosen):
+            if not chosen:
                 return None
-            nxt = min(i for i in chosen if i not in fixed_in)
-            last = fixed_in[-1] if fixed_in else ""
-            open_ids = [i for i in ids if last < i < nxt and i not in fixed_out]
-            if not open_ids:
-                self._fix(take[nxt], 1.0)
-                fixed_in.append(nxt)
-                continue
-            offered = [*open_ids, nxt]
-            markers = [self.engine.add_column(1.0, True) for _ in offered]
-            rows = [
-                self.engine.add_row({m: 1.0, take[i]: -1.0}, -math.inf, 0.0)
-                for m, i in zip(markers, offered, strict=True)
-            ]
-            rows.append(self.engine.add_row(dict.fromkeys(markers, 1.0), 1.0, 1.0))
-            run = self.solve({m: float(rank) for rank, m in enumerate(markers)})
-            for m in markers:
-                self.engine.bound(m, 0.0, 0.0)
+            firsts = [self.engine.add_column(1.0, True) for _ in chosen]
+            rows = [self.engine.add_row(dict.fromkeys(firsts, 1.0), 1.0, 1.0)]
+            for n, held in enumerate(chosen[:-1]):
+                terms = {take[held]: 1.0, **dict.fromkeys(firsts[n + 1 :], -1.0)}
+                rows.append(self.engine.add_row(terms, 0.0, math.inf))
+            for n, (first, own) in enumerate(zip(firsts, chosen, strict=True)):
+                low = chosen[n - 1] if n else ""
+                between = {take[i]: 1.0 for i in ids if low < i < own}
+                if between:
+                    rows.append(self.engine.add_row({**between, first: -1.0}, 0.0, math.inf))
+                else:
+                    self.engine.bound(first, 0.0, 0.0)
+            run = self.solve({}, known=False)
+            for first in firsts:
+                self.engine.bound(first, 0.0, 0.0)
             for row in rows:
                 self.engine.free_row(row)
             if run.status == "infeasible":
-                raise SolverError("the solver called infeasible a problem with a known answer")
+                return None
             if run.status != "optimal":
                 return run.termination if run.termination != "solved" else "solver_stopped"
-            chosen_now = self.take_now(take)
-            pick = next(i for i in offered if i in chosen_now)
-            for i in offered:
-                if i < pick:
-                    fixed_out.add(i)
-                    self._fix(take[i], 0.0)
-            self._fix(take[pick], 1.0)
-            fixed_in.append(pick)
 
     def _fix(self, column: int, value: float) -> None:
         self.engine.bound(column, value, value)
@@ -367,9 +416,8 @@ def walk_stages(
     """The first answer of ``model`` in ``objective``'s order, or why there is none.
 
     ``sums`` gives the expression of each sum stage, ``take`` each item's column (the ids
-    stage compares the items an answer takes). After the first stage, and before the ids, the
-    solver is asked whether the answer is the only one left, which settles every stage still
-    open.
+    stage compares the items an answer takes). After the first stage the solver is asked
+    whether the answer is the only one left, which settles every stage still open.
     """
     if model.impossible:
         return Walked("infeasible")
@@ -387,9 +435,11 @@ def walk_stages(
         return Walked("feasible", run.termination, walk.values, (), run.gap)
     proven = [first.name]
     assert walk.values is not None
-    walk.hold(sums[first], round(model.value_of(sums[first], walk.values)))
+    best = round(model.value_of(sums[first], walk.values))
+    walk.engine.prune(_costs(sums[first]), best - sums[first][1], deadline.remaining())
+    walk.hold(sums[first], best)
     for n, stage in enumerate(rest):
-        if n == 0 or stage.settled is Settled.IDS:
+        if n == 0:
             only = walk.only(take, effort)
             if only is None:
                 return Walked("feasible", "time_limit", walk.values, tuple(proven), 0.0)
