@@ -502,3 +502,47 @@ def test_a_hard_yearly_minimum_out_of_reach_is_said_by_year() -> None:
         "cisa: 60 credits: cycle year 2 (2027-01-01 to 2027-12-31): at most 5 of the 20 "
         "needed can be earned",
     )
+
+
+def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() -> None:
+    """Two calendar years, 10 credits each (hard); 2027's 10 are earned, 2028's are missing.
+
+    cheap-10 (5.00) costs less than late-10 (6.00) and earns as much, but expires in 2027: it
+    cannot finish in 2028, so it cannot stand in for late-10, and the plan is late-10 alone.
+    An item of another type, or counting toward fewer tiers, cannot stand in either.
+    """
+    cisa = tier(
+        {"credits": 20},
+        period_years=2,
+        cycle="calendar",
+        per_year={"credits": 10, "hard": True},
+    )
+    items = [
+        activity("cheap-10", 10, 5, expires="2027-12-31"),
+        activity("late-10", 10, 6),
+    ]
+    plan = ceplan.optimise(
+        catalog_of(catalogue({"cisa": cisa}, items)),
+        "cisa",
+        today=TODAY,
+        expires=dt.date(2028, 12, 31),
+        earned=10,
+        earned_per_year={1: 10},
+    )
+    assert [i.id for i in plan.planned] == ["late-10"]
+    capped = tier({"credits": 20}, caps={"by_type": {"webinar": 5}})
+    typed = [activity("web-10", 10, 5, type="webinar"), activity("course-10", 10, 6)]
+    plan = ceplan.optimise(
+        catalog_of(catalogue({"alpha": capped}, typed)),
+        "alpha",
+        today=TODAY,
+        expires=EXPIRES,
+        earned=10,
+    )
+    assert [i.id for i in plan.planned] == ["course-10"]
+    narrow = [activity("only-a", 10, 5, counts_for=["alpha"]), activity("both", 10, 6)]
+    data = catalogue({"alpha": tier({"credits": 5}), "beta": tier({"credits": 10})}, narrow)
+    plan = ceplan.optimise(
+        catalog_of(data | {"shares_credits": True}), ["alpha", "beta"], today=TODAY
+    )
+    assert [i.id for i in plan.planned] == ["both"]
