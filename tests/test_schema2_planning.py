@@ -11,18 +11,22 @@ follow, each with its answer worked out in a comment.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import ceplan
+from ceplan.cli.main import main
 from ceplan.results.plan import Claim
 from tests import test_properties as schema1
 from tests.conftest import examples
@@ -546,3 +550,72 @@ def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() 
         catalog_of(data | {"shares_credits": True}), ["alpha", "beta"], today=TODAY
     )
     assert [i.id for i in plan.planned] == ["both"]
+
+
+# -- comparing paths -------------------------------------------------------------------------------
+
+
+@settings(max_examples=examples(100))
+@given(scenarios(max_items=7, max_tiers=2))
+def test_each_path_compared_renews_by_it_and_the_best_is_the_plan(scenario: Scenario) -> None:
+    """Comparing the paths of the first tier held: each plan found renews it by that path, and
+    when no other tier held may renew it, the best of them is :func:`ceplan.optimise`'s plan."""
+    data, person = scenario.catalogue, scenario.person
+    assume(valid(data))
+    inputs = inputs_of(person)
+    tiers = inputs.pop("tier")
+    catalog = catalog_of(data)
+    plan = ceplan.optimise(catalog, tiers, **inputs)
+    comparison = ceplan.compare_paths(catalog, tiers, of=tiers[0], **inputs)
+    assert len(comparison.plans) == len(catalog.tiers[tiers[0]].paths)
+    for index, compared in enumerate(comparison.plans):
+        if compared.found:
+            own = {h.tier: h for h in compared.held}[tiers[0]]
+            assert (own.renewed_through, own.path_index) == (None, index)
+            assert key_of(compared) >= key_of(plan) or not plan.found
+    renewers = [t for t in tiers if tiers[0] in data["tiers"][t].get("renews", ())]
+    if not renewers and plan.found:
+        assert key_of(comparison.best) == key_of(plan)
+    if not plan.found:
+        assert not any(compared.found for compared in comparison.plans) or renewers
+
+
+def test_paths_compared_with_several_tiers_need_the_tier_named() -> None:
+    with pytest.raises(ceplan.PlanInputError, match=r"^of: name the tier whose paths"):
+        ceplan.compare_paths(two_tiers(), ["alpha", "beta"], today=TODAY)
+    with pytest.raises(ceplan.PlanInputError, match=r"^of: 'gamma' is not a tier held here"):
+        ceplan.compare_paths(two_tiers(), ["alpha", "beta"], of="gamma", today=TODAY)
+
+
+def test_the_table_lists_the_fees_and_the_other_paths(tmp_path: Path) -> None:
+    """``ceplan optimise`` on a schema 2 tier: the fee is a row of the table, in the total, and
+    the other paths' reasons read as a schema 1 table's (without the tier's name again)."""
+    fee = [{"amount": 50, "per": "year", "source": "test"}]
+    exam = {"id": "plus-exam", "title": "Exam", "kind": "plus", "cost": 300}
+    data = catalogue(
+        {"plus": tier({"credits": 20}, {"exams": {"plus": 1}}, fees=fee)},
+        [activity("course-20", 20, 120)],
+        exams=[exam],
+    )
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    argv = ["optimise", "--catalog", str(path), "--tier", "plus", "--today", "2026-11-29"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([*argv, "--expires", "2028-06-30", "--no-exams"]) == 0
+    table = out.getvalue()
+    assert "  fee       plus       year fee, 3 x 50.00 USD           150.00 USD\n" in table
+    assert "  total                1 item                        20  270.00 USD" in table
+    assert "Cheapest plan: plus: 20 credits\n" in table
+    assert (
+        "  1 plus exam  impossible: 1 more plus exam needed, and new exams are not allowed\n"
+        in table
+    )
+
+
+def test_an_expiry_by_tier_plans_one_schema_1_tier_under_schema_2s_rules() -> None:
+    catalog = ceplan.load_catalog()
+    plan = ceplan.optimise(catalog, "associate", today=TODAY, expires={"associate": EXPIRES})
+    alone = ceplan.optimise(catalog, "associate", today=TODAY, expires=EXPIRES)
+    assert (len(plan.held), plan.expires, key_of(plan)) == (1, EXPIRES, key_of(alone))
+    assert (plan.new_expires, plan.days_given_up) == (alone.new_expires, alone.days_given_up)

@@ -165,19 +165,22 @@ class ClaimsModel:
     hours_scale: int
 
 
-def build_claims(world: HeldWorld, *, budget: bool = True) -> ClaimsModel:
+def build_claims(
+    world: HeldWorld, *, budget: bool = True, path: tuple[str, int] | None = None
+) -> ClaimsModel:
     """The model of ``world`` (see the module docstring).
 
     ``budget``: add the budget row (a model for the cheapest plan whatever the budget leaves
-    it out).
+    it out). ``path``: a tier and the position of one of its paths, which the plan must meet
+    (``compare_path``).
     """
-    return _Build(world, budget).result()
+    return _Build(world, budget, path).result()
 
 
 class _Build:
     """One model being built, a step per family of columns and rows."""
 
-    def __init__(self, world: HeldWorld, budget: bool) -> None:
+    def __init__(self, world: HeldWorld, budget: bool, path: tuple[str, int] | None) -> None:
         self.world = world
         self.b = _Builder()
         self.items = list(world.items.values())
@@ -198,6 +201,8 @@ class _Build:
         self._uses()
         for tier in self.roots:
             self._tier(world.rules[tier])
+        if path is not None:
+            self.b.row(self.choose.get(path, _ZERO), 1.0, 1.0, "compare_path")
         self.cost = _plus(
             *(_col(self.take[i.id], float(i.cents)) for i in self.items), self._fees()
         )

@@ -82,24 +82,32 @@ class Reading:
         return tuple(sorted(self.uses))
 
 
-def plan_held(catalog: Catalog, request: HeldRequest, solver: Solver, deadline: Deadline) -> Plan:
+def plan_held(
+    catalog: Catalog,
+    request: HeldRequest,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    path: tuple[str, int] | None = None,
+) -> Plan:
     """The first plan in SPEC 3's order that renews every tier of ``request``, or why none does.
 
     ``solver`` is the MILP solver (HiGHS through arrays, another through PuLP); ``deadline``
-    the time the whole call may take.
+    the time the whole call may take. With ``path`` (a tier and the position of one of its
+    paths), that tier is renewed by that path (to compare its paths).
     """
     world = held_world(catalog, request)
     report = _HeldReport(catalog, request, world)
     late = request.too_late
     if late:
         return report.infeasible([Blocked(_too_late(request, t), "too_late") for t in late])
-    claims = build_claims(world)
+    claims = build_claims(world, path=path)
     sums = {COST: claims.cost, HOURS: claims.hours, COUNT: claims.count}
     walked = walk_stages(claims.model, ONE_PERSON, sums, claims.take, solver, deadline)
     if walked.status == "infeasible":
         from ceplan.planning.shortfalls import why_not
 
-        return report.infeasible(why_not(catalog, request, world, solver, deadline))
+        return report.infeasible(why_not(catalog, request, world, solver, deadline, path=path))
     if walked.values is None:
         return report.unknown(walked.termination, deadline.seconds or 0.0)
     values = _settled(claims, walked.values, solver, deadline)
@@ -460,6 +468,7 @@ class _HeldReport:
                 *header["notes"],
                 "already met: recertify now (what is earned and passed meets every tier held)",
             )
+        renewal = max((item.finish for item in planned if item.finish), default=None)
         return Plan(
             status=solution.status,
             termination=solution.termination,
@@ -469,8 +478,9 @@ class _HeldReport:
             path_index=first.path_index,
             planned=planned,
             already_met=not planned,
-            renewal_date=max((item.finish for item in planned if item.finish), default=None),
+            renewal_date=renewal,
             new_expires=first.new_expires,
+            days_given_up=None if renewal is None else self._given_up(first, renewal),
             timeline_rows=timeline(dates),
             held=held,
             fees=fees,
@@ -485,12 +495,13 @@ class _HeldReport:
             rule = self.world.rules[tier]
             finishes = [use.finish for use in reading.uses.values() if tier in use.tiers]
             index = reading.paths[tier]
+            renewal = max(finishes, default=None)
             own[tier] = dataclasses.replace(
                 base[tier],
                 path=rule.paths[index],
                 path_index=index,
-                renewal_date=max(finishes, default=None),
-                new_expires=add_years(rule.expires, rule.period),
+                renewal_date=renewal,
+                new_expires=self._new_expiry(rule.expires, renewal, rule.period),
             )
         result = []
         for held in self.request.held:
@@ -510,6 +521,25 @@ class _HeldReport:
                 )
         return tuple(result)
 
+    def _given_up(self, first: HeldTierPlan, renewal: dt.date) -> int:
+        """Days of the current cycle a renewal on ``renewal`` gives up.
+
+        None under schema 2, whose cycles do not restart when renewed early.
+        """
+        if self.catalog.schema_version == 1:
+            return max(0, (first.expires - renewal).days)
+        return 0
+
+    def _new_expiry(self, expires: dt.date, renewal: dt.date | None, period: int) -> dt.date | None:
+        """The expiry after renewal.
+
+        A schema 1 (Cisco) cycle starts on the renewal date (SPEC 6), a schema 2 cycle follows
+        the one that ends (SPEC 9's ``cycle``).
+        """
+        if self.catalog.schema_version == 1:
+            return None if renewal is None else add_years(renewal, period)
+        return add_years(expires, period)
+
     def _targets(self, reading: Reading) -> list[str]:
         """Warnings for the yearly targets (``per_year`` without ``hard``) a plan leaves unmet."""
         warnings = []
@@ -525,6 +555,8 @@ class _HeldReport:
                 if tier in use.tiers and year is not None and not item.is_exam:
                     by_year[year] += item.cap(tier)
             for year, (first, last) in enumerate(rule.years, start=1):
+                if last < self.request.today:
+                    continue  # a year over: nothing to plan in it
                 got = by_year[year] + rule.earned_per_year.get(year, 0.0)
                 if got < target - CREDIT_TOLERANCE:
                     warnings.append(

@@ -86,15 +86,24 @@ def why_not(
     world: HeldWorld,
     solver: Solver,
     deadline: Deadline,
+    *,
+    path: tuple[str, int] | None = None,
 ) -> list[Blocked]:
     """Why no plan renews every tier of ``request``.
 
     What each path of a tier lacks (when no path of it can be met, and no other tier held may
-    renew it), else the budget, else the rules together.
+    renew it), else the budget, else the rules together. With ``path`` (a tier and one of its
+    paths, which the plan had to meet), what that path lacks, if anything.
     """
     stops = {
         tier: _tier_stops(catalog, request, world, world.rules[tier]) for tier in request.tiers
     }
+    if path is not None:
+        tier, index = path
+        stop = stops[tier][index]
+        if stop is not None:
+            return [stop]
+        stops[tier] = [None] * len(stops[tier])
     stuck = [t for t in request.tiers if all(stop is not None for stop in stops[t])]
     blocked = [
         stop
@@ -106,7 +115,7 @@ def why_not(
     if blocked:
         return blocked
     if world.budget_cents is not None:
-        unlimited = build_claims(world, budget=False)
+        unlimited = build_claims(world, budget=False, path=path)
         run, values = solve_once(unlimited.model, unlimited.cost, solver, deadline)
         if run.status == "optimal" and values is not None:
             cents = round(unlimited.model.value_of(unlimited.cost, values))

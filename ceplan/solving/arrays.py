@@ -3,9 +3,10 @@
 :func:`walk_stages` finds the first answer in an :class:`~ceplan.objective.Objective`'s order:
 each sum stage (cost, hours, count) minimised and then held by a row, as
 :mod:`ceplan.solving.stages` does for a PuLP model, and the ids settled by asking for an answer
-whose sorted ids come first (:meth:`_Walk.smallest_ids`). Once the cheapest plan is known, the
-columns that no plan so cheap can move are fixed by their reduced costs (:meth:`_Highs.prune`). The model is handed to the
-solver once and changed in place between stages (a cost vector, a row added, a bound moved):
+whose sorted ids come first (:meth:`_Walk.smallest_ids`). Once the cheapest plan is known,
+the columns that no plan so cheap can move are fixed by their reduced costs
+(:meth:`_Highs.prune`). The model is handed to the solver once and changed in place between
+stages (a cost vector, a row added, a bound moved):
 
 - HiGHS (``"auto"``, ``"highs"``) gets the arrays straight through ``highspy``;
 - any other :class:`~ceplan.solving.backends.Solver` (CBC, a PuLP solver object) gets a PuLP
