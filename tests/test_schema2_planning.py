@@ -418,7 +418,7 @@ def test_the_json_of_a_schema_2_plan_lists_tiers_fees_and_claims() -> None:
         ("a-plus", "security-plus"),
     ]
     assert data["activities"][0]["counts_toward"] == [
-        {"tier": "security-plus", "credits": 50, "categories": {"other": 50}}
+        {"tier": "security-plus", "credits": 50, "categories": {"(none)": 50}}
     ]
     assert plan.summary() == (
         "optimal: security-plus: 50 credits; a-plus: renewed with security-plus: 1 item, "

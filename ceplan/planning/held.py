@@ -35,8 +35,9 @@ from ceplan.model.claims import ClaimsModel, build_claims
 from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
 from ceplan.planning.report import not_proven, planned_items, timeline
+from ceplan.planning.shortfalls import why_not
 from ceplan.requests.held import HeldRequest
-from ceplan.results.plan import Blocked, Claim, HeldTierPlan, Plan, PlanFee
+from ceplan.results.plan import NO_CATEGORY, Blocked, Claim, HeldTierPlan, Plan, PlanFee
 from ceplan.solving.arrays import solve_once, walk_stages
 from ceplan.solving.backends import Solver
 from ceplan.status import Deadline, Solution
@@ -105,8 +106,6 @@ def plan_held(
     sums = {COST: claims.cost, HOURS: claims.hours, COUNT: claims.count}
     walked = walk_stages(claims.model, ONE_PERSON, sums, claims.take, solver, deadline)
     if walked.status == "infeasible":
-        from ceplan.planning.shortfalls import why_not
-
         return report.infeasible(why_not(catalog, request, world, solver, deadline, path=path))
     if walked.values is None:
         return report.unknown(walked.termination, deadline.seconds or 0.0)
@@ -453,7 +452,7 @@ class _HeldReport:
         end = max((c.do_by for c in candidates), default=request.today)
         dates = schedule(candidates, Calendar(request.today, max(end, request.today)))
         planned = tuple(
-            dataclasses.replace(item, counts_toward=_claims(world, reading.uses[item.id]))
+            dataclasses.replace(item, counts_toward=_claims(reading.uses[item.id]))
             for item in planned_items(catalog, candidates, dates)
         )
         held = self._renewed(reading)
@@ -591,12 +590,15 @@ def _candidate(item: HeldItem, use: Use) -> Candidate:
     )
 
 
-def _claims(world: HeldWorld, use: Use) -> tuple[Claim, ...]:
+def _claims(use: Use) -> tuple[Claim, ...]:
+    """What an item's use says for the plan: its claims by tier and category."""
     claims = []
     for tier in sorted(use.claims):
         parts = use.claims[tier]
         named = tuple(
-            sorted((k or "other", round(n, 6)) for k, n in parts.items() if n > CREDIT_TOLERANCE)
+            sorted(
+                (k or NO_CATEGORY, round(n, 6)) for k, n in parts.items() if n > CREDIT_TOLERANCE
+            )
         )
         claims.append(Claim(tier, math.fsum(parts.values()), named))
     return tuple(claims)

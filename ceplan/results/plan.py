@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOURS_NOT_GIVEN",
+    "NO_CATEGORY",
     "Blocked",
     "Claim",
     "HeldTierPlan",
@@ -121,13 +122,18 @@ def hours_text(items: Sequence[_Timed], *, unit: str = "") -> str:
     return f"{format_number(sum(given))}{unit} + {not_given}"
 
 
+NO_CATEGORY = "(none)"
+"""How a claim names the credits in no category its tier's paths name (no category's id can
+look like this)."""
+
+
 @dataclass(frozen=True)
 class Claim:
     """What one planned item counts toward one certification held (catalogue schema 2).
 
     ``credits`` are the credits claimed toward ``tier`` (for an exam, 0: it counts as an
     exam); ``categories`` says how many of them are in each category the tier's paths name
-    (``other``: in none of them).
+    (:data:`NO_CATEGORY`: in none of them).
     """
 
     tier: str
