@@ -29,7 +29,7 @@ from ceplan.candidates.items import (
 )
 from ceplan.catalogue.loading import as_catalog
 from ceplan.catalogue.models import Catalog, PathRule
-from ceplan.errors import SolverError
+from ceplan.errors import PlanInputError, SolverError
 from ceplan.inputs import (
     as_optional_number,
 )
@@ -72,11 +72,13 @@ which can be in a best plan over arrays (:mod:`ceplan.candidates.arrays`)."""
 
 def optimise(
     catalog: Catalog | str | Any,
-    tier: str,
+    tier: str | Sequence[str],
     *,
     expires: Any = None,
     today: Any = None,
-    earned: Any = 0,
+    earned: Any = None,
+    earned_by_category: Any = None,
+    earned_per_year: Any = None,
     passed: Any = (),
     completed: Any = (),
     exclude: Any = (),
@@ -91,6 +93,13 @@ def optimise(
 ) -> Plan:
     """Find the cheapest plan that renews ``tier`` before the certification expires.
 
+    ``tier`` may also be several tiers held at once (a list of names): the plan then renews
+    them all at the least total cost, under the rules of catalogue schema 2 (SPEC 9, see
+    :mod:`ceplan.planning.held`), as it does for any tier of a schema 2 catalogue. Inputs that
+    may differ by tier (``expires``, ``earned``, ``earned_by_category``, ``earned_per_year``,
+    ``passed``) are then given once for every tier or as a mapping by tier
+    (:mod:`ceplan.requests.held` says how).
+
     Inputs are taken in the forms a notebook has at hand: dates as ``datetime.date``,
     ``datetime.datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or ``"YYYY-MM-DD"``;
     numbers as any real number (numpy scalars included); ids and kinds as any iterable, a
@@ -101,15 +110,24 @@ def optimise(
     catalog
         A loaded catalogue (:func:`ceplan.load_catalog`) or the path of a catalogue file.
     tier
-        A tier name of the catalogue, e.g. ``"professional"``.
+        A tier name of the catalogue, e.g. ``"professional"``, or a list of them.
     expires
-        The day the certification expires. Default: ``today`` plus the tier's period.
+        The day the certification expires (or ``{tier: day}``). Default: ``today`` plus the
+        tier's period.
     today
         The day planning starts. Default: the real date.
     earned
-        Credits already earned in this period.
+        Credits already earned in this period (or ``{tier: credits}``; default 0).
+    earned_by_category
+        Schema 2: how many of the credits earned are in each category, ``{category: credits}``
+        (or ``{tier: {category: credits}}``).
+    earned_per_year
+        Schema 2: credits earned in each year of the cycle so far, ``{year: credits}`` with
+        ``year`` 1 for the first (or ``{tier: {year: credits}}``): a hard yearly minimum counts
+        them.
     passed
-        Exams already passed in this period: kind -> count, or one kind per exam.
+        Exams already passed in this period: kind -> count, or one kind per exam (or
+        ``{tier: kinds}``).
     completed, exclude
         Ids of items already done, or not wanted; neither is planned. A completed item's
         credits count only through ``earned``.
@@ -153,15 +171,34 @@ def optimise(
     >>> plan.status, plan.path.describe(), plan.total_cost
     ('optimal', '1 associate exam', 237.0)
     """
+    loaded = as_catalog(catalog)
+    several = {"earned_by_category": earned_by_category, "earned_per_year": earned_per_year}
+    if _held(loaded, tier, {**several, "expires": expires, "earned": earned}):
+        inputs = {
+            "expires": expires,
+            "today": today,
+            "earned": earned,
+            **several,
+            "passed": passed,
+            "completed": completed,
+            "exclude": exclude,
+            "budget": budget,
+            "allow_exams": allow_exams,
+            "processing_days": processing_days,
+            "hours_per_week": hours_per_week,
+            "unavailable": unavailable,
+            "slack_days": slack_days,
+        }
+        return _HeldPlanner(loaded, tier, solver, time_limit, inputs).plan()
     planner = _planner(
-        catalog,
+        loaded,
         tier,
         solver,
         time_limit,
         {
             "expires": expires,
             "today": today,
-            "earned": earned,
+            "earned": 0 if earned is None else earned,
             "passed": passed,
             "completed": completed,
             "exclude": exclude,
@@ -178,8 +215,9 @@ def optimise(
 
 def compare_paths(
     catalog: Catalog | str | Any,
-    tier: str,
+    tier: str | Sequence[str],
     *,
+    of: str | None = None,
     solver: str | Solver | Any | None = None,
     time_limit: Any = None,
     **inputs: Any,
@@ -190,6 +228,10 @@ def compare_paths(
     ``comparison.best`` is the plan :func:`optimise` returns; ``comparison.to_frame()`` is a
     table with one row per path.
 
+    With several tiers held, ``of`` names the tier whose paths are compared: each plan renews
+    every tier held, the tier ``of`` by that path (not through another tier), the others as
+    suits the whole plan best.
+
     Examples
     --------
     >>> import ceplan
@@ -198,7 +240,11 @@ def compare_paths(
     >>> list(table.to_frame().columns)[:3]
     ['path', 'path_index', 'status']
     """
-    planner = _planner(catalog, tier, solver, time_limit, inputs)
+    loaded = as_catalog(catalog)
+    if _held(loaded, tier, _only_schema_2(inputs)):
+        held = _HeldPlanner(loaded, tier, solver, time_limit, inputs)
+        return held.comparison(of, None)
+    planner = _planner(loaded, tier, solver, time_limit, inputs)
     plans = tuple(planner.plan([index]) for index in range(len(planner.rules)))
     return planner.comparison(plans)
 
@@ -210,8 +256,9 @@ it, and never less than this share of it."""
 
 def optimise_and_compare(
     catalog: Catalog | str | Any,
-    tier: str,
+    tier: str | Sequence[str],
     *,
+    of: str | None = None,
     solver: str | Solver | Any | None = None,
     time_limit: Any = None,
     **inputs: Any,
@@ -224,7 +271,9 @@ def optimise_and_compare(
     the plan itself; each other path's is what :func:`compare_paths` gives it). The comparison
     is ``None`` when the plan has no other paths to compare: none was found, the tier is
     already met, or the tier has one path. With ``time_limit``, the other paths get what the
-    plan left of it, and never less than :data:`COMPARISON_SHARE` of it.
+    plan left of it, and never less than :data:`COMPARISON_SHARE` of it. With several tiers
+    held, the paths compared are those of ``of`` (as :func:`compare_paths`), and without
+    ``of`` there is no comparison.
 
     Examples
     --------
@@ -234,7 +283,18 @@ def optimise_and_compare(
     >>> plan.path.describe(), [other.total_cost for other in comparison.plans][1:3]
     ('1 core exam', [2737.0, 2816.0])
     """
-    planner = _planner(catalog, tier, solver, time_limit, inputs)
+    loaded = as_catalog(catalog)
+    if _held(loaded, tier, _only_schema_2(inputs)):
+        held = _HeldPlanner(loaded, tier, solver, time_limit, inputs)
+        chosen = held.plan()
+        name = held.compared(of) if of is not None or len(held.request.held) == 1 else None
+        if name is None or not chosen.found or chosen.already_met:
+            return chosen, None
+        if len(loaded.tiers[name].paths) < 2:
+            return chosen, None
+        held.share_time()
+        return chosen, held.comparison(name, chosen)
+    planner = _planner(loaded, tier, solver, time_limit, inputs)
     chosen = planner.plan(range(len(planner.rules)))
     if not chosen.found or chosen.already_met or len(planner.rules) < 2:
         return chosen, None
@@ -292,9 +352,126 @@ def without_slack(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {**inputs, "slack_days": 0}
 
 
+def _held(catalog: Catalog, tier: Any, inputs: Mapping[str, Any]) -> bool:
+    """Whether a call plans under schema 2's rules (:mod:`ceplan.planning.held`).
+
+    A schema 2 catalogue always; a schema 1 catalogue for a list of tiers, an input only schema 2
+    has, or an expiry or credits earned given by tier. One tier of a schema 1 catalogue is
+    planned as it always was.
+    """
+    if catalog.schema_version != 1:
+        return True
+    listed = (
+        not isinstance(tier, str)
+        and isinstance(tier, Iterable)
+        and not isinstance(tier, Mapping | bytes)
+    )
+    by_tier = any(isinstance(inputs.get(name), Mapping) for name in ("expires", "earned"))
+    schema_2 = any(inputs.get(name) is not None for name in SCHEMA_2_INPUTS)
+    return listed or by_tier or schema_2
+
+
+SCHEMA_2_INPUTS = ("earned_by_category", "earned_per_year")
+"""Inputs that only plans under schema 2's rules take."""
+
+
+def _only_schema_2(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs of ``inputs`` that say a plan is under schema 2's rules (see :func:`_held`)."""
+    return {name: inputs.get(name) for name in (*SCHEMA_2_INPUTS, "expires", "earned")}
+
+
+TIMED_INPUTS = ("hours_per_week", "unavailable")
+"""Inputs of plans over time (SPEC 6), which plans under schema 2's rules do not take yet."""
+
+
+def _given(value: Any) -> bool:
+    """Whether an optional input was given: not ``None`` and not an empty list or tuple."""
+    return value is not None and not (isinstance(value, list | tuple) and not value)
+
+
+class _HeldPlanner:
+    """One request under schema 2's rules (SPEC 9): one or more tiers held.
+
+    Its plans are :func:`~ceplan.planning.held.plan_held`'s, the whole plan or the plan with
+    one tier renewed by one of its paths (for a comparison).
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        tier: Any,
+        solver: str | Solver | Any | None,
+        time_limit: Any,
+        inputs: Mapping[str, Any],
+    ) -> None:
+        from ceplan.requests.held import make_held_request
+        from ceplan.solving.backends import make_solver
+
+        given = [name for name in TIMED_INPUTS if _given(inputs.get(name))]
+        if given:
+            raise PlanInputError(
+                f"{given[0]}: plans over time (weekly hours, days away) are not supported yet "
+                "for several tiers or a schema 2 catalogue"
+            )
+        self.catalog = catalog
+        self.request = make_held_request(
+            catalog, tier, **{k: v for k, v in inputs.items() if k not in TIMED_INPUTS}
+        )
+        self.deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
+        self.solver = make_solver("highs" if solver in (None, "auto") else solver)
+
+    def plan(self, path: tuple[str, int] | None = None) -> Plan:
+        """The best plan; with ``path`` (tier, position), the tier renewed by that path."""
+        from ceplan.planning.held import plan_held
+
+        return plan_held(self.catalog, self.request, self.solver, self.deadline, path=path)
+
+    def compared(self, of: str | None) -> str:
+        """The tier whose paths a comparison compares: ``of``, or the only tier held."""
+        tiers = self.request.tiers
+        if of is None:
+            if len(tiers) > 1:
+                raise PlanInputError(
+                    f"of: name the tier whose paths to compare (the tiers held: {', '.join(tiers)})"
+                )
+            return tiers[0]
+        if of not in tiers:
+            raise PlanInputError(
+                f"of: {of!r} is not a tier held here (the tiers held: {', '.join(tiers)})"
+            )
+        return of
+
+    def share_time(self) -> None:
+        """Give the comparison what the plan left of the time limit, at least its share."""
+        limit = self.deadline.seconds
+        if limit is not None:
+            left = self.deadline.remaining() or 0.0
+            self.deadline = Deadline(max(left, limit * COMPARISON_SHARE))
+
+    def comparison(self, of: str | None, chosen: Plan | None) -> PathComparison:
+        """Each path of the tier ``of`` (see :meth:`compared`), the whole plan by each.
+
+        ``chosen``: the plan found already, which stands for the path it renews ``of`` by.
+        """
+        name = self.compared(of)
+        paths = tuple(self.catalog.tiers[name].paths)
+        held = {h.tier: h for h in chosen.held} if chosen is not None else {}
+        own = held.get(name)
+        plans = tuple(
+            chosen
+            if chosen is not None
+            and own is not None
+            and own.renewed_through is None
+            and own.path_index == index
+            else self.plan((name, index))
+            for index in range(len(paths))
+        )
+        return PathComparison(tier=name, currency=self.catalog.currency, paths=paths, plans=plans)
+
+
 def _planner(
     catalog: Catalog | str | Any,
-    tier: str,
+    tier: Any,
     solver: str | Solver | Any | None,
     time_limit: Any,
     inputs: Mapping[str, Any],

@@ -280,7 +280,7 @@ def plan_table(
             "Recertify now; nothing more to plan."
         )
     elif plan.found and plan.path is not None:
-        lines.append(f"Cheapest plan: {plan.path.describe()}")
+        lines.append(f"Cheapest plan: {plan.route}")
         if plan.status == "feasible":
             lines.append("(not proven best: see the warning below)")
         lines.append("")
@@ -342,7 +342,8 @@ def _other_paths(plan: Plan, comparison: PathComparison) -> list[str]:
             prefix = f"{rule.describe()}: "
             words = "impossible" if other.status == "infeasible" else "not settled"
             outcome = f"{words}: " + "; ".join(
-                reason.removeprefix(prefix) for reason in other.reasons
+                reason.removeprefix(f"{comparison.tier}: ").removeprefix(prefix)
+                for reason in other.reasons
             )
         lines.append(f"  {rule.describe():<{width}}  {outcome}")
     return lines
@@ -369,6 +370,20 @@ def _items_table(plan: Plan) -> list[str]:
             *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
         for item in plan.planned
+    ]
+    rows += [
+        [
+            "fee",
+            fee.tier,
+            f"{fee.per} fee"
+            + (f", {fee.times} x {format_money(fee.each, plan.currency)}" if fee.times > 1 else ""),
+            "",
+            format_money(fee.amount, plan.currency),
+            "",
+            "",
+            *(["", ""] if timed else []),
+        ]
+        for fee in plan.fees
     ]
     total_credits = format_number(plan.total_credits)
     if plan.earned:

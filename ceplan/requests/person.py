@@ -37,7 +37,15 @@ from ceplan.limits import (
 from ceplan.units import money_value
 from ceplan.weeks import Calendar
 
-__all__ = ["PlanRequest", "make_request"]
+__all__ = [
+    "PlanRequest",
+    "check_ids",
+    "expiry_of",
+    "make_request",
+    "passed_kinds",
+    "processing_days_of",
+    "slack_days_of",
+]
 
 
 @dataclass(frozen=True)
@@ -136,14 +144,14 @@ def make_request(
     _check_tier(catalog, tier)
     day = as_optional_date(today, "today") or dt.date.today()
     expiry = as_optional_date(expires, "expires")
-    days = _processing_days(catalog, processing_days)
-    slack = _slack_days(slack_days)
-    counts = _passed_kinds(catalog, passed)
+    days = processing_days_of(catalog, processing_days)
+    slack = slack_days_of(slack_days)
+    counts = passed_kinds(catalog, passed)
     completed_ids = frozenset(as_names(completed, "completed"))
     excluded_ids = frozenset(as_names(exclude, "exclude"))
-    _check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
+    check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
     expires_given = expiry is not None
-    expiry = _expiry(day, expiry, days + slack, catalog.tiers[tier].period_years)
+    expiry = expiry_of(day, expiry, days + slack, catalog.tiers[tier].period_years)
     return PlanRequest(
         tier=tier,
         today=day,
@@ -178,7 +186,7 @@ def _check_tier(catalog: Catalog, tier: Any) -> None:
         )
 
 
-def _processing_days(catalog: Catalog, processing_days: Any) -> int:
+def processing_days_of(catalog: Catalog, processing_days: Any) -> int:
     """The processing days asked for, or the catalogue's."""
     if processing_days is None:
         return catalog.processing_days
@@ -188,7 +196,7 @@ def _processing_days(catalog: Catalog, processing_days: Any) -> int:
     return days
 
 
-def _slack_days(slack_days: Any) -> int:
+def slack_days_of(slack_days: Any) -> int:
     """The days of slack asked for (``None`` is none)."""
     if slack_days is None:
         return 0
@@ -198,7 +206,7 @@ def _slack_days(slack_days: Any) -> int:
     return days
 
 
-def _passed_kinds(catalog: Catalog, passed: Any) -> dict[str, int]:
+def passed_kinds(catalog: Catalog, passed: Any) -> dict[str, int]:
     """Exams passed by kind, each kind one the catalogue's paths ask for."""
     counts = as_passed(passed)
     kinds = {kind for t in catalog.tiers.values() for p in t.paths for kind in p.exams}
@@ -209,17 +217,21 @@ def _passed_kinds(catalog: Catalog, passed: Any) -> dict[str, int]:
     return counts
 
 
-def _check_ids(catalog: Catalog, ids_by_argument: Mapping[str, frozenset[str]]) -> None:
+def check_ids(catalog: Catalog, ids_by_argument: Mapping[str, frozenset[str]]) -> None:
+    """Refuse an id the catalogue does not have, naming the argument that gives it."""
     for label, ids in ids_by_argument.items():
         unknown = sorted(i for i in ids if not catalog.has(i))
         if unknown:
             raise PlanInputError(f"{label}: no item '{unknown[0]}' in the catalogue")
 
 
-def _expiry(day: dt.date, expiry: dt.date | None, days: int, period: int) -> dt.date:
+def expiry_of(
+    day: dt.date, expiry: dt.date | None, days: int, period: int, label: str = "expires"
+) -> dt.date:
     """The expiry given, or ``period`` years from ``day``; checked against ``day``.
 
-    ``days`` are those from the do-by date to the expiry: the processing days and the slack.
+    ``days`` are those from the do-by date to the expiry: the processing days and the slack;
+    ``label`` names the argument in an error.
     """
     if expiry is None:
         if day.year + period > dt.MAXYEAR:
@@ -227,5 +239,5 @@ def _expiry(day: dt.date, expiry: dt.date | None, days: int, period: int) -> dt.
         expiry = add_years(day, period)
     problem = date_problem(day, expiry, days, period)
     if problem is not None:
-        raise PlanInputError(f"expires {expiry} {problem}")
+        raise PlanInputError(f"{label} {expiry} {problem}")
     return expiry

@@ -20,9 +20,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HOURS_NOT_GIVEN",
+    "NO_CATEGORY",
     "Blocked",
+    "Claim",
+    "HeldTierPlan",
     "PathComparison",
     "Plan",
+    "PlanFee",
     "PlannedItem",
     "SlackComparison",
     "Status",
@@ -118,6 +122,33 @@ def hours_text(items: Sequence[_Timed], *, unit: str = "") -> str:
     return f"{format_number(sum(given))}{unit} + {not_given}"
 
 
+NO_CATEGORY = "(none)"
+"""How a claim names the credits in no category its tier's paths name (no category's id can
+look like this)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one planned item counts toward one certification held (catalogue schema 2).
+
+    ``credits`` are the credits claimed toward ``tier`` (for an exam, 0: it counts as an
+    exam); ``categories`` says how many of them are in each category the tier's paths name
+    (:data:`NO_CATEGORY`: in none of them).
+    """
+
+    tier: str
+    credits: float = 0.0
+    categories: tuple[tuple[str, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as in the JSON ``counts_toward`` list."""
+        return {
+            "tier": self.tier,
+            "credits": plain_number(self.credits),
+            "categories": {name: plain_number(n) for name, n in self.categories},
+        }
+
+
 @dataclass(frozen=True)
 class PlannedItem:
     """An activity or exam in a plan.
@@ -144,6 +175,8 @@ class PlannedItem:
     finish: dt.date | None = None
     session: int | None = None
     hours_given: bool = True
+    counts_toward: tuple[Claim, ...] = ()
+    """Under catalogue schema 2: the certifications held it counts toward, and how."""
 
     @property
     def given_hours(self) -> float | None:
@@ -231,6 +264,104 @@ class Blocked:
 
 
 @dataclass(frozen=True)
+class PlanFee:
+    """A fee a plan pays (catalogue schema 2): part of its cost.
+
+    ``amount`` is the whole sum in the plan's currency: the fee's own amount (``each``) times
+    ``times`` (the years of a ``year`` or ``member-year`` fee, 1 for a ``renewal`` fee).
+    """
+
+    tier: str
+    per: str
+    amount: float
+    times: int
+    source: str | None = None
+
+    @property
+    def cents(self) -> int:
+        """The amount in whole cents."""
+        return round(self.amount * 100)
+
+    @property
+    def each(self) -> float:
+        """The fee's own amount, paid :attr:`times` times."""
+        return money_value(self.cents / self.times) if self.times else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fee as in the JSON ``fees`` list."""
+        return {
+            "tier": self.tier,
+            "per": self.per,
+            "amount": money_value(self.cents),
+            "each": self.each,
+            "times": self.times,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class HeldTierPlan:
+    """One certification of a plan under catalogue schema 2: how it is renewed, or why not.
+
+    ``renewed_through`` names the held tier whose renewal renews it (``renews``), ``None`` when
+    it is renewed by its own ``path``. ``renewal_date`` is the day its path is met (the last
+    item counting toward it finishes; ``None`` when nothing new is needed), ``new_expires`` the
+    expiry after renewal: a cycle follows the last one (a tier renewed through another takes
+    that one's). ``reasons`` say, path by path, why it cannot be renewed when no plan exists.
+    """
+
+    tier: str
+    label: str
+    expires: dt.date
+    complete_by: dt.date
+    expires_given: bool = True
+    path: PathRule | None = None
+    path_index: int | None = None
+    renewed_through: str | None = None
+    earned: float = 0.0
+    earned_by_category: tuple[tuple[str, float], ...] = ()
+    earned_per_year: tuple[tuple[int, float], ...] = ()
+    passed: tuple[tuple[str, int], ...] = ()
+    renewal_date: dt.date | None = None
+    new_expires: dt.date | None = None
+    reasons: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """How the tier is renewed, in words.
+
+        Examples
+        --------
+        >>> day = dt.date(2028, 6, 30)
+        >>> HeldTierPlan("sscp", "SSCP", day, day, renewed_through="cissp").describe()
+        'sscp: renewed with cissp'
+        """
+        if self.renewed_through is not None:
+            return f"{self.tier}: renewed with {self.renewed_through}"
+        if self.path is not None:
+            return f"{self.tier}: {self.path.describe()}"
+        return f"{self.tier}: not renewed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The tier as in the JSON ``tiers`` list."""
+        return {
+            "tier": self.tier,
+            "label": self.label,
+            "expires": self.expires.isoformat(),
+            "complete_by": self.complete_by.isoformat(),
+            "renewed_through": self.renewed_through,
+            "path": self.path.to_dict() if self.path is not None else None,
+            "path_index": self.path_index,
+            "earned": plain_number(self.earned),
+            "earned_by_category": {k: plain_number(n) for k, n in self.earned_by_category},
+            "earned_per_year": {str(y): plain_number(n) for y, n in self.earned_per_year},
+            "passed": dict(self.passed),
+            "renewal_date": _iso(self.renewal_date),
+            "new_expires": _iso(self.new_expires),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     """The cheapest way to renew one person's certification, or why there is none.
 
@@ -273,6 +404,11 @@ class Plan:
     solver: str | None = field(default=None, compare=False)
     """What found the plan: ``"dp"`` (the exact search for plans without dates), ``"highs"``,
     ``"cbc"`` or another solver's name; ``None`` when no search ran."""
+    held: tuple[HeldTierPlan, ...] = ()
+    """Under catalogue schema 2: every certification held, how it is renewed (the first is the
+    one :attr:`tier`, :attr:`path` and the dates above describe)."""
+    fees: tuple[PlanFee, ...] = ()
+    """Under catalogue schema 2: the fees the plan pays, part of :attr:`total_cost`."""
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -308,7 +444,7 @@ class Plan:
     def outcome(self) -> Outcome:
         """What the objective compares: cost, hours, renewal date, ids, path."""
         return Outcome(
-            cents=sum(item.cents for item in self.planned),
+            cents=sum(item.cents for item in self.planned) + self.fee_cents,
             hours=self.total_hours,
             renewal=self.renewal_date,
             ids=tuple(sorted(item.id for item in self.planned)),
@@ -317,8 +453,21 @@ class Plan:
 
     @property
     def total_cost(self) -> float:
-        """The cost of the chosen items in the catalogue currency, rounded to cents."""
-        return money_value(sum(item.cents for item in self.planned))
+        """The cost of the plan in the catalogue currency, rounded to cents.
+
+        The chosen items and, under catalogue schema 2, the fees.
+        """
+        return money_value(sum(item.cents for item in self.planned) + self.fee_cents)
+
+    @property
+    def fee_cents(self) -> int:
+        """The fees the plan pays, in cents (0 without fees)."""
+        return sum(fee.cents for fee in self.fees) if self.found else 0
+
+    @property
+    def total_fees(self) -> float:
+        """The fees the plan pays, in the catalogue currency."""
+        return money_value(self.fee_cents)
 
     @property
     def total_credits(self) -> float:
@@ -402,11 +551,15 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         """The plan as the JSON object of ``ceplan optimise --format json``.
 
-        With ``slack_days``, it also holds ``slack_days`` and ``slack`` (:attr:`slack`).
+        With ``slack_days``, it also holds ``slack_days`` and ``slack`` (:attr:`slack`). A plan
+        under catalogue schema 2 also holds ``tiers`` (each tier held: how it is renewed, its
+        dates, what was earned, why not when it cannot be), ``fees`` and ``total_fees`` (the
+        fees paid, part of ``total_cost``), and for each item ``counts_toward`` (each tier it
+        counts toward, with the credits it claims there by category).
         """
         found = self.found
         slack = {"slack_days": self.slack_days, "slack": self.slack} if self.slack_days else {}
-        return {
+        data = {
             "status": self.status,
             "solver": self.solver,
             "termination": self.termination,
@@ -439,6 +592,19 @@ class Plan:
             **slack,
             "timeline": self.weekly_hours(),
         }
+        return self._held_dict(data) if self.held else data
+
+    def _held_dict(self, data: dict[str, Any]) -> dict[str, Any]:
+        """:meth:`to_dict` of a plan under catalogue schema 2: tiers, fees and claims too."""
+        planned = {item.id: item for item in self.planned}
+        for section in ("activities", "exams"):
+            for entry in data[section]:
+                claims = planned[entry["id"]].counts_toward
+                entry["counts_toward"] = [claim.to_dict() for claim in claims]
+        data["tiers"] = [held.to_dict() for held in self.held]
+        data["fees"] = [fee.to_dict() for fee in self.fees] if self.found else []
+        data["total_fees"] = self.total_fees
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text; the same plan always gives the same bytes."""
@@ -446,14 +612,26 @@ class Plan:
 
     # -- for people --------------------------------------------------------------------------
 
+    @property
+    def route(self) -> str:
+        """How the plan renews, in words: the path, or (schema 2) each tier's way.
+
+        ``""`` when no plan was found.
+        """
+        if not self.found:
+            return ""
+        if self.held:
+            return "; ".join(held.describe() for held in self.held)
+        return self.path.describe() if self.path is not None else ""
+
     def summary(self) -> str:
         """One line: status, path and totals, or why there is no plan."""
         if self.already_met and self.path is not None:
-            return f"{self.status}: already met ({self.path.describe()}): recertify now"
+            return f"{self.status}: already met ({self.route}): recertify now"
         if self.found and self.path is not None:
             count = len(self.planned)
             text = (
-                f"{self.status}: {self.path.describe()}: {count} item{'s' if count != 1 else ''}, "
+                f"{self.status}: {self.route}: {count} item{'s' if count != 1 else ''}, "
                 f"{format_money(self.total_cost, self.currency)}, "
                 f"{hours_text(self.planned, unit=' h')}"
             )

@@ -1,0 +1,362 @@
+"""A person holding one or more certifications of a catalogue, their inputs checked once.
+
+:func:`make_held_request` checks what :func:`ceplan.optimise` is given for a plan under the
+rules of catalogue schema 2 (SPEC 9): the tiers held, each with its own expiry, credits already
+earned (in all, by category and by cycle year) and exams passed, and what every tier shares
+(today, processing days, slack, completed and excluded ids, the budget, exams allowed). Each
+input that may differ by tier is given once for every tier held or as a mapping ``tier ->
+value``:
+
+- ``expires``: a date, or ``{tier: date}`` (a tier left out: today plus its period);
+- ``earned``: credits earned in the current cycle, or ``{tier: credits}``;
+- ``earned_by_category``: ``{category: credits}`` (one tier held) or
+  ``{tier: {category: credits}}``: how much of ``earned`` is in each category;
+- ``earned_per_year``: ``{year: credits}`` (one tier held) or ``{tier: {year: credits}}``,
+  ``year`` being the cycle year's number, 1 for the first;
+- ``passed``: exam kinds (as :func:`~ceplan.inputs.as_passed` takes them) for every tier
+  held, or ``{tier: kinds}``.
+
+A tier's ``earned`` not given is the larger of what its categories and its years add up to;
+given, it must be at least what its categories add up to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ceplan.catalogue.models import Catalog
+from ceplan.errors import PlanInputError
+from ceplan.inputs import (
+    as_flag,
+    as_names,
+    as_number,
+    as_optional_date,
+    as_optional_number,
+    as_whole,
+    show_value,
+)
+from ceplan.limits import MAX_CREDITS
+from ceplan.requests.person import (
+    check_ids,
+    expiry_of,
+    passed_kinds,
+    processing_days_of,
+    slack_days_of,
+)
+from ceplan.units import CREDIT_TOLERANCE, format_number, money_value
+
+__all__ = ["HeldRequest", "HeldTier", "make_held_request", "tier_names"]
+
+
+@dataclass(frozen=True)
+class HeldTier:
+    """One certification held, and what was done in its current cycle."""
+
+    tier: str
+    expires: dt.date
+    expires_given: bool = True
+    earned: float = 0.0
+    earned_by_category: tuple[tuple[str, float], ...] = ()
+    """Part of :attr:`earned`, by category (the rest is in no category)."""
+    earned_per_year: tuple[tuple[int, float], ...] = ()
+    """Credits earned in each year of the cycle, by the year's number (1 = the first)."""
+    passed: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class HeldRequest:
+    """Checked inputs for the plan of a person holding ``held`` (see :func:`make_held_request`)."""
+
+    held: tuple[HeldTier, ...]
+    today: dt.date
+    processing_days: int
+    slack_days: int = 0
+    completed: frozenset[str] = frozenset()
+    excluded: frozenset[str] = frozenset()
+    budget: float | None = None
+    allow_exams: bool = True
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers held, in the order given."""
+        return tuple(held.tier for held in self.held)
+
+    def of(self, tier: str) -> HeldTier:
+        """The inputs of tier ``tier``."""
+        return next(held for held in self.held if held.tier == tier)
+
+    def complete_by(self, tier: str) -> dt.date:
+        """The last day everything counting toward ``tier`` must be done (slack included)."""
+        return self.do_by_without_slack(tier) - dt.timedelta(days=self.slack_days)
+
+    def do_by_without_slack(self, tier: str) -> dt.date:
+        """``tier``'s expiry less the processing days."""
+        return self.of(tier).expires - dt.timedelta(days=self.processing_days)
+
+    @property
+    def too_late(self) -> tuple[str, ...]:
+        """The tiers whose do-by date is before today: then no plan renews them all."""
+        return tuple(t for t in self.tiers if self.today > self.complete_by(t))
+
+    @property
+    def budget_cents(self) -> int | None:
+        """The budget in whole cents, rounded down: a plan (fees included) may cost at most this."""
+        if self.budget is None:
+            return None
+        return math.floor(Decimal(repr(self.budget)) * 100)
+
+    @property
+    def budget_amount(self) -> float | None:
+        """The budget as applied (whole cents)."""
+        cents = self.budget_cents
+        return None if cents is None else money_value(cents)
+
+
+def tier_names(catalog: Catalog, tier: Any) -> tuple[str, ...]:
+    """``tier`` (one tier name or several) as the catalogue's tier names, each once.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> tier_names(ceplan.load_catalog(), ["professional", "associate"])
+    ('professional', 'associate')
+    """
+    if isinstance(tier, str):
+        names: tuple[str, ...] = (str.__str__(tier),)
+    else:
+        try:
+            names = as_names(tier, "tier")
+        except PlanInputError:
+            raise PlanInputError(
+                f"tier must be a tier name or a list of them, not {show_value(tier)}"
+            ) from None
+    if not names:
+        raise PlanInputError("tier: name at least one tier")
+    for name in names:
+        if name not in catalog.tiers:
+            raise PlanInputError(f"unknown tier '{name}': choose one of {', '.join(catalog.tiers)}")
+    repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if repeated is not None:
+        raise PlanInputError(f"tier: '{repeated}' is named twice")
+    return names
+
+
+def make_held_request(
+    catalog: Catalog,
+    tier: Any,
+    *,
+    expires: Any = None,
+    today: Any = None,
+    earned: Any = None,
+    earned_by_category: Any = None,
+    earned_per_year: Any = None,
+    passed: Any = (),
+    completed: Any = (),
+    exclude: Any = (),
+    budget: Any = None,
+    allow_exams: Any = True,
+    processing_days: Any = None,
+    slack_days: Any = 0,
+) -> HeldRequest:
+    """Check the inputs of a plan for the tiers ``tier`` (one name or several).
+
+    See :func:`ceplan.optimise` and this module's docstring for what each input means.
+
+    Raises
+    ------
+    PlanInputError
+        For an unknown tier, category, exam kind or item id, a cycle year out of range, a value
+        of the wrong kind, or dates out of range; the message names the argument.
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> request = make_held_request(ceplan.load_catalog(), ["associate", "professional"],
+    ...     today="2026-11-29", expires={"associate": "2028-06-30"}, earned={"associate": 10})
+    >>> [(h.tier, str(h.expires), h.earned) for h in request.held]
+    [('associate', '2028-06-30', 10.0), ('professional', '2029-11-29', 0.0)]
+    """
+    tiers = tier_names(catalog, tier)
+    day = as_optional_date(today, "today") or dt.date.today()
+    days = processing_days_of(catalog, processing_days)
+    slack = slack_days_of(slack_days)
+    expiries = _per_tier(expires, tiers, "expires")
+    totals = _per_tier(earned, tiers, "earned")
+    by_category = _nested_per_tier(earned_by_category, tiers, "earned_by_category")
+    by_year = _nested_per_tier(earned_per_year, tiers, "earned_per_year")
+    passed_by_tier = _passed(passed, tiers)
+    held = []
+    for name in tiers:
+        rule = catalog.tiers[name]
+        label = f"expires[{name!r}]" if isinstance(expires, Mapping) else "expires"
+        expiry = as_optional_date(expiries.get(name), label)
+        given = expiry is not None
+        expiry = expiry_of(day, expiry, days + slack, rule.period_years, label)
+        categories = _categories(catalog, name, by_category.get(name))
+        years = _years(name, rule.period_years, by_year.get(name))
+        label = f"earned[{name!r}]" if isinstance(earned, Mapping) else "earned"
+        total = _earned(label, name, totals.get(name), categories, years)
+        held.append(
+            HeldTier(
+                tier=name,
+                expires=expiry,
+                expires_given=given,
+                earned=total,
+                earned_by_category=categories,
+                earned_per_year=years,
+                passed=tuple(sorted(passed_kinds(catalog, passed_by_tier.get(name, ())).items())),
+            )
+        )
+    completed_ids = frozenset(as_names(completed, "completed"))
+    excluded_ids = frozenset(as_names(exclude, "exclude"))
+    check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
+    return HeldRequest(
+        held=tuple(held),
+        today=day,
+        processing_days=days,
+        slack_days=slack,
+        completed=completed_ids,
+        excluded=excluded_ids,
+        budget=as_optional_number(budget, "budget"),
+        allow_exams=as_flag(allow_exams, "allow_exams"),
+    )
+
+
+# -- one input per tier --------------------------------------------------------------------------
+
+
+def _per_tier(value: Any, tiers: Sequence[str], name: str) -> dict[str, Any]:
+    """``value`` (a date or a number) by tier: the same for every tier, or a mapping by tier."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        return dict.fromkeys(tiers, value)
+    return _by_tier(value, tiers, name)
+
+
+def _nested_per_tier(value: Any, tiers: Sequence[str], name: str) -> dict[str, Any]:
+    """``value`` (credits by category or by year) by tier.
+
+    ``{tier: {key: credits}}``; a plain ``{key: credits}`` is the only tier's.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PlanInputError(f"{name} must be a mapping, not {show_value(value)}")
+    if value and all(isinstance(entry, Mapping) for entry in value.values()):
+        return _by_tier(value, tiers, name)
+    if len(tiers) > 1:
+        raise PlanInputError(
+            f"{name} must say which tier each entry is for when several tiers are held: "
+            f"{{tier: {{...}}}}, not {show_value(value)}"
+        )
+    return {tiers[0]: value}
+
+
+def _by_tier(value: Mapping[Any, Any], tiers: Sequence[str], name: str) -> dict[str, Any]:
+    by_tier: dict[str, Any] = {}
+    for key, entry in value.items():
+        if not isinstance(key, str) or key not in tiers:
+            held = ", ".join(tiers)
+            raise PlanInputError(
+                f"{name}: {show_value(key)} is not a tier held here (the tiers held: {held})"
+            )
+        by_tier[str.__str__(key)] = entry
+    return by_tier
+
+
+def _all_tiers(value: Mapping[Any, Any], tiers: Sequence[str]) -> bool:
+    return all(isinstance(key, str) and key in tiers for key in value)
+
+
+def _passed(value: Any, tiers: Sequence[str]) -> dict[str, Any]:
+    """Exams passed by tier: kinds for every tier, or ``{tier: kinds}``.
+
+    A mapping is by tier when its keys are tiers held and its values are not counts.
+    """
+    if isinstance(value, Mapping) and value and _all_tiers(value, tiers):
+        if all(not _is_number_like_count(v) for v in value.values()):
+            return {str.__str__(k): v for k, v in value.items()}
+    return dict.fromkeys(tiers, value)
+
+
+def _is_number_like_count(value: Any) -> bool:
+    try:
+        as_whole(value, "passed")
+    except PlanInputError:
+        return False
+    return True
+
+
+def _categories(catalog: Catalog, tier: str, value: Any) -> tuple[tuple[str, float], ...]:
+    """Credits earned by category for ``tier``, each category the catalogue's."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise PlanInputError(
+            f"earned_by_category[{tier!r}] must map categories to credits, not {show_value(value)}"
+        )
+    found: dict[str, float] = {}
+    for key, credits in value.items():
+        if not isinstance(key, str) or key not in catalog.categories:
+            known = ", ".join(catalog.categories) or "none"
+            raise PlanInputError(
+                f"earned_by_category[{tier!r}]: {show_value(key)} is not one of the "
+                f"catalogue's categories ({known})"
+            )
+        amount = as_number(credits, f"earned_by_category[{tier!r}][{key!r}]", most=MAX_CREDITS)
+        if amount:
+            found[str.__str__(key)] = amount
+    return tuple(sorted(found.items()))
+
+
+def _years(tier: str, period: int, value: Any) -> tuple[tuple[int, float], ...]:
+    """Credits earned by cycle year for ``tier`` (years 1 to ``period``)."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise PlanInputError(
+            f"earned_per_year[{tier!r}] must map cycle years (1 to {period}) to credits, not "
+            f"{show_value(value)}"
+        )
+    found: dict[int, float] = {}
+    for key, credits in value.items():
+        year = None
+        try:
+            year = as_whole(key, "year")
+        except PlanInputError:
+            pass
+        if year is None or not 1 <= year <= period:
+            raise PlanInputError(
+                f"earned_per_year[{tier!r}]: {show_value(key)} is not a year of the cycle "
+                f"(1 to {period}, 1 the first)"
+            )
+        amount = as_number(credits, f"earned_per_year[{tier!r}][{year}]", most=MAX_CREDITS)
+        if amount:
+            found[year] = amount
+    return tuple(sorted(found.items()))
+
+
+def _earned(
+    label: str,
+    tier: str,
+    value: Any,
+    categories: Sequence[tuple[str, float]],
+    years: Sequence[tuple[int, float]],
+) -> float:
+    """The credits earned for ``tier``: as given, else what its categories and years add up to."""
+    in_categories = math.fsum(n for _, n in categories)
+    if value is None:
+        return max(in_categories, math.fsum(n for _, n in years))
+    total = as_number(value, label, most=MAX_CREDITS)
+    if in_categories > total + CREDIT_TOLERANCE:
+        raise PlanInputError(
+            f"earned_by_category[{tier!r}] adds up to {format_number(in_categories)} credits, "
+            f"more than the {format_number(total)} earned"
+        )
+    return total
