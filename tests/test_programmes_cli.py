@@ -180,9 +180,12 @@ def test_cisco_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_optimise_reads_the_programme_it_is_given(capsys: pytest.CaptureFixture[str]) -> None:
-    """Planning with schema 2 is refused for now: the refusal shows the ISC2 file was read."""
-    line = one_error(*run(capsys, "optimise", "--catalog", "isc2", "--tier", "cissp"))
-    assert "schema 2" in line and "tier 'cissp'" in line
+    """The ISC2 file is read: its CISSP is planned with its member fee."""
+    argv = ["optimise", "--catalog", "isc2", "--tier", "cissp", "--today", "2026-12-07"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("CISSP: ISC2 continuing professional education\n")
+    assert "member-year fee, 3 x 135.00 USD" in out
     line = one_error(*run(capsys, "optimise", "--catalog", "cisco", "--tier", "cissp"))
     assert "cissp" in line and "schema 2" not in line
 

@@ -178,11 +178,11 @@ def _check_tier(catalog: Catalog, tier: Any) -> None:
     if tier not in catalog.tiers:
         raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
     if catalog.schema_version != 1:
-        # Planning by schema 2's rules (categories, caps, fees, yearly minimums) is not built
-        # yet: planning such a catalogue by schema 1's rules would give wrong plans.
+        # A request is schema 1's (and a team's person): planning a schema 2 catalogue by it
+        # would ignore minimums, caps and fees. One person is planned by ceplan.planning.held.
         raise PlanInputError(
-            f"tier '{tier}': planning with a schema {catalog.schema_version} catalogue is not "
-            "supported yet (ceplan check validates the file)"
+            f"tier '{tier}': team plans do not take a schema {catalog.schema_version} catalogue "
+            "yet (optimise plans one person with it)"
         )
 
 
