@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from ceplan._version import __version__
-from ceplan.catalogue.loading import bundled_catalog_path, load_catalog, parse_catalog
+from ceplan.catalogue.loading import bundled_catalog_path, load_catalog, parse_catalog, programmes
 from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule, Tier
-from ceplan.catalogue.programmes import PROGRAMMES, programmes
+from ceplan.catalogue.programmes import PROGRAMMES
 from ceplan.errors import (
     CatalogError,
     CeplanError,

@@ -31,18 +31,28 @@ catalogue); what keeps other users out is the directory check.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ceplan._files import open_regular, read_at_most, read_file, write_atomic
 from ceplan._version import __version__
 from ceplan.catalogue.models import Catalog
-from ceplan.catalogue.programmes import PROGRAMMES, bundled_path, catalog_source
+from ceplan.catalogue.programmes import (
+    PROGRAMME_COLUMNS,
+    PROGRAMMES,
+    Programme,
+    bundled_path,
+    catalog_source,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 from ceplan.errors import CatalogError, PlanInputError
 from ceplan.inputs import show_value
 from ceplan.limits import MAX_EXPANDED_NODES
@@ -53,9 +63,11 @@ __all__ = [
     "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "bundled_catalog_path",
+    "bundled_programmes",
     "load_catalog",
     "load_catalog_with_files",
     "parse_catalog",
+    "programmes",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -382,3 +394,50 @@ def as_catalog(value: object, name: str = "catalog") -> Catalog:
             f"{name} must be a Catalog or a path to a catalogue file, not {show_value(value)}"
         )
     return load_catalog(path)
+
+
+def bundled_programmes() -> tuple[Programme, ...]:
+    """The rows of :func:`programmes`, each file loaded (and validated) through the cache."""
+    found = []
+    for name, file in PROGRAMMES.items():
+        catalog = load_catalog(name)
+        found.append(
+            Programme(
+                name=name,
+                programme=catalog.programme,
+                currency=catalog.currency,
+                schema=catalog.schema_version,
+                as_of=catalog.as_of,
+                tiers=tuple(catalog.tiers),
+                file=file,
+            )
+        )
+    return tuple(found)
+
+
+def programmes() -> pd.DataFrame:
+    """The bundled programmes, one row each, in the order of :data:`PROGRAMMES`.
+
+    Each file is loaded (and validated) with :func:`ceplan.load_catalog`, through its cache.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PROGRAMME_COLUMNS`: ``name`` (what ``--catalog`` and
+        :func:`ceplan.load_catalog` take), ``programme`` (its title), ``currency``, ``schema``
+        (1 or 2), ``as_of`` (a :class:`datetime.date`, or ``None``), ``tiers`` (a tuple of tier
+        ids, as the file lists them) and ``file`` (relative to the package).
+
+    Examples
+    --------
+    >>> import ceplan
+    >>> table = ceplan.programmes()
+    >>> list(table["name"])
+    ['cisco', 'isc2', 'comptia', 'pmi', 'isaca']
+    >>> table.set_index("name").loc["pmi", "tiers"]
+    ('pmp', 'capm', 'pmi-acp')
+    """
+    import pandas as pd
+
+    rows = [dataclasses.astuple(row) for row in bundled_programmes()]
+    return pd.DataFrame(rows, columns=list(PROGRAMME_COLUMNS))

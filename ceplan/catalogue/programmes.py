@@ -32,17 +32,15 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from ceplan.errors import CatalogError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = [
     "PROGRAMMES",
     "PROGRAMME_COLUMNS",
     "Programme",
     "bundled_path",
-    "bundled_programmes",
     "catalog_name",
     "catalog_source",
-    "programmes",
     "shadowed_file",
 ]
 
@@ -159,52 +157,3 @@ class Programme:
         data = dataclasses.asdict(self)
         data.update(as_of=self.as_of.isoformat() if self.as_of else None, tiers=list(self.tiers))
         return data
-
-
-def bundled_programmes() -> tuple[Programme, ...]:
-    """The rows of :func:`programmes`, each file loaded (and validated) through the cache."""
-    from ceplan.catalogue.loading import load_catalog
-
-    found = []
-    for name, file in PROGRAMMES.items():
-        catalog = load_catalog(name)
-        found.append(
-            Programme(
-                name=name,
-                programme=catalog.programme,
-                currency=catalog.currency,
-                schema=catalog.schema_version,
-                as_of=catalog.as_of,
-                tiers=tuple(catalog.tiers),
-                file=file,
-            )
-        )
-    return tuple(found)
-
-
-def programmes() -> pd.DataFrame:
-    """The bundled programmes, one row each, in the order of :data:`PROGRAMMES`.
-
-    Each file is loaded (and validated) with :func:`ceplan.load_catalog`, through its cache.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`PROGRAMME_COLUMNS`: ``name`` (what ``--catalog`` and
-        :func:`ceplan.load_catalog` take), ``programme`` (its title), ``currency``, ``schema``
-        (1 or 2), ``as_of`` (a :class:`datetime.date`, or ``None``), ``tiers`` (a tuple of tier
-        ids, as the file lists them) and ``file`` (relative to the package).
-
-    Examples
-    --------
-    >>> import ceplan
-    >>> table = ceplan.programmes()
-    >>> list(table["name"])
-    ['cisco', 'isc2', 'comptia', 'pmi', 'isaca']
-    >>> table.set_index("name").loc["pmi", "tiers"]
-    ('pmp', 'capm', 'pmi-acp')
-    """
-    import pandas as pd
-
-    rows = [dataclasses.astuple(row) for row in bundled_programmes()]
-    return pd.DataFrame(rows, columns=list(PROGRAMME_COLUMNS))

@@ -22,13 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ceplan._files import check_output, write_output
 from ceplan._version import __version__
-from ceplan.catalogue.loading import load_catalog_with_files
-from ceplan.catalogue.programmes import (
-    PROGRAMMES,
-    bundled_programmes,
-    catalog_name,
-    shadowed_file,
-)
+from ceplan.catalogue.loading import bundled_programmes, load_catalog_with_files
+from ceplan.catalogue.programmes import PROGRAMMES, catalog_name, shadowed_file
 from ceplan.cli.signals import Terminated, terminate_as_interrupt
 from ceplan.errors import CatalogError, CeplanError, one_line
 from ceplan.planning.person import optimise, optimise_and_compare, without_slack
