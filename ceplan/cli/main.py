@@ -81,6 +81,15 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _earned_in(text: str) -> tuple[str | None, str, float]:
+    """``[TIER:]CATEGORY=N`` as (tier or ``None``, category, credits)."""
+    key, sep, number = text.rpartition("=")
+    tier, colon, category = key.rpartition(":")
+    if not sep or not category:
+        raise argparse.ArgumentTypeError(f"'{text}' is not [TIER:]CATEGORY=N")
+    return (tier if colon else None), category, _non_negative(number)
+
+
 def _positive(text: str) -> float:
     value = _non_negative(text)
     if value == 0:
@@ -168,14 +177,24 @@ def _add_optimise(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     opt.set_defaults(run=_optimise)
-    opt.add_argument("--tier", required=True, help="tier to renew, e.g. professional")
+    opt.add_argument(
+        "--tier",
+        required=True,
+        action="append",
+        metavar="TIER",
+        help="tier to renew, e.g. professional; repeat it for each certification held of a "
+        "schema 2 catalogue (e.g. --tier cissp --tier ccsp): one plan renews them all",
+    )
     _add_catalog(opt)
     opt.add_argument(
         "--expires",
         type=_date,
+        action="append",
+        default=[],
         metavar="YYYY-MM-DD",
         help="the day the certification expires (default: today + the tier's period, as said "
-        "in the output)",
+        "in the output); with several --tier, once for them all or once per --tier in the "
+        "same order",
     )
     opt.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as if today were this day"
@@ -183,10 +202,22 @@ def _add_optimise(commands: Any) -> None:
     opt.add_argument(
         "--earned",
         type=_non_negative,
-        default=0.0,
+        action="append",
+        default=[],
         metavar="N",
         help="CE credits already earned in this period (default 0); this is where the credits "
-        "of completed items count",
+        "of completed items count; with several --tier, once for them all or once per --tier "
+        "in the same order",
+    )
+    opt.add_argument(
+        "--earned-in",
+        type=_earned_in,
+        action="append",
+        default=[],
+        metavar="[TIER:]CATEGORY=N",
+        help="schema 2: how many of the credits earned are in CATEGORY (repeatable; with "
+        "several --tier, say the tier: cissp:group-a=30); --earned, if given, must be at "
+        "least their sum, and if not, is their sum",
     )
     opt.add_argument(
         "--passed",
@@ -775,11 +806,16 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _optimise(args: argparse.Namespace) -> int:
+    tiers: list[str] = args.tier
+    tier: str | list[str] = tiers[0] if len(tiers) == 1 else tiers
     catalog, sources = _load_with_files(args.catalog)  # never written over
+    by_category = _earned_by_category(tiers, args.earned_in)
+    earned = _per_tier("--earned", tiers, args.earned)
     inputs = {
-        "expires": args.expires,
+        "expires": _per_tier("--expires", tiers, args.expires),
         "today": args.today,
-        "earned": args.earned,
+        "earned": (None if by_category else 0.0) if earned is None else earned,
+        **({"earned_by_category": by_category} if by_category else {}),
         "passed": args.passed,
         "completed": args.completed,
         "exclude": args.exclude,
@@ -795,14 +831,14 @@ def _optimise(args: argparse.Namespace) -> int:
     if args.ics is not None:  # a file that cannot be written is refused before the solve
         check_output(args.ics, "calendar", sources)
     if args.format == "table":  # the other paths too, from the same planner
-        plan, comparison = optimise_and_compare(catalog, args.tier, **inputs)
+        plan, comparison = optimise_and_compare(catalog, tier, **inputs)
         slack = None
         if args.slack_days:  # what the slack costs: the plan without it beside
-            plain = optimise(catalog, args.tier, **without_slack(inputs))
+            plain = optimise(catalog, tier, **without_slack(inputs))
             slack = SlackComparison(plain, plan)
-        output = plan_table(plan, comparison, catalog, slack)
+        output = plan_table(plan, comparison, catalog, slack) + _held_lines(plan, len(tiers))
     else:
-        plan = optimise(catalog, args.tier, **inputs)
+        plan = optimise(catalog, tier, **inputs)
         output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
@@ -818,6 +854,55 @@ def _optimise(args: argparse.Namespace) -> int:
     if args.format == "csv":
         _side_notes(plan)
     return _exit_status(plan)
+
+
+def _per_tier(option: str, tiers: list[str], values: list[Any]) -> Any:
+    """An option given once for every tier (or not at all: ``None``), or once per tier."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    if len(values) != len(tiers):
+        raise _UsageError(
+            f"{option} is given {len(values)} times for {len(tiers)} --tier: give it once for "
+            "them all or once per --tier, in the same order"
+        )
+    return dict(zip(tiers, values, strict=True))
+
+
+def _earned_by_category(
+    tiers: list[str], given: list[tuple[str | None, str, float]]
+) -> dict[str, Any] | None:
+    """``--earned-in`` as ``optimise``'s ``earned_by_category`` (``None`` when not given)."""
+    if not given:
+        return None
+    by_tier: dict[str, dict[str, float]] = {}
+    for tier, category, credits in given:
+        if tier is None and len(tiers) > 1:
+            raise _UsageError(
+                f"--earned-in {category}=...: with several --tier, say which: TIER:{category}=N"
+            )
+        if tier is not None and tier not in tiers:
+            raise _UsageError(f"--earned-in {tier}:{category}=...: '{tier}' is not a --tier given")
+        split = by_tier.setdefault(tier or tiers[0], {})
+        if category in split:
+            raise _UsageError(f"--earned-in {tier or tiers[0]}:{category} is given twice")
+        split[category] = credits
+    return by_tier if len(tiers) > 1 else by_tier[tiers[0]]
+
+
+def _held_lines(plan: Plan, tiers: int) -> str:
+    """With several tiers: the dates of each (the head says the first's), and why no other paths."""
+    if tiers < 2:
+        return ""
+    lines = ["", "Certifications held:"]
+    for held in plan.held:
+        dates = f"expires {held.expires}, everything done by {held.complete_by}"
+        if held.renewal_date is not None and held.new_expires is not None:
+            dates += f"; renewed {held.renewal_date}, new expiry {held.new_expires}"
+        lines.append(f"  {held.describe()} ({dates})")
+    lines.append("Other paths are compared with one --tier at a time.")
+    return "".join(one_line(line) + "\n" for line in lines)
 
 
 def _exit_status(plan: Plan) -> int:

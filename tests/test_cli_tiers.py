@@ -1,0 +1,115 @@
+"""``ceplan optimise`` with several ``--tier``: each with its own expiry and credits earned."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ceplan.cli.main import main
+
+BOTH = ["optimise", "--catalog", "isc2", "--tier", "cissp", "--tier", "ccsp"]
+DATES = ["--expires", "2028-06-30", "--expires", "2029-03-31", "--today", "2026-12-07"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tiers_of(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, dict[str, Any]]:
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert code == 0, err
+    return {held["tier"]: held for held in json.loads(out)["tiers"]}
+
+
+def test_json_holds_each_tier_with_its_own_expiry(capsys: pytest.CaptureFixture[str]) -> None:
+    tiers = tiers_of(capsys, *BOTH, *DATES)
+    assert list(tiers) == ["cissp", "ccsp"]
+    assert tiers["cissp"]["expires"] == "2028-06-30"
+    assert tiers["ccsp"]["expires"] == "2029-03-31"
+
+
+def test_one_expires_is_for_every_tier(capsys: pytest.CaptureFixture[str]) -> None:
+    tiers = tiers_of(capsys, *BOTH, "--expires", "2028-06-30", "--today", "2026-12-07")
+    assert [held["expires"] for held in tiers.values()] == ["2028-06-30", "2028-06-30"]
+
+
+def test_earned_once_per_tier_and_by_category(capsys: pytest.CaptureFixture[str]) -> None:
+    tiers = tiers_of(
+        capsys,
+        *BOTH,
+        *DATES,
+        "--earned",
+        "40",
+        "--earned",
+        "10",
+        "--earned-in",
+        "cissp:group-a=30",
+        "--earned-in",
+        "ccsp:group-b=5",
+    )
+    assert tiers["cissp"]["earned"] == 40 and tiers["ccsp"]["earned"] == 10
+    assert tiers["cissp"]["earned_by_category"] == {"group-a": 30}
+    assert tiers["ccsp"]["earned_by_category"] == {"group-b": 5}
+
+
+def test_earned_in_without_earned_is_their_sum(capsys: pytest.CaptureFixture[str]) -> None:
+    tiers = tiers_of(
+        capsys, "optimise", "--catalog", "isc2", "--tier", "cissp", *DATES[2:], "--earned-in",
+        "group-a=30", "--earned-in", "group-b=5",
+    )  # fmt: skip
+    assert tiers["cissp"]["earned"] == 35
+
+
+def test_table_says_each_tier_and_compares_no_other_paths(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, *BOTH, *DATES)
+    assert code == 0, err
+    held = out[out.index("\nCertifications held:\n") :]
+    assert "\n  cissp: 120 credits" in held and "expires 2028-06-30" in held
+    assert "\n  ccsp: 90 credits" in held and "expires 2029-03-31" in held
+    assert "Other paths are compared with one --tier at a time." in held
+    assert "\nOther paths:\n" not in out
+
+
+def test_one_tier_table_is_as_before(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "optimise", "--catalog", "isc2", "--tier", "cissp", *DATES[2:])
+    assert code == 0
+    assert "Certifications held:" not in out and "one --tier at a time" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        ([*BOTH, *DATES, "--expires", "2029-12-31"], "--expires is given 3 times for 2 --tier"),
+        (
+            ["optimise", "--tier", "professional", "--expires", "2028-06-30", *DATES[2:]],
+            "--expires is given 2 times for 1 --tier",
+        ),
+        ([*BOTH, *DATES, "--earned", "1", "--earned", "2", "--earned", "3"], "--earned is given 3"),
+        ([*BOTH, *DATES, "--earned-in", "group-a=3"], "say which: TIER:group-a=N"),
+        ([*BOTH, *DATES, "--earned-in", "sscp:group-a=3"], "'sscp' is not a --tier given"),
+        (
+            [*BOTH, *DATES, "--earned-in", "ccsp:group-a=3", "--earned-in", "ccsp:group-a=4"],
+            "ccsp:group-a is given twice",
+        ),
+        ([*BOTH, *DATES, "--earned-in", "group-a"], "is not [TIER:]CATEGORY=N"),
+        ([*BOTH, *DATES, "--earned-in", "cissp:group-a=-1"], "must be a finite number >= 0"),
+        ([*BOTH, "--tier", "cissp", *DATES[4:]], "'cissp' is named twice"),
+        (
+            [*BOTH, *DATES, "--earned", "10", "--earned-in", "cissp:group-a=30"],
+            "adds up to 30 credits, more than the 10 earned",
+        ),
+    ],
+)
+def test_bad_counts_and_forms_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and said in err, err
