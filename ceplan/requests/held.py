@@ -26,7 +26,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from ceplan.catalogue.models import Catalog
@@ -42,6 +41,7 @@ from ceplan.inputs import (
 )
 from ceplan.limits import MAX_CREDITS
 from ceplan.requests.person import (
+    budget_cents,
     check_ids,
     expiry_of,
     passed_kinds,
@@ -106,9 +106,7 @@ class HeldRequest:
     @property
     def budget_cents(self) -> int | None:
         """The budget in whole cents, rounded down: a plan (fees included) may cost at most this."""
-        if self.budget is None:
-            return None
-        return math.floor(Decimal(repr(self.budget)) * 100)
+        return budget_cents(self.budget)
 
     @property
     def budget_amount(self) -> float | None:

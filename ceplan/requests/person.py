@@ -105,9 +105,7 @@ class PlanRequest:
     @property
     def budget_cents(self) -> int | None:
         """The budget in whole cents, rounded down: a plan may cost at most this."""
-        if self.budget is None:
-            return None
-        return math.floor(Decimal(repr(self.budget)) * 100)
+        return budget_cents(self.budget)
 
     @property
     def budget_amount(self) -> float | None:
@@ -170,6 +168,19 @@ def make_request(
         unavailable=as_ranges(unavailable, "unavailable"),
         slack_days=slack,
     )
+
+
+def budget_cents(budget: float | None) -> int | None:
+    """A budget in whole cents, rounded down (the rule of every request); ``None`` for none.
+
+    Examples
+    --------
+    >>> budget_cents(12.349), budget_cents(0.1), budget_cents(None)
+    (1234, 10, None)
+    """
+    if budget is None:
+        return None
+    return math.floor(Decimal(repr(budget)) * 100)
 
 
 def _check_tier(catalog: Catalog, tier: Any) -> None:
