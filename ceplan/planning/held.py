@@ -34,7 +34,7 @@ from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import ClaimsModel, build_claims
 from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
-from ceplan.planning.report import not_proven, planned_items, timeline
+from ceplan.planning.report import none_found, not_proven, planned_items, timeline
 from ceplan.planning.shortfalls import why_not
 from ceplan.requests.held import HeldRequest
 from ceplan.results.plan import NO_CATEGORY, Blocked, Claim, HeldTierPlan, Plan, PlanFee
@@ -426,13 +426,7 @@ class _HeldReport:
         )
 
     def unknown(self, termination: Any, seconds: float) -> Plan:
-        if termination == "time_limit":
-            text = (
-                f"no plan was found before the time limit ({format_number(seconds)} s) "
-                "ran out: one may exist (allow more time)"
-            )
-        else:
-            text = "the solver stopped without finding a plan or proving that none exists"
+        text = none_found(termination, seconds)
         return Plan(
             status="unknown",
             termination=termination,

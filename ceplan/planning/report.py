@@ -26,6 +26,7 @@ from ceplan.units import CREDIT_TOLERANCE, format_money, format_number, quantity
 from ceplan.weeks import Calendar
 
 __all__ = [
+    "none_found",
     "Report",
     "by_date",
     "in_time",
@@ -96,13 +97,7 @@ class Report:
 
         The time limit of ``seconds`` ran out, or the solver stopped.
         """
-        if solution.termination == "time_limit":
-            text = (
-                f"no plan was found before the time limit ({format_number(seconds)} s) "
-                "ran out: one may exist (allow more time)"
-            )
-        else:
-            text = "the solver stopped without finding a plan or proving that none exists"
+        text = none_found(solution.termination, seconds)
         return Plan(
             status="unknown",
             termination=solution.termination,
@@ -376,3 +371,16 @@ def too_few_hours(given: float, needed: float, when: str = "in time") -> str:
 
 def _fmt_credits(value: float) -> str:
     return format_number(round(value, 2))
+
+
+def none_found(termination: Any, seconds: float) -> str:
+    """Why a plan is ``unknown``, in a person's words (the one wording of every planner).
+
+    The time limit ran out, or the solver stopped, before a plan was found or ruled out.
+    """
+    if termination == "time_limit":
+        return (
+            f"no plan was found before the time limit ({format_number(seconds)} s) "
+            "ran out: one may exist (allow more time)"
+        )
+    return "the solver stopped without finding a plan or proving that none exists"
