@@ -67,19 +67,30 @@ def test_earned_in_without_earned_is_their_sum(capsys: pytest.CaptureFixture[str
 def test_table_says_each_tier_and_compares_no_other_paths(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, err = run(capsys, *BOTH, *DATES)
+    code, out, err = run(capsys, *BOTH, *DATES, "--earned", "40", "--earned", "10")
     assert code == 0, err
-    held = out[out.index("\nCertifications held:\n") :]
-    assert "\n  cissp: 120 credits" in held and "expires 2028-06-30" in held
-    assert "\n  ccsp: 90 credits" in held and "expires 2029-03-31" in held
-    assert "Other paths are compared with one --tier at a time." in held
+    head, _, rest = out.partition("\n\n")
+    assert head.splitlines()[0].startswith("CISSP + CCSP: ")
+    assert (
+        "\n  CISSP (cissp): expires 2028-06-30, everything done by 2028-06-30; 40 credits" in head
+    )
+    assert "\n  CCSP (ccsp): expires 2029-03-31, everything done by 2029-03-31; 10 credits" in head
+    renewals = rest[rest.index("\nRenewals:\n") :]
+    assert "\n  cissp: renewal completes " in renewals
+    assert "\n  ccsp: renewal completes " in renewals and "runs to 2032-03-31" in renewals
+    assert "Renewal completes" not in out and "(+40 earned)" not in out
+    assert "Other paths are compared with one --tier at a time." in rest
     assert "\nOther paths:\n" not in out
 
 
 def test_one_tier_table_is_as_before(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "optimise", "--catalog", "isc2", "--tier", "cissp", *DATES[2:])
     assert code == 0
-    assert "Certifications held:" not in out and "one --tier at a time" not in out
+    assert out.startswith("CISSP: ISC2 continuing professional education\nToday ")
+    assert "Renewals:" not in out and "one --tier at a time" not in out
+    # a schema 2 cycle follows the one that ends: no days of it are given up
+    assert "Renewal completes 2029-03-31: the next cycle runs to 2032-03-31.\n" in out
+    assert "giving up" not in out
 
 
 @pytest.mark.parametrize(
@@ -113,3 +124,57 @@ def test_bad_counts_and_forms_are_one_line(
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and said in err, err
+
+
+def test_earned_in_year_reaches_the_plan_per_tier(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["optimise", "--catalog", "isaca", "--tier", "cisa", "--tier", "cism"]
+    dates = ["--expires", "2029-12-31", "--today", "2026-12-07"]
+    tiers = tiers_of(capsys, *argv, *dates, "--earned-in-year", "cisa:1=20", "--earned", "20")
+    assert tiers["cisa"]["earned_per_year"] == {"1": 20}
+    assert tiers["cism"]["earned_per_year"] == {}
+    code, _, err = run(capsys, *argv, *dates, "--earned-in-year", "1=20")
+    assert code == 2 and "say which: TIER:1=N" in err
+
+
+def test_earned_in_year_lowers_what_a_hard_yearly_minimum_needs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["optimise", "--catalog", "isaca", "--tier", "cisa", "--expires", "2027-12-31"]
+    argv += ["--today", "2026-12-07", "--format", "json"]
+    code, out, err = run(capsys, *argv, "--earned", "40")
+    assert code == 1, err  # years 1 and 2 are over: 40 earned, but not 20 in each, is too late
+    code, out, err = run(
+        capsys, *argv, "--earned", "40", "--earned-in-year", "1=20", "--earned-in-year", "2=20"
+    )
+    assert code == 0, err
+    assert json.loads(out)["tiers"][0]["earned_per_year"] == {"1": 20, "2": 20}
+
+
+def test_passed_counts_toward_every_tier_or_the_one_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["optimise", "--catalog", "comptia", "--tier", "security-plus", "--tier", "cysa-plus"]
+    argv += ["--today", "2026-12-07"]
+    named = tiers_of(capsys, *argv, "--passed", "security-plus:security-plus")
+    assert named["security-plus"]["passed"] == {"security-plus": 1}
+    assert named["cysa-plus"]["passed"] == {}
+    every = tiers_of(capsys, *argv, "--passed", "security-plus")
+    assert every["security-plus"]["passed"] == every["cysa-plus"]["passed"] == {"security-plus": 1}
+    code, _, err = run(capsys, *argv, "--passed", "pmp:security-plus")
+    assert code == 2 and "'pmp' is not a --tier given" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--earned-in", "group-z=3"], "ceplan: error: --earned-in: 'group-z' is not one of"),
+        (["--earned-in", "group-a=30", "--earned", "10"], "ceplan: error: --earned-in adds up"),
+        (["--earned-in-year", "4=1"], "ceplan: error: --earned-in-year: 4 is not a year"),
+    ],
+)
+def test_library_rules_are_said_in_the_options_words(
+    capsys: pytest.CaptureFixture[str], extra: list[str], said: str
+) -> None:
+    code, out, err = run(capsys, "optimise", "--catalog", "isc2", "--tier", "cissp", *extra)
+    assert code == 2 and out == ""
+    assert err.startswith(said) and "earned_by_category" not in err and err.count("\n") == 1

@@ -25,7 +25,8 @@ from ceplan._version import __version__
 from ceplan.catalogue.loading import bundled_programmes, load_catalog_with_files
 from ceplan.catalogue.programmes import PROGRAMMES, catalog_name, shadowed_file
 from ceplan.cli.signals import Terminated, terminate_as_interrupt
-from ceplan.errors import CatalogError, CeplanError, one_line
+from ceplan.cli.words import in_option_words
+from ceplan.errors import CatalogError, CeplanError, PlanInputError, one_line
 from ceplan.planning.person import optimise, optimise_and_compare, without_slack
 from ceplan.rendering.ics import plan_to_ics
 from ceplan.rendering.text import display_width, plan_csv, plan_table, team_csv
@@ -88,6 +89,25 @@ def _earned_in(text: str) -> tuple[str | None, str, float]:
     if not sep or not category:
         raise argparse.ArgumentTypeError(f"'{text}' is not [TIER:]CATEGORY=N")
     return (tier if colon else None), category, _non_negative(number)
+
+
+def _earned_in_year(text: str) -> tuple[str | None, int, float]:
+    """``[TIER:]YEAR=N`` as (tier or ``None``, cycle year from 1, credits)."""
+    key, sep, number = text.rpartition("=")
+    tier, colon, year = key.rpartition(":")
+    if not sep or not year.isdigit() or int(year) < 1:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not [TIER:]YEAR=N (YEAR 1 is the cycle's first year)"
+        )
+    return (tier if colon else None), int(year), _non_negative(number)
+
+
+def _tier_kind(text: str) -> tuple[str | None, str]:
+    """``[TIER:]KIND`` as (tier or ``None``, exam kind)."""
+    tier, colon, kind = text.rpartition(":")
+    if not kind or (colon and not tier):
+        raise argparse.ArgumentTypeError(f"'{text}' is not [TIER:]KIND")
+    return (tier if colon else None), kind
 
 
 def _positive(text: str) -> float:
@@ -220,11 +240,22 @@ def _add_optimise(commands: Any) -> None:
         "least their sum, and if not, is their sum",
     )
     opt.add_argument(
-        "--passed",
+        "--earned-in-year",
+        type=_earned_in_year,
         action="append",
         default=[],
-        metavar="KIND",
-        help="an exam kind already passed in this period (repeat for each exam)",
+        metavar="[TIER:]YEAR=N",
+        help="schema 2: credits earned so far in cycle year YEAR (1 the first; repeatable; "
+        "with several --tier, say the tier: cisa:1=25): a hard yearly minimum counts them",
+    )
+    opt.add_argument(
+        "--passed",
+        type=_tier_kind,
+        action="append",
+        default=[],
+        metavar="[TIER:]KIND",
+        help="an exam kind already passed in this period (repeat for each exam); with several "
+        "--tier, KIND counts toward each of them and TIER:KIND toward that one only",
     )
     opt.add_argument(
         "--completed",
@@ -809,14 +840,16 @@ def _optimise(args: argparse.Namespace) -> int:
     tiers: list[str] = args.tier
     tier: str | list[str] = tiers[0] if len(tiers) == 1 else tiers
     catalog, sources = _load_with_files(args.catalog)  # never written over
-    by_category = _earned_by_category(tiers, args.earned_in)
+    by_category = _by_tier("--earned-in", tiers, args.earned_in)
+    by_year = _by_tier("--earned-in-year", tiers, args.earned_in_year)
     earned = _per_tier("--earned", tiers, args.earned)
     inputs = {
         "expires": _per_tier("--expires", tiers, args.expires),
         "today": args.today,
-        "earned": (None if by_category else 0.0) if earned is None else earned,
+        "earned": (None if by_category or by_year else 0.0) if earned is None else earned,
         **({"earned_by_category": by_category} if by_category else {}),
-        "passed": args.passed,
+        **({"earned_per_year": by_year} if by_year else {}),
+        "passed": _passed(tiers, args.passed),
         "completed": args.completed,
         "exclude": args.exclude,
         "budget": args.budget,
@@ -830,16 +863,19 @@ def _optimise(args: argparse.Namespace) -> int:
     }
     if args.ics is not None:  # a file that cannot be written is refused before the solve
         check_output(args.ics, "calendar", sources)
-    if args.format == "table":  # the other paths too, from the same planner
-        plan, comparison = optimise_and_compare(catalog, tier, **inputs)
-        slack = None
-        if args.slack_days:  # what the slack costs: the plan without it beside
-            plain = optimise(catalog, tier, **without_slack(inputs))
-            slack = SlackComparison(plain, plan)
-        output = plan_table(plan, comparison, catalog, slack) + _held_lines(plan, len(tiers))
-    else:
-        plan = optimise(catalog, tier, **inputs)
-        output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
+    try:
+        if args.format == "table":  # the other paths too, from the same planner
+            plan, comparison = optimise_and_compare(catalog, tier, **inputs)
+            slack = None
+            if args.slack_days:  # what the slack costs: the plan without it beside
+                plain = optimise(catalog, tier, **without_slack(inputs))
+                slack = SlackComparison(plain, plan)
+            output = plan_table(plan, comparison, catalog, slack)
+        else:
+            plan = optimise(catalog, tier, **inputs)
+            output = plan.to_json() + "\n" if args.format == "json" else plan_csv(plan)
+    except PlanInputError as error:
+        raise PlanInputError(in_option_words(str(error), len(tiers))) from error
     if args.ics is not None and plan.found:
         # Before any output, so that a file that cannot be written is only an error (exit 2).
         calendar = plan_to_ics(plan, programme=catalog.programme)
@@ -870,39 +906,39 @@ def _per_tier(option: str, tiers: list[str], values: list[Any]) -> Any:
     return dict(zip(tiers, values, strict=True))
 
 
-def _earned_by_category(
-    tiers: list[str], given: list[tuple[str | None, str, float]]
+def _by_tier(
+    option: str, tiers: list[str], given: list[tuple[str | None, Any, float]]
 ) -> dict[str, Any] | None:
-    """``--earned-in`` as ``optimise``'s ``earned_by_category`` (``None`` when not given)."""
+    """``--earned-in`` or ``--earned-in-year`` as ``optimise`` takes it (``None``: not given).
+
+    One mapping ``{key: credits}`` with one tier, ``{tier: {key: credits}}`` with several.
+    """
     if not given:
         return None
-    by_tier: dict[str, dict[str, float]] = {}
-    for tier, category, credits in given:
+    by_tier: dict[str, dict[Any, float]] = {}
+    for tier, key, credits in given:
         if tier is None and len(tiers) > 1:
-            raise _UsageError(
-                f"--earned-in {category}=...: with several --tier, say which: TIER:{category}=N"
-            )
+            raise _UsageError(f"{option} {key}=...: with several --tier, say which: TIER:{key}=N")
         if tier is not None and tier not in tiers:
-            raise _UsageError(f"--earned-in {tier}:{category}=...: '{tier}' is not a --tier given")
+            raise _UsageError(f"{option} {tier}:{key}=...: '{tier}' is not a --tier given")
         split = by_tier.setdefault(tier or tiers[0], {})
-        if category in split:
-            raise _UsageError(f"--earned-in {tier or tiers[0]}:{category} is given twice")
-        split[category] = credits
+        if key in split:
+            raise _UsageError(f"{option} {tier or tiers[0]}:{key} is given twice")
+        split[key] = credits
     return by_tier if len(tiers) > 1 else by_tier[tiers[0]]
 
 
-def _held_lines(plan: Plan, tiers: int) -> str:
-    """With several tiers: the dates of each (the head says the first's), and why no other paths."""
-    if tiers < 2:
-        return ""
-    lines = ["", "Certifications held:"]
-    for held in plan.held:
-        dates = f"expires {held.expires}, everything done by {held.complete_by}"
-        if held.renewal_date is not None and held.new_expires is not None:
-            dates += f"; renewed {held.renewal_date}, new expiry {held.new_expires}"
-        lines.append(f"  {held.describe()} ({dates})")
-    lines.append("Other paths are compared with one --tier at a time.")
-    return "".join(one_line(line) + "\n" for line in lines)
+def _passed(tiers: list[str], given: list[tuple[str | None, str]]) -> Any:
+    """``--passed`` as ``optimise`` takes it: kinds, or ``{tier: kinds}`` when a tier is named.
+
+    A kind without a tier counts toward every tier given.
+    """
+    for tier, kind in given:
+        if tier is not None and tier not in tiers:
+            raise _UsageError(f"--passed {tier}:{kind}: '{tier}' is not a --tier given")
+    if len(tiers) == 1 or all(tier is None for tier, _ in given):
+        return [kind for _, kind in given]
+    return {name: [kind for tier, kind in given if tier in (None, name)] for name in tiers}
 
 
 def _exit_status(plan: Plan) -> int:

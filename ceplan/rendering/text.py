@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import one_line
-from ceplan.results.plan import PathComparison, Plan, SlackComparison, hours_text
+from ceplan.results.plan import HeldTierPlan, PathComparison, Plan, SlackComparison, hours_text
 from ceplan.units import format_money, format_number, quantity
 
 if TYPE_CHECKING:
@@ -247,18 +247,24 @@ def plan_table(
     is not shown). It says when the plan keeps no slack before the do-by date, and, given
     ``slack`` (the plan with slack beside the plan without), what the slack costs.
     """
-    tier = catalog.tiers[plan.tier]
-    lines = [f"{tier.label}: {catalog.programme}"]
-    expiry = f"expires {plan.expires}"
-    if any(note.startswith("no expiry date given") for note in plan.notes):
-        expiry += f" (assumed: today + {tier.period_years} years; pass --expires)"
-    lines.append(
-        f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}"
-    )
+    several = len(plan.held) > 1
+    if several:  # each certification's own dates and what is earned toward it
+        labels = " + ".join(held.label for held in plan.held)
+        lines = [f"{labels}: {catalog.programme}", f"Today {plan.today}; certifications held:"]
+        lines.extend(f"  {_held_facts(held, catalog)}" for held in plan.held)
+    else:
+        tier = catalog.tiers[plan.tier]
+        lines = [f"{tier.label}: {catalog.programme}"]
+        expiry = f"expires {plan.expires}"
+        if any(note.startswith("no expiry date given") for note in plan.notes):
+            expiry += f" (assumed: today + {tier.period_years} years; pass --expires)"
+        lines.append(
+            f"Today {plan.today}, certification {expiry}, everything done by {plan.complete_by}"
+        )
     facts = []
-    if plan.earned:
+    if plan.earned and not several:
         facts.append(f"{quantity(plan.earned, 'credit')} already earned")
-    if plan.passed:
+    if plan.passed and not several:
         facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in plan.passed))
     if plan.budget is not None:
         facts.append(f"budget {format_money(plan.budget, plan.currency)}")
@@ -285,11 +291,19 @@ def plan_table(
             lines.append("(not proven best: see the warning below)")
         lines.append("")
         lines.extend(_items_table(plan))
-        if plan.renewal_date is not None:
+        if several:
+            lines.extend(["", "Renewals:"])
+            lines.extend(f"  {_held_renewal(held)}" for held in plan.held)
+            lines.extend(_slack(plan, slack))
+        elif plan.renewal_date is not None:
             lines.append("")
+            given_up = f"{plan.days_given_up} days of the current one"
             lines.append(
                 f"Renewal completes {plan.renewal_date}: the new cycle runs to "
-                f"{plan.new_expires}, giving up {plan.days_given_up} days of the current one."
+                f"{plan.new_expires}, giving up {given_up}."
+                if not plan.held or plan.days_given_up
+                else f"Renewal completes {plan.renewal_date}: the next cycle runs to "
+                f"{plan.new_expires}."
             )
             lines.extend(_slack(plan, slack))
     elif plan.status == "unknown":
@@ -297,17 +311,46 @@ def plan_table(
         lines.extend(f"  - {reason}" for reason in plan.reasons)
         lines.extend(["", *said] if (said := _slack(plan, slack)) else [])
     else:
-        lines.append("No plan renews this certification in time:")
+        these = "these certifications" if several else "this certification"
+        lines.append(f"No plan renews {these} in time:")
         lines.extend(f"  - {reason}" for reason in plan.reasons)
         lines.extend(["", *said] if (said := _slack(plan, slack)) else [])
     if comparison is not None and plan.found and not plan.already_met:
         lines.extend(_other_paths(plan, comparison))
+    elif several and plan.found and not plan.already_met:
+        lines.extend(["", "Other paths are compared with one --tier at a time."])
     if plan.rates_as_of is not None:
         lines.append("")
         lines.append(f"Exchange rates as of {plan.rates_as_of}.")
     for warning in plan.warnings:
         lines.append(f"Warning: {warning}")
     return "".join(one_line(line) + "\n" for line in lines)
+
+
+def _held_facts(held: HeldTierPlan, catalog: Catalog) -> str:
+    """One certification held: its dates, and the credits and exams already earned toward it."""
+    expiry = f"expires {held.expires}"
+    if not held.expires_given:
+        period = catalog.tiers[held.tier].period_years
+        expiry += f" (assumed: today + {period} years; pass --expires)"
+    facts = [f"{held.label} ({held.tier}): {expiry}, everything done by {held.complete_by}"]
+    if held.earned:
+        earned = f"{quantity(held.earned, 'credit')} already earned"
+        split = [f"{category} {format_number(n)}" for category, n in held.earned_by_category if n]
+        facts.append(earned + (f" ({', '.join(split)})" if split else ""))
+    if held.passed:
+        facts.append("passed: " + ", ".join(f"{count} {kind}" for kind, count in held.passed))
+    return "; ".join(facts)
+
+
+def _held_renewal(held: HeldTierPlan) -> str:
+    """How and when one certification held is renewed by the plan, in words."""
+    if held.renewal_date is None or held.new_expires is None:
+        return f"{held.tier}: nothing more is needed (what is earned and passed meets it)"
+    when = f"{held.renewal_date}; the next cycle runs to {held.new_expires}"
+    if held.renewed_through is not None:
+        return f"{held.tier}: renewed with {held.renewed_through} on {when}"
+    return f"{held.tier}: renewal completes {when}"
 
 
 def _slack(plan: Plan, slack: SlackComparison | None) -> list[str]:
@@ -386,7 +429,7 @@ def _items_table(plan: Plan) -> list[str]:
         for fee in plan.fees
     ]
     total_credits = format_number(plan.total_credits)
-    if plan.earned:
+    if plan.earned and len(plan.held) < 2:  # with several, each tier's own is said above
         total_credits += f" (+{format_number(plan.earned)} earned)"
     count = len(plan.planned)
     totals = [
