@@ -1004,7 +1004,7 @@ def test_extreme_numbers_give_plans_not_tracebacks(
         (["--today", "2026-W48-7"], "not a date in the form YYYY-MM-DD"),
         (["--expires", "2026-11-29T00:00"], "not a date in the form YYYY-MM-DD"),
         (["--expires", "0001-01-01"], "leaves the calendar"),
-        (["--hours-per-week", "1e307"], "hours_per_week must be at most 168"),
+        (["--hours-per-week", "1e307"], "--hours-per-week must be at most 168"),
         (["--processing-days", "-1"], "whole number of days"),
         (["--budget", "1e309"], "finite number"),
     ],

@@ -433,7 +433,7 @@ NOT_DAYS = "is not a whole number of days (0 to 99999)"
         ("-1", f"ceplan: error: argument --slack-days: '-1' {NOT_DAYS}"),
         ("1.5", f"ceplan: error: argument --slack-days: '1.5' {NOT_DAYS}"),
         ("x", f"ceplan: error: argument --slack-days: 'x' {NOT_DAYS}"),
-        ("3651", "ceplan: error: slack_days must be at most 3650 (ten years)"),
+        ("3651", "ceplan: error: --slack-days must be at most 3650 (ten years)"),
     ],
 )
 @pytest.mark.parametrize("output", ["table", "json", "csv"])

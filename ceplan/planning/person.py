@@ -172,44 +172,25 @@ def optimise(
     ('optimal', '1 associate exam', 237.0)
     """
     loaded = as_catalog(catalog)
-    several = {"earned_by_category": earned_by_category, "earned_per_year": earned_per_year}
-    if _held(loaded, tier, {**several, "expires": expires, "earned": earned}):
-        inputs = {
-            "expires": expires,
-            "today": today,
-            "earned": earned,
-            **several,
-            "passed": passed,
-            "completed": completed,
-            "exclude": exclude,
-            "budget": budget,
-            "allow_exams": allow_exams,
-            "processing_days": processing_days,
-            "hours_per_week": hours_per_week,
-            "unavailable": unavailable,
-            "slack_days": slack_days,
-        }
+    inputs = {
+        "expires": expires,
+        "today": today,
+        "earned": earned,
+        "earned_by_category": earned_by_category,
+        "earned_per_year": earned_per_year,
+        "passed": passed,
+        "completed": completed,
+        "exclude": exclude,
+        "budget": budget,
+        "allow_exams": allow_exams,
+        "processing_days": processing_days,
+        "hours_per_week": hours_per_week,
+        "unavailable": unavailable,
+        "slack_days": slack_days,
+    }
+    if _held(loaded, tier, inputs):
         return _HeldPlanner(loaded, tier, solver, time_limit, inputs).plan()
-    planner = _planner(
-        loaded,
-        tier,
-        solver,
-        time_limit,
-        {
-            "expires": expires,
-            "today": today,
-            "earned": 0 if earned is None else earned,
-            "passed": passed,
-            "completed": completed,
-            "exclude": exclude,
-            "budget": budget,
-            "allow_exams": allow_exams,
-            "processing_days": processing_days,
-            "hours_per_week": hours_per_week,
-            "unavailable": unavailable,
-            "slack_days": slack_days,
-        },
-    )
+    planner = _planner(loaded, tier, solver, time_limit, inputs)
     return planner.plan(range(len(planner.rules)))
 
 
@@ -478,7 +459,10 @@ def _planner(
 ) -> _Planner:
     """The planner of one request: the catalogue loaded, the inputs checked, the clock started."""
     loaded = as_catalog(catalog)
-    request = make_request(loaded, tier, **inputs)
+    schema_1 = {name: value for name, value in inputs.items() if name not in SCHEMA_2_INPUTS}
+    if schema_1.get("earned", 0) is None:  # not given: none earned
+        schema_1["earned"] = 0
+    request = make_request(loaded, tier, **schema_1)
     deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
     return _Planner(loaded, request, solver, deadline)
 
