@@ -36,12 +36,13 @@ from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
 from ceplan.planning.report import none_found, not_proven, planned_items, timeline
 from ceplan.planning.shortfalls import why_not
+from ceplan.planning.years import Aims, aim_for_targets
 from ceplan.requests.held import HeldRequest
 from ceplan.results.plan import NO_CATEGORY, Blocked, Claim, HeldTierPlan, Plan, PlanFee
 from ceplan.solving.arrays import solve_once, walk_stages
 from ceplan.solving.backends import Solver
 from ceplan.status import Deadline, Solution
-from ceplan.units import CREDIT_TOLERANCE, format_number, money_value, quantity
+from ceplan.units import CREDIT_TOLERANCE, money_value, quantity
 from ceplan.weeks import Calendar
 
 __all__ = ["Reading", "Use", "broken_rules", "plan_held", "read_answer"]
@@ -124,7 +125,9 @@ def plan_held(
         proven=walked.proven,
         solver=solver.name,
     )
-    return report.found(solution, reading)
+    return report.found(
+        solution, reading, aim_for_targets(world, reading, request.today, solver, deadline)
+    )
 
 
 def _settled(
@@ -436,17 +439,19 @@ class _HeldReport:
             **self.header(),
         )
 
-    def found(self, solution: Solution, reading: Reading) -> Plan:
+    def found(self, solution: Solution, reading: Reading, aims: Aims) -> Plan:
         world, request, catalog = self.world, self.request, self.catalog
         header = self.header()
         warning = not_proven(solution, ONE_PERSON)
-        warnings = [*header["warnings"], *([warning] if warning else []), *self._targets(reading)]
+        warnings = [*header["warnings"], *([warning] if warning else []), *aims.warnings]
         header["warnings"] = tuple(warnings)
         candidates = [_candidate(world.items[i], reading.uses[i]) for i in reading.ids]
         end = max((c.do_by for c in candidates), default=request.today)
         dates = schedule(candidates, Calendar(request.today, max(end, request.today)))
         planned = tuple(
-            dataclasses.replace(item, counts_toward=_claims(reading.uses[item.id]))
+            dataclasses.replace(
+                item, counts_toward=_claims(reading.uses[item.id]), aim_by=aims.aim_by.get(item.id)
+            )
             for item in planned_items(catalog, candidates, dates)
         )
         held = self._renewed(reading)
@@ -477,6 +482,7 @@ class _HeldReport:
             timeline_rows=timeline(dates),
             held=held,
             fees=fees,
+            year_targets=aims.targets,
             **header,
         )
 
@@ -532,33 +538,6 @@ class _HeldReport:
         if self.catalog.schema_version == 1:
             return None if renewal is None else add_years(renewal, period)
         return add_years(expires, period)
-
-    def _targets(self, reading: Reading) -> list[str]:
-        """Warnings for the yearly targets (``per_year`` without ``hard``) a plan leaves unmet."""
-        warnings = []
-        for tier in reading.way.roots:
-            rule = self.world.rules[tier]
-            target = rule.soft_per_year
-            if target is None:
-                continue
-            by_year: dict[int, float] = defaultdict(float)
-            for item_id, use in reading.uses.items():
-                item = self.world.items[item_id]
-                year = rule.year_of(use.finish)
-                if tier in use.tiers and year is not None and not item.is_exam:
-                    by_year[year] += item.cap(tier)
-            for year, (first, last) in enumerate(rule.years, start=1):
-                if last < self.request.today:
-                    continue  # a year over: nothing to plan in it
-                got = by_year[year] + rule.earned_per_year.get(year, 0.0)
-                if got < target - CREDIT_TOLERANCE:
-                    warnings.append(
-                        f"{tier}: cycle year {year} ({first} to {last}) has "
-                        f"{quantity(got, 'credit')} by this plan, below the "
-                        f"{format_number(target)} a year the programme asks for (a target, "
-                        "not a rule: the plan is not changed for it)"
-                    )
-        return warnings
 
 
 def _through_path(held: Sequence[HeldTierPlan], first: HeldTierPlan) -> Any:

@@ -291,6 +291,7 @@ def plan_table(
             lines.append("(not proven best: see the warning below)")
         lines.append("")
         lines.extend(_items_table(plan))
+        lines.extend(_year_targets(plan))
         if several:
             lines.extend(["", "Renewals:"])
             lines.extend(f"  {_held_renewal(held)}" for held in plan.held)
@@ -325,6 +326,15 @@ def plan_table(
     for warning in plan.warnings:
         lines.append(f"Warning: {warning}")
     return "".join(one_line(line) + "\n" for line in lines)
+
+
+def _year_targets(plan: Plan) -> list[str]:
+    """The cycle years with a yearly target, as the plan's items placed in them fill them."""
+    if not plan.year_targets:
+        return []
+    lines = ["", "Yearly targets (not rules; items with an aim-by date are placed early for them):"]
+    lines.extend(f"  {year.describe()}" for year in plan.year_targets)
+    return lines
 
 
 def _held_facts(held: HeldTierPlan, catalog: Catalog) -> str:
@@ -398,7 +408,10 @@ def _iso(day: dt.date | None) -> str:
 
 def _items_table(plan: Plan) -> list[str]:
     timed = plan.over_time
+    aims = any(item.aim_by is not None for item in plan.planned)  # yearly targets place some
     header = ["item", "id", "title", "credits", "cost", "hours", "do by"]
+    if aims:
+        header.append("aim by")
     if timed:
         header += ["start", "finish"]
     rows = [
@@ -410,6 +423,7 @@ def _items_table(plan: Plan) -> list[str]:
             item.cost_text(plan.currency),
             hours_text([item]),
             item.complete_by.isoformat(),
+            *([_iso(item.aim_by) if item.aim_by is not None else ""] if aims else []),
             *([_iso(item.start), _iso(item.finish)] if timed else []),
         ]
         for item in plan.planned
@@ -424,6 +438,7 @@ def _items_table(plan: Plan) -> list[str]:
             format_money(fee.amount, plan.currency),
             "",
             "",
+            *([""] if aims else []),
             *(["", ""] if timed else []),
         ]
         for fee in plan.fees
@@ -440,6 +455,7 @@ def _items_table(plan: Plan) -> list[str]:
         format_money(plan.total_cost, plan.currency),
         hours_text(plan.planned),
         "",
+        *([""] if aims else []),
         *(["", ""] if timed else []),
     ]
     table = [header, *rows, totals]

@@ -13,7 +13,14 @@ from ceplan.catalogue.models import PathRule
 from ceplan.errors import PlanInputError
 from ceplan.objective import Objective, Outcome, objective_for
 from ceplan.status import Status, Termination, Verdict
-from ceplan.units import format_money, format_number, money_value, plain_number, quantity
+from ceplan.units import (
+    CREDIT_TOLERANCE,
+    format_money,
+    format_number,
+    money_value,
+    plain_number,
+    quantity,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +39,7 @@ __all__ = [
     "Status",
     "Termination",
     "Verdict",
+    "YearTarget",
     "hours_text",
 ]
 
@@ -177,6 +185,10 @@ class PlannedItem:
     hours_given: bool = True
     counts_toward: tuple[Claim, ...] = ()
     """Under catalogue schema 2: the certifications held it counts toward, and how."""
+    aim_by: dt.date | None = None
+    """Under catalogue schema 2 with a yearly target (``per_year``, ``hard: false``): the day
+    to aim to finish by, before :attr:`complete_by`, so that a cycle year gets its share
+    (:mod:`ceplan.planning.years`); ``None`` when no target asks for it earlier."""
 
     @property
     def given_hours(self) -> float | None:
@@ -300,6 +312,60 @@ class PlanFee:
 
 
 @dataclass(frozen=True)
+class YearTarget:
+    """One cycle year of a certification with a yearly target, as a plan fills it.
+
+    ``target`` is the credits a year the programme asks for (``per_year`` with ``hard:
+    false``); ``earned`` those already earned in that year; ``planned`` those the plan's
+    ``items`` claim toward the tier, placed in that year (:mod:`ceplan.planning.years`).
+    """
+
+    tier: str
+    year: int
+    first: dt.date
+    last: dt.date
+    target: float
+    earned: float
+    planned: float
+    items: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        """Whether what is earned and planned in the year reaches the target."""
+        return self.earned + self.planned >= self.target - CREDIT_TOLERANCE
+
+    def describe(self) -> str:
+        """The year in words.
+
+        Examples
+        --------
+        >>> day = dt.date
+        >>> YearTarget("cissp", 2, day(2026, 7, 1), day(2027, 6, 30), 40, 0, 41, ("a",)).describe()
+        'cissp year 2 (2026-07-01 to 2027-06-30): 41 of 40 credits (1 item)'
+        """
+        got = format_number(self.earned + self.planned)
+        text = f"{self.tier} year {self.year} ({self.first} to {self.last}): {got} of "
+        text += f"{format_number(self.target)} credits"
+        parts = [f"{format_number(self.earned)} earned"] if self.earned else []
+        parts.append(quantity(len(self.items), "item"))
+        return text + f" ({', '.join(parts)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The year as in the JSON ``year_targets`` list."""
+        return {
+            "tier": self.tier,
+            "year": self.year,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+            "target": plain_number(self.target),
+            "earned": plain_number(self.earned),
+            "planned": plain_number(self.planned),
+            "met": self.met,
+            "items": list(self.items),
+        }
+
+
+@dataclass(frozen=True)
 class HeldTierPlan:
     """One certification of a plan under catalogue schema 2: how it is renewed, or why not.
 
@@ -409,6 +475,9 @@ class Plan:
     one :attr:`tier`, :attr:`path` and the dates above describe)."""
     fees: tuple[PlanFee, ...] = ()
     """Under catalogue schema 2: the fees the plan pays, part of :attr:`total_cost`."""
+    year_targets: tuple[YearTarget, ...] = ()
+    """Under catalogue schema 2: each cycle year not over of a tier with a yearly target, as
+    the plan's items placed in it fill it (see :attr:`PlannedItem.aim_by`)."""
 
     # -- facts -----------------------------------------------------------------------------
 
@@ -601,7 +670,9 @@ class Plan:
             for entry in data[section]:
                 claims = planned[entry["id"]].counts_toward
                 entry["counts_toward"] = [claim.to_dict() for claim in claims]
+                entry["aim_by"] = _iso(planned[entry["id"]].aim_by)
         data["tiers"] = [held.to_dict() for held in self.held]
+        data["year_targets"] = [year.to_dict() for year in self.year_targets]
         data["fees"] = [fee.to_dict() for fee in self.fees] if self.found else []
         data["total_fees"] = self.total_fees
         return data
