@@ -4,6 +4,8 @@
 # slow tests); `make test-nightly` runs the suite with ten times the examples, fresh ones each run. Each builds a local virtual environment in .venv first (Python 3.11 or newer).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+# Test processes (pytest-xdist): one per core; `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 BIN := $(VENV)/bin
 
 .PHONY: run test test-fast test-nightly bench clean
@@ -21,13 +23,13 @@ test: $(BIN)/.installed
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
-	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-fast: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -q -x -m "not slow"
 
 test-nightly: $(BIN)/.installed
-	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_all.py
