@@ -371,3 +371,26 @@ def test_every_path_of_every_certification_yields_a_plan(name: str) -> None:
             (held,) = plan.held
             assert (held.tier, held.path_index, held.renewed_through) == (tier, index, None)
             assert plan.total_fees > 0, (tier, index)
+
+
+ISACA_YEARLY_CAPS = {
+    "mentoring": 10,
+    "vendor-presentation": 10,
+    "contribution": 20,
+    "volunteering": 20,
+}
+"""ISACA's caps per calendar year (domain notes section 4), which schema 2 cannot say."""
+
+
+@pytest.mark.parametrize("expires", [dt.date(2028, 12, 31), dt.date(2029, 12, 31)])
+def test_isaca_plans_from_the_file_keep_each_yearly_cap(expires: dt.date) -> None:
+    """isaca.yaml takes three years' worth of each yearly cap as a cycle cap; its examples of a
+    capped kind must still never put more than a year's cap into one calendar year of a plan."""
+    plan = ceplan.optimise(ceplan.load_catalog("isaca"), "cisa", today=TODAY, expires=expires)
+    assert plan.found
+    by_year: dict[tuple[int, str], float] = {}
+    for item in plan.planned:
+        key = (item.complete_by.year, item.type)
+        by_year[key] = by_year.get(key, 0) + item.credits
+    over = {key: credits for key, credits in by_year.items() if key[1] in ISACA_YEARLY_CAPS}
+    assert {key: c for key, c in over.items() if c > ISACA_YEARLY_CAPS[key[1]]} == {}
