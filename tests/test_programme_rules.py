@@ -394,3 +394,15 @@ def test_isaca_plans_from_the_file_keep_each_yearly_cap(expires: dt.date) -> Non
         by_year[key] = by_year.get(key, 0) + item.credits
     over = {key: credits for key, credits in by_year.items() if key[1] in ISACA_YEARLY_CAPS}
     assert {key: c for key, c in over.items() if c > ISACA_YEARLY_CAPS[key[1]]} == {}
+
+
+def test_the_readme_has_a_section_and_a_command_per_programme() -> None:
+    """ "The bundled programmes, one by one": a heading per programme of the notes, each with a
+    ``ceplan optimise --catalog NAME`` block (``tests/test_readme.py`` runs the blocks)."""
+    text = (FOLDER.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## The bundled programmes, one by one\n", 1)[1].split("\n## ", 1)[0]
+    parts = section.split("\n### ")[1:]
+    assert [part.split("`--catalog ", 1)[1].split("`", 1)[0] for part in parts] == list(NOTES)
+    for name, part in zip(NOTES, parts, strict=True):
+        assert f"\n$ ceplan optimise --catalog {name} " in part, name
+        assert f"`programmes/{name}.yaml`" in part and "**Example figures**" in part, name
