@@ -242,16 +242,23 @@ class HeldWorld:
         """The stretches of ``item``'s window in which every finish day has the same effect.
 
         The window runs to the latest deadline of the tiers it may count toward. It is cut
-        where a tier's do-by date passes (whatever way the tiers are renewed, a deadline is some
-        tier's do-by date) and where a cycle year of a tier with a hard yearly minimum begins.
-        Without such a tier, finishing earlier is never worse: the first stretch alone.
+        where the do-by date of such a tier, or of a tier it may renew, passes (whatever way the
+        tiers are renewed, the deadline of a tier it counts toward is one of those do-by dates)
+        and where a cycle year of a tier with a hard yearly minimum begins. Without such a
+        tier, finishing earlier is never worse: the first stretch alone.
         """
         ends = [self.rules[t].complete_by for t in item.counts_for]
         last = item.ends_by(max(ends)) if ends else item.first
         if last < item.first:
             return ()
         hard = [t for t in item.counts_for if self.rules[t].hard_per_year is not None]
-        cuts = {rule.complete_by + dt.timedelta(days=1) for rule in self.rules.values()}
+        reached = set(item.counts_for)
+        stack = list(reached)
+        while stack:
+            for renewed in self.rules[stack.pop()].renews - reached:
+                reached.add(renewed)
+                stack.append(renewed)
+        cuts = {self.rules[t].complete_by + dt.timedelta(days=1) for t in reached}
         for tier in hard:
             cuts.update(first for first, _ in self.rules[tier].years)
         inside = sorted(day for day in cuts if item.first < day <= last)

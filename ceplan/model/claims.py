@@ -19,9 +19,9 @@ Columns (binary unless said):
 - ``use_<id>_<tier>_<s>``: the activity counts toward ``tier`` and finishes in stretch ``s``.
   With ``shares_credits`` (its programme's, in a combination of catalogues) it may count toward
   every tier it reaches (continuous: counting is never worse); without, toward exactly one
-  (binary, ``one_use_<id>``). An exam counts toward
-  each tier whose deadline it meets (``exam_<id>_<tier>``, continuous). Where the deadline
-  depends on the way, ``deadline_...`` rows allow the use only in the ways that reach it;
+  (binary, ``one_use_<id>``). An exam counts toward each tier of its programme whose
+  deadline it meets (``exam_<id>_<tier>``, continuous). Where the deadline depends on the
+  way, ``deadline_...`` rows allow the use only in the ways that reach it;
 - ``choose_<tier>_<p>``: path ``p`` of ``tier`` is met; the paths of a tier renewed through
   another are all 0 (``one_path_<tier>``);
 - ``claim_<id>_<tier>_<category>`` (continuous): the credits of the activity claimed toward
@@ -282,6 +282,8 @@ class _Build:
         take = _col(self.take[item.id])
         self.stretches[item.id] = ((item.first, item.first),)
         for tier in self.roots:
+            if tier not in item.counts_for:  # another programme's tier
+                continue
             reaching = self._reaching(tier, item.first)
             if not any(self.ways[n].via[tier] is None for n in reaching):
                 continue
