@@ -364,3 +364,20 @@ def test_the_cli_plans_certifications_of_three_bodies_at_once() -> None:
     assert data["status"] == "optimal" and data["currency"] == "USD"
     assert data["total_cost"] == together.total_cost
     assert sorted(held["tier"] for held in data["tiers"]) == sorted(THREE)
+
+
+def test_the_team_command_combines_repeated_catalogues(tmp_path: Path) -> None:
+    """A roster mixing programmes is checked against every catalogue given, not the last one.
+
+    Whether team plans take the combination (a schema 2 catalogue) is the team planner's rule;
+    either way no tier of either catalogue is unknown.
+    """
+    roster = tmp_path / "team.yaml"
+    roster.write_text(
+        "schema: 1\nteam: Mixed\npeople:\n"
+        "  - {id: ana, name: Ana, tier: pmp, expires: 2028-03-31}\n"
+        "  - {id: ben, name: Ben, tier: cissp, expires: 2028-06-30}\n"
+    )
+    code, _, err = run("team", "--catalog", "isc2", "--catalog", "pmi", str(roster))
+    assert "is not a tier" not in err
+    assert code in (0, 2), err

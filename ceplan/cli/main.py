@@ -375,7 +375,7 @@ def _add_team(commands: Any) -> None:
     )
     team.set_defaults(run=_team)
     team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
-    _add_catalog(team)
+    _add_catalog(team, several=True)
     team.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as if today were this day"
     )
