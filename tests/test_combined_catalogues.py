@@ -381,3 +381,19 @@ def test_the_team_command_combines_repeated_catalogues(tmp_path: Path) -> None:
     code, _, err = run("team", "--catalog", "isc2", "--catalog", "pmi", str(roster))
     assert "is not a tier" not in err
     assert code in (0, 2), err
+
+
+def test_a_combination_follows_each_files_bytes_through_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts are cached by their own bytes and the combination is made anew: an edit shows."""
+    monkeypatch.setenv("CEPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    first = write(tmp_path / "a.yaml", small("alpha"))
+    second = write(tmp_path / "b.yaml", small("beta"))
+    names = [str(first), str(second)]
+    assert ceplan.load_catalog(names).cost_of("b-course") == 10.0
+    assert any((tmp_path / "cache").iterdir())  # the parts were cached
+    edited = small("beta")
+    edited["activities"][0]["cost"] = 12.5
+    write(second, edited)
+    assert ceplan.load_catalog(names).cost_of("b-course") == 12.5
