@@ -397,3 +397,18 @@ def test_a_combination_follows_each_files_bytes_through_the_cache(
     edited["activities"][0]["cost"] = 12.5
     write(second, edited)
     assert ceplan.load_catalog(names).cost_of("b-course") == 12.5
+
+
+def test_names_two_parts_would_qualify_alike_are_refused(tmp_path: Path) -> None:
+    """Two files called ``a.yaml`` sharing a category cannot be told apart."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    extra = {"categories": {"core": {"label": "Core"}}}
+    first = write(tmp_path / "one" / "a.yaml", small("alpha", **extra))
+    other = small("beta", **extra)
+    other["activities"][0]["id"] = "lesson"
+    second = write(tmp_path / "two" / "a.yaml", other)
+    with pytest.raises(ceplan.CatalogError) as caught:
+        ceplan.load_catalog([str(first), str(second)])
+    text = str(caught.value)
+    assert "\n" not in text and str(second) in text and "cannot be told apart" in text

@@ -123,10 +123,11 @@ def combined(catalogs: Sequence[Catalog], files: Sequence[str], prefixes: Sequen
     exams: list[Exam] = []
     parts = []
     taken = set(id_counts)
+    taken_categories = set(category_counts)
     for catalog, file, prefix in zip(catalogs, files, prefixes, strict=True):
         ids = {i: _qualified(i, prefix, file, id_counts, taken) for i in sorted(catalog.ids)}
         names = {
-            k: _qualified(k, prefix, file, category_counts, set(category_counts), what="category")
+            k: _qualified(k, prefix, file, category_counts, taken_categories, what="category")
             for k in catalog.categories
         }
         convert = _Converter(catalog, file, first, files[0])
