@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from ceplan._version import __version__
+from ceplan.catalogue.combine import combine_catalogs
 from ceplan.catalogue.loading import bundled_catalog_path, load_catalog, parse_catalog, programmes
 from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule, Tier
 from ceplan.catalogue.programmes import PROGRAMMES
@@ -99,6 +100,7 @@ __all__ = [
     "Tier",
     "__version__",
     "bundled_catalog_path",
+    "combine_catalogs",
     "compare_paths",
     "compare_slack",
     "load_catalog",

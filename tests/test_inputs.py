@@ -802,13 +802,17 @@ def test_a_missing_file_is_a_catalogue_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "value",
-    [None, 5, b"catalog.yaml", {"schema": 1}, ["catalog.yaml"], object()],
-    ids=value_id,
+    "value", [None, 5, b"catalog.yaml", {"schema": 1}, [], object()], ids=value_id
 )
 def test_anything_else_is_not_a_catalogue(value: object) -> None:
     message = rejects(as_catalog, value, "catalog")
     assert message.startswith("catalog must be a Catalog or a path to a catalogue file, not ")
+
+
+def test_a_list_of_catalogues_is_their_combination() -> None:
+    path = str(bundled_catalog_path())
+    assert as_catalog([path]) == ceplan.load_catalog(path)
+    assert as_catalog(["isc2", "pmi"]).tiers.keys() >= {"cissp", "pmp"}
 
 
 # -- the module itself -------------------------------------------------------------------------

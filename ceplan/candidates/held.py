@@ -20,8 +20,11 @@ the project's README, the same as ``tests/schema2_reference.py``'s):
   of its own and pays no ``year`` or ``renewal`` fee; the renewing tier's deadline is then the
   earliest do-by date of itself and of every tier renewed through it.
 - Fees: ``year`` (times ``period_years``) and ``renewal`` for each tier renewed by its own paths;
-  ``member-year`` once: the largest amount among the tiers held times the longest period among
-  the tiers that name one.
+  ``member-year`` once per programme: the largest amount among its tiers held times the longest
+  period among its tiers that name one.
+- In a combination of catalogues (:func:`ceplan.combine_catalogs`) each programme keeps its own
+  rules: an item counts only toward tiers of its own programme, and shares its credits among
+  them as its programme's ``shares_credits`` says.
 - Cycle years: ``award`` years run back from the expiry (year ``P`` ends on it), ``calendar``
   years are the ``P`` calendar years ending with the expiry's.
 """
@@ -162,6 +165,9 @@ class HeldItem:
     last: dt.date | None
     counts_for: tuple[str, ...]
     caps: tuple[tuple[str, float], ...] = ()
+    shares: bool = False
+    """Whether it counts toward every tier it may count for (its programme's
+    ``shares_credits``), or toward one of them."""
 
     def cap(self, tier: str) -> float:
         """The most of its credits that count toward ``tier`` (0 if it does not count)."""
@@ -216,34 +222,43 @@ class HeldWorld:
 
     today: dt.date
     shares: bool
+    """Whether every programme of the tiers held shares credits (each item says its own)."""
     rules: Mapping[str, HeldRule]
     items: Mapping[str, HeldItem]
     ways: tuple[Way, ...]
     budget_cents: int | None
     own_fees: Mapping[str, tuple[PlannedFee, ...]] = field(default_factory=dict)
     """Each tier's ``year`` and ``renewal`` fees (paid when it is renewed by its own paths)."""
-    member_fee: PlannedFee | None = None
-    """The ``member-year`` fee paid whatever is renewed, if any tier held names one."""
+    member_fees: tuple[PlannedFee, ...] = ()
+    """The ``member-year`` fees paid whatever is renewed: one per programme of the tiers held
+    whose tiers name one."""
 
     def fees(self, way: Way) -> tuple[PlannedFee, ...]:
         """The fees a plan renewing the tiers as ``way`` says pays."""
         own = [fee for tier in way.roots for fee in self.own_fees.get(tier, ())]
-        return (*own, *((self.member_fee,) if self.member_fee is not None else ()))
+        return (*own, *self.member_fees)
 
     def segments(self, item: HeldItem) -> tuple[tuple[dt.date, dt.date], ...]:
         """The stretches of ``item``'s window in which every finish day has the same effect.
 
         The window runs to the latest deadline of the tiers it may count toward. It is cut
-        where a tier's do-by date passes (whatever way the tiers are renewed, a deadline is some
-        tier's do-by date) and where a cycle year of a tier with a hard yearly minimum begins.
-        Without such a tier, finishing earlier is never worse: the first stretch alone.
+        where the do-by date of such a tier, or of a tier it may renew, passes (whatever way the
+        tiers are renewed, the deadline of a tier it counts toward is one of those do-by dates)
+        and where a cycle year of a tier with a hard yearly minimum begins. Without such a
+        tier, finishing earlier is never worse: the first stretch alone.
         """
         ends = [self.rules[t].complete_by for t in item.counts_for]
         last = item.ends_by(max(ends)) if ends else item.first
         if last < item.first:
             return ()
         hard = [t for t in item.counts_for if self.rules[t].hard_per_year is not None]
-        cuts = {rule.complete_by + dt.timedelta(days=1) for rule in self.rules.values()}
+        reached = set(item.counts_for)
+        stack = list(reached)
+        while stack:
+            for renewed in self.rules[stack.pop()].renews - reached:
+                reached.add(renewed)
+                stack.append(renewed)
+        cuts = {self.rules[t].complete_by + dt.timedelta(days=1) for t in reached}
         for tier in hard:
             cuts.update(first for first, _ in self.rules[tier].years)
         inside = sorted(day for day in cuts if item.first < day <= last)
@@ -277,8 +292,8 @@ def held_world(catalog: Catalog, request: HeldRequest) -> HeldWorld:
         item = _item(catalog, request, source, held)
         if item is not None and any(item.first <= rules[t].complete_by for t in item.counts_for):
             items[item.id] = item
-    own, member = _fees(catalog, rules)
-    ways = tuple(_ways(rules, own, 0 if member is None else member.cents))
+    own, members = _fees(catalog, rules)
+    ways = tuple(_ways(rules, own, sum(fee.cents for fee in members)))
     return HeldWorld(
         today=request.today,
         shares=catalog.shares_credits,
@@ -287,7 +302,7 @@ def held_world(catalog: Catalog, request: HeldRequest) -> HeldWorld:
         ways=ways,
         budget_cents=request.budget_cents,
         own_fees=own,
-        member_fee=member,
+        member_fees=members,
     )
 
 
@@ -330,6 +345,9 @@ def _item(
         "first": first,
         "last": last,
     }
+    part = catalog.part_of_item(source.id)
+    own = tuple(t for t in request.tiers if part is None or t in part.tiers)
+    shares = catalog.shares_credits if part is None else part.shares_credits
     if isinstance(source, Exam):
         return HeldItem(
             is_exam=True,
@@ -337,7 +355,8 @@ def _item(
             type="exam",
             credits=0.0,
             parts=(),
-            counts_for=tuple(request.tiers),
+            counts_for=own,
+            shares=shares,
             **common,  # type: ignore[arg-type]
         )
     if source.sessions:
@@ -345,7 +364,7 @@ def _item(
             f"activity '{source.id}' has dated sessions: plans with several tiers or schema 2's "
             "rules do not plan sessions yet"
         )
-    tiers = tuple(t for t in request.tiers if source.counts_toward(t))
+    tiers = tuple(t for t in own if source.counts_toward(t))
     in_categories = math.fsum(source.categories.values())
     parts = [(name, float(part)) for name, part in sorted(source.categories.items()) if part > 0]
     rest = float(source.credits) - in_categories
@@ -359,32 +378,43 @@ def _item(
         parts=tuple(parts),
         counts_for=tiers,
         caps=tuple((t, float(catalog.counted(source, t).total)) for t in tiers),
+        shares=shares,
         **common,  # type: ignore[arg-type]
     )
 
 
 def _fees(
     catalog: Catalog, rules: Mapping[str, HeldRule]
-) -> tuple[dict[str, tuple[PlannedFee, ...]], PlannedFee | None]:
-    """Each tier's own fees, and the one ``member-year`` fee (R8 of the README's rules)."""
+) -> tuple[dict[str, tuple[PlannedFee, ...]], tuple[PlannedFee, ...]]:
+    """Each tier's own fees, and the ``member-year`` fees: one per programme (R8 of the README).
+
+    A programme's is the first of the largest amounts among its tiers held, times the longest
+    period among its tiers that name one; a catalogue of one file is one programme.
+    """
     own: dict[str, tuple[PlannedFee, ...]] = {}
-    members: list[tuple[int, str, str | None]] = []
-    longest = 0
+    members: dict[int, list[tuple[int, str, str | None]]] = {}
+    longest: dict[int, int] = {}
+    programmes: list[object] = []
     for name, rule in rules.items():
+        part = catalog.part_of(name)
+        if part not in programmes:
+            programmes.append(part)
+        key = programmes.index(part)
         mine = []
         for number, fee in enumerate(catalog.tiers[name].fees):
             cents = catalog.fee_cents(name, number)
             if fee.per == "member-year":
-                members.append((cents, name, fee.source))
-                longest = max(longest, rule.period)
+                members.setdefault(key, []).append((cents, name, fee.source))
+                longest[key] = max(longest.get(key, 0), rule.period)
             else:
                 times = rule.period if fee.per == "year" else 1
                 mine.append(PlannedFee(name, fee.per, cents * times, times, fee.source))
         own[name] = tuple(mine)
-    if not members:
-        return own, None
-    cents, name, source = max(members, key=lambda m: m[0])  # the first of the largest
-    return own, PlannedFee(name, "member-year", cents * longest, longest, source)
+    paid = []
+    for key, entries in sorted(members.items()):
+        cents, name, source = max(entries, key=lambda m: m[0])  # the first of the largest
+        paid.append(PlannedFee(name, "member-year", cents * longest[key], longest[key], source))
+    return own, tuple(paid)
 
 
 def _ways(

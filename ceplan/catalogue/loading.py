@@ -99,8 +99,14 @@ def bundled_catalog_path(name: str = "cisco") -> Path:
     return bundled_path(name)
 
 
-def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = True) -> Catalog:
-    """Load and validate a catalogue file.
+CatalogSource = str | os.PathLike[str] | None
+"""What picks one catalogue: a bundled programme's name, a path, or ``None`` (Cisco's)."""
+
+
+def load_catalog(
+    path: CatalogSource | Sequence[str | os.PathLike[str]] = None, *, cache: bool = True
+) -> Catalog:
+    """Load and validate a catalogue file, or several combined into one.
 
     Parameters
     ----------
@@ -110,6 +116,8 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
         :func:`ceplan.programmes`). A ``str`` that is exactly such a name is that programme's
         file, even if the current folder holds a file of that name (``"./isc2"`` is that file);
         an :class:`os.PathLike` is always a path. Default: the Cisco catalogue (``"cisco"``).
+        A list of them (``["isc2", "isaca", "pmi"]``) loads each and combines them with
+        :func:`ceplan.combine_catalogs`, each named by its bundled name or its file's stem.
     cache
         Reuse the validated catalogue from an earlier load of a file with exactly the same bytes.
         The cache lives in ``$CEPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/ceplan``, else
@@ -132,17 +140,20 @@ def load_catalog(path: str | os.PathLike[str] | None = None, *, cache: bool = Tr
     ['associate', 'expert', 'professional', 'specialist']
     >>> list(load_catalog("isc2").tiers)
     ['cissp', 'ccsp', 'sscp', 'cc']
+    >>> list(load_catalog(["isc2", "pmi"]).tiers)
+    ['cissp', 'ccsp', 'sscp', 'cc', 'pmp', 'capm', 'pmi-acp']
     """
     return load_catalog_with_files(path, cache=cache)[0]
 
 
 def load_catalog_with_files(
-    path: str | os.PathLike[str] | None = None, *, cache: bool = True
+    path: CatalogSource | Sequence[str | os.PathLike[str]] = None, *, cache: bool = True
 ) -> tuple[Catalog, tuple[Path, ...]]:
     """:func:`load_catalog`, and the files the catalogue was read from.
 
     The catalogue file first, then the files of activities it names (``activities_from``), as
-    named (links not followed): what the command line never writes an output over.
+    named (links not followed): what the command line never writes an output over. For several
+    catalogues, each one's files in turn.
 
     Examples
     --------
@@ -150,6 +161,8 @@ def load_catalog_with_files(
     >>> [file.name for file in files]
     ['catalog.yaml']
     """
+    if isinstance(path, Sequence) and not isinstance(path, str):
+        return _load_several(path, cache)
     file, name = catalog_source(path)
     data = read_file(file, name, limit=MAX_FILE_BYTES, what="catalogue file")
     directory = _cache_dir() if cache else None
@@ -166,6 +179,36 @@ def load_catalog_with_files(
             _write_cache(entry, digest, catalog, file.parent, used)
         names = [given for given, _ in used]
     return catalog, (file, *(file.parent / given for given in names))
+
+
+def _load_several(
+    paths: Sequence[str | os.PathLike[str]], cache: bool
+) -> tuple[Catalog, tuple[Path, ...]]:
+    """Each catalogue of ``paths`` loaded (through the cache), then combined (not cached)."""
+    from ceplan.catalogue.combine import combined
+
+    if not paths:
+        raise PlanInputError("catalog: name at least one catalogue")
+    catalogs: list[Catalog] = []
+    files: list[Path] = []
+    for path in paths:
+        if not isinstance(path, str | os.PathLike):
+            raise PlanInputError(
+                f"catalog must be a catalogue's name or path, or a list of them; not a list "
+                f"holding {show_value(path)}"
+            )
+        catalog, read = load_catalog_with_files(path, cache=cache)
+        catalogs.append(catalog)
+        files.extend(read)
+    names = [catalog_source(path)[1] for path in paths]
+    prefixes = [
+        path if isinstance(path, str) and path in PROGRAMMES else Path(path).stem.lower()
+        for path in paths
+    ]
+    repeated = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if repeated is not None:
+        raise PlanInputError(f"catalog: {repeated} is named twice")
+    return combined(catalogs, names, prefixes), tuple(files)
 
 
 def parse_catalog(
@@ -366,7 +409,8 @@ def as_catalog(value: object, name: str = "catalog") -> Catalog:
     value
         A :class:`~ceplan.catalogue.models.Catalog`, or a ``str`` or ``os.PathLike`` path (or a
         bundled programme's name), which is loaded with
-        :func:`ceplan.catalogue.loading.load_catalog`.
+        :func:`ceplan.catalogue.loading.load_catalog`; or a list of either, combined into one
+        (:func:`ceplan.combine_catalogs`).
     name
         The argument's name, for the error message.
 
@@ -388,6 +432,12 @@ def as_catalog(value: object, name: str = "catalog") -> Catalog:
     """
     if isinstance(value, Catalog):
         return value
+    if isinstance(value, list | tuple) and value:
+        if all(isinstance(part, Catalog) for part in value):
+            from ceplan.catalogue.combine import combine_catalogs
+
+            return combine_catalogs(value)
+        return load_catalog(value)
     path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
     if not isinstance(path, str):
         raise PlanInputError(

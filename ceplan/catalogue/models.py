@@ -78,6 +78,7 @@ __all__ = [
     "Activity",
     "Caps",
     "Catalog",
+    "CatalogPart",
     "Category",
     "Counted",
     "Exam",
@@ -539,6 +540,31 @@ class Exam(_Item):
         return self.retires
 
 
+@dataclasses.dataclass(frozen=True)
+class CatalogPart:
+    """One catalogue of a combination (:func:`ceplan.combine_catalogs`): what stays its own.
+
+    ``name`` is how problems name its file; ``prefix`` the word that qualifies its ids and
+    categories where another part uses the same ones; ``ids`` its activities' and exams' ids and
+    ``categories`` its categories' names, as the combination names them (``categories`` maps
+    its own name to that one). Its tiers' rules keep its processing days, schema, sharing and
+    membership fees (the README's "Certifications from several bodies").
+    """
+
+    name: str
+    prefix: str
+    programme: str
+    schema: int
+    currency: str
+    processing_days: int
+    shares_credits: bool
+    tiers: tuple[str, ...]
+    ids: frozenset[str]
+    categories: Mapping[str, str]
+    renamed: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Its ids qualified by :attr:`prefix` in the combination: its own id -> the new one."""
+
+
 class Catalog(_Schema2):
     """A whole renewal programme: its tiers and what can be bought to meet them.
 
@@ -591,6 +617,52 @@ class Catalog(_Schema2):
     :attr:`activities` then makes each model when it is read."""
     _rows: dict[str, int] | None = PrivateAttr(default=None)
     """The row of each activity of :attr:`_table`, by id, built on the first lookup."""
+    _parts: tuple[CatalogPart, ...] = PrivateAttr(default=())
+    """The catalogues combined into this one (:mod:`ceplan.catalogue.combine`), else none."""
+
+    @property
+    def parts(self) -> tuple[CatalogPart, ...]:
+        """The catalogues this one combines, in order; ``()`` for a catalogue of one file.
+
+        See :func:`ceplan.combine_catalogs`.
+        """
+        return self._parts
+
+    def part_of(self, tier: str) -> CatalogPart | None:
+        """The part whose tier ``tier`` is, or ``None`` in a catalogue of one file."""
+        return next((part for part in self._parts if tier in part.tiers), None)
+
+    def part_of_item(self, item_id: str) -> CatalogPart | None:
+        """The part whose activity or exam ``item_id`` is, or ``None`` in one file's catalogue."""
+        return next((part for part in self._parts if item_id in part.ids), None)
+
+    def same_programme(self, first: str, second: str) -> bool:
+        """Whether the tiers ``first`` and ``second`` are of one programme.
+
+        Always in a catalogue of one file; in a combination, when one part holds both.
+
+        Examples
+        --------
+        >>> catalog = Catalog.model_validate({"schema": 2, "programme": "P", "currency": "USD",
+        ...     "tiers": {"x": {"paths": [{"credits": 9}]}, "y": {"paths": [{"credits": 9}]}}})
+        >>> catalog.same_programme("x", "y")
+        True
+        """
+        return self.part_of(first) is self.part_of(second)
+
+    def processing_days_of(self, tier: str) -> int:
+        """The processing days of ``tier``'s programme (its part's, in a combination)."""
+        part = self.part_of(tier)
+        return self.processing_days if part is None else part.processing_days
+
+    def schema_of(self, tier: str) -> int:
+        """The schema ``tier``'s rules were written in (its part's, in a combination).
+
+        A schema 1 (Cisco) tier's cycle restarts on the day it is renewed; a schema 2 tier's
+        follows the cycle that ends (SPEC 6 and 9).
+        """
+        part = self.part_of(tier)
+        return self.schema_ if part is None else part.schema
 
     @property
     def table(self) -> Any:

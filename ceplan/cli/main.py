@@ -174,15 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_catalog(parser: Any) -> None:
-    """The ``--catalog`` option, alike for every command that reads a catalogue."""
+def _add_catalog(parser: Any, *, several: bool = False) -> None:
+    """The ``--catalog`` option, alike for every command that reads a catalogue.
+
+    ``several``: repeatable, the catalogues combined into one (``ceplan.combine_catalogs``).
+    """
     names = ", ".join(PROGRAMMES)
+    combined = (
+        "; repeat it for certifications of several bodies (e.g. --catalog isc2 --catalog pmi): "
+        "costs are in the first one's currency"
+        if several
+        else ""
+    )
     parser.add_argument(
         "--catalog",
         metavar="NAME|PATH",
+        action="append" if several else "store",
         help=f"a programme bundled with ceplan ({names}: see ceplan programmes) or a catalogue "
         "file; a bare name is the bundled programme even if a file of that name is here "
-        "(write ./NAME for the file); default: cisco, the bundled catalog.yaml",
+        f"(write ./NAME for the file); default: cisco, the bundled catalog.yaml{combined}",
     )
 
 
@@ -205,7 +215,7 @@ def _add_optimise(commands: Any) -> None:
         help="tier to renew, e.g. professional; repeat it for each certification held of a "
         "schema 2 catalogue (e.g. --tier cissp --tier ccsp): one plan renews them all",
     )
-    _add_catalog(opt)
+    _add_catalog(opt, several=True)
     opt.add_argument(
         "--expires",
         type=_date,
@@ -396,7 +406,7 @@ def _add_team(commands: Any) -> None:
     )
     team.set_defaults(run=_team)
     team.add_argument("roster", type=_file, metavar="ROSTER", help="team.yaml or people.csv")
-    _add_catalog(team)
+    _add_catalog(team, several=True)
     team.add_argument(
         "--today", type=_date, metavar="YYYY-MM-DD", help="plan as if today were this day"
     )
@@ -1017,10 +1027,17 @@ def _programmes(args: argparse.Namespace) -> int:
 # -- catalogues --------------------------------------------------------------------------------
 
 
-def _load_with_files(value: str | None) -> tuple[Catalog, tuple[Path, ...]]:
-    """:func:`load_catalog_with_files` of ``--catalog``, noting a file it did not read."""
-    _note_shadowed(value)
-    return load_catalog_with_files(value)
+def _load_with_files(value: str | list[str] | None) -> tuple[Catalog, tuple[Path, ...]]:
+    """:func:`load_catalog_with_files` of ``--catalog``, once or repeated (combined).
+
+    Notes on stderr a bundled programme's name that a file here also has.
+    """
+    values = value if isinstance(value, list) else [value]
+    for one in values:
+        _note_shadowed(one)
+    if isinstance(value, list) and len(value) > 1:
+        return load_catalog_with_files(value)
+    return load_catalog_with_files(values[0])
 
 
 def _note_shadowed(value: str | None) -> None:

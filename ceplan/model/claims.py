@@ -17,10 +17,11 @@ Columns (binary unless said):
   finishing later can matter: a tier with a hard yearly minimum), one stretch when taken
   (``one_finish_<id>``);
 - ``use_<id>_<tier>_<s>``: the activity counts toward ``tier`` and finishes in stretch ``s``.
-  With ``shares_credits`` it may count toward every tier it reaches (continuous: counting is
-  never worse); without, toward exactly one (binary, ``one_use_<id>``). An exam counts toward
-  each tier whose deadline it meets (``exam_<id>_<tier>``, continuous). Where the deadline
-  depends on the way, ``deadline_...`` rows allow the use only in the ways that reach it;
+  With ``shares_credits`` (its programme's, in a combination of catalogues) it may count toward
+  every tier it reaches (continuous: counting is never worse); without, toward exactly one
+  (binary, ``one_use_<id>``). An exam counts toward each tier of its programme whose
+  deadline it meets (``exam_<id>_<tier>``, continuous). Where the deadline depends on the
+  way, ``deadline_...`` rows allow the use only in the ways that reach it;
 - ``choose_<tier>_<p>``: path ``p`` of ``tier`` is met; the paths of a tier renewed through
   another are all 0 (``one_path_<tier>``);
 - ``claim_<id>_<tier>_<category>`` (continuous): the credits of the activity claimed toward
@@ -281,6 +282,8 @@ class _Build:
         take = _col(self.take[item.id])
         self.stretches[item.id] = ((item.first, item.first),)
         for tier in self.roots:
+            if tier not in item.counts_for:  # another programme's tier
+                continue
             reaching = self._reaching(tier, item.first)
             if not any(self.ways[n].via[tier] is None for n in reaching):
                 continue
@@ -312,7 +315,7 @@ class _Build:
         if not pairs:
             self.b.row(take, 0.0, 0.0, f"counts_nowhere_{item.id}")
             return
-        if self.world.shares:
+        if item.shares:
             self._shared_uses(item, take, len(stretches), pairs)
         else:
             self._unshared_uses(item, take, pairs)

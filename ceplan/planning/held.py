@@ -258,10 +258,10 @@ def broken_rules(world: HeldWorld, reading: Reading) -> list[str]:
     """Every rule of SPEC 9 the plan ``reading`` breaks, in words; ``[]`` for a valid plan.
 
     Written from the rules, not from the model's rows: each item within its window and
-    counting only toward tiers it may, by their deadlines (toward one tier without
-    ``shares_credits``); its claims within its parts and ``per_activity``; each tier's claims
-    within ``by_type`` and the path's ``max``, reaching its credits and ``min``; enough exams;
-    each hard yearly minimum; the budget.
+    counting only toward tiers it may (of its own programme), by their deadlines (toward one
+    tier without its programme's ``shares_credits``); its claims within its parts and
+    ``per_activity``; each tier's claims within ``by_type`` and the path's ``max``, reaching
+    its credits and ``min``; enough exams; each hard yearly minimum; the budget.
     """
     broken: list[str] = []
     way = reading.way
@@ -270,7 +270,7 @@ def broken_rules(world: HeldWorld, reading: Reading) -> list[str]:
         item = world.items[item_id]
         if use.finish < item.first or (item.last is not None and use.finish > item.last):
             broken.append(f"{item_id}: finishes on {use.finish}, outside its window")
-        if not world.shares and not item.is_exam and len(use.tiers) > 1:
+        if not item.shares and not item.is_exam and len(use.tiers) > 1:
             broken.append(f"{item_id}: counts toward several tiers without shares_credits")
         for tier, parts in use.claims.items():
             if tier not in item.counts_for or tier not in way.deadlines:
@@ -349,7 +349,7 @@ def _too_late(request: HeldRequest, tier: str) -> str:
     held = request.of(tier)
     return (
         f"{tier}: too late: everything must be complete by {request.do_by_without_slack(tier)} "
-        f"({request.processing_days} processing days before the expiry on {held.expires}"
+        f"({held.processing_days} processing days before the expiry on {held.expires}"
         + (f", less {quantity(request.slack_days, 'day')} of slack" if request.slack_days else "")
         + f"), and today is {request.today}"
     )
@@ -500,7 +500,7 @@ class _HeldReport:
                 path=rule.paths[index],
                 path_index=index,
                 renewal_date=renewal,
-                new_expires=self._new_expiry(rule.expires, renewal, rule.period),
+                new_expires=self._new_expiry(tier, rule.expires, renewal, rule.period),
             )
         result = []
         for held in self.request.held:
@@ -525,17 +525,20 @@ class _HeldReport:
 
         None under schema 2, whose cycles do not restart when renewed early.
         """
-        if self.catalog.schema_version == 1:
+        if self.catalog.schema_of(first.tier) == 1:
             return max(0, (first.expires - renewal).days)
         return 0
 
-    def _new_expiry(self, expires: dt.date, renewal: dt.date | None, period: int) -> dt.date | None:
-        """The expiry after renewal.
+    def _new_expiry(
+        self, tier: str, expires: dt.date, renewal: dt.date | None, period: int
+    ) -> dt.date | None:
+        """The expiry of ``tier`` after renewal.
 
         A schema 1 (Cisco) cycle starts on the renewal date (SPEC 6), a schema 2 cycle follows
-        the one that ends (SPEC 9's ``cycle``).
+        the one that ends (SPEC 9's ``cycle``); in a combination, as the tier's own catalogue
+        says.
         """
-        if self.catalog.schema_version == 1:
+        if self.catalog.schema_of(tier) == 1:
             return None if renewal is None else add_years(renewal, period)
         return add_years(expires, period)
 

@@ -18,6 +18,10 @@ value``:
 
 A tier's ``earned`` not given is the larger of what its categories and its years add up to;
 given, it must be at least what its categories add up to.
+
+In a combination of catalogues (:func:`ceplan.combine_catalogs`), each tier's processing days
+are its own catalogue's unless ``processing_days`` is given, and a tier's categories are its own
+catalogue's, named as that catalogue names them or as the combination does.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ceplan.catalogue.models import Catalog
+from ceplan.catalogue.models import Catalog, CatalogPart
 from ceplan.errors import PlanInputError
 from ceplan.inputs import (
     as_flag,
@@ -66,6 +70,8 @@ class HeldTier:
     earned_per_year: tuple[tuple[int, float], ...] = ()
     """Credits earned in each year of the cycle, by the year's number (1 = the first)."""
     passed: tuple[tuple[str, int], ...] = ()
+    processing_days: int = 0
+    """Days before :attr:`expires` by which everything must be complete."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class HeldRequest:
     held: tuple[HeldTier, ...]
     today: dt.date
     processing_days: int
+    """The first tier's processing days (each tier's are its :class:`HeldTier`'s)."""
     slack_days: int = 0
     completed: frozenset[str] = frozenset()
     excluded: frozenset[str] = frozenset()
@@ -95,8 +102,9 @@ class HeldRequest:
         return self.do_by_without_slack(tier) - dt.timedelta(days=self.slack_days)
 
     def do_by_without_slack(self, tier: str) -> dt.date:
-        """``tier``'s expiry less the processing days."""
-        return self.of(tier).expires - dt.timedelta(days=self.processing_days)
+        """``tier``'s expiry less its processing days."""
+        held = self.of(tier)
+        return held.expires - dt.timedelta(days=held.processing_days)
 
     @property
     def too_late(self) -> tuple[str, ...]:
@@ -181,7 +189,6 @@ def make_held_request(
     """
     tiers = tier_names(catalog, tier)
     day = as_optional_date(today, "today") or dt.date.today()
-    days = processing_days_of(catalog, processing_days)
     slack = slack_days_of(slack_days)
     expiries = _per_tier(expires, tiers, "expires")
     totals = _per_tier(earned, tiers, "earned")
@@ -191,6 +198,9 @@ def make_held_request(
     held = []
     for name in tiers:
         rule = catalog.tiers[name]
+        days = processing_days_of(catalog, processing_days)
+        if processing_days is None:
+            days = catalog.processing_days_of(name)
         label = f"expires[{name!r}]" if isinstance(expires, Mapping) else "expires"
         expiry = as_optional_date(expiries.get(name), label)
         given = expiry is not None
@@ -208,15 +218,17 @@ def make_held_request(
                 earned_by_category=categories,
                 earned_per_year=years,
                 passed=tuple(sorted(passed_kinds(catalog, passed_by_tier.get(name, ())).items())),
+                processing_days=days,
             )
         )
     completed_ids = frozenset(as_names(completed, "completed"))
     excluded_ids = frozenset(as_names(exclude, "exclude"))
+    _check_renamed(catalog, {"completed": completed_ids, "exclude": excluded_ids})
     check_ids(catalog, {"completed": completed_ids, "exclude": excluded_ids})
     return HeldRequest(
         held=tuple(held),
         today=day,
-        processing_days=days,
+        processing_days=held[0].processing_days,
         slack_days=slack,
         completed=completed_ids,
         excluded=excluded_ids,
@@ -292,25 +304,52 @@ def _is_number_like_count(value: Any) -> bool:
 
 
 def _categories(catalog: Catalog, tier: str, value: Any) -> tuple[tuple[str, float], ...]:
-    """Credits earned by category for ``tier``, each category the catalogue's."""
+    """Credits earned by category for ``tier``, each category one of its catalogue's.
+
+    In a combination, a category of the tier's own catalogue, named as that catalogue or as
+    the combination names it.
+    """
     if value is None:
         return ()
     if not isinstance(value, Mapping):
         raise PlanInputError(
             f"earned_by_category[{tier!r}] must map categories to credits, not {show_value(value)}"
         )
+    part = catalog.part_of(tier)
+    names = {k: k for k in catalog.categories} if part is None else _own_categories(part)
     found: dict[str, float] = {}
     for key, credits in value.items():
-        if not isinstance(key, str) or key not in catalog.categories:
-            known = ", ".join(catalog.categories) or "none"
+        if not isinstance(key, str) or key not in names:
+            known = ", ".join(dict.fromkeys(names.values())) or "none"
+            whose = "the catalogue's" if part is None else f"{part.name}'s"
             raise PlanInputError(
-                f"earned_by_category[{tier!r}]: {show_value(key)} is not one of the "
-                f"catalogue's categories ({known})"
+                f"earned_by_category[{tier!r}]: {show_value(key)} is not one of {whose} "
+                f"categories ({known})"
             )
         amount = as_number(credits, f"earned_by_category[{tier!r}][{key!r}]", most=MAX_CREDITS)
         if amount:
-            found[str.__str__(key)] = amount
+            category = names[str.__str__(key)]
+            found[category] = found.get(category, 0.0) + amount
     return tuple(sorted(found.items()))
+
+
+def _own_categories(part: CatalogPart) -> dict[str, str]:
+    """A part's categories by both their names (its own, the combination's): the latter."""
+    return {**part.categories, **{new: new for new in part.categories.values()}}
+
+
+def _check_renamed(catalog: Catalog, ids_by_argument: Mapping[str, frozenset[str]]) -> None:
+    """Refuse an id that a combination qualified, saying the names it has there."""
+    for label, ids in ids_by_argument.items():
+        for item_id in sorted(ids):
+            if catalog.has(item_id):
+                continue
+            names = [part.renamed[item_id] for part in catalog.parts if item_id in part.renamed]
+            if names:
+                raise PlanInputError(
+                    f"{label}: '{item_id}' is an id of several catalogues combined; say which: "
+                    + " or ".join(f"'{name}'" for name in names)
+                )
 
 
 def _years(tier: str, period: int, value: Any) -> tuple[tuple[int, float], ...]:
