@@ -127,6 +127,11 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
+    if request.under_schema_2 and (asked == "columns" or count > 1 or scheduler is not None):
+        raise PlanInputError(
+            "a team on a schema 2 catalogue is planned by the single model: method 'columns', "
+            "workers and a scheduler are not supported for it yet"
+        )
     chosen = choose_method(request, asked, count, scheduler)
     # Only "auto" falls back to the single model when the columns do not take the team, and
     # not when workers or a scheduler were asked for: they plan people by columns.
@@ -179,6 +184,8 @@ def choose_method(
     """
     if method != "auto":
         return method
+    if request.under_schema_2:
+        return "single"
     if workers > 1 or scheduler is not None:
         return "columns"
     catalog = request.catalog
@@ -236,6 +243,10 @@ def _plan(
     told = Progress.of(progress)
     words = _planning_words(request, method, workers, scheduler)
     told(words if read is None else f"{words} (read in {read:.1f} s)")
+    if request.under_schema_2:
+        from ceplan.planning.team_held import plan_held_team
+
+        return plan_held_team(request, solvers.milp, deadline, finish, alone, told)
     if method == "columns":
         from ceplan.planning.columns import Refused, plan_by_columns
 
@@ -371,6 +382,15 @@ def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callabl
     made: dict[str, Plan] = {}
 
     def alone(person: Person) -> Plan:
+        if person.id not in made and request.under_schema_2:
+            left = finish.remaining()
+            made[person.id] = optimise(
+                request.catalog,
+                today=request.today,
+                time_limit=None if left is None else max(left, _LEAST_SECONDS),
+                solver=solver,
+                **person.held_inputs(),
+            )
         if person.id not in made:
             left = finish.remaining()
             made[person.id] = optimise(

@@ -503,7 +503,7 @@ def _person_calendar(
         person=outcome.id,
         name=outcome.name,
     )
-    items = [_team_item(owner, item, catalog) for item in outcome.items]
+    items = [_team_item(owner, item, catalog) for item in outcome.items if item.kind != "fee"]
     return _calendar(owner, f"Renewal plan: {outcome.name} ({outcome.tier})", items, zone)
 
 
