@@ -64,9 +64,12 @@ _TEAM = Objective(
         _stage(PRIORITY.name, PRIORITY.goal),
         _stage(OUT_OF_POCKET.name, OUT_OF_POCKET.goal),
         _stage(TEAM_HOURS.name, TEAM_HOURS.goal),
+        _stage("early", "items paid as early as can be"),
     )
 )
-"""Stages 1 to 3 of the team's order, as sums over the team's model."""
+"""Stages 1 to 3 of the team's order, as sums over the team's model; then items paid as early
+as those allow (the sum of the segments they are paid in), which each person's tie-break then
+refines within the money it holds."""
 
 _TIE = Objective((COUNT, IDS))
 """Each person's own tie-break (stage 5)."""
@@ -96,8 +99,12 @@ def plan_held_team(
     team = build_held_team(catalog, roster, request.held, today)
     building(f"{team.model.columns:,} columns, {team.model.rows:,} rows")
     take = {f"{p}/{c}": column for p, m in team.members.items() for c, column in m.take.items()}
-    first, second, third = _TEAM.stages
-    sums = {first: team.priority, second: team.out_of_pocket, third: team.hours}
+    first, second, third, fourth = _TEAM.stages
+    early = (
+        {c: float(m.origin[i][1]) for m in team.members.values() for i, c in m.take.items()},
+        0.0,
+    )
+    sums = {first: team.priority, second: team.out_of_pocket, third: team.hours, fourth: early}
     walked = walk_stages(team.model, _TEAM, sums, take, solver, deadline)
     if walked.values is None:
         verdict = _status("unknown", walked.termination, None, _TEAM.stages[0].name)
@@ -116,7 +123,8 @@ def plan_held_team(
             settled = _Answer(member, values)
         answers[person] = settled
     settling("done")
-    unproved = next((s.name for s in _TEAM.stages if s.name not in walked.proven), None)
+    unproved = next((s.name for s in _TEAM.stages[:3] if s.name not in walked.proven), None)
+    unsettled = unsettled or fourth.name not in walked.proven
     status: Status = "optimal" if walked.status == "optimal" and not unsettled else "feasible"
     stopped = unproved or ("ids" if unsettled else None)
     verdict = _status(
