@@ -542,3 +542,31 @@ def test_funds_pay_items_never_fees() -> None:
     assert all(o.renews for o in plan.outcomes)
     assert round(plan.out_of_pocket * 100) == fees == 2 * (10000 + 10000 + 5000)
     assert all(not i.fund_cents for o in plan.outcomes for i in o.items if i.kind == "fee")
+
+
+def test_the_reasons_say_what_would_renew_someone_at_risk() -> None:
+    """Each claim of the example's reasons holds when the team is planned again."""
+    import re
+
+    import yaml
+
+    catalog = ceplan.load_catalog(ISC2)
+    data = yaml.safe_load((ROOT / "examples" / "team-isc2.yaml").read_text())
+    plan = ceplan.plan_team(catalog, data, today="2026-12-07")
+    (bo,) = [o for o in plan.outcomes if not o.renews]
+    assert bo.id == "bo" and all("\n" not in r for r in bo.reasons)
+    more = {
+        name: float(value.replace(",", ""))
+        for value, name in re.findall(r"([\d,.]+) USD in (FY[\d-]+)", bo.reasons[-1])
+    }
+    assert more and bo.reasons[-1].endswith("would renew Bo Lund")
+    richer = {
+        **data,
+        "budgets": [{**b, "amount": b["amount"] + more.get(b["name"], 0)} for b in data["budgets"]],
+    }
+    assert all(o.renews for o in ceplan.plan_team(catalog, richer, today="2026-12-07").outcomes)
+    tie = next(r for r in bo.reasons if "would renew Bo Lund instead" in r)
+    raised = int(tie.split("priority ")[-1].split()[0])
+    people = [{**p, "priority": raised} if p["id"] == "bo" else p for p in data["people"]]
+    again = ceplan.plan_team(catalog, {**data, "people": people}, today="2026-12-07")
+    assert next(o for o in again.outcomes if o.id == "bo").renews
