@@ -524,7 +524,7 @@ def test_the_outputs_take_fees_and_tiers(tmp_path: Path) -> None:
                 str(out),
             ]
         )
-        assert code == 0 and out.stat().st_size > 0
+        assert code == 1 and out.stat().st_size > 0  # 1: someone is at risk
     data: Mapping[str, Any] = json.loads((tmp_path / "plan.json").read_text())
     kinds = {i["kind"] for p in data["people"] for i in p["items"]}
     assert "fee" in kinds
@@ -570,3 +570,24 @@ def test_the_reasons_say_what_would_renew_someone_at_risk() -> None:
     people = [{**p, "priority": raised} if p["id"] == "bo" else p for p in data["people"]]
     again = ceplan.plan_team(catalog, {**data, "people": people}, today="2026-12-07")
     assert next(o for o in again.outcomes if o.id == "bo").renews
+
+
+def test_dated_sessions_are_refused_in_one_line() -> None:
+    """Plans over time are not made under schema 2's rules: a dated session is one line."""
+    data = dict(
+        TIGHT_CATALOGUE,
+        activities=[
+            *TIGHT_CATALOGUE["activities"],
+            {
+                "id": "ilt",
+                "title": "ILT",
+                "type": "course",
+                "credits": 10,
+                "cost": 5,
+                "sessions": [{"start": "2027-01-04", "end": "2027-01-08"}],
+            },
+        ],
+    )
+    with pytest.raises(ceplan.PlanInputError) as error:
+        ceplan.plan_team(ceplan.Catalog.model_validate(data), _tight_roster((0, 0, 0)), today=DAY)
+    assert "\n" not in str(error.value) and "dated sessions" in str(error.value)

@@ -93,7 +93,9 @@ def plan_team(
         single model for a small team (at most :data:`AUTO_SINGLE_MOST` people times catalogue
         items), columns for a larger one, or whenever ``workers`` or ``scheduler`` is given;
         and the single model for a team the columns do not take. The plan says which made it
-        (:attr:`~ceplan.results.team.TeamPlan.method`).
+        (:attr:`~ceplan.results.team.TeamPlan.method`). A team on a catalogue of schema 2 is
+        planned by its own single model (:mod:`ceplan.planning.team_held`): ``"columns"``,
+        ``workers`` and ``scheduler`` are refused for it (:class:`PlanInputError`).
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
         processes price people with weekly hours and plan people alone side by side (a whole

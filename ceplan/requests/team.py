@@ -4,9 +4,10 @@
 given, in the forms a notebook has at hand, and returns a :class:`TeamRequest`: the catalogue,
 the roster checked against it and against ``today`` (every problem named by person, budget or
 fund and field), the time limit, and each person's one-person request
-(:func:`ceplan.planning.person.make_request`). Bad input raises a ceplan error naming the argument,
-as
-:func:`ceplan.optimise` does, never a raw Python exception.
+(:func:`ceplan.planning.person.make_request`), or, on a catalogue of schema 2, their request
+under its rules (:func:`ceplan.requests.held.make_held_request`: the tiers they hold). Bad
+input raises a ceplan error naming the argument, as :func:`ceplan.optimise` does, never a raw
+Python exception.
 """
 
 from __future__ import annotations
