@@ -356,6 +356,9 @@ def test_random_tight_budgets_follow_the_teams_order(
     assert -sum(o.priority for o in plan.outcomes if o.renews) == priority
     assert round(plan.out_of_pocket * 100) == spend
     assert sum(o.hours for o in plan.outcomes if o.renews) == hours
+    for item in (i for o in plan.outcomes for i in o.items):
+        assert DAY <= item.paid_on <= item.start <= item.finish <= item.complete_by
+        assert item.period == PERIODS[_period(item.paid_on)][0]  # type: ignore[index]
 
 
 def test_fees_decide_who_renews() -> None:
@@ -437,7 +440,16 @@ def test_a_tier_list_takes_expiries_and_credits_by_position(tmp_path: Path) -> N
             "is not a tier of the catalogue",
         ),
         (
-            {"tiers": [{"tier": "cissp", "expires": "2028-06-30", "earned_in": {"group-z": 3}}]},
+            {
+                "tiers": [
+                    {
+                        "tier": "cissp",
+                        "expires": "2028-06-30",
+                        "earned": 3,
+                        "earned_in": {"group-z": 3},
+                    }
+                ]
+            },
             "tiers.0.earned_in.group-z",
             "is not a credit category",
         ),
@@ -460,6 +472,11 @@ def test_a_tier_list_takes_expiries_and_credits_by_position(tmp_path: Path) -> N
             },
             "tiers.1.tier",
             "is named twice",
+        ),
+        (
+            {"tier": "cissp", "expires": "2028-06-30", "earned_in": {"group-a": 5}},
+            "earned_in",
+            "more than the 0 earned",
         ),
         (
             {"tier": "cissp", "expires": "2028-06-30", "hours_per_week": 3},

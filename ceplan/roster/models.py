@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
@@ -652,10 +653,25 @@ def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem
 
 
 def _held_rules(person: Person, index: int) -> list[RosterProblem]:
-    """A person's :attr:`~Person.tiers` against the rest of the person: one way to say each."""
-    if not person.tiers:
-        return []
+    """A person's :attr:`~Person.tiers` against the rest of the person: one way to say each.
+
+    And each tier's credits earned by category add up to no more than its credits earned.
+    """
     found = []
+    for number, entry in enumerate(person.held):
+        in_categories = math.fsum(entry.earned_in.values())
+        if in_categories > entry.earned + 1e-9:
+            at = ("people", index, *(("tiers", number) if person.tiers else ()), "earned_in")
+            found.append(
+                RosterProblem(
+                    at,
+                    f"adds up to {in_categories:g} credits, more than the {entry.earned:g} "
+                    "earned: give earned as well (all the credits earned in the cycle)",
+                    dict(entry.earned_in),
+                )
+            )
+    if not person.tiers:
+        return found
     first = person.tiers[0]
     where = ("people", index)
     if person.tier != first.tier:
