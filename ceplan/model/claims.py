@@ -167,21 +167,32 @@ class ClaimsModel:
 
 
 def build_claims(
-    world: HeldWorld, *, budget: bool = True, path: tuple[str, int] | None = None
+    world: HeldWorld,
+    *,
+    budget: bool = True,
+    path: tuple[str, int] | None = None,
+    dominance: bool = True,
 ) -> ClaimsModel:
     """The model of ``world`` (see the module docstring).
 
     ``budget``: add the budget row (a model for the cheapest plan whatever the budget leaves
     it out). ``path``: a tier and the position of one of its paths, which the plan must meet
-    (``compare_path``).
+    (``compare_path``). ``dominance``: add the ``dominated_<id>`` rows (a team leaves them
+    out: there an item's copies paid in different budget periods are not interchangeable).
     """
-    return _Build(world, budget, path).result()
+    return _Build(world, budget, path, dominance).result()
 
 
 class _Build:
     """One model being built, a step per family of columns and rows."""
 
-    def __init__(self, world: HeldWorld, budget: bool, path: tuple[str, int] | None) -> None:
+    def __init__(
+        self,
+        world: HeldWorld,
+        budget: bool,
+        path: tuple[str, int] | None,
+        dominance: bool = True,
+    ) -> None:
         self.world = world
         self.b = _Builder()
         self.items = list(world.items.values())
@@ -209,7 +220,8 @@ class _Build:
         )
         if budget and world.budget_cents is not None:
             self.b.row(self.cost, -math.inf, float(world.budget_cents), "budget")
-        self._dominated()
+        if dominance:
+            self._dominated()
         self.scale = hours_scale(i.hours for i in self.items)
         self.hours = _plus(
             *(_col(self.take[i.id], float(round(i.hours * self.scale))) for i in self.items)

@@ -5,6 +5,6 @@
 ``held`` (a plan under catalogue schema 2, one or more certifications held) and
 ``shortfalls`` (why such a plan does not exist, in words),
 ``team`` (:func:`~ceplan.planning.team.plan_team`, the at-risk reasons,
-:func:`~ceplan.planning.team.what_if`) and ``columns`` (a team planned by columns, then each
-person alone).
+:func:`~ceplan.planning.team.what_if`), ``columns`` (a team planned by columns, then each
+person alone) and ``team_held`` (a team on a catalogue of schema 2).
 """

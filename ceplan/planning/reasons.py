@@ -39,6 +39,7 @@ from typing import Any
 from ceplan.catalogue.models import Catalog, PathRule
 from ceplan.limits import MAX_PRIORITY
 from ceplan.model.team import OutOfTime, build_team
+from ceplan.requests.held import HeldRequest
 from ceplan.requests.person import PlanRequest
 from ceplan.results.plan import Plan
 from ceplan.roster.models import Person, Roster
@@ -72,7 +73,7 @@ class Shared:
     solution: TeamSolution
     budget_cents: Sequence[int]
     fund_cents: Sequence[int]
-    requests: Mapping[str, PlanRequest]
+    requests: Mapping[str, PlanRequest | HeldRequest]
     """Each person's one-person request, by id."""
     plan_alone: Callable[[Person], Plan]
     """Each person's own cheapest plan (made once)."""
@@ -80,6 +81,9 @@ class Shared:
     """Whether who renews is proved the best (the priority stage reached its bound)."""
     finish: Deadline
     solver: Solver
+    fits: Callable[[Person, list[int], list[int]], bool] | None = None
+    """Whether some plan of a person's fits the cents given to each budget period and fund;
+    ``None``: asked of the team's model for a team of one (schema 1's)."""
 
 
 def at_risk_reasons(
@@ -438,9 +442,15 @@ class _InPlace:
         return self.answers[key]
 
     def _solve(
-        self, person: Person, request: PlanRequest, money: tuple[list[int], list[int]]
+        self,
+        person: Person,
+        request: PlanRequest | HeldRequest,
+        money: tuple[list[int], list[int]],
     ) -> bool:
         shared = self.shared
+        if shared.fits is not None:
+            return shared.fits(person, *money)
+        assert isinstance(request, PlanRequest)
         # As for any plan that must fit money left: no item dearer than all of it.
         request = within(shared.catalog, request, money)
         team = shared.roster.model_copy(update={"people": (person,)})

@@ -93,7 +93,9 @@ def plan_team(
         single model for a small team (at most :data:`AUTO_SINGLE_MOST` people times catalogue
         items), columns for a larger one, or whenever ``workers`` or ``scheduler`` is given;
         and the single model for a team the columns do not take. The plan says which made it
-        (:attr:`~ceplan.results.team.TeamPlan.method`).
+        (:attr:`~ceplan.results.team.TeamPlan.method`). A team on a catalogue of schema 2 is
+        planned by its own single model (:mod:`ceplan.planning.team_held`): ``"columns"``,
+        ``workers`` and ``scheduler`` are refused for it (:class:`PlanInputError`).
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
         processes price people with weekly hours and plan people alone side by side (a whole
@@ -127,6 +129,11 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
+    if request.under_schema_2 and (asked == "columns" or count > 1 or scheduler is not None):
+        raise PlanInputError(
+            "a team on a schema 2 catalogue is planned by the single model: method 'columns', "
+            "workers and a scheduler are not supported for it yet"
+        )
     chosen = choose_method(request, asked, count, scheduler)
     # Only "auto" falls back to the single model when the columns do not take the team, and
     # not when workers or a scheduler were asked for: they plan people by columns.
@@ -179,6 +186,8 @@ def choose_method(
     """
     if method != "auto":
         return method
+    if request.under_schema_2:
+        return "single"
     if workers > 1 or scheduler is not None:
         return "columns"
     catalog = request.catalog
@@ -236,6 +245,10 @@ def _plan(
     told = Progress.of(progress)
     words = _planning_words(request, method, workers, scheduler)
     told(words if read is None else f"{words} (read in {read:.1f} s)")
+    if request.under_schema_2:
+        from ceplan.planning.team_held import plan_held_team
+
+        return plan_held_team(request, solvers.milp, deadline, finish, alone, told)
     if method == "columns":
         from ceplan.planning.columns import Refused, plan_by_columns
 
@@ -371,6 +384,15 @@ def _alone_plans(request: TeamRequest, finish: Deadline, solver: Any) -> Callabl
     made: dict[str, Plan] = {}
 
     def alone(person: Person) -> Plan:
+        if person.id not in made and request.under_schema_2:
+            left = finish.remaining()
+            made[person.id] = optimise(
+                request.catalog,
+                today=request.today,
+                time_limit=None if left is None else max(left, _LEAST_SECONDS),
+                solver=solver,
+                **person.held_inputs(),
+            )
         if person.id not in made:
             left = finish.remaining()
             made[person.id] = optimise(

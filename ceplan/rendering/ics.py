@@ -495,7 +495,7 @@ def _person_calendar(
 ) -> bytes:
     """A renewing person's calendar (see :func:`team_person_to_ics`)."""
     owner = _Owner(
-        outcome.tier,
+        outcome.tiers,
         outcome.expires,
         plan.today,
         plan.currency,
@@ -503,8 +503,8 @@ def _person_calendar(
         person=outcome.id,
         name=outcome.name,
     )
-    items = [_team_item(owner, item, catalog) for item in outcome.items]
-    return _calendar(owner, f"Renewal plan: {outcome.name} ({outcome.tier})", items, zone)
+    items = [_team_item(owner, item, catalog) for item in outcome.items if item.kind != "fee"]
+    return _calendar(owner, f"Renewal plan: {outcome.name} ({outcome.tiers})", items, zone)
 
 
 def _team_item(owner: _Owner, item: TeamItem, catalog: Catalog) -> _Item:

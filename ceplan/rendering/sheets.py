@@ -535,7 +535,7 @@ def people_table(plan: TeamPlan) -> Table:
             (
                 outcome.id,
                 outcome.name,
-                outcome.tier,
+                outcome.tiers,
                 outcome.priority,
                 outcome.expires,
                 _status(outcome),

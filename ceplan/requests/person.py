@@ -188,13 +188,6 @@ def _check_tier(catalog: Catalog, tier: Any) -> None:
         raise PlanInputError(f"tier must be a tier name, not {tier!r}")
     if tier not in catalog.tiers:
         raise PlanInputError(f"unknown tier '{tier}': choose one of {', '.join(catalog.tiers)}")
-    if catalog.schema_version != 1:
-        # A request is schema 1's (and a team's person): planning a schema 2 catalogue by it
-        # would ignore minimums, caps and fees. One person is planned by ceplan.planning.held.
-        raise PlanInputError(
-            f"tier '{tier}': team plans do not take a schema {catalog.schema_version} catalogue "
-            "yet (optimise plans one person with it)"
-        )
 
 
 def processing_days_of(catalog: Catalog, processing_days: Any) -> int:

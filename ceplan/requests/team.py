@@ -4,9 +4,10 @@
 given, in the forms a notebook has at hand, and returns a :class:`TeamRequest`: the catalogue,
 the roster checked against it and against ``today`` (every problem named by person, budget or
 fund and field), the time limit, and each person's one-person request
-(:func:`ceplan.planning.person.make_request`). Bad input raises a ceplan error naming the argument,
-as
-:func:`ceplan.optimise` does, never a raw Python exception.
+(:func:`ceplan.planning.person.make_request`), or, on a catalogue of schema 2, their request
+under its rules (:func:`ceplan.requests.held.make_held_request`: the tiers they hold). Bad
+input raises a ceplan error naming the argument, as :func:`ceplan.optimise` does, never a raw
+Python exception.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ceplan.catalogue.loading import as_catalog
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError, RosterError
 from ceplan.inputs import as_entries, as_number, as_optional_date, as_optional_number
+from ceplan.requests.held import HeldRequest, make_held_request
 from ceplan.requests.person import PlanRequest, make_request
 from ceplan.roster.models import Roster
 from ceplan.roster.read import check_roster, load_roster
@@ -41,7 +43,15 @@ class TeamRequest:
     time_limit: float | None
     """Seconds for the whole call (building, solving and the reasons), or ``None``."""
     requests: Mapping[str, PlanRequest]
-    """Each person's one-person request, by person id."""
+    """Each person's one-person request, by person id (a schema 1 catalogue's)."""
+    held: Mapping[str, HeldRequest] = field(default_factory=dict)
+    """Each person's request under schema 2's rules (:mod:`ceplan.requests.held`), by person
+    id: for a schema 2 catalogue, whose people have no :attr:`requests`."""
+
+    @property
+    def under_schema_2(self) -> bool:
+        """Whether the team is planned under schema 2's rules (its catalogue is schema 2)."""
+        return self.catalog.schema_version != 1
 
 
 def make_team_request(
@@ -77,10 +87,16 @@ def make_team_request(
     seconds = as_optional_number(time_limit, "time_limit", positive=True)
     team = _as_roster(roster, loaded, day)
     requests: dict[str, PlanRequest] = {}
+    held: dict[str, HeldRequest] = {}
     problems = []
     for index, person in enumerate(team.people):
         try:
-            requests[person.id] = make_request(loaded, person.tier, today=day, **person.inputs())
+            if loaded.schema_version != 1:
+                held[person.id] = make_held_request(loaded, today=day, **person.held_inputs())
+            else:
+                requests[person.id] = make_request(
+                    loaded, person.tier, today=day, **person.inputs()
+                )
         except PlanInputError as exc:  # what the roster's own checks do not cover
             problems.append(
                 RosterError.Problem(
@@ -89,7 +105,7 @@ def make_team_request(
             )
     if problems:
         raise RosterError.from_problems(problems)
-    return TeamRequest(loaded, team, day, seconds, requests)
+    return TeamRequest(loaded, team, day, seconds, requests, held)
 
 
 def _as_roster(value: Any, catalog: Catalog, today: dt.date) -> Roster:

@@ -124,6 +124,9 @@ class PersonOutcome:
     extra: tuple[tuple[str, str], ...] = ()
     """The roster's data the plan does not use (:attr:`ceplan.Person.extra`): column names as
     the roster wrote them, and their text, in the roster's order."""
+    held: tuple[tuple[str, str], ...] = ()
+    """Under a schema 2 catalogue: each tier held and how the plan renews it (its path in
+    words, ``"renewed through <tier>"``, or ``"at risk"``); empty under schema 1."""
 
     @property
     def status(self) -> str:
@@ -131,8 +134,18 @@ class PersonOutcome:
         return "renews" if self.renews else "at_risk"
 
     @property
+    def tiers(self) -> str:
+        """The tiers held, as the outputs name them (``"cissp + ccsp"``; schema 1: the tier)."""
+        return " + ".join(t for t, _ in self.held) if self.held else self.tier
+
+    @property
     def path_words(self) -> str | None:
-        """The path in words, e.g. ``"40 credits + 1 professional exam"``."""
+        """The path in words, e.g. ``"40 credits + 1 professional exam"``.
+
+        Several tiers held: each tier's, ``"cissp: ...; ccsp: ..."``.
+        """
+        if len(self.held) > 1 and self.renews:
+            return "; ".join(f"{tier}: {words}" for tier, words in self.held)
         return None if self.path is None else self.path.describe()
 
     @property
@@ -171,6 +184,11 @@ class PersonOutcome:
             "items": [item.to_dict() for item in self.items],
             "reasons": list(self.reasons),
             "extra": dict(self.extra),
+            **(
+                {"tiers": [{"tier": t, "renewed_by": words} for t, words in self.held]}
+                if self.held
+                else {}
+            ),
         }
 
 
@@ -463,7 +481,7 @@ class TeamPlan:
             {
                 "id": o.id,
                 "name": o.name,
-                "tier": o.tier,
+                "tier": o.tiers,
                 "status": o.status,
                 "expires": pd.Timestamp(o.expires),
                 "priority": o.priority,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
@@ -38,6 +39,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from ceplan.catalogue.models import (
@@ -63,6 +65,7 @@ __all__ = [
     "PERSON_KEYS",
     "Budget",
     "Fund",
+    "HeldEntry",
     "Person",
     "Roster",
     "RosterProblem",
@@ -212,15 +215,44 @@ class Fund(_Model):
     ] = ("activities",)
 
 
+_Credits = Annotated[float, Field(ge=0)]
+_ByCategory = Annotated[
+    dict[Annotated[str, StringConstraints(pattern=TIER_PATTERN, max_length=50)], _Credits],
+    Field(strict=False),
+]
+
+
+class HeldEntry(_Model):
+    """One certification a person holds (an entry of :attr:`Person.tiers`)."""
+
+    tier: Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
+    expires: Date
+    earned: _Credits = 0.0
+    """Credits already earned in this tier's cycle."""
+    earned_in: _ByCategory = Field(default_factory=dict)
+    """The part of :attr:`earned` in each credit category (schema 2 catalogues)."""
+
+    def __hash__(self) -> int:
+        return hash((self.tier, self.expires, self.earned, frozenset(self.earned_in.items())))
+
+
 class Person(_Model):
-    """One engineer whose certification is to be renewed, and what they bring to the plan."""
+    """One engineer whose certification is to be renewed, and what they bring to the plan.
+
+    A person holding several certifications lists them in :attr:`tiers` (each with its own
+    expiry and credits earned); :attr:`tier` and :attr:`expires` are then the first entry's.
+    """
 
     id: _Id
     name: Text
     tier: Annotated[str, StringConstraints(pattern=TIER_PATTERN)]
     expires: Date
-    earned: Annotated[float, Field(ge=0)] = 0.0
+    earned: _Credits = 0.0
     """CE credits already earned in this cycle."""
+    earned_in: _ByCategory = Field(default_factory=dict)
+    """The part of :attr:`earned` in each credit category (schema 2 catalogues)."""
+    tiers: Annotated[tuple[HeldEntry, ...], Field(strict=False)] = ()
+    """The certifications held, when the person holds several (or gives them this way)."""
     passed: Annotated[tuple[_Kind, ...], Field(strict=False)] = ()
     """Exam kinds already passed in this cycle."""
     completed: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
@@ -239,18 +271,66 @@ class Person(_Model):
     """Data the plan does not use (``{"Department": "Networks"}``), by column name as written,
     in the order given: text, carried through to the plan's outputs, never read otherwise."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _first_held(cls, data: Any) -> Any:
+        """With :attr:`tiers` given and no ``tier`` or ``expires``, the first entry's."""
+        if isinstance(data, Mapping):
+            entries = data.get("tiers")
+            if isinstance(entries, list | tuple) and entries and isinstance(entries[0], Mapping):
+                first = entries[0]
+                data = dict(data)
+                for key in ("tier", "expires"):
+                    if key not in data and key in first:
+                        data[key] = first[key]
+        return data
+
     def __hash__(self) -> int:
-        fields = tuple(value for name, value in self.__dict__.items() if name != "extra")
-        return hash((fields, frozenset(self.extra.items())))
+        fields = tuple(
+            value for name, value in self.__dict__.items() if name not in ("extra", "earned_in")
+        )
+        return hash((fields, frozenset(self.extra.items()), frozenset(self.earned_in.items())))
+
+    @property
+    def held(self) -> tuple[HeldEntry, ...]:
+        """The certifications held: :attr:`tiers`, or the one of :attr:`tier`."""
+        if self.tiers:
+            return self.tiers
+        return (
+            HeldEntry(
+                tier=self.tier,
+                expires=self.expires,
+                earned=self.earned,
+                earned_in=dict(self.earned_in),
+            ),
+        )
+
+    def held_inputs(self) -> dict[str, Any]:
+        """What the person brings to a plan under schema 2's rules, as ``optimise`` takes it.
+
+        All but ``today``: ``tier`` is the list of tiers held, each other input by tier.
+        """
+        held = self.held
+        return {
+            "tier": [entry.tier for entry in held],
+            "expires": {entry.tier: entry.expires for entry in held},
+            "earned": {entry.tier: entry.earned for entry in held},
+            "earned_by_category": {entry.tier: dict(entry.earned_in) for entry in held},
+            "passed": list(self.passed),
+            "completed": list(self.completed),
+            "exclude": list(self.exclude),
+            "allow_exams": self.exams,
+        }
 
     def inputs(self) -> dict[str, Any]:
         """What the person brings to a plan, as :func:`ceplan.optimise` takes it.
 
         All but the tier and ``today``.
         """
+        first = self.held[0]
         return {
-            "expires": self.expires,
-            "earned": self.earned,
+            "expires": first.expires,
+            "earned": first.earned,
             "passed": list(self.passed),
             "completed": list(self.completed),
             "exclude": list(self.exclude),
@@ -341,6 +421,11 @@ def roster_problems(
             problems.append(RosterProblem(("people",), "needs at least one person", entries))
         valid[section] = []
         for index, entry in enumerate(entries):
+            if section == "people":
+                entry, found = _listed_tiers(entry, index)
+                if found:
+                    problems += found
+                    continue
             try:
                 valid[section].append((index, model.model_validate(entry)))
             except ValidationError as exc:
@@ -350,7 +435,72 @@ def roster_problems(
         problems += _against(valid, catalog, today)
     if problems:
         return None, sorted(problems, key=lambda p: [str(part) for part in p.loc])
-    return Roster.model_validate(data), []
+    people = [_listed_tiers(entry, n)[0] for n, entry in enumerate(data["people"])]
+    return Roster.model_validate({**data, "people": people}), []
+
+
+def _listed_tiers(entry: Any, index: int) -> tuple[Any, list[RosterProblem]]:
+    """A person giving several tiers as a list, in the form of :attr:`Person.tiers`.
+
+    ``tier`` as a list (a CSV cell ``cissp;ccsp``), or ``tiers`` as a list of names, takes
+    ``expires`` and ``earned`` once for every tier or as lists matched by position; each
+    becomes an entry of ``tiers``. Anything else is left as it is, for validation to judge.
+
+    Examples
+    --------
+    >>> entry, problems = _listed_tiers({"tier": ["cissp", "ccsp"],
+    ...     "expires": ["2028-06-30", "2029-03-31"], "earned": 40}, 0)
+    >>> entry["tier"], entry["tiers"][1], problems
+    ('cissp', {'tier': 'ccsp', 'expires': '2029-03-31', 'earned': 40}, [])
+    >>> _listed_tiers({"tier": ["a", "b"], "expires": ["2028-06-30"]}, 3)[1][0].message
+    'gives 1 value for 2 tiers: give one for every tier, or one per tier in the order of tier'
+    """
+    if not isinstance(entry, Mapping):
+        return entry, []
+    key = next(
+        (
+            k
+            for k in ("tier", "tiers")
+            if isinstance(entry.get(k), list | tuple)
+            and entry[k]
+            and all(isinstance(name, str) for name in entry[k])
+        ),
+        None,
+    )
+    if key is None:
+        return entry, []
+    names = list(entry[key])
+    problems: list[RosterProblem] = []
+    given: dict[str, list[Any]] = {}
+    for field in ("expires", "earned"):
+        if field not in entry:
+            continue
+        value = entry[field]
+        values = list(value) if isinstance(value, list | tuple) else [value] * len(names)
+        if len(values) != len(names):
+            problems.append(
+                RosterProblem(
+                    ("people", index, field),
+                    f"gives {len(values)} value{'' if len(values) == 1 else 's'} for "
+                    f"{len(names)} tiers: give one for every tier, or one per tier in the order "
+                    f"of {key}",
+                    value,
+                )
+            )
+        given[field] = values
+    if problems:
+        return entry, problems
+    entries = [
+        {"tier": name, **{field: values[n] for field, values in given.items()}}
+        for n, name in enumerate(names)
+    ]
+    plain = {k: v for k, v in entry.items() if k not in ("tier", "tiers", "expires", "earned")}
+    return {
+        **plain,
+        "tier": names[0],
+        **({"expires": given["expires"][0]} if "expires" in given else {}),
+        "tiers": entries,
+    }, []
 
 
 _SAMPLE = {"id": "x", "name": "x", "tier": "x", "expires": dt.date(2000, 1, 1)}
@@ -391,17 +541,30 @@ def _against(
     kinds = {kind for tier in catalog.tiers.values() for path in tier.paths for kind in path.exams}
     for index, person in valid.get("people", ()):
         where = ("people", index)
-        if person.tier not in catalog.tiers:
-            found.append(
-                RosterProblem(
-                    (*where, "tier"), f"is not a tier of the catalogue ({tiers})", person.tier
+        for number, entry in enumerate(person.held):
+            at = (*where, "tiers", number) if person.tiers else where
+            if entry.tier not in catalog.tiers:
+                found.append(
+                    RosterProblem(
+                        (*at, "tier"), f"is not a tier of the catalogue ({tiers})", entry.tier
+                    )
                 )
-            )
-        elif today is not None:
-            period = catalog.tiers[person.tier].period_years
-            problem = date_problem(today, person.expires, catalog.processing_days, period)
-            if problem is not None:
-                found.append(RosterProblem((*where, "expires"), problem, person.expires))
+            elif today is not None:
+                period = catalog.tiers[entry.tier].period_years
+                problem = date_problem(today, entry.expires, catalog.processing_days, period)
+                if problem is not None:
+                    found.append(RosterProblem((*at, "expires"), problem, entry.expires))
+            for category in entry.earned_in:
+                if category not in catalog.categories:
+                    known = ", ".join(catalog.categories) or "none"
+                    found.append(
+                        RosterProblem(
+                            (*at, "earned_in", category),
+                            f"is not a credit category of the catalogue ({known})",
+                            category,
+                        )
+                    )
+        found += _held_against(person, where, catalog)
         for number, kind in enumerate(person.passed):
             if kind not in kinds:
                 known = ", ".join(sorted(kinds)) or "none"
@@ -455,6 +618,8 @@ def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem
                 )
             else:
                 first[value] = index
+    for index, person in valid.get("people", ()):
+        found += _held_rules(person, index)
     budgets = valid.get("budgets", ())
     for index, budget in budgets:
         if budget.end < budget.start:
@@ -485,3 +650,90 @@ def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem
                 RosterProblem(("funds", index, "pays_for"), "names a kind twice", fund.pays_for)
             )
     return found
+
+
+def _held_rules(person: Person, index: int) -> list[RosterProblem]:
+    """A person's :attr:`~Person.tiers` against the rest of the person: one way to say each.
+
+    And each tier's credits earned by category add up to no more than its credits earned.
+    """
+    found = []
+    for number, entry in enumerate(person.held):
+        in_categories = math.fsum(entry.earned_in.values())
+        if in_categories > entry.earned + 1e-9:
+            at = ("people", index, *(("tiers", number) if person.tiers else ()), "earned_in")
+            found.append(
+                RosterProblem(
+                    at,
+                    f"adds up to {in_categories:g} credits, more than the {entry.earned:g} "
+                    "earned: give earned as well (all the credits earned in the cycle)",
+                    dict(entry.earned_in),
+                )
+            )
+    if not person.tiers:
+        return found
+    first = person.tiers[0]
+    where = ("people", index)
+    if person.tier != first.tier:
+        found.append(
+            RosterProblem(
+                (*where, "tier"),
+                f"is not the first of tiers ({first.tier}): give one of them",
+                person.tier,
+            )
+        )
+    if person.expires != first.expires:
+        found.append(
+            RosterProblem(
+                (*where, "expires"),
+                f"is not the first tier's expiry ({first.expires}): give each in tiers",
+                person.expires,
+            )
+        )
+    if person.earned:
+        found.append(
+            RosterProblem((*where, "earned"), "give it in each entry of tiers", person.earned)
+        )
+    if person.earned_in:
+        found.append(
+            RosterProblem(
+                (*where, "earned_in"), "give it in each entry of tiers", dict(person.earned_in)
+            )
+        )
+    seen: set[str] = set()
+    for number, entry in enumerate(person.tiers):
+        if entry.tier in seen:
+            found.append(
+                RosterProblem((*where, "tiers", number, "tier"), "is named twice", entry.tier)
+            )
+        seen.add(entry.tier)
+    return found
+
+
+def _held_against(
+    person: Person, where: tuple[str | int, ...], catalog: Catalog
+) -> list[RosterProblem]:
+    """What a team plan does not take yet of a person holding tiers under schema 2's rules.
+
+    Several tiers need a schema 2 catalogue (a schema 1 roster is planned by Cisco's rules,
+    one tier a person); and plans over time (weekly hours) are not made under schema 2's rules.
+    """
+    if catalog.schema_version == 1 and len(person.tiers) > 1:
+        return [
+            RosterProblem(
+                (*where, "tiers"),
+                "several tiers a person need a schema 2 catalogue in a team plan (this one is "
+                "schema 1)",
+                [entry.tier for entry in person.tiers],
+            )
+        ]
+    if catalog.schema_version != 1 and person.hours_per_week is not None:
+        return [
+            RosterProblem(
+                (*where, "hours_per_week"),
+                "plans over time (weekly hours) are not made under schema 2's rules yet: "
+                "leave it out",
+                person.hours_per_week,
+            )
+        ]
+    return []

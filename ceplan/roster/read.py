@@ -16,7 +16,9 @@ spaces removed); a column without a header must be empty.
 An empty cell leaves its field out; ``earned``, ``hours_per_week`` and ``priority`` cells that
 are decimal numbers are numbers; ``exams`` is ``true``/``false`` (also ``yes``/``no`` and
 ``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lists separated by ``;``
-or ``,`` (ids and exam kinds hold neither); everything else is text, validated as in the YAML.
+or ``,`` (ids and exam kinds hold neither); so are ``tier`` (several tiers held), and then
+``expires`` and ``earned`` (one for every tier, or one per tier in the order of ``tier``);
+everything else is text, validated as in the YAML.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ the person's ``extra``)."""
 _REQUIRED = tuple(name for name, field in Person.model_fields.items() if field.is_required())
 _NUMBERS = ("earned", "hours_per_week", "priority")
 _LISTS = ("passed", "completed", "exclude")
+_BY_TIER = ("tier", "tiers", "expires", "earned")
+"""Columns that may list one value per tier held (``cissp;ccsp``), matched by position."""
 _LIST_SEPARATORS = re.compile(r"[;,]")
 """What separates a list's entries in a cell: ids and exam kinds hold neither."""
 _TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -376,6 +380,9 @@ def _show(text: str) -> str:
 
 def _cell(column: str, cell: str) -> Any:
     """A CSV cell as the YAML would say it (see the module's docstring)."""
+    if column in _BY_TIER and _LIST_SEPARATORS.search(cell):
+        parts = [part.strip() for part in _LIST_SEPARATORS.split(cell)]
+        return [float(p) if column in _NUMBERS and DECIMAL.fullmatch(p) else p for p in parts]
     if column in _NUMBERS and DECIMAL.fullmatch(cell):
         return float(cell)
     if column == "exams":
