@@ -125,9 +125,19 @@ def plan_held(
         proven=walked.proven,
         solver=solver.name,
     )
-    return report.found(
-        solution, reading, aim_for_targets(world, reading, request.today, solver, deadline)
-    )
+    return report.found(solution, reading, _aims(world, reading, request.today, solver, deadline))
+
+
+def _aims(
+    world: HeldWorld, reading: Reading, today: dt.date, solver: Solver, deadline: Deadline
+) -> Aims:
+    """When to aim to finish the plan's items for the yearly targets."""
+    finishes = {item_id: use.finish for item_id, use in reading.uses.items()}
+    claimed = {
+        item_id: {tier: math.fsum(parts.values()) for tier, parts in use.claims.items()}
+        for item_id, use in reading.uses.items()
+    }
+    return aim_for_targets(world, reading.way.roots, finishes, claimed, today, solver, deadline)
 
 
 def _settled(

@@ -42,7 +42,6 @@ from ceplan.units import CREDIT_TOLERANCE, format_number, quantity
 
 if TYPE_CHECKING:
     from ceplan.candidates.held import HeldRule, HeldWorld
-    from ceplan.planning.held import Reading
     from ceplan.solving.backends import Solver
     from ceplan.status import Deadline
 
@@ -88,13 +87,19 @@ def slots(
 
 def aim_for_targets(
     world: HeldWorld,
-    reading: Reading,
+    roots: Sequence[str],
+    finishes: Mapping[str, dt.date],
+    claimed: Mapping[str, Mapping[str, float]],
     today: dt.date,
     solver: Solver,
     deadline: Deadline,
 ) -> Aims:
-    """Where the plan's items go in the cycle years with a target (see the module)."""
-    soft = [world.rules[t] for t in reading.way.roots if world.rules[t].soft_per_year is not None]
+    """Where the plan's items go in the cycle years with a target (see the module).
+
+    ``roots`` are the tiers renewed by their own paths; ``finishes`` each planned item's do-by
+    date, and ``claimed`` the credits it claims toward each tier it counts toward.
+    """
+    soft = [world.rules[t] for t in roots if world.rules[t].soft_per_year is not None]
     if not soft:
         return Aims()
     needs = {
@@ -108,22 +113,20 @@ def aim_for_targets(
     cuts = sorted({first for rule in soft for first, _ in rule.years})
     placing: dict[str, list[tuple[dt.date, dt.date]]] = {}
     credits: dict[str, dict[str, float]] = {}
-    for item_id in reading.ids:
-        use = reading.uses[item_id]
-        item = world.items[item_id]
-        toward = {t: math.fsum(use.claims[t].values()) for t in use.tiers}
+    for item_id in sorted(finishes):
+        item, finish, toward = world.items[item_id], finishes[item_id], claimed[item_id]
         if item.is_exam or not any(world.rules[t].soft_per_year is not None for t in toward):
             continue
         hard = [world.rules[t] for t in toward if world.rules[t].hard_per_year is not None]
         placing[item_id] = [
             slot
-            for slot in slots(max(today, item.first), use.finish, cuts)
-            if all(rule.year_of(slot[1]) == rule.year_of(use.finish) for rule in hard)
-        ] or [(use.finish, use.finish)]
-        credits[item_id] = toward
+            for slot in slots(max(today, item.first), finish, cuts)
+            if all(rule.year_of(slot[1]) == rule.year_of(finish) for rule in hard)
+        ] or [(finish, finish)]
+        credits[item_id] = dict(toward)
     sizes = {item_id: world.items[item_id].credits for item_id in placing}
     chosen = _place(placing, credits, sizes, needs, {r.tier: r for r in soft}, solver, deadline)
-    aim_by = {item_id: end for item_id, end in chosen.items() if end < reading.uses[item_id].finish}
+    aim_by = {item_id: end for item_id, end in chosen.items() if end < finishes[item_id]}
     targets, warnings = _said(soft, today, chosen, credits)
     return Aims(aim_by=aim_by, targets=targets, warnings=warnings)
 
