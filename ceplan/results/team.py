@@ -736,7 +736,7 @@ class TeamPlan:
         width = _id_width(self.outcomes)
         for o in self.outcomes:
             if o.renews:
-                what = ", ".join(f"{i.id} ({_when(i)})" for i in o.items) or "already met"
+                what = ", ".join(_item_words(i) for i in o.items) or "already met"
                 out.append(
                     f"  {o.id:<{width}} renews   {o.path_words}: {what}; "
                     f"{format_money(o.out_of_pocket, money)} out of pocket"
@@ -794,6 +794,22 @@ def _id_width(outcomes: tuple[PersonOutcome, ...]) -> int:
     Ids are plain ASCII (the roster's rule), so a character is a column.
     """
     return max([12, *(len(o.id) for o in outcomes)])
+
+
+def _item_words(item: TeamItem) -> str:
+    """An item as a person's line lists it: its id and when, or a fee's words and its day.
+
+    Examples
+    --------
+    >>> day = dt.date(2027, 4, 1)
+    >>> fee = TeamItem("ana", "fee:cissp:year:2", "CISSP year fee (2)", "fee", 0.0, 13500,
+    ...                day, "FY2027-28", (), day, day, day, hours_given=False)
+    >>> _item_words(fee)
+    'CISSP year fee (2) (paid 2027-04-01)'
+    """
+    if item.kind == "fee":
+        return f"{item.title} (paid {item.paid_on})"
+    return f"{item.id} ({_when(item)})"
 
 
 def _when(item: TeamItem) -> str:
