@@ -27,12 +27,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import Any, TypeGuard
 
 from ceplan.errors import CatalogError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "PROGRAMMES",
