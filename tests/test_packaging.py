@@ -24,7 +24,12 @@ BUNDLED = {
     "cisco": "catalog.yaml",
     **{name: f"programmes/{name}.yaml" for name in ("isc2", "comptia", "pmi", "isaca")},
 }
-"""Each bundled programme's file, relative to the repository and to the package."""
+"""Each bundled programme's file, relative to the repository."""
+
+
+def shipped(file: str) -> str:
+    """Where the installed package holds a bundled file: the programmes in ``_programmes/``."""
+    return file.replace("programmes/", "_programmes/")
 
 
 def build(*argv: str, cwd: Path = ROOT) -> None:
@@ -82,21 +87,23 @@ def test_wheel_ships_every_bundled_catalogue(wheels: dict[str, Path], source: st
         names = set(archive.namelist())
         assert "ceplan/py.typed" in names
         for file in BUNDLED.values():
-            assert archive.read(f"ceplan/{file}") == (ROOT / file).read_bytes(), file
+            assert archive.read(f"ceplan/{shipped(file)}") == (ROOT / file).read_bytes(), file
     yaml_files = {name for name in names if name.endswith((".yaml", ".yml"))}
-    assert yaml_files == {f"ceplan/{file}" for file in BUNDLED.values()}
+    assert yaml_files == {f"ceplan/{shipped(file)}" for file in BUNDLED.values()}
     assert not (ROOT / "ceplan" / "catalog.yaml").exists(), "one copy of the catalogue only"
     assert not (ROOT / "ceplan" / "programmes").exists(), "one copy of the programmes only"
 
 
 INSTALLED = """\
-import json, ceplan
+import importlib.util, json, ceplan
 table = ceplan.programmes()
 print(json.dumps({
     "package": ceplan.__file__,
     "paths": {name: str(ceplan.bundled_catalog_path(name)) for name in ceplan.PROGRAMMES},
     "names": list(table["name"]),
     "isc2": ceplan.load_catalog("isc2").programme,
+    "no_folder_module": importlib.util.find_spec("ceplan.programmes") is None,
+    "function": callable(ceplan.programmes),
 }))
 """
 
@@ -122,7 +129,9 @@ def test_the_installed_package_finds_and_lists_its_programmes(
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     found = json.loads(result.stdout)
     assert found["package"] == str(site / "ceplan" / "__init__.py")
-    assert found["paths"] == {name: str(site / "ceplan" / f) for name, f in BUNDLED.items()}
+    paths = {name: str(site / "ceplan" / shipped(f)) for name, f in BUNDLED.items()}
+    assert found["paths"] == paths
+    assert found["no_folder_module"] and found["function"]  # no folder shadows ceplan.programmes
     assert found["names"] == list(BUNDLED)
     assert found["isc2"] == "ISC2 continuing professional education"
     result = ceplan("-m", "ceplan", "check", "--catalog", "isc2")

@@ -2,8 +2,9 @@
 
 :data:`PROGRAMMES` is the one list: each programme's name and its file. The files live once, in
 the repository (``catalog.yaml`` at the top, the others in ``programmes/``); the wheel carries
-them at the same place inside the package (``ceplan/catalog.yaml``,
-``ceplan/programmes/isc2.yaml``).
+them inside the package (``ceplan/catalog.yaml``, ``ceplan/_programmes/isc2.yaml``: a private
+folder name, so that no ``ceplan.programmes`` namespace package can shadow the
+:func:`ceplan.programmes` function). Reports name a file as the repository does.
 
 What ``--catalog`` and :func:`ceplan.load_catalog` are given is told apart by
 :func:`catalog_source`:
@@ -60,6 +61,11 @@ _WORD = re.compile(r"[A-Za-z0-9_-]+")
 """What looks like a programme's name rather than a file's: no separator, no suffix."""
 
 
+SHIPPED_FOLDERS: Mapping[str, str] = MappingProxyType({"programmes": "_programmes"})
+"""A folder of the repository's bundled files, and its name inside the installed package
+(``pyproject.toml``'s ``force-include`` says the same)."""
+
+
 def bundled_path(name: str = "cisco") -> Path:
     """The file of the bundled programme ``name`` (one of :data:`PROGRAMMES`).
 
@@ -69,7 +75,9 @@ def bundled_path(name: str = "cisco") -> Path:
     ('isc2.yaml', 'catalog.yaml')
     """
     relative = PROGRAMMES[name]
-    shipped = importlib.resources.files("ceplan").joinpath(*relative.split("/"))
+    inside = SHIPPED_FOLDERS.get(relative.rpartition("/")[0], "")
+    parts = [*([inside] if inside else []), relative.rpartition("/")[2]]
+    shipped = importlib.resources.files("ceplan").joinpath(*parts)
     try:
         if shipped.is_file():
             return Path(str(shipped))
