@@ -509,6 +509,8 @@ class _HeldReport:
             "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
             "budget": request.budget_amount,
             "slack_days": request.slack_days,
+            "hours_per_week": request.hours_per_week,
+            "unavailable": request.unavailable,
             "paths": tuple(catalog.tiers[first.tier].paths),
         }
 
