@@ -109,6 +109,50 @@ def test_days_away_keep_work_and_dates_off_them() -> None:
     assert ids(plan(data, unavailable=["2027-03-01:2027-03-31"])) == ["b"]
 
 
+def test_days_away_are_said_when_they_stop_every_plan() -> None:
+    """``a``, the only item, runs in March 2027 only, all of it away."""
+    data = catalogue(
+        {"alpha": tier({"credits": 5})},
+        [activity("a", 5, 1, hours=4, available_from="2027-03-01", expires="2027-03-31")],
+    )
+    result = plan(data, unavailable=["2027-03-01:2027-03-31"])
+    assert result.reasons == (
+        "alpha: 5 credits: at most 0 credits can count by 2028-06-30; 5 are needed (because of "
+        "the days away: 2027-03-01 to 2027-03-31)",
+    )
+    assert result.blocked[0].why == "away"
+
+
+def test_an_exam_with_hours_needs_a_day_to_prepare_before_its_sitting() -> None:
+    """``e`` (10 hours of preparation) can only be sat on 2027-03-01, its first day: in a plan
+    over time there is no day before it to prepare; without one, it is planned."""
+    data = catalogue(
+        {"alpha": tier({"exams": {"core": 1}})},
+        [],
+        exams=[
+            {
+                "id": "e",
+                "title": "E",
+                "kind": "core",
+                "cost": 100,
+                "hours": 10,
+                "available_from": "2027-03-01",
+                "retires": "2027-03-01",
+            }
+        ],
+    )
+    assert ids(plan(data)) == ["e"]
+    result = plan(data, hours_per_week=5)
+    assert result.status == "infeasible"
+    assert result.reasons[0].endswith("(an exam needs a day to prepare before its sitting)")
+    # sat on 2027-03-02 at the latest, prepared on 2027-03-01: the 10 hours in that one week
+    data["exams"][0]["retires"] = "2027-03-02"
+    assert plan(data, hours_per_week=5).blocked[0].why == "hours"
+    timed = plan(data, hours_per_week=10)
+    (exam,) = timed.planned
+    assert exam.finish == dt.date(2027, 3, 2) and exam.start == dt.date(2027, 3, 1)
+
+
 def test_a_dated_session_is_planned_on_its_days() -> None:
     """``ilt`` runs twice: 2027-02-01..05 at 400 and 2027-05-10..14 at 300 (the activity costs
     500). Cheapest: the May session; away that week, the February one; away both, ``self``

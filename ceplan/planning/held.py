@@ -196,6 +196,38 @@ def least_weekly_hours(
         model = rows.add(model, broken, column)
 
 
+def _because_of_calendar(
+    catalog: Catalog,
+    request: HeldRequest,
+    solver: Solver,
+    deadline: Deadline,
+    path: tuple[str, int] | None,
+    blocked: Sequence[Blocked],
+) -> list[Blocked]:
+    """What the items can earn falls short in a plan over time: say why, if the calendar is.
+
+    When a plan (money and hours aside) exists without the days away, they are why; else, when
+    one exists without any calendar, an exam that needs a day to prepare before its sitting is.
+    """
+
+    def met_without(**change: Any) -> bool:
+        free = held_world(catalog, dataclasses.replace(request, **change), sessions=True)
+        claims = build_claims(free, budget=False, path=path)
+        run, _ = solve_once(claims.model, claims.cost, solver, deadline)
+        return run.status == "optimal"
+
+    if request.unavailable and met_without(unavailable=()):
+        ranges = ", ".join(f"{a} to {b}" for a, b in request.unavailable)
+        return [
+            dataclasses.replace(b, text=f"{b.text} (because of the days away: {ranges})", why="away")
+            for b in blocked
+        ]
+    if met_without(unavailable=(), hours_per_week=None):
+        note = " (an exam needs a day to prepare before its sitting)"
+        return [dataclasses.replace(b, text=f"{b.text}{note}") for b in blocked]
+    return list(blocked)
+
+
 def _why_not(
     catalog: Catalog,
     request: HeldRequest,
@@ -219,6 +251,8 @@ def _why_not(
             text = f"{names}: {too_few_hours(given, max(needed, given + 0.1), when)}"
             return [Blocked(text, "hours", hours_per_week_needed=needed)]
     blocked = why_not(catalog, request, world, solver, deadline, path=path)
+    if world.calendar is not None and all(b.why in ("credits", "exams") for b in blocked):
+        blocked = _because_of_calendar(catalog, request, solver, deadline, path, blocked)
     if given is not None and len(blocked) == 1 and blocked[0].why == "budget":
         needed = least_weekly_hours(world, solver, deadline, budget=False, path=path)
         if needed is not None and needed > given:
