@@ -218,10 +218,8 @@ def _because_of_calendar(
 
     if request.unavailable and met_without(unavailable=()):
         ranges = ", ".join(f"{a} to {b}" for a, b in request.unavailable)
-        return [
-            dataclasses.replace(b, text=f"{b.text} (because of the days away: {ranges})", why="away")
-            for b in blocked
-        ]
+        note = f" (because of the days away: {ranges})"
+        return [dataclasses.replace(b, text=f"{b.text}{note}", why="away") for b in blocked]
     if met_without(unavailable=(), hours_per_week=None):
         note = " (an exam needs a day to prepare before its sitting)"
         return [dataclasses.replace(b, text=f"{b.text}{note}") for b in blocked]
