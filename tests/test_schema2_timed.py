@@ -207,6 +207,23 @@ def test_a_session_after_a_do_by_date_counts_only_toward_the_later_tier() -> Non
     assert result.planned[1].session == 1
 
 
+def test_an_item_finishes_in_the_latest_stretch_it_can() -> None:
+    """``a`` may count toward alpha (due 2027-03-31, already met) and beta (due 2028-06-30):
+    finishing after alpha's do-by date changes nothing, so it finishes on beta's, its 10 hours
+    in the last two weeks."""
+    data = catalogue(
+        {"alpha": tier({"credits": 10}), "beta": tier({"credits": 10})},
+        [activity("a", 10, 5, hours=10)],
+        shares_credits=True,
+    )
+    expires = {"alpha": "2027-03-31", "beta": "2028-06-30"}
+    result = plan(data, ["alpha", "beta"], expires=expires, earned={"alpha": 10}, hours_per_week=5)
+    (item,) = result.planned
+    assert item.finish == dt.date(2028, 6, 30)
+    assert [c.tier for c in item.counts_toward] == ["beta"]
+    assert len(result.timeline_rows) == 2
+
+
 def test_a_hard_yearly_minimum_with_weekly_hours() -> None:
     """A 3-year cycle ending 2028-06-30 needs 15 credits and 5 in each cycle year (hard); year
     1 (to 2026-06-30) is over, with 5 credits earned in it. ``early`` (10 credits, 1.00, year 2)

@@ -17,8 +17,9 @@ A plan over time (weekly hours or days away, SPEC 6) adds the weekly hours rows 
 the rows an answer overfilled until an answer keeps them all (each row holds for every plan
 within the weekly hours, so that answer is the first of all such plans in the order). The order
 is the same (SPEC 3's, no renewal stage: under schema 2 a cycle follows the one that ends,
-whenever the renewal). Each item finishes in the stretch the answer says, and the schedule of
-:func:`~ceplan.model.schedule.schedule` places its work as late as the weekly hours allow.
+whenever the renewal). Each item finishes in the latest stretch the plan's items allow
+(:func:`_settled`), and the schedule of :func:`~ceplan.model.schedule.schedule` places its work
+as late as the weekly hours allow.
 When no plan exists and a plan without the weekly limit would, the reason says how many hours a
 week a plan needs.
 """
@@ -160,7 +161,7 @@ def _walk(
         if walked.values is None:
             return walked, None
         held = dataclasses.replace(claims, model=model)
-        values = _settled(held, walked.values, solver, deadline)
+        values = _settled(held, walked.values, solver, deadline, late=rows is not None)
         broken = [] if rows is None else rows.broken(model, values)
         if not broken:
             return walked, values
@@ -266,13 +267,20 @@ def _why_not(
 
 
 def _settled(
-    claims: ClaimsModel, values: np.ndarray, solver: Solver, deadline: Deadline
+    claims: ClaimsModel,
+    values: np.ndarray,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    late: bool = False,
 ) -> np.ndarray:
     """The answer's items and way, with the first path of each tier they meet.
 
     With the items and the way fixed, the paths are chosen first in each tier's order (SPEC 3:
     when two paths are met by the very same items, the first listed wins), and then each item
-    claims as much as it may: what counts, shown in full.
+    claims as much as it may: what counts, shown in full. With ``late`` (a plan over time),
+    between the two, each item finishes in the latest stretch it can (the sum of the stretches'
+    positions, largest), so that its work is given every week the plan allows.
     """
     fixed = {c: float(values[c] > _ON) for c in (*claims.take.values(), *claims.way_columns)}
     model = claims.model.fixed(fixed)
@@ -287,6 +295,21 @@ def _settled(
         if model.integer[c]
     }
     model = model.fixed(chosen)
+    if late and any(s for _, s in claims.finishes):
+        later = _plus_terms(
+            (expression, -float(s)) for (_, s), expression in claims.finishes.items()
+        )
+        run, latest = solve_once(model, (later, 0.0), solver, deadline.within(5.0))
+        if run.status == "optimal" and latest is not None:
+            found = latest
+            model = model.fixed(
+                {
+                    c: float(latest[c] > _ON)
+                    for expression in claims.finishes.values()
+                    for c in expression[0]
+                    if model.integer[c]
+                }
+            )
     most = _plus_terms((expression, -1.0) for expression in claims.claims.values())
     for column, _ in claims.typed.values():
         most[column] = most.get(column, 0.0) - 1.0
