@@ -780,11 +780,13 @@ def span_demand(weekly: Weekly, windows: Iterable[tuple[tuple[int, int], float]]
 
     Examples
     --------
-    >>> import datetime as dt
-    >>> calendar = Calendar(dt.date(2027, 1, 4), dt.date(2027, 1, 31), (), 2.0)
-    >>> weekly = _weekly([], calendar)
-    >>> span_demand(weekly, [((0, 0), 1.0)]).tolist()
-    []
+    An item of 3 hours that may work in the first two of four weeks: one run, its window.
+
+    >>> day = dt.date(2027, 1, 4)
+    >>> item = Candidate("a", False, None, 1.0, 0, 3.0, day + dt.timedelta(days=13))
+    >>> weekly = weekly_runs([item], Calendar(day, day + dt.timedelta(days=27), (), 2.0))
+    >>> weekly.spans["a"], span_demand(weekly, [(weekly.spans["a"], 3.0)]).tolist()
+    ((0, 0), [[3.0]])
     """
     import numpy as np
 
