@@ -10,7 +10,8 @@ rules (120 credits, at least 90 Group A, Group B at most 30, 40 from one activit
 (90, at least 60 Group A), a cap by type (webinars at most 20), a member fee, CISA's calendar
 cycle with a hard yearly minimum of 20, and activities with random credits, prices, splits,
 types, dates and ``counts_for``. Per scenario (CISSP alone; CISSP with 40 Group A earned;
-CISSP and CCSP sharing credits; the same without sharing; CISA with its yearly minimum)
+CISSP and CCSP sharing credits; the same without sharing; CISSP over time at 4 hours a week,
+and at 1 hour a week with six weeks away; CISA with its yearly minimum)
 :func:`ceplan.optimise` is timed (the whole call: inputs, usable items, the model, every stage
 of the order), and the plan is checked: found, optimal, within its rules (the planner's own
 check runs inside every call).
@@ -128,6 +129,19 @@ SCENARIOS: dict[str, tuple[bool, Callable[[], dict[str, Any]]]] = {
         lambda: {
             "tier": ["cissp", "ccsp"],
             "expires": {"cissp": dt.date(2028, 6, 30), "ccsp": dt.date(2029, 3, 31)},
+        },
+    ),
+    "cissp, 4 h/week": (
+        True,
+        lambda: {"tier": "cissp", "expires": dt.date(2028, 6, 30), "hours_per_week": 4},
+    ),
+    "cissp, 1 h/week, away": (
+        True,
+        lambda: {
+            "tier": "cissp",
+            "expires": dt.date(2028, 6, 30),
+            "hours_per_week": 1,
+            "unavailable": ["2027-03-01:2027-04-15"],
         },
     ),
     "cisa, hard years": (

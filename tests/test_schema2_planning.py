@@ -350,9 +350,12 @@ def two_tiers() -> ceplan.Catalog:
             "earned['alpha'] must be a finite number >= 0, not -1",
         ),
         (
-            {"hours_per_week": 5},
-            "hours_per_week: plans over time (weekly hours, days away) are not supported yet "
-            "for several tiers or a schema 2 catalogue",
+            {"hours_per_week": -1},
+            "hours_per_week must be a finite number > 0, not -1",
+        ),
+        (
+            {"unavailable": ["2027-02-01:2027-01-01"]},
+            "unavailable[0] ends before it starts: 2027-02-01:2027-01-01",
         ),
     ],
 )
@@ -380,15 +383,6 @@ def test_inputs_for_every_tier_or_by_tier() -> None:
     )
     assert (by_tier.already_met, by_tier.total_cost) == (True, 0.0)
     assert [h.earned for h in by_tier.held] == [10, 5]  # alpha's earned: its categories' sum
-
-
-def test_sessions_are_refused_in_one_line() -> None:
-    data = catalogue(
-        {"alpha": tier({"credits": 1})},
-        [activity("ilt", 1, 5, sessions=[{"start": "2027-01-04", "end": "2027-01-08"}])],
-    )
-    with pytest.raises(ceplan.PlanInputError, match="^activity 'ilt' has dated sessions"):
-        ceplan.optimise(catalog_of(data), "alpha", today=TODAY)
 
 
 # -- the plan as data ------------------------------------------------------------------------------

@@ -27,10 +27,18 @@ the project's README, the same as ``tests/schema2_reference.py``'s):
   them as its programme's ``shares_credits`` says.
 - Cycle years: ``award`` years run back from the expiry (year ``P`` ends on it), ``calendar``
   years are the ``P`` calendar years ending with the expiry's.
+- Dated sessions (SPEC 6): each session that starts on or after today and has no day away is an
+  item of its own (:func:`session_id`), finishing on its last day; a plan takes at most one
+  session of an activity.
+- A plan over time (a request with weekly hours or days away, SPEC 6): an item starts on the
+  first day not away in its window, and may finish on any day not away in it, so its window is
+  cut into stretches wherever finishing later changes which tiers it may count toward
+  (:meth:`HeldWorld.segments`), each trimmed to its days not away.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -42,6 +50,7 @@ from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule
 from ceplan.errors import PlanInputError
 from ceplan.inputs import add_years
 from ceplan.units import DECIMALS
+from ceplan.weeks import Calendar
 
 if TYPE_CHECKING:
     from ceplan.requests.held import HeldRequest
@@ -55,7 +64,25 @@ __all__ = [
     "Way",
     "cycle_years",
     "held_world",
+    "session_id",
 ]
+
+SESSION_MARK = "#"
+"""What separates an activity's id from its session's number in the id of a session as an item
+(``#`` never occurs in an id, and sorts before every character that does, so an activity's
+sessions sort where the activity would)."""
+
+
+def session_id(item_id: str, number: int) -> str:
+    """The id of session ``number`` of activity ``item_id`` as an item of the model.
+
+    Examples
+    --------
+    >>> session_id("encor-ilt", 1)
+    'encor-ilt#0001'
+    """
+    return f"{item_id}{SESSION_MARK}{number:04d}"
+
 
 REST = ""
 """The category of credits in no category, or in one that none of a tier's paths names."""
@@ -168,6 +195,21 @@ class HeldItem:
     shares: bool = False
     """Whether it counts toward every tier it may count for (its programme's
     ``shares_credits``), or toward one of them."""
+    session: int | None = None
+    """For one dated session of an activity: the session's number (``first`` and ``last``
+    are then its last day, and it needs no self-study hours)."""
+    starts: dt.date | None = None
+    """For one dated session: its first day."""
+
+    @property
+    def source(self) -> str:
+        """The catalogue id of the item (a session's activity)."""
+        return self.id.split(SESSION_MARK, 1)[0]
+
+    @property
+    def self_paced(self) -> bool:
+        """Whether its hours are self-study spread over weeks (not a dated session)."""
+        return self.session is None
 
     def cap(self, tier: str) -> float:
         """The most of its credits that count toward ``tier`` (0 if it does not count)."""
@@ -232,6 +274,8 @@ class HeldWorld:
     member_fees: tuple[PlannedFee, ...] = ()
     """The ``member-year`` fees paid whatever is renewed: one per programme of the tiers held
     whose tiers name one."""
+    calendar: Calendar | None = None
+    """For a plan over time: the days and weeks, the weekly hours and the days away."""
 
     def fees(self, way: Way) -> tuple[PlannedFee, ...]:
         """The fees a plan renewing the tiers as ``way`` says pays."""
@@ -245,7 +289,9 @@ class HeldWorld:
         where the do-by date of such a tier, or of a tier it may renew, passes (whatever way the
         tiers are renewed, the deadline of a tier it counts toward is one of those do-by dates)
         and where a cycle year of a tier with a hard yearly minimum begins. Without such a
-        tier, finishing earlier is never worse: the first stretch alone.
+        tier, finishing earlier is never worse: the first stretch alone. In a plan over time
+        finishing later leaves more weeks for the work: every stretch, each trimmed to its
+        first and last day not away (a stretch all away is left out).
         """
         ends = [self.rules[t].complete_by for t in item.counts_for]
         last = item.ends_by(max(ends)) if ends else item.first
@@ -267,17 +313,28 @@ class HeldWorld:
             (start, end - dt.timedelta(days=1))
             for start, end in zip(starts, [*inside, last + dt.timedelta(days=1)], strict=True)
         ]
-        return tuple(stretches) if hard else tuple(stretches[:1])
+        calendar = self.calendar
+        if calendar is None:
+            return tuple(stretches) if hard else tuple(stretches[:1])
+        trimmed = []
+        for first, end in stretches:
+            start = calendar.first_available(first, end)
+            stop = calendar.last_available(end, first)
+            if start is not None and stop is not None:
+                trimmed.append((start, stop))
+        return tuple(trimmed)
 
 
-def held_world(catalog: Catalog, request: HeldRequest) -> HeldWorld:
+def held_world(catalog: Catalog, request: HeldRequest, *, sessions: bool = False) -> HeldWorld:
     """The tiers held, the usable items and the ways to renew, for ``request``.
+
+    ``sessions``: plan activities with dated sessions, each session an item of its own (a
+    team's plan does not yet).
 
     Raises
     ------
     PlanInputError
-        For an activity with dated sessions (plans over time are not planned with schema 2's
-        rules yet).
+        For an activity with dated sessions, without ``sessions``.
     """
     held = set(request.tiers)
     rules = {name: _rule(catalog, request, name, held) for name in request.tiers}
@@ -286,12 +343,19 @@ def held_world(catalog: Catalog, request: HeldRequest) -> HeldWorld:
     pool: list[Activity | Exam] = [*catalog.activities]
     if request.allow_exams:
         pool.extend(catalog.exams)
+    calendar = request.calendar
     for source in pool:
         if source.id in skip:
             continue
-        item = _item(catalog, request, source, held)
-        if item is not None and any(item.first <= rules[t].complete_by for t in item.counts_for):
-            items[item.id] = item
+        if isinstance(source, Activity) and source.sessions and sessions:
+            found = _sessions(catalog, request, source, held, calendar)
+        else:
+            found = [_item(catalog, request, source, held, calendar)]
+        for item in found:
+            if item is not None and any(
+                item.first <= rules[t].complete_by for t in item.counts_for
+            ):
+                items[item.id] = item
     own, members = _fees(catalog, rules)
     ways = tuple(_ways(rules, own, sum(fee.cents for fee in members)))
     return HeldWorld(
@@ -303,6 +367,7 @@ def held_world(catalog: Catalog, request: HeldRequest) -> HeldWorld:
         budget_cents=request.budget_cents,
         own_fees=own,
         member_fees=members,
+        calendar=calendar,
     )
 
 
@@ -330,14 +395,63 @@ def _rule(catalog: Catalog, request: HeldRequest, name: str, held: set[str]) -> 
     )
 
 
+def _sessions(
+    catalog: Catalog,
+    request: HeldRequest,
+    source: Activity,
+    held: set[str],
+    calendar: Calendar | None,
+) -> list[HeldItem | None]:
+    """Each session of ``source`` that can be attended, as an item of its own.
+
+    One that starts on or after today, with no day away, and within the activity's own dates;
+    it finishes on its last day and costs its own price.
+    """
+    plain = _item(catalog, request, source, held, None, sessions=True)
+    if plain is None:
+        return []
+    found: list[HeldItem | None] = []
+    for number, session in enumerate(source.sessions):
+        if session.start < request.today:
+            continue
+        if calendar is not None and not calendar.available_between(session.start, session.end):
+            continue
+        found.append(
+            dataclasses.replace(
+                plain,
+                id=session_id(source.id, number),
+                cents=catalog.cents_of(source.id, session=number),
+                first=session.end,
+                last=session.end,
+                session=number,
+                starts=session.start,
+            )
+        )
+    return found
+
+
 def _item(
-    catalog: Catalog, request: HeldRequest, source: Activity | Exam, held: set[str]
+    catalog: Catalog,
+    request: HeldRequest,
+    source: Activity | Exam,
+    held: set[str],
+    calendar: Calendar | None = None,
+    *,
+    sessions: bool = False,
 ) -> HeldItem | None:
-    """``source`` as the model sees it, or ``None`` if its window is empty."""
+    """``source`` as the model sees it, or ``None`` if its window is empty.
+
+    With a ``calendar`` (a plan over time), the window starts and ends on days not away.
+    """
     first = max(request.today, source.available_from or request.today)
     last = source.last_day
     if last is not None and last < first:
         return None
+    if calendar is not None:
+        opens = calendar.first_available(first, last or dt.date.max)
+        if opens is None:
+            return None
+        first = opens
     common = {
         "id": source.id,
         "cents": catalog.cents_of(source.id),
@@ -359,7 +473,7 @@ def _item(
             shares=shares,
             **common,  # type: ignore[arg-type]
         )
-    if source.sessions:
+    if source.sessions and not sessions:
         raise PlanInputError(
             f"activity '{source.id}' has dated sessions: plans with several tiers or schema 2's "
             "rules do not plan sessions yet"

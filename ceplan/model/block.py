@@ -82,7 +82,10 @@ __all__ = [
     "Weekly",
     "add_person",
     "build_formulation",
+    "overfilled",
+    "span_demand",
     "unique_name",
+    "weekly_runs",
 ]
 
 NEEDED_MARGIN = 1e-4
@@ -439,16 +442,11 @@ class Formulation:
             per_week = None if hours is None else float(hours.value() or 0)
         else:
             chosen, marked, per_week = set(taken), [], None
-        size = len(weekly.capacity)
-        demand = np.zeros((size, size))
-        for i in chosen & weekly.spans.keys():
-            a, b = weekly.spans[i]
-            demand[a, b] += weekly.hours[i]
-        # Items inside s..e: windows a >= s and b <= e.
-        demand = np.flip(np.cumsum(np.flip(demand, axis=0), axis=0), axis=0).cumsum(axis=1)
+        chosen &= weekly.spans.keys()
+        demand = span_demand(weekly, ((weekly.spans[i], weekly.hours[i]) for i in chosen))
         for m in marked:
             (a, b), r = m.span, m.run
-            extra = np.zeros((size, size))
+            extra = np.zeros(demand.shape)
             extra[: r + 1, r:] = m.least
             extra[: a + 1, b:] = 0.0  # stretches holding the whole window count it already
             demand += extra
@@ -456,17 +454,7 @@ class Formulation:
             per_run = np.asarray(weekly.weeks, dtype=float) * per_week
         else:
             per_run = np.asarray(weekly.capacity, dtype=float)
-        held = np.concatenate([[0.0], np.cumsum(per_run)])
-        room = held[None, 1:] - held[:-1, None]  # room[s, e] = the hours of runs s..e
-        over = np.triu(demand - room)
-        found = []
-        for flat in np.argsort(-over, axis=None, kind="stable")[:most]:
-            first, last = divmod(int(flat), size)
-            if over[first, last] <= 1e-6:
-                break
-            if (first, last) not in self._stretches:
-                found.append((first, last))
-        return found
+        return overfilled(demand, per_run, self._stretches, most)
 
     def _needed(self, c: Candidate, marker: Any, name: str) -> None:
         """Row ``name``: when ``marker`` is set, the chosen path is short without activity ``c``.
@@ -581,6 +569,15 @@ def _weekly(items: Sequence[Candidate], calendar: Calendar) -> Weekly:
         segments=tuple(segments),
         calendar=calendar,
     )
+
+
+def weekly_runs(items: Sequence[Candidate], calendar: Calendar) -> Weekly:
+    """The runs of weeks of ``calendar``, and each self-paced item's stretch of them.
+
+    The weeks are grouped into runs that no item's window starts or ends inside (see
+    :class:`Weekly`); items without self-study hours have none.
+    """
+    return _weekly(items, calendar)
 
 
 def unique_name(prefix: str, text: str, used: set[str]) -> str:
@@ -773,3 +770,60 @@ def add_person(
 
 def _kinds(paths: Mapping[int, PathRule]) -> set[str]:
     return {kind for rule in paths.values() for kind in rule.exams}
+
+
+def span_demand(weekly: Weekly, windows: Iterable[tuple[tuple[int, int], float]]) -> Any:
+    """The hours that must be done inside each stretch of runs, as a matrix.
+
+    ``windows`` are the planned items' windows (first and last run) and hours; entry
+    ``[s, e]`` (``s <= e``) is the hours of the windows that lie within runs ``s..e``.
+
+    Examples
+    --------
+    An item of 3 hours that may work in the first two of four weeks: one run, its window.
+
+    >>> day = dt.date(2027, 1, 4)
+    >>> item = Candidate("a", False, None, 1.0, 0, 3.0, day + dt.timedelta(days=13))
+    >>> weekly = weekly_runs([item], Calendar(day, day + dt.timedelta(days=27), (), 2.0))
+    >>> weekly.spans["a"], span_demand(weekly, [(weekly.spans["a"], 3.0)]).tolist()
+    ((0, 0), [[3.0]])
+    """
+    import numpy as np
+
+    size = len(weekly.capacity)
+    demand = np.zeros((size, size))
+    for (a, b), hours in windows:
+        demand[a, b] += hours
+    # Items inside s..e: windows a >= s and b <= e.
+    return np.flip(np.cumsum(np.flip(demand, axis=0), axis=0), axis=0).cumsum(axis=1)
+
+
+def overfilled(
+    demand: Any, per_run: Any, known: Iterable[tuple[int, int]] = (), most: int = 40
+) -> list[tuple[int, int]]:
+    """The stretches of runs whose ``demand`` (:func:`span_demand`) is over the hours they hold.
+
+    ``per_run`` is the hours each run holds; stretches in ``known`` are left out; worst first,
+    at most ``most``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> overfilled(np.array([[3.0, 3.0], [0.0, 1.0]]), np.array([2.0, 2.0]))
+    [(0, 0)]
+    """
+    import numpy as np
+
+    size = len(per_run)
+    held = np.concatenate([[0.0], np.cumsum(per_run)])
+    room = held[None, 1:] - held[:-1, None]  # room[s, e] = the hours of runs s..e
+    over = np.triu(demand - room)
+    skip = set(known)
+    found = []
+    for flat in np.argsort(-over, axis=None, kind="stable")[:most]:
+        first, last = divmod(int(flat), size)
+        if over[first, last] <= 1e-6:
+            break
+        if (first, last) not in skip:
+            found.append((first, last))
+    return found

@@ -16,12 +16,17 @@ Columns (binary unless said):
 - ``finish_<id>_<s>``: activity ``id`` finishes in stretch ``s`` of its window (only where
   finishing later can matter: a tier with a hard yearly minimum), one stretch when taken
   (``one_finish_<id>``);
+- ``one_session_<id>``: at most one dated session of an activity (each session is an item of
+  its own, :func:`~ceplan.candidates.held.session_id`);
 - ``use_<id>_<tier>_<s>``: the activity counts toward ``tier`` and finishes in stretch ``s``.
   With ``shares_credits`` (its programme's, in a combination of catalogues) it may count toward
   every tier it reaches (continuous: counting is never worse); without, toward exactly one
   (binary, ``one_use_<id>``). An exam counts toward each tier of its programme whose
   deadline it meets (``exam_<id>_<tier>``, continuous). Where the deadline depends on the
-  way, ``deadline_...`` rows allow the use only in the ways that reach it;
+  way, ``deadline_...`` rows allow the use only in the ways that reach it. In a plan over time
+  (a world with a calendar) every item has a stretch to finish in, an exam too (its sitting
+  day), and :attr:`ClaimsModel.finishes` says which (the weekly hours rows of
+  :mod:`ceplan.model.hours` read it);
 - ``choose_<tier>_<p>``: path ``p`` of ``tier`` is met; the paths of a tier renewed through
   another are all 0 (``one_path_<tier>``);
 - ``claim_<id>_<tier>_<category>`` (continuous): the credits of the activity claimed toward
@@ -164,6 +169,9 @@ class ClaimsModel:
     hours: Expr
     count: Expr
     hours_scale: int
+    finishes: dict[tuple[str, int], Expr] = field(default_factory=dict)
+    """By item and stretch of :attr:`stretches`: 1 when the item is taken and finishes in
+    that stretch (an item that counts nowhere has none)."""
 
 
 def build_claims(
@@ -197,6 +205,16 @@ class _Build:
         self.b = _Builder()
         self.items = list(world.items.values())
         self.take = {item.id: self.b.column(f"take_{item.id}", integer=True) for item in self.items}
+        sessions: dict[str, list[int]] = defaultdict(list)
+        for item in self.items:
+            if item.session is not None:
+                sessions[item.source].append(self.take[item.id])
+        for source, columns in sorted(sessions.items()):
+            if len(columns) > 1:
+                self.b.row(
+                    ({c: 1.0 for c in columns}, 0.0), -math.inf, 1.0, f"one_session_{source}"
+                )
+        self.finishes: dict[tuple[str, int], Expr] = {}
         self.ways = world.ways
         self.way_columns: tuple[int, ...] = ()
         if len(self.ways) > 1:
@@ -243,6 +261,7 @@ class _Build:
             hours=self.hours,
             count=self.count,
             hours_scale=self.scale,
+            finishes=self.finishes,
         )
 
     # -- the ways ----------------------------------------------------------------------------
@@ -292,6 +311,10 @@ class _Build:
 
     def _exam_uses(self, item: HeldItem) -> None:
         take = _col(self.take[item.id])
+        if self.world.calendar is not None:
+            self._timed_exam_uses(item, take)
+            return
+        self.finishes[(item.id, 0)] = take
         self.stretches[item.id] = ((item.first, item.first),)
         for tier in self.roots:
             if tier not in item.counts_for:  # another programme's tier
@@ -311,6 +334,23 @@ class _Build:
                 _plus(_col(use), _times(ways, -1.0)), -math.inf, 0.0, f"deadline_{item.id}_{tier}"
             )
             self.uses[(item.id, tier, 0)] = _col(use)
+
+    def _timed_exam_uses(self, item: HeldItem, take: Expr) -> None:
+        """An exam in a plan over time: a stretch to sit it in, then each tier it reaches."""
+        stretches = self.world.segments(item)
+        self.stretches[item.id] = stretches
+        pairs: list[tuple[str, int, list[int]]] = []
+        for tier in item.counts_for:
+            if tier not in self.roots:
+                continue
+            for s, (first, _) in enumerate(stretches):
+                reaching = self._reaching(tier, first)
+                if any(self.ways[n].via[tier] is None for n in reaching):
+                    pairs.append((tier, s, reaching))
+        if not pairs:
+            self.b.row(take, 0.0, 0.0, f"counts_nowhere_{item.id}")
+            return
+        self._shared_uses(item, take, len(stretches), pairs)
 
     def _activity_uses(self, item: HeldItem) -> None:
         take = _col(self.take[item.id])
@@ -344,6 +384,8 @@ class _Build:
             self.b.row(
                 _plus(*finish.values(), _times(take, -1.0)), 0.0, 0.0, f"one_finish_{item.id}"
             )
+        for s, expression in finish.items():
+            self.finishes[(item.id, s)] = expression
         for tier, s, reaching in pairs:
             ways = self._in_ways(reaching)
             if not ways[0]:
@@ -371,7 +413,9 @@ class _Build:
         if len(pairs) == 1 and not self._in_ways(pairs[0][2])[0]:
             tier, s, _ = pairs[0]
             self.uses[(item.id, tier, s)] = take
+            self.finishes[(item.id, s)] = take
             return
+        at: dict[int, list[Expr]] = defaultdict(list)
         uses = []
         for tier, s, reaching in pairs:
             use = self.b.column(f"use_{item.id}_{tier}_{s}", integer=True)
@@ -385,7 +429,10 @@ class _Build:
                 )
             self.uses[(item.id, tier, s)] = _col(use)
             uses.append(_col(use))
+            at[s].append(_col(use))
         self.b.row(_plus(*uses, _times(take, -1.0)), 0.0, 0.0, f"one_use_{item.id}")
+        for s, expressions in at.items():
+            self.finishes[(item.id, s)] = _plus(*expressions)
 
     # -- one tier's rows ---------------------------------------------------------------------
 
@@ -538,10 +585,9 @@ class _Build:
             if not any(needs):
                 continue
             exams = [
-                use
+                self._counts(item, tier)
                 for item in self.items
-                if item.is_exam and item.kind == kind
-                if (use := self.uses.get((item.id, tier, 0))) is not None
+                if item.is_exam and item.kind == kind and item.id in self.stretches
             ]
             self.b.row(
                 _plus(*exams, _times(self._need(rule, needs), -1.0)),
@@ -591,7 +637,9 @@ class _Build:
         """
         groups: dict[tuple[object, ...], list[HeldItem]] = defaultdict(list)
         for item in self.items:
-            groups[(item.is_exam, item.kind, item.type, item.counts_for)].append(item)
+            # A dated session finishes on its own last day only: it beats and is beaten by none.
+            alone = item.id if item.session is not None else None
+            groups[(item.is_exam, item.kind, item.type, item.counts_for, alone)].append(item)
         for group in groups.values():
             if len(group) > 1:
                 self._dominated_in(group)

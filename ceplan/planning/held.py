@@ -11,6 +11,17 @@ items, smallest ids) -> the answer read, checked against the rules on its own
 A plan says, for each item, which tiers it counts toward and the credits it claims there by
 category; for each tier held, the path met or the tier whose renewal renews it; the fees; and
 when no plan exists, why, tier by tier and path by path (:mod:`ceplan.planning.shortfalls`).
+
+A plan over time (weekly hours or days away, SPEC 6) adds the weekly hours rows of
+:mod:`ceplan.model.hours` to the model, as answers need them: the stages are walked again with
+the rows an answer overfilled until an answer keeps them all (each row holds for every plan
+within the weekly hours, so that answer is the first of all such plans in the order). The order
+is the same (SPEC 3's, no renewal stage: under schema 2 a cycle follows the one that ends,
+whenever the renewal). Each item finishes in the latest stretch the plan's items allow
+(:func:`_settled`), and the schedule of :func:`~ceplan.model.schedule.schedule` places its work
+as late as the weekly hours allow.
+When no plan exists and a plan without the weekly limit would, the reason says how many hours a
+week a plan needs.
 """
 
 from __future__ import annotations
@@ -26,20 +37,26 @@ from typing import Any
 import numpy as np
 
 from ceplan.candidates.held import REST, HeldItem, HeldWorld, Way, held_world
-from ceplan.candidates.items import Candidate
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import SolverError
 from ceplan.inputs import add_years
 from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import ClaimsModel, build_claims
+from ceplan.model.hours import WeeklyRows, planned_candidate, weekly_rows
 from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
-from ceplan.planning.report import none_found, not_proven, planned_items, timeline
+from ceplan.planning.report import (
+    none_found,
+    not_proven,
+    planned_items,
+    timeline,
+    too_few_hours,
+)
 from ceplan.planning.shortfalls import why_not
-from ceplan.planning.years import Aims, aim_for_targets
+from ceplan.planning.years import Aims, aim_for_targets, targets_on
 from ceplan.requests.held import HeldRequest
 from ceplan.results.plan import NO_CATEGORY, Blocked, Claim, HeldTierPlan, Plan, PlanFee
-from ceplan.solving.arrays import solve_once, walk_stages
+from ceplan.solving.arrays import Walked, solve_once, walk_stages
 from ceplan.solving.backends import Solver
 from ceplan.status import Deadline, Solution
 from ceplan.units import CREDIT_TOLERANCE, money_value, quantity
@@ -98,19 +115,18 @@ def plan_held(
     the time the whole call may take. With ``path`` (a tier and the position of one of its
     paths), that tier is renewed by that path (to compare its paths).
     """
-    world = held_world(catalog, request)
+    world = held_world(catalog, request, sessions=True)
     report = _HeldReport(catalog, request, world)
     late = request.too_late
     if late:
         return report.infeasible([Blocked(_too_late(request, t), "too_late") for t in late])
     claims = build_claims(world, path=path)
-    sums = {COST: claims.cost, HOURS: claims.hours, COUNT: claims.count}
-    walked = walk_stages(claims.model, ONE_PERSON, sums, claims.take, solver, deadline)
+    rows = weekly_rows(world, claims)
+    walked, values = _walk(claims, rows, solver, deadline)
     if walked.status == "infeasible":
-        return report.infeasible(why_not(catalog, request, world, solver, deadline, path=path))
-    if walked.values is None:
+        return report.infeasible(_why_not(catalog, request, world, solver, deadline, path))
+    if walked.values is None or values is None:
         return report.unknown(walked.termination, deadline.seconds or 0.0)
-    values = _settled(claims, walked.values, solver, deadline)
     reading = read_answer(world, claims, values)
     broken = broken_rules(world, reading)
     if broken:
@@ -120,12 +136,134 @@ def plan_held(
     solution = Solution(
         status=walked.status,
         termination=walked.termination,
-        chosen=reading.ids,
+        chosen=tuple(world.items[i].source for i in reading.ids),
         gap=walked.gap,
         proven=walked.proven,
         solver=solver.name,
     )
-    return report.found(solution, reading, _aims(world, reading, request.today, solver, deadline))
+    day = request.today
+    aims = Aims() if world.calendar else _aims(world, reading, day, solver, deadline)
+    return report.found(solution, reading, aims)
+
+
+def _walk(
+    claims: ClaimsModel, rows: WeeklyRows | None, solver: Solver, deadline: Deadline
+) -> tuple[Walked, np.ndarray | None]:
+    """The stages walked (:func:`walk_stages`), and the answer settled (:func:`_settled`).
+
+    With weekly hours ``rows``, walked again with the rows the answer overfills until it keeps
+    them all (see the module).
+    """
+    sums = {COST: claims.cost, HOURS: claims.hours, COUNT: claims.count}
+    model = claims.model if rows is None else rows.initial(claims.model)
+    while True:
+        walked = walk_stages(model, ONE_PERSON, sums, claims.take, solver, deadline)
+        if walked.values is None:
+            return walked, None
+        held = dataclasses.replace(claims, model=model)
+        values = _settled(held, walked.values, solver, deadline, late=rows is not None)
+        broken = [] if rows is None else rows.broken(model, values)
+        if not broken:
+            return walked, values
+        model = rows.add(model, broken)  # type: ignore[union-attr]
+
+
+def least_weekly_hours(
+    world: HeldWorld,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    budget: bool = True,
+    path: tuple[str, int] | None = None,
+) -> float | None:
+    """The fewest weekly hours (rounded up to 0.1) with which ``world`` has a plan.
+
+    Within the budget unless ``budget`` is false; ``None`` when no plan exists at any weekly
+    hours (or the time ran out).
+    """
+    claims = build_claims(world, budget=budget, path=path)
+    rows = weekly_rows(world, claims)
+    if rows is None:
+        return None
+    model, column = rows.free(claims.model)
+    while True:
+        run, values = solve_once(model, ({column: 1.0}, 0.0), solver, deadline)
+        if run.status != "optimal" or values is None:
+            return None
+        per_week = float(values[column])
+        broken = rows.broken(model, values, per_week)
+        if not broken:
+            return math.ceil(per_week * 10 - 1e-6) / 10
+        model = rows.add(model, broken, column)
+
+
+def _because_of_calendar(
+    catalog: Catalog,
+    request: HeldRequest,
+    solver: Solver,
+    deadline: Deadline,
+    path: tuple[str, int] | None,
+    blocked: Sequence[Blocked],
+) -> list[Blocked]:
+    """What the items can earn falls short in a plan over time: say why, if the calendar is.
+
+    When a plan (money and hours aside) exists without the days away, they are why; else, when
+    one exists without any calendar, an exam that needs a day to prepare before its sitting is.
+    """
+
+    def met_without(**change: Any) -> bool:
+        free = held_world(catalog, dataclasses.replace(request, **change), sessions=True)
+        claims = build_claims(free, budget=False, path=path)
+        run, _ = solve_once(claims.model, claims.cost, solver, deadline)
+        return run.status == "optimal"
+
+    if request.unavailable and met_without(unavailable=()):
+        ranges = ", ".join(f"{a} to {b}" for a, b in request.unavailable)
+        note = f" (because of the days away: {ranges})"
+        return [dataclasses.replace(b, text=f"{b.text}{note}", why="away") for b in blocked]
+    if met_without(unavailable=(), hours_per_week=None):
+        note = " (an exam needs a day to prepare before its sitting)"
+        return [dataclasses.replace(b, text=f"{b.text}{note}") for b in blocked]
+    return list(blocked)
+
+
+def _why_not(
+    catalog: Catalog,
+    request: HeldRequest,
+    world: HeldWorld,
+    solver: Solver,
+    deadline: Deadline,
+    path: tuple[str, int] | None,
+) -> list[Blocked]:
+    """Why no plan renews every tier.
+
+    The weekly hours when a plan without the limit exists within the budget, else
+    :func:`~ceplan.planning.shortfalls.why_not`'s reasons (and, when the budget is what stops
+    it, the weekly hours too if they would).
+    """
+    given = request.hours_per_week
+    when = "in time" if not request.slack_days else "by the do-by dates less the slack"
+    names = " and ".join(request.tiers)
+    if given is not None:
+        needed = least_weekly_hours(world, solver, deadline, path=path)
+        if needed is not None:
+            text = f"{names}: {too_few_hours(given, max(needed, given + 0.1), when)}"
+            return [Blocked(text, "hours", hours_per_week_needed=needed)]
+    blocked = why_not(catalog, request, world, solver, deadline, path=path)
+    if world.calendar is not None and all(b.why in ("credits", "exams") for b in blocked):
+        blocked = _because_of_calendar(catalog, request, solver, deadline, path, blocked)
+    if given is not None and len(blocked) == 1 and blocked[0].why == "budget":
+        needed = least_weekly_hours(world, solver, deadline, budget=False, path=path)
+        if needed is not None and needed > given:
+            first = blocked[0]
+            return [
+                dataclasses.replace(
+                    first,
+                    text=f"{first.text}; and {too_few_hours(given, needed)}",
+                    hours_per_week_needed=needed,
+                )
+            ]
+    return blocked
 
 
 def _aims(
@@ -133,21 +271,33 @@ def _aims(
 ) -> Aims:
     """When to aim to finish the plan's items for the yearly targets."""
     finishes = {item_id: use.finish for item_id, use in reading.uses.items()}
-    claimed = {
-        item_id: {tier: math.fsum(parts.values()) for tier, parts in use.claims.items()}
-        for item_id, use in reading.uses.items()
-    }
+    claimed = _claimed(reading)
     return aim_for_targets(world, reading.way.roots, finishes, claimed, today, solver, deadline)
 
 
+def _claimed(reading: Reading) -> dict[str, dict[str, float]]:
+    """The credits each item of the plan claims toward each tier it counts toward."""
+    return {
+        item_id: {tier: math.fsum(parts.values()) for tier, parts in use.claims.items()}
+        for item_id, use in reading.uses.items()
+    }
+
+
 def _settled(
-    claims: ClaimsModel, values: np.ndarray, solver: Solver, deadline: Deadline
+    claims: ClaimsModel,
+    values: np.ndarray,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    late: bool = False,
 ) -> np.ndarray:
     """The answer's items and way, with the first path of each tier they meet.
 
     With the items and the way fixed, the paths are chosen first in each tier's order (SPEC 3:
     when two paths are met by the very same items, the first listed wins), and then each item
-    claims as much as it may: what counts, shown in full.
+    claims as much as it may: what counts, shown in full. With ``late`` (a plan over time),
+    between the two, each item finishes in the latest stretch it can (the sum of the stretches'
+    positions, largest), so that its work is given every week the plan allows.
     """
     fixed = {c: float(values[c] > _ON) for c in (*claims.take.values(), *claims.way_columns)}
     model = claims.model.fixed(fixed)
@@ -162,6 +312,21 @@ def _settled(
         if model.integer[c]
     }
     model = model.fixed(chosen)
+    if late and any(s for _, s in claims.finishes):
+        later = _plus_terms(
+            (expression, -float(s)) for (_, s), expression in claims.finishes.items()
+        )
+        run, latest = solve_once(model, (later, 0.0), solver, deadline.within(5.0))
+        if run.status == "optimal" and latest is not None:
+            found = latest
+            model = model.fixed(
+                {
+                    c: float(latest[c] > _ON)
+                    for expression in claims.finishes.values()
+                    for c in expression[0]
+                    if model.integer[c]
+                }
+            )
     most = _plus_terms((expression, -1.0) for expression in claims.claims.values())
     for column, _ in claims.typed.values():
         most[column] = most.get(column, 0.0) - 1.0
@@ -202,12 +367,22 @@ def read_answer(world: HeldWorld, claims: ClaimsModel, values: np.ndarray) -> Re
         stretches = claims.stretches[item_id]
         counted: dict[str, dict[str, float]] = {}
         stretch = None
+        if world.calendar is not None:  # a plan over time: where the answer finishes it
+            stretch = next(
+                (
+                    s
+                    for s in range(len(stretches))
+                    if (at := claims.finishes.get((item_id, s))) is not None and value(at) > _ON
+                ),
+                None,
+            )
         for tier in way.roots:
             for s in range(len(stretches)):
                 use = claims.uses.get((item_id, tier, s))
                 if use is not None and value(use) > _ON:
                     counted[tier] = {}
-                    stretch = s
+                    if world.calendar is None:
+                        stretch = s
         for tier in counted:
             for k in {REST, *(k for k, _ in item.parts)}:
                 expression = claims.claims.get((item_id, tier, k))
@@ -253,8 +428,11 @@ def _finish(
     """The latest day ``item`` can finish with the same effect.
 
     By each deadline of the tiers it counts toward, and within its stretch where a hard yearly
-    minimum made the stretch a choice.
+    minimum made the stretch a choice. In a plan over time, the last day of its stretch (which
+    is no later than those deadlines).
     """
+    if world.calendar is not None and stretch is not None:
+        return stretches[stretch][1]
     if not counted:
         return item.first
     day = item.ends_by(min(way.deadlines[t] for t in counted))
@@ -403,6 +581,8 @@ class _HeldReport:
             "rates_as_of": catalog.rates_as_of if catalog.exchange_rates else None,
             "budget": request.budget_amount,
             "slack_days": request.slack_days,
+            "hours_per_week": request.hours_per_week,
+            "unavailable": request.unavailable,
             "paths": tuple(catalog.tiers[first.tier].paths),
         }
 
@@ -455,12 +635,30 @@ class _HeldReport:
         warning = not_proven(solution, ONE_PERSON)
         warnings = [*header["warnings"], *([warning] if warning else []), *aims.warnings]
         header["warnings"] = tuple(warnings)
-        candidates = [_candidate(world.items[i], reading.uses[i]) for i in reading.ids]
-        end = max((c.do_by for c in candidates), default=request.today)
-        dates = schedule(candidates, Calendar(request.today, max(end, request.today)))
+        calendar = world.calendar
+        by_source: dict[str, str] = {}
+        candidates = []
+        for item_id in reading.ids:
+            item, use = world.items[item_id], reading.uses[item_id]
+            candidate = planned_candidate(item, use.finish, calendar)
+            if candidate is None:
+                raise SolverError(f"the solver planned {item_id} with no day to prepare for it")
+            candidates.append(candidate)
+            by_source[item.source] = item_id
+        if calendar is None:
+            end = max((c.do_by for c in candidates), default=request.today)
+            calendar = Calendar(request.today, max(end, request.today))
+        dates = schedule(candidates, calendar)
+        if world.calendar is not None:
+            finishes = {by_source[i]: d.finish for i, d in dates.items()}
+            roots, claimed = reading.way.roots, _claimed(reading)
+            aims = targets_on(world, roots, claimed, request.today, finishes)
+            header["warnings"] = (*header["warnings"], *aims.warnings)
         planned = tuple(
             dataclasses.replace(
-                item, counts_toward=_claims(reading.uses[item.id]), aim_by=aims.aim_by.get(item.id)
+                item,
+                counts_toward=_claims(reading.uses[by_source[item.id]]),
+                aim_by=aims.aim_by.get(item.id),
             )
             for item in planned_items(catalog, candidates, dates)
         )
@@ -560,20 +758,6 @@ def _through_path(held: Sequence[HeldTierPlan], first: HeldTierPlan) -> Any:
     while root.renewed_through is not None:
         root = by_tier[root.renewed_through]
     return root.path
-
-
-def _candidate(item: HeldItem, use: Use) -> Candidate:
-    return Candidate(
-        id=item.id,
-        is_exam=item.is_exam,
-        kind=item.kind,
-        credits=item.credits,
-        cents=item.cents,
-        hours=item.hours,
-        do_by=use.finish,
-        first=min(item.first, use.finish),
-        last=use.finish,
-    )
 
 
 def _claims(use: Use) -> tuple[Claim, ...]:

@@ -361,15 +361,6 @@ def _only_schema_2(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {name: inputs.get(name) for name in (*SCHEMA_2_INPUTS, "expires", "earned")}
 
 
-TIMED_INPUTS = ("hours_per_week", "unavailable")
-"""Inputs of plans over time (SPEC 6), which plans under schema 2's rules do not take yet."""
-
-
-def _given(value: Any) -> bool:
-    """Whether an optional input was given: not ``None`` and not an empty list or tuple."""
-    return value is not None and not (isinstance(value, list | tuple) and not value)
-
-
 class _HeldPlanner:
     """One request under schema 2's rules (SPEC 9): one or more tiers held.
 
@@ -388,16 +379,8 @@ class _HeldPlanner:
         from ceplan.requests.held import make_held_request
         from ceplan.solving.backends import make_solver
 
-        given = [name for name in TIMED_INPUTS if _given(inputs.get(name))]
-        if given:
-            raise PlanInputError(
-                f"{given[0]}: plans over time (weekly hours, days away) are not supported yet "
-                "for several tiers or a schema 2 catalogue"
-            )
         self.catalog = catalog
-        self.request = make_held_request(
-            catalog, tier, **{k: v for k, v in inputs.items() if k not in TIMED_INPUTS}
-        )
+        self.request = make_held_request(catalog, tier, **inputs)
         self.deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
         self.solver = make_solver("highs" if solver in (None, "auto") else solver)
 

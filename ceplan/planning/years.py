@@ -25,6 +25,9 @@ for each tier and cycle year with a target, what the placed items give it
 
 This is a small integer programme (one binary per item and slot, at most a handful of slots per
 item), solved like the plan's own (:func:`ceplan.solving.arrays.solve_once`).
+
+A plan over time (SPEC 6) has its own dates: its items are not aimed (no aim-by day), and
+:func:`targets_on` says what each cycle year gets by the items' planned finish dates.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
     from ceplan.solving.backends import Solver
     from ceplan.status import Deadline
 
-__all__ = ["Aims", "aim_for_targets", "slots"]
+__all__ = ["Aims", "aim_for_targets", "slots", "targets_on"]
 
 _ON = 0.5
 """A binary is read as set above this."""
@@ -131,6 +134,29 @@ def aim_for_targets(
     return Aims(aim_by=aim_by, targets=targets, warnings=warnings)
 
 
+def targets_on(
+    world: HeldWorld,
+    roots: Sequence[str],
+    claimed: Mapping[str, Mapping[str, float]],
+    today: dt.date,
+    finishes: Mapping[str, dt.date],
+) -> Aims:
+    """The cycle years with a target as a plan over time fills them.
+
+    By ``finishes``, the items' planned finish dates (no aim-by day: the plan's dates are what
+    to follow); ``roots`` and ``claimed`` as :func:`aim_for_targets` takes them.
+    """
+    soft = [world.rules[t] for t in roots if world.rules[t].soft_per_year is not None]
+    credits = {
+        item_id: dict(toward)
+        for item_id, toward in claimed.items()
+        if not world.items[item_id].is_exam
+    }
+    placed = {item_id: finishes[item_id] for item_id in credits if item_id in finishes}
+    targets, warnings = _said(soft, today, placed, credits, "by its planned dates")
+    return Aims(targets=targets, warnings=warnings)
+
+
 def _place(
     placing: Mapping[str, Sequence[tuple[dt.date, dt.date]]],
     credits: Mapping[str, Mapping[str, float]],
@@ -205,6 +231,7 @@ def _said(
     today: dt.date,
     placed: Mapping[str, dt.date],
     credits: Mapping[str, Mapping[str, float]],
+    how: str = "its items placed to fill the years as far as they can",
 ) -> tuple[tuple[YearTarget, ...], tuple[str, ...]]:
     """Each tier's cycle years with a target, as the placed items fill them, and what is short."""
     targets = []
@@ -225,8 +252,8 @@ def _said(
             if earned + planned < target - CREDIT_TOLERANCE:
                 warnings.append(
                     f"{rule.tier}: cycle year {year} ({first} to {last}) has "
-                    f"{quantity(earned + planned, 'credit')} by this plan (its items placed to "
-                    f"fill the years as far as they can), below the {format_number(target)} a "
+                    f"{quantity(earned + planned, 'credit')} by this plan ({how}), below the "
+                    f"{format_number(target)} a "
                     "year the programme asks for (a target, not a rule: the plan's items are not "
                     "chosen for it)"
                 )

@@ -332,7 +332,12 @@ def _year_targets(plan: Plan) -> list[str]:
     """The cycle years with a yearly target, as the plan's items placed in them fill them."""
     if not plan.year_targets:
         return []
-    lines = ["", "Yearly targets (not rules; items with an aim-by date are placed early for them):"]
+    how = (
+        "items counted by their planned finish"
+        if plan.over_time
+        else "items with an aim-by date are placed early for them"
+    )
+    lines = ["", f"Yearly targets (not rules; {how}):"]
     lines.extend(f"  {year.describe()}" for year in plan.year_targets)
     return lines
 

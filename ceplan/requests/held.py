@@ -3,7 +3,8 @@
 :func:`make_held_request` checks what :func:`ceplan.optimise` is given for a plan under the
 rules of catalogue schema 2 (SPEC 9): the tiers held, each with its own expiry, credits already
 earned (in all, by category and by cycle year) and exams passed, and what every tier shares
-(today, processing days, slack, completed and excluded ids, the budget, exams allowed). Each
+(today, processing days, slack, completed and excluded ids, the budget, exams allowed, and for a
+plan over time the weekly study hours and the days away, SPEC 6). Each
 input that may differ by tier is given once for every tier held or as a mapping ``tier ->
 value``:
 
@@ -40,10 +41,11 @@ from ceplan.inputs import (
     as_number,
     as_optional_date,
     as_optional_number,
+    as_ranges,
     as_whole,
     show_value,
 )
-from ceplan.limits import MAX_CREDITS
+from ceplan.limits import MAX_CREDITS, MAX_HOURS_PER_WEEK
 from ceplan.requests.person import (
     budget_cents,
     check_ids,
@@ -53,6 +55,7 @@ from ceplan.requests.person import (
     slack_days_of,
 )
 from ceplan.units import CREDIT_TOLERANCE, format_number, money_value
+from ceplan.weeks import Calendar
 
 __all__ = ["HeldRequest", "HeldTier", "make_held_request", "tier_names"]
 
@@ -87,6 +90,31 @@ class HeldRequest:
     excluded: frozenset[str] = frozenset()
     budget: float | None = None
     allow_exams: bool = True
+    hours_per_week: float | None = None
+    """The self-study hours a week the person can spare (``None``: no limit)."""
+    unavailable: tuple[tuple[dt.date, dt.date], ...] = ()
+    """Days away: ranges of days on which nothing is done."""
+
+    @property
+    def timed(self) -> bool:
+        """Whether this is a plan over time (weekly hours or days away given)."""
+        return self.hours_per_week is not None or bool(self.unavailable)
+
+    @property
+    def calendar(self) -> Calendar | None:
+        """The days and weeks from today to the last do-by date of the tiers held.
+
+        With the weekly hours and days away; ``None`` for a plan that is not over time.
+        """
+        if not self.timed:
+            return None
+        end = max(self.complete_by(tier) for tier in self.tiers)
+        return Calendar(
+            today=self.today,
+            end=max(end, self.today),
+            unavailable=self.unavailable,
+            hours_per_week=self.hours_per_week,
+        )
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -168,6 +196,8 @@ def make_held_request(
     allow_exams: Any = True,
     processing_days: Any = None,
     slack_days: Any = 0,
+    hours_per_week: Any = None,
+    unavailable: Any = (),
 ) -> HeldRequest:
     """Check the inputs of a plan for the tiers ``tier`` (one name or several).
 
@@ -234,6 +264,10 @@ def make_held_request(
         excluded=excluded_ids,
         budget=as_optional_number(budget, "budget"),
         allow_exams=as_flag(allow_exams, "allow_exams"),
+        hours_per_week=as_optional_number(
+            hours_per_week, "hours_per_week", positive=True, most=MAX_HOURS_PER_WEEK
+        ),
+        unavailable=as_ranges(unavailable, "unavailable"),
     )
 
 

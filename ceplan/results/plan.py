@@ -506,8 +506,12 @@ class Plan:
 
     @property
     def objective(self) -> Objective:
-        """The order this plan was chosen by (see :mod:`ceplan.objective`)."""
-        return objective_for(over_time=self.over_time)
+        """The order this plan was chosen by (see :mod:`ceplan.objective`).
+
+        A plan under schema 2's rules (:attr:`held`) has no renewal stage, over time or not: its
+        cycles follow the ones that end, whenever the renewal.
+        """
+        return objective_for(over_time=self.over_time and not self.held)
 
     @property
     def outcome(self) -> Outcome:
