@@ -91,18 +91,28 @@ def plan_held(
     deadline: Deadline,
     *,
     path: tuple[str, int] | None = None,
+    exact: bool = False,
 ) -> Plan:
     """The first plan in SPEC 3's order that renews every tier of ``request``, or why none does.
 
     ``solver`` is the MILP solver (HiGHS through arrays, another through PuLP); ``deadline``
     the time the whole call may take. With ``path`` (a tier and the position of one of its
-    paths), that tier is renewed by that path (to compare its paths).
+    paths), that tier is renewed by that path (to compare its paths). With ``exact``
+    (``solver="auto"``), a request the exact DP solves exactly is planned by it
+    (:mod:`ceplan.planning.held_exact`).
     """
     world = held_world(catalog, request)
     report = _HeldReport(catalog, request, world)
     late = request.too_late
     if late:
         return report.infeasible([Blocked(_too_late(request, t), "too_late") for t in late])
+    if exact:
+        from ceplan.planning.held_exact import exact_reading, exact_solution
+
+        found = exact_reading(world, path)
+        if found is not None:
+            aims = aim_for_targets(world, found, request.today, solver, deadline)
+            return report.found(exact_solution(found), found, aims)
     claims = build_claims(world, path=path)
     sums = {COST: claims.cost, HOURS: claims.hours, COUNT: claims.count}
     walked = walk_stages(claims.model, ONE_PERSON, sums, claims.take, solver, deadline)
