@@ -120,7 +120,12 @@ def plan_held(
         return report.infeasible(why_not(catalog, request, world, solver, deadline, path=path))
     if walked.values is None:
         return report.unknown(walked.termination, deadline.seconds or 0.0)
-    values = _settled(claims, walked.values, solver, deadline)
+    values = walked.values
+    if walked.status != "optimal":  # stopped by the time limit: drop what is not needed
+        from ceplan.planning.held_trim import drop_unneeded
+
+        values = drop_unneeded(claims, values, solver, deadline)
+    values = _settled(claims, values, solver, deadline)
     reading = read_answer(world, claims, values)
     broken = broken_rules(world, reading)
     if broken:
