@@ -68,9 +68,7 @@ def test_a_padded_plan_is_trimmed_the_largest_id_first(monkeypatch: pytest.Monke
     assert plan.total_cost == 80.0
 
 
-@settings(
-    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_a_trimmed_plan_is_irredundant(scenario: Scenario) -> None:
     data, person = scenario.catalogue, scenario.person
