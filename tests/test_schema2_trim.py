@@ -8,17 +8,21 @@ and no longer do so with any one item dropped, by the exhaustive reference's own
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import ceplan
 import ceplan.planning.held as held_module
 from ceplan.model.arrays import ArrayModel
 from ceplan.objective import Objective
+from ceplan.planning.held_trim import without_zeros
 from ceplan.solving.arrays import Walked, solve_once
 from ceplan.solving.backends import Solver
 from ceplan.status import Deadline
@@ -84,3 +88,40 @@ def test_a_trimmed_plan_is_irredundant(scenario: Scenario) -> None:
     assert renewable(data, person, ids, via)
     for dropped in ids:
         assert not renewable(data, person, [i for i in ids if i != dropped], via), dropped
+
+
+@st.composite
+def small_models(draw: st.DrawFn) -> ArrayModel:
+    """A model of a few binary columns (some fixed at 0) and rows with both bounds or one."""
+    n = draw(st.integers(1, 5))
+    upper = [float(draw(st.sampled_from([0, 1, 1, 1]))) for _ in range(n)]
+    rows = []
+    for r in range(draw(st.integers(0, 5))):
+        columns = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3, unique=True))
+        terms = {c: float(draw(st.sampled_from([-2, -1, 1, 1, 2]))) for c in columns}
+        low = draw(st.sampled_from([-math.inf, -1.0, 0.0, 1.0]))
+        high = draw(st.sampled_from([math.inf, 0.0, 1.0, 2.0]))
+        rows.append((terms, low, high, f"r{r}"))
+    return ArrayModel.of([f"x{c}" for c in range(n)], [0.0] * n, upper, [True] * n, rows)
+
+
+def answers(model: ArrayModel) -> set[tuple[float, ...]]:
+    """Every 0/1 answer of ``model``, by brute force."""
+    found = set()
+    for point in itertools.product([0.0, 1.0], repeat=model.columns):
+        values = np.asarray(point)
+        if not model.impossible and not model.broken(values):
+            found.add(point)
+    return found
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(small_models())
+def test_without_zeros_keeps_every_answer(model: ArrayModel) -> None:
+    small, live = without_zeros(model)
+    widened = set()
+    for point in answers(small):
+        values = np.zeros(model.columns)
+        values[live] = point
+        widened.add(tuple(values.tolist()))
+    assert widened == answers(model)
