@@ -70,6 +70,7 @@ def catalogue(n: int, seed: int, *, shares: bool = True) -> dict[str, Any]:
             activity["expires"] = end
         if rng.random() < 0.2:
             activity["counts_for"] = rng.sample(["cissp", "ccsp", "cisa"], rng.randint(1, 2))
+            activity["counts_for"].append("cpe")
         activities.append(activity)
     fee = [{"amount": 135, "per": "member-year", "source": "EXAMPLE figure"}]
     return {
@@ -94,6 +95,12 @@ def catalogue(n: int, seed: int, *, shares: bool = True) -> dict[str, Any]:
                 "caps": {"per_activity": 40},
                 "fees": fee,
             },
+            "cpe": {
+                "label": "Plain CPE",
+                "paths": [{"credits": 120}, {"exams": {"cpe": 1}}],
+                "caps": {"per_activity": 40},
+                "fees": [{"amount": 50, "per": "renewal", "source": "EXAMPLE figure"}],
+            },
             "cisa": {
                 "label": "CISA",
                 "cycle": "calendar",
@@ -103,10 +110,66 @@ def catalogue(n: int, seed: int, *, shares: bool = True) -> dict[str, Any]:
             },
         },
         "activities": activities,
+        "exams": [
+            {"id": f"cpe-exam-{k}", "title": f"CPE exam {k}", "kind": "cpe", "cost": 3000 + 25 * k}
+            for k in range(3)
+        ],
     }
 
 
-SCENARIOS: dict[str, tuple[bool, Callable[[], dict[str, Any]]]] = {
+PROGRAMMES = ("isc2", "isaca", "pmi")
+"""The programmes of the combined person: CISSP, CISA and PMP held at once."""
+
+
+def combined(n: int, seed: int) -> ceplan.Catalog:
+    """ISC2, ISACA and PMI's bundled rules combined, each with ``n // 3`` generated activities.
+
+    Each activity splits its credits over its programme's categories (some in none), with
+    random prices, hours, types and windows as :func:`catalogue` draws them.
+    """
+    rng = random.Random(seed)
+    parts = {}
+    for name in PROGRAMMES:
+        data = ceplan.load_catalog(name).model_dump(mode="json", exclude_none=True)
+        data["schema"] = data.pop("schema_")
+        names = sorted(data.get("categories", {}))
+        kinds = sorted(
+            {kind for tier in data["tiers"].values() for kind in tier["caps"].get("by_type", {})}
+        )
+        activities = []
+        for k in range(n // len(PROGRAMMES)):
+            credits = rng.choice([1, 1, 2, 3, 4, 5, 8, 12, 16, 24, 40]) * 1.0
+            categories = {}
+            if names and rng.random() < 0.85:
+                first = rng.choice(names)
+                categories[first] = credits
+                if credits >= 2 and rng.random() < 0.3:
+                    second = rng.choice(names)
+                    if second != first:
+                        categories[first] = credits / 2
+                        categories[second] = credits / 2
+            start = TODAY + dt.timedelta(days=rng.randint(-200, 900))
+            activity: dict[str, Any] = {
+                "id": f"{name}-act-{k:05d}",
+                "title": f"Activity {k}",
+                "type": rng.choice([*kinds, "course", "course", "webinar", "reading"]),
+                "credits": credits,
+                "cost": round(credits * rng.uniform(5, 60), 2),
+                "hours": credits * rng.choice([0.5, 1.0, 1.0, 1.5]),
+                "categories": categories,
+            }
+            if rng.random() < 0.5:
+                activity["available_from"] = start
+            if rng.random() < 0.5:
+                activity["expires"] = start + dt.timedelta(days=rng.randint(30, 900))
+            activities.append(activity)
+        data["activities"] = activities
+        data["exams"] = []
+        parts[name] = ceplan.Catalog.model_validate(data)
+    return ceplan.combine_catalogs(parts)
+
+
+SCENARIOS: dict[str, tuple[bool | None, Callable[[], dict[str, Any]]]] = {
     "cissp": (True, lambda: {"tier": "cissp", "expires": dt.date(2028, 6, 30)}),
     "cissp, 40 A earned": (
         True,
@@ -144,6 +207,7 @@ SCENARIOS: dict[str, tuple[bool, Callable[[], dict[str, Any]]]] = {
             "unavailable": ["2027-03-01:2027-04-15"],
         },
     ),
+    "cpe (exact DP)": (True, lambda: {"tier": "cpe", "expires": dt.date(2028, 6, 30)}),
     "cisa, hard years": (
         True,
         lambda: {
@@ -153,6 +217,17 @@ SCENARIOS: dict[str, tuple[bool, Callable[[], dict[str, Any]]]] = {
             "earned_per_year": {1: 20},
         },
     ),
+    "cissp + cisa + pmp": (
+        None,
+        lambda: {
+            "tier": ["cissp", "cisa", "pmp"],
+            "expires": {
+                "cissp": dt.date(2028, 6, 30),
+                "cisa": dt.date(2028, 12, 31),
+                "pmp": dt.date(2029, 3, 31),
+            },
+        },
+    ),
 }
 
 
@@ -160,20 +235,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--only", nargs="+", help="the scenarios to run (default: all)")
+    parser.add_argument("--solver", default="auto", help="auto (default), highs or cbc")
     args = parser.parse_args(argv)
     print(f"python {platform.python_version()}, {platform.machine()}, ceplan {ceplan.__version__}")
-    print(f"{'activities':>10}  {'scenario':<24} {'median s':>9} {'max s':>7}  plans")
+    print(f"{'activities':>10}  {'scenario':<24} {'median s':>9} {'max s':>7}  solver  plans")
     failed = False
     for size in args.sizes:
         for name, (shares, make) in SCENARIOS.items():
-            times, costs = [], []
+            if args.only and name not in args.only:
+                continue
+            times, costs, solvers = [], [], set()
             for seed in range(args.seeds):
-                catalog = ceplan.Catalog.model_validate(catalogue(size, seed, shares=shares))
+                if shares is None:
+                    catalog = combined(size, seed)
+                else:
+                    catalog = ceplan.Catalog.model_validate(catalogue(size, seed, shares=shares))
                 inputs = make()
                 tier = inputs.pop("tier")
                 started = time.perf_counter()
-                plan = ceplan.optimise(catalog, tier, today=TODAY, **inputs)
+                plan = ceplan.optimise(catalog, tier, today=TODAY, solver=args.solver, **inputs)
                 times.append(time.perf_counter() - started)
+                solvers.add(plan.solver or "-")
                 if plan.status != "optimal":
                     failed = True
                     costs.append(f"{plan.status}: {'; '.join(plan.reasons)}")
@@ -181,7 +264,10 @@ def main(argv: list[str] | None = None) -> int:
                     costs.append(f"{plan.total_cost:.2f} ({len(plan.planned)} items)")
             print(
                 f"{size:>10}  {name:<24} {statistics.median(times):>9.2f} {max(times):>7.2f}  "
-                + ", ".join(costs)
+                + "/".join(sorted(solvers))
+                + "  "
+                + ", ".join(costs),
+                flush=True,
             )
     return 1 if failed else 0
 

@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates.held import REST, HeldItem, HeldRule, HeldWorld, Way
 from ceplan.model.arrays import ArrayModel
+from ceplan.model.dominance import first_beaters
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 
 __all__ = ["DOMINATORS", "ClaimsModel", "Expr", "build_claims"]
@@ -667,18 +668,9 @@ class _Build:
         last = np.asarray(
             [math.inf if i.last is None else i.last.toordinal() for i in group], dtype=float
         )
-        order = np.arange(len(group))
-        beats = (
-            (cents[:, None] <= cents[None, :])
-            & (hours[:, None] <= hours[None, :] + 1e-9)
-            & (order[:, None] < order[None, :])
-            & (first[:, None] <= first[None, :])
-            & (last[:, None] >= last[None, :])
-        )
-        if credits.shape[1]:
-            beats &= (credits[:, None, :] >= credits[None, :, :] - 1e-9).all(axis=2)
+        beaters = first_beaters(cents, hours, first, last, credits, DOMINATORS)
         for b, item in enumerate(group):
-            above = np.flatnonzero(beats[:, b])[:DOMINATORS]
+            above = beaters[b]
             if not len(above):
                 continue
             terms = {self.take[group[a].id]: 1.0 for a in above}

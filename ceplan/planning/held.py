@@ -36,15 +36,17 @@ from typing import Any
 
 import numpy as np
 
-from ceplan.candidates.held import REST, HeldItem, HeldWorld, Way, held_world
+from ceplan.candidates.held import HeldWorld, held_world
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import SolverError
 from ceplan.inputs import add_years
-from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import ClaimsModel, build_claims
 from ceplan.model.hours import WeeklyRows, planned_candidate, weekly_rows
 from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
+from ceplan.planning.held_exact import exact_reading, exact_solution
+from ceplan.planning.held_trim import drop_unneeded
+from ceplan.planning.reading import ON, Reading, Use, broken_rules, read_answer
 from ceplan.planning.report import (
     none_found,
     not_proven,
@@ -64,42 +66,6 @@ from ceplan.weeks import Calendar
 
 __all__ = ["Reading", "Use", "broken_rules", "plan_held", "read_answer"]
 
-_ON = 0.5
-"""A binary (or a use of an item) is read as set above this."""
-
-
-@dataclass(frozen=True)
-class Use:
-    """How a plan uses one item: the day it finishes, and its claims toward each tier.
-
-    ``claims`` maps each tier it counts toward to its credits claimed there by category
-    (:data:`~ceplan.candidates.held.REST` for those in no category the tier's paths name; an
-    exam's is empty).
-    """
-
-    finish: dt.date
-    claims: Mapping[str, Mapping[str, float]]
-
-    @property
-    def tiers(self) -> frozenset[str]:
-        """The tiers it counts toward."""
-        return frozenset(self.claims)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """An answer of the model, read: the way, each tier's path, each item's use."""
-
-    way: Way
-    paths: Mapping[str, int]
-    """The path met by each tier renewed by its own paths (its position in the tier)."""
-    uses: Mapping[str, Use]
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """The items of the plan, sorted."""
-        return tuple(sorted(self.uses))
-
 
 def plan_held(
     catalog: Catalog,
@@ -108,18 +74,26 @@ def plan_held(
     deadline: Deadline,
     *,
     path: tuple[str, int] | None = None,
+    exact: bool = False,
 ) -> Plan:
     """The first plan in SPEC 3's order that renews every tier of ``request``, or why none does.
 
     ``solver`` is the MILP solver (HiGHS through arrays, another through PuLP); ``deadline``
     the time the whole call may take. With ``path`` (a tier and the position of one of its
-    paths), that tier is renewed by that path (to compare its paths).
+    paths), that tier is renewed by that path (to compare its paths). With ``exact``
+    (``solver="auto"``), a request the exact DP solves exactly is planned by it
+    (:mod:`ceplan.planning.held_exact`).
     """
     world = held_world(catalog, request, sessions=True)
     report = _HeldReport(catalog, request, world)
     late = request.too_late
     if late:
         return report.infeasible([Blocked(_too_late(request, t), "too_late") for t in late])
+    if exact:
+        found = exact_reading(world, path)
+        if found is not None:
+            aims = _aims(world, found, request.today, solver, deadline)
+            return report.found(exact_solution(found), found, aims)
     claims = build_claims(world, path=path)
     rows = weekly_rows(world, claims)
     walked, values = _walk(claims, rows, solver, deadline)
@@ -161,7 +135,10 @@ def _walk(
         if walked.values is None:
             return walked, None
         held = dataclasses.replace(claims, model=model)
-        values = _settled(held, walked.values, solver, deadline, late=rows is not None)
+        found = walked.values
+        if walked.status != "optimal":  # stopped by the time limit: drop what is not needed
+            found = drop_unneeded(held, found, solver, deadline)
+        values = _settled(held, found, solver, deadline, late=rows is not None)
         broken = [] if rows is None else rows.broken(model, values)
         if not broken:
             return walked, values
@@ -299,14 +276,14 @@ def _settled(
     between the two, each item finishes in the latest stretch it can (the sum of the stretches'
     positions, largest), so that its work is given every week the plan allows.
     """
-    fixed = {c: float(values[c] > _ON) for c in (*claims.take.values(), *claims.way_columns)}
+    fixed = {c: float(values[c] > ON) for c in (*claims.take.values(), *claims.way_columns)}
     model = claims.model.fixed(fixed)
     ranks = _plus_terms((expression, float(p)) for (_, p), expression in claims.choose.items() if p)
     run, found = solve_once(model, (ranks, 0.0), solver, deadline.within(5.0))
     if run.status != "optimal" or found is None:
         return values
     chosen = {
-        c: float(found[c] > _ON)
+        c: float(found[c] > ON)
         for expression in claims.choose.values()
         for c in expression[0]
         if model.integer[c]
@@ -321,7 +298,7 @@ def _settled(
             found = latest
             model = model.fixed(
                 {
-                    c: float(latest[c] > _ON)
+                    c: float(latest[c] > ON)
                     for expression in claims.finishes.values()
                     for c in expression[0]
                     if model.integer[c]
@@ -340,197 +317,6 @@ def _plus_terms(pairs: Any) -> dict[int, float]:
         for column, coefficient in own.items():
             terms[column] = terms.get(column, 0.0) + coefficient * factor
     return terms
-
-
-def read_answer(world: HeldWorld, claims: ClaimsModel, values: np.ndarray) -> Reading:
-    """The plan in the columns' ``values``: the way, each tier's path, each item's use."""
-
-    def value(expression: tuple[Mapping[int, float], float]) -> float:
-        return ArrayModel.value_of(expression, values)
-
-    if claims.way_columns:
-        way = claims.ways[int(np.argmax([values[c] for c in claims.way_columns]))]
-    else:
-        way = claims.ways[0]
-    paths = {}
-    for tier in way.roots:
-        met = [
-            p for p in range(len(world.rules[tier].paths)) if value(claims.choose[(tier, p)]) > _ON
-        ]
-        paths[tier] = met[0] if met else 0
-    typed = _typed_claims(world, claims, values, way)
-    uses = {}
-    for item_id, column in claims.take.items():
-        if values[column] <= _ON:
-            continue
-        item = world.items[item_id]
-        stretches = claims.stretches[item_id]
-        counted: dict[str, dict[str, float]] = {}
-        stretch = None
-        if world.calendar is not None:  # a plan over time: where the answer finishes it
-            stretch = next(
-                (
-                    s
-                    for s in range(len(stretches))
-                    if (at := claims.finishes.get((item_id, s))) is not None and value(at) > _ON
-                ),
-                None,
-            )
-        for tier in way.roots:
-            for s in range(len(stretches)):
-                use = claims.uses.get((item_id, tier, s))
-                if use is not None and value(use) > _ON:
-                    counted[tier] = {}
-                    if world.calendar is None:
-                        stretch = s
-        for tier in counted:
-            for k in {REST, *(k for k, _ in item.parts)}:
-                expression = claims.claims.get((item_id, tier, k))
-                if expression is not None and (amount := value(expression)) > CREDIT_TOLERANCE:
-                    counted[tier][k] = amount
-            for k, amount in typed.get((item_id, tier), {}).items():
-                counted[tier][k] = amount
-        uses[item_id] = Use(_finish(world, item, way, counted, stretches, stretch), counted)
-    return Reading(way, paths, uses)
-
-
-def _typed_claims(
-    world: HeldWorld, claims: ClaimsModel, values: np.ndarray, way: Way
-) -> dict[tuple[str, str], dict[str, float]]:
-    """The claims taken by type (a ``by_type`` cap), shared out among the items in it by id."""
-    shares: dict[tuple[str, str], dict[str, float]] = {}
-    for (tier, _), (column, members) in claims.typed.items():
-        left = float(values[column])
-        for item_id in sorted(members):
-            if values[claims.take[item_id]] <= _ON:
-                continue
-            item = world.items[item_id]
-            counts = sum(
-                ArrayModel.value_of(use, values)
-                for s in range(len(claims.stretches[item_id]))
-                if (use := claims.uses.get((item_id, tier, s))) is not None
-            )
-            share = min(left, item.cap(tier) * min(1.0, counts))
-            if share > CREDIT_TOLERANCE:
-                shares[(item_id, tier)] = {REST: share}
-                left -= share
-    return shares
-
-
-def _finish(
-    world: HeldWorld,
-    item: HeldItem,
-    way: Way,
-    counted: Mapping[str, Any],
-    stretches: Sequence[tuple[dt.date, dt.date]],
-    stretch: int | None,
-) -> dt.date:
-    """The latest day ``item`` can finish with the same effect.
-
-    By each deadline of the tiers it counts toward, and within its stretch where a hard yearly
-    minimum made the stretch a choice. In a plan over time, the last day of its stretch (which
-    is no later than those deadlines).
-    """
-    if world.calendar is not None and stretch is not None:
-        return stretches[stretch][1]
-    if not counted:
-        return item.first
-    day = item.ends_by(min(way.deadlines[t] for t in counted))
-    hard = any(world.rules[t].hard_per_year is not None for t in item.counts_for)
-    if hard and stretch is not None and not item.is_exam:
-        day = min(day, stretches[stretch][1])
-    return day
-
-
-def broken_rules(world: HeldWorld, reading: Reading) -> list[str]:
-    """Every rule of SPEC 9 the plan ``reading`` breaks, in words; ``[]`` for a valid plan.
-
-    Written from the rules, not from the model's rows: each item within its window and
-    counting only toward tiers it may (of its own programme), by their deadlines (toward one
-    tier without its programme's ``shares_credits``); its claims within its parts and
-    ``per_activity``; each tier's claims within ``by_type`` and the path's ``max``, reaching
-    its credits and ``min``; enough exams; each hard yearly minimum; the budget.
-    """
-    broken: list[str] = []
-    way = reading.way
-    tolerance = CREDIT_TOLERANCE * 10
-    for item_id, use in sorted(reading.uses.items()):
-        item = world.items[item_id]
-        if use.finish < item.first or (item.last is not None and use.finish > item.last):
-            broken.append(f"{item_id}: finishes on {use.finish}, outside its window")
-        if not item.shares and not item.is_exam and len(use.tiers) > 1:
-            broken.append(f"{item_id}: counts toward several tiers without shares_credits")
-        for tier, parts in use.claims.items():
-            if tier not in item.counts_for or tier not in way.deadlines:
-                broken.append(f"{item_id}: cannot count toward {tier}")
-                continue
-            if use.finish > way.deadlines[tier]:
-                broken.append(f"{item_id}: finishes after {tier}'s deadline")
-            classes = dict(_classes(item, world.rules[tier].categories_used))
-            for k, amount in parts.items():
-                if amount > min(classes.get(k, 0.0), item.cap(tier)) + tolerance:
-                    broken.append(f"{item_id}: claims {amount} of {k or 'no category'}")
-            if math.fsum(parts.values()) > item.cap(tier) + tolerance:
-                broken.append(f"{item_id}: claims more than per_activity toward {tier}")
-    for tier in way.roots:
-        broken.extend(_tier_broken(world, reading, tier, tolerance))
-    cents = sum(world.items[i].cents for i in reading.uses) + way.fee_cents
-    if world.budget_cents is not None and cents > world.budget_cents:
-        broken.append(f"costs {cents} cents, over the budget of {world.budget_cents}")
-    return broken
-
-
-def _classes(item: HeldItem, used: frozenset[str]) -> list[tuple[str, float]]:
-    """``item``'s credits by the categories ``used``, the rest together as :data:`REST`."""
-    named = [(k, part) for k, part in item.parts if k in used]
-    rest = math.fsum(part for k, part in item.parts if k not in used)
-    return [*named, *([(REST, rest)] if rest > 0 else [])]
-
-
-def _tier_broken(world: HeldWorld, reading: Reading, tier: str, tolerance: float) -> list[str]:
-    rule = world.rules[tier]
-    path = rule.paths[reading.paths[tier]]
-    mine = [(world.items[i], use) for i, use in reading.uses.items() if tier in use.tiers]
-    broken = []
-    claims = [(item, use.claims[tier]) for item, use in mine if not item.is_exam]
-    by_type: dict[str, float] = defaultdict(float)
-    by_category: dict[str, float] = defaultdict(float)
-    for item, parts in claims:
-        by_type[item.type] += math.fsum(parts.values())
-        for k, amount in parts.items():
-            by_category[k] += amount
-    for kind, total in by_type.items():
-        cap = rule.by_type.get(kind)
-        if cap is not None and total > cap + tolerance:
-            broken.append(f"{tier}: {total} credits of type {kind}, over its cap {cap}")
-    for k, most in path.max.items():
-        room = max(0.0, most - rule.earned_by_category.get(k, 0.0))
-        if by_category.get(k, 0.0) > room + tolerance:
-            broken.append(f"{tier}: claims above the max of {k}")
-    total = math.fsum(by_category.values()) + rule.earned_counted(path)
-    if total < path.credits - tolerance:
-        broken.append(f"{tier}: {total} credits count, {path.credits} needed")
-    for k, least in path.min.items():
-        if by_category.get(k, 0.0) + rule.earned_in(k, path) < least - tolerance:
-            broken.append(f"{tier}: too few credits in {k}")
-    for kind, count in path.exams.items():
-        taken = sum(1 for item, _ in mine if item.is_exam and item.kind == kind)
-        if taken + rule.passed.get(kind, 0) < count:
-            broken.append(f"{tier}: too few {kind} exams")
-    if rule.hard_per_year is not None:
-        by_year: dict[int, float] = defaultdict(float)
-        for item, use in mine:
-            year = rule.year_of(use.finish)
-            if year is not None and not item.is_exam:
-                by_year[year] += item.cap(tier)
-        for year in range(1, len(rule.years) + 1):
-            got = by_year[year] + rule.earned_per_year.get(year, 0.0)
-            if got < rule.hard_per_year - tolerance:
-                broken.append(f"{tier}: year {year} has {got} credits")
-    return broken
-
-
-# -- the plan, for people ------------------------------------------------------------------------
 
 
 def _too_late(request: HeldRequest, tier: str) -> str:

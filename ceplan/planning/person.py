@@ -383,12 +383,16 @@ class _HeldPlanner:
         self.request = make_held_request(catalog, tier, **inputs)
         self.deadline = Deadline(as_optional_number(time_limit, "time_limit", positive=True))
         self.solver = make_solver("highs" if solver in (None, "auto") else solver)
+        self.exact = solver is None or (isinstance(solver, str) and solver == "auto")
+        """Whether the exact DP may plan where it applies (``"auto"``)."""
 
     def plan(self, path: tuple[str, int] | None = None) -> Plan:
         """The best plan; with ``path`` (tier, position), the tier renewed by that path."""
         from ceplan.planning.held import plan_held
 
-        return plan_held(self.catalog, self.request, self.solver, self.deadline, path=path)
+        return plan_held(
+            self.catalog, self.request, self.solver, self.deadline, path=path, exact=self.exact
+        )
 
     def compared(self, of: str | None) -> str:
         """The tier whose paths a comparison compares: ``of``, or the only tier held."""

@@ -34,7 +34,8 @@ from ceplan.model.claims import Expr
 from ceplan.model.schedule import schedule
 from ceplan.model.team_held import FeeDue, HeldMember, HeldTeam, build_held_team
 from ceplan.objective import COUNT, IDS, OUT_OF_POCKET, PRIORITY, TEAM_HOURS, Objective, Stage
-from ceplan.planning.held import _settled, broken_rules, read_answer
+from ceplan.planning.held import _settled
+from ceplan.planning.reading import broken_rules, read_answer
 from ceplan.planning.reasons import Money, Shared
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -111,6 +112,8 @@ class _Highs:
         self.columns = model.columns
         self.rows = model.rows
         self.integer = np.flatnonzero(model.integer).astype(np.int32)
+        self.zeros: frozenset[int] = frozenset()
+        """Columns :meth:`prune` fixed at 0."""
 
     def solve(
         self, costs: Mapping[int, float], seconds: float | None, gap: float, presolve: bool
@@ -195,6 +198,7 @@ class _Highs:
         margin = 1e-6 * max(1.0, abs(most)) + 1e-3
         at_zero = self.integer[(value < 1e-9) & (lowest + dual > most + margin)]
         at_one = self.integer[(value > 1 - 1e-9) & (lowest - dual > most + margin)]
+        self.zeros = self.zeros | frozenset(at_zero.tolist())
         for column in at_zero:
             h.changeColBounds(int(column), 0.0, 0.0)
         for column in at_one:
@@ -373,9 +377,12 @@ class _Walk:
         says which). Every answer that comes first is such an answer, and every such answer
         comes first (its ``j``-th smallest id is at most that id). When there is none, the
         answer in hand is the first; else the one found becomes the answer in hand, and the
-        question is asked again. Returns why it stopped early, if it did.
+        question is asked again. Items the reduced costs fixed at 0 (:meth:`_Highs.prune`) are
+        0 in every answer kept: they are left out of these rows. Returns why it stopped early,
+        if it did.
         """
-        ids = sorted(take)
+        zeros: frozenset[int] = getattr(self.engine, "zeros", frozenset())  # fixed at 0
+        ids = sorted(i for i, column in take.items() if column not in zeros)
         while True:
             chosen = sorted(self.take_now(take))
             if not chosen:
@@ -387,7 +394,9 @@ class _Walk:
                 rows.append(self.engine.add_row(terms, 0.0, math.inf))
             for n, (first, own) in enumerate(zip(firsts, chosen, strict=True)):
                 low = chosen[n - 1] if n else ""
-                between = {take[i]: 1.0 for i in ids if low < i < own}
+                between = dict.fromkeys(
+                    (take[i] for i in ids[bisect_right(ids, low) : bisect_left(ids, own)]), 1.0
+                )
                 if between:
                     rows.append(self.engine.add_row({**between, first: -1.0}, 0.0, math.inf))
                 else:
