@@ -129,10 +129,10 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
-    if request.under_schema_2 and (asked == "columns" or count > 1 or scheduler is not None):
+    if request.under_schema_2 and (count > 1 or scheduler is not None):
         raise PlanInputError(
-            "a team on a schema 2 catalogue is planned by the single model: method 'columns', "
-            "workers and a scheduler are not supported for it yet"
+            "a team on a schema 2 catalogue is planned in one process: workers and a "
+            "scheduler are not supported for it yet"
         )
     chosen = choose_method(request, asked, count, scheduler)
     # Only "auto" falls back to the single model when the columns do not take the team, and
@@ -186,8 +186,6 @@ def choose_method(
     """
     if method != "auto":
         return method
-    if request.under_schema_2:
-        return "single"
     if workers > 1 or scheduler is not None:
         return "columns"
     catalog = request.catalog
@@ -245,6 +243,10 @@ def _plan(
     told = Progress.of(progress)
     words = _planning_words(request, method, workers, scheduler)
     told(words if read is None else f"{words} (read in {read:.1f} s)")
+    if request.under_schema_2 and method == "columns":
+        from ceplan.planning.columns_held import plan_held_by_columns
+
+        return plan_held_by_columns(request, solvers.milp, deadline, finish, alone, told)
     if request.under_schema_2:
         from ceplan.planning.team_held import plan_held_team
 
