@@ -17,9 +17,13 @@ share a block and are priced once.
 
 Stages: priority renewed, out-of-pocket spend, hours (the first three of the team's order,
 :data:`~ceplan.objective.TEAM`), each generated to its linear bound, then solved as an integer
-programme over the columns found and held at that value while the next is solved. A stage is
-**proved** when its value is within less than one (a priority, a cent, a step of hours) of its
-bound; otherwise it says its gap, and the plan is ``feasible``.
+programme over the columns found and held at that value while the next is solved. When the
+columns found do not reach the bound whole, a dive (:meth:`_Columns.dive`) makes people renew
+one at a time, generating columns again, and fits people into what the others leave
+(:meth:`_Columns.repair`), keeping the best answer found. A stage is
+**proved** when the settled plan is within less than one (a priority, a cent, a step of hours)
+of its bound, each stage before it proved at the value held; otherwise it says its gap, and the
+plan is ``feasible``.
 
 Each person renewing is then settled as the single model settles them
 (:mod:`ceplan.planning.team_held`): their block with their column's money in each period (and
@@ -86,6 +90,12 @@ _NOISE = 1e-6
 
 _MAX_ROUNDS = 200
 """Rounds of pricing per stage at most."""
+
+_MAX_DIVE = 50
+"""Steps of a dive at most."""
+
+_WHOLE = 1e-6
+"""A column's value within this of 0 or 1 is whole."""
 
 
 @dataclass
@@ -156,6 +166,8 @@ class _Master:
         self.fund = self.period + self.periods
         upper = [1.0] * len(people) + [float(c) for c in budget] + [float(c) for c in funds]
         self.h.addRows(len(upper), [-self.inf] * len(upper), upper, 0, [], [], [])
+        self.upper = upper
+        """The amounts of the rows made here (each person's, then periods', then funds')."""
         self.rows = len(upper)
         self.columns: list[_Column | None] = []  # None: a period's money-added column
         self.extra: dict[int, int] = {}
@@ -224,6 +236,12 @@ class _Master:
                 self.h.addCol(0.0, 0.0, self.inf, 1, [self.period + n], [-1.0])
                 self.extra[n] = len(self.columns)
                 self.columns.append(None)
+
+    def set_renew(self, person: str, renew: bool | None, allowed: bool | None) -> None:
+        """Make ``person`` renew (``renew``), or not (``allowed`` false), or free them."""
+        lower = 1.0 if renew else -self.inf
+        upper = 0.0 if allowed is False else 1.0
+        self.h.changeRowBounds(self.people[person], lower, upper)
 
     def require(self, people: Sequence[str], renew: bool) -> None:
         lower = 1.0 if renew else -self.inf
@@ -333,26 +351,150 @@ class _Columns:
                     found.append(_Column(person, answer, figures))
         return found, exact
 
-    def generate(self, name: str, deadline: Deadline) -> tuple[float | None, str]:
+    def generate(self, name: str, deadline: Deadline) -> tuple[float | None, str, np.ndarray]:
         """Columns for stage ``name`` until none improves the relaxation.
 
-        Its bound (``None`` when pricing did not finish), and how the relaxation ended.
+        Its bound (``None`` when pricing did not finish), how the relaxation ended, and its
+        columns' values.
         """
-        bound: float | None = None
         for number in range(_MAX_ROUNDS):
-            status, value, _, duals = self.master.solve(name, False, deadline.remaining())
+            status, value, values, duals = self.master.solve(name, False, deadline.remaining())
             if status != "optimal":
-                return None, status
+                return None, status, values
             found, exact = self.price(name, duals, deadline)
             added = self.master.add(found)
             self.told.tick(f"round {number + 1}: {added:,} plans added")
             if not added:
-                bound = value if exact else None
-                return bound, status
+                return (value if exact else None), status, values
             if deadline.expired:
                 break
         self.stopped = True
-        return None, "stopped"
+        return None, "stopped", np.zeros(0)
+
+    def dive(self, name: str, target: float, deadline: Deadline) -> tuple[float, np.ndarray] | None:
+        """An integer answer of stage ``name`` reaching ``target`` if it can, by diving.
+
+        Each step: columns generated for the relaxation; each person it takes whole but split
+        between columns is given a column of their own within what the split spends in each
+        period and takes from each fund (:meth:`repair`); the integer programme over the
+        columns solved. Until its value is within less than one of ``target``, the person the
+        relaxation takes most of without taking them whole is made to renew (or, when that
+        leaves no answer, not to), and again. The best answer found and its value (``None``:
+        none); the people made to renew or not are free again afterwards.
+        """
+        master = self.master
+        changed: list[str] = []
+        best: tuple[float, np.ndarray] | None = None
+        try:
+            for _ in range(_MAX_DIVE):
+                _, status, values = self.generate(name, deadline)
+                if status == "infeasible" and changed:
+                    master.set_renew(changed[-1], None, False)
+                    continue
+                if status != "optimal" or deadline.expired:
+                    return best
+                self.repair(name, values, deadline)
+                solved, value, found, _ = master.solve(name, True, deadline.remaining())
+                if solved != "infeasible" and (best is None or value < best[0] - 1e-6):
+                    best = value, found
+                if best is not None and best[0] - target < 1 - 1e-6:
+                    return best
+                taken: dict[str, float] = {}
+                for j, v in enumerate(values):
+                    column = master.columns[j]
+                    if column is not None and v > _WHOLE:
+                        taken[column.person] = taken.get(column.person, 0.0) + float(v)
+                part = [(v, p) for p, v in taken.items() if v < 1 - _WHOLE]
+                if not part:
+                    return best
+                _, person = max(part, key=lambda t: (t[0], t[1]))
+                master.set_renew(person, True, None)
+                changed.append(person)
+            return best
+        finally:
+            for person in changed:
+                master.set_renew(person, None, None)
+
+    def repair(self, name: str, values: np.ndarray, deadline: Deadline) -> int:
+        """Columns that fit together, from the relaxation ``values``; how many were added.
+
+        Two greedy passes over the people it takes any of, each spending what the periods
+        and funds have left: first those it takes whole in one column keep it, then each of the
+        others (taken whole but split between columns first, then the highest priority, the
+        most taken) is given their best plan within what is left; then the others first, and
+        those taken whole keep their column where it still fits, else get their best plan
+        within what is left.
+        """
+        master = self.master
+        taken: dict[str, list[tuple[float, _Column]]] = {}
+        for j, v in enumerate(values):
+            column = master.columns[j]
+            if column is not None and v > _WHOLE:
+                taken.setdefault(column.person, []).append((float(v), column))
+        whole, others = [], []
+        for person, parts in sorted(taken.items()):
+            share = sum(v for v, _ in parts)
+            if len(parts) == 1 and share > 1 - _WHOLE:
+                whole.append((person, parts[0][1]))
+            else:
+                key = (share < 1 - _WHOLE, -master.priority[person], -share, person)
+                others.append((key, person))
+        rest: list[tuple[str, _Column | None]] = [(p, None) for _, p in sorted(others)]
+        found = self._greedy(name, [*whole, *rest], deadline)
+        found += self._greedy(name, [*rest, *whole], deadline)
+        return master.add(found)
+
+    def _greedy(
+        self, name: str, order: Sequence[tuple[str, _Column | None]], deadline: Deadline
+    ) -> list[_Column]:
+        """The plans made as each person in ``order`` fits what the others leave.
+
+        A person keeps their column where it fits what is left, else gets their best plan
+        within it.
+        """
+        master = self.master
+        left = [float(c) for c in master.upper[master.period : master.period + master.periods]]
+        funds = [float(c) for c in master.upper[master.fund : master.fund + master.funds]]
+        found = []
+        for person, column in order:
+            if column is None or not (
+                all(s <= c + 1e-6 for s, c in zip(column.figures.spend, left, strict=True))
+                and all(s <= c + 1e-6 for s, c in zip(column.figures.funds, funds, strict=True))
+            ):
+                block = self.blocks[self.block_of[person]]
+                caps = [math.floor(c + 1e-6) for c in left]
+                fund_caps = [math.floor(c + 1e-6) for c in funds]
+                answer = _within(block, caps, fund_caps, name, deadline)
+                if answer is None:
+                    continue
+                figures = block.figures(answer, master.periods, master.funds)
+                column = _Column(person, answer, figures)
+                found.append(column)
+            left = [a - b for a, b in zip(left, column.figures.spend, strict=True)]
+            funds = [a - b for a, b in zip(funds, column.figures.funds, strict=True)]
+        return found
+
+
+def _within(
+    block: _Block, spend: Sequence[float], funds: Sequence[float], name: str, deadline: Deadline
+) -> np.ndarray | None:
+    """The block's best answer within ``spend`` (each period) and ``funds`` (each fund).
+
+    Best in stage ``name``: the least hours, else the least out of pocket.
+    """
+    mine = block.member
+    upper = block.model.row_upper.copy()
+    for r, row in enumerate(block.model.row_names):
+        if row.startswith("period_"):
+            upper[r] = min(upper[r], spend[int(row.removeprefix("period_"))])
+        elif row.startswith("fund_"):
+            upper[r] = min(upper[r], funds[int(row.removeprefix("fund_"))])
+    model = dataclasses.replace(block.model, row_upper=upper)
+    expression = mine.hours if name == "hours" else mine.out_of_pocket
+    run, values = _Highs(model).solve(dict(expression[0]), deadline.remaining(), 0.5, True)
+    if run.status not in ("optimal", "feasible") or values is None:
+        return None
+    return model.read(values[: model.columns])
 
 
 def _price(
@@ -483,6 +625,8 @@ class _Found:
     hours_scale: int
     chosen: Mapping[str, _Column]
     termination: Termination
+    known: tuple[bool, ...]
+    """Whether each stage's bound is one (pricing finished)."""
 
 
 def _stages(columns: _Columns, deadline: Deadline) -> _Found:
@@ -506,15 +650,24 @@ def _stages(columns: _Columns, deadline: Deadline) -> _Found:
     )
     values = np.zeros(len(master.columns))  # nobody renews: keeps every row
     stages: list[ColumnStage] = []
+    known: list[bool] = []
     termination: Termination = "solved"
     for name in STAGES:
         said = columns.told.part(f"stage {name.replace('_', '-')}")
         said("column generation")
-        bound, _ = columns.generate(name, deadline)
+        bound, _, _ = columns.generate(name, deadline)
         start = np.concatenate([values, np.zeros(len(master.columns) - len(values))])
         status, value, found, _ = master.solve(name, True, deadline.remaining(), start)
         if status == "infeasible":  # never so: the last answer keeps every row
             status, value, found = "stopped", float(master.objective(name) @ start), start
+        if status == "optimal" and bound is not None and value - bound >= 1 - 1e-6:
+            # The columns found for the relaxation do not reach its bound whole: a dive
+            # looks for the columns that do (an answer no worse is kept).
+            said("diving")
+            dived = columns.dive(name, bound, deadline)
+            if dived is not None and dived[0] < value - 1e-6:
+                value = dived[0]
+                found = np.concatenate([dived[1], np.zeros(len(master.columns) - len(dived[1]))])
         if status != "optimal":
             termination = "time_limit"
         values = found
@@ -523,6 +676,7 @@ def _stages(columns: _Columns, deadline: Deadline) -> _Found:
         # Every stage's value is a whole number: within less than one of its bound is proved.
         proved = status == "optimal" and bound is not None and value - bound < 1 - 1e-6
         stages.append(ColumnStage(name, whole, whole if limit is None else limit, proved))
+        known.append(bound is not None)
         said(f"{_plans(master):,} plans, value {whole:,.2f}, bound {limit}")
         master.hold(name, value, values)
     chosen: dict[str, _Column] = {}
@@ -532,7 +686,40 @@ def _stages(columns: _Columns, deadline: Deadline) -> _Found:
     scale = 1
     for block in columns.blocks.values():
         scale = round(block.scale * block.team.hours_scale)
-    return _Found(tuple(stages), scale, chosen, termination)
+    return _Found(tuple(stages), scale, chosen, termination, tuple(known))
+
+
+def _final(
+    found: _Found,
+    answers: Mapping[str, _Answer],
+    blocks: Mapping[Any, _Block],
+    block_of: Mapping[str, Any],
+    master: _Master,
+) -> _Found:
+    """The stages as the settled plan reaches them.
+
+    Settling a person never makes a stage worse and may make it better: a stage is proved
+    when the plan is within less than one of its bound, each stage before it proved and at
+    the value the master held it at (the later bounds hold for that value).
+    """
+    figures = {
+        p: blocks[block_of[p]].figures(a.values, master.periods, master.funds)
+        for p, a in answers.items()
+    }
+    reached = {
+        "priority": float(sum(master.priority[p] for p in answers)),
+        "out_of_pocket": float(sum(f.out_of_pocket for f in figures.values())),
+        "hours": float(sum(f.hours for f in figures.values())),
+    }
+    stages = []
+    held = True
+    for stage, known in zip(found.stages, found.known, strict=True):
+        value = round(reached[stage.name], 6)
+        gap = stage.bound - value if stage.name == "priority" else value - stage.bound
+        proved = held and known and gap < 1 - 1e-6
+        stages.append(ColumnStage(stage.name, value, stage.bound, proved))
+        held = proved and abs(value - stage.value) < 1e-6
+    return dataclasses.replace(found, stages=tuple(stages))
 
 
 def _plans(master: _Master) -> int:
@@ -588,6 +775,7 @@ def plan_held_by_columns(
             settled = column.values
         answers[person] = _Answer(block.member, settled)
     settling("done")
+    found = _final(found, answers, blocks, block_of, master)
     unproved = next((s for s in found.stages if not s.proved), None)
     status: Status = "optimal" if unproved is None and not unsettled else "feasible"
     stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
@@ -699,7 +887,7 @@ def _least_money(
     keep = sorted({p for p, renews in solution.renews.items() if renews} | set(people))
     master.require(keep, True)
     try:
-        bound, status = columns.generate(_MONEY, finish)
+        bound, status, _ = columns.generate(_MONEY, finish)
         if status == "infeasible":
             return None
         status, _, values, _ = master.solve(_MONEY, True, finish.remaining())

@@ -94,8 +94,9 @@ def plan_team(
         items), columns for a larger one, or whenever ``workers`` or ``scheduler`` is given;
         and the single model for a team the columns do not take. The plan says which made it
         (:attr:`~ceplan.results.team.TeamPlan.method`). A team on a catalogue of schema 2 is
-        planned by its own single model (:mod:`ceplan.planning.team_held`): ``"columns"``,
-        ``workers`` and ``scheduler`` are refused for it (:class:`PlanInputError`).
+        planned by its own single model (:mod:`ceplan.planning.team_held`) or by its own
+        columns (:mod:`ceplan.planning.columns_held`), chosen alike; ``workers`` and
+        ``scheduler`` are refused for it (:class:`PlanInputError`).
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
         processes price people with weekly hours and plan people alone side by side (a whole
