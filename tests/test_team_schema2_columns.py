@@ -242,8 +242,20 @@ def test_the_team_command_plans_a_schema_2_team_by_columns(
     assert code == 1 and "by columns" in out and "AT RISK" in out  # 1: someone is at risk
 
 
-def test_workers_are_refused_for_a_schema_2_team_in_one_line() -> None:
+def test_the_same_plan_whatever_the_number_of_workers() -> None:
+    """Workers make each kind of person's own plan and settle people side by side."""
+    import yaml
+
     catalog = ceplan.load_catalog(ISC2)
-    with pytest.raises(ceplan.PlanInputError) as error:
-        ceplan.plan_team(catalog, ISC2_TEAM, today=DAY, method="columns", workers=2)
-    assert "\n" not in str(error.value) and "schema 2" in str(error.value)
+    data = yaml.safe_load((ROOT / "examples" / "team-isc2.yaml").read_text())
+    data["budgets"] = [{**b, "amount": b["amount"] * 0.8} for b in data["budgets"]]
+    one = ceplan.plan_team(catalog, data, today=DAY, method="columns")
+    two = ceplan.plan_team(catalog, data, today=DAY, method="columns", workers=2)
+    assert auto_is_columns(catalog, data, workers=2)
+    assert one.to_dict() == two.to_dict()
+
+
+def auto_is_columns(catalog: ceplan.Catalog, data: dict[str, Any], workers: int) -> bool:
+    from ceplan.planning.team import choose_method
+
+    return choose_method(make_team_request(catalog, data, today=DAY), "auto", workers) == "columns"

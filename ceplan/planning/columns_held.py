@@ -74,6 +74,7 @@ from ceplan.solving.backends import Solver, silence_highs_banner
 from ceplan.solving.columns import ColumnStage
 from ceplan.solving.progress import Progress
 from ceplan.solving.team import TeamSolution
+from ceplan.solving.workers import side_by_side
 from ceplan.status import Deadline, Status, Termination
 from ceplan.units import hours_scale
 
@@ -313,22 +314,36 @@ class _Columns:
     stopped: bool = False
     """Whether pricing was stopped (by the deadline or the rounds) before it was done."""
 
-    def price(self, name: str, duals: np.ndarray, deadline: Deadline) -> tuple[list[_Column], bool]:
+    def price(
+        self,
+        name: str,
+        duals: np.ndarray,
+        deadline: Deadline,
+        only: frozenset[str] | None = None,
+    ) -> tuple[list[_Column], bool]:
         """Each person's best column under ``duals`` that improves the relaxation.
 
-        And whether every pricing problem was solved to the end.
+        And whether every pricing problem was solved to the end. ``only``: these people's
+        alone. Every price is at least 0 (a cent spent, taken from a fund, or an hour never
+        helps: a hair below 0 is the solver's noise), so a person whose own terms (their
+        priority, their ``conv`` row) already give a reduced cost of at least 0 is not priced.
         """
         m = self.master
-        period = -duals[m.period : m.period + m.periods]
-        fund = -duals[m.fund : m.fund + m.funds]
+        period = np.maximum(0.0, -duals[m.period : m.period + m.periods])
+        fund = np.maximum(0.0, -duals[m.fund : m.fund + m.funds])
         weights = {name: 1.0} if name in STAGES else {}
         for held, row in m.holds.items():
-            weights[held] = weights.get(held, 0.0) - float(duals[row])
+            weights[held] = max(0.0, weights.get(held, 0.0) - float(duals[row]))
         found: list[_Column] = []
         exact = True
         by_block: dict[Any, list[str]] = {}
         for person, key in self.block_of.items():
-            if key is not None:
+            if key is None or (only is not None and person not in only):
+                continue
+            least = -m.priority[person] * weights.get("priority", 0.0) - float(
+                duals[m.people[person]]
+            )
+            if least < -_NOISE:
                 by_block.setdefault(key, []).append(person)
         for key, people in by_block.items():
             block = self.blocks[key]
@@ -351,17 +366,20 @@ class _Columns:
                     found.append(_Column(person, answer, figures))
         return found, exact
 
-    def generate(self, name: str, deadline: Deadline) -> tuple[float | None, str, np.ndarray]:
+    def generate(
+        self, name: str, deadline: Deadline, only: frozenset[str] | None = None
+    ) -> tuple[float | None, str, np.ndarray]:
         """Columns for stage ``name`` until none improves the relaxation.
 
-        Its bound (``None`` when pricing did not finish), how the relaxation ended, and its
-        columns' values.
+        Its bound (``None`` when pricing did not finish, or only the people of ``only`` were
+        priced), how the relaxation ended, and its columns' values.
         """
         for number in range(_MAX_ROUNDS):
             status, value, values, duals = self.master.solve(name, False, deadline.remaining())
             if status != "optimal":
                 return None, status, values
-            found, exact = self.price(name, duals, deadline)
+            found, exact = self.price(name, duals, deadline, only)
+            exact = exact and only is None
             added = self.master.add(found)
             self.told.tick(f"round {number + 1}: {added:,} plans added")
             if not added:
@@ -570,6 +588,30 @@ def _settle(
     return walked.values
 
 
+@dataclass(frozen=True)
+class _Task:
+    """A person to settle: their column's values, money in each period and from each fund."""
+
+    person: str
+    values: np.ndarray
+    spend: tuple[int, ...]
+    paid: tuple[int, ...]
+
+
+def _settle_task(
+    request: TeamRequest, block: _Block, task: _Task, solver: Solver, deadline: Deadline
+) -> np.ndarray | None:
+    return _settle(request, block, task.values, task.spend, task.paid, solver, deadline)
+
+
+def _settle_in_worker(
+    data: tuple[TeamRequest, Solver], deadline: Deadline, task: _Task
+) -> np.ndarray | None:
+    """:func:`_settle` as a worker runs it (the block made again there)."""
+    request, solver = data
+    return _settle_task(request, _block(request, task.person), task, solver, deadline)
+
+
 def _own(
     request: TeamRequest, block: _Block, solver: Solver, deadline: Deadline
 ) -> np.ndarray | None:
@@ -591,26 +633,69 @@ def _own(
     return walked.values if settled is None else settled
 
 
+def _block(request: TeamRequest, person: str) -> _Block:
+    """``person``'s block (their own plan not made yet)."""
+    team = _one(request, person, None)
+    member = team.members[person]
+    model = team.model.fixed({member.renew: 1.0})
+    # What a fund pays toward an item, in whole cents: the columns' money adds up.
+    whole = model.integer.copy()
+    whole[list(member.fund_pay.values())] = True
+    return _Block(team, member, dataclasses.replace(model, integer=whole), 1.0)
+
+
+def _possible(block: _Block) -> bool:
+    """Whether the person may renew at all (not too late, and some answer keeps their rows)."""
+    return not block.team.model.impossible and block.team.model.upper[block.member.renew] > 0.5
+
+
+def _seed_in_worker(
+    data: tuple[TeamRequest, Solver], deadline: Deadline, person: str
+) -> np.ndarray | None:
+    """``person``'s own plan in their block (:func:`_own`), as a worker makes it."""
+    request, solver = data
+    block = _block(request, person)
+    return _own(request, block, solver, deadline) if _possible(block) else None
+
+
 def _blocks(
-    request: TeamRequest, solver: Solver, deadline: Deadline, told: Progress
+    request: TeamRequest,
+    solver: Solver,
+    deadline: Deadline,
+    told: Progress,
+    workers: int = 1,
+    scheduler: Any = None,
 ) -> tuple[dict[Any, _Block], dict[str, Any]]:
-    """Each person's block (people with the same inputs share one), their own plan settled."""
+    """Each person's block (people with the same inputs share one), their own plan settled.
+
+    ``workers`` processes (or the workers of the Dask cluster ``scheduler``) make the own
+    plans side by side: the same plans whatever makes them.
+    """
     blocks: dict[Any, _Block] = {}
-    block_of: dict[str, Any] = {}
+    first: dict[Any, str] = {}
     people = sorted(request.roster.people, key=lambda p: p.id)
-    for number, person in enumerate(people):
-        told.tick(f"{number:,} of {len(people):,} people, {len(blocks):,} kinds of plan")
-        key = request.held[person.id]
-        if key not in blocks:
-            team = _one(request, person.id, None)
-            member = team.members[person.id]
-            impossible = team.model.impossible or team.model.upper[member.renew] < 0.5
-            model = team.model.fixed({member.renew: 1.0})
-            block = _Block(team, member, model, 1.0)
-            if not impossible:
-                block.seed = _own(request, block, solver, deadline)
-            blocks[key] = block
-        block_of[person.id] = key if blocks[key].seed is not None else None
+    for who in people:
+        first.setdefault(request.held[who.id], who.id)
+    side = workers > 1 or scheduler is not None
+    seeds: dict[Any, np.ndarray | None] = {}
+    if side and len(first) > 1:
+        made = side_by_side(
+            _seed_in_worker, (request, solver), list(first.values()), deadline, workers, scheduler
+        )
+        seeds = dict(zip(first, made, strict=True))
+    for number, (key, person) in enumerate(first.items()):
+        told.tick(f"{number:,} of {len(first):,} kinds of plan")
+        block = _block(request, person)
+        if key in seeds:
+            block.seed = seeds[key]
+        elif _possible(block):
+            block.seed = _own(request, block, solver, deadline)
+        blocks[key] = block
+    block_of = {
+        p.id: key if blocks[key].seed is not None else None
+        for p in people
+        for key in (request.held[p.id],)
+    }
     scale = hours_scale(i.hours for b in blocks.values() for i in b.member.world.items.values())
     for block in blocks.values():
         block.scale = scale / block.team.hours_scale
@@ -733,14 +818,21 @@ def plan_held_by_columns(
     finish: Deadline,
     alone: Callable[[Person], Any],
     told: Progress,
+    workers: int = 1,
+    scheduler: Any = None,
 ) -> TeamPlan:
-    """The team's plan by columns (see the module); ``finish`` bounds the reasons' work."""
+    """The team's plan by columns (see the module); ``finish`` bounds the reasons' work.
+
+    ``workers`` processes, or the workers of the Dask cluster ``scheduler``, make each kind of
+    person's own plan and settle the people renewing side by side
+    (:func:`ceplan.solving.workers.side_by_side`): the plan is the same whatever makes it.
+    """
     from ceplan.planning.team import _bounds, _why
 
     roster = request.roster
     building = told.part("each person's model (schema 2)")
     began = time.perf_counter()
-    blocks, block_of = _blocks(request, solver, deadline, building)
+    blocks, block_of = _blocks(request, solver, deadline, building, workers, scheduler)
     building(
         f"{len(blocks):,} kinds of plan for {len(block_of):,} people in "
         f"{time.perf_counter() - began:.1f} s"
@@ -761,19 +853,31 @@ def plan_held_by_columns(
         shares.append(max(0, math.floor(amount - spent + 1e-6)) // renewing)
     answers: dict[str, _Answer] = {}
     unsettled = False
-    for number, (person, column) in enumerate(sorted(found.chosen.items())):
-        settling.tick(f"{number:,} of {len(found.chosen):,} settled")
-        block = blocks[block_of[person]]
-        if column.seed:
-            answers[person] = _Answer(block.member, column.values)
+    tasks: list[_Task] = []
+    for person, column in sorted(found.chosen.items()):
+        if column.seed:  # their own plan, settled already (see the module)
+            answers[person] = _Answer(blocks[block_of[person]].member, column.values)
             continue
-        spend = [round(c) + shares[n] for n, c in enumerate(column.figures.spend)]
-        paid = [max(0, round(c)) for c in column.figures.funds]
-        settled = _settle(request, block, column.values, spend, paid, solver, deadline)
+        spend = tuple(round(c) + shares[n] for n, c in enumerate(column.figures.spend))
+        paid = tuple(max(0, round(c)) for c in column.figures.funds)
+        tasks.append(_Task(person, column.values, spend, paid))
+    settling(f"{len(found.chosen):,} renewing, {len(tasks):,} to settle")
+    if (workers > 1 or scheduler is not None) and len(tasks) > 1:
+        made = side_by_side(
+            _settle_in_worker, (request, solver), tasks, deadline, workers, scheduler
+        )
+    else:
+        made = []
+        for number, task in enumerate(tasks):
+            settling.tick(f"{number:,} of {len(tasks):,} settled")
+            made.append(
+                _settle_task(request, blocks[block_of[task.person]], task, solver, deadline)
+            )
+    for task, settled in zip(tasks, made, strict=True):
         if settled is None:
             unsettled = True
-            settled = column.values
-        answers[person] = _Answer(block.member, settled)
+            settled = task.values
+        answers[task.person] = _Answer(blocks[block_of[task.person]].member, settled)
     settling("done")
     found = _final(found, answers, blocks, block_of, master)
     unproved = next((s for s in found.stages if not s.proved), None)
@@ -887,7 +991,9 @@ def _least_money(
     keep = sorted({p for p, renews in solution.renews.items() if renews} | set(people))
     master.require(keep, True)
     try:
-        bound, status, _ = columns.generate(_MONEY, finish)
+        # The columns of the stages, and new ones for the people asked about alone: the money
+        # found is enough (the claim a reason makes), if not always the least.
+        bound, status, _ = columns.generate(_MONEY, finish, frozenset(people))
         if status == "infeasible":
             return None
         status, _, values, _ = master.solve(_MONEY, True, finish.remaining())

@@ -95,8 +95,7 @@ def plan_team(
         and the single model for a team the columns do not take. The plan says which made it
         (:attr:`~ceplan.results.team.TeamPlan.method`). A team on a catalogue of schema 2 is
         planned by its own single model (:mod:`ceplan.planning.team_held`) or by its own
-        columns (:mod:`ceplan.planning.columns_held`), chosen alike; ``workers`` and
-        ``scheduler`` are refused for it (:class:`PlanInputError`).
+        columns (:mod:`ceplan.planning.columns_held`), chosen alike.
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
         processes price people with weekly hours and plan people alone side by side (a whole
@@ -130,11 +129,6 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
-    if request.under_schema_2 and (count > 1 or scheduler is not None):
-        raise PlanInputError(
-            "a team on a schema 2 catalogue is planned in one process: workers and a "
-            "scheduler are not supported for it yet"
-        )
     chosen = choose_method(request, asked, count, scheduler)
     # Only "auto" falls back to the single model when the columns do not take the team, and
     # not when workers or a scheduler were asked for: they plan people by columns.
@@ -247,7 +241,9 @@ def _plan(
     if request.under_schema_2 and method == "columns":
         from ceplan.planning.columns_held import plan_held_by_columns
 
-        return plan_held_by_columns(request, solvers.milp, deadline, finish, alone, told)
+        return plan_held_by_columns(
+            request, solvers.milp, deadline, finish, alone, told, workers, scheduler
+        )
     if request.under_schema_2:
         from ceplan.planning.team_held import plan_held_team
 
