@@ -560,14 +560,15 @@ def _settle(
 
     Their out-of-pocket spend and hours in ``values`` held, as the single model settles them.
     """
-    team, mine = block.team, block.member
-    upper = team.model.row_upper.copy()
-    for r, row in enumerate(team.model.row_names):
+    mine = block.member
+    upper = block.model.row_upper.copy()
+    for r, row in enumerate(block.model.row_names):
         if row.startswith("period_"):
             upper[r] = budget[int(row.removeprefix("period_"))]
         elif row.startswith("fund_"):
             upper[r] = funds[int(row.removeprefix("fund_"))]
-    model = dataclasses.replace(team.model, row_upper=upper)
+    # The block's model: funds pay whole cents, so what each person takes adds up.
+    model = dataclasses.replace(block.model, row_upper=upper)
     rows = [
         _held_row(
             mine.out_of_pocket,
