@@ -754,8 +754,8 @@ def _stages(columns: _Columns, deadline: Deadline) -> _Found:
             if dived is not None and dived[0] < value - 1e-6:
                 value = dived[0]
                 found = np.concatenate([dived[1], np.zeros(len(master.columns) - len(dived[1]))])
-        if status != "optimal":
-            termination = "time_limit"
+        if status != "optimal" or (bound is None and deadline.expired):
+            termination = "time_limit"  # the integer solve, or pricing, stopped by the time
         values = found
         whole = value if name != "priority" else -value
         limit = None if bound is None else (bound if name != "priority" else -bound)
@@ -841,6 +841,11 @@ def plan_held_by_columns(
     any_team = (
         next(iter(blocks.values())).team if blocks else _one(request, roster.people[0].id, None)
     )
+    if deadline.expired and any(b.seed is None and _possible(b) for b in blocks.values()):
+        # Someone's own plan was not made in time: nobody's plan is claimed.
+        building("the time limit ran out before everyone's own plan was made")
+        verdict = _status("unknown", "time_limit", None, STAGES[0])
+        return _plan(request, any_team, {}, verdict, solver, None)
     budget, funds = any_team.budget_cents, any_team.fund_cents
     people = sorted(roster.people, key=lambda p: p.id)
     master = _Master(people, budget, funds)
@@ -884,7 +889,13 @@ def plan_held_by_columns(
     unproved = next((s for s in found.stages if not s.proved), None)
     status: Status = "optimal" if unproved is None and not unsettled else "feasible"
     stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
-    gap = unproved.gap if unproved is not None else (0.0 if unsettled else None)
+    # A stage whose bound is not known (pricing stopped) has no gap to say.
+    known = dict(zip(STAGES, found.known, strict=True))
+    gap = (
+        (unproved.gap if known[unproved.name] else None)
+        if unproved is not None
+        else (0.0 if unsettled else None)
+    )
     verdict = _status(status, found.termination, gap, stopped)
     if status != "optimal" and found.termination == "solved":
         verdict = _Verdict(status, "solved", gap, stopped)
@@ -917,7 +928,11 @@ def plan_held_by_columns(
     )
     why = _why(shared, needed, together, told)
     plan = _plan(request, any_team, reads, verdict, solver, why)
-    return dataclasses.replace(plan, bounds=_bounds(found, plan), method="columns")
+    bounds = tuple(
+        bound if known[bound.name] else dataclasses.replace(bound, bound=None, proved=False)
+        for bound in _bounds(found, plan)
+    )
+    return dataclasses.replace(plan, bounds=bounds, method="columns")
 
 
 def _solution(
