@@ -22,6 +22,14 @@ apart. ``plan_team`` is the public :func:`ceplan.plan_team` with ``time_limit=--
 reasons for the people at risk included), timed as a whole. Any other name is handed to
 :func:`ceplan.plan_team` as its ``method`` argument, once the library has one.
 
+``--catalog isc2`` (or ``isc2,pmi``, a combination) plans rosters of schema 2 people on the
+bundled catalogues instead (:func:`schema2_organisation`): each person holds one of the
+certifications (one in five two of them), with an expiry over the next three years, credits
+earned and a priority; two fiscal-year periods of 1,000 USD a head (``ample``) or 250 USD a head
+(``tight``) and a fund of 100 or 20 USD a head. ``single`` then means :func:`ceplan.plan_team`
+with ``method="single"``. Such a plan is checked against its money (no period and no fund
+spends more than it holds) and, for people, by their count renewing.
+
 Each run is a process of its own (``--repeat`` runs of each size and variant; the table gives
 medians), stopped when it runs past ``--timeout`` seconds or its memory passes ``--memory`` GiB.
 A model the library refuses to build (over :data:`ceplan.limits.MAX_TEAM_VARIABLES`
@@ -78,6 +86,86 @@ Runner = Callable[[ceplan.Catalog, ceplan.Roster, Organisation, float], dict[str
 # -- one run, in its own process -----------------------------------------------------------
 
 
+SCHEMA_2_VARIANTS = {"ample": (1000, 100), "tight": (250, 20)}
+"""A schema 2 roster's money: each period's USD a head, the fund's USD a head."""
+
+
+def schema2_organisation(
+    people: int, seed: int, variant: str, names: Sequence[str]
+) -> tuple[ceplan.Catalog, dict[str, Any]]:
+    """A roster of ``people`` schema 2 people on the bundled catalogues ``names`` (see above)."""
+    import datetime as dt
+    import random
+
+    catalog = ceplan.load_catalog(list(names) if len(names) > 1 else names[0])
+    draw = random.Random(seed)
+    tiers = list(catalog.tiers)
+    ends = [dt.date(2027 + n // 12, n % 12 + 1, 28) for n in range(1, 36)]
+    roster_people = []
+    for n in range(people):
+        held = draw.sample(tiers, 2 if draw.random() < 0.2 else 1)
+        entries = []
+        for tier in held:
+            expires = draw.choice(ends)
+            left = (expires - TODAY).days / (365.25 * catalog.tiers[tier].period_years)
+            needed = catalog.tiers[tier].paths[0].credits or 0
+            earned = max(0, round(needed * (1 - left) / 10) * 10) if left < 1 else 0
+            entries.append({"tier": tier, "expires": expires.isoformat(), "earned": earned})
+        roster_people.append(
+            {
+                "id": f"p{n:05d}",
+                "name": f"Person {n}",
+                "tiers": entries,
+                "priority": draw.choice([1, 1, 1, 2, 2, 3]),
+            }
+        )
+    period, fund = SCHEMA_2_VARIANTS[variant]
+    roster = {
+        "schema": 1,
+        "team": f"{people} people",
+        "budgets": [
+            {"name": "FY2026-27", "start": "2026-04-01", "end": "2027-03-31", "amount": 0},
+            {"name": "FY2027-28", "start": "2027-04-01", "end": "2028-03-31", "amount": 0},
+        ],
+        "funds": [{"name": "Training fund", "amount": fund * people, "expires": "2027-06-30"}],
+        "people": roster_people,
+    }
+    for budget in roster["budgets"]:
+        budget["amount"] = period * people
+    return catalog, roster
+
+
+def check_money(plan: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
+    """A schema 2 plan against its money: each period and fund spends no more than it holds."""
+    spent: dict[str, float] = {}
+    used: dict[str, float] = {}
+    for person in plan["people"]:
+        for item in person["items"]:
+            from_funds = sum(item.get("paid_by_funds", {}).values())
+            if item.get("period") is not None:
+                spent[item["period"]] = spent.get(item["period"], 0.0) + item["cost"] - from_funds
+            for name, amount in item.get("paid_by_funds", {}).items():
+                used[name] = used.get(name, 0.0) + amount
+    problems = [
+        f"{b['name']} spends {spent.get(b['name'], 0):.2f} of {b['amount']:.2f}"
+        for b in roster["budgets"]
+        if spent.get(b["name"], 0.0) > b["amount"] + 0.005
+    ] + [
+        f"{f['name']} pays {used.get(f['name'], 0):.2f} of {f['amount']:.2f}"
+        for f in roster["funds"]
+        if used.get(f["name"], 0.0) > f["amount"] + 0.005
+    ]
+    renewed = [p for p in plan["people"] if p["status"] == "renews"]
+    return {
+        "valid": not problems,
+        "broken": len(problems),
+        "problems": problems[:PROBLEMS_KEPT],
+        "renewed": len(renewed),
+        "out_of_pocket": sum(spent.values()),
+        "from_funds": sum(used.values()),
+    }
+
+
 def child(
     people: int,
     variant: str,
@@ -86,8 +174,11 @@ def child(
     method: str = "single",
     seed: int = 0,
     workers: int = 1,
+    catalogues: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One run: the organisation made, planned by ``method``, the plan checked; as a record."""
+    if catalogues:
+        return _schema2_child(people, variant, limit, method, seed, workers, catalogues)
     began = time.perf_counter()
     made = organisation(people, seed, variant)
     catalog = ceplan.Catalog.model_validate(made.catalog)
@@ -122,6 +213,39 @@ def child(
         record["at_risk"] = [p["id"] for p in plan["people"] if p["status"] != "renews"]
     record["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Worker processes, each apart (the largest one's peak; they run side by side).
+    record["workers_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return record
+
+
+def _schema2_child(
+    people: int,
+    variant: str,
+    limit: float,
+    method: str,
+    seed: int,
+    workers: int,
+    catalogues: Sequence[str],
+) -> dict[str, Any]:
+    began = time.perf_counter()
+    catalog, data = schema2_organisation(people, seed, variant, catalogues)
+    roster = ceplan.Roster.model_validate(data)
+    record: dict[str, Any] = {
+        "people": people,
+        "variant": variant,
+        "method": method,
+        "workers": workers,
+        "seed": seed,
+        "limit": limit,
+        "catalogues": list(catalogues),
+        "prepare": time.perf_counter() - began,
+    }
+    run = public(catalog, roster, None, limit, method=method, workers=workers)
+    plan = run.pop("plan", None)
+    record.update(run)
+    if plan is not None:
+        record["check"] = check_money(plan, data)
+        record["at_risk"] = [p["id"] for p in plan["people"] if p["status"] != "renews"]
+    record["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record["workers_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return record
 
@@ -180,7 +304,7 @@ def single(
 def public(
     catalog: ceplan.Catalog,
     roster: ceplan.Roster,
-    made: Organisation,
+    made: Organisation | None,
     limit: float,
     method: str | None = None,
     workers: int = 1,
@@ -396,6 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a run may take")
     parser.add_argument("--memory", type=float, default=6.0, help="GiB a run may take")
     parser.add_argument("--json", type=Path, help="write every run's record to this file")
+    parser.add_argument(
+        "--catalog", default="", help="bundled schema 2 catalogues (isc2, or isc2,pmi)"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -408,21 +535,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             method=args.method,
             seed=args.seed,
             workers=args.workers,
+            catalogues=[c for c in args.catalog.split(",") if c],
         )
         args.out.write_text(json.dumps(record))
         return 0
     sizes = [int(text) for text in args.people.split(",")]
     variants = args.variants.split(",")
-    unknown = [v for v in variants if v not in VARIANTS]
+    known = SCHEMA_2_VARIANTS if args.catalog else VARIANTS
+    unknown = [v for v in variants if v not in known]
     if unknown:
-        parser.error(f"unknown variant {unknown[0]!r}: one of {', '.join(VARIANTS)}")
+        parser.error(f"unknown variant {unknown[0]!r}: one of {', '.join(known)}")
     runner(args.method)  # an unknown method stops here, before any run
     given = " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     command = f".venv/bin/python bench/bench_team.py {given}".rstrip()
     about = machine()
+    shape = (
+        f"catalogue {args.catalog} (schema 2)"
+        if args.catalog
+        else f"{ORGANISATION_ACTIVITIES} activities"
+    )
     print(
         f"{about['cores']} cores, Python {about['python']}, PuLP {about['pulp']}, highspy "
-        f"{about['highspy']}; {ORGANISATION_ACTIVITIES} activities (seed {args.seed}), two budget "
+        f"{about['highspy']}; {shape} (seed {args.seed}), two budget "
         f"periods, one fund; method {args.method}, {args.workers} worker(s); "
         f"{args.limit:g} s a solve; "
         f"medians of {args.repeat} run{'s' if args.repeat != 1 else ''}"
@@ -435,6 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             argv_child = [sys.executable, __file__, "--child", str(size), "--variant", variant]
             argv_child += ["--limit", str(args.limit), "--method", args.method]
             argv_child += ["--seed", str(args.seed), "--workers", str(args.workers)]
+            argv_child += ["--catalog", args.catalog] if args.catalog else []
             runs = []
             for _ in range(args.repeat):
                 run = watched(argv_child, args.timeout, args.memory)

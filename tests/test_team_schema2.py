@@ -514,13 +514,6 @@ def test_several_tiers_on_a_schema_1_catalogue_are_refused_in_one_line() -> None
     assert "\n" not in str(error.value) and "schema 2 catalogue" in str(error.value)
 
 
-def test_columns_are_refused_for_a_schema_2_team_in_one_line() -> None:
-    catalog = ceplan.load_catalog(ISC2)
-    with pytest.raises(ceplan.PlanInputError) as error:
-        ceplan.plan_team(catalog, ISC2_TEAM, today="2026-12-07", method="columns")
-    assert "\n" not in str(error.value) and "schema 2" in str(error.value)
-
-
 def test_the_outputs_take_fees_and_tiers(tmp_path: Path) -> None:
     from ceplan.cli.main import main
 

@@ -94,8 +94,8 @@ def plan_team(
         items), columns for a larger one, or whenever ``workers`` or ``scheduler`` is given;
         and the single model for a team the columns do not take. The plan says which made it
         (:attr:`~ceplan.results.team.TeamPlan.method`). A team on a catalogue of schema 2 is
-        planned by its own single model (:mod:`ceplan.planning.team_held`): ``"columns"``,
-        ``workers`` and ``scheduler`` are refused for it (:class:`PlanInputError`).
+        planned by its own single model (:mod:`ceplan.planning.team_held`) or by its own
+        columns (:mod:`ceplan.planning.columns_held`), chosen alike.
     workers
         With ``method="columns"`` (or ``"auto"``, which it then makes columns): how many
         processes price people with weekly hours and plan people alone side by side (a whole
@@ -129,11 +129,6 @@ def plan_team(
             f"scheduler must be an address or a distributed.Client, not {scheduler!r}"
         )
     solvers = _Solvers.of(solver)
-    if request.under_schema_2 and (asked == "columns" or count > 1 or scheduler is not None):
-        raise PlanInputError(
-            "a team on a schema 2 catalogue is planned by the single model: method 'columns', "
-            "workers and a scheduler are not supported for it yet"
-        )
     chosen = choose_method(request, asked, count, scheduler)
     # Only "auto" falls back to the single model when the columns do not take the team, and
     # not when workers or a scheduler were asked for: they plan people by columns.
@@ -186,8 +181,6 @@ def choose_method(
     """
     if method != "auto":
         return method
-    if request.under_schema_2:
-        return "single"
     if workers > 1 or scheduler is not None:
         return "columns"
     catalog = request.catalog
@@ -245,6 +238,12 @@ def _plan(
     told = Progress.of(progress)
     words = _planning_words(request, method, workers, scheduler)
     told(words if read is None else f"{words} (read in {read:.1f} s)")
+    if request.under_schema_2 and method == "columns":
+        from ceplan.planning.columns_held import plan_held_by_columns
+
+        return plan_held_by_columns(
+            request, solvers.milp, deadline, finish, alone, told, workers, scheduler
+        )
     if request.under_schema_2:
         from ceplan.planning.team_held import plan_held_team
 

@@ -220,6 +220,8 @@ _ByCategory = Annotated[
     dict[Annotated[str, StringConstraints(pattern=TIER_PATTERN, max_length=50)], _Credits],
     Field(strict=False),
 ]
+_ByYear = Annotated[dict[int, _Credits], Field(strict=False)]
+_Kinds = Annotated[tuple[_Kind, ...], Field(strict=False)]
 
 
 class HeldEntry(_Model):
@@ -231,9 +233,24 @@ class HeldEntry(_Model):
     """Credits already earned in this tier's cycle."""
     earned_in: _ByCategory = Field(default_factory=dict)
     """The part of :attr:`earned` in each credit category (schema 2 catalogues)."""
+    earned_in_year: _ByYear = Field(default_factory=dict)
+    """The part of :attr:`earned` in each year of the cycle, 1 the first (schema 2 catalogues):
+    what a hard yearly minimum counts for a year under way or over."""
+    passed: _Kinds = ()
+    """Exam kinds passed in this tier's cycle, for this tier only (the person's
+    :attr:`Person.passed` hold for every tier as well)."""
 
     def __hash__(self) -> int:
-        return hash((self.tier, self.expires, self.earned, frozenset(self.earned_in.items())))
+        return hash(
+            (
+                self.tier,
+                self.expires,
+                self.earned,
+                frozenset(self.earned_in.items()),
+                frozenset(self.earned_in_year.items()),
+                self.passed,
+            )
+        )
 
 
 class Person(_Model):
@@ -251,10 +268,12 @@ class Person(_Model):
     """CE credits already earned in this cycle."""
     earned_in: _ByCategory = Field(default_factory=dict)
     """The part of :attr:`earned` in each credit category (schema 2 catalogues)."""
+    earned_in_year: _ByYear = Field(default_factory=dict)
+    """The part of :attr:`earned` in each year of the cycle, 1 the first (schema 2 catalogues)."""
     tiers: Annotated[tuple[HeldEntry, ...], Field(strict=False)] = ()
     """The certifications held, when the person holds several (or gives them this way)."""
-    passed: Annotated[tuple[_Kind, ...], Field(strict=False)] = ()
-    """Exam kinds already passed in this cycle."""
+    passed: _Kinds = ()
+    """Exam kinds already passed in this cycle (for every tier held)."""
     completed: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
     """Items already done (not planned again)."""
     exclude: Annotated[tuple[_Id, ...], Field(strict=False)] = ()
@@ -287,9 +306,18 @@ class Person(_Model):
 
     def __hash__(self) -> int:
         fields = tuple(
-            value for name, value in self.__dict__.items() if name not in ("extra", "earned_in")
+            value
+            for name, value in self.__dict__.items()
+            if name not in ("extra", "earned_in", "earned_in_year")
         )
-        return hash((fields, frozenset(self.extra.items()), frozenset(self.earned_in.items())))
+        return hash(
+            (
+                fields,
+                frozenset(self.extra.items()),
+                frozenset(self.earned_in.items()),
+                frozenset(self.earned_in_year.items()),
+            )
+        )
 
     @property
     def held(self) -> tuple[HeldEntry, ...]:
@@ -302,21 +330,33 @@ class Person(_Model):
                 expires=self.expires,
                 earned=self.earned,
                 earned_in=dict(self.earned_in),
+                earned_in_year=dict(self.earned_in_year),
             ),
         )
+
+    def passed_by_tier(self) -> dict[str, tuple[str, ...]]:
+        """The exam kinds passed for each tier held: the person's, then the tier's own."""
+        return {entry.tier: (*self.passed, *entry.passed) for entry in self.held}
 
     def held_inputs(self) -> dict[str, Any]:
         """What the person brings to a plan under schema 2's rules, as ``optimise`` takes it.
 
-        All but ``today``: ``tier`` is the list of tiers held, each other input by tier.
+        All but ``today``: ``tier`` is the list of tiers held, each other input by tier
+        (``passed`` too when a tier gives its own).
         """
         held = self.held
+        own = any(entry.passed for entry in held)
         return {
             "tier": [entry.tier for entry in held],
             "expires": {entry.tier: entry.expires for entry in held},
             "earned": {entry.tier: entry.earned for entry in held},
             "earned_by_category": {entry.tier: dict(entry.earned_in) for entry in held},
-            "passed": list(self.passed),
+            "earned_per_year": {entry.tier: dict(entry.earned_in_year) for entry in held},
+            "passed": (
+                {tier: list(kinds) for tier, kinds in self.passed_by_tier().items()}
+                if own
+                else list(self.passed)
+            ),
             "completed": list(self.completed),
             "exclude": list(self.exclude),
             "allow_exams": self.exams,
@@ -331,7 +371,7 @@ class Person(_Model):
         return {
             "expires": first.expires,
             "earned": first.earned,
-            "passed": list(self.passed),
+            "passed": [*self.passed, *first.passed],
             "completed": list(self.completed),
             "exclude": list(self.exclude),
             "allow_exams": self.exams,
@@ -564,17 +604,21 @@ def _against(
                             category,
                         )
                     )
-        found += _held_against(person, where, catalog)
-        for number, kind in enumerate(person.passed):
-            if kind not in kinds:
-                known = ", ".join(sorted(kinds)) or "none"
-                found.append(
-                    RosterProblem(
-                        (*where, "passed", number),
-                        f"is not an exam kind of the catalogue ({known})",
-                        kind,
+            for year in entry.earned_in_year:
+                if entry.tier not in catalog.tiers:
+                    continue
+                period = catalog.tiers[entry.tier].period_years
+                if not 1 <= year <= period:
+                    found.append(
+                        RosterProblem(
+                            (*at, "earned_in_year", year),
+                            f"is not a year of {entry.tier}'s cycle (1 to {period}, 1 the first)",
+                            year,
+                        )
                     )
-                )
+            found += _kinds_known(kinds, (*at, "passed") if person.tiers else None, entry.passed)
+        found += _held_against(person, where, catalog)
+        found += _kinds_known(kinds, (*where, "passed"), person.passed)
         for key in ("completed", "exclude"):
             for number, item_id in enumerate(getattr(person, key)):
                 if not catalog.has(item_id):
@@ -601,6 +645,20 @@ def _against(
                 )
             )
     return found
+
+
+def _kinds_known(
+    kinds: set[str], at: tuple[str | int, ...] | None, passed: Sequence[str]
+) -> list[RosterProblem]:
+    """Each exam kind of ``passed`` (at ``at``) not among the catalogue's ``kinds``."""
+    if at is None:
+        return []
+    known = ", ".join(sorted(kinds)) or "none"
+    return [
+        RosterProblem((*at, number), f"is not an exam kind of the catalogue ({known})", kind)
+        for number, kind in enumerate(passed)
+        if kind not in kinds
+    ]
 
 
 def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem]:
@@ -655,21 +713,37 @@ def _rules(valid: Mapping[str, Sequence[tuple[int, Any]]]) -> list[RosterProblem
 def _held_rules(person: Person, index: int) -> list[RosterProblem]:
     """A person's :attr:`~Person.tiers` against the rest of the person: one way to say each.
 
-    And each tier's credits earned by category add up to no more than its credits earned.
+    And each tier's credits earned by category, and by cycle year, add up to no more than its
+    credits earned; an exam kind a tier passed is not among the person's own (which hold for
+    every tier) as well.
     """
     found = []
     for number, entry in enumerate(person.held):
-        in_categories = math.fsum(entry.earned_in.values())
-        if in_categories > entry.earned + 1e-9:
-            at = ("people", index, *(("tiers", number) if person.tiers else ()), "earned_in")
-            found.append(
-                RosterProblem(
-                    at,
-                    f"adds up to {in_categories:g} credits, more than the {entry.earned:g} "
-                    "earned: give earned as well (all the credits earned in the cycle)",
-                    dict(entry.earned_in),
+        at = ("people", index, *(("tiers", number) if person.tiers else ()))
+        parts: tuple[tuple[str, Mapping[Any, float]], ...] = (
+            ("earned_in", entry.earned_in),
+            ("earned_in_year", entry.earned_in_year),
+        )
+        for key, part in parts:
+            in_part = math.fsum(part.values())
+            if in_part > entry.earned + 1e-9:
+                found.append(
+                    RosterProblem(
+                        (*at, key),
+                        f"adds up to {in_part:g} credits, more than the {entry.earned:g} "
+                        "earned: give earned as well (all the credits earned in the cycle)",
+                        dict(part),
+                    )
                 )
-            )
+        for position, kind in enumerate(entry.passed):
+            if kind in person.passed:
+                found.append(
+                    RosterProblem(
+                        (*at, "passed", position),
+                        "is in the person's passed too (which holds for every tier): give it once",
+                        kind,
+                    )
+                )
     if not person.tiers:
         return found
     first = person.tiers[0]
@@ -694,12 +768,11 @@ def _held_rules(person: Person, index: int) -> list[RosterProblem]:
         found.append(
             RosterProblem((*where, "earned"), "give it in each entry of tiers", person.earned)
         )
-    if person.earned_in:
-        found.append(
-            RosterProblem(
-                (*where, "earned_in"), "give it in each entry of tiers", dict(person.earned_in)
+    for key in ("earned_in", "earned_in_year"):
+        if getattr(person, key):
+            found.append(
+                RosterProblem((*where, key), "give it in each entry of tiers", getattr(person, key))
             )
-        )
     seen: set[str] = set()
     for number, entry in enumerate(person.tiers):
         if entry.tier in seen:
@@ -727,6 +800,18 @@ def _held_against(
                 [entry.tier for entry in person.tiers],
             )
         ]
+    if catalog.schema_version == 1:
+        for number, entry in enumerate(person.held):
+            if entry.earned_in_year:
+                at = (*where, "tiers", number) if person.tiers else where
+                return [
+                    RosterProblem(
+                        (*at, "earned_in_year"),
+                        "credits by cycle year are read under schema 2's rules only (this "
+                        "catalogue is schema 1): leave it out",
+                        dict(entry.earned_in_year),
+                    )
+                ]
     if catalog.schema_version != 1 and person.hours_per_week is not None:
         return [
             RosterProblem(

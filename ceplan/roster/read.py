@@ -18,7 +18,8 @@ are decimal numbers are numbers; ``exams`` is ``true``/``false`` (also ``yes``/`
 ``1``/``0``, in any case); ``passed``, ``completed`` and ``exclude`` are lists separated by ``;``
 or ``,`` (ids and exam kinds hold neither); so are ``tier`` (several tiers held), and then
 ``expires`` and ``earned`` (one for every tier, or one per tier in the order of ``tier``);
-everything else is text, validated as in the YAML.
+``earned_in`` and ``earned_in_year`` are YAML only (a cell given is refused); everything else
+is text, validated as in the YAML.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ _NUMBERS = ("earned", "hours_per_week", "priority")
 _LISTS = ("passed", "completed", "exclude")
 _BY_TIER = ("tier", "tiers", "expires", "earned")
 """Columns that may list one value per tier held (``cissp;ccsp``), matched by position."""
+_YAML_ONLY = ("earned_in", "earned_in_year")
+"""Columns a CSV cannot say (credits by category or by cycle year, each a mapping); a tier's
+own exams passed are YAML only too (a CSV's ``passed`` holds for every tier)."""
 _LIST_SEPARATORS = re.compile(r"[;,]")
 """What separates a list's entries in a cell: ids and exam kinds hold neither."""
 _TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -229,6 +233,18 @@ def _people_csv(data: bytes, name: str) -> tuple[list[dict[str, Any]], list[_Ori
             for position, (key, column, cell) in enumerate(zip(keys, header, row, strict=True)):
                 if key == _EXTRA:
                     extra[column] = cell
+                elif key in _YAML_ONLY and cell.strip():
+                    problems.append(
+                        RosterError.Problem(
+                            file=name,
+                            line=line,
+                            item=item,
+                            field=key,
+                            message="is given in a YAML roster only (a mapping in each "
+                            "person's entry): leave the column out of the CSV",
+                            value=_show(cell),
+                        )
+                    )
                 elif key is not None:
                     if cell:
                         person[key] = _cell(key, cell)
