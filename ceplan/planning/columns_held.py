@@ -66,6 +66,10 @@ from ceplan.planning.team_held import (
     _Verdict,
     _with_rows,
 )
+from ceplan.planning.teamparts import (
+    stage_bounds,
+    why_reasons,
+)
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import TeamPlan
 from ceplan.roster.models import Person
@@ -828,8 +832,6 @@ def plan_held_by_columns(
     person's own plan and settle the people renewing side by side
     (:func:`ceplan.solving.workers.side_by_side`): the plan is the same whatever makes it.
     """
-    from ceplan.planning.team import _bounds, _why
-
     roster = request.roster
     building = told.part("each person's model (schema 2)")
     began = time.perf_counter()
@@ -926,11 +928,11 @@ def plan_held_by_columns(
         solver,
         fits=fits,
     )
-    why = _why(shared, needed, together, told)
+    why = why_reasons(shared, needed, together, told)
     plan = _plan(request, any_team, reads, verdict, solver, why)
     bounds = tuple(
         bound if known[bound.name] else dataclasses.replace(bound, bound=None, proved=False)
-        for bound in _bounds(found, plan)
+        for bound in stage_bounds(found, plan)
     )
     return dataclasses.replace(plan, bounds=bounds, method="columns")
 

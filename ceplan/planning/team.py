@@ -18,18 +18,25 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pulp
 
-from ceplan.catalogue.models import Catalog, to_cents
+from ceplan.catalogue.models import Catalog
 from ceplan.errors import PlanInputError, one_line
 from ceplan.inputs import as_number, as_whole
 from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
-from ceplan.planning.reasons import Money, Shared, at_risk_reasons
+from ceplan.planning.reasons import Money, Shared
+from ceplan.planning.teamparts import (
+    NO_PLAN_IN_TIME,
+    fund_cents,
+    fund_given,
+    stage_bounds,
+    why_reasons,
+)
 from ceplan.requests.team import TeamRequest, as_progress, make_team_request, roster_with
-from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, StageBound, TeamItem, TeamPlan
+from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
 from ceplan.roster.models import Budget, Fund, Person, Roster
 from ceplan.solving.backends import Solver, make_solver
 from ceplan.solving.progress import Progress
-from ceplan.solving.team import Taken, TeamSolution, least_money, solve_team
+from ceplan.solving.team import TeamSolution, least_money, solve_team
 from ceplan.status import Deadline, Run
 from ceplan.units import format_money, format_number, money_value, plain_number
 
@@ -283,11 +290,11 @@ def _plan(
                 finish,
                 solvers.milp,
             )
-            why_not = _why(shared, money, told=told)
+            why_not = why_reasons(shared, money, told=told)
             plan = _team_plan(
                 catalog, roster, found.solution, day, alone, solvers.milp, amounts, why_not
             )
-            return dataclasses.replace(plan, bounds=_bounds(found, plan), method="columns")
+            return dataclasses.replace(plan, bounds=stage_bounds(found, plan), method="columns")
     building = told.part("the single model")
     building("building it")
     began = time.perf_counter()
@@ -324,23 +331,8 @@ def _plan(
     def together(people: Sequence[str]) -> int | None:
         return _money_together(catalog, roster, model, people, solution, finish, solvers.milp)
 
-    why = _why(shared, needed, together, told)
+    why = why_reasons(shared, needed, together, told)
     return _team_plan(catalog, roster, solution, day, alone, solvers.milp, amounts, why)
-
-
-def _why(
-    shared: Shared,
-    money: Callable[[Person], Money | None],
-    together: Callable[[Sequence[str]], int | None] | None = None,
-    told: Progress | None = None,
-) -> Callable[[Person], tuple[str, ...]]:
-    """The reasons of each person at risk, worked out together (none for a plan not found)."""
-    reasons = (
-        {}
-        if shared.solution.status == "unknown"
-        else at_risk_reasons(shared, money, together, told)
-    )
-    return lambda person: reasons[person.id]
 
 
 def _planning_words(request: TeamRequest, method: str, workers: int, scheduler: Any) -> str:
@@ -450,7 +442,7 @@ def _unplanned(request: TeamRequest, solver: str) -> TeamPlan:
                 renews=False,
                 path=None,
                 items=(),
-                reasons=(_NO_PLAN_IN_TIME,),
+                reasons=(NO_PLAN_IN_TIME,),
                 priority=person.priority,
                 expires=person.expires,
                 extra=tuple(person.extra.items()),
@@ -466,7 +458,7 @@ def _unplanned(request: TeamRequest, solver: str) -> TeamPlan:
                 name=f.name,
                 amount=money_value(money_cents(catalog, f.amount, f.currency)),
                 currency=f.currency or catalog.currency,
-                given=_given(f),
+                given=fund_given(f),
                 expires=f.expires,
                 pays_for=f.pays_for,
                 used=0.0,
@@ -474,9 +466,6 @@ def _unplanned(request: TeamRequest, solver: str) -> TeamPlan:
             for f in roster.funds
         ),
     )
-
-
-_NO_PLAN_IN_TIME = "no plan was found before the time limit"
 
 
 def _team_plan(
@@ -503,7 +492,7 @@ def _team_plan(
         items = []
         for taken in solution.taken[person.id]:
             item = catalog.item(taken.item)
-            paid = _fund_cents(taken)
+            paid = fund_cents(taken)
             for f, cents in paid:
                 used[f] += cents
             if taken.period is not None:
@@ -531,7 +520,7 @@ def _team_plan(
         if renews:
             reasons: tuple[str, ...] = ()
         elif solution.status == "unknown":
-            reasons = (_NO_PLAN_IN_TIME,)
+            reasons = (NO_PLAN_IN_TIME,)
         else:
             reasons = why(person)
         outcomes.append(
@@ -557,7 +546,7 @@ def _team_plan(
             name=f.name,
             amount=money_value(amounts[1][n]),
             currency=f.currency or catalog.currency,
-            given=_given(f),
+            given=fund_given(f),
             expires=f.expires,
             pays_for=f.pays_for,
             used=money_value(used[n]),
@@ -577,28 +566,6 @@ def _team_plan(
         budget_uses=budget_uses,
         fund_uses=fund_uses,
     )
-
-
-def _fund_cents(taken: Taken) -> tuple[tuple[int, int], ...]:
-    """What each fund (position) paid toward an item, in whole cents.
-
-    The solver's payments are continuous; each is rounded to the cent, and cut where they
-    would come to more than the item costs.
-    """
-    paid: list[tuple[int, int]] = []
-    left = taken.cents
-    for f, amount in sorted(taken.paid_by_fund.items()):
-        cents = min(round(amount), left)
-        if cents > 0:
-            paid.append((f, cents))
-            left -= cents
-    return tuple(paid)
-
-
-def _given(fund: Fund) -> float:
-    """A fund's amount in its own currency, to the cent."""
-    cents = to_cents(fund.amount, 1.0)
-    return fund.amount if cents is None else money_value(cents)
 
 
 def _money_needed(
@@ -1243,28 +1210,3 @@ def what_if(
     before = plan_team(request.catalog, request.roster, progress=told("as given"), **common)
     after = plan_team(request.catalog, other, progress=told(words), **common)
     return TeamComparison(before, after, factor, replaced)
-
-
-def _bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:
-    """The stages planning by columns bounded: the plan's own value of each, and the bound.
-
-    Planning people alone after the first stages can only make the plan better. If it spends
-    less out of pocket than the stage found, that stage was not the best and the hours' bound,
-    proved for the money the stage found, says nothing of the plan's: it is left out.
-    """
-    priority, money, hours = found.stages
-    scale = float(found.hours_scale)
-    spent = round(plan.out_of_pocket * 100)
-    taken = sum(o.hours for o in plan.outcomes if o.renews)
-    renewed = float(sum(o.priority for o in plan.outcomes if o.renews))
-    same_money = spent == round(money.value)
-    return (
-        StageBound("priority", renewed, priority.bound, priority.proved),
-        StageBound("out_of_pocket", spent / 100, money.bound / 100, money.proved and same_money),
-        StageBound(
-            "hours",
-            taken,
-            hours.bound / scale if same_money else None,
-            hours.proved and same_money and round(taken * scale) == round(hours.value),
-        ),
-    )

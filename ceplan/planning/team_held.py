@@ -37,6 +37,12 @@ from ceplan.objective import COUNT, IDS, OUT_OF_POCKET, PRIORITY, TEAM_HOURS, Ob
 from ceplan.planning.held import _settled
 from ceplan.planning.reading import broken_rules, read_answer
 from ceplan.planning.reasons import Money, Shared
+from ceplan.planning.teamparts import (
+    NO_PLAN_IN_TIME,
+    fund_cents,
+    fund_given,
+    why_reasons,
+)
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
 from ceplan.roster.models import Person
@@ -93,8 +99,6 @@ def plan_held_team(
     told: Progress,
 ) -> TeamPlan:
     """The team's plan (see the module); ``finish`` bounds the reasons' work."""
-    from ceplan.planning.team import _why
-
     catalog, roster, today = request.catalog, request.roster, request.today
     building = told.part("the team's model (schema 2)")
     team = build_held_team(catalog, roster, request.held, today)
@@ -156,7 +160,7 @@ def plan_held_team(
         solver,
         fits=fits,
     )
-    why = _why(shared, needed, together, told)
+    why = why_reasons(shared, needed, together, told)
     return _plan(request, team, reads, verdict, solver, why)
 
 
@@ -493,8 +497,6 @@ def _plan(
     why: Callable[[Person], tuple[str, ...]] | None,
 ) -> TeamPlan:
     """The plan as a manager reads it."""
-    from ceplan.planning.team import _NO_PLAN_IN_TIME, _fund_cents, _given
-
     catalog, roster = request.catalog, request.roster
     names = {n: fund.name for n, fund in enumerate(roster.funds)}
     periods = {n: budget.name for n, budget in enumerate(roster.budgets)}
@@ -505,7 +507,7 @@ def _plan(
         read = reads.get(person.id)
         items = []
         for taken in read.taken if read is not None else ():
-            paid = _fund_cents(taken)
+            paid = fund_cents(taken)
             for f, cents in paid:
                 used[f] += cents
             if taken.period is not None:
@@ -514,7 +516,7 @@ def _plan(
         if read is not None:
             reasons: tuple[str, ...] = ()
         elif verdict.status == "unknown" or why is None:
-            reasons = (_NO_PLAN_IN_TIME,)
+            reasons = (NO_PLAN_IN_TIME,)
         else:
             reasons = why(person)
         outcomes.append(
@@ -559,7 +561,7 @@ def _plan(
                 name=f.name,
                 amount=money_value(team.fund_cents[n]),
                 currency=f.currency or catalog.currency,
-                given=_given(f),
+                given=fund_given(f),
                 expires=f.expires,
                 pays_for=f.pays_for,
                 used=money_value(used[n]),
