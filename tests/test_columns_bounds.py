@@ -47,12 +47,15 @@ def master_optimum(
     held: dict[str, float],
     *,
     relaxed: bool,
+    columns: dict[str, list[tuple[Any, ...]]] | None = None,
 ) -> float:
     """The best of ``stage`` over every column, the stages before it ``held`` (their values).
 
     In the stage's own units: priority renewed, cents out of pocket, hours. ``relaxed``: each
-    person may take parts of columns (the linear relaxation).
+    person may take parts of columns (the linear relaxation). ``columns``: each person's
+    (by id), as :func:`every_column` gives them, if already enumerated.
     """
+    columns = columns or every_column(catalog, roster)
     problem = pulp.LpProblem("master", pulp.LpMaximize if stage == "priority" else pulp.LpMinimize)
     kind = pulp.LpContinuous if relaxed else pulp.LpBinary
     fund = round(roster.funds[0].amount * 100 * rate(catalog, roster)) if roster.funds else 0
@@ -63,8 +66,7 @@ def master_optimum(
     hours: Any = 0
     for person in sorted(roster.people, key=lambda p: p.id):
         taken = []
-        ways = sorted(options(person, catalog, roster))
-        for n, (renews, _, plan_hours, items) in enumerate(ways):
+        for n, (renews, _, plan_hours, items) in enumerate(columns[person.id]):
             if not renews:
                 continue
             take = problem.add_variable(f"take_{person.id}_{n}", 0, 1, cat=kind)
@@ -94,6 +96,11 @@ def master_optimum(
     return float(pulp.value(problem.objective) or 0.0)
 
 
+def every_column(catalog: ceplan.Catalog, roster: Roster) -> dict[str, list[tuple[Any, ...]]]:
+    """Each person's ways to go (:func:`options`), by id, in order."""
+    return {person.id: sorted(options(person, catalog, roster)) for person in roster.people}
+
+
 def rate(catalog: ceplan.Catalog, roster: Roster) -> float:
     return catalog.rate(roster.funds[0].currency) if roster.funds else 1.0
 
@@ -106,11 +113,14 @@ def check_stages(
     ``priced``: pricing went to the end, so each bound is at least the relaxation's value.
     """
     held: dict[str, float] = {}
+    columns = every_column(catalog, roster)  # the same for every stage: enumerated once
     for stage in solution.stages:
         unit = solution.hours_scale if stage.name == "hours" else 1  # ours: in hour steps
         value, bound = stage.value / unit, stage.bound / unit
-        relaxation = master_optimum(catalog, roster, stage.name, held, relaxed=True)
-        optimum = master_optimum(catalog, roster, stage.name, held, relaxed=False)
+        relaxation = master_optimum(
+            catalog, roster, stage.name, held, relaxed=True, columns=columns
+        )
+        optimum = master_optimum(catalog, roster, stage.name, held, relaxed=False, columns=columns)
         slack = TOLERANCE * max(1.0, abs(relaxation))
         if stage.name == "priority":  # maximised
             assert value <= optimum + slack and optimum <= bound + slack

@@ -212,29 +212,42 @@ def options(person: Any, catalog: ceplan.Catalog, roster: Roster) -> set[tuple[A
 
 def best(catalog: ceplan.Catalog, roster: Roster) -> tuple[Any, ...]:
     """The first three stages of SPEC 7's order, by searching all (people without weekly
-    hours): the largest priority renewed, the least out-of-pocket cents, the fewest hours."""
+    hours): the largest priority renewed, the least out-of-pocket cents, the fewest hours.
+
+    Every combination of everyone's ways is tried, with each person's ways that spend the same
+    in each period (and the same that the fund may pay) counted once, as the best of them:
+    whether a combination keeps the budgets and the fund, and what it spends out of pocket,
+    depend only on those sums, and the order of (priority, hours) does not change when the
+    same is added to both.
+    """
     fund = round(roster.funds[0].amount * 100) if roster.funds else 0
     budgets = [round(b.amount * 100) for b in roster.budgets]
+    periods = len(budgets)
     answer: tuple[Any, ...] | None = None
-    people = sorted(roster.people, key=lambda p: p.id)
-    per_person = [sorted(options(p, catalog, roster)) for p in people]
-    for combination in itertools.product(*per_person):
-        spend = [0] * len(budgets)
-        eligible = [0] * len(budgets)
-        for _, _, _, items in combination:
+    per_person = []
+    for person in sorted(roster.people, key=lambda p: p.id):
+        least: dict[tuple[int, ...], tuple[int, float]] = {}  # money -> (-priority, hours)
+        for renews, _, hours, items in options(person, catalog, roster):
+            spend = [0] * periods
+            eligible = [0] * periods
             for cents, period, may in items:
                 spend[period] += cents
                 eligible[period] += cents if may else 0
+            money = (*spend, *eligible)
+            key = (-person.priority if renews else 0, hours)
+            least[money] = min(least.get(money, key), key)
+        per_person.append(sorted(least.items()))
+    for combination in itertools.product(*per_person):
+        spend = [sum(money[p] for money, _ in combination) for p in range(periods)]
+        eligible = [sum(money[periods + p] for money, _ in combination) for p in range(periods)]
         needs = [max(0, s - b) for s, b in zip(spend, budgets, strict=True)]
         if any(n > e for n, e in zip(needs, eligible, strict=True)) or sum(needs) > fund:
             continue
         paid = min(fund, sum(eligible))
-        priority = sum(
-            p.priority for p, (renews, *_) in zip(people, combination, strict=True) if renews
-        )
-        hours = round(sum(hours for _, _, hours, _ in combination), 6)
-        key = (-priority, sum(spend) - paid, hours)
-        answer = key if answer is None else min(answer, key)
+        priority = sum(key[0] for _, key in combination)  # negated
+        hours = round(sum(key[1] for _, key in combination), 6)
+        order = (priority, sum(spend) - paid, hours)
+        answer = order if answer is None else min(answer, order)
     assert answer is not None  # nobody renewing is always possible
     return answer
 
