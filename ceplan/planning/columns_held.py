@@ -73,7 +73,7 @@ from ceplan.planning.teamparts import (
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import TeamPlan
 from ceplan.roster.models import Person
-from ceplan.solving.arrays import _Highs, walk_stages
+from ceplan.solving.arrays import Highs, walk_stages
 from ceplan.solving.backends import Solver, silence_highs_banner
 from ceplan.solving.columns import ColumnStage
 from ceplan.solving.progress import Progress
@@ -513,7 +513,7 @@ def _within(
             upper[r] = min(upper[r], funds[int(row.removeprefix("fund_"))])
     model = dataclasses.replace(block.model, row_upper=upper)
     expression = mine.hours if name == "hours" else mine.out_of_pocket
-    run, values = _Highs(model).solve(dict(expression[0]), deadline.remaining(), 0.5, True)
+    run, values = Highs(model).solve(dict(expression[0]), deadline.remaining(), 0.5, True)
     if run.status not in ("optimal", "feasible") or values is None:
         return None
     return model.read(values[: model.columns])
@@ -544,7 +544,7 @@ def _price(
     plus(m.out_of_pocket, weights.get("out_of_pocket", 0.0))
     plus(m.hours, weights.get("hours", 0.0) * block.scale)
     if block.engine is None:
-        block.engine = _Highs(block.model)
+        block.engine = Highs(block.model)
     run, values = block.engine.solve(costs, deadline.remaining(), 1e-9, True)
     if run.status != "optimal" or values is None:
         return None

@@ -5,7 +5,7 @@ each sum stage (cost, hours, count) minimised and then held by a row, as
 :mod:`ceplan.solving.stages` does for a PuLP model, and the ids settled by asking for an answer
 whose sorted ids come first (:meth:`_Walk.smallest_ids`). Once the cheapest plan is known,
 the columns that no plan so cheap can move are fixed by their reduced costs
-(:meth:`_Highs.prune`). The model is handed to the solver once and changed in place between
+(:meth:`Highs.prune`). The model is handed to the solver once and changed in place between
 stages (a cost vector, a row added, a bound moved):
 
 - HiGHS (``"auto"``, ``"highs"``) gets the arrays straight through ``highspy``;
@@ -34,7 +34,7 @@ from ceplan.objective import Objective, Settled, Stage
 from ceplan.solving.backends import HighsSolver, Solver, silence_highs_banner
 from ceplan.status import Deadline, Run, Status, Termination
 
-__all__ = ["Walked", "solve_once", "walk_stages"]
+__all__ = ["Highs", "Walked", "solve_once", "walk_stages"]
 
 _WHOLE_GAP = 0.5
 """Every stage's value is a whole number (cents, steps of hours, items): within half of one is
@@ -81,7 +81,7 @@ class _Engine(Protocol):
     def prune(self, costs: Mapping[int, float], most: float, seconds: float | None) -> int: ...
 
 
-class _Highs:
+class Highs:
     """The model in HiGHS, through ``highspy``, passed as arrays in one call."""
 
     def __init__(self, model: ArrayModel) -> None:
@@ -118,6 +118,7 @@ class _Highs:
     def solve(
         self, costs: Mapping[int, float], seconds: float | None, gap: float, presolve: bool
     ) -> tuple[Run, np.ndarray | None]:
+        """The least ``costs`` within ``seconds`` and the relative ``gap``: the run, the answer."""
         h, statuses = self.h, self.highspy.HighsModelStatus
         n = self.columns
         dense = np.zeros(n)
@@ -144,6 +145,7 @@ class _Highs:
         return Run("feasible" if has_plan else "unknown", termination, objective, bound), values
 
     def add_row(self, terms: Mapping[int, float], lower: float, upper: float) -> int:
+        """A row ``lower <= terms <= upper`` added; its index."""
         index = np.asarray(list(terms), dtype=np.int32)
         value = np.asarray(list(terms.values()), dtype=np.float64)
         self.h.addRow(lower, upper, len(index), index, value)
@@ -151,9 +153,11 @@ class _Highs:
         return self.rows - 1
 
     def free_row(self, row: int) -> None:
+        """Row ``row`` no longer binds (its bounds made infinite)."""
         self.h.changeRowBounds(row, -math.inf, math.inf)
 
     def add_column(self, upper: float, integer: bool) -> int:
+        """A column from 0 to ``upper`` added (whole when ``integer``); its index."""
         self.h.addCol(0.0, 0.0, upper, 0, [], [])
         if integer:
             self.h.changeColIntegrality(self.columns, self.highspy.HighsVarType.kInteger)
@@ -161,6 +165,7 @@ class _Highs:
         return self.columns - 1
 
     def bound(self, column: int, lower: float, upper: float) -> None:
+        """Column ``column`` held between ``lower`` and ``upper``."""
         self.h.changeColBounds(column, lower, upper)
 
     def prune(self, costs: Mapping[int, float], most: float, seconds: float | None) -> int:
@@ -229,6 +234,7 @@ class _Pulp:
     def solve(
         self, costs: Mapping[int, float], seconds: float | None, gap: float, presolve: bool
     ) -> tuple[Run, np.ndarray | None]:
+        """The least ``costs`` within ``seconds`` and the relative ``gap``: the run, the answer."""
         pulp = self.pulp
         terms = [(self.variables[j], float(c)) for j, c in costs.items() if c]
         # Never an objective without a column: PuLP would add a dummy column to the problem
@@ -241,6 +247,7 @@ class _Pulp:
         return run, values
 
     def add_row(self, terms: Mapping[int, float], lower: float, upper: float) -> int:
+        """A row ``lower <= terms <= upper`` added; its index."""
         pulp = self.pulp
         expression = pulp.LpAffineExpression([(self.variables[c], v) for c, v in terms.items()])
         made = []
@@ -255,6 +262,7 @@ class _Pulp:
         return len(self.rows) - 1
 
     def free_row(self, row: int) -> None:
+        """Row ``row`` no longer binds (its bounds made infinite)."""
         """Let the row hold nothing: each side moved to what its columns can never pass.
 
         Rows freed are over columns between 0 and 1 (items, markers).
@@ -267,6 +275,7 @@ class _Pulp:
                 constraint.changeRHS(sum(max(0.0, v) for v in terms.values()) + 1.0)
 
     def add_column(self, upper: float, integer: bool) -> int:
+        """A column from 0 to ``upper`` added (whole when ``integer``); its index."""
         pulp = self.pulp
         cat = pulp.LpInteger if integer else pulp.LpContinuous
         high = upper if math.isfinite(upper) else None
@@ -275,6 +284,7 @@ class _Pulp:
         return len(self.variables) - 1
 
     def bound(self, column: int, lower: float, upper: float) -> None:
+        """Column ``column`` held between ``lower`` and ``upper``."""
         variable = self.variables[column]
         variable.lowBound = lower
         variable.upBound = upper
@@ -286,7 +296,7 @@ class _Pulp:
 
 def _engine(model: ArrayModel, solver: Solver) -> _Engine:
     if isinstance(solver, HighsSolver):
-        return _Highs(model)
+        return Highs(model)
     return _Pulp(model, solver)
 
 
@@ -377,7 +387,7 @@ class _Walk:
         says which). Every answer that comes first is such an answer, and every such answer
         comes first (its ``j``-th smallest id is at most that id). When there is none, the
         answer in hand is the first; else the one found becomes the answer in hand, and the
-        question is asked again. Items the reduced costs fixed at 0 (:meth:`_Highs.prune`) are
+        question is asked again. Items the reduced costs fixed at 0 (:meth:`Highs.prune`) are
         0 in every answer kept: they are left out of these rows. Returns why it stopped early,
         if it did.
         """
