@@ -63,6 +63,7 @@ from ceplan.planning.team_held import (
     _Read,
     _read,
     _status,
+    _team_solution,
     _Verdict,
     _with_rows,
 )
@@ -947,45 +948,14 @@ def _solution(
     deadline: Deadline,
 ) -> tuple[dict[str, _Read], TeamSolution]:
     """The answers read (each in their own block), and as a team's solution."""
-    renews: dict[str, bool] = {}
-    paths: dict[str, int | None] = {}
-    taken: dict[str, tuple[Any, ...]] = {}
-    spent: dict[int, float] = {}
-    used: dict[int, float] = {}
-    out = priority = 0.0
-    reads: dict[str, _Read] = {}
-    for person in request.roster.people:
-        answer = answers.get(person.id)
-        renews[person.id] = answer is not None
-        paths[person.id] = None
-        taken[person.id] = ()
-        if answer is None:
-            continue
-        block = blocks[block_of[person.id]]
-        read = _read(request, answer, block.team.segments, solver, deadline)
-        reads[person.id] = read
-        taken[person.id] = read.taken
-        priority += person.priority
-        for row in read.taken:
-            paid = sum(row.paid_by_fund.values())
-            out += row.cents - paid
-            if row.period is not None:
-                spent[row.period] = spent.get(row.period, 0.0) + row.cents - paid
-            for f, cents in row.paid_by_fund.items():
-                used[f] = used.get(f, 0.0) + cents
-    return reads, TeamSolution(
-        status=verdict.status,
-        termination=verdict.termination,
-        gap=verdict.gap,
-        stopped_in=verdict.stopped_in,
-        renews=renews,
-        paths=paths,
-        taken=taken,
-        spent=spent,
-        used=used,
-        out_of_pocket=out,
-        priority=priority,
-    )
+    reads = {
+        person.id: _read(
+            request, answer, blocks[block_of[person.id]].team.segments, solver, deadline
+        )
+        for person in request.roster.people
+        if (answer := answers.get(person.id)) is not None
+    }
+    return reads, _team_solution(request, reads, verdict)
 
 
 def _least_money(

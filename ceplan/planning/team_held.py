@@ -400,23 +400,31 @@ def _solution(
 
     The solution is what the reasons read.
     """
+    reads = {
+        person.id: _read(request, answer, team.segments, solver, deadline)
+        for person in request.roster.people
+        if (answer := answers.get(person.id)) is not None
+    }
+    return reads, _team_solution(request, reads, verdict)
+
+
+def _team_solution(
+    request: TeamRequest, reads: Mapping[str, _Read], verdict: _Verdict
+) -> TeamSolution:
+    """The people's plans read (``reads``: those who renew) as the team's solution."""
     renews: dict[str, bool] = {}
     paths: dict[str, int | None] = {}
     taken: dict[str, tuple[Taken, ...]] = {}
     spent: dict[int, float] = {}
     used: dict[int, float] = {}
     out = priority = 0.0
-    reads: dict[str, _Read] = {}
     for person in request.roster.people:
-        answer = answers.get(person.id)
-        renews[person.id] = answer is not None
+        read = reads.get(person.id)
+        renews[person.id] = read is not None
         paths[person.id] = None
-        taken[person.id] = ()
-        if answer is None:
+        taken[person.id] = () if read is None else read.taken
+        if read is None:
             continue
-        read = _read(request, answer, team.segments, solver, deadline)
-        reads[person.id] = read
-        taken[person.id] = read.taken
         priority += person.priority
         for row in read.taken:
             funds = sum(row.paid_by_fund.values())
@@ -425,7 +433,7 @@ def _solution(
                 spent[row.period] = spent.get(row.period, 0.0) + row.cents - funds
             for f, cents in row.paid_by_fund.items():
                 used[f] = used.get(f, 0.0) + cents
-    return reads, TeamSolution(
+    return TeamSolution(
         status=verdict.status,
         termination=verdict.termination,
         gap=verdict.gap,
