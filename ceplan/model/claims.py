@@ -338,23 +338,26 @@ class _Build:
 
     def _timed_exam_uses(self, item: HeldItem, take: Expr) -> None:
         """An exam in a plan over time: a stretch to sit it in, then each tier it reaches."""
-        stretches = self.world.segments(item)
-        self.stretches[item.id] = stretches
-        pairs: list[tuple[str, int, list[int]]] = []
-        for tier in item.counts_for:
-            if tier not in self.roots:
-                continue
-            for s, (first, _) in enumerate(stretches):
-                reaching = self._reaching(tier, first)
-                if any(self.ways[n].via[tier] is None for n in reaching):
-                    pairs.append((tier, s, reaching))
-        if not pairs:
-            self.b.row(take, 0.0, 0.0, f"counts_nowhere_{item.id}")
-            return
-        self._shared_uses(item, take, len(stretches), pairs)
+        pairs = self._pairs(item, take)
+        if pairs:
+            self._shared_uses(item, take, len(self.stretches[item.id]), pairs)
 
     def _activity_uses(self, item: HeldItem) -> None:
         take = _col(self.take[item.id])
+        pairs = self._pairs(item, take)
+        if not pairs:
+            return
+        if item.shares:
+            self._shared_uses(item, take, len(self.stretches[item.id]), pairs)
+        else:
+            self._unshared_uses(item, take, pairs)
+
+    def _pairs(self, item: HeldItem, take: Expr) -> list[tuple[str, int, list[int]]]:
+        """Each (tier, stretch, ways) ``item`` may count in: none means it is never taken.
+
+        A tier it may count toward, a stretch it may finish in, and the ways whose deadlines
+        that stretch meets. The item's stretches are recorded in :attr:`stretches` on the way.
+        """
         stretches = self.world.segments(item)
         self.stretches[item.id] = stretches
         pairs: list[tuple[str, int, list[int]]] = []
@@ -367,11 +370,7 @@ class _Build:
                     pairs.append((tier, s, reaching))
         if not pairs:
             self.b.row(take, 0.0, 0.0, f"counts_nowhere_{item.id}")
-            return
-        if item.shares:
-            self._shared_uses(item, take, len(stretches), pairs)
-        else:
-            self._unshared_uses(item, take, pairs)
+        return pairs
 
     def _shared_uses(
         self, item: HeldItem, take: Expr, count: int, pairs: Sequence[tuple[str, int, list[int]]]
