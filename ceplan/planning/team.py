@@ -28,6 +28,7 @@ from ceplan.planning.teamparts import (
     NO_PLAN_IN_TIME,
     fund_cents,
     fund_given,
+    money_uses,
     stage_bounds,
     why_reasons,
 )
@@ -537,22 +538,7 @@ def _team_plan(
                 extra=tuple(person.extra.items()),
             )
         )
-    budget_uses = tuple(
-        BudgetUse(b.name, b.start, b.end, money_value(amounts[0][n]), money_value(spent[n]))
-        for n, b in enumerate(roster.budgets)
-    )
-    fund_uses = tuple(
-        FundUse(
-            name=f.name,
-            amount=money_value(amounts[1][n]),
-            currency=f.currency or catalog.currency,
-            given=fund_given(f),
-            expires=f.expires,
-            pays_for=f.pays_for,
-            used=money_value(used[n]),
-        )
-        for n, f in enumerate(roster.funds)
-    )
+    budget_uses, fund_uses = money_uses(catalog, roster, amounts, spent, used)
     return TeamPlan(
         team=roster.team,
         currency=catalog.currency,

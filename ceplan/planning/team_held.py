@@ -40,18 +40,17 @@ from ceplan.planning.reasons import Money, Shared
 from ceplan.planning.teamparts import (
     NO_PLAN_IN_TIME,
     fund_cents,
-    fund_given,
+    money_uses,
     why_reasons,
 )
 from ceplan.requests.team import TeamRequest
-from ceplan.results.team import BudgetUse, FundUse, PersonOutcome, TeamItem, TeamPlan
+from ceplan.results.team import PersonOutcome, TeamItem, TeamPlan
 from ceplan.roster.models import Person
 from ceplan.solving.arrays import solve_once, walk_stages
 from ceplan.solving.backends import Solver
 from ceplan.solving.progress import Progress
 from ceplan.solving.team import Taken, TeamSolution
 from ceplan.status import Deadline, Status, Termination
-from ceplan.units import money_value
 from ceplan.weeks import Calendar
 
 if TYPE_CHECKING:
@@ -548,6 +547,8 @@ def _plan(
                 else (),
             )
         )
+    amounts = (team.budget_cents, team.fund_cents)
+    budget_uses, fund_uses = money_uses(catalog, roster, amounts, spent, used)
     return TeamPlan(
         team=roster.team,
         currency=catalog.currency,
@@ -558,24 +559,8 @@ def _plan(
         stopped_in=verdict.stopped_in,
         solver=solver.name,
         outcomes=tuple(outcomes),
-        budget_uses=tuple(
-            BudgetUse(
-                b.name, b.start, b.end, money_value(team.budget_cents[n]), money_value(spent[n])
-            )
-            for n, b in enumerate(roster.budgets)
-        ),
-        fund_uses=tuple(
-            FundUse(
-                name=f.name,
-                amount=money_value(team.fund_cents[n]),
-                currency=f.currency or catalog.currency,
-                given=fund_given(f),
-                expires=f.expires,
-                pays_for=f.pays_for,
-                used=money_value(used[n]),
-            )
-            for n, f in enumerate(roster.funds)
-        ),
+        budget_uses=budget_uses,
+        fund_uses=fund_uses,
     )
 
 

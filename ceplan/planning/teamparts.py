@@ -7,18 +7,25 @@ write a :class:`~ceplan.results.team.TeamPlan`; these are the rules they write i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ceplan.catalogue.models import to_cents
+from ceplan.catalogue.models import Catalog, to_cents
 from ceplan.planning.reasons import Money, Shared, at_risk_reasons
-from ceplan.results.team import StageBound, TeamPlan
-from ceplan.roster.models import Fund, Person
+from ceplan.results.team import BudgetUse, FundUse, StageBound, TeamPlan
+from ceplan.roster.models import Fund, Person, Roster
 from ceplan.solving.progress import Progress
 from ceplan.solving.team import Taken
 from ceplan.units import money_value
 
-__all__ = ["NO_PLAN_IN_TIME", "fund_cents", "fund_given", "stage_bounds", "why_reasons"]
+__all__ = [
+    "NO_PLAN_IN_TIME",
+    "fund_cents",
+    "fund_given",
+    "money_uses",
+    "stage_bounds",
+    "why_reasons",
+]
 
 NO_PLAN_IN_TIME = "no plan was found before the time limit"
 """The reason of a person whose plan the time limit left unmade."""
@@ -84,3 +91,34 @@ def stage_bounds(found: Any, plan: TeamPlan) -> tuple[StageBound, ...]:
             hours.proved and same_money and round(taken * scale) == round(hours.value),
         ),
     )
+
+
+def money_uses(
+    catalog: Catalog,
+    roster: Roster,
+    amounts: tuple[Sequence[int], Sequence[int]],
+    spent: Mapping[int, int],
+    used: Mapping[int, int],
+) -> tuple[tuple[BudgetUse, ...], tuple[FundUse, ...]]:
+    """Each budget period and fund of ``roster`` as a plan shows it.
+
+    ``amounts`` are the periods' and funds' cents (in the catalogue's currency); ``spent`` and
+    ``used`` what the plan takes of each, by position.
+    """
+    budgets = tuple(
+        BudgetUse(b.name, b.start, b.end, money_value(amounts[0][n]), money_value(spent[n]))
+        for n, b in enumerate(roster.budgets)
+    )
+    funds = tuple(
+        FundUse(
+            name=f.name,
+            amount=money_value(amounts[1][n]),
+            currency=f.currency or catalog.currency,
+            given=fund_given(f),
+            expires=f.expires,
+            pays_for=f.pays_for,
+            used=money_value(used[n]),
+        )
+        for n, f in enumerate(roster.funds)
+    )
+    return budgets, funds
