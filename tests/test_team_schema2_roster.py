@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ceplan
 from tests.conftest import examples
 from tests.schema2_generators import TODAY, catalogues, people
 from tests.schema2_reference import Person as RefPerson
-from tests.schema2_reference import solve
-from tests.test_team_schema2 import person_key
+from tests.test_team_schema2 import each_person_is_the_references
 
 
 def _with_years_and_exams(ref: RefPerson) -> RefPerson:
@@ -70,31 +69,7 @@ def test_years_and_exams_per_tier_give_the_references_plan(
     case: tuple[dict[str, Any], list[RefPerson]],
 ) -> None:
     data, refs = case
-    try:
-        catalog = ceplan.Catalog.model_validate(data)
-    except Exception:  # noqa: BLE001 - rules of the catalogue's own the generator does not keep
-        assume(False)
-        raise
-    roster = {
-        "schema": 1,
-        "team": "T",
-        "people": [_roster_person(f"p{n}", ref) for n, ref in enumerate(refs)],
-    }
-    try:
-        plan = ceplan.plan_team(catalog, roster, today=TODAY)
-    except ceplan.RosterError:
-        assume(False)
-        raise
-    assert plan.status == "optimal"
-    for outcome, ref in zip(plan.outcomes, refs, strict=True):
-        expected = solve(data, ref)
-        if expected is None:
-            assert not outcome.renews and outcome.reasons
-            continue
-        assert outcome.renews
-        cents, hours, count, ids = person_key(outcome)
-        assert (cents, count, ids) == (expected.cents, len(expected.ids), expected.ids)
-        assert hours == pytest.approx(float(expected.hours))
+    each_person_is_the_references(data, refs, _roster_person)
 
 
 def _cisa(**entry: Any) -> dict[str, Any]:
