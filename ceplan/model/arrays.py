@@ -15,10 +15,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ArrayModel", "Linear"]
+__all__ = ["ArrayModel", "Linear", "plus"]
 
 Linear = tuple[Mapping[int, float], float]
 """A linear expression: coefficients by column, and a constant."""
+
+
+def plus(*expressions: Linear) -> tuple[dict[int, float], float]:
+    """The sum of linear ``expressions``.
+
+    Examples
+    --------
+    >>> plus(({0: 1.0}, 2.0), ({0: 1.0, 3: -1.0}, 0.5))
+    ({0: 2.0, 3: -1.0}, 2.5)
+    """
+    terms: dict[int, float] = {}
+    constant = 0.0
+    for own, value in expressions:
+        for column, coefficient in own.items():
+            terms[column] = terms.get(column, 0.0) + coefficient
+        constant += value
+    return terms, constant
+
 
 _INTEGRAL = 1e-5
 _FEASIBLE = 1e-6

@@ -70,7 +70,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ceplan.candidates.held import REST, HeldItem, HeldRule, HeldWorld, Way
-from ceplan.model.arrays import ArrayModel
+from ceplan.model.arrays import ArrayModel, plus
 from ceplan.model.dominance import first_beaters
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 
@@ -92,16 +92,6 @@ def _col(column: int, coefficient: float = 1.0) -> Expr:
 
 def _const(value: float) -> Expr:
     return ({}, value)
-
-
-def _plus(*expressions: Expr) -> Expr:
-    terms: dict[int, float] = {}
-    constant = 0.0
-    for own, value in expressions:
-        for column, coefficient in own.items():
-            terms[column] = terms.get(column, 0.0) + coefficient
-        constant += value
-    return terms, constant
 
 
 def _times(expression: Expr, factor: float) -> Expr:
@@ -222,7 +212,7 @@ class _Build:
             self.way_columns = tuple(
                 self.b.column(f"way_{n}", integer=True) for n in range(len(self.ways))
             )
-            self.b.row(_plus(*(_col(c) for c in self.way_columns)), 1.0, 1.0, "one_way")
+            self.b.row(plus(*(_col(c) for c in self.way_columns)), 1.0, 1.0, "one_way")
         self.roots = [t for t in world.rules if any(w.via[t] is None for w in self.ways)]
         self.uses: dict[tuple[str, str, int], Expr] = {}
         self.stretches: dict[str, tuple[tuple[dt.date, dt.date], ...]] = {}
@@ -234,18 +224,16 @@ class _Build:
             self._tier(world.rules[tier])
         if path is not None:
             self.b.row(self.choose.get(path, _ZERO), 1.0, 1.0, "compare_path")
-        self.cost = _plus(
-            *(_col(self.take[i.id], float(i.cents)) for i in self.items), self._fees()
-        )
+        self.cost = plus(*(_col(self.take[i.id], float(i.cents)) for i in self.items), self._fees())
         if budget and world.budget_cents is not None:
             self.b.row(self.cost, -math.inf, float(world.budget_cents), "budget")
         if dominance:
             self._dominated()
         self.scale = hours_scale(i.hours for i in self.items)
-        self.hours = _plus(
+        self.hours = plus(
             *(_col(self.take[i.id], float(round(i.hours * self.scale))) for i in self.items)
         )
-        self.count = _plus(*(_col(self.take[i.id]) for i in self.items))
+        self.count = plus(*(_col(self.take[i.id]) for i in self.items))
 
     def result(self) -> ClaimsModel:
         return ClaimsModel(
@@ -273,7 +261,7 @@ class _Build:
             return _const(1.0)
         if not self.way_columns:
             return _const(0.0)
-        return _plus(*(_col(self.way_columns[n]) for n in allowed))
+        return plus(*(_col(self.way_columns[n]) for n in allowed))
 
     def _root(self, tier: str) -> Expr:
         """1 when ``tier`` is renewed by its own paths."""
@@ -293,7 +281,7 @@ class _Build:
 
     def _fees(self) -> Expr:
         if self.way_columns:
-            return _plus(
+            return plus(
                 *(
                     _col(column, float(way.fee_cents))
                     for column, way in zip(self.way_columns, self.ways, strict=True)
@@ -329,10 +317,10 @@ class _Build:
                 continue
             use = self.b.column(f"exam_{item.id}_{tier}")
             self.b.row(
-                _plus(_col(use), _times(take, -1.0)), -math.inf, 0.0, f"exam_taken_{item.id}_{tier}"
+                plus(_col(use), _times(take, -1.0)), -math.inf, 0.0, f"exam_taken_{item.id}_{tier}"
             )
             self.b.row(
-                _plus(_col(use), _times(ways, -1.0)), -math.inf, 0.0, f"deadline_{item.id}_{tier}"
+                plus(_col(use), _times(ways, -1.0)), -math.inf, 0.0, f"deadline_{item.id}_{tier}"
             )
             self.uses[(item.id, tier, 0)] = _col(use)
 
@@ -382,7 +370,7 @@ class _Build:
         else:
             finish = {s: _col(self.b.column(f"finish_{item.id}_{s}", integer=True)) for s in used}
             self.b.row(
-                _plus(*finish.values(), _times(take, -1.0)), 0.0, 0.0, f"one_finish_{item.id}"
+                plus(*finish.values(), _times(take, -1.0)), 0.0, 0.0, f"one_finish_{item.id}"
             )
         for s, expression in finish.items():
             self.finishes[(item.id, s)] = expression
@@ -393,13 +381,13 @@ class _Build:
                 continue
             use = self.b.column(f"use_{item.id}_{tier}_{s}")
             self.b.row(
-                _plus(_col(use), _times(finish[s], -1.0)),
+                plus(_col(use), _times(finish[s], -1.0)),
                 -math.inf,
                 0.0,
                 f"finish_use_{item.id}_{tier}_{s}",
             )
             self.b.row(
-                _plus(_col(use), _times(ways, -1.0)),
+                plus(_col(use), _times(ways, -1.0)),
                 -math.inf,
                 0.0,
                 f"deadline_{item.id}_{tier}_{s}",
@@ -422,7 +410,7 @@ class _Build:
             ways = self._in_ways(reaching)
             if ways[0]:
                 self.b.row(
-                    _plus(_col(use), _times(ways, -1.0)),
+                    plus(_col(use), _times(ways, -1.0)),
                     -math.inf,
                     0.0,
                     f"deadline_{item.id}_{tier}_{s}",
@@ -430,15 +418,15 @@ class _Build:
             self.uses[(item.id, tier, s)] = _col(use)
             uses.append(_col(use))
             at[s].append(_col(use))
-        self.b.row(_plus(*uses, _times(take, -1.0)), 0.0, 0.0, f"one_use_{item.id}")
+        self.b.row(plus(*uses, _times(take, -1.0)), 0.0, 0.0, f"one_use_{item.id}")
         for s, expressions in at.items():
-            self.finishes[(item.id, s)] = _plus(*expressions)
+            self.finishes[(item.id, s)] = plus(*expressions)
 
     # -- one tier's rows ---------------------------------------------------------------------
 
     def _counts(self, item: HeldItem, tier: str) -> Expr:
         """1 when ``item`` counts toward ``tier`` (in any stretch)."""
-        return _plus(
+        return plus(
             *(
                 use
                 for s in range(len(self.stretches[item.id]))
@@ -477,7 +465,7 @@ class _Build:
                 most = min(part, cap)
                 claim = self.b.column(f"claim_{item.id}_{tier}_{k or 'rest'}", most)
                 self.b.row(
-                    _plus(_col(claim), _times(counts, -most)),
+                    plus(_col(claim), _times(counts, -most)),
                     -math.inf,
                     0.0,
                     f"part_{item.id}_{tier}_{k or 'rest'}",
@@ -488,7 +476,7 @@ class _Build:
                     by_category[k].append(_col(claim))
             if cap < math.fsum(min(part, cap) for _, part in classes) - 1e-9:
                 self.b.row(
-                    _plus(*mine, _times(counts, -cap)),
+                    plus(*mine, _times(counts, -cap)),
                     -math.inf,
                     0.0,
                     f"per_activity_{item.id}_{tier}",
@@ -498,7 +486,7 @@ class _Build:
         for kind, members in sorted(loose.items()):
             column = self.b.column(f"type_{tier}_{kind}", rule.by_type[kind])
             self.b.row(
-                _plus(_col(column), *(_times(e, -1.0) for _, e in members)),
+                plus(_col(column), *(_times(e, -1.0) for _, e in members)),
                 -math.inf,
                 0.0,
                 f"typed_{tier}_{kind}",
@@ -509,7 +497,7 @@ class _Build:
         for kind, claims in sorted(by_type.items()):
             limit = rule.by_type.get(kind)
             if limit is not None and claims:
-                self.b.row(_plus(*claims), -math.inf, limit, f"by_type_{tier}_{kind}")
+                self.b.row(plus(*claims), -math.inf, limit, f"by_type_{tier}_{kind}")
         self._credit_rows(rule, total, by_category)
         self._exam_rows(rule)
         self._year_rows(rule, root)
@@ -524,11 +512,11 @@ class _Build:
         ]
         for p, expression in enumerate(chosen):
             self.choose[(tier, p)] = expression
-        self.b.row(_plus(*chosen, _times(root, -1.0)), 0.0, 0.0, f"one_path_{tier}")
+        self.b.row(plus(*chosen, _times(root, -1.0)), 0.0, 0.0, f"one_path_{tier}")
 
     def _need(self, rule: HeldRule, needs: Iterable[float]) -> Expr:
         """The sum over the tier's paths of each path's need times its ``choose``."""
-        return _plus(
+        return plus(
             *(_times(self.choose[(rule.tier, p)], need) for p, need in enumerate(needs) if need)
         )
 
@@ -539,7 +527,7 @@ class _Build:
         needs = [max(0.0, p.credits - rule.earned_counted(p)) for p in rule.paths]
         if any(n > CREDIT_TOLERANCE for n in needs):
             self.b.row(
-                _plus(*total, _times(self._need(rule, needs), -1.0)),
+                plus(*total, _times(self._need(rule, needs), -1.0)),
                 -CREDIT_TOLERANCE,
                 math.inf,
                 f"credits_{tier}",
@@ -548,13 +536,13 @@ class _Build:
             needs = [max(0.0, p.min.get(k, 0.0) - rule.earned_in(k, p)) for p in rule.paths]
             if any(n > CREDIT_TOLERANCE for n in needs):
                 self.b.row(
-                    _plus(*by_category.get(k, ()), _times(self._need(rule, needs), -1.0)),
+                    plus(*by_category.get(k, ()), _times(self._need(rule, needs), -1.0)),
                     -CREDIT_TOLERANCE,
                     math.inf,
                     f"min_{tier}_{k}",
                 )
         for k in sorted({k for p in rule.paths for k in p.max}):
-            claims = _plus(*by_category.get(k, ()))
+            claims = plus(*by_category.get(k, ()))
             if not claims[0]:
                 continue
             earned = rule.earned_by_category.get(k, 0.0)
@@ -568,7 +556,7 @@ class _Build:
                     continue
                 big = most - room
                 self.b.row(
-                    _plus(claims, _times(self.choose[(tier, p)], big)),
+                    plus(claims, _times(self.choose[(tier, p)], big)),
                     -math.inf,
                     room + big,
                     f"max_{tier}_{k}_{p}",
@@ -590,7 +578,7 @@ class _Build:
                 if item.is_exam and item.kind == kind and item.id in self.stretches
             ]
             self.b.row(
-                _plus(*exams, _times(self._need(rule, needs), -1.0)),
+                plus(*exams, _times(self._need(rule, needs), -1.0)),
                 -CREDIT_TOLERANCE,
                 math.inf,
                 f"exams_{tier}_{kind}",
@@ -614,7 +602,7 @@ class _Build:
             if need <= CREDIT_TOLERANCE:
                 continue
             self.b.row(
-                _plus(*by_year.get(year, ()), _times(root, -need)),
+                plus(*by_year.get(year, ()), _times(root, -need)),
                 -CREDIT_TOLERANCE,
                 math.inf,
                 f"year_{tier}_{year}",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates.held import HeldItem, HeldWorld, PlannedFee, Way, cycle_years, held_world
 from ceplan.catalogue.models import Catalog
-from ceplan.model.arrays import ArrayModel
+from ceplan.model.arrays import ArrayModel, plus
 from ceplan.model.claims import ClaimsModel, Expr, build_claims
 from ceplan.model.team import Segment, money_cents, segments_of
 from ceplan.requests.held import HeldRequest
@@ -194,16 +194,6 @@ class _Columns:
         return ArrayModel.of(self.names, self.lower, self.upper, self.integer, self.rows)
 
 
-def _plus(*expressions: Expr) -> Expr:
-    terms: dict[int, float] = {}
-    constant = 0.0
-    for own, value in expressions:
-        for column, coefficient in own.items():
-            terms[column] = terms.get(column, 0.0) + coefficient
-        constant += value
-    return terms, constant
-
-
 def build_held_team(
     catalog: Catalog,
     roster: Roster,
@@ -260,14 +250,14 @@ def build_held_team(
     )
     extra: dict[int, int] = {}
     for n in range(len(roster.budgets)):
-        spend = _plus(*(m.spend[n] for m in members.values() if n in m.spend))
+        spend = plus(*(m.spend[n] for m in members.values() if n in m.spend))
         terms = dict(spend[0])
         if extra_money:
             extra[n] = b.column(f"extra_{n}", math.inf, integer=True)
             terms[extra[n]] = -1.0
         b.row(terms, -math.inf, budget[n] - spend[1], f"period_{n}")
     for f in range(len(roster.funds)):
-        paid = _plus(*(m.funds[f] for m in members.values() if f in m.funds))
+        paid = plus(*(m.funds[f] for m in members.values() if f in m.funds))
         b.row(paid[0], -math.inf, funds[f], f"fund_{f}")
     priorities = {p.id: p.priority for p in people}
     return HeldTeam(
@@ -277,8 +267,8 @@ def build_held_team(
         budget_cents=budget,
         fund_cents=funds,
         priority=({m.renew: -float(priorities[p]) for p, m in members.items()}, 0.0),
-        out_of_pocket=_plus(*(m.out_of_pocket for m in members.values())),
-        hours=_plus(*(m.hours for m in members.values())),
+        out_of_pocket=plus(*(m.out_of_pocket for m in members.values())),
+        hours=plus(*(m.hours for m in members.values())),
         hours_scale=scale,
         extra=extra,
     )
@@ -389,26 +379,26 @@ def _member(
             column = b.column(f"{tag}.pay_{copy}_{f}", float(item.cents))
             fund_pay[(copy, f)] = column
             paid.append(({column: 1.0}, 0.0))
-            funds[f] = _plus(funds.get(f, ({}, 0.0)), ({column: 1.0}, 0.0))
+            funds[f] = plus(funds.get(f, ({}, 0.0)), ({column: 1.0}, 0.0))
         if paid:
-            terms = _plus(*paid, ({take[copy]: -float(item.cents)}, 0.0))[0]
+            terms = plus(*paid, ({take[copy]: -float(item.cents)}, 0.0))[0]
             b.row(terms, -math.inf, 0.0, f"{tag}.paid_at_most_{copy}")
         paid_all.extend(paid)
         if segment.period is not None and item.cents:
-            out = _plus(
+            out = plus(
                 ({take[copy]: float(item.cents)}, 0.0),
                 *((({c: -1.0 for c in p[0]}), 0.0) for p in paid),
             )
-            spend[segment.period] = _plus(spend.get(segment.period, ({}, 0.0)), out)
+            spend[segment.period] = plus(spend.get(segment.period, ({}, 0.0)), out)
     fees = tuple(fees_due(catalog, world, way) for way in claims.ways)
     for k, payments in enumerate(fees):
         on = renew if not claims.way_columns else offset + claims.way_columns[k]
         for fee in payments:
             period = next((n for n, x in enumerate(roster.budgets) if x.holds(fee.due)), None)
             if period is not None and fee.cents:
-                spend[period] = _plus(spend.get(period, ({}, 0.0)), ({on: float(fee.cents)}, 0.0))
+                spend[period] = plus(spend.get(period, ({}, 0.0)), ({on: float(fee.cents)}, 0.0))
     cost = shift(claims.cost)
-    out_of_pocket = _plus(cost, *(({c: -v for c, v in p[0].items()}, 0.0) for p in paid_all))
+    out_of_pocket = plus(cost, *(({c: -v for c, v in p[0].items()}, 0.0) for p in paid_all))
     hours = (
         {take[i]: float(round(item.hours * scale)) for i, item in copies.items() if item.hours},
         0.0,
