@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ceplan.candidates.items import Candidate
 from ceplan.catalogue.models import Catalog, Exam
 from ceplan.errors import SolverError
 from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import Expr
+from ceplan.model.hours import planned_candidate
 from ceplan.model.schedule import schedule
 from ceplan.model.team_held import FeeDue, HeldMember, HeldTeam, build_held_team
 from ceplan.objective import COUNT, IDS, OUT_OF_POCKET, PRIORITY, TEAM_HOURS, Objective, Stage
@@ -318,21 +318,10 @@ def _read(
         )
     way = m.claims.ways.index(reading.way)
     candidates = []
-    for copy in reading.ids:
-        item, use = m.world.items[copy], reading.uses[copy]
-        candidates.append(
-            Candidate(
-                id=copy,
-                is_exam=item.is_exam,
-                kind=item.kind,
-                credits=item.credits,
-                cents=item.cents,
-                hours=item.hours,
-                do_by=use.finish,
-                first=min(item.first, use.finish),
-                last=use.finish,
-            )
-        )
+    for copy in reading.ids:  # a copy is its item with the copy's id (no sessions in a team)
+        candidate = planned_candidate(m.world.items[copy], reading.uses[copy].finish, None)
+        assert candidate is not None  # only an exam with no day to prepare has none
+        candidates.append(candidate)
     end = max((c.do_by for c in candidates), default=today)
     dates = schedule(candidates, Calendar(today, max(end, today)))
     rows: list[Taken] = []
