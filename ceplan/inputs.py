@@ -43,6 +43,7 @@ __all__ = [
     "as_path",
     "as_ranges",
     "as_whole",
+    "cycle_years",
     "date_problem",
     "show_value",
 ]
@@ -138,6 +139,35 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def cycle_years(expires: dt.date, period: int, cycle: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The first and last day of each year of the cycle that ends with ``expires``.
+
+    ``award``: year ``k`` of ``P`` ends on ``expires`` moved back ``P - k`` years and starts the
+    day after it moved back ``P - k + 1`` (29 February becomes 28 February); ``calendar``: the
+    ``P`` calendar years ending with the year of ``expires``.
+
+    Examples
+    --------
+    >>> [str(last) for _, last in cycle_years(dt.date(2028, 6, 30), 2, "award")]
+    ['2027-06-30', '2028-06-30']
+    >>> [first.year for first, _ in cycle_years(dt.date(2028, 12, 31), 3, "calendar")]
+    [2026, 2027, 2028]
+    """
+    if cycle == "calendar":
+        first_year = expires.year - period + 1
+        return tuple(
+            (dt.date(year, 1, 1), dt.date(year, 12, 31))
+            for year in range(first_year, expires.year + 1)
+        )
+    return tuple(
+        (
+            add_years(expires, -(period - k + 1)) + dt.timedelta(days=1),
+            add_years(expires, -(period - k)),
+        )
+        for k in range(1, period + 1)
+    )
 
 
 def date_problem(

@@ -20,7 +20,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.schema2_reference import Held, Person
+from tests.schema2_reference import Held, Person, cycle_years
 
 TODAY = dt.date(2026, 11, 29)
 """The same day as ``tests.generators.TODAY``."""
@@ -239,7 +239,16 @@ def people(draw: st.DrawFn, catalogue: dict[str, Any]) -> Person:
     names = list(tiers) if draw(st.booleans()) else _subset(draw, list(tiers), min_size=1)
     for name in names:
         period = tiers[name].get("period_years", 3)
-        earned = draw(st.sampled_from([0, 0, 0, 0.25, 2, 5]))
+        # a cycle under way (now and then too late to plan)
+        expires = TODAY + dt.timedelta(days=draw(expiry | st.integers(30, 365 * period - 1)))
+        spans = cycle_years(expires, period, tiers[name].get("cycle", "award"))
+        per_year = {
+            year: n
+            for year, (first, _) in enumerate(spans, start=1)
+            if first <= TODAY and (n := draw(st.sampled_from([0, 2, 3, 5, 5])))
+        }
+        # what was earned in the cycle holds what was earned in each year of it
+        earned = max(draw(st.sampled_from([0, 0, 0, 0.25, 2, 5])), sum(per_year.values()))
         by_category = {}
         left = earned
         for c in _subset(draw, list(catalogue.get("categories", {})), max_size=2):
@@ -247,15 +256,10 @@ def people(draw: st.DrawFn, catalogue: dict[str, Any]) -> Person:
             left -= by_category[c]
         kinds = sorted({e["kind"] for e in catalogue["exams"]})
         held[name] = Held(
-            # a cycle under way (now and then too late to plan)
-            expires=TODAY + dt.timedelta(days=draw(expiry | st.integers(30, 365 * period - 1))),
+            expires=expires,
             earned=earned,
             earned_by_category={c: n for c, n in by_category.items() if n},
-            earned_per_year={
-                year: n
-                for year in range(1, period + 1)
-                if (n := draw(st.sampled_from([0, 2, 3, 5, 5])))
-            },
+            earned_per_year=per_year,
             passed={k: n for k in kinds if (n := draw(st.integers(0, 1)))},
         )
     ids = [i["id"] for section in ("activities", "exams") for i in catalogue[section]]

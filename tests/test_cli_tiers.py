@@ -115,6 +115,15 @@ def test_one_tier_table_is_as_before(capsys: pytest.CaptureFixture[str]) -> None
             [*BOTH, *DATES, "--earned", "10", "--earned-in", "cissp:group-a=30"],
             "adds up to 30 credits, more than the 10 earned",
         ),
+        (
+            [*BOTH, *DATES, "--earned-in-year", "ccsp:2=5"],
+            "--earned-in-year ccsp:2: year 2 of the cycle starts on 2027-04-01, after today "
+            "(2026-12-07): nothing can have been earned in it yet",
+        ),
+        (
+            [*BOTH, *DATES, "--earned", "4", "--earned-in-year", "cissp:2=5"],
+            "--earned-in-year cissp adds up to 5 credits, more than the 4 earned",
+        ),
     ],
 )
 def test_bad_counts_and_forms_are_one_line(
@@ -128,7 +137,7 @@ def test_bad_counts_and_forms_are_one_line(
 
 def test_earned_in_year_reaches_the_plan_per_tier(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["optimise", "--catalog", "isaca", "--tier", "cisa", "--tier", "cism"]
-    dates = ["--expires", "2029-12-31", "--today", "2026-12-07"]
+    dates = ["--expires", "2028-12-31", "--today", "2026-12-07"]
     tiers = tiers_of(capsys, *argv, *dates, "--earned-in-year", "cisa:1=20", "--earned", "20")
     assert tiers["cisa"]["earned_per_year"] == {"1": 20}
     assert tiers["cism"]["earned_per_year"] == {}

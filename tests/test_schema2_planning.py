@@ -347,6 +347,19 @@ def two_tiers() -> ceplan.Catalog:
             "earned_per_year['alpha']: 4 is not a year of the cycle (1 to 3, 1 the first)",
         ),
         (
+            {"earned_per_year": {"alpha": {3: 1}}, "expires": EXPIRES},
+            "earned_per_year['alpha'][3]: year 3 of the cycle starts on 2027-07-01, after today "
+            "(2026-11-29): nothing can have been earned in it yet",
+        ),
+        (
+            {
+                "earned": {"alpha": 2},
+                "earned_per_year": {"alpha": {1: 2, 2: 1}},
+                "expires": EXPIRES,
+            },
+            "earned_per_year['alpha'] adds up to 3 credits, more than the 2 earned",
+        ),
+        (
             {"earned": {"alpha": -1}},
             "earned['alpha'] must be a finite number >= 0, not -1",
         ),
@@ -504,10 +517,10 @@ def test_a_hard_yearly_minimum_out_of_reach_is_said_by_year() -> None:
 
 
 def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() -> None:
-    """Two calendar years, 10 credits each (hard); 2027's 10 are earned, 2028's are missing.
+    """Two calendar years, 10 credits each (hard); 2026's 10 are earned, 2027's are missing.
 
-    cheap-10 (5.00) costs less than late-10 (6.00) and earns as much, but expires in 2027: it
-    cannot finish in 2028, so it cannot stand in for late-10, and the plan is late-10 alone.
+    cheap-10 (5.00) costs less than late-10 (6.00) and earns as much, but expires in 2026: it
+    cannot finish in 2027, so it cannot stand in for late-10, and the plan is late-10 alone.
     An item of another type, or counting toward fewer tiers, cannot stand in either.
     """
     cisa = tier(
@@ -517,14 +530,14 @@ def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() 
         per_year={"credits": 10, "hard": True},
     )
     items = [
-        activity("cheap-10", 10, 5, expires="2027-12-31"),
+        activity("cheap-10", 10, 5, expires="2026-12-31"),
         activity("late-10", 10, 6),
     ]
     plan = ceplan.optimise(
         catalog_of(catalogue({"cisa": cisa}, items)),
         "cisa",
         today=TODAY,
-        expires=dt.date(2028, 12, 31),
+        expires=dt.date(2027, 12, 31),
         earned=10,
         earned_per_year={1: 10},
     )

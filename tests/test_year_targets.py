@@ -26,7 +26,7 @@ from ceplan.cli.main import main
 from tests.conftest import examples
 from tests.schema2_generators import TODAY as TODAY_2
 from tests.schema2_generators import Scenario
-from tests.schema2_reference import Held, Person
+from tests.schema2_reference import Held, Person, cycle_years
 from tests.test_schema2_planning import EXPIRES, activity, catalogue, plan_of, tier, valid
 
 TODAY = dt.date(2026, 12, 7)
@@ -161,15 +161,16 @@ def with_targets(draw: st.DrawFn) -> Scenario:
         "tiers": tiers,
         "activities": activities,
     }
-    held = {
-        name: Held(
-            expires=TODAY_2 + dt.timedelta(days=draw(st.integers(200, 3 * 365 - 1))),
-            earned_per_year={
-                year: n for year in (1, 2) if (n := draw(st.sampled_from([0, 0, 5, 10])))
-            },
-        )
-        for name in names
-    }
+    held = {}
+    for name in names:
+        expires = TODAY_2 + dt.timedelta(days=draw(st.integers(200, 3 * 365 - 1)))
+        spans = cycle_years(expires, 3, "award")
+        per_year = {  # credits earned only in the first two years, once begun
+            year: n
+            for year in (1, 2)
+            if spans[year - 1][0] <= TODAY_2 and (n := draw(st.sampled_from([0, 0, 5, 10])))
+        }
+        held[name] = Held(expires=expires, earned=sum(per_year.values()), earned_per_year=per_year)
     return Scenario(data, Person(today=TODAY_2, held=held))
 
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from ceplan.catalogue.models import Activity, Catalog, Exam, PathRule
 from ceplan.errors import PlanInputError
-from ceplan.inputs import add_years
+from ceplan.inputs import cycle_years
 from ceplan.units import DECIMALS
 from ceplan.weeks import Calendar
 
@@ -86,35 +86,6 @@ def session_id(item_id: str, number: int) -> str:
 
 REST = ""
 """The category of credits in no category, or in one that none of a tier's paths names."""
-
-
-def cycle_years(expires: dt.date, period: int, cycle: str) -> tuple[tuple[dt.date, dt.date], ...]:
-    """The first and last day of each year of the cycle that ends with ``expires``.
-
-    ``award``: year ``k`` of ``P`` ends on ``expires`` moved back ``P - k`` years and starts the
-    day after it moved back ``P - k + 1`` (29 February becomes 28 February); ``calendar``: the
-    ``P`` calendar years ending with the year of ``expires``.
-
-    Examples
-    --------
-    >>> [str(last) for _, last in cycle_years(dt.date(2028, 6, 30), 2, "award")]
-    ['2027-06-30', '2028-06-30']
-    >>> [first.year for first, _ in cycle_years(dt.date(2028, 12, 31), 3, "calendar")]
-    [2026, 2027, 2028]
-    """
-    if cycle == "calendar":
-        first_year = expires.year - period + 1
-        return tuple(
-            (dt.date(year, 1, 1), dt.date(year, 12, 31))
-            for year in range(first_year, expires.year + 1)
-        )
-    return tuple(
-        (
-            add_years(expires, -(period - k + 1)) + dt.timedelta(days=1),
-            add_years(expires, -(period - k)),
-        )
-        for k in range(1, period + 1)
-    )
 
 
 @dataclass(frozen=True)

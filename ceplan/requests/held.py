@@ -43,6 +43,7 @@ from ceplan.inputs import (
     as_optional_number,
     as_ranges,
     as_whole,
+    cycle_years,
     show_value,
 )
 from ceplan.limits import MAX_CREDITS, MAX_HOURS_PER_WEEK
@@ -237,6 +238,7 @@ def make_held_request(
         expiry = expiry_of(day, expiry, days + slack, rule.period_years, label)
         categories = _categories(catalog, name, by_category.get(name))
         years = _years(name, rule.period_years, by_year.get(name))
+        _check_years_begun(name, years, cycle_years(expiry, rule.period_years, rule.cycle), day)
         label = f"earned[{name!r}]" if isinstance(earned, Mapping) else "earned"
         total = _earned(label, name, totals.get(name), categories, years)
         held.append(
@@ -430,4 +432,26 @@ def _earned(
             f"earned_by_category[{tier!r}] adds up to {format_number(in_categories)} credits, "
             f"more than the {format_number(total)} earned"
         )
+    in_years = math.fsum(n for _, n in years)
+    if in_years > total + CREDIT_TOLERANCE:
+        raise PlanInputError(
+            f"earned_per_year[{tier!r}] adds up to {format_number(in_years)} credits, "
+            f"more than the {format_number(total)} earned"
+        )
     return total
+
+
+def _check_years_begun(
+    tier: str,
+    years: Sequence[tuple[int, float]],
+    spans: Sequence[tuple[dt.date, dt.date]],
+    today: dt.date,
+) -> None:
+    """Refuse credits earned in a cycle year of ``tier`` that starts after ``today``."""
+    for year, _ in years:
+        first = spans[year - 1][0]
+        if first > today:
+            raise PlanInputError(
+                f"earned_per_year[{tier!r}][{year}]: year {year} of the cycle starts on {first}, "
+                f"after today ({today}): nothing can have been earned in it yet"
+            )
