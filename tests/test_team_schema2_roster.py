@@ -147,6 +147,12 @@ def test_an_exam_passed_for_one_tier_counts_for_that_tier_only(
         ({"earned_in_year": {1: 30, 2: 20}}, {}, "tiers.0.earned_in_year", "more than the 40"),
         ({"earned_in_year": {4: 10}}, {}, "tiers.0.earned_in_year.4", "1 to 3"),
         ({"earned_in_year": {0: 10}}, {}, "tiers.0.earned_in_year.0", "1 the first"),
+        (
+            {"expires": "2028-12-31", "earned_in_year": {2: 10}},
+            {},
+            "tiers.0.earned_in_year.2",
+            "year 2 of cisa's cycle starts on 2027-01-01, after today (2026-12-07)",
+        ),
         ({"earned_in_year": {"one": 10}}, {}, "tiers.0.earned_in_year.one", "integer"),
         ({"earned_in_year": {1: -1}}, {}, "tiers.0.earned_in_year.1", "greater than or equal"),
         ({"passed": ["core"]}, {}, "tiers.0.passed.0", "not an exam kind"),

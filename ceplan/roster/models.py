@@ -53,7 +53,7 @@ from ceplan.catalogue.models import (
     schema_number,
 )
 from ceplan.errors import one_line, shorten
-from ceplan.inputs import date_problem
+from ceplan.inputs import cycle_years, date_problem
 from ceplan.limits import (
     MAX_HOURS_PER_WEEK,
     MAX_MONEY,
@@ -616,6 +616,18 @@ def _against(
                             year,
                         )
                     )
+                elif today is not None:
+                    cycle = catalog.tiers[entry.tier].cycle
+                    first, _ = cycle_years(entry.expires, period, cycle)[year - 1]
+                    if first > today:
+                        found.append(
+                            RosterProblem(
+                                (*at, "earned_in_year", year),
+                                f"year {year} of {entry.tier}'s cycle starts on {first}, after "
+                                f"today ({today}): nothing can have been earned in it yet",
+                                year,
+                            )
+                        )
             found += _kinds_known(kinds, (*at, "passed") if person.tiers else None, entry.passed)
         found += _held_against(person, where, catalog)
         found += _kinds_known(kinds, (*where, "passed"), person.passed)
