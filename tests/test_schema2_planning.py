@@ -31,7 +31,7 @@ from ceplan.results.plan import Claim
 from tests import test_properties as schema1
 from tests.conftest import examples
 from tests.schema2_generators import TODAY, Scenario, scenarios
-from tests.schema2_reference import Person, Use, check, solve
+from tests.schema2_reference import Held, Person, Use, check, solve
 
 EXPIRES = dt.date(2028, 6, 30)
 
@@ -514,6 +514,43 @@ def test_a_hard_yearly_minimum_out_of_reach_is_said_by_year() -> None:
         "cisa: 60 credits: cycle year 2 (2027-01-01 to 2027-12-31): at most 5 of the 20 "
         "needed can be earned",
     )
+
+
+def test_an_item_a_cap_trims_still_counts_toward_a_yearly_minimum() -> None:
+    """A course of 4 under a ``by_type`` cap of 2 meets alpha's 2027 minimum of 1.
+
+    Renewing beta through alpha is one way, so the course's use of alpha depends on the way and
+    is a column of its own; claiming the 2 the cap leaves needs only part of it, and the plan
+    must still read the course as counting toward alpha (and so toward 2027).
+    """
+    alpha = tier(
+        {"credits": 1},
+        period_years=2,
+        cycle="calendar",
+        per_year={"credits": 1, "hard": True},
+        caps={"by_type": {"course": 2}},
+        renews=["beta"],
+    )
+    items = [
+        activity("course-4", 4, 0, available_from="2027-01-01", counts_for=["alpha"]),
+        activity("web-1", 1, 0, type="webinar", available_from="2027-01-01", counts_for=["alpha"]),
+        activity("web-now", 1, 0, type="webinar", expires=str(TODAY)),
+    ]
+    data = catalogue(
+        {"alpha": alpha, "beta": tier({"credits": 1}, period_years=1)},
+        items,
+        shares_credits=True,
+        processing_days=0,
+    )
+    expires = {"alpha": dt.date(2028, 1, 1), "beta": dt.date(2026, 12, 29)}
+    person = Person(today=TODAY, held={t: Held(expires=day) for t, day in expires.items()})
+    expected = solve(data, person)
+    plan = plan_of(data, person)
+    assert expected is not None and plan.status == "optimal"
+    assert key_of(plan) == expected.key
+    course = next(i for i in plan.planned if i.id == "course-4")
+    assert [(c.tier, c.credits) for c in course.counts_toward] == [("alpha", 2)]
+    assert course.complete_by.year == 2027
 
 
 def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() -> None:

@@ -98,7 +98,9 @@ def read_answer(world: HeldWorld, claims: ClaimsModel, values: np.ndarray) -> Re
         for tier in way.roots:
             for s in range(len(stretches)):
                 use = claims.uses.get((item_id, tier, s))
-                if use is not None and value(use) > ON:
+                # a shared use is continuous: above 0 it may be 1 (every row it is in only
+                # loosens as it grows), so any part of it means the item counts
+                if use is not None and value(use) > CREDIT_TOLERANCE:
                     counted[tier] = {}
                     if world.calendar is None:
                         stretch = s
@@ -129,7 +131,7 @@ def _typed_claims(
                 for s in range(len(claims.stretches[item_id]))
                 if (use := claims.uses.get((item_id, tier, s))) is not None
             )
-            share = min(left, item.cap(tier) * min(1.0, counts))
+            share = min(left, item.cap(tier)) if counts > CREDIT_TOLERANCE else 0.0
             if share > CREDIT_TOLERANCE:
                 shares[(item_id, tier)] = {REST: share}
                 left -= share
