@@ -108,6 +108,21 @@ class WeeklyRows:
         model = _with_rows(model, rows)
         return self.add(model, self._prefixes())
 
+    def every(self, model: ArrayModel) -> ArrayModel:
+        """``model`` with every row it may need, so that no row is added later.
+
+        Closed sittings, and each stretch of runs from one where a window starts to one where
+        a window ends: any other stretch holds the windows of a shorter one and more hours, so
+        its row follows from that one's. A team's model takes them so
+        (:mod:`ceplan.model.team_held`).
+        """
+        rows = [(expression, -math.inf, 0.0, "no_study_day") for expression in self.closed]
+        model = _with_rows(model, rows)
+        spans = self.weekly.spans.values()
+        starts = sorted({a for a, _ in spans})
+        ends = sorted({b for _, b in spans})
+        return self.add(model, [(a, b) for a in starts for b in ends if a <= b])
+
     def free(self, model: ArrayModel) -> tuple[ArrayModel, int]:
         """``model`` with the weekly hours a column to minimise, and the first rows."""
         column = model.columns

@@ -7,7 +7,18 @@ Built from the data with no I/O (solved by :mod:`ceplan.planning.team_held`):
   (``<id>#<segment>``: paid on the first day of the segment the item is open, and finished no
   earlier; the earliest segment of each kind, as :func:`ceplan.model.team.ways_to_pay` keeps
   them), at most one copy of an item (``once_<id>``). The copy's window starts on the day it is
-  paid, so the one-person rows (deadlines, cycle years) see the finish the payment allows;
+  paid, so the one-person rows (deadlines, cycle years) see the finish the payment allows. A
+  dated session (SPEC 6, an item of its own: :func:`~ceplan.candidates.held.session_id`) keeps
+  its days: its copies are paid on the first day of a segment from today to its first day
+  (never after it starts);
+- a person with weekly hours or days away (a plan over time, SPEC 6) has in their model the
+  weekly hours rows of :mod:`ceplan.model.hours` over the copies' windows, every one of them
+  from the start (:meth:`~ceplan.model.hours.WeeklyRows.every`): a paid copy's work starts no
+  earlier than the day it is paid. All the rows up front, rather than added as answers break
+  them as one person's plan adds them, because every solve of a team's plan (the stages, each
+  person's tie-break, the money that would renew someone, each column's pricing) then keeps
+  them with no loop of its own; measured on the benchmark (see the README) the rows are few
+  beside the copies;
 - a binary ``renew`` per person switches their model on or off: every row ``l <= a x <= u``
   becomes ``l r <= a x <= u r`` and every column ``x <= U r`` (all columns are at least 0), so
   with ``r = 1`` the rows are the person's own and with ``r = 0`` they take nothing and pay no
@@ -31,6 +42,7 @@ from ceplan.candidates.held import HeldItem, HeldWorld, PlannedFee, Way, cycle_y
 from ceplan.catalogue.models import Catalog
 from ceplan.model.arrays import ArrayModel, plus
 from ceplan.model.claims import ClaimsModel, Expr, build_claims
+from ceplan.model.hours import weekly_rows
 from ceplan.model.team import Segment, money_cents, segments_of
 from ceplan.requests.held import HeldRequest
 from ceplan.roster.models import Roster
@@ -123,11 +135,14 @@ class HeldMember:
     world: HeldWorld
     """Their world, its items the copies."""
     claims: ClaimsModel
-    """Their one-person model over the copies, in its own columns (``offset`` on in the team's)."""
+    """Their one-person model over the copies, in its own columns (``offset`` on in the team's),
+    with the weekly hours rows of a plan over time."""
     offset: int
     renew: int
     origin: Mapping[str, tuple[str, int]]
     """By copy id: the item and the segment it is paid in."""
+    paid_on: Mapping[str, dt.date]
+    """By copy id: the day it is paid."""
     take: Mapping[str, int]
     """By copy id: its column."""
     items: Mapping[str, int]
@@ -209,14 +224,11 @@ def build_held_team(
     ``cents`` replaces what the budget periods and funds hold (whole cents, in the roster's
     order); ``extra_money`` adds a whole column of cents to each period.
 
-    Raises
-    ------
-    PlanInputError
-        For a catalogue with dated sessions (not planned under schema 2's rules yet).
     """
     people = sorted(roster.people, key=lambda p: p.id)
     worlds = {
-        p.id: held_world(catalog, dataclasses.replace(requests[p.id], budget=None)) for p in people
+        p.id: held_world(catalog, dataclasses.replace(requests[p.id], budget=None), sessions=True)
+        for p in people
     }
     last = max(
         (rule.complete_by for world in worlds.values() for rule in world.rules.values()),
@@ -276,18 +288,24 @@ def build_held_team(
 
 def _copies(
     world: HeldWorld, roster: Roster, segments: Sequence[Segment]
-) -> tuple[dict[str, HeldItem], dict[str, tuple[str, int]]]:
-    """Each usable item's copies, one per segment it may be paid in (the earliest of each kind)."""
+) -> tuple[dict[str, HeldItem], dict[str, tuple[str, int]], dict[str, dt.date]]:
+    """Each usable item's copies, one per segment it may be paid in (the earliest of each kind).
+
+    And the day each copy is paid: the first day of its segment the item is open (a session:
+    the segment's first day, on or before the session's first).
+    """
     copies: dict[str, HeldItem] = {}
     origin: dict[str, tuple[str, int]] = {}
+    paid_on: dict[str, dt.date] = {}
     for item in world.items.values():
         reach = [world.rules[t].complete_by for t in item.counts_for]
         if not reach:
             continue
-        last = item.ends_by(max(reach))
+        last = item.ends_by(max(reach)) if item.starts is None else item.starts
+        opens = item.first if item.starts is None else world.today
         alike: set[tuple[object, ...]] = set()
         for n, segment in enumerate(segments):
-            if segment.end < item.first or segment.start > last:
+            if segment.end < opens or segment.start > last:
                 continue
             if roster.budgets and segment.period is None:
                 continue
@@ -295,12 +313,14 @@ def _copies(
             if way in alike:
                 continue
             alike.add(way)
+            day = max(opens, segment.start)
             made = dataclasses.replace(
-                item, id=copy_id(item.id, n), first=max(item.first, segment.start)
+                item, id=copy_id(item.id, n), first=item.first if item.starts is not None else day
             )
             copies[made.id] = made
             origin[made.id] = (item.id, n)
-    return dict(sorted(copies.items())), origin
+            paid_on[made.id] = day
+    return dict(sorted(copies.items())), origin, paid_on
 
 
 def _paying(item: HeldItem, segment: Segment, roster: Roster) -> tuple[int, ...]:
@@ -322,9 +342,12 @@ def _member(
     segments: Sequence[Segment],
     scale: int,
 ) -> HeldMember:
-    copies, origin = _copies(world, roster, segments)
+    copies, origin, paid_on = _copies(world, roster, segments)
     world = dataclasses.replace(world, items=copies)
     claims = build_claims(world, budget=False, dominance=False)
+    rows = weekly_rows(world, claims)
+    if rows is not None:
+        claims = dataclasses.replace(claims, model=rows.every(claims.model))
     own = claims.model
     offset = len(b.names)
     for j in range(own.columns):
@@ -411,6 +434,7 @@ def _member(
         offset=offset,
         renew=renew,
         origin=origin,
+        paid_on=paid_on,
         take=take,
         items=items,
         fund_pay=fund_pay,

@@ -19,6 +19,7 @@ renewed (:attr:`~ceplan.results.team.PersonOutcome.held`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -309,7 +310,8 @@ def _read(
     today = request.today
     m = answer.member
     local = answer.values[m.offset : m.offset + m.claims.model.columns]
-    settled = _settled(m.claims, local, solver, deadline)
+    calendar = m.world.calendar
+    settled = _settled(m.claims, local, solver, deadline, late=calendar is not None)
     reading = read_answer(m.world, m.claims, settled)
     broken = broken_rules(m.world, reading)
     if broken:
@@ -318,15 +320,18 @@ def _read(
         )
     way = m.claims.ways.index(reading.way)
     candidates = []
-    for copy in reading.ids:  # a copy is its item with the copy's id (no sessions in a team)
-        candidate = planned_candidate(m.world.items[copy], reading.uses[copy].finish, None)
-        assert candidate is not None  # only an exam with no day to prepare has none
-        candidates.append(candidate)
-    end = max((c.do_by for c in candidates), default=today)
-    dates = schedule(candidates, Calendar(today, max(end, today)))
+    for copy in reading.ids:
+        candidate = planned_candidate(m.world.items[copy], reading.uses[copy].finish, calendar)
+        if candidate is None:  # the model's no_study_day rows rule it out
+            raise SolverError(f"the solver planned {copy} with no day to prepare for it")
+        candidates.append(dataclasses.replace(candidate, id=copy))
+    if calendar is None:
+        end = max((c.do_by for c in candidates), default=today)
+        calendar = Calendar(today, max(end, today))
+    dates = schedule(candidates, calendar)
     rows: list[Taken] = []
     for copy in reading.ids:
-        item_id, n = m.origin[copy]
+        _, n = m.origin[copy]
         item = m.world.items[copy]
         paid = {
             f: float(answer.values[column])
@@ -335,8 +340,8 @@ def _read(
         }
         rows.append(
             Taken(
-                item=item_id,
-                paid_on=item.first,
+                item=item.source,
+                paid_on=m.paid_on[copy],
                 cents=item.cents,
                 period=segments[n].period,  # type: ignore[attr-defined]
                 paid_by_fund=paid,
