@@ -396,6 +396,26 @@ def test_paying_next_period_leaves_fewer_weeks() -> None:
     assert ana.items[0].paid_on == dt.date(2027, 4, 1) <= ana.items[0].start
 
 
+def test_the_money_a_reason_names_keeps_the_weekly_hours() -> None:
+    """``long`` (10 credits, 50.00, 40 hours) or ``short`` (150.00, 10 hours); Ana and Bo expire
+    on 2027-06-30, Ana at 2 hours a week; FY1 holds nothing and FY2 60.00. Bo (priority 2) does
+    ``long``, paid in FY2. Ana could do ``long`` paid in FY1 (31 weeks to go: 62 hours), not in
+    FY2 (paid on 2027-04-01, 13 weeks: 26 hours). So 40.00 more in FY2 is not enough: 50.00 more
+    in FY1 would renew her (``short`` in FY2 would need 140.00 more), and with it she renews."""
+    catalog = _hand_catalogue(
+        activity("long", 10, 50, hours=40), activity("short", 10, 150, hours=10)
+    )
+    people = (
+        {"id": "ana", "expires": "2027-06-30", "hours_per_week": 2},
+        {"id": "bo", "expires": "2027-06-30", "priority": 2},
+    )
+    ana, bo = ceplan.plan_team(catalog, _team(*people, amounts=(0, 60)), today=TODAY).outcomes
+    assert bo.renews and not ana.renews
+    assert "50.00 USD more in FY1 would renew Ana" in ana.reasons, ana.reasons
+    ana, bo = ceplan.plan_team(catalog, _team(*people, amounts=(50, 60)), today=TODAY).outcomes
+    assert ana.renews and bo.renews and ana.items[0].period == "FY1"
+
+
 def test_a_session_is_paid_no_later_than_it_starts() -> None:
     """``ilt`` runs 2027-03-29 to 2027-04-02, from the end of FY1 into FY2, at 100.00. With
     100.00 in FY1 it is paid there and done on its own days; with FY1's money in FY2 instead,

@@ -39,7 +39,7 @@ from ceplan.model.block import Weekly, overfilled, span_demand, weekly_runs
 from ceplan.model.claims import ClaimsModel
 from ceplan.weeks import Calendar
 
-__all__ = ["WeeklyRows", "planned_candidate", "weekly_rows"]
+__all__ = ["WeeklyRows", "planned_candidate", "weekly_rows", "with_rows"]
 
 _DAY = dt.timedelta(days=1)
 _ON = 0.5
@@ -221,6 +221,14 @@ def weekly_rows(world: HeldWorld, claims: ClaimsModel) -> WeeklyRows | None:
 
 def _sorted(candidates: Sequence[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: c.id)
+
+
+def with_rows(model: ArrayModel, rows: Sequence[tuple[Linear, float, float, str]]) -> ArrayModel:
+    """``model`` with ``rows`` (an expression, its bounds, a name) added after its own.
+
+    A row with no terms left is not added; one its constant breaks is named impossible.
+    """
+    return _with_rows(model, rows)
 
 
 def _with_rows(model: ArrayModel, rows: Sequence[tuple[Linear, float, float, str]]) -> ArrayModel:
