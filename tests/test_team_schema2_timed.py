@@ -299,6 +299,18 @@ def test_random_teams_over_time_follow_the_search(case: Case) -> None:
     plan = ceplan.plan_team(catalog_of(case.data), case.roster(), today=TODAY, method="single")
     checked(plan, case)
     agrees_with_the_search(plan, case)
+    if case.amounts is None:  # ample money: each person's own plan over time, dates included
+        for outcome, person in zip(plan.outcomes, case.team, strict=True):
+            alone = ceplan.optimise(
+                catalog_of(case.data),
+                "alpha",
+                today=TODAY,
+                expires=person.expires,
+                hours_per_week=person.hours_per_week,
+            )
+            assert outcome.renews == (alone.status == "optimal")
+            mine = sorted((i.id, i.start, i.finish) for i in outcome.items)
+            assert mine == sorted((i.id, i.start, i.finish) for i in alone.planned)
 
 
 @settings(
