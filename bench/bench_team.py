@@ -26,9 +26,11 @@ reasons for the people at risk included), timed as a whole. Any other name is ha
 bundled catalogues instead (:func:`schema2_organisation`): each person holds one of the
 certifications (one in five two of them), with an expiry over the next three years, credits
 earned and a priority; two fiscal-year periods of 1,000 USD a head (``ample``) or 250 USD a head
-(``tight``) and a fund of 100 or 20 USD a head. ``single`` then means :func:`ceplan.plan_team`
-with ``method="single"``. Such a plan is checked against its money (no period and no fund
-spends more than it holds) and, for people, by their count renewing.
+(``tight``) and a fund of 100 or 20 USD a head; ``hours`` is ``ample`` with 1.5 to 4 weekly
+study hours for everyone. ``single`` then means :func:`ceplan.plan_team` with
+``method="single"``. Such a plan is checked against its money (no period and no fund spends
+more than it holds), its weekly hours (as ``tests/team_checker.py`` checks them) and, for
+people, by their count renewing.
 
 Each run is a process of its own (``--repeat`` runs of each size and variant; the table gives
 medians), stopped when it runs past ``--timeout`` seconds or its memory passes ``--memory`` GiB.
@@ -44,6 +46,7 @@ spend, fund money, hours), to compare with other methods.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib.metadata
 import json
 import os
@@ -73,7 +76,7 @@ from tests.generators import (  # noqa: E402
     Organisation,
     organisation,
 )
-from tests.team_checker import check_team_plan  # noqa: E402
+from tests.team_checker import check_team_plan, weekly_problems  # noqa: E402
 
 BUILT_IN = ("single", "plan_team")
 """The methods this benchmark knows; any other is passed to :func:`ceplan.plan_team`."""
@@ -86,15 +89,18 @@ Runner = Callable[[ceplan.Catalog, ceplan.Roster, Organisation, float], dict[str
 # -- one run, in its own process -----------------------------------------------------------
 
 
-SCHEMA_2_VARIANTS = {"ample": (1000, 100), "tight": (250, 20)}
-"""A schema 2 roster's money: each period's USD a head, the fund's USD a head."""
+SCHEMA_2_VARIANTS = {"ample": (1000, 100), "tight": (250, 20), "hours": (1000, 100)}
+"""A schema 2 roster's money: each period's USD a head, the fund's USD a head (``hours``: as
+``ample``, with weekly study hours)."""
+
+SCHEMA_2_WEEKLY_HOURS = (1.5, 2.0, 3.0, 4.0)
+"""The weekly study hours of a person of the ``hours`` variant (one drawn for each)."""
 
 
 def schema2_organisation(
     people: int, seed: int, variant: str, names: Sequence[str]
 ) -> tuple[ceplan.Catalog, dict[str, Any]]:
     """A roster of ``people`` schema 2 people on the bundled catalogues ``names`` (see above)."""
-    import datetime as dt
     import random
 
     catalog = ceplan.load_catalog(list(names) if len(names) > 1 else names[0])
@@ -119,6 +125,10 @@ def schema2_organisation(
                 "priority": draw.choice([1, 1, 1, 2, 2, 3]),
             }
         )
+    if variant == "hours":  # drawn apart: the people are the same as in the other variants
+        weekly = random.Random(seed + 1)
+        for person in roster_people:
+            person["hours_per_week"] = weekly.choice(SCHEMA_2_WEEKLY_HOURS)
     period, fund = SCHEMA_2_VARIANTS[variant]
     roster = {
         "schema": 1,
@@ -135,8 +145,14 @@ def schema2_organisation(
     return catalog, roster
 
 
-def check_money(plan: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
-    """A schema 2 plan against its money: each period and fund spends no more than it holds."""
+def check_money(
+    plan: dict[str, Any], roster: dict[str, Any], catalog: ceplan.Catalog
+) -> dict[str, Any]:
+    """A schema 2 plan against its money and hours.
+
+    Each period and fund spends no more than it holds, and each person with weekly hours keeps
+    them (:func:`tests.team_checker.weekly_problems`; a dated session needs no self-study).
+    """
     spent: dict[str, float] = {}
     used: dict[str, float] = {}
     for person in plan["people"]:
@@ -155,6 +171,21 @@ def check_money(plan: dict[str, Any], roster: dict[str, Any]) -> dict[str, Any]:
         for f in roster["funds"]
         if used.get(f["name"], 0.0) > f["amount"] + 0.005
     ]
+    dated = {a.id for a in catalog.activities if a.sessions}
+    weekly = {p["id"]: p.get("hours_per_week") for p in roster["people"]}
+    for person in plan["people"]:
+        if weekly[person["id"]] is None:
+            continue
+        work = [
+            (
+                float(item["hours"] or 0.0),
+                dt.date.fromisoformat(item["start"]),
+                dt.date.fromisoformat(item["finish"]),
+            )
+            for item in person["items"]
+            if item["kind"] != "fee" and item["id"] not in dated
+        ]
+        problems += weekly_problems(person["id"], weekly[person["id"]], work, TODAY)
     renewed = [p for p in plan["people"] if p["status"] == "renews"]
     return {
         "valid": not problems,
@@ -243,7 +274,7 @@ def _schema2_child(
     plan = run.pop("plan", None)
     record.update(run)
     if plan is not None:
-        record["check"] = check_money(plan, data)
+        record["check"] = check_money(plan, data, catalog)
         record["at_risk"] = [p["id"] for p in plan["people"] if p["status"] != "renews"]
     record["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record["workers_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

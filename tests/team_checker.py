@@ -310,24 +310,38 @@ def _same_path(path: ceplan.PathRule, named: Mapping[str, Any]) -> bool:
 def _weekly_problems(
     person: ceplan.Person, done: Sequence[tuple[Any, dt.date, dt.date]], today: dt.date
 ) -> list[str]:
-    """Rule 7: within any run of weeks, the self-study hours of the items done in it fit.
-
-    A necessary condition of any spread of each item's hours over its start to finish in which
-    no week holds more than ``hours_per_week``.
-    """
+    """Rule 7 for one person (see :func:`weekly_problems`); sessions need no self-study."""
     assert person.hours_per_week is not None
     work = [
-        ((start - today).days // 7, (finish - today).days // 7, item.hours or 0.0)
+        (item.hours or 0.0, start, finish)
         for item, start, finish in done
         if not (isinstance(item, ceplan.Activity) and item.sessions)
     ]
-    for first in sorted({w for w, _, _ in work}):
-        for last in sorted({w for _, w, _ in work if w >= first}):
-            inside = sum(h for a, b, h in work if a >= first and b <= last)
-            if inside > person.hours_per_week * (last - first + 1) + 1e-6:
+    return weekly_problems(person.id, person.hours_per_week, work, today)
+
+
+def weekly_problems(
+    who: str,
+    hours_per_week: float,
+    work: Sequence[tuple[float, dt.date, dt.date]],
+    today: dt.date,
+) -> list[str]:
+    """Rule 7: within any run of weeks, the self-study hours of the items done in it fit.
+
+    ``work`` is each self-paced item's hours, start and finish. A necessary condition of any
+    spread of each item's hours over its start to finish in which no week holds more than
+    ``hours_per_week``.
+    """
+    weeks = [
+        ((start - today).days // 7, (finish - today).days // 7, h) for h, start, finish in work
+    ]
+    for first in sorted({w for w, _, _ in weeks}):
+        for last in sorted({w for _, w, _ in weeks if w >= first}):
+            inside = sum(h for a, b, h in weeks if a >= first and b <= last)
+            if inside > hours_per_week * (last - first + 1) + 1e-6:
                 return [
-                    f"{person.id}: {inside:g} hours of study in weeks {first} to {last}, more"
-                    f" than {person.hours_per_week:g} a week"
+                    f"{who}: {inside:g} hours of study in weeks {first} to {last}, more"
+                    f" than {hours_per_week:g} a week"
                 ]
     return []
 

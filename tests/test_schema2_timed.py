@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -298,25 +297,6 @@ def test_the_json_csv_and_ics_show_the_dates(tmp_path: Any) -> None:
     assert code == 0
     text = ics.read_text()
     assert all(item.title in text.replace("\r\n ", "") for item in result.planned)
-
-
-def test_a_roster_with_weekly_hours_is_still_refused() -> None:
-    """Team plans over time under schema 2 are not made yet: one line."""
-    data = {
-        "schema": 1,
-        "team": "T",
-        "people": [
-            {
-                "id": "ana",
-                "name": "Ana",
-                "tier": "cissp",
-                "expires": "2028-06-30",
-                "hours_per_week": 3,
-            }
-        ],
-    }
-    with pytest.raises(ceplan.RosterError, match="plans over time"):
-        ceplan.plan_team(ceplan.load_catalog("isc2"), data, today="2026-12-07")
 
 
 # -- the rules of SPEC 6, read from a plan alone ---------------------------------------------------

@@ -299,8 +299,8 @@ class HeldWorld:
 def held_world(catalog: Catalog, request: HeldRequest, *, sessions: bool = False) -> HeldWorld:
     """The tiers held, the usable items and the ways to renew, for ``request``.
 
-    ``sessions``: plan activities with dated sessions, each session an item of its own (a
-    team's plan does not yet).
+    ``sessions``: plan activities with dated sessions, each session an item of its own (as
+    one person's plan and a team's do).
 
     Raises
     ------

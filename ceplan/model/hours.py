@@ -39,7 +39,7 @@ from ceplan.model.block import Weekly, overfilled, span_demand, weekly_runs
 from ceplan.model.claims import ClaimsModel
 from ceplan.weeks import Calendar
 
-__all__ = ["WeeklyRows", "planned_candidate", "weekly_rows"]
+__all__ = ["WeeklyRows", "planned_candidate", "weekly_rows", "with_rows"]
 
 _DAY = dt.timedelta(days=1)
 _ON = 0.5
@@ -107,6 +107,21 @@ class WeeklyRows:
         rows = [(expression, -math.inf, 0.0, "no_study_day") for expression in self.closed]
         model = _with_rows(model, rows)
         return self.add(model, self._prefixes())
+
+    def every(self, model: ArrayModel) -> ArrayModel:
+        """``model`` with every row it may need, so that no row is added later.
+
+        Closed sittings, and each stretch of runs from one where a window starts to one where
+        a window ends: any other stretch holds the windows of a shorter one and more hours, so
+        its row follows from that one's. A team's model takes them so
+        (:mod:`ceplan.model.team_held`).
+        """
+        rows = [(expression, -math.inf, 0.0, "no_study_day") for expression in self.closed]
+        model = _with_rows(model, rows)
+        spans = self.weekly.spans.values()
+        starts = sorted({a for a, _ in spans})
+        ends = sorted({b for _, b in spans})
+        return self.add(model, [(a, b) for a in starts for b in ends if a <= b])
 
     def free(self, model: ArrayModel) -> tuple[ArrayModel, int]:
         """``model`` with the weekly hours a column to minimise, and the first rows."""
@@ -206,6 +221,14 @@ def weekly_rows(world: HeldWorld, claims: ClaimsModel) -> WeeklyRows | None:
 
 def _sorted(candidates: Sequence[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: c.id)
+
+
+def with_rows(model: ArrayModel, rows: Sequence[tuple[Linear, float, float, str]]) -> ArrayModel:
+    """``model`` with ``rows`` (an expression, its bounds, a name) added after its own.
+
+    A row with no terms left is not added; one its constant breaks is named impossible.
+    """
+    return _with_rows(model, rows)
 
 
 def _with_rows(model: ArrayModel, rows: Sequence[tuple[Linear, float, float, str]]) -> ArrayModel:

@@ -7,11 +7,20 @@ Built from the data with no I/O (solved by :mod:`ceplan.planning.team_held`):
   (``<id>#<segment>``: paid on the first day of the segment the item is open, and finished no
   earlier; the earliest segment of each kind, as :func:`ceplan.model.team.ways_to_pay` keeps
   them), at most one copy of an item (``once_<id>``). The copy's window starts on the day it is
-  paid, so the one-person rows (deadlines, cycle years) see the finish the payment allows;
-- a binary ``renew`` per person switches their model on or off: every row ``l <= a x <= u``
-  becomes ``l r <= a x <= u r`` and every column ``x <= U r`` (all columns are at least 0), so
-  with ``r = 1`` the rows are the person's own and with ``r = 0`` they take nothing and pay no
-  fee. A person too late for a tier, or whose rows no answer keeps, has ``r = 0``;
+  paid, so the one-person rows (deadlines, cycle years) see the finish the payment allows. A
+  dated session (SPEC 6, an item of its own: :func:`~ceplan.candidates.held.session_id`) keeps
+  its days: its copies are paid on the first day of a segment from today to its first day
+  (never after it starts);
+- a person with weekly hours or days away (a plan over time, SPEC 6) has in their model the
+  weekly hours rows of :mod:`ceplan.model.hours` over the copies' windows (a paid copy's work
+  starts no earlier than the day it is paid). A model of one person (their tie-break, a
+  column's pricing) takes every row that may bind from the start
+  (:meth:`~ceplan.model.hours.WeeklyRows.every`), so that each of its solves keeps them with no
+  loop of its own; the whole team's model takes the first ones only, and the rows an answer
+  overfills are added as one person's plan adds them (:func:`with_broken_hours`): measured on
+  the benchmark's ISC2 team of 100 with weekly hours (``bench/bench_team.py --catalog isc2
+  --variants hours``), every row up front (316 rows) took 36 s for the stages and the first
+  rows (118) 10 s, with no row to add after them;
 - a fund pays toward an item copy of a kind it pays for, paid in a segment before it expires;
 - fees (:func:`fees_due`) fall in the budget period of the day they are due; funds do not pay
   fees. A fee due on a day no budget period holds is out of pocket but in no period;
@@ -24,19 +33,32 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ceplan.candidates.held import HeldItem, HeldWorld, PlannedFee, Way, cycle_years, held_world
 from ceplan.catalogue.models import Catalog
 from ceplan.model.arrays import ArrayModel, plus
 from ceplan.model.claims import ClaimsModel, Expr, build_claims
+from ceplan.model.hours import WeeklyRows, weekly_rows, with_rows
 from ceplan.model.team import Segment, money_cents, segments_of
 from ceplan.requests.held import HeldRequest
 from ceplan.roster.models import Roster
 from ceplan.units import hours_scale
 
-__all__ = ["FeeDue", "HeldMember", "HeldTeam", "build_held_team", "copy_id", "fees_due"]
+__all__ = [
+    "FeeDue",
+    "HeldMember",
+    "HeldTeam",
+    "build_held_team",
+    "copy_id",
+    "fees_due",
+    "with_broken_hours",
+]
+
+_ON = 0.5
 
 COPY = "#"
 """What separates an item's id from its segment in a copy's id: it sorts before every
@@ -120,14 +142,21 @@ class HeldMember:
     """One person's part of the team's model (columns are the team model's)."""
 
     person: str
+    tag: str
+    """What their columns' and rows' names start with (``p<n>``)."""
     world: HeldWorld
     """Their world, its items the copies."""
+    weekly: WeeklyRows | None
+    """Their weekly hours rows over :attr:`claims`' columns (``None``: not a plan over time)."""
     claims: ClaimsModel
-    """Their one-person model over the copies, in its own columns (``offset`` on in the team's)."""
+    """Their one-person model over the copies, in its own columns (``offset`` on in the team's),
+    with the weekly hours rows of a plan over time."""
     offset: int
     renew: int
     origin: Mapping[str, tuple[str, int]]
     """By copy id: the item and the segment it is paid in."""
+    paid_on: Mapping[str, dt.date]
+    """By copy id: the day it is paid."""
     take: Mapping[str, int]
     """By copy id: its column."""
     items: Mapping[str, int]
@@ -202,21 +231,22 @@ def build_held_team(
     *,
     cents: tuple[Sequence[int], Sequence[int]] | None = None,
     extra_money: bool = False,
+    every_hours_row: bool = True,
 ) -> HeldTeam:
     """The team's integer programme (pure: no solving, no I/O; see the module).
 
     ``requests`` are the people's checked requests, by id (the people of ``roster``);
     ``cents`` replaces what the budget periods and funds hold (whole cents, in the roster's
-    order); ``extra_money`` adds a whole column of cents to each period.
+    order); ``extra_money`` adds a whole column of cents to each period. Without
+    ``every_hours_row``, a person's weekly hours rows are the first ones only
+    (:meth:`~ceplan.model.hours.WeeklyRows.initial`), the others to be added as answers need
+    them (:func:`with_broken_hours`).
 
-    Raises
-    ------
-    PlanInputError
-        For a catalogue with dated sessions (not planned under schema 2's rules yet).
     """
     people = sorted(roster.people, key=lambda p: p.id)
     worlds = {
-        p.id: held_world(catalog, dataclasses.replace(requests[p.id], budget=None)) for p in people
+        p.id: held_world(catalog, dataclasses.replace(requests[p.id], budget=None), sessions=True)
+        for p in people
     }
     last = max(
         (rule.complete_by for world in worlds.values() for rule in world.rules.values()),
@@ -237,6 +267,7 @@ def build_held_team(
             requests[person.id],
             segments,
             scale,
+            every_hours_row,
         )
     budget = (
         [money_cents(catalog, x.amount) for x in roster.budgets]
@@ -276,18 +307,24 @@ def build_held_team(
 
 def _copies(
     world: HeldWorld, roster: Roster, segments: Sequence[Segment]
-) -> tuple[dict[str, HeldItem], dict[str, tuple[str, int]]]:
-    """Each usable item's copies, one per segment it may be paid in (the earliest of each kind)."""
+) -> tuple[dict[str, HeldItem], dict[str, tuple[str, int]], dict[str, dt.date]]:
+    """Each usable item's copies, one per segment it may be paid in (the earliest of each kind).
+
+    And the day each copy is paid: the first day of its segment the item is open (a session:
+    the segment's first day, on or before the session's first).
+    """
     copies: dict[str, HeldItem] = {}
     origin: dict[str, tuple[str, int]] = {}
+    paid_on: dict[str, dt.date] = {}
     for item in world.items.values():
         reach = [world.rules[t].complete_by for t in item.counts_for]
         if not reach:
             continue
-        last = item.ends_by(max(reach))
+        last = item.ends_by(max(reach)) if item.starts is None else item.starts
+        opens = item.first if item.starts is None else world.today
         alike: set[tuple[object, ...]] = set()
         for n, segment in enumerate(segments):
-            if segment.end < item.first or segment.start > last:
+            if segment.end < opens or segment.start > last:
                 continue
             if roster.budgets and segment.period is None:
                 continue
@@ -295,12 +332,14 @@ def _copies(
             if way in alike:
                 continue
             alike.add(way)
+            day = max(opens, segment.start)
             made = dataclasses.replace(
-                item, id=copy_id(item.id, n), first=max(item.first, segment.start)
+                item, id=copy_id(item.id, n), first=item.first if item.starts is not None else day
             )
             copies[made.id] = made
             origin[made.id] = (item.id, n)
-    return dict(sorted(copies.items())), origin
+            paid_on[made.id] = day
+    return dict(sorted(copies.items())), origin, paid_on
 
 
 def _paying(item: HeldItem, segment: Segment, roster: Roster) -> tuple[int, ...]:
@@ -309,6 +348,59 @@ def _paying(item: HeldItem, segment: Segment, roster: Roster) -> tuple[int, ...]
         return ()
     kind = "exams" if item.is_exam else "activities"
     return tuple(f for f in segment.funds if kind in roster.funds[f].pays_for)
+
+
+def _switched(
+    own: ArrayModel, rows: range, offset: int, renew: int, tag: str
+) -> Iterator[tuple[dict[int, float], float, float, str]]:
+    """Rows ``rows`` of a person's own model in the team's columns, switched by ``renew``."""
+    for r in rows:
+        low, high = own.starts[r], own.starts[r + 1]
+        terms = {
+            offset + int(c): float(v)
+            for c, v in zip(own.index[low:high], own.value[low:high], strict=True)
+        }
+        lower, upper = float(own.row_lower[r]), float(own.row_upper[r])
+        name = f"{tag}.{own.row_names[r]}"
+        if lower == upper:
+            yield {**terms, renew: -lower}, 0.0, 0.0, name
+            continue
+        if math.isfinite(lower):
+            yield {**terms, renew: -lower}, 0.0, math.inf, f"{name}_lo"
+        if math.isfinite(upper):
+            yield {**terms, renew: -upper}, -math.inf, 0.0, f"{name}_hi"
+
+
+def with_broken_hours(team: HeldTeam, values: np.ndarray) -> HeldTeam | None:
+    """``team`` with the weekly hours rows the answer ``values`` overfills, or ``None``.
+
+    For a team built with ``every_hours_row=False`` (see :func:`build_held_team`): each
+    person's stretches of runs the answer overfills
+    (:meth:`~ceplan.model.hours.WeeklyRows.broken`) get their rows, in their own model and in
+    the team's, switched by their ``renew`` as every row of theirs. ``None``: the answer keeps
+    every weekly limit, and is the first of all plans in any order it was found first in.
+    """
+    rows: list[tuple[Expr, float, float, str]] = []
+    members = dict(team.members)
+    for person, member in team.members.items():
+        weekly = member.weekly
+        own = member.claims.model
+        if weekly is None or values[member.renew] <= _ON:
+            continue
+        broken = weekly.broken(own, values[member.offset : member.offset + own.columns])
+        if not broken:
+            continue
+        more = weekly.add(own, broken)
+        tag = member.tag
+        for terms, lower, upper, name in _switched(
+            more, range(own.rows, more.rows), member.offset, member.renew, tag
+        ):
+            rows.append(((terms, 0.0), lower, upper, name))
+        claims = dataclasses.replace(member.claims, model=more)
+        members[person] = dataclasses.replace(member, claims=claims)
+    if not rows:
+        return None
+    return dataclasses.replace(team, model=with_rows(team.model, rows), members=members)
 
 
 def _member(
@@ -321,10 +413,15 @@ def _member(
     request: HeldRequest,
     segments: Sequence[Segment],
     scale: int,
+    every_hours_row: bool,
 ) -> HeldMember:
-    copies, origin = _copies(world, roster, segments)
+    copies, origin, paid_on = _copies(world, roster, segments)
     world = dataclasses.replace(world, items=copies)
     claims = build_claims(world, budget=False, dominance=False)
+    weekly = weekly_rows(world, claims)
+    if weekly is not None:
+        with_hours = weekly.every if every_hours_row else weekly.initial
+        claims = dataclasses.replace(claims, model=with_hours(claims.model))
     own = claims.model
     offset = len(b.names)
     for j in range(own.columns):
@@ -335,21 +432,8 @@ def _member(
     for j in range(own.columns):
         if math.isfinite(own.upper[j]) and own.upper[j] > 0:
             b.row({offset + j: 1.0, renew: -float(own.upper[j])}, -math.inf, 0.0, f"{tag}.on_{j}")
-    for r in range(own.rows):
-        low, high = own.starts[r], own.starts[r + 1]
-        terms = {
-            offset + int(c): float(v)
-            for c, v in zip(own.index[low:high], own.value[low:high], strict=True)
-        }
-        lower, upper = float(own.row_lower[r]), float(own.row_upper[r])
-        name = f"{tag}.{own.row_names[r]}"
-        if lower == upper:
-            b.row({**terms, renew: -lower}, 0.0, 0.0, name)
-            continue
-        if math.isfinite(lower):
-            b.row({**terms, renew: -lower}, 0.0, math.inf, f"{name}_lo")
-        if math.isfinite(upper):
-            b.row({**terms, renew: -upper}, -math.inf, 0.0, f"{name}_hi")
+    for terms, lower, upper, name in _switched(own, range(own.rows), offset, renew, tag):
+        b.row(terms, lower, upper, name)
 
     def shift(expression: Expr) -> Expr:
         terms, constant = expression
@@ -406,11 +490,14 @@ def _member(
     count = ({column: 1.0 for column in items.values()}, 0.0)
     return HeldMember(
         person=person,
+        tag=tag,
+        weekly=weekly,
         world=world,
         claims=claims,
         offset=offset,
         renew=renew,
         origin=origin,
+        paid_on=paid_on,
         take=take,
         items=items,
         fund_pay=fund_pay,

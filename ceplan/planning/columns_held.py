@@ -3,7 +3,11 @@
 People are independent but for the shared budget periods and funds. A person's **block** is
 their part of the single model (:mod:`ceplan.model.team_held`): their one-person model over
 copies of their items (one per budget period and set of funds that may pay it), the fund
-payments toward each copy and the fees due in each period, built for a team of one. A
+payments toward each copy and the fees due in each period, built for a team of one. For a
+person with weekly hours the block holds every weekly hours row that may bind over their
+copies' windows (:meth:`~ceplan.model.hours.WeeklyRows.every`), and dated sessions are items of
+it: pricing them is their one-person model over time under the duals, exact, with no row to add
+later (SPEC 8: "the timed model where weekly hours or dated sessions make it more"). A
 **column** is one answer of that block: what it spends out of pocket in each budget period
 (fees included), what it takes from each fund, its out-of-pocket spend and its hours.
 

@@ -11,6 +11,12 @@ tie-break: the fewest items, then the smallest ids, then each item paid as early
 An item of a schema 2 plan finishes as late as its effect allows (as :func:`ceplan.optimise`
 dates it), so the latest renewal (stage 4) has nothing left to choose.
 
+A person with weekly hours (SPEC 6) is planned over time as alone: the stages are walked again
+with the weekly hours rows an answer overfills until an answer keeps them all
+(:func:`keeping_hours`), each item finishes in the latest stretch the plan allows, and the
+schedule places the work as late as the weekly hours allow, never before the item is paid. A
+dated session is done on its own days and paid on or before its first.
+
 The plan is a :class:`~ceplan.results.team.TeamPlan` like any team's: fees are lines of each
 person's plan (kind ``fee``, paid on the day due, in the budget period holding it), so they
 are in the person's cost and in the period's spend; each person's tiers held say how each is
@@ -19,10 +25,11 @@ renewed (:attr:`~ceplan.results.team.PersonOutcome.held`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -32,7 +39,13 @@ from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import Expr
 from ceplan.model.hours import planned_candidate
 from ceplan.model.schedule import schedule
-from ceplan.model.team_held import FeeDue, HeldMember, HeldTeam, build_held_team
+from ceplan.model.team_held import (
+    FeeDue,
+    HeldMember,
+    HeldTeam,
+    build_held_team,
+    with_broken_hours,
+)
 from ceplan.objective import COUNT, IDS, OUT_OF_POCKET, PRIORITY, TEAM_HOURS, Objective, Stage
 from ceplan.planning.held import _settled
 from ceplan.planning.reading import broken_rules, read_answer
@@ -46,19 +59,43 @@ from ceplan.planning.teamparts import (
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import PersonOutcome, TeamItem, TeamPlan
 from ceplan.roster.models import Person
-from ceplan.solving.arrays import solve_once, walk_stages
+from ceplan.solving.arrays import Walked, solve_once, walk_stages
 from ceplan.solving.backends import Solver
 from ceplan.solving.progress import Progress
 from ceplan.solving.team import Taken, TeamSolution
-from ceplan.status import Deadline, Status, Termination
+from ceplan.status import Deadline, Run, Status, Termination
 from ceplan.weeks import Calendar
 
 if TYPE_CHECKING:
     from ceplan.results.plan import Plan
 
-__all__ = ["plan_held_team"]
+__all__ = ["keeping_hours", "plan_held_team"]
 
 _ON = 0.5
+
+
+_Found = TypeVar("_Found")
+
+
+def keeping_hours(
+    team: HeldTeam, solve: Callable[[ArrayModel], tuple[_Found, np.ndarray | None]]
+) -> tuple[HeldTeam, _Found, np.ndarray | None]:
+    """``solve`` run on the team's model until its answer keeps every weekly limit.
+
+    For a team built without every weekly hours row (:func:`build_held_team`): the rows an
+    answer overfills are added (:func:`~ceplan.model.team_held.with_broken_hours`) and it is
+    solved again, as one person's plan over time is. Each row holds for every plan within the
+    weekly hours, so the last answer is the first of them all. The team as last solved, what
+    ``solve`` said, and the answer (``None``: none found).
+    """
+    while True:
+        said, values = solve(team.model)
+        if values is None:
+            return team, said, None
+        more = with_broken_hours(team, values)
+        if more is None:
+            return team, said, values
+        team = more
 
 
 def _stage(name: str, goal: str) -> Stage:
@@ -100,7 +137,7 @@ def plan_held_team(
     """The team's plan (see the module); ``finish`` bounds the reasons' work."""
     catalog, roster, today = request.catalog, request.roster, request.today
     building = told.part("the team's model (schema 2)")
-    team = build_held_team(catalog, roster, request.held, today)
+    team = build_held_team(catalog, roster, request.held, today, every_hours_row=False)
     building(f"{team.model.columns:,} columns, {team.model.rows:,} rows")
     take = {f"{p}/{c}": column for p, m in team.members.items() for c, column in m.take.items()}
     first, second, third, fourth = _TEAM.stages
@@ -109,7 +146,12 @@ def plan_held_team(
         0.0,
     )
     sums = {first: team.priority, second: team.out_of_pocket, third: team.hours, fourth: early}
-    walked = walk_stages(team.model, _TEAM, sums, take, solver, deadline)
+
+    def walk(model: ArrayModel) -> tuple[Walked, np.ndarray | None]:
+        found = walk_stages(model, _TEAM, sums, take, solver, deadline)
+        return found, found.values
+
+    team, walked, _ = keeping_hours(team, walk)
     if walked.values is None:
         verdict = _status("unknown", walked.termination, None, _TEAM.stages[0].name)
         return _plan(request, team, {}, verdict, solver, None)
@@ -309,7 +351,8 @@ def _read(
     today = request.today
     m = answer.member
     local = answer.values[m.offset : m.offset + m.claims.model.columns]
-    settled = _settled(m.claims, local, solver, deadline)
+    calendar = m.world.calendar
+    settled = _settled(m.claims, local, solver, deadline, late=calendar is not None)
     reading = read_answer(m.world, m.claims, settled)
     broken = broken_rules(m.world, reading)
     if broken:
@@ -318,15 +361,18 @@ def _read(
         )
     way = m.claims.ways.index(reading.way)
     candidates = []
-    for copy in reading.ids:  # a copy is its item with the copy's id (no sessions in a team)
-        candidate = planned_candidate(m.world.items[copy], reading.uses[copy].finish, None)
-        assert candidate is not None  # only an exam with no day to prepare has none
-        candidates.append(candidate)
-    end = max((c.do_by for c in candidates), default=today)
-    dates = schedule(candidates, Calendar(today, max(end, today)))
+    for copy in reading.ids:
+        candidate = planned_candidate(m.world.items[copy], reading.uses[copy].finish, calendar)
+        if candidate is None:  # the model's no_study_day rows rule it out
+            raise SolverError(f"the solver planned {copy} with no day to prepare for it")
+        candidates.append(dataclasses.replace(candidate, id=copy))
+    if calendar is None:
+        end = max((c.do_by for c in candidates), default=today)
+        calendar = Calendar(today, max(end, today))
+    dates = schedule(candidates, calendar)
     rows: list[Taken] = []
     for copy in reading.ids:
-        item_id, n = m.origin[copy]
+        _, n = m.origin[copy]
         item = m.world.items[copy]
         paid = {
             f: float(answer.values[column])
@@ -335,8 +381,8 @@ def _read(
         }
         rows.append(
             Taken(
-                item=item_id,
-                paid_on=item.first,
+                item=item.source,
+                paid_on=m.paid_on[copy],
                 cents=item.cents,
                 period=segments[n].period,  # type: ignore[attr-defined]
                 paid_by_fund=paid,
@@ -452,12 +498,21 @@ def _least_money(
     if not request.roster.budgets:
         return None
     team = build_held_team(
-        request.catalog, request.roster, request.held, request.today, extra_money=True
+        request.catalog,
+        request.roster,
+        request.held,
+        request.today,
+        extra_money=True,
+        every_hours_row=False,
     )
     keep = {p for p, renews in solution.renews.items() if renews} | set(people)
-    model = team.model.fixed({team.members[p].renew: 1.0 for p in keep})
+    renewing = {team.members[p].renew: 1.0 for p in keep}
     least = ({column: 1.0 for column in team.extra.values()}, 0.0)
-    run, values = solve_once(model, least, solver, finish)
+
+    def solve(model: ArrayModel) -> tuple[Run, np.ndarray | None]:
+        return solve_once(model.fixed(renewing), least, solver, finish)
+
+    team, run, values = keeping_hours(team, solve)
     if run.status not in ("optimal", "feasible") or values is None:
         return None
     if person is None and run.status != "optimal":

@@ -342,7 +342,7 @@ class Person(_Model):
         """What the person brings to a plan under schema 2's rules, as ``optimise`` takes it.
 
         All but ``today``: ``tier`` is the list of tiers held, each other input by tier
-        (``passed`` too when a tier gives its own).
+        (``passed`` too when a tier gives its own) but the weekly hours, the person's.
         """
         held = self.held
         own = any(entry.passed for entry in held)
@@ -360,6 +360,7 @@ class Person(_Model):
             "completed": list(self.completed),
             "exclude": list(self.exclude),
             "allow_exams": self.exams,
+            "hours_per_week": self.hours_per_week,
         }
 
     def inputs(self) -> dict[str, Any]:
@@ -801,7 +802,7 @@ def _held_against(
     """What a team plan does not take yet of a person holding tiers under schema 2's rules.
 
     Several tiers need a schema 2 catalogue (a schema 1 roster is planned by Cisco's rules,
-    one tier a person); and plans over time (weekly hours) are not made under schema 2's rules.
+    one tier a person).
     """
     if catalog.schema_version == 1 and len(person.tiers) > 1:
         return [
@@ -824,13 +825,4 @@ def _held_against(
                         dict(entry.earned_in_year),
                     )
                 ]
-    if catalog.schema_version != 1 and person.hours_per_week is not None:
-        return [
-            RosterProblem(
-                (*where, "hours_per_week"),
-                "plans over time (weekly hours) are not made under schema 2's rules yet: "
-                "leave it out",
-                person.hours_per_week,
-            )
-        ]
     return []
