@@ -7,6 +7,11 @@ group of 20,000 items is 400 million pairs, times the credits compared); here th
 may beat are scanned in blocks, in order, and an item stops being looked at once its first
 ``most`` beaters are found, so most of the work is for the few items that nothing (or little)
 beats.
+
+:func:`held_beaters` is that search over a world's items (the groups and figures compared),
+and :func:`never_best` gives the items that no best plan holds once some plan is known: those
+that, alone or with the items that beat them, already come after it in the order
+(:func:`ceplan.planning.held.shrunk` drops them before the integer programme).
 """
 
 from __future__ import annotations
