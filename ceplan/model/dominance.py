@@ -196,9 +196,15 @@ def never_best(
 
     ``b`` alone costs more than 250; ``c`` with ``a``, 300.
     """
-    stages = _leading_sums()
-    alone = np.asarray([bound_of([item], fee_cents) for item in items], dtype=np.int64)
-    out = _after(alone.reshape(len(items), len(stages)), bound)
+    alone = np.zeros((len(items), len(bound)), dtype=np.int64)
+    for column, stage in enumerate(_leading_sums()):
+        assert stage.item is not None
+        shares = [stage.item(item) for item in items]
+        whole = {share: stage.whole(share) for share in set(shares)}  # few values: once each
+        alone[:, column] = [whole[share] for share in shares]
+        if stage is COST:
+            alone[:, column] += fee_cents
+    out = _after(alone, bound)
     dropped = {item.id for item, late in zip(items, out.tolist(), strict=True) if late}
     left = [item for item in items if item.id not in dropped]
     by_id = {item.id: item for item in left}
