@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ceplan.candidates.held import HeldWorld, held_world
+from ceplan.candidates.held import HeldItem, HeldWorld, held_world
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import SolverError
 from ceplan.inputs import add_years
@@ -128,7 +128,11 @@ SHRINK_FROM = 200
 model is small enough as it is)."""
 
 CORE = 100
-"""How many items each of :func:`core`'s rankings gives."""
+"""How many items each of :func:`core`'s rankings gives first."""
+
+CORE_SHARE = 0.25
+"""The largest share of the items the core may hold for :func:`shrunk` to look further (a
+larger core costs nearly what the whole model does)."""
 
 CORE_SECONDS = 5.0
 """The most time the plan over :func:`core` may take (any plan found by then will do)."""
@@ -143,32 +147,23 @@ def shrunk(
 ) -> HeldWorld:
     """``world`` without items that no best plan holds (SPEC 3's order), for a plan without dates.
 
-    A plan is found among a few promising items (:func:`core`: some plan, not the best); every
-    plan of those is a plan of ``world``, so the best plan comes no later in the order than it,
-    and :func:`~ceplan.model.dominance.never_best` drops the items whose presence alone (with
-    the items that beat them) would put a plan after it. The best plan of what is left is the
-    best plan of ``world``, item for item. ``world`` itself when it is small, a plan over time,
-    when the few items hold no plan (or none is found in :data:`CORE_SECONDS`), or when
-    nothing can go.
+    A plan is found among a few promising items (:func:`_core_plan`: some plan, not the best);
+    every plan of those is a plan of ``world``, so the best plan comes no later in the order
+    than it. :func:`~ceplan.model.dominance.never_best` drops the items whose presence alone
+    (with the items that beat them) would put a plan after it, and with HiGHS the reduced costs
+    of the linear relaxation drop those no plan costing as little can hold
+    (:func:`_priced_out`). The best plan of what is left is the best plan of ``world``, item for
+    item. ``world`` itself when it is small (:data:`SHRINK_FROM`), a plan over time, when no
+    plan is found among few items, or when nothing can go.
     """
     if world.calendar is not None or len(world.items) < SHRINK_FROM:
         return world
-    chosen = core(world)
-    if len(chosen) >= len(world.items):
+    found = _core_plan(world, solver, deadline, path)
+    if found is None:
         return world
-    few = dataclasses.replace(world, items={i: world.items[i] for i in chosen})
-    claims = build_claims(few, path=path)
-    run, values = solve_once(claims.model, claims.cost, solver, deadline.within(CORE_SECONDS))
-    if values is None or run.status not in ("optimal", "feasible"):
-        return world
-    reading = read_answer(few, claims, values)
-    if broken_rules(few, reading):
-        return world
-    found = [world.items[i] for i in reading.ids]
-    bound = bound_of(found, reading.way.fee_cents)
+    bound = bound_of(*found)
     least_fee = min(way.fee_cents for way in world.ways)
-    items = list(world.items.values())
-    dropped = never_best(items, world.rules, bound, least_fee)
+    dropped = never_best(list(world.items.values()), world.rules, bound, least_fee)
     left = dataclasses.replace(
         world, items={i: item for i, item in world.items.items() if i not in dropped}
     )
@@ -179,6 +174,35 @@ def shrunk(
     return dataclasses.replace(
         world, items={i: item for i, item in world.items.items() if i not in dropped}
     )
+
+
+def _core_plan(
+    world: HeldWorld, solver: Solver, deadline: Deadline, path: tuple[str, int] | None
+) -> tuple[list[HeldItem], int] | None:
+    """The items and fees of a plan among a few promising items, or ``None``.
+
+    The items of :func:`core`, :data:`CORE` a ranking, then four times as many while they hold
+    no plan, as long as they grow and are at most :data:`CORE_SHARE` of the items (more would
+    cost nearly what the whole model does); the cheapest plan found among them in
+    :data:`CORE_SECONDS` (any plan will do).
+    """
+    size, before = CORE, 0
+    while True:
+        chosen = core(world, size)
+        if len(chosen) > CORE_SHARE * len(world.items) or len(chosen) == before:
+            return None
+        before = len(chosen)
+        few = dataclasses.replace(world, items={i: world.items[i] for i in chosen})
+        claims = build_claims(few, path=path)
+        run, values = solve_once(claims.model, claims.cost, solver, deadline.within(CORE_SECONDS))
+        if values is not None and run.status in ("optimal", "feasible"):
+            reading = read_answer(few, claims, values)
+            if broken_rules(few, reading):
+                return None
+            return [world.items[i] for i in reading.ids], reading.way.fee_cents
+        if run.status != "infeasible":
+            return None
+        size *= 4
 
 
 def _priced_out(claims: ClaimsModel, most: int, deadline: Deadline) -> set[str]:
@@ -192,11 +216,11 @@ def _priced_out(claims: ClaimsModel, most: int, deadline: Deadline) -> set[str]:
     return {item_id for item_id, column in claims.take.items() if column in engine.zeros}
 
 
-def core(world: HeldWorld) -> list[str]:
+def core(world: HeldWorld, size: int) -> list[str]:
     """A few items likely to hold a cheap plan, in the order of ``world``'s items.
 
-    Every exam; the first :data:`CORE` items by cost (then hours, id); and for each tier, the
-    first :data:`CORE` by cost per credit counted toward it and by cost per credit in each
+    Every exam; the first ``size`` items by cost (then hours, id); and for each tier, the
+    first ``size`` by cost per credit counted toward it and by cost per credit in each
     category its paths name.
     """
     items = list(world.items.values())
@@ -215,7 +239,7 @@ def core(world: HeldWorld) -> list[str]:
                 ]
             )
     for ranking in rankings:
-        chosen.update(item_id for *_, item_id in heapq.nsmallest(CORE, ranking))
+        chosen.update(item_id for *_, item_id in heapq.nsmallest(size, ranking))
     return [item.id for item in items if item.id in chosen]
 
 
