@@ -2,10 +2,10 @@
 
 :func:`plan_held` is what :func:`ceplan.optimise` runs for a schema 2 catalogue (and for
 several tiers of any catalogue): inputs checked (:mod:`ceplan.requests.held`) -> the tiers held,
-the usable items and the ways to renew (:mod:`ceplan.candidates.held`) -> the integer programme
-as arrays (:mod:`ceplan.model.claims`) -> the stages of SPEC 3's order
-(:func:`~ceplan.solving.arrays.walk_stages`: least cost, fees included, then fewest hours, fewest
-items, smallest ids) -> the answer read, checked against the rules on its own
+the usable items and the ways to renew (:mod:`ceplan.candidates.held`) -> less the items that no
+best plan holds (:func:`shrunk`) -> the integer programme as arrays (:mod:`ceplan.model.claims`)
+-> the stages of SPEC 3's order (:func:`~ceplan.solving.arrays.walk_stages`: least cost, fees
+included, then fewest hours, fewest items, smallest ids) -> the answer read, checked against the rules on its own
 (:func:`broken_rules`) and written as a :class:`~ceplan.results.plan.Plan`.
 
 A plan says, for each item, which tiers it counts toward and the credits it claims there by
