@@ -5,8 +5,8 @@ several tiers of any catalogue): inputs checked (:mod:`ceplan.requests.held`) ->
 the usable items and the ways to renew (:mod:`ceplan.candidates.held`) -> less the items that no
 best plan holds (:func:`shrunk`) -> the integer programme as arrays (:mod:`ceplan.model.claims`)
 -> the stages of SPEC 3's order (:func:`~ceplan.solving.arrays.walk_stages`: least cost, fees
-included, then fewest hours, fewest items, smallest ids) -> the answer read, checked against the rules on its own
-(:func:`broken_rules`) and written as a :class:`~ceplan.results.plan.Plan`.
+included, then fewest hours, fewest items, smallest ids) -> the answer read, checked against the
+rules on its own (:func:`broken_rules`) and written as a :class:`~ceplan.results.plan.Plan`.
 
 A plan says, for each item, which tiers it counts toward and the credits it claims there by
 category; for each tier held, the path met or the tier whose renewal renews it; the fees; and
