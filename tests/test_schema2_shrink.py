@@ -180,3 +180,10 @@ def test_an_item_and_the_one_that_beats_it_stay_when_together_they_are_the_first
     with shrinking(2):
         plan = ceplan.optimise(catalog, "t", solver="highs", **inputs)
     assert [item.id for item in plan.planned] == ["x", "x-twin"]
+
+
+def test_shrinking_takes_at_most_a_quarter_of_the_time_left_a_step() -> None:
+    """With a time limit, the plan itself keeps most of the time (no limit: none is set)."""
+    part = held._part_of(Deadline(100.0)).remaining()
+    assert part is not None and part <= 25.0
+    assert held._part_of(Deadline(None)).remaining() is None

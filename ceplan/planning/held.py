@@ -168,7 +168,7 @@ def shrunk(
         world, items={i: item for i, item in world.items.items() if i not in dropped}
     )
     if isinstance(solver, HighsSolver):
-        dropped |= _priced_out(build_claims(left, path=path), bound[0], deadline)
+        dropped |= _priced_out(build_claims(left, path=path), bound[0], _part_of(deadline))
     if not dropped:
         return world
     return dataclasses.replace(
@@ -184,7 +184,7 @@ def _core_plan(
     The items of :func:`core`, :data:`CORE` a ranking, then four times as many while they hold
     no plan, as long as they grow and are at most :data:`CORE_SHARE` of the items (more would
     cost nearly what the whole model does); the cheapest plan found among them in
-    :data:`CORE_SECONDS` (any plan will do).
+    :data:`CORE_SECONDS` (and a quarter of the time left; any plan will do).
     """
     size, before = CORE, 0
     while True:
@@ -194,7 +194,8 @@ def _core_plan(
         before = len(chosen)
         few = dataclasses.replace(world, items={i: world.items[i] for i in chosen})
         claims = build_claims(few, path=path)
-        run, values = solve_once(claims.model, claims.cost, solver, deadline.within(CORE_SECONDS))
+        clock = _part_of(deadline).within(CORE_SECONDS)
+        run, values = solve_once(claims.model, claims.cost, solver, clock)
         if values is not None and run.status in ("optimal", "feasible"):
             reading = read_answer(few, claims, values)
             if broken_rules(few, reading):
@@ -203,6 +204,15 @@ def _core_plan(
         if run.status != "infeasible":
             return None
         size *= 4
+
+
+def _part_of(deadline: Deadline) -> Deadline:
+    """The time a step of :func:`shrunk` may take: a quarter of what is left of ``deadline``.
+
+    The most of it is kept for the plan itself.
+    """
+    left = deadline.remaining()
+    return deadline if left is None else deadline.within(left / 4)
 
 
 def _priced_out(claims: ClaimsModel, most: int, deadline: Deadline) -> set[str]:
