@@ -315,13 +315,14 @@ def held_world(catalog: Catalog, request: HeldRequest, *, sessions: bool = False
     if request.allow_exams:
         pool.extend(catalog.exams)
     calendar = request.calendar
+    reader = _Reader(catalog, request)
     for source in pool:
         if source.id in skip:
             continue
         if isinstance(source, Activity) and source.sessions and sessions:
-            found = _sessions(catalog, request, source, held, calendar)
+            found = _sessions(catalog, request, source, held, calendar, reader)
         else:
-            found = [_item(catalog, request, source, held, calendar)]
+            found = [_item(catalog, request, source, held, calendar, reader=reader)]
         for item in found:
             if item is not None and any(
                 item.first <= rules[t].complete_by for t in item.counts_for
@@ -372,13 +373,14 @@ def _sessions(
     source: Activity,
     held: set[str],
     calendar: Calendar | None,
+    reader: _Reader | None = None,
 ) -> list[HeldItem | None]:
     """Each session of ``source`` that can be attended, as an item of its own.
 
     One that starts on or after today, with no day away, and within the activity's own dates;
     it finishes on its last day and costs its own price.
     """
-    plain = _item(catalog, request, source, held, None, sessions=True)
+    plain = _item(catalog, request, source, held, None, sessions=True, reader=reader)
     if plain is None:
         return []
     found: list[HeldItem | None] = []
@@ -409,10 +411,12 @@ def _item(
     calendar: Calendar | None = None,
     *,
     sessions: bool = False,
+    reader: _Reader | None = None,
 ) -> HeldItem | None:
     """``source`` as the model sees it, or ``None`` if its window is empty.
 
     With a ``calendar`` (a plan over time), the window starts and ends on days not away.
+    ``reader``: what one call of :func:`held_world` reads of the catalogue once.
     """
     first = max(request.today, source.available_from or request.today)
     last = source.last_day
@@ -423,6 +427,7 @@ def _item(
         if opens is None:
             return None
         first = opens
+    reader = reader or _Reader(catalog, request)
     common = {
         "id": source.id,
         "cents": catalog.cents_of(source.id),
@@ -430,9 +435,7 @@ def _item(
         "first": first,
         "last": last,
     }
-    part = catalog.part_of_item(source.id)
-    own = tuple(t for t in request.tiers if part is None or t in part.tiers)
-    shares = catalog.shares_credits if part is None else part.shares_credits
+    own, shares = reader.programme(source.id)
     if isinstance(source, Exam):
         return HeldItem(
             is_exam=True,
@@ -462,10 +465,40 @@ def _item(
         credits=float(source.credits),
         parts=tuple(parts),
         counts_for=tiers,
-        caps=tuple((t, float(catalog.counted(source, t).total)) for t in tiers),
+        caps=tuple((t, float(reader.tiers[t].counted(source).total)) for t in tiers),
         shares=shares,
         **common,  # type: ignore[arg-type]
     )
+
+
+class _Reader:
+    """What :func:`held_world` reads once of a catalogue for every item.
+
+    The tiers held, by name (an activity's credits that count toward one:
+    :meth:`ceplan.catalogue.models.Tier.counted`, once ``counts_for`` lets it count, as
+    :meth:`~ceplan.catalogue.models.Catalog.counted` says), and for each programme of a
+    combination the tiers held among its own and whether it shares credits.
+    """
+
+    def __init__(self, catalog: Catalog, request: HeldRequest) -> None:
+        self.catalog = catalog
+        held = request.tiers
+        self.tiers = {name: catalog.tiers[name] for name in held}
+        self.whole = (held, catalog.shares_credits)
+        self.parts = [
+            (part.ids, (tuple(t for t in held if t in part.tiers), part.shares_credits))
+            for part in catalog.parts
+        ]
+
+    def programme(self, item_id: str) -> tuple[tuple[str, ...], bool]:
+        """The tiers held that ``item_id`` may count toward (its programme's), and the sharing.
+
+        The same as reading :meth:`~ceplan.catalogue.models.Catalog.part_of_item`.
+        """
+        for ids, own in self.parts:
+            if item_id in ids:
+                return own
+        return self.whole
 
 
 def _fees(

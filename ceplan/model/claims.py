@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 
 from ceplan.candidates.held import REST, HeldItem, HeldRule, HeldWorld, Way
 from ceplan.model.arrays import ArrayModel, plus
-from ceplan.model.dominance import first_beaters
+from ceplan.model.dominance import held_beaters
 from ceplan.units import CREDIT_TOLERANCE, hours_scale
 
 __all__ = ["DOMINATORS", "ClaimsModel", "Expr", "build_claims"]
@@ -623,43 +623,8 @@ class _Build:
         ``b`` only with every item that beats it: ``dominated_<id>`` says so for the first
         :data:`DOMINATORS` of them (items alike in all but their ids are the simplest case).
         """
-        groups: dict[tuple[object, ...], list[HeldItem]] = defaultdict(list)
-        for item in self.items:
-            # A dated session finishes on its own last day only: it beats and is beaten by none.
-            alone = item.id if item.session is not None else None
-            groups[(item.is_exam, item.kind, item.type, item.counts_for, alone)].append(item)
-        for group in groups.values():
-            if len(group) > 1:
-                self._dominated_in(group)
-
-    def _dominated_in(self, group: Sequence[HeldItem]) -> None:
-        import numpy as np
-
-        group = sorted(group, key=lambda i: (i.cents, i.hours, i.id))
-        rules = self.world.rules
-        tiers = group[0].counts_for if not group[0].is_exam else ()
-        columns: list[list[float]] = []
-        for item in group:
-            row: list[float] = []
-            for tier in tiers:
-                used = rules[tier].categories_used
-                named = dict(item.parts)
-                row.append(item.cap(tier))
-                row.extend(named.get(k, 0.0) for k in sorted(used))
-                row.append(math.fsum(n for k, n in item.parts if k not in used))
-            columns.append(row)
-        credits = np.asarray(columns, dtype=float).reshape(len(group), -1)
-        cents = np.asarray([i.cents for i in group], dtype=float)
-        hours = np.asarray([i.hours for i in group], dtype=float)
-        first = np.asarray([i.first.toordinal() for i in group], dtype=float)
-        last = np.asarray(
-            [math.inf if i.last is None else i.last.toordinal() for i in group], dtype=float
-        )
-        beaters = first_beaters(cents, hours, first, last, credits, DOMINATORS)
-        for b, item in enumerate(group):
-            above = beaters[b]
-            if not len(above):
-                continue
-            terms = {self.take[group[a].id]: 1.0 for a in above}
-            terms[self.take[item.id]] = -float(len(above))
-            self.b.row((terms, 0.0), 0.0, math.inf, f"dominated_{item.id}")
+        beaten = held_beaters(self.items, self.world.rules, DOMINATORS)
+        for item_id, above in beaten.items():
+            terms = dict.fromkeys((self.take[a] for a in above), 1.0)
+            terms[self.take[item_id]] = -float(len(above))
+            self.b.row((terms, 0.0), 0.0, math.inf, f"dominated_{item_id}")

@@ -2,11 +2,11 @@
 
 :func:`plan_held` is what :func:`ceplan.optimise` runs for a schema 2 catalogue (and for
 several tiers of any catalogue): inputs checked (:mod:`ceplan.requests.held`) -> the tiers held,
-the usable items and the ways to renew (:mod:`ceplan.candidates.held`) -> the integer programme
-as arrays (:mod:`ceplan.model.claims`) -> the stages of SPEC 3's order
-(:func:`~ceplan.solving.arrays.walk_stages`: least cost, fees included, then fewest hours, fewest
-items, smallest ids) -> the answer read, checked against the rules on its own
-(:func:`broken_rules`) and written as a :class:`~ceplan.results.plan.Plan`.
+the usable items and the ways to renew (:mod:`ceplan.candidates.held`) -> less the items that no
+best plan holds (:func:`shrunk`) -> the integer programme as arrays (:mod:`ceplan.model.claims`)
+-> the stages of SPEC 3's order (:func:`~ceplan.solving.arrays.walk_stages`: least cost, fees
+included, then fewest hours, fewest items, smallest ids) -> the answer read, checked against the
+rules on its own (:func:`broken_rules`) and written as a :class:`~ceplan.results.plan.Plan`.
 
 A plan says, for each item, which tiers it counts toward and the credits it claims there by
 category; for each tier held, the path met or the tier whose renewal renews it; the fees; and
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,11 +37,12 @@ from typing import Any
 
 import numpy as np
 
-from ceplan.candidates.held import HeldWorld, held_world
+from ceplan.candidates.held import HeldItem, HeldWorld, held_world
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import SolverError
 from ceplan.inputs import add_years
 from ceplan.model.claims import ClaimsModel, build_claims
+from ceplan.model.dominance import bound_of, never_best
 from ceplan.model.hours import WeeklyRows, planned_candidate, weekly_rows
 from ceplan.model.schedule import schedule
 from ceplan.objective import COST, COUNT, HOURS, ONE_PERSON
@@ -58,8 +60,8 @@ from ceplan.planning.shortfalls import why_not
 from ceplan.planning.years import Aims, aim_for_targets, targets_on
 from ceplan.requests.held import HeldRequest
 from ceplan.results.plan import NO_CATEGORY, Blocked, Claim, HeldTierPlan, Plan, PlanFee
-from ceplan.solving.arrays import Walked, solve_once, walk_stages
-from ceplan.solving.backends import Solver
+from ceplan.solving.arrays import Highs, Walked, solve_once, walk_stages
+from ceplan.solving.backends import HighsSolver, Solver
 from ceplan.status import Deadline, Solution
 from ceplan.units import CREDIT_TOLERANCE, money_value, quantity
 from ceplan.weeks import Calendar
@@ -94,14 +96,15 @@ def plan_held(
         if found is not None:
             aims = _aims(world, found, request.today, solver, deadline)
             return report.found(exact_solution(found), found, aims)
-    claims = build_claims(world, path=path)
-    rows = weekly_rows(world, claims)
+    kept = shrunk(world, solver, deadline, path=path)
+    claims = build_claims(kept, path=path)
+    rows = weekly_rows(kept, claims)
     walked, values = _walk(claims, rows, solver, deadline)
     if walked.status == "infeasible":
         return report.infeasible(_why_not(catalog, request, world, solver, deadline, path))
     if walked.values is None or values is None:
         return report.unknown(walked.termination, deadline.seconds or 0.0)
-    reading = read_answer(world, claims, values)
+    reading = read_answer(kept, claims, values)
     broken = broken_rules(world, reading)
     if broken:
         raise SolverError(
@@ -118,6 +121,136 @@ def plan_held(
     day = request.today
     aims = Aims() if world.calendar else _aims(world, reading, day, solver, deadline)
     return report.found(solution, reading, aims)
+
+
+SHRINK_FROM = 200
+"""Usable items from which :func:`shrunk` looks for items no best plan holds (below, the
+model is small enough as it is)."""
+
+CORE = 100
+"""How many items each of :func:`core`'s rankings gives first."""
+
+CORE_SHARE = 0.25
+"""The largest share of the items the core may hold for :func:`shrunk` to look further (a
+larger core costs nearly what the whole model does)."""
+
+CORE_SECONDS = 5.0
+"""The most time the plan over :func:`core` may take (any plan found by then will do)."""
+
+
+def shrunk(
+    world: HeldWorld,
+    solver: Solver,
+    deadline: Deadline,
+    *,
+    path: tuple[str, int] | None = None,
+) -> HeldWorld:
+    """``world`` without items that no best plan holds (SPEC 3's order), for a plan without dates.
+
+    A plan is found among a few promising items (:func:`_core_plan`: some plan, not the best);
+    every plan of those is a plan of ``world``, so the best plan comes no later in the order
+    than it. :func:`~ceplan.model.dominance.never_best` drops the items whose presence alone
+    (with the items that beat them) would put a plan after it, and with HiGHS the reduced costs
+    of the linear relaxation drop those no plan costing as little can hold
+    (:func:`_priced_out`). The best plan of what is left is the best plan of ``world``, item for
+    item. ``world`` itself when it is small (:data:`SHRINK_FROM`), a plan over time, when no
+    plan is found among few items, or when nothing can go.
+    """
+    if world.calendar is not None or len(world.items) < SHRINK_FROM:
+        return world
+    found = _core_plan(world, solver, deadline, path)
+    if found is None:
+        return world
+    bound = bound_of(*found)
+    least_fee = min(way.fee_cents for way in world.ways)
+    dropped = never_best(list(world.items.values()), world.rules, bound, least_fee)
+    left = dataclasses.replace(
+        world, items={i: item for i, item in world.items.items() if i not in dropped}
+    )
+    if isinstance(solver, HighsSolver):
+        dropped |= _priced_out(build_claims(left, path=path), bound[0], _part_of(deadline))
+    if not dropped:
+        return world
+    return dataclasses.replace(
+        world, items={i: item for i, item in world.items.items() if i not in dropped}
+    )
+
+
+def _core_plan(
+    world: HeldWorld, solver: Solver, deadline: Deadline, path: tuple[str, int] | None
+) -> tuple[list[HeldItem], int] | None:
+    """The items and fees of a plan among a few promising items, or ``None``.
+
+    The items of :func:`core`, :data:`CORE` a ranking, then four times as many while they hold
+    no plan, as long as they grow and are at most :data:`CORE_SHARE` of the items (more would
+    cost nearly what the whole model does); the cheapest plan found among them in
+    :data:`CORE_SECONDS` (and a quarter of the time left; any plan will do).
+    """
+    size, before = CORE, 0
+    while True:
+        chosen = core(world, size)
+        if len(chosen) > CORE_SHARE * len(world.items) or len(chosen) == before:
+            return None
+        before = len(chosen)
+        few = dataclasses.replace(world, items={i: world.items[i] for i in chosen})
+        claims = build_claims(few, path=path)
+        clock = _part_of(deadline).within(CORE_SECONDS)
+        run, values = solve_once(claims.model, claims.cost, solver, clock)
+        if values is not None and run.status in ("optimal", "feasible"):
+            reading = read_answer(few, claims, values)
+            if broken_rules(few, reading):
+                return None
+            return [world.items[i] for i in reading.ids], reading.way.fee_cents
+        if run.status != "infeasible":
+            return None
+        size *= 4
+
+
+def _part_of(deadline: Deadline) -> Deadline:
+    """The time a step of :func:`shrunk` may take: a quarter of what is left of ``deadline``.
+
+    The most of it is kept for the plan itself.
+    """
+    left = deadline.remaining()
+    return deadline if left is None else deadline.within(left / 4)
+
+
+def _priced_out(claims: ClaimsModel, most: int, deadline: Deadline) -> set[str]:
+    """The items that no plan costing at most ``most`` cents (fees included) can hold.
+
+    By the reduced costs of the linear relaxation (:meth:`~ceplan.solving.arrays.Highs.prune`).
+    """
+    engine = Highs(claims.model)
+    costs = {column: value for column, value in claims.cost[0].items() if value}
+    engine.prune(costs, most - claims.cost[1], deadline.remaining())
+    return {item_id for item_id, column in claims.take.items() if column in engine.zeros}
+
+
+def core(world: HeldWorld, size: int) -> list[str]:
+    """A few items likely to hold a cheap plan, in the order of ``world``'s items.
+
+    Every exam; the first ``size`` items by cost (then hours, id); and for each tier, the
+    first ``size`` by cost per credit counted toward it and by cost per credit in each
+    category its paths name.
+    """
+    items = list(world.items.values())
+    chosen = {item.id for item in items if item.is_exam}
+    rankings: list[list[tuple[float, float, str]]] = [
+        [(float(i.cents), i.hours, i.id) for i in items]
+    ]
+    for tier, rule in world.rules.items():
+        rankings.append([(i.cents / i.cap(tier), i.hours, i.id) for i in items if i.cap(tier) > 0])
+        for k in sorted(rule.categories_used):
+            rankings.append(
+                [
+                    (i.cents / min(i.part(k), i.cap(tier)), i.hours, i.id)
+                    for i in items
+                    if min(i.part(k), i.cap(tier)) > 0
+                ]
+            )
+    for ranking in rankings:
+        chosen.update(item_id for *_, item_id in heapq.nsmallest(size, ranking))
+    return [item.id for item in items if item.id in chosen]
 
 
 def _walk(

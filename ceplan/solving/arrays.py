@@ -388,11 +388,18 @@ class _Walk:
         comes first (its ``j``-th smallest id is at most that id). When there is none, the
         answer in hand is the first; else the one found becomes the answer in hand, and the
         question is asked again. Items the reduced costs fixed at 0 (:meth:`Highs.prune`) are
-        0 in every answer kept: they are left out of these rows. Returns why it stopped early,
-        if it did.
+        0 in every answer kept: they are left out of these rows. The answer in hand is first
+        replaced by one whose ids' places in sort order add up to the least, usually the first
+        or near it, and each question asks, among the answers that come first, for one whose
+        places add up to the least (fewer questions; which answer comes first is still the
+        questions' to say).
+        Returns why it stopped early, if it did.
         """
         zeros: frozenset[int] = getattr(self.engine, "zeros", frozenset())  # fixed at 0
         ids = sorted(i for i, column in take.items() if column not in zeros)
+        # A first answer near the first: the least sum of the ids' places in sort order.
+        places = {take[i]: float(place) for place, i in enumerate(ids, start=1)}
+        self.solve(places)
         while True:
             chosen = sorted(self.take_now(take))
             if not chosen:
@@ -411,7 +418,7 @@ class _Walk:
                     rows.append(self.engine.add_row({**between, first: -1.0}, 0.0, math.inf))
                 else:
                     self.engine.bound(first, 0.0, 0.0)
-            run = self.solve({}, known=False)
+            run = self.solve(places, known=False)
             for first in firsts:
                 self.engine.bound(first, 0.0, 0.0)
             for row in rows:
