@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,6 +51,21 @@ def not_shrinking() -> Iterator[None]:
         yield
 
 
+def split_aside(plan: ceplan.Plan) -> dict[str, Any]:
+    """The plan's JSON, each item's claims by tier without their split into categories.
+
+    Where a cap or a ``max`` trims an item, which of its categories' credits count is one of
+    several equal answers, and the solver's pick may differ between two models of the same
+    plan; everything else, each tier's credits from each item included, may not.
+    """
+    data = json.loads(plan.to_json())
+    for section in ("activities", "exams"):
+        for item in data[section]:
+            for claim in item["counts_toward"]:
+                claim.pop("categories")
+    return data
+
+
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(max_items=10, max_tiers=3), core=st.integers(1, 3))
 def test_the_plan_is_the_same_with_and_without_shrinking(scenario: Scenario, core: int) -> None:
@@ -62,7 +78,7 @@ def test_the_plan_is_the_same_with_and_without_shrinking(scenario: Scenario, cor
         shrunk = ceplan.optimise(catalog, tier, solver="highs", **inputs)
     with not_shrinking():
         whole = ceplan.optimise(catalog, tier, solver="highs", **inputs)
-    assert shrunk.to_json() == whole.to_json()
+    assert split_aside(shrunk) == split_aside(whole)
     expected = solve(data, person)
     if expected is not None:
         assert key_of(shrunk) == expected.key
@@ -138,7 +154,7 @@ def test_a_catalogue_loses_most_items_and_keeps_its_plan() -> None:
     assert len(kept.items) < len(world.items) / 2
     with not_shrinking():
         whole = ceplan.optimise(catalog, "t", solver="highs", **inputs)
-    assert shrunk.to_json() == whole.to_json()
+    assert split_aside(shrunk) == split_aside(whole)
     assert set(i.id for i in shrunk.planned) <= set(kept.items)
 
 
