@@ -78,7 +78,7 @@ from ceplan.planning.teamparts import (
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import TeamPlan
 from ceplan.roster.models import Person
-from ceplan.solving.arrays import Highs, walk_stages
+from ceplan.solving.arrays import Highs, solve_once, walk_stages
 from ceplan.solving.backends import Solver, silence_highs_banner
 from ceplan.solving.columns import ColumnStage
 from ceplan.solving.progress import Progress
@@ -120,7 +120,17 @@ class _Block:
     """Team hours steps per step of the block's own."""
     engine: Any = None
     seed: np.ndarray | None = None
-    """Their own plan, settled (``None``: they have no plan)."""
+    """Their own plan, settled (``None``: they have no plan within the budgets)."""
+    open_engine: Any = None
+    """The block with no budget period's cap (the money stage adds money to the periods)."""
+
+    def open_model(self) -> ArrayModel:
+        """:attr:`model` with no cap on any budget period (the master's rows hold them)."""
+        upper = self.model.row_upper.copy()
+        for r, row in enumerate(self.model.row_names):
+            if row.startswith("period_"):
+                upper[r] = math.inf
+        return dataclasses.replace(self.model, row_upper=upper)
 
     def figures(self, values: np.ndarray, periods: int, funds: int) -> _Figures:
         """What an answer of the block spends and takes, as the master reads it."""
@@ -318,10 +328,12 @@ class _Columns:
     master: _Master
     blocks: dict[Any, _Block]
     block_of: dict[str, Any]
-    """By person: the key of their block (``None``: no plan is possible for them)."""
+    """By person: the key of their block (``None``: no plan of theirs fits the budgets)."""
     told: Progress
     stopped: bool = False
     """Whether pricing was stopped (by the deadline or the rounds) before it was done."""
+    chosen: Mapping[str, _Column] = field(default_factory=dict)
+    """The column each person renewing takes in the plan (once the stages are done)."""
 
     def price(
         self,
@@ -347,6 +359,8 @@ class _Columns:
         exact = True
         by_block: dict[Any, list[str]] = {}
         for person, key in self.block_of.items():
+            if name == _MONEY and key is None:
+                key = self.possible(person)  # money added may let them renew
             if key is None or (only is not None and person not in only):
                 continue
             least = -m.priority[person] * weights.get("priority", 0.0) - float(
@@ -356,7 +370,7 @@ class _Columns:
                 by_block.setdefault(key, []).append(person)
         for key, people in by_block.items():
             block = self.blocks[key]
-            answer = _price(block, period, fund, weights, deadline)
+            answer = _price(block, period, fund, weights, deadline, name == _MONEY)
             if answer is None:
                 exact = False
                 continue
@@ -375,20 +389,30 @@ class _Columns:
                     found.append(_Column(person, answer, figures))
         return found, exact
 
+    def possible(self, person: str) -> Any:
+        """The key of ``person``'s block if they may renew, were money no object (or ``None``)."""
+        key = self.request.held[person]
+        return key if _possible(self.blocks[key]) else None
+
     def generate(
-        self, name: str, deadline: Deadline, only: frozenset[str] | None = None
+        self,
+        name: str,
+        deadline: Deadline,
+        only: frozenset[str] | None = None,
+        exact_only: bool = False,
     ) -> tuple[float | None, str, np.ndarray]:
         """Columns for stage ``name`` until none improves the relaxation.
 
         Its bound (``None`` when pricing did not finish, or only the people of ``only`` were
-        priced), how the relaxation ended, and its columns' values.
+        priced and ``exact_only`` does not say that no one else's column can improve it), how
+        the relaxation ended, and its columns' values.
         """
         for number in range(_MAX_ROUNDS):
             status, value, values, duals = self.master.solve(name, False, deadline.remaining())
             if status != "optimal":
                 return None, status, values
             found, exact = self.price(name, duals, deadline, only)
-            exact = exact and only is None
+            exact = exact and (only is None or exact_only)
             added = self.master.add(found)
             self.told.tick(f"round {number + 1}: {added:,} plans added")
             if not added:
@@ -530,8 +554,12 @@ def _price(
     fund: np.ndarray,
     weights: Mapping[str, float],
     deadline: Deadline,
+    open_periods: bool = False,
 ) -> np.ndarray | None:
-    """The block's best answer under the prices (``None``: not found in time)."""
+    """The block's best answer under the prices (``None``: not found in time).
+
+    ``open_periods``: with no cap on any budget period (money may be added to them).
+    """
     m = block.member
     costs: dict[int, float] = {}
 
@@ -548,9 +576,15 @@ def _price(
             plus(m.funds[f], float(price))
     plus(m.out_of_pocket, weights.get("out_of_pocket", 0.0))
     plus(m.hours, weights.get("hours", 0.0) * block.scale)
-    if block.engine is None:
-        block.engine = Highs(block.model)
-    run, values = block.engine.solve(costs, deadline.remaining(), 1e-9, True)
+    if open_periods:
+        if block.open_engine is None:
+            block.open_engine = Highs(block.open_model())
+        engine = block.open_engine
+    else:
+        if block.engine is None:
+            block.engine = Highs(block.model)
+        engine = block.engine
+    run, values = engine.solve(costs, deadline.remaining(), 1e-9, True)
     if run.status != "optimal" or values is None:
         return None
     return block.model.read(values[: block.model.columns])
@@ -858,6 +892,7 @@ def plan_held_by_columns(
     master = _Master(people, budget, funds)
     columns = _Columns(request, solver, master, blocks, block_of, told.part("columns"))
     found = _stages(columns, deadline)
+    columns.chosen = found.chosen
     settling = told.part("each person alone")
     renewing = len(found.chosen) or 1
     shares = []
@@ -909,11 +944,20 @@ def plan_held_by_columns(
     reads, solution = _solution(request, blocks, block_of, answers, verdict, solver, deadline)
 
     def needed(person: Person) -> Money | None:
-        return _least_money(columns, solution, [person.id], person.id, finish)
+        found = _least_money(columns, solution, [person.id], person.id, finish)
+        if found is not None and found[1]:
+            return found[0]
+        # The columns found may not hold the plans that need the least: the person alone,
+        # everyone else's plan kept as it stands, may need less.
+        left = _left(budget, funds, solution)
+        alone = _least_alone(request, left, person.id, solver, finish)
+        if alone is None or (found is not None and _total(found[0]) <= _total(alone)):
+            return None if found is None else found[0]
+        return alone
 
     def together(people: Sequence[str]) -> int | None:
-        money = _least_money(columns, solution, people, None, finish)
-        return None if money is None else sum(money.added.values())
+        found = _least_money(columns, solution, people, None, finish)
+        return None if found is None or not found[1] else _total(found[0])
 
     def fits(person: Person, budget: list[int], funds: list[int]) -> bool:
         return _fits(request, person, (budget, funds), solver, finish)
@@ -968,38 +1012,116 @@ def _least_money(
     people: Sequence[str],
     person: str | None,
     finish: Deadline,
-) -> Money | None:
-    """The least whole cents added to the budget periods that renews ``people``.
+) -> tuple[Money, bool] | None:
+    """Whole cents added to the budget periods that renew ``people``, everyone renewing too.
 
-    Everyone renewing still renews; with ``person``, what their plan then spends in each
-    period is said too. ``None``: no budget periods, or no answer in time.
+    Asked of the master as one more stage (the module's last paragraph). Each of ``people``
+    first gets a column of theirs that fits once money is added: their plan spending least
+    out of pocket within what the funds have left after the columns of the plan. Then the
+    people renewing and ``people`` are priced with no cap on any budget period (their
+    columns may spend more than a period holds, money being added), and the integer master
+    over the columns found is solved. Its answer is a plan of each of them within the money
+    named: the team planned again with it can renew them all (the claim a reason makes). It is
+    the least when it reaches the relaxation's bound, priced to the end (nobody else's column
+    can lower it: no one else is made to renew): the money, and whether it is proved least.
+    With ``person``, what their plan then spends in each period is said too. ``None``: no
+    budget periods, no plan of theirs at all, or no answer in time.
     """
     master = columns.master
     if not master.periods:
         return None
-    if any(columns.block_of.get(p) is None for p in people):
+    keys = {p: columns.possible(p) for p in people}
+    if any(key is None for key in keys.values()):
         return None
     master.open_periods()
+    left = np.asarray(master.upper[master.fund : master.fund + master.funds], dtype=np.float64)
+    for chosen in columns.chosen.values():
+        left = left - np.asarray(chosen.figures.funds)
+    starts = []
+    for p in people:
+        block = columns.blocks[keys[p]]
+        answer = _cheapest(block, [math.floor(c + 1e-6) for c in left], finish)
+        if answer is None:
+            return None
+        figures = block.figures(answer, master.periods, master.funds)
+        starts.append(_Column(p, answer, figures))
+        left = left - np.asarray(figures.funds)
+    master.add(starts)
     keep = sorted({p for p, renews in solution.renews.items() if renews} | set(people))
     master.require(keep, True)
     try:
-        # The columns of the stages, and new ones for the people asked about alone: the money
-        # found is enough (the claim a reason makes), if not always the least.
-        bound, status, _ = columns.generate(_MONEY, finish, frozenset(people))
+        bound, status, _ = columns.generate(_MONEY, finish, frozenset(keep), exact_only=True)
         if status == "infeasible":
             return None
-        status, _, values, _ = master.solve(_MONEY, True, finish.remaining())
-        if status == "infeasible" or not len(values) or (person is None and status != "optimal"):
+        status, value, values, _ = master.solve(_MONEY, True, finish.remaining())
+        if status == "infeasible" or not len(values) or not np.isfinite(values).all():
             return None
-        if status == "stopped" and not np.isfinite(values).all():
-            return None
+        proved = status == "optimal" and bound is not None and value - bound < 1 - 1e-6
         added = {n: round(values[j]) for n, j in master.extra.items() if round(values[j]) > 0}
         spends: dict[int, float] = {}
         if person is not None:
-            member = columns.blocks[columns.block_of[person]].member
+            member = columns.blocks[keys[person]].member
             for j, column in enumerate(master.columns):
                 if column is not None and column.person == person and values[j] > 0.5:
                     spends = {n: column.figures.spend[n] for n in member.spend}
-        return Money(added, spends)
+        return Money(added, spends), proved
     finally:
         master.require(keep, False)
+
+
+def _total(money: Money) -> int:
+    return sum(money.added.values())
+
+
+def _least_alone(
+    request: TeamRequest,
+    left: tuple[Sequence[int], Sequence[int]],
+    person: str,
+    solver: Solver,
+    finish: Deadline,
+) -> Money | None:
+    """The least whole cents added to the periods that renew ``person``, others kept as planned.
+
+    ``left`` is what the plan leaves in each period and fund (cents). Planned again with that
+    money, the plan as it stands and a plan of theirs fit: it renews them (and everyone).
+    ``None``: no plan of theirs, or none in time.
+    """
+    one = _one(request, person, left, extra=True)
+    member = one.members[person]
+    model = one.model.fixed({member.renew: 1.0})
+    least = ({column: 1.0 for column in one.extra.values()}, 0.0)
+    run, values = solve_once(model, least, solver, finish)
+    if run.status not in ("optimal", "feasible") or values is None:
+        return None
+    added = {n: round(values[c]) for n, c in one.extra.items() if round(values[c]) > 0}
+    return Money(added, {n: _value(e, values) for n, e in member.spend.items()})
+
+
+def _left(
+    budget_cents: Sequence[int], fund_cents: Sequence[int], solution: TeamSolution
+) -> tuple[list[int], list[int]]:
+    """Whole cents each budget period and fund has left once the plan ``solution`` is paid."""
+    budget, funds = list(budget_cents), list(fund_cents)
+    for taken in (t for rows in solution.taken.values() for t in rows):
+        paid = sum(taken.paid_by_fund.values())
+        if taken.period is not None:
+            budget[taken.period] -= math.ceil(taken.cents - paid - 1e-6)
+        for f, cents in taken.paid_by_fund.items():
+            funds[f] -= math.ceil(cents - 1e-6)
+    return [max(0, c) for c in budget], [max(0, c) for c in funds]
+
+
+def _cheapest(block: _Block, funds: Sequence[int], deadline: Deadline) -> np.ndarray | None:
+    """The block's answer spending least out of pocket, no period capped, within ``funds``."""
+    model = block.open_model()
+    upper = model.row_upper.copy()
+    for r, row in enumerate(model.row_names):
+        if row.startswith("fund_"):
+            upper[r] = min(upper[r], funds[int(row.removeprefix("fund_"))])
+    model = dataclasses.replace(model, row_upper=upper)
+    run, values = Highs(model).solve(
+        dict(block.member.out_of_pocket[0]), deadline.remaining(), 0.5, True
+    )
+    if run.status not in ("optimal", "feasible") or values is None:
+        return None
+    return model.read(values[: model.columns])
