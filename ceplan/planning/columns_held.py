@@ -37,7 +37,14 @@ every period's whole amount, which no plan within less money betters: chosen, it
 
 The money that would renew someone at risk (the reasons) is one more stage of the same master:
 the holds dropped, a column per budget period adding money to it (a cent costs 1), the people
-renewing and the person made to take a column, generated to its bound as the stages are.
+renewing and the person made to take a column, generated to its bound as the stages are. Its
+blocks are priced with no cap on any budget period: a plan spending more than a period holds
+(of someone no plan of whose fits the budgets, or paid in the period the money is added to) may
+be a column. The money it names renews them when the team is planned again with it, weekly
+hours included (its answer is a plan of everyone renewing and theirs within it); it is the
+least when the integer answer reaches the stage's bound. When it does not, the person alone,
+everyone else's plan kept as it stands, is asked too, and the lesser figure said; the money
+that renews several people together is said only when proved least.
 """
 
 from __future__ import annotations
