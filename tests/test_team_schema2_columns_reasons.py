@@ -203,3 +203,70 @@ def test_the_money_by_columns_is_the_least_when_a_plan_spends_more_than_a_period
         assert bo.reasons[-1] == "50.00 USD more in FY2 would renew Bo", (method, bo.reasons)
     again = ceplan.plan_team(catalog, _team(*people, amounts=(100, 100)), today=TODAY)
     assert all(o.renews for o in again.outcomes)
+
+
+def _sessions(*days: tuple[str, str]) -> list[dict[str, Any]]:
+    return [{"start": dt.date.fromisoformat(a), "end": dt.date.fromisoformat(b)} for a, b in days]
+
+
+def test_a_small_team_the_columns_cannot_prove_is_proved_by_the_single_models_stages() -> None:
+    """Two people of priority 2, each renewing for 200.00 in FY1 at the least, 150.00 there:
+    one renews. The columns' relaxation renews 1.5 of them (a bound of 3), which no column
+    found closes; the team is small, so the single model's stages prove 2 the best, and the
+    plan by columns is optimal, with the single model's totals."""
+    a3 = {**activity("a3", 5, 100, hours=4), "sessions": _sessions(("2027-03-30", "2027-03-31"))}
+    catalog = held_catalog(
+        catalogue(
+            {"alpha": tier({"credits": 9}, period_years=2)},
+            [
+                activity("a0", 3, 100, hours=4),
+                activity("a1", 5, 100),
+                activity("a2", 6, 200, hours=30),
+                a3,
+            ],
+            processing_days=0,
+        )
+    )
+    person = {"expires": "2027-04-28", "priority": 2, "hours_per_week": 1}
+    roster = _team({"id": "p0", **person}, {"id": "p1", **person}, amounts=(150, 300))
+    single = ceplan.plan_team(catalog, roster, today=TODAY, method="single")
+    columns = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    assert columns.status == "optimal" and renewed(columns) == 2
+    assert [b.bound for b in columns.bounds][0] == 2
+    proved_or_says_so(single, columns)
+
+
+def test_a_plan_by_columns_that_renews_less_says_feasible_with_the_proved_gap() -> None:
+    """Three people need ``a0`` (50.00, its sessions in FY1) and ``a1`` (100.00): 450.00 in
+    all, and FY1, FY2 and the fund hold exactly that, so all three renew (priority 5) only
+    when the fund's money is split between them; the columns find 4. The plan says feasible,
+    stopped in the priority stage, and the single model's 5 is its bound."""
+    a0 = {
+        **activity("a0", 4, 50),
+        "sessions": _sessions(("2027-01-23", "2027-01-26"), ("2027-03-17", "2027-03-19")),
+    }
+    catalog = held_catalog(
+        catalogue(
+            {"alpha": tier({"credits": 9}, period_years=2)},
+            [a0, activity("a1", 5, 100)],
+            processing_days=0,
+        )
+    )
+    roster = _team(
+        {"id": "p0", "expires": "2027-06-30", "priority": 2},
+        {"id": "p1", "expires": "2027-06-30", "priority": 2},
+        {"id": "p2", "expires": "2027-04-28", "priority": 1, "hours_per_week": 2},
+        amounts=(200, 150),
+    )
+    roster["funds"] = [
+        {"name": "Prepaid", "amount": 100, "expires": "2028-03-31", "pays_for": ["activities"]}
+    ]
+    single = ceplan.plan_team(catalog, roster, today=TODAY, method="single")
+    columns = ceplan.plan_team(catalog, roster, today=TODAY, method="columns")
+    assert renewed(single) == 5
+    if columns.status == "optimal":  # a better answer found by the columns is proved too
+        proved_or_says_so(single, columns)
+        return
+    assert columns.status == "feasible" and columns.stopped_in == "priority"
+    assert columns.gap is not None and columns.gap > 0
+    assert columns.bounds[0].bound == 5 and not columns.bounds[0].proved

@@ -27,7 +27,13 @@ one at a time, generating columns again, and fits people into what the others le
 (:meth:`_Columns.repair`), keeping the best answer found. A stage is
 **proved** when the settled plan is within less than one (a priority, a cent, a step of hours)
 of its bound, each stage before it proved at the value held; otherwise it says its gap, and the
-plan is ``feasible``.
+plan is ``feasible``. The master's relaxation may lie a whole step from any answer (half of
+each of two people renewing, a fund's money split between people that no column splits), and
+columns alone then cannot prove a stage. A team small enough for the single model
+(:func:`~ceplan.planning.team.choose_method` would choose it) is then checked by the single
+model's first three stages (:func:`_checked`): their proved values are the stages' bounds, so
+a plan as good is ``optimal`` and one worse says its exact gap. A larger team keeps the bounds
+the columns proved.
 
 Each person renewing is then settled as the single model settles them
 (:mod:`ceplan.planning.team_held`): their block with their column's money in each period (and
@@ -60,7 +66,7 @@ import numpy as np
 
 from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import Expr
-from ceplan.model.team_held import HeldMember, HeldTeam
+from ceplan.model.team_held import HeldMember, HeldTeam, build_held_team
 from ceplan.objective import Objective
 from ceplan.planning.reasons import Money, Shared
 from ceplan.planning.team_held import (
@@ -858,6 +864,66 @@ def _final(
     return dataclasses.replace(found, stages=tuple(stages))
 
 
+def _small(request: TeamRequest) -> bool:
+    """Whether the team is one the single model plans when the method is ``auto``."""
+    from ceplan.planning.team import choose_method
+
+    return choose_method(request, "auto") == "single"
+
+
+def _exact(
+    request: TeamRequest, solver: Solver, deadline: Deadline
+) -> tuple[float | None, float | None, float | None]:
+    """Each stage's best value, as the single model of the team proves it (``None``: not).
+
+    Priority renewed, out-of-pocket cents and hours, each the best with those before it at
+    theirs: asked of a small team only.
+    """
+    team = build_held_team(request.catalog, request.roster, request.held, request.today)
+    first, second, third, _ = _TEAM.stages
+    sums = {first: team.priority, second: team.out_of_pocket, third: team.hours}
+    take = {f"{p}/{c}": column for p, m in team.members.items() for c, column in m.take.items()}
+    walked = walk_stages(
+        team.model, Objective((first, second, third)), sums, take, solver, deadline
+    )
+    if walked.values is None:
+        return None, None, None
+    # Each stage is held within half a step of its best while the next is solved: rounded.
+    values = walked.values
+    found = (
+        float(round(-_value(team.priority, values))),
+        float(round(_value(team.out_of_pocket, values))),
+        round(_value(team.hours, values)) / team.hours_scale,
+    )
+    return tuple(  # type: ignore[return-value]
+        value if stage.name in walked.proven else None
+        for stage, value in zip((first, second, third), found, strict=True)
+    )
+
+
+def _checked(found: _Found, exact: tuple[float | None, float | None, float | None]) -> _Found:
+    """The stages with the single model's proved values as their bounds (see :func:`_exact`).
+
+    A stage within less than one of its proved best is proved, each before it proved and at
+    that best (a later best holds for the earlier values it was found at).
+    """
+    stages = []
+    held = True
+    for stage, best in zip(found.stages, exact, strict=True):
+        if not held or best is None:
+            stages.append(dataclasses.replace(stage, proved=False))
+            held = False
+            continue
+        if stage.name == "hours":
+            best = round(best * found.hours_scale, 6)
+        gap = best - stage.value if stage.name == "priority" else stage.value - best
+        proved = gap < 1 - 1e-6
+        stages.append(ColumnStage(stage.name, stage.value, best, proved))
+        held = proved and gap == 0
+    known = tuple(k or best is not None for k, best in zip(found.known, exact, strict=True))
+    return dataclasses.replace(found, stages=tuple(stages), known=known)
+
+
 def _plans(master: _Master) -> int:
     return sum(1 for c in master.columns if c is not None)
 
@@ -935,6 +1001,14 @@ def plan_held_by_columns(
         answers[task.person] = _Answer(blocks[block_of[task.person]].member, settled)
     settling("done")
     found = _final(found, answers, blocks, block_of, master)
+    if (
+        any(not s.proved for s in found.stages)
+        and found.termination == "solved"
+        and not unsettled
+        and _small(request)
+    ):
+        told.part("the single model's stages")("checking the stages the columns did not prove")
+        found = _checked(found, _exact(request, solver, deadline))
     unproved = next((s for s in found.stages if not s.proved), None)
     status: Status = "optimal" if unproved is None and not unsettled else "feasible"
     stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
