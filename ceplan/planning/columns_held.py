@@ -84,6 +84,9 @@ from ceplan.planning.team_held import (
     _Verdict,
     _with_rows,
 )
+from ceplan.planning.team_held import (
+    _least_money as _single_least,
+)
 from ceplan.planning.teamparts import (
     stage_bounds,
     why_reasons,
@@ -1024,10 +1027,15 @@ def plan_held_by_columns(
         verdict = _Verdict(status, "solved", gap, stopped)
     reads, solution = _solution(request, blocks, block_of, answers, verdict, solver, deadline)
 
+    small = _small(request)
+    asked = (request, solution)
+
     def needed(person: Person) -> Money | None:
         found = _least_money(columns, solution, [person.id], person.id, finish)
         if found is not None and found[1]:
             return found[0]
+        if small and (exact := _single_least(*asked, [person.id], solver, finish, person.id)):
+            return exact  # the single model's least, for a small team
         # The columns found may not hold the plans that need the least: the person alone,
         # everyone else's plan kept as it stands, may need less.
         left = _left(budget, funds, solution)
@@ -1038,7 +1046,10 @@ def plan_held_by_columns(
 
     def together(people: Sequence[str]) -> int | None:
         found = _least_money(columns, solution, people, None, finish)
-        return None if found is None or not found[1] else _total(found[0])
+        if found is not None and found[1]:
+            return _total(found[0])
+        exact = _single_least(*asked, people, solver, finish, None) if small else None
+        return None if exact is None else _total(exact)
 
     def fits(person: Person, budget: list[int], funds: list[int]) -> bool:
         return _fits(request, person, (budget, funds), solver, finish)
