@@ -1031,7 +1031,9 @@ def plan_held_by_columns(
     asked = (request, solution)
 
     def needed(person: Person) -> Money | None:
-        found = _least_money(columns, solution, [person.id], person.id, finish)
+        # Pricing everyone renewing for each person at risk is for a small team (for a large
+        # one, each question would price every kind of person): a large one prices the person.
+        found = _least_money(columns, solution, [person.id], person.id, finish, small)
         if found is not None and found[1]:
             return found[0]
         if small and (exact := _single_least(*asked, [person.id], solver, finish, person.id)):
@@ -1104,18 +1106,20 @@ def _least_money(
     people: Sequence[str],
     person: str | None,
     finish: Deadline,
+    everyone: bool = True,
 ) -> tuple[Money, bool] | None:
     """Whole cents added to the budget periods that renew ``people``, everyone renewing too.
 
     Asked of the master as one more stage (the module's last paragraph). Each of ``people``
     first gets a column of theirs that fits once money is added: their plan spending least
-    out of pocket within what the funds have left after the columns of the plan. Then the
-    people renewing and ``people`` are priced with no cap on any budget period (their
-    columns may spend more than a period holds, money being added), and the integer master
-    over the columns found is solved. Its answer is a plan of each of them within the money
-    named: the team planned again with it can renew them all (the claim a reason makes). It is
-    the least when it reaches the relaxation's bound, priced to the end (nobody else's column
-    can lower it: no one else is made to renew): the money, and whether it is proved least.
+    out of pocket within what the funds have left after the columns of the plan. Then
+    ``people`` (and, with ``everyone``, the people renewing) are priced with no cap on any
+    budget period (their columns may spend more than a period holds, money being added), and
+    the integer master over the columns found is solved. Its answer is a plan of each of them
+    within the money named: the team planned again with it can renew them all (the claim a
+    reason makes). It is the least when everyone was priced and it reaches the relaxation's
+    bound (nobody else's column can lower it: no one else is made to renew): the money, and
+    whether it is proved least.
     With ``person``, what their plan then spends in each period is said too. ``None``: no
     budget periods, no plan of theirs at all, or no answer in time.
     """
@@ -1142,7 +1146,8 @@ def _least_money(
     keep = sorted({p for p, renews in solution.renews.items() if renews} | set(people))
     master.require(keep, True)
     try:
-        bound, status, _ = columns.generate(_MONEY, finish, frozenset(keep), exact_only=True)
+        priced = frozenset(keep if everyone else people)
+        bound, status, _ = columns.generate(_MONEY, finish, priced, exact_only=everyone)
         if status == "infeasible":
             return None
         status, value, values, _ = master.solve(_MONEY, True, finish.remaining())
