@@ -48,9 +48,11 @@ blocks are priced with no cap on any budget period: a plan spending more than a 
 (of someone no plan of whose fits the budgets, or paid in the period the money is added to) may
 be a column. The money it names renews them when the team is planned again with it, weekly
 hours included (its answer is a plan of everyone renewing and theirs within it); it is the
-least when the integer answer reaches the stage's bound. When it does not, the person alone,
-everyone else's plan kept as it stands, is asked too, and the lesser figure said; the money
-that renews several people together is said only when proved least.
+least when everyone renewing was priced too and the integer answer reaches the stage's bound.
+On a team small enough for the single model everyone renewing is priced, and a figure not so
+proved is the single model's; on a larger one only the person asked about is priced, and the
+person alone, everyone else's plan kept as it stands, is asked too: the lesser figure is said.
+The money that renews several people together is said only when proved least.
 """
 
 from __future__ import annotations
