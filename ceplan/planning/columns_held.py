@@ -1031,6 +1031,8 @@ def plan_held_by_columns(
 
     small = _small(request)
     asked = (request, solution)
+    left = _left(budget, funds, solution)
+    alike: dict[Any, Money | None] = {}
 
     def needed(person: Person) -> Money | None:
         # Pricing everyone renewing for each person at risk is for a small team (for a large
@@ -1042,8 +1044,10 @@ def plan_held_by_columns(
             return exact  # the single model's least, for a small team
         # The columns found may not hold the plans that need the least: the person alone,
         # everyone else's plan kept as it stands, may need less.
-        left = _left(budget, funds, solution)
-        alone = _least_alone(request, left, person.id, solver, finish)
+        kind = request.held[person.id]  # people alike need the same, alone
+        if kind not in alike:
+            alike[kind] = _least_alone(request, left, person.id, solver, finish)
+        alone = alike[kind]
         if alone is None or (found is not None and _total(found[0]) <= _total(alone)):
             return None if found is None else found[0]
         return alone
