@@ -881,29 +881,33 @@ def _exact(
 ) -> tuple[float | None, float | None, float | None]:
     """Each stage's best value, as the single model of the team proves it (``None``: not).
 
-    Priority renewed, out-of-pocket cents and hours, each the best with those before it at
-    theirs: asked of a small team only.
+    Priority renewed, out-of-pocket cents and hours, each the least of the single model with
+    those before it held at theirs (half a step above, as whole numbers): asked of a small
+    team only. Each stage is solved in full, the fund payments included (an answer whose items
+    are the only ones left may still pay them in other ways).
     """
     team = build_held_team(request.catalog, request.roster, request.held, request.today)
-    first, second, third, _ = _TEAM.stages
-    sums = {first: team.priority, second: team.out_of_pocket, third: team.hours}
-    take = {f"{p}/{c}": column for p, m in team.members.items() for c, column in m.take.items()}
-    walked = walk_stages(
-        team.model, Objective((first, second, third)), sums, take, solver, deadline
-    )
-    if walked.values is None:
-        return None, None, None
-    # Each stage is held within half a step of its best while the next is solved: rounded.
-    values = walked.values
-    found = (
-        float(round(-_value(team.priority, values))),
-        float(round(_value(team.out_of_pocket, values))),
-        round(_value(team.hours, values)) / team.hours_scale,
-    )
-    return tuple(  # type: ignore[return-value]
-        value if stage.name in walked.proven else None
-        for stage, value in zip((first, second, third), found, strict=True)
-    )
+    model = team.model
+    found: list[float | None] = []
+    for name, expression in (
+        ("priority", team.priority),
+        ("out_of_pocket", team.out_of_pocket),
+        ("hours", team.hours),
+    ):
+        run, values = solve_once(model, expression, solver, deadline)
+        if run.status != "optimal" or values is None:
+            break
+        best = round(_value(expression, values))
+        model = _with_rows(model, [_held_row(expression, best + 0.5, f"held_{name}")])
+        found.append(
+            float(-best)
+            if name == "priority"
+            else best / team.hours_scale
+            if name == "hours"
+            else float(best)
+        )
+    found += [None] * (3 - len(found))
+    return found[0], found[1], found[2]
 
 
 def _checked(found: _Found, exact: tuple[float | None, float | None, float | None]) -> _Found:
