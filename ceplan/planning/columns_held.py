@@ -27,7 +27,13 @@ one at a time, generating columns again, and fits people into what the others le
 (:meth:`_Columns.repair`), keeping the best answer found. A stage is
 **proved** when the settled plan is within less than one (a priority, a cent, a step of hours)
 of its bound, each stage before it proved at the value held; otherwise it says its gap, and the
-plan is ``feasible``.
+plan is ``feasible``. The master's relaxation may lie a whole step from any answer (half of
+each of two people renewing, a fund's money split between people that no column splits), and
+columns alone then cannot prove a stage. A team small enough for the single model
+(:func:`~ceplan.planning.team.choose_method` would choose it) is then checked by the single
+model's first three stages (:func:`_checked`): their proved values are the stages' bounds, so
+a plan as good is ``optimal`` and one worse says its exact gap. A larger team keeps the bounds
+the columns proved.
 
 Each person renewing is then settled as the single model settles them
 (:mod:`ceplan.planning.team_held`): their block with their column's money in each period (and
@@ -37,7 +43,16 @@ every period's whole amount, which no plan within less money betters: chosen, it
 
 The money that would renew someone at risk (the reasons) is one more stage of the same master:
 the holds dropped, a column per budget period adding money to it (a cent costs 1), the people
-renewing and the person made to take a column, generated to its bound as the stages are.
+renewing and the person made to take a column, generated to its bound as the stages are. Its
+blocks are priced with no cap on any budget period: a plan spending more than a period holds
+(of someone no plan of whose fits the budgets, or paid in the period the money is added to) may
+be a column. The money it names renews them when the team is planned again with it, weekly
+hours included (its answer is a plan of everyone renewing and theirs within it); it is the
+least when everyone renewing was priced too and the integer answer reaches the stage's bound.
+On a team small enough for the single model everyone renewing is priced, and a figure not so
+proved is the single model's; on a larger one only the person asked about is priced, and the
+person alone, everyone else's plan kept as it stands, is asked too: the lesser figure is said.
+The money that renews several people together is said only when proved least.
 """
 
 from __future__ import annotations
@@ -53,7 +68,7 @@ import numpy as np
 
 from ceplan.model.arrays import ArrayModel
 from ceplan.model.claims import Expr
-from ceplan.model.team_held import HeldMember, HeldTeam
+from ceplan.model.team_held import HeldMember, HeldTeam, build_held_team
 from ceplan.objective import Objective
 from ceplan.planning.reasons import Money, Shared
 from ceplan.planning.team_held import (
@@ -71,6 +86,9 @@ from ceplan.planning.team_held import (
     _Verdict,
     _with_rows,
 )
+from ceplan.planning.team_held import (
+    _least_money as _single_least,
+)
 from ceplan.planning.teamparts import (
     stage_bounds,
     why_reasons,
@@ -78,7 +96,7 @@ from ceplan.planning.teamparts import (
 from ceplan.requests.team import TeamRequest
 from ceplan.results.team import TeamPlan
 from ceplan.roster.models import Person
-from ceplan.solving.arrays import Highs, walk_stages
+from ceplan.solving.arrays import Highs, solve_once, walk_stages
 from ceplan.solving.backends import Solver, silence_highs_banner
 from ceplan.solving.columns import ColumnStage
 from ceplan.solving.progress import Progress
@@ -120,7 +138,17 @@ class _Block:
     """Team hours steps per step of the block's own."""
     engine: Any = None
     seed: np.ndarray | None = None
-    """Their own plan, settled (``None``: they have no plan)."""
+    """Their own plan, settled (``None``: they have no plan within the budgets)."""
+    open_engine: Any = None
+    """The block with no budget period's cap (the money stage adds money to the periods)."""
+
+    def open_model(self) -> ArrayModel:
+        """:attr:`model` with no cap on any budget period (the master's rows hold them)."""
+        upper = self.model.row_upper.copy()
+        for r, row in enumerate(self.model.row_names):
+            if row.startswith("period_"):
+                upper[r] = math.inf
+        return dataclasses.replace(self.model, row_upper=upper)
 
     def figures(self, values: np.ndarray, periods: int, funds: int) -> _Figures:
         """What an answer of the block spends and takes, as the master reads it."""
@@ -318,10 +346,12 @@ class _Columns:
     master: _Master
     blocks: dict[Any, _Block]
     block_of: dict[str, Any]
-    """By person: the key of their block (``None``: no plan is possible for them)."""
+    """By person: the key of their block (``None``: no plan of theirs fits the budgets)."""
     told: Progress
     stopped: bool = False
     """Whether pricing was stopped (by the deadline or the rounds) before it was done."""
+    chosen: Mapping[str, _Column] = field(default_factory=dict)
+    """The column each person renewing takes in the plan (once the stages are done)."""
 
     def price(
         self,
@@ -347,6 +377,8 @@ class _Columns:
         exact = True
         by_block: dict[Any, list[str]] = {}
         for person, key in self.block_of.items():
+            if name == _MONEY and key is None:
+                key = self.possible(person)  # money added may let them renew
             if key is None or (only is not None and person not in only):
                 continue
             least = -m.priority[person] * weights.get("priority", 0.0) - float(
@@ -356,7 +388,7 @@ class _Columns:
                 by_block.setdefault(key, []).append(person)
         for key, people in by_block.items():
             block = self.blocks[key]
-            answer = _price(block, period, fund, weights, deadline)
+            answer = _price(block, period, fund, weights, deadline, name == _MONEY)
             if answer is None:
                 exact = False
                 continue
@@ -375,20 +407,30 @@ class _Columns:
                     found.append(_Column(person, answer, figures))
         return found, exact
 
+    def possible(self, person: str) -> Any:
+        """The key of ``person``'s block if they may renew, were money no object (or ``None``)."""
+        key = self.request.held[person]
+        return key if _possible(self.blocks[key]) else None
+
     def generate(
-        self, name: str, deadline: Deadline, only: frozenset[str] | None = None
+        self,
+        name: str,
+        deadline: Deadline,
+        only: frozenset[str] | None = None,
+        exact_only: bool = False,
     ) -> tuple[float | None, str, np.ndarray]:
         """Columns for stage ``name`` until none improves the relaxation.
 
         Its bound (``None`` when pricing did not finish, or only the people of ``only`` were
-        priced), how the relaxation ended, and its columns' values.
+        priced and ``exact_only`` does not say that no one else's column can improve it), how
+        the relaxation ended, and its columns' values.
         """
         for number in range(_MAX_ROUNDS):
             status, value, values, duals = self.master.solve(name, False, deadline.remaining())
             if status != "optimal":
                 return None, status, values
             found, exact = self.price(name, duals, deadline, only)
-            exact = exact and only is None
+            exact = exact and (only is None or exact_only)
             added = self.master.add(found)
             self.told.tick(f"round {number + 1}: {added:,} plans added")
             if not added:
@@ -530,8 +572,12 @@ def _price(
     fund: np.ndarray,
     weights: Mapping[str, float],
     deadline: Deadline,
+    open_periods: bool = False,
 ) -> np.ndarray | None:
-    """The block's best answer under the prices (``None``: not found in time)."""
+    """The block's best answer under the prices (``None``: not found in time).
+
+    ``open_periods``: with no cap on any budget period (money may be added to them).
+    """
     m = block.member
     costs: dict[int, float] = {}
 
@@ -548,9 +594,15 @@ def _price(
             plus(m.funds[f], float(price))
     plus(m.out_of_pocket, weights.get("out_of_pocket", 0.0))
     plus(m.hours, weights.get("hours", 0.0) * block.scale)
-    if block.engine is None:
-        block.engine = Highs(block.model)
-    run, values = block.engine.solve(costs, deadline.remaining(), 1e-9, True)
+    if open_periods:
+        if block.open_engine is None:
+            block.open_engine = Highs(block.open_model())
+        engine = block.open_engine
+    else:
+        if block.engine is None:
+            block.engine = Highs(block.model)
+        engine = block.engine
+    run, values = engine.solve(costs, deadline.remaining(), 1e-9, True)
     if run.status != "optimal" or values is None:
         return None
     return block.model.read(values[: block.model.columns])
@@ -817,6 +869,70 @@ def _final(
     return dataclasses.replace(found, stages=tuple(stages))
 
 
+def _small(request: TeamRequest) -> bool:
+    """Whether the team is one the single model plans when the method is ``auto``."""
+    from ceplan.planning.team import choose_method
+
+    return choose_method(request, "auto") == "single"
+
+
+def _exact(
+    request: TeamRequest, solver: Solver, deadline: Deadline
+) -> tuple[float | None, float | None, float | None]:
+    """Each stage's best value, as the single model of the team proves it (``None``: not).
+
+    Priority renewed, out-of-pocket cents and hours, each the least of the single model with
+    those before it held at theirs (half a step above, as whole numbers): asked of a small
+    team only. Each stage is solved in full, the fund payments included (an answer whose items
+    are the only ones left may still pay them in other ways).
+    """
+    team = build_held_team(request.catalog, request.roster, request.held, request.today)
+    model = team.model
+    found: list[float | None] = []
+    for name, expression in (
+        ("priority", team.priority),
+        ("out_of_pocket", team.out_of_pocket),
+        ("hours", team.hours),
+    ):
+        run, values = solve_once(model, expression, solver, deadline)
+        if run.status != "optimal" or values is None:
+            break
+        best = round(_value(expression, values))
+        model = _with_rows(model, [_held_row(expression, best + 0.5, f"held_{name}")])
+        found.append(
+            float(-best)
+            if name == "priority"
+            else best / team.hours_scale
+            if name == "hours"
+            else float(best)
+        )
+    found += [None] * (3 - len(found))
+    return found[0], found[1], found[2]
+
+
+def _checked(found: _Found, exact: tuple[float | None, float | None, float | None]) -> _Found:
+    """The stages with the single model's proved values as their bounds (see :func:`_exact`).
+
+    A stage within less than one of its proved best is proved, each before it proved and at
+    that best (a later best holds for the earlier values it was found at).
+    """
+    stages = []
+    held = True
+    for stage, best in zip(found.stages, exact, strict=True):
+        if not held or best is None:
+            stages.append(dataclasses.replace(stage, proved=False))
+            held = False
+            continue
+        if stage.name == "hours":
+            best = round(best * found.hours_scale, 6)
+        gap = best - stage.value if stage.name == "priority" else stage.value - best
+        proved = gap < 1 - 1e-6
+        stages.append(ColumnStage(stage.name, stage.value, best, proved))
+        held = proved and gap == 0
+    known = tuple(k or best is not None for k, best in zip(found.known, exact, strict=True))
+    return dataclasses.replace(found, stages=tuple(stages), known=known)
+
+
 def _plans(master: _Master) -> int:
     return sum(1 for c in master.columns if c is not None)
 
@@ -858,6 +974,7 @@ def plan_held_by_columns(
     master = _Master(people, budget, funds)
     columns = _Columns(request, solver, master, blocks, block_of, told.part("columns"))
     found = _stages(columns, deadline)
+    columns.chosen = found.chosen
     settling = told.part("each person alone")
     renewing = len(found.chosen) or 1
     shares = []
@@ -893,6 +1010,14 @@ def plan_held_by_columns(
         answers[task.person] = _Answer(blocks[block_of[task.person]].member, settled)
     settling("done")
     found = _final(found, answers, blocks, block_of, master)
+    if (
+        any(not s.proved for s in found.stages)
+        and found.termination == "solved"
+        and not unsettled
+        and _small(request)
+    ):
+        told.part("the single model's stages")("checking the stages the columns did not prove")
+        found = _checked(found, _exact(request, solver, deadline))
     unproved = next((s for s in found.stages if not s.proved), None)
     status: Status = "optimal" if unproved is None and not unsettled else "feasible"
     stopped = unproved.name if unproved is not None else ("ids" if unsettled else None)
@@ -908,12 +1033,35 @@ def plan_held_by_columns(
         verdict = _Verdict(status, "solved", gap, stopped)
     reads, solution = _solution(request, blocks, block_of, answers, verdict, solver, deadline)
 
+    small = _small(request)
+    asked = (request, solution)
+    left = _left(budget, funds, solution)
+    alike: dict[Any, Money | None] = {}
+
     def needed(person: Person) -> Money | None:
-        return _least_money(columns, solution, [person.id], person.id, finish)
+        # Pricing everyone renewing for each person at risk is for a small team (for a large
+        # one, each question would price every kind of person): a large one prices the person.
+        found = _least_money(columns, solution, [person.id], person.id, finish, small)
+        if found is not None and found[1]:
+            return found[0]
+        if small and (exact := _single_least(*asked, [person.id], solver, finish, person.id)):
+            return exact  # the single model's least, for a small team
+        # The columns found may not hold the plans that need the least: the person alone,
+        # everyone else's plan kept as it stands, may need less.
+        kind = request.held[person.id]  # people alike need the same, alone
+        if kind not in alike:
+            alike[kind] = _least_alone(request, left, person.id, solver, finish)
+        alone = alike[kind]
+        if alone is None or (found is not None and _total(found[0]) <= _total(alone)):
+            return None if found is None else found[0]
+        return alone
 
     def together(people: Sequence[str]) -> int | None:
-        money = _least_money(columns, solution, people, None, finish)
-        return None if money is None else sum(money.added.values())
+        found = _least_money(columns, solution, people, None, finish)
+        if found is not None and found[1]:
+            return _total(found[0])
+        exact = _single_least(*asked, people, solver, finish, None) if small else None
+        return None if exact is None else _total(exact)
 
     def fits(person: Person, budget: list[int], funds: list[int]) -> bool:
         return _fits(request, person, (budget, funds), solver, finish)
@@ -968,38 +1116,119 @@ def _least_money(
     people: Sequence[str],
     person: str | None,
     finish: Deadline,
-) -> Money | None:
-    """The least whole cents added to the budget periods that renews ``people``.
+    everyone: bool = True,
+) -> tuple[Money, bool] | None:
+    """Whole cents added to the budget periods that renew ``people``, everyone renewing too.
 
-    Everyone renewing still renews; with ``person``, what their plan then spends in each
-    period is said too. ``None``: no budget periods, or no answer in time.
+    Asked of the master as one more stage (the module's last paragraph). Each of ``people``
+    first gets a column of theirs that fits once money is added: their plan spending least
+    out of pocket within what the funds have left after the columns of the plan. Then
+    ``people`` (and, with ``everyone``, the people renewing) are priced with no cap on any
+    budget period (their columns may spend more than a period holds, money being added), and
+    the integer master over the columns found is solved. Its answer is a plan of each of them
+    within the money named: the team planned again with it can renew them all (the claim a
+    reason makes). It is the least when everyone was priced and it reaches the relaxation's
+    bound (nobody else's column can lower it: no one else is made to renew): the money, and
+    whether it is proved least.
+    With ``person``, what their plan then spends in each period is said too. ``None``: no
+    budget periods, no plan of theirs at all, or no answer in time.
     """
     master = columns.master
     if not master.periods:
         return None
-    if any(columns.block_of.get(p) is None for p in people):
+    keys = {p: columns.possible(p) for p in people}
+    if any(key is None for key in keys.values()):
         return None
     master.open_periods()
+    left = np.asarray(master.upper[master.fund : master.fund + master.funds], dtype=np.float64)
+    for chosen in columns.chosen.values():
+        left = left - np.asarray(chosen.figures.funds)
+    starts = []
+    for p in people:
+        block = columns.blocks[keys[p]]
+        answer = _cheapest(block, [math.floor(c + 1e-6) for c in left], finish)
+        if answer is None:
+            return None
+        figures = block.figures(answer, master.periods, master.funds)
+        starts.append(_Column(p, answer, figures))
+        left = left - np.asarray(figures.funds)
+    master.add(starts)
     keep = sorted({p for p, renews in solution.renews.items() if renews} | set(people))
     master.require(keep, True)
     try:
-        # The columns of the stages, and new ones for the people asked about alone: the money
-        # found is enough (the claim a reason makes), if not always the least.
-        bound, status, _ = columns.generate(_MONEY, finish, frozenset(people))
+        priced = frozenset(keep if everyone else people)
+        bound, status, _ = columns.generate(_MONEY, finish, priced, exact_only=everyone)
         if status == "infeasible":
             return None
-        status, _, values, _ = master.solve(_MONEY, True, finish.remaining())
-        if status == "infeasible" or not len(values) or (person is None and status != "optimal"):
+        status, value, values, _ = master.solve(_MONEY, True, finish.remaining())
+        if status == "infeasible" or not len(values) or not np.isfinite(values).all():
             return None
-        if status == "stopped" and not np.isfinite(values).all():
-            return None
+        proved = status == "optimal" and bound is not None and value - bound < 1 - 1e-6
         added = {n: round(values[j]) for n, j in master.extra.items() if round(values[j]) > 0}
         spends: dict[int, float] = {}
         if person is not None:
-            member = columns.blocks[columns.block_of[person]].member
+            member = columns.blocks[keys[person]].member
             for j, column in enumerate(master.columns):
                 if column is not None and column.person == person and values[j] > 0.5:
                     spends = {n: column.figures.spend[n] for n in member.spend}
-        return Money(added, spends)
+        return Money(added, spends), proved
     finally:
         master.require(keep, False)
+
+
+def _total(money: Money) -> int:
+    return sum(money.added.values())
+
+
+def _least_alone(
+    request: TeamRequest,
+    left: tuple[Sequence[int], Sequence[int]],
+    person: str,
+    solver: Solver,
+    finish: Deadline,
+) -> Money | None:
+    """The least whole cents added to the periods that renew ``person``, others kept as planned.
+
+    ``left`` is what the plan leaves in each period and fund (cents). Planned again with that
+    money, the plan as it stands and a plan of theirs fit: it renews them (and everyone).
+    ``None``: no plan of theirs, or none in time.
+    """
+    one = _one(request, person, left, extra=True)
+    member = one.members[person]
+    model = one.model.fixed({member.renew: 1.0})
+    least = ({column: 1.0 for column in one.extra.values()}, 0.0)
+    run, values = solve_once(model, least, solver, finish)
+    if run.status not in ("optimal", "feasible") or values is None:
+        return None
+    added = {n: round(values[c]) for n, c in one.extra.items() if round(values[c]) > 0}
+    return Money(added, {n: _value(e, values) for n, e in member.spend.items()})
+
+
+def _left(
+    budget_cents: Sequence[int], fund_cents: Sequence[int], solution: TeamSolution
+) -> tuple[list[int], list[int]]:
+    """Whole cents each budget period and fund has left once the plan ``solution`` is paid."""
+    budget, funds = list(budget_cents), list(fund_cents)
+    for taken in (t for rows in solution.taken.values() for t in rows):
+        paid = sum(taken.paid_by_fund.values())
+        if taken.period is not None:
+            budget[taken.period] -= math.ceil(taken.cents - paid - 1e-6)
+        for f, cents in taken.paid_by_fund.items():
+            funds[f] -= math.ceil(cents - 1e-6)
+    return [max(0, c) for c in budget], [max(0, c) for c in funds]
+
+
+def _cheapest(block: _Block, funds: Sequence[int], deadline: Deadline) -> np.ndarray | None:
+    """The block's answer spending least out of pocket, no period capped, within ``funds``."""
+    model = block.open_model()
+    upper = model.row_upper.copy()
+    for r, row in enumerate(model.row_names):
+        if row.startswith("fund_"):
+            upper[r] = min(upper[r], funds[int(row.removeprefix("fund_"))])
+    model = dataclasses.replace(model, row_upper=upper)
+    run, values = Highs(model).solve(
+        dict(block.member.out_of_pocket[0]), deadline.remaining(), 0.5, True
+    )
+    if run.status not in ("optimal", "feasible") or values is None:
+        return None
+    return model.read(values[: model.columns])
