@@ -86,10 +86,9 @@ def proved_or_says_so(single: ceplan.TeamPlan, columns: ceplan.TeamPlan) -> None
     """Called ``optimal``, the plan by columns has the single model's stages; else it says
     where it stopped, and its gap.
 
-    The single model's plan as read may come out dearer than its own best: its fund payments
-    are continuous, and a fund's payment toward a session was seen left out of the plan read
-    (out of pocket 200.00 where its model found 50.00); the columns' payments are whole cents.
-    So the plan by columns spends no more than it, and has its hours when it spends the same.
+    Its out-of-pocket spend and hours are the single model's too (the single model settles
+    what funds pay even when its items are the only ones left: see
+    :func:`test_funds_pay_what_they_may_when_the_items_are_the_only_ones_left`).
     """
     assert single.status == "optimal"
     assert renewed(columns) <= renewed(single)
@@ -99,11 +98,30 @@ def proved_or_says_so(single: ceplan.TeamPlan, columns: ceplan.TeamPlan) -> None
         return
     assert all(bound.proved for bound in columns.bounds)
     assert renewed(columns) == renewed(single)
-    mine, theirs = round(columns.out_of_pocket * 100), round(single.out_of_pocket * 100)
-    assert mine <= theirs
-    if mine == theirs:
-        hours = sum(o.hours for o in columns.outcomes if o.renews)
-        assert hours == pytest.approx(sum(o.hours for o in single.outcomes if o.renews))
+    assert round(columns.out_of_pocket * 100) == round(single.out_of_pocket * 100)
+    hours = sum(o.hours for o in columns.outcomes if o.renews)
+    assert hours == pytest.approx(sum(o.hours for o in single.outcomes if o.renews))
+
+
+def test_funds_pay_what_they_may_when_the_items_are_the_only_ones_left() -> None:
+    """Ana needs both items; ``a0`` (200.00, one session in March 2027) falls in FY1, and a
+    fund of 150.00 pays toward it: 50.00 out of pocket, by either method.
+
+    Her items are the only plan once her priority is held; what the fund pays toward them is
+    still a choice, which the out-of-pocket stage must settle rather than take from the first
+    answer (which spent all 200.00 from FY1).
+    """
+    catalog = _hand_catalogue(
+        activity("a0", 5, 200, sessions=[{"start": "2027-03-10", "end": "2027-03-12"}]),
+        activity("a1", 5, 0),
+    )
+    roster = _team({"id": "ana", "expires": "2027-06-30"}, amounts=(300, 50))
+    roster["funds"] = [
+        {"name": "Prepaid", "amount": 150, "expires": "2028-03-31", "pays_for": ["activities"]}
+    ]
+    for method in ("single", "columns"):
+        plan = ceplan.plan_team(catalog, roster, today=TODAY, method=method)
+        assert plan.status == "optimal" and plan.out_of_pocket == 50.0, method
 
 
 def with_more(roster: dict[str, Any], added: dict[str, float]) -> dict[str, Any]:

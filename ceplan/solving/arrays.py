@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -471,6 +471,9 @@ def walk_stages(
             if only is None:
                 return Walked("feasible", "time_limit", walk.values, tuple(proven), 0.0)
             if only:
+                stopped = _settle_the_rest(walk, model, rest[n:], sums, take)
+                if stopped is not None:
+                    return Walked("feasible", stopped, walk.values, tuple(proven), 0.0)
                 proven.extend(later.name for later in rest[n:])
                 break
         if stage.settled is Settled.IDS:
@@ -481,6 +484,36 @@ def walk_stages(
             return Walked("feasible", stopped, walk.values, tuple(proven), 0.0)
         proven.append(stage.name)
     return Walked("optimal", "solved", walk.values, tuple(proven), 0.0)
+
+
+def _settle_the_rest(
+    walk: _Walk,
+    model: ArrayModel,
+    stages: Sequence[Stage],
+    sums: Mapping[Stage, Linear],
+    take: Mapping[str, int],
+) -> Termination | None:
+    """Settle the ``stages`` left once the answer's items are the only ones that keep the rows.
+
+    A stage of the items alone (the ids, or a sum of ``take`` columns) is settled by that. A
+    sum over other columns as well (what funds pay toward the items, say) may still be lowered
+    by them: it is minimised with the items fixed as they are, and held. Why it stopped, if it
+    did.
+    """
+    assert walk.values is not None
+    taken = set(take.values())
+    fixed = False
+    for stage in stages:
+        if stage.settled is Settled.IDS or set(_costs(sums[stage])) <= taken:
+            continue
+        if not fixed:
+            for column in taken:
+                walk._fix(column, float(walk.values[column] > 0.5))
+            fixed = True
+        stopped = _settle_sum(walk, model, sums[stage])
+        if stopped is not None:
+            return stopped
+    return None
 
 
 def _settle_sum(walk: _Walk, model: ArrayModel, expression: Linear) -> Termination | None:
