@@ -26,8 +26,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import ceplan
+from ceplan.candidates.held import held_world
 from ceplan.cli.main import main
+from ceplan.model.claims import build_claims
+from ceplan.planning import held as held_planning
+from ceplan.planning.reading import read_answer
+from ceplan.requests.held import make_held_request
 from ceplan.results.plan import Claim
+from ceplan.solving.arrays import solve_once
+from ceplan.solving.backends import make_solver
+from ceplan.status import Deadline
 from tests import test_properties as schema1
 from tests.conftest import examples
 from tests.schema2_generators import TODAY, Scenario, scenarios
@@ -551,6 +559,37 @@ def test_an_item_a_cap_trims_still_counts_toward_a_yearly_minimum() -> None:
     course = next(i for i in plan.planned if i.id == "course-4")
     assert [(c.tier, c.credits) for c in course.counts_toward] == [("alpha", 2)]
     assert course.complete_by.year == 2027
+
+
+def test_of_the_ways_alike_the_plan_renews_by_the_first_listed() -> None:
+    """Renewal fees are waived for a tier renewed through another: beta through alpha, and
+    gamma through alpha or through beta, cost the same. Whatever way the solver's answer
+    holds, the plan keeps the first of these ways listed (gamma through alpha)."""
+    fee = [{"amount": 10, "per": "renewal"}]
+    data = catalogue(
+        {
+            "alpha": tier({"credits": 5}, period_years=1, renews=["beta", "gamma"], fees=fee),
+            "beta": tier({"credits": 5}, period_years=1, renews=["gamma"], fees=fee),
+            "gamma": tier({"credits": 5}, period_years=1, fees=fee),
+        },
+        [activity("a", 5, 10), activity("b", 5, 20)],
+        shares_credits=True,
+        processing_days=0,
+    )
+    catalog = catalog_of(data)
+    tiers = ["alpha", "beta", "gamma"]
+    request = make_held_request(catalog, tiers, today=TODAY, expires="2027-06-30")
+    world = held_world(catalog, request)
+    claims = build_claims(world)
+    solver, deadline = make_solver("highs"), Deadline(None)
+    _, values = solve_once(claims.model, claims.cost, solver, deadline)
+    assert values is not None
+    last = {"alpha": None, "beta": "alpha", "gamma": "beta"}  # alike, listed after gamma: alpha
+    for n, way in enumerate(claims.ways):  # the answer, moved to the last of the ways alike
+        values[claims.way_columns[n]] = float(way.via == last)
+    assert read_answer(world, claims, values).way.via == last
+    settled = held_planning._settled(claims, values, solver, deadline)
+    assert read_answer(world, claims, settled).way.via == {**last, "gamma": "alpha"}
 
 
 def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() -> None:

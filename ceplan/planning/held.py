@@ -401,15 +401,28 @@ def _settled(
     *,
     late: bool = False,
 ) -> np.ndarray:
-    """The answer's items and way, with the first path of each tier they meet.
+    """The answer's items, the first way they renew by, and the first path of each tier they meet.
 
-    With the items and the way fixed, the paths are chosen first in each tier's order (SPEC 3:
+    Of the ways the items renew the tiers by at the same fees (so alike in every stage), the
+    first listed (:func:`~ceplan.candidates.held.held_world`'s order) is kept. With the items
+    and the way fixed, the paths are chosen first in each tier's order (SPEC 3:
     when two paths are met by the very same items, the first listed wins), and then each item
     claims as much as it may: what counts, shown in full. With ``late`` (a plan over time),
     between the two, each item finishes in the latest stretch it can (the sum of the stretches'
     positions, largest), so that its work is given every week the plan allows.
     """
     fixed = {c: float(values[c] > ON) for c in (*claims.take.values(), *claims.way_columns)}
+    if len(claims.way_columns) > 1:  # of the ways these items renew by, the first listed
+        given = claims.ways[int(np.argmax([values[c] for c in claims.way_columns]))]
+        alike = {c: fixed[c] for c in claims.take.values()}
+        for way, c in zip(claims.ways, claims.way_columns, strict=True):
+            if way.fee_cents != given.fee_cents:  # another cost: not a tie
+                alike[c] = 0.0
+        model = claims.model.fixed(alike)
+        first = {c: float(n) for n, c in enumerate(claims.way_columns)}
+        run, found = solve_once(model, (first, 0.0), solver, deadline.within(5.0))
+        if run.status == "optimal" and found is not None:
+            fixed.update((c, float(found[c] > ON)) for c in claims.way_columns)
     model = claims.model.fixed(fixed)
     ranks = _plus_terms((expression, float(p)) for (_, p), expression in claims.choose.items() if p)
     run, found = solve_once(model, (ranks, 0.0), solver, deadline.within(5.0))
