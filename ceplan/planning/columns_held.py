@@ -90,6 +90,7 @@ from ceplan.planning.team_held import (
     _least_money as _single_least,
 )
 from ceplan.planning.teamparts import (
+    fits_single_model,
     stage_bounds,
     why_reasons,
 )
@@ -871,9 +872,7 @@ def _final(
 
 def _small(request: TeamRequest) -> bool:
     """Whether the team is one the single model plans when the method is ``auto``."""
-    from ceplan.planning.team import choose_method
-
-    return choose_method(request, "auto") == "single"
+    return fits_single_model(request)
 
 
 def _exact(

@@ -25,7 +25,9 @@ from ceplan.limits import MAX_WORKERS
 from ceplan.model.team import OutOfTime, TeamModel, build_team, money_cents
 from ceplan.planning.reasons import Money, Shared
 from ceplan.planning.teamparts import (
+    AUTO_SINGLE_MOST,
     NO_PLAN_IN_TIME,
+    fits_single_model,
     fund_cents,
     fund_given,
     money_uses,
@@ -152,17 +154,6 @@ def _is_client(value: Any) -> bool:
 METHODS = ("auto", "single", "columns")
 """How a team may be planned (see :func:`plan_team`)."""
 
-AUTO_SINGLE_MOST = 2_000
-"""With ``method="auto"``: the most people times catalogue items (activities and exams) that
-the single model plans; a larger team is planned by columns. Measured on the benchmark's
-organisations (``bench/bench_team.py``, 540 items; see the README): the single model proves
-the whole order for 2 and 3 people in a few seconds, and its time grows about as this product
-does; columns are quicker from 2 people up but prove only who renews, with gaps of 15 to 40%
-in the out-of-pocket spend below 10 people, where the single model proves everything in well
-under a minute. From about 20 people the single model no longer proves its last stage in 60 s,
-and at 100 it runs out of time in the first."""
-
-
 def choose_method(
     request: TeamRequest, method: str, workers: int = 1, scheduler: Any = None
 ) -> str:
@@ -191,9 +182,7 @@ def choose_method(
         return method
     if workers > 1 or scheduler is not None:
         return "columns"
-    catalog = request.catalog
-    size = len(request.roster.people) * (len(catalog.activities) + len(catalog.exams))
-    return "single" if size <= AUTO_SINGLE_MOST else "columns"
+    return "single" if fits_single_model(request, AUTO_SINGLE_MOST) else "columns"
 
 
 def _method(method: Any) -> str:

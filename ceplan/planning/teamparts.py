@@ -12,6 +12,7 @@ from typing import Any
 
 from ceplan.catalogue.models import Catalog, to_cents
 from ceplan.planning.reasons import Money, Shared, at_risk_reasons
+from ceplan.requests.team import TeamRequest
 from ceplan.results.team import BudgetUse, FundUse, StageBound, TeamPlan
 from ceplan.roster.models import Fund, Person, Roster
 from ceplan.solving.progress import Progress
@@ -19,13 +20,36 @@ from ceplan.solving.team import Taken
 from ceplan.units import money_value
 
 __all__ = [
+    "AUTO_SINGLE_MOST",
     "NO_PLAN_IN_TIME",
+    "fits_single_model",
     "fund_cents",
     "fund_given",
     "money_uses",
     "stage_bounds",
     "why_reasons",
 ]
+
+AUTO_SINGLE_MOST = 2_000
+"""With ``method="auto"``: the most people times catalogue items (activities and exams) that
+the single model plans; a larger team is planned by columns. Measured on the benchmark's
+organisations (``bench/bench_team.py``, 540 items; see the README): the single model proves
+the whole order for 2 and 3 people in a few seconds, and its time grows about as this product
+does; columns are quicker from 2 people up but prove only who renews, with gaps of 15 to 40%
+in the out-of-pocket spend below 10 people, where the single model proves everything in well
+under a minute. From about 20 people the single model no longer proves its last stage in 60 s,
+and at 100 it runs out of time in the first."""
+
+
+def fits_single_model(request: TeamRequest, most: int = AUTO_SINGLE_MOST) -> bool:
+    """Whether ``method="auto"`` plans the team by the single model (without workers).
+
+    It does when the people times the catalogue's items (activities and exams) are at most
+    ``most``.
+    """
+    catalog = request.catalog
+    return len(request.roster.people) * (len(catalog.activities) + len(catalog.exams)) <= most
+
 
 NO_PLAN_IN_TIME = "no plan was found before the time limit"
 """The reason of a person whose plan the time limit left unmade."""
