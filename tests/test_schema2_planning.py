@@ -529,7 +529,7 @@ def test_an_item_a_cap_trims_still_counts_toward_a_yearly_minimum() -> None:
 
     Renewing beta through alpha is one way, so the course's use of alpha depends on the way and
     is a column of its own; claiming the 2 the cap leaves needs only part of it, and the plan
-    must still read the course as counting toward alpha (and so toward 2027).
+    must still read the course as counting toward alpha (and so toward its cycle year).
     """
     alpha = tier(
         {"credits": 1},
@@ -558,7 +558,11 @@ def test_an_item_a_cap_trims_still_counts_toward_a_yearly_minimum() -> None:
     assert key_of(plan) == expected.key
     course = next(i for i in plan.planned if i.id == "course-4")
     assert [(c.tier, c.credits) for c in course.counts_toward] == [("alpha", 2)]
-    assert course.complete_by.year == 2027
+    # one of course-4 and web-1 in each year: course-4, first by id, finishes in the later one
+    assert {i.id: i.complete_by.year for i in plan.planned if i.id != "web-now"} == {
+        "course-4": 2028,
+        "web-1": 2027,
+    }
 
 
 def test_of_the_ways_alike_the_plan_renews_by_the_first_listed() -> None:
@@ -590,6 +594,25 @@ def test_of_the_ways_alike_the_plan_renews_by_the_first_listed() -> None:
     assert read_answer(world, claims, values).way.via == last
     settled = held_planning._settled(claims, values, solver, deadline)
     assert read_answer(world, claims, settled).way.via == {**last, "gamma": "alpha"}
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("listed", [["a", "b", "c"], ["c", "b", "a"]])
+def test_items_alike_go_to_the_cycle_years_in_id_order(solver: str, listed: list[str]) -> None:
+    """Calendar years 2026 and 2027, 1 credit each (hard), 2 in all: any one of the free items
+    in each year will do. Item by item in id order, each gets the latest year left: ``a`` 2027,
+    ``b`` 2026 (where only 2026 is left), and ``c`` is not needed."""
+    cisa = tier(
+        {"credits": 2}, period_years=2, cycle="calendar", per_year={"credits": 1, "hard": True}
+    )
+    data = catalogue({"cisa": cisa}, [activity(i, 1, 0) for i in listed], processing_days=0)
+    plan = ceplan.optimise(
+        catalog_of(data), "cisa", today=TODAY, expires=dt.date(2027, 12, 31), solver=solver
+    )
+    assert [(i.id, str(i.complete_by)) for i in plan.planned] == [
+        ("a", "2027-12-31"),
+        ("b", "2026-12-31"),
+    ]
 
 
 def test_a_cheaper_item_stands_in_for_another_only_when_it_can_do_all_it_does() -> None:

@@ -41,7 +41,8 @@ from ceplan.candidates.held import HeldItem, HeldWorld, held_world
 from ceplan.catalogue.models import Catalog
 from ceplan.errors import SolverError
 from ceplan.inputs import add_years
-from ceplan.model.claims import ClaimsModel, build_claims
+from ceplan.model.arrays import ArrayModel
+from ceplan.model.claims import ClaimsModel, Expr, build_claims
 from ceplan.model.dominance import bound_of, never_best
 from ceplan.model.hours import WeeklyRows, planned_candidate, weekly_rows
 from ceplan.model.schedule import schedule
@@ -450,11 +451,49 @@ def _settled(
                     if model.integer[c]
                 }
             )
+    elif any(s for _, s in claims.finishes):
+        model, found = _latest_in_id_order(claims, model, found, solver, deadline)
     most = _plus_terms((expression, -1.0) for expression in claims.claims.values())
     for column, _ in claims.typed.values():
         most[column] = most.get(column, 0.0) - 1.0
     run, best = solve_once(model, (most, 0.0), solver, deadline.within(5.0))
     return best if run.status == "optimal" and best is not None else found
+
+
+def _latest_in_id_order(
+    claims: ClaimsModel,
+    model: ArrayModel,
+    found: np.ndarray,
+    solver: Solver,
+    deadline: Deadline,
+) -> tuple[ArrayModel, np.ndarray]:
+    """Where each item finishes, when a hard yearly minimum makes it a choice.
+
+    Item by item in id order, the latest stretch the items before it leave; returns the model
+    with them fixed, and its answer. Any answer meets the rules; this one is the same whatever
+    answer the solver gave.
+    """
+    stretches: dict[str, list[tuple[int, Expr]]] = {}
+    for (item_id, s), expression in claims.finishes.items():
+        stretches.setdefault(item_id, []).append((s, expression))
+    for item_id in sorted(stretches):
+        own = stretches[item_id]
+        if len(own) < 2 or found[claims.take[item_id]] <= ON:
+            continue
+        later = _plus_terms((expression, -float(s)) for s, expression in own)
+        run, latest = solve_once(model, (later, 0.0), solver, deadline.within(5.0))
+        if run.status != "optimal" or latest is None:
+            break
+        found = latest
+        model = model.fixed(
+            {
+                c: float(latest[c] > ON)
+                for _, expression in own
+                for c in expression[0]
+                if model.integer[c]
+            }
+        )
+    return model, found
 
 
 def _plus_terms(pairs: Any) -> dict[int, float]:
