@@ -188,6 +188,11 @@ def compare(team: tuple[ceplan.Catalog, dict[str, Any]], small: bool) -> None:
     proved_or_says_so(single, columns)
     if columns.status != "optimal":
         return
+    if {o.id for o in columns.outcomes if o.renews} != {o.id for o in single.outcomes if o.renews}:
+        # a tie between people of the same priority, decided apart (no order by person ids):
+        # each plan's reasons are of its own at-risk people; the money still renews
+        check_money(catalog, roster, columns, single)
+        return
     for mine, theirs in zip(columns.outcomes, single.outcomes, strict=True):
         if mine.renews or theirs.renews or not theirs.reasons:
             continue
