@@ -154,6 +154,7 @@ def _is_client(value: Any) -> bool:
 METHODS = ("auto", "single", "columns")
 """How a team may be planned (see :func:`plan_team`)."""
 
+
 def choose_method(
     request: TeamRequest, method: str, workers: int = 1, scheduler: Any = None
 ) -> str:
