@@ -593,3 +593,47 @@ def test_the_reasons_say_what_would_renew_someone_at_risk() -> None:
     people = [{**p, "priority": raised} if p["id"] == "bo" else p for p in data["people"]]
     again = ceplan.plan_team(catalog, {**data, "people": people}, today="2026-12-07")
     assert next(o for o in again.outcomes if o.id == "bo").renews
+
+
+def test_a_person_renews_whatever_the_tolerances_of_their_rows() -> None:
+    """Alone and without budgets, Ana renews as she does by herself (act-0, act-1, act-3 and
+    act-4, 3 of whose 4 credits count). Her rows' needs (6 credits, 2 in Group A) less their
+    tolerance were once multiplied by her ``renew`` as they were (``-5.999999``), which HiGHS's
+    presolve read as making her renewal impossible."""
+
+    def activity(item_id: str, credits: int, **extra: Any) -> dict[str, Any]:
+        base = {"id": item_id, "title": item_id, "type": "webinar", "credits": credits}
+        return base | {"cost": 0, "expires": TODAY} | extra
+
+    group_a = {"categories": {"group-a": 1}}
+    catalog = ceplan.Catalog.model_validate(
+        {
+            "schema": 2,
+            "programme": "P",
+            "currency": "USD",
+            "processing_days": 0,
+            "categories": {"group-a": {"label": "A"}},
+            "tiers": {
+                "alpha": {
+                    "label": "Alpha",
+                    "period_years": 1,
+                    "paths": [{"credits": 8, "min": {"group-a": 2}}],
+                    "caps": {"per_activity": 3},
+                }
+            },
+            "activities": [
+                activity("act-0", 1),
+                activity("act-1", 1),
+                activity("act-2", 1),
+                activity("act-3", 1, **group_a),
+                activity("act-4", 4, **group_a),
+            ],
+        }
+    )
+    alone = ceplan.optimise(catalog, "alpha", today=TODAY, expires=TODAY, earned=2)
+    person = {"id": "ana", "name": "Ana", "tier": "alpha", "expires": TODAY, "earned": 2}
+    roster = {"schema": 1, "team": "T", "people": [person]}
+    for method in ("single", "columns"):
+        [ana] = ceplan.plan_team(catalog, roster, today=TODAY, method=method).outcomes
+        assert ana.renews, (method, ana.reasons)
+        assert sorted(i.id for i in ana.items) == sorted(i.id for i in alone.planned)

@@ -46,7 +46,7 @@ from ceplan.model.hours import WeeklyRows, weekly_rows, with_rows
 from ceplan.model.team import Segment, money_cents, segments_of
 from ceplan.requests.held import HeldRequest
 from ceplan.roster.models import Roster
-from ceplan.units import hours_scale
+from ceplan.units import CREDIT_TOLERANCE, hours_scale
 
 __all__ = [
     "FeeDue",
@@ -366,9 +366,39 @@ def _switched(
             yield {**terms, renew: -lower}, 0.0, 0.0, name
             continue
         if math.isfinite(lower):
-            yield {**terms, renew: -lower}, 0.0, math.inf, f"{name}_lo"
+            clean, slack = _tolerance_apart(lower)
+            if slack > 0.0:  # above the figure: it would not hold with every column at 0
+                clean, slack = lower, 0.0
+            yield _times_renew(terms, renew, clean), slack, math.inf, f"{name}_lo"
         if math.isfinite(upper):
-            yield {**terms, renew: -upper}, -math.inf, 0.0, f"{name}_hi"
+            clean, slack = _tolerance_apart(upper)
+            if slack < 0.0:
+                clean, slack = upper, 0.0
+            yield _times_renew(terms, renew, clean), -math.inf, slack, f"{name}_hi"
+
+
+def _tolerance_apart(bound: float) -> tuple[float, float]:
+    """``bound`` as a figure and the tolerance added to it (``5.999999``: ``6`` and ``-1e-6``).
+
+    Switched by ``renew``, only the figure is multiplied by it: ``a x >= 6 r - 1e-6`` holds with
+    every column at 0 as ``a x >= 5.999999 r`` does, and keeps the integer column's coefficient
+    clean (HiGHS's presolve was seen to call a model's optimum 0 where it is 1 with
+    ``-5.999999`` on ``renew``).
+
+    Examples
+    --------
+    >>> _tolerance_apart(5.999999), _tolerance_apart(-1e-06), _tolerance_apart(2.5)
+    ((6.0, -1e-06), (0.0, -1e-06), (2.5, 0.0))
+    """
+    clean = round(bound, 4) + 0.0  # never -0.0
+    if clean != bound and abs(bound - clean) <= 2 * CREDIT_TOLERANCE:
+        return clean, round(bound - clean, 12)
+    return bound, 0.0
+
+
+def _times_renew(terms: dict[int, float], renew: int, figure: float) -> dict[int, float]:
+    """``terms`` less ``figure`` times ``renew`` (no term for a figure of 0)."""
+    return {**terms, renew: -figure} if figure else terms
 
 
 def with_broken_hours(team: HeldTeam, values: np.ndarray) -> HeldTeam | None:
