@@ -595,10 +595,19 @@ def test_the_reasons_say_what_would_renew_someone_at_risk() -> None:
     assert next(o for o in again.outcomes if o.id == "bo").renews
 
 
-def test_a_person_renews_whatever_the_tolerances_of_their_rows() -> None:
+@pytest.mark.parametrize(
+    ("path", "caps", "act_4"),
+    [
+        ({"credits": 8, "min": {"group-a": 2}}, {"per_activity": 3}, (4, {"group-a": 1})),
+        ({"credits": 9, "min": {"group-a": 1}}, {}, (3, {"group-a": 2})),
+    ],
+)
+def test_a_person_renews_whatever_the_tolerances_of_their_rows(
+    path: dict[str, Any], caps: dict[str, Any], act_4: tuple[int, dict[str, int]]
+) -> None:
     """Alone and without budgets, Ana renews as she does by herself (act-0, act-1, act-3 and
-    act-4, 3 of whose 4 credits count). Her rows' needs (6 credits, 2 in Group A) less their
-    tolerance were once multiplied by her ``renew`` as they were (``-5.999999``), which HiGHS's
+    act-4). Her rows' needs less their tolerance were once multiplied by her ``renew`` as they
+    were (``-5.999999``), or the tolerance kept apart (``6 r - 1e-6``), both of which HiGHS's
     presolve read as making her renewal impossible."""
 
     def activity(item_id: str, credits: int, **extra: Any) -> dict[str, Any]:
@@ -617,8 +626,8 @@ def test_a_person_renews_whatever_the_tolerances_of_their_rows() -> None:
                 "alpha": {
                     "label": "Alpha",
                     "period_years": 1,
-                    "paths": [{"credits": 8, "min": {"group-a": 2}}],
-                    "caps": {"per_activity": 3},
+                    "paths": [path],
+                    "caps": caps,
                 }
             },
             "activities": [
@@ -626,7 +635,7 @@ def test_a_person_renews_whatever_the_tolerances_of_their_rows() -> None:
                 activity("act-1", 1),
                 activity("act-2", 1),
                 activity("act-3", 1, **group_a),
-                activity("act-4", 4, **group_a),
+                activity("act-4", act_4[0], categories=act_4[1]),
             ],
         }
     )

@@ -365,35 +365,26 @@ def _switched(
         if lower == upper:
             yield {**terms, renew: -lower}, 0.0, 0.0, name
             continue
+        # Switched, a bound is its figure times renew, its tolerance left out (HiGHS's own
+        # feasibility tolerance takes its place): ``a x >= 6 r``, neither ``5.999999 r`` nor
+        # ``6 r - 1e-6``, both of which HiGHS's presolve was seen to read as making a possible
+        # renewal impossible (a model's optimum called 0 where it is 1).
         if math.isfinite(lower):
-            clean, slack = _tolerance_apart(lower)
-            if slack > 0.0:  # above the figure: it would not hold with every column at 0
-                clean, slack = lower, 0.0
-            yield _times_renew(terms, renew, clean), slack, math.inf, f"{name}_lo"
+            yield _times_renew(terms, renew, _figure(lower)), 0.0, math.inf, f"{name}_lo"
         if math.isfinite(upper):
-            clean, slack = _tolerance_apart(upper)
-            if slack < 0.0:
-                clean, slack = upper, 0.0
-            yield _times_renew(terms, renew, clean), -math.inf, slack, f"{name}_hi"
+            yield _times_renew(terms, renew, _figure(upper)), -math.inf, 0.0, f"{name}_hi"
 
 
-def _tolerance_apart(bound: float) -> tuple[float, float]:
-    """``bound`` as a figure and the tolerance added to it (``5.999999``: ``6`` and ``-1e-6``).
-
-    Switched by ``renew``, only the figure is multiplied by it: ``a x >= 6 r - 1e-6`` holds with
-    every column at 0 as ``a x >= 5.999999 r`` does, and keeps the integer column's coefficient
-    clean (HiGHS's presolve was seen to call a model's optimum 0 where it is 1 with
-    ``-5.999999`` on ``renew``).
+def _figure(bound: float) -> float:
+    """``bound`` without the tolerance a row adds to it (``5.999999``: ``6``; ``-1e-6``: ``0``).
 
     Examples
     --------
-    >>> _tolerance_apart(5.999999), _tolerance_apart(-1e-06), _tolerance_apart(2.5)
-    ((6.0, -1e-06), (0.0, -1e-06), (2.5, 0.0))
+    >>> _figure(5.999999), _figure(-1e-06), _figure(2.5), _figure(6.000001)
+    (6.0, 0.0, 2.5, 6.0)
     """
     clean = round(bound, 4) + 0.0  # never -0.0
-    if clean != bound and abs(bound - clean) <= 2 * CREDIT_TOLERANCE:
-        return clean, round(bound - clean, 12)
-    return bound, 0.0
+    return clean if abs(bound - clean) <= 2 * CREDIT_TOLERANCE else bound
 
 
 def _times_renew(terms: dict[int, float], renew: int, figure: float) -> dict[int, float]:
