@@ -31,7 +31,7 @@ import datetime as dt
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -406,11 +406,11 @@ def _settled(
 
     Of the ways the items renew the tiers by at the same fees (so alike in every stage), the
     first listed (:func:`~ceplan.candidates.held.held_world`'s order) is kept. With the items
-    and the way fixed, the paths are chosen first in each tier's order (SPEC 3:
-    when two paths are met by the very same items, the first listed wins), and then each item
-    claims as much as it may: what counts, shown in full. With ``late`` (a plan over time),
-    between the two, each item finishes in the latest stretch it can (the sum of the stretches'
-    positions, largest), so that its work is given every week the plan allows.
+    and the way fixed, the paths are chosen first in each tier's order (SPEC 3: when two paths
+    are met by the very same items, the first listed wins), then where each item finishes
+    (:func:`_latest`; with ``late``, a plan over time, as late as may be, so that its work is
+    given every week the plan allows), and then each item claims as much as it may: what
+    counts, shown in full.
     """
     fixed = {c: float(values[c] > ON) for c in (*claims.take.values(), *claims.way_columns)}
     if len(claims.way_columns) > 1:  # of the ways these items renew by, the first listed
@@ -426,33 +426,12 @@ def _settled(
             fixed.update((c, float(found[c] > ON)) for c in claims.way_columns)
     model = claims.model.fixed(fixed)
     ranks = _plus_terms((expression, float(p)) for (_, p), expression in claims.choose.items() if p)
-    run, found = solve_once(model, (ranks, 0.0), solver, deadline.within(5.0))
-    if run.status != "optimal" or found is None:
+    held = _least_then_held(model, ranks, claims.choose.values(), solver, deadline)
+    if held is None:
         return values
-    chosen = {
-        c: float(found[c] > ON)
-        for expression in claims.choose.values()
-        for c in expression[0]
-        if model.integer[c]
-    }
-    model = model.fixed(chosen)
-    if late and any(s for _, s in claims.finishes):
-        later = _plus_terms(
-            (expression, -float(s)) for (_, s), expression in claims.finishes.items()
-        )
-        run, latest = solve_once(model, (later, 0.0), solver, deadline.within(5.0))
-        if run.status == "optimal" and latest is not None:
-            found = latest
-            model = model.fixed(
-                {
-                    c: float(latest[c] > ON)
-                    for expression in claims.finishes.values()
-                    for c in expression[0]
-                    if model.integer[c]
-                }
-            )
-    elif any(s for _, s in claims.finishes):
-        model, found = _latest_in_id_order(claims, model, found, solver, deadline)
+    model, found = held
+    if any(s for _, s in claims.finishes):
+        model, found = _latest(claims, model, found, solver, deadline, late=late)
     most = _plus_terms((expression, -1.0) for expression in claims.claims.values())
     for column, _ in claims.typed.values():
         most[column] = most.get(column, 0.0) - 1.0
@@ -460,40 +439,59 @@ def _settled(
     return best if run.status == "optimal" and best is not None else found
 
 
-def _latest_in_id_order(
+def _latest(
     claims: ClaimsModel,
     model: ArrayModel,
     found: np.ndarray,
     solver: Solver,
     deadline: Deadline,
+    *,
+    late: bool,
 ) -> tuple[ArrayModel, np.ndarray]:
-    """Where each item finishes, when a hard yearly minimum makes it a choice.
+    """Where each item finishes, where that is a choice; the model with it held, and its answer.
 
-    Item by item in id order, the latest stretch the items before it leave; returns the model
-    with them fixed, and its answer. Any answer meets the rules; this one is the same whatever
-    answer the solver gave.
+    ``late`` (a plan over time): every item as late as may be, the sum of the stretches'
+    positions largest. Otherwise (a hard yearly minimum), item by item in id order, the latest
+    stretch the items before it leave: any answer meets the rules, and this one is the same
+    whatever answer the solver gave.
     """
     stretches: dict[str, list[tuple[int, Expr]]] = {}
     for (item_id, s), expression in claims.finishes.items():
         stretches.setdefault(item_id, []).append((s, expression))
-    for item_id in sorted(stretches):
-        own = stretches[item_id]
-        if len(own) < 2 or found[claims.take[item_id]] <= ON:
-            continue
+    if late:
+        groups = [[pair for own in stretches.values() for pair in own]]
+    else:
+        groups = [
+            stretches[i]
+            for i in sorted(stretches)
+            if len(stretches[i]) > 1 and found[claims.take[i]] > ON
+        ]
+    for own in groups:
         later = _plus_terms((expression, -float(s)) for s, expression in own)
-        run, latest = solve_once(model, (later, 0.0), solver, deadline.within(5.0))
-        if run.status != "optimal" or latest is None:
+        held = _least_then_held(model, later, (e for _, e in own), solver, deadline)
+        if held is None:
             break
-        found = latest
-        model = model.fixed(
-            {
-                c: float(latest[c] > ON)
-                for _, expression in own
-                for c in expression[0]
-                if model.integer[c]
-            }
-        )
+        model, found = held
     return model, found
+
+
+def _least_then_held(
+    model: ArrayModel,
+    objective: dict[int, float],
+    expressions: Iterable[Expr],
+    solver: Solver,
+    deadline: Deadline,
+) -> tuple[ArrayModel, np.ndarray] | None:
+    """The least ``objective`` over ``model``, and ``model`` with some columns held there.
+
+    The integer columns of ``expressions`` are held where that answer has them; ``None``: no
+    answer within 5 s.
+    """
+    run, found = solve_once(model, (objective, 0.0), solver, deadline.within(5.0))
+    if run.status != "optimal" or found is None:
+        return None
+    held = {c: float(found[c] > ON) for e in expressions for c in e[0] if model.integer[c]}
+    return model.fixed(held), found
 
 
 def _plus_terms(pairs: Any) -> dict[int, float]:
