@@ -73,7 +73,6 @@ from ceplan.objective import Objective
 from ceplan.planning.reasons import Money, Shared
 from ceplan.planning.team_held import (
     _TEAM,
-    _TIE,
     _Answer,
     _fits,
     _held_row,
@@ -85,6 +84,7 @@ from ceplan.planning.team_held import (
     _team_solution,
     _Verdict,
     _with_rows,
+    own_tie_break,
 )
 from ceplan.planning.team_held import (
     _least_money as _single_least,
@@ -631,24 +631,8 @@ def _settle(
             upper[r] = funds[int(row.removeprefix("fund_"))]
     # The block's model: funds pay whole cents, so what each person takes adds up.
     model = dataclasses.replace(block.model, row_upper=upper)
-    rows = [
-        _held_row(
-            mine.out_of_pocket,
-            round(_value(mine.out_of_pocket, values)) + 0.5,
-            "held_out_of_pocket",
-        ),
-        _held_row(mine.hours, round(_value(mine.hours, values)) + 0.5, "held_hours"),
-    ]
-    model = _with_rows(model, rows).fixed({mine.renew: 1.0})
-    walked = walk_stages(model, _TIE, {_TIE.stages[0]: mine.count}, mine.items, solver, deadline)
-    if walked.status != "optimal" or walked.values is None:
-        return None
-    model = model.fixed({c: float(round(walked.values[c])) for c in mine.items.values()})
-    copies = ({c: 1.0 for c in mine.take.values()}, 0.0)
-    walked = walk_stages(model, _TIE, {_TIE.stages[0]: copies}, mine.take, solver, deadline)
-    if walked.status != "optimal" or walked.values is None:
-        return None
-    return walked.values
+    spent = (_value(mine.out_of_pocket, values), _value(mine.hours, values))
+    return own_tie_break(model, mine, spent, solver, deadline)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ from ceplan.weeks import Calendar
 if TYPE_CHECKING:
     from ceplan.results.plan import Plan
 
-__all__ = ["keeping_hours", "plan_held_team"]
+__all__ = ["keeping_hours", "own_tie_break", "plan_held_team"]
 
 _ON = 0.5
 
@@ -312,15 +312,30 @@ def _tie_break(
     ]
     one = _one(request, person, (budget, funds))
     mine = one.members[person]
+    spent = (_value(member.out_of_pocket, values), _value(member.hours, values))
+    settled = own_tie_break(one.model, mine, spent, solver, deadline)
+    return None if settled is None else _Answer(mine, settled)
+
+
+def own_tie_break(
+    model: ArrayModel,
+    mine: HeldMember,
+    spent: tuple[float, float],
+    solver: Solver,
+    deadline: Deadline,
+) -> np.ndarray | None:
+    """``mine``'s own tie-break over ``model`` (stage 5), what they ``spent`` held.
+
+    ``spent`` is their out-of-pocket cents and hours; the tie-break is the fewest items, the
+    smallest ids, then the fewest copies of them. ``None`` when it was not settled (no answer
+    in time).
+    """
+    out_of_pocket, hours = spent
     rows = [
-        _held_row(
-            mine.out_of_pocket,
-            round(_value(member.out_of_pocket, values)) + 0.5,
-            "held_out_of_pocket",
-        ),
-        _held_row(mine.hours, round(_value(member.hours, values)) + 0.5, "held_hours"),
+        _held_row(mine.out_of_pocket, round(out_of_pocket) + 0.5, "held_out_of_pocket"),
+        _held_row(mine.hours, round(hours) + 0.5, "held_hours"),
     ]
-    model = _with_rows(one.model, rows).fixed({mine.renew: 1.0})
+    model = _with_rows(model, rows).fixed({mine.renew: 1.0})
     walked = walk_stages(model, _TIE, {COUNT: mine.count}, mine.items, solver, deadline)
     if walked.status != "optimal" or walked.values is None:
         return None
@@ -329,7 +344,7 @@ def _tie_break(
     walked = walk_stages(model, _TIE, {COUNT: copies}, mine.take, solver, deadline)
     if walked.status != "optimal" or walked.values is None:
         return None
-    return _Answer(mine, walked.values)
+    return walked.values
 
 
 @dataclass(frozen=True)
